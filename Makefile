@@ -1,0 +1,48 @@
+# PlateWatch — see README.md. Every target works on a fresh Debian 12 machine as root.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test check lint types fast-test bench train-reader train-detector train-state clean
+
+$(STAMP): pyproject.toml
+	@scripts/ensure_venv.sh "$(PYTHON)" "$(VENV)"
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	scripts/run.sh
+
+test: install
+	scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check src tests training
+	$(BIN)/ruff format --check src tests training
+
+types: install
+	$(BIN)/mypy
+
+fast-test: install
+	PLATEWATCH_TEST_BACKENDS=sqlite $(BIN)/pytest -q -m "not slow and not browser" -x
+
+check: lint types fast-test
+
+bench: install
+	scripts/bench.sh
+
+train-reader: install
+	scripts/train.sh reader
+
+train-detector: install
+	scripts/train.sh detector
+
+train-state: install
+	scripts/train.sh state
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,131 @@
+"""Plate text: normalization, validation, look-alike classes and canonical forms."""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+from dataclasses import dataclass
+
+MIN_PLATE_LENGTH = 1
+MAX_PLATE_LENGTH = 10
+"""US plates carry up to 8 characters; NCIC's LIC field holds 10. Longer is not a plate."""
+
+ALLOWED = frozenset(string.ascii_uppercase + string.digits)
+SEPARATORS = frozenset(" -.·•")
+
+# Characters that OCR (and people) confuse on plates. Each class maps to one canonical character so
+# that two plates which differ only by look-alikes have the same canonical form.
+LOOKALIKE_CLASSES: tuple[frozenset[str], ...] = (
+    frozenset("0ODQ"),
+    frozenset("1ILT"),
+    frozenset("2Z"),
+    frozenset("5S"),
+    frozenset("8B"),
+    frozenset("6G"),
+    frozenset("UV"),
+    frozenset("4A"),
+    frozenset("7Y"),
+    frozenset("MN"),
+    frozenset("KX"),
+    frozenset("PR"),
+    frozenset("CE"),
+    frozenset("HW"),
+)
+
+_CANONICAL: dict[str, str] = {}
+for _cls in LOOKALIKE_CLASSES:
+    _rep = min(_cls)
+    for _ch in _cls:
+        if _ch in _CANONICAL:
+            raise RuntimeError(f"look-alike classes overlap on {_ch!r}")
+        _CANONICAL[_ch] = _rep
+
+
+class InvalidPlateError(ValueError):
+    """Text that is not a plausible licence plate; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlateText:
+    """A normalized plate: upper-case letters and digits only."""
+
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def normalize_plate(raw: str) -> str:
+    """Upper-case `raw`, drop spaces, dashes and dots, and check that what is left can be a plate.
+
+    Raises InvalidPlateError naming the problem: empty, too long, control characters, or characters
+    that never appear on a US plate.
+    """
+    if not isinstance(raw, str):
+        raise InvalidPlateError(f"plate must be text, not {type(raw).__name__}")
+    for ch in raw:
+        if unicodedata.category(ch).startswith("C"):
+            raise InvalidPlateError(f"plate contains a control character (U+{ord(ch):04X})")
+    value = "".join(ch for ch in raw.upper() if ch not in SEPARATORS)
+    if len(value) < MIN_PLATE_LENGTH:
+        raise InvalidPlateError("plate is empty")
+    if len(value) > MAX_PLATE_LENGTH:
+        raise InvalidPlateError(f"plate has {len(value)} characters; at most {MAX_PLATE_LENGTH} allowed")
+    bad = sorted({ch for ch in value if ch not in ALLOWED})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad)
+        raise InvalidPlateError(f"plate contains characters not used on plates: {shown}")
+    return value
+
+
+def is_plausible_plate(raw: str) -> bool:
+    """True when `raw` normalizes to a plate."""
+    try:
+        normalize_plate(raw)
+    except InvalidPlateError:
+        return False
+    return True
+
+
+def canonical(plate: str) -> str:
+    """Map every character to its look-alike class representative ("8O5" and "B0S" agree)."""
+    return "".join(_CANONICAL.get(ch, ch) for ch in plate)
+
+
+def lookalikes(ch: str) -> frozenset[str]:
+    """All characters confusable with `ch`, itself included."""
+    for cls in LOOKALIKE_CLASSES:
+        if ch in cls:
+            return cls
+    return frozenset(ch)
+
+
+def lookalike_equal(a: str, b: str) -> bool:
+    """True when `a` and `b` differ only by look-alike characters."""
+    return len(a) == len(b) and canonical(a) == canonical(b)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when `a` becomes `b` by at most one substitution, insertion or deletion."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        return sum(1 for x, y in zip(a, b, strict=True) if x != y) == 1
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    # b is one longer: find the first difference and skip it in b.
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def deletion_neighbourhood(plate: str) -> set[str]:
+    """The plate and every string made by deleting one character (for one-edit indexes)."""
+    out = {plate}
+    for i in range(len(plate)):
+        out.add(plate[:i] + plate[i + 1 :])
+    return out

@@ -1,0 +1,1 @@
+"""Recognition engine: plate detection, OCR and state classification on ONNX models."""

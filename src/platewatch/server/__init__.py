@@ -1,0 +1,1 @@
+"""Operations server: FastAPI app, database, governance of the general order."""

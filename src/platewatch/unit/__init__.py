@@ -1,0 +1,1 @@
+"""Unit agent: capture, tracking, local hot list, alerts and outbox."""
