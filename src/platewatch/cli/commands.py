@@ -7,6 +7,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every area's commands to the root app."""
-    # Server-side areas (added as they land).
+    from platewatch.cli import server_commands
+
+    server_commands.register(app)
     # Recognition: `recognize`, `bench recognition`.
-    del app

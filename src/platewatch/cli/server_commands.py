@@ -1,0 +1,198 @@
+"""Operations-server commands: `server`, `db upgrade`, `user …`, `unit …`, `querylog verify`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from platewatch.domain.roles import Role
+from platewatch.server.accounts import service as accounts
+from platewatch.server.db.base import utcnow
+from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
+from platewatch.server.settings import Settings
+
+err = Console(stderr=True)
+out = Console()
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="People's accounts (administrator only).", no_args_is_help=True)
+unit_app = typer.Typer(help="Mobile and portable LPR units and their API tokens.", no_args_is_help=True)
+querylog_app = typer.Typer(help="The Data Query Log.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema of PLATEWATCH_DATABASE_URL to the newest version."""
+    from platewatch.server.db.migrate import upgrade
+
+    upgrade(_settings().database_url)
+    out.print("database schema is up to date")
+
+
+def bootstrap_admin(settings: Settings) -> None:
+    """Create the first administrator when none exists: from PLATEWATCH_BOOTSTRAP_ADMIN_* or with a
+    one-time password printed once. There is never a default password."""
+    from sqlalchemy import select
+
+    from platewatch.server.accounts.models import User
+
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with transaction(factory) as db:
+        if db.scalar(select(User).where(User.role == Role.ADMINISTRATOR.value)) is not None:
+            return
+        name = settings.bootstrap_admin_username or "admin"
+        new = accounts.create_user(
+            db, name, Role.ADMINISTRATOR, password=settings.bootstrap_admin_password, actor="bootstrap",
+            issuer=settings.agency_name,
+        )  # fmt: skip
+    err.print(f"[bold]First administrator created:[/bold] {name}")
+    if settings.bootstrap_admin_password is None:
+        err.print(f"  one-time password (shown once): [bold]{new.password}[/bold]")
+    err.print(f"  add to the authenticator app (shown once): {new.totp_uri}")
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Role = typer.Option(..., help="administrator|supervisor|officer|investigator|auditor|equipment"),
+    full_name: str = typer.Option("", help="Full name"),
+) -> None:
+    """Create an account; prints a one-time password and the TOTP enrolment URI once."""
+    settings = _settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with transaction(factory) as db:
+            new = accounts.create_user(
+                db, username, role, full_name=full_name, actor="cli", issuer=settings.agency_name
+            )
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+    out.print(f"user {username} ({role.value}) created")
+    out.print(f"one-time password: {new.password}")
+    if new.totp_uri:
+        out.print(f"TOTP enrolment URI (give to the user in person): {new.totp_uri}")
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Disable an account and end its sessions."""
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    try:
+        with transaction(factory) as db:
+            accounts.disable_user(db, username, "cli", utcnow())
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+    out.print(f"user {username} disabled")
+
+
+@user_app.command("reset-mfa")
+def user_reset_mfa(username: str) -> None:
+    """Give the user a new TOTP secret (old codes stop working); prints the enrolment URI once."""
+    settings = _settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with transaction(factory) as db:
+            uri = accounts.reset_mfa(db, username, "cli", settings.agency_name)
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+    out.print(f"TOTP enrolment URI for {username}: {uri}")
+
+
+@user_app.command("set-password")
+def user_set_password(username: str) -> None:
+    """Set a password (asked for twice, never on the command line); also clears a lockout."""
+    password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    try:
+        with transaction(factory) as db:
+            accounts.set_password(db, username, password, "cli")
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+    out.print(f"password of {username} changed")
+
+
+@unit_app.command("add")
+def unit_add(
+    name: str,
+    kind: str = typer.Option(..., help="mobile (patrol car) or portable (trailer, barrel, sign)"),
+    approved_for: str = typer.Option("", help="vehicle or site approved by the Chief (order V.A.2)"),
+) -> None:
+    """Register a unit and print its API token once."""
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    try:
+        with transaction(factory) as db:
+            _, token = accounts.create_unit(db, name, kind, approved_for, "cli")
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+    out.print(f"unit {name} registered")
+    out.print(f"API token (shown once): {token}")
+
+
+@unit_app.command("revoke")
+def unit_revoke(name: str) -> None:
+    """Revoke every API token of a unit (a lost or stolen MDC)."""
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    try:
+        with transaction(factory) as db:
+            n = accounts.revoke_unit(db, name, "cli", utcnow())
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+    out.print(f"unit {name}: {n} token(s) revoked")
+
+
+@querylog_app.command("verify")
+def querylog_verify() -> None:
+    """Check the query log's hash chain; exit 1 and list the rows when any was edited or deleted."""
+    from platewatch.server.querylog import service
+
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    with factory() as db:
+        count, problems = service.verify(db)
+    if problems:
+        for p in problems:
+            err.print(f"[red]row {p.seq}:[/red] {p.problem}")
+        err.print(f"query log is NOT intact: {len(problems)} problem(s) in {count} rows")
+        raise typer.Exit(1)
+    out.print(f"query log intact: {count} rows verified")
+
+
+def server(
+    host: str | None = typer.Option(None, help="listen address (default PLATEWATCH_HOST or 127.0.0.1)"),
+    port: int | None = typer.Option(None, help="port (default PLATEWATCH_PORT or 8000)"),
+    migrate: bool = typer.Option(True, help="run `db upgrade` first"),
+) -> None:
+    """Run the operations server."""
+    import uvicorn
+
+    from platewatch.server.app import create_app
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if migrate:
+        from platewatch.server.db.migrate import upgrade
+
+        upgrade(settings.database_url)
+    bootstrap_admin(settings)
+    app = create_app(settings)
+    # uvicorn's access log would print query strings (plates, purposes): it stays off.
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("server")(server)
+    app.add_typer(db_app, name="db")
+    app.add_typer(user_app, name="user")
+    app.add_typer(unit_app, name="unit")
+    app.add_typer(querylog_app, name="querylog")

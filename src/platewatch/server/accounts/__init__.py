@@ -1,0 +1,1 @@
+"""People and units: accounts, roles, passwords, TOTP, sessions, unit API tokens."""

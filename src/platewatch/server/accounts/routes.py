@@ -1,0 +1,137 @@
+"""Routes for logging in and out, one's own account, and the administration of users and units."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from platewatch.domain.roles import Permission, Role
+from platewatch.server.accounts import service
+from platewatch.server.accounts.models import Unit, User, UserSession
+from platewatch.server.accounts.schemas import (
+    LoginRequest,
+    LoginResponse,
+    UnitCreate,
+    UnitCreated,
+    UnitPublic,
+    UserCreate,
+    UserCreated,
+    UserPublic,
+)
+from platewatch.server.deps import DbDep, NowDep, PublicDep, StateDep, require
+from platewatch.server.errors import ApiError
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+Own = Annotated[UserSession, Depends(require(Permission.VIEW_OWN_ACCOUNT))]
+UserAdmin = Annotated[UserSession, Depends(require(Permission.MANAGE_USERS))]
+UnitAdmin = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
+
+_STATUS = {"bad_credentials": 401, "locked": 423, "mfa_not_enrolled": 403}
+
+
+def user_public(u: User) -> UserPublic:
+    return UserPublic(
+        username=u.username,
+        full_name=u.full_name,
+        role=Role(u.role),
+        active=u.active,
+        mfa_enrolled=u.totp_secret is not None,
+        max_sessions=u.max_sessions,
+        created_at=u.created_at,
+    )
+
+
+def unit_public(u: Unit) -> UnitPublic:
+    return UnitPublic(id=u.id, name=u.name, kind=u.kind, approved_for=u.approved_for, active=u.active)
+
+
+def do_login(db: DbDep, state: StateDep, at: NowDep, body: LoginRequest, client: str) -> LoginResponse:
+    try:
+        result = service.login(db, body.username, body.password, body.totp, at, state.lockout, client)
+    except service.AccountError as exc:
+        db.commit()  # failures, counters and lockouts are recorded even though the login is refused
+        raise ApiError(_STATUS.get(exc.code, 401), exc.code, exc.message) from exc
+    db.commit()
+    return LoginResponse(
+        token=result.token,
+        username=result.session.user.username,
+        role=Role(result.session.user.role),
+        idle_minutes=state.settings.session_idle_minutes,
+        ended_sessions=result.ended_sessions,
+    )
+
+
+@router.post("/auth/login", response_model=LoginResponse, summary="Log in with password and TOTP code")
+def login(body: LoginRequest, request: Request, db: DbDep, state: StateDep, at: NowDep, _: PublicDep) -> LoginResponse:
+    return do_login(db, state, at, body, request.headers.get("user-agent", ""))
+
+
+@router.post("/auth/logout", summary="End this session")
+def logout(session: Own, db: DbDep, at: NowDep) -> dict[str, str]:
+    service.logout(db, session, at)
+    db.commit()
+    return {"status": "logged out"}
+
+
+@router.get("/me", response_model=UserPublic, summary="Who am I")
+def me(session: Own) -> UserPublic:
+    return user_public(session.user)
+
+
+@router.get("/users", response_model=list[UserPublic], summary="All accounts")
+def list_users(_: UserAdmin, db: DbDep) -> list[UserPublic]:
+    from sqlalchemy import select
+
+    return [user_public(u) for u in db.scalars(select(User).order_by(User.username))]
+
+
+@router.post("/users", response_model=UserCreated, status_code=201, summary="Create an account")
+def create_user(body: UserCreate, admin: UserAdmin, db: DbDep, state: StateDep) -> UserCreated:
+    try:
+        new = service.create_user(
+            db, body.username, body.role, full_name=body.full_name, actor=admin.user.username,
+            issuer=state.settings.agency_name,
+        )  # fmt: skip
+    except service.AccountError as exc:
+        raise ApiError(409 if exc.code == "username_taken" else 422, exc.code, exc.message) from exc
+    db.commit()
+    return UserCreated(user=user_public(new.user), one_time_password=new.password, totp_uri=new.totp_uri)
+
+
+@router.post("/users/{username}/disable", response_model=UserPublic, summary="Disable an account")
+def disable_user(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> UserPublic:
+    try:
+        service.disable_user(db, username, admin.user.username, at)
+    except service.AccountError as exc:
+        raise ApiError(404, exc.code, exc.message) from exc
+    db.commit()
+    return user_public(service.get_user(db, username))
+
+
+@router.get("/units", response_model=list[UnitPublic], summary="All units")
+def list_units(_: UnitAdmin, db: DbDep) -> list[UnitPublic]:
+    from sqlalchemy import select
+
+    return [unit_public(u) for u in db.scalars(select(Unit).order_by(Unit.name))]
+
+
+@router.post("/units", response_model=UnitCreated, status_code=201, summary="Register a unit")
+def create_unit(body: UnitCreate, admin: UnitAdmin, db: DbDep) -> UnitCreated:
+    try:
+        unit, token = service.create_unit(db, body.name, body.kind, body.approved_for, admin.user.username)
+    except service.AccountError as exc:
+        raise ApiError(409 if exc.code == "unit_exists" else 422, exc.code, exc.message) from exc
+    db.commit()
+    return UnitCreated(unit=unit_public(unit), token=token)
+
+
+@router.post("/units/{name}/revoke", summary="Revoke every token of a unit")
+def revoke_unit(name: str, admin: UnitAdmin, db: DbDep, at: NowDep) -> dict[str, int]:
+    try:
+        n = service.revoke_unit(db, name, admin.user.username, at)
+    except service.AccountError as exc:
+        raise ApiError(404, exc.code, exc.message) from exc
+    db.commit()
+    return {"revoked": n}

@@ -1,0 +1,71 @@
+"""API shapes for logging in and for managing users and units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from platewatch.domain.roles import Role
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    totp: str | None = Field(None, max_length=12, description="6-digit code from the authenticator app")
+
+
+class LoginResponse(BaseModel):
+    token: str
+    username: str
+    role: Role
+    idle_minutes: int
+    ended_sessions: int
+
+
+class UserPublic(BaseModel):
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+    mfa_enrolled: bool
+    max_sessions: int
+    created_at: dt.datetime
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    full_name: str = Field("", max_length=200)
+    role: Role
+
+
+class UserCreated(BaseModel):
+    user: UserPublic
+    one_time_password: str
+    totp_uri: str | None
+
+
+class UnitCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    kind: str = Field(pattern="^(mobile|portable)$")
+    approved_for: str = Field("", max_length=200, description="vehicle or site approved by the Chief (V.A.2)")
+
+
+class UnitPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    kind: str
+    approved_for: str
+    active: bool
+
+
+class UnitCreated(BaseModel):
+    unit: UnitPublic
+    token: str = Field(description="shown once; store it in the unit's configuration")

@@ -1,0 +1,262 @@
+"""Account rules applied to the database: create users and units, log in, check sessions and tokens.
+
+Functions take an open Session and never commit: the caller's transaction decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platewatch.domain.access_rules import (
+    LockoutPolicy,
+    SessionPolicy,
+    after_failure,
+    is_locked,
+    session_end_reason,
+    sessions_to_end,
+)
+from platewatch.domain.roles import Role, requires_mfa
+from platewatch.server.accounts import security
+from platewatch.server.accounts.models import SecurityEvent, Unit, UnitToken, User, UserSession
+
+log = logging.getLogger(__name__)
+
+
+class AccountError(Exception):
+    """A refused account operation; `code` is stable for clients, the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    user: User
+    password: str  # shown once when generated
+    totp_uri: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    token: str
+    session: UserSession
+    ended_sessions: int
+
+
+def record_event(db: Session, username: str, event: str, outcome: str, detail: str = "", actor: str = "") -> None:
+    db.add(SecurityEvent(username=username, event=event, outcome=outcome, detail=detail, actor=actor))
+
+
+def create_user(
+    db: Session,
+    username: str,
+    role: Role,
+    *,
+    full_name: str = "",
+    password: str | None = None,
+    actor: str = "system",
+    issuer: str = "PlateWatch",
+) -> NewUser:
+    username = username.strip()
+    if not username or len(username) > 64 or not all(ch.isalnum() or ch in "._-" for ch in username):
+        raise AccountError("bad_username", "username: use 1-64 letters, digits, '.', '_' or '-'")
+    if db.scalar(select(User).where(User.username == username)) is not None:
+        raise AccountError("username_taken", f"user {username!r} already exists")
+    generated = password is None
+    pw = security.generate_one_time_password() if password is None else password
+    if not generated:
+        try:
+            security.check_password_strength(pw, username)
+        except security.WeakPasswordError as exc:
+            raise AccountError("weak_password", str(exc)) from exc
+    secret = security.new_totp_secret() if requires_mfa(role) else None
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role.value,
+        password_hash=security.hash_password(pw),
+        totp_secret=secret,
+    )
+    db.add(user)
+    db.flush()
+    record_event(db, username, "user_created", "success", f"role={role.value}", actor)
+    uri = security.totp_uri(secret, username, issuer) if secret else None
+    return NewUser(user, pw, uri)
+
+
+def get_user(db: Session, username: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError("no_such_user", f"no user named {username!r}")
+    return user
+
+
+def disable_user(db: Session, username: str, actor: str, now: dt.datetime) -> None:
+    user = get_user(db, username)
+    user.active = False
+    user.disabled_at = now
+    for s in _open_sessions(db, user.id):
+        s.ended_at, s.end_reason = now, "disabled"
+    record_event(db, username, "user_disabled", "success", "", actor)
+
+
+def reset_mfa(db: Session, username: str, actor: str, issuer: str = "PlateWatch") -> str:
+    user = get_user(db, username)
+    user.totp_secret = security.new_totp_secret()
+    user.last_totp_step = 0
+    record_event(db, username, "mfa_reset", "success", "", actor)
+    return security.totp_uri(user.totp_secret, username, issuer)
+
+
+def set_password(db: Session, username: str, password: str, actor: str) -> None:
+    user = get_user(db, username)
+    try:
+        security.check_password_strength(password, username)
+    except security.WeakPasswordError as exc:
+        raise AccountError("weak_password", str(exc)) from exc
+    user.password_hash = security.hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    record_event(db, username, "password_changed", "success", "", actor)
+
+
+def _open_sessions(db: Session, user_id: uuid.UUID) -> list[UserSession]:
+    return list(db.scalars(select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))))
+
+
+def login(
+    db: Session,
+    username: str,
+    password: str,
+    totp_code: str | None,
+    now: dt.datetime,
+    lockout: LockoutPolicy,
+    client: str = "",
+) -> LoginResult:
+    """Check password and TOTP, apply lockout, open a session; raise AccountError when refused.
+
+    Failures are recorded (security events and counters) by the caller committing even on error:
+    use `login_failure_commit` semantics — see routes.
+    """
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        security.dummy_verify()
+        record_event(db, username[:64], "login", "failure", "unknown or disabled user")
+        raise AccountError("bad_credentials", "wrong username, password or code")
+    if is_locked(user.locked_until, now):
+        record_event(db, username, "login", "failure", "account locked")
+        raise AccountError(
+            "locked", f"account locked after repeated failures; try again after {user.locked_until:%H:%M} UTC"
+        )
+    ok = security.verify_password(user.password_hash, password)
+    step: int | None = None
+    if ok and user.totp_secret is not None:
+        step = security.totp_step(totp_code or "", user.totp_secret, user.last_totp_step, now.timestamp())
+        ok = step is not None
+    if ok and user.totp_secret is None and requires_mfa(Role(user.role)):
+        record_event(db, username, "login", "failure", "MFA not enrolled")
+        raise AccountError("mfa_not_enrolled", "this role needs a TOTP second factor; ask an administrator")
+    if not ok:
+        failed = after_failure(user.failed_logins, lockout, now)
+        user.failed_logins, user.locked_until = failed.failed_logins, failed.locked_until
+        record_event(db, username, "login", "failure", "bad password or code")
+        if failed.locked_until is not None:
+            record_event(db, username, "lockout", "success", f"locked for {lockout.minutes} minutes")
+        raise AccountError("bad_credentials", "wrong username, password or code")
+    user.failed_logins, user.locked_until = 0, None
+    if step is not None:
+        user.last_totp_step = step
+    open_sessions = _open_sessions(db, user.id)
+    to_end = set(sessions_to_end([(s.created_at, str(s.id)) for s in open_sessions], user.max_sessions))
+    for s in open_sessions:
+        if str(s.id) in to_end:
+            s.ended_at, s.end_reason = now, "replaced"
+    token = security.new_token("pws_")
+    session = UserSession(
+        user_id=user.id,
+        token_hash=security.token_digest(token),
+        created_at=now,
+        last_seen_at=now,
+        client=client[:200],
+    )
+    db.add(session)
+    db.flush()
+    session.user = user
+    record_event(db, username, "login", "success", f"ended {len(to_end)} earlier session(s)")
+    return LoginResult(token, session, len(to_end))
+
+
+def session_for_token(db: Session, token: str, now: dt.datetime, policy: SessionPolicy) -> UserSession:
+    """The live session of a bearer token, touched; raise AccountError when missing, ended or idle."""
+    session = db.scalar(select(UserSession).where(UserSession.token_hash == security.token_digest(token)))
+    if session is None or session.ended_at is not None:
+        raise AccountError("not_authenticated", "session missing or ended; log in")
+    reason = session_end_reason(session.created_at, session.last_seen_at, now, policy)
+    if reason is not None:
+        session.ended_at, session.end_reason = now, reason
+        record_event(db, session.user.username, "session_locked", "success", reason)
+        text = "session locked after inactivity; log in again" if reason == "idle" else "session expired"
+        raise AccountError("session_locked", text)
+    if not session.user.active:
+        raise AccountError("not_authenticated", "account disabled")
+    session.last_seen_at = now
+    return session
+
+
+def logout(db: Session, session: UserSession, now: dt.datetime) -> None:
+    session.ended_at, session.end_reason = now, "logout"
+    record_event(db, session.user.username, "logout", "success")
+
+
+def create_unit(db: Session, name: str, kind: str, approved_for: str, actor: str) -> tuple[Unit, str]:
+    """Register a unit and return it with its first API token (shown once)."""
+    name = name.strip()
+    if kind not in ("mobile", "portable"):
+        raise AccountError("bad_kind", "unit kind must be 'mobile' or 'portable'")
+    if not name or len(name) > 64:
+        raise AccountError("bad_name", "unit name: 1-64 characters")
+    if db.scalar(select(Unit).where(Unit.name == name)) is not None:
+        raise AccountError("unit_exists", f"unit {name!r} already exists")
+    unit = Unit(name=name, kind=kind, approved_for=approved_for)
+    db.add(unit)
+    db.flush()
+    token = issue_unit_token(db, unit)
+    record_event(db, name, "unit_created", "success", f"kind={kind}", actor)
+    return unit, token
+
+
+def issue_unit_token(db: Session, unit: Unit) -> str:
+    token = security.new_token("pwu_")
+    db.add(UnitToken(unit_id=unit.id, token_hash=security.token_digest(token)))
+    return token
+
+
+def revoke_unit(db: Session, name: str, actor: str, now: dt.datetime) -> int:
+    """Revoke every token of the unit; return how many were live."""
+    unit = db.scalar(select(Unit).where(Unit.name == name))
+    if unit is None:
+        raise AccountError("no_such_unit", f"no unit named {name!r}")
+    tokens = db.scalars(select(UnitToken).where(UnitToken.unit_id == unit.id, UnitToken.revoked_at.is_(None))).all()
+    for t in tokens:
+        t.revoked_at = now
+    record_event(db, name, "unit_revoked", "success", f"{len(tokens)} token(s)", actor)
+    return len(tokens)
+
+
+def unit_for_token(db: Session, token: str, now: dt.datetime) -> Unit:
+    row = db.scalar(select(UnitToken).where(UnitToken.token_hash == security.token_digest(token)))
+    if row is None:
+        raise AccountError("bad_unit_token", "unit token not recognised")
+    if row.revoked_at is not None:
+        raise AccountError("revoked_unit_token", "unit token has been revoked")
+    if not row.unit.active:
+        raise AccountError("unit_inactive", "unit is not active")
+    row.last_used_at = now
+    return row.unit

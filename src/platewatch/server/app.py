@@ -1,0 +1,79 @@
+"""The FastAPI app factory: settings in, app out; no work at import time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from platewatch import __version__
+from platewatch.server.accounts.routes import router as accounts_router
+from platewatch.server.db.base import utcnow
+from platewatch.server.db.engine import make_engine, make_sessionmaker
+from platewatch.server.deps import AppState, PublicDep
+from platewatch.server.errors import error_body, install_handlers
+from platewatch.server.querylog.routes import router as querylog_router
+from platewatch.server.reads.routes import router as reads_router
+from platewatch.server.search.routes import router as search_router
+from platewatch.server.settings import Settings
+from platewatch.server.web.routes import router as web_router
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024 * 1024
+
+health_router = APIRouter(tags=["health"])
+
+
+@health_router.get("/api/v1/health", summary="Liveness check (no data)")
+def health(_: PublicDep) -> dict[str, str]:
+    return {"status": "ok", "version": __version__}
+
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health_router,
+    accounts_router,
+    reads_router,
+    search_router,
+    querylog_router,
+    web_router,
+)
+
+
+def api_routes() -> list[APIRoute]:
+    """Every route the app serves, with its full path (tests enumerate this for RBAC and logging)."""
+    return [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+
+
+def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
+    engine = make_engine(settings.database_url)
+    state = AppState(settings=settings, sessions=make_sessionmaker(engine), clock=clock)
+    app = FastAPI(
+        title="PlateWatch operations server",
+        version=__version__,
+        description="Reads, search and the Data Query Log of an LPR program (General Order 14-01-117).",
+    )
+    app.state.platewatch = state
+    app.state.engine = engine
+    install_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            body = error_body("body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
+            return JSONResponse(body, status_code=413)
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

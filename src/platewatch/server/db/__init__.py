@@ -1,0 +1,1 @@
+"""Database: the one module family that owns SQLAlchemy engines, sessions and column types."""

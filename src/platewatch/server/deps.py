@@ -1,0 +1,249 @@
+"""Request dependencies: database session, clock, people and unit authentication, permissions and the
+query-log context. Every route declares exactly one of `Public`, `require(...)`, `unit_auth` or
+`query_logged(...)`; tests enumerate the app's routes and fail on a route that declares none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from platewatch.domain.access_rules import LockoutPolicy, SessionPolicy
+from platewatch.domain.querylog import Action, Outcome, check_purpose
+from platewatch.domain.roles import Permission, Role, allows
+from platewatch.server.accounts import service as accounts
+from platewatch.server.accounts.models import Unit, UserSession
+from platewatch.server.errors import ApiError
+from platewatch.server.querylog import service as querylog
+from platewatch.server.querylog.models import QueryLogEntry
+from platewatch.server.settings import Settings
+
+SESSION_COOKIE = "pw_session"
+
+
+@dataclass(frozen=True)
+class AppState:
+    """What the app factory builds once and every request uses."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    clock: Callable[[], dt.datetime]
+
+    @property
+    def lockout(self) -> LockoutPolicy:
+        return LockoutPolicy(self.settings.lockout_attempts, self.settings.lockout_minutes)
+
+    @property
+    def session_policy(self) -> SessionPolicy:
+        return SessionPolicy(self.settings.session_idle_minutes, self.settings.session_max_hours)
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.platewatch
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_db(state: StateDep) -> Iterator[Session]:
+    """A session per request; handlers commit explicitly, anything uncommitted is rolled back."""
+    with state.sessions() as db:
+        try:
+            yield db
+        finally:
+            db.rollback()
+
+
+DbDep = Annotated[Session, Depends(get_db)]
+
+
+def now(state: StateDep) -> dt.datetime:
+    return state.clock()
+
+
+NowDep = Annotated[dt.datetime, Depends(now)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return None
+
+
+def Public() -> None:
+    """Marks a route that needs no authentication (login page, health check)."""
+
+
+PublicDep = Annotated[None, Depends(Public)]
+
+
+def current_session(request: Request, db: DbDep, state: StateDep, at: NowDep) -> UserSession:
+    """The person's live session from the bearer token or the session cookie; 401 otherwise."""
+    token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
+    if not token or not token.startswith("pws_"):
+        raise ApiError(401, "not_authenticated", "log in first (session token missing)")
+    try:
+        session = accounts.session_for_token(db, token, at, state.session_policy)
+    except accounts.AccountError as exc:
+        db.commit()  # keep the recorded end of an idle session
+        raise ApiError(401, exc.code, exc.message) from exc
+    db.commit()
+    return session
+
+
+SessionDep = Annotated[UserSession, Depends(current_session)]
+
+
+class require:
+    """Dependency: the current person's role must hold `permission`; 403 otherwise."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, session: SessionDep) -> UserSession:
+        if not allows(Role(session.user.role), self.permission):
+            raise ApiError(403, "forbidden", f"your role ({session.user.role}) may not {self.permission.value}")
+        return session
+
+    def __repr__(self) -> str:
+        return f"require({self.permission.value})"
+
+
+def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
+    """Dependency: a unit's API token from `Authorization: Bearer pwu_…` (or `?api_key=` for OpenALPR
+    agents, which cannot set headers)."""
+    token = _bearer(request) or request.query_params.get("api_key")
+    if not token:
+        raise ApiError(401, "unit_token_missing", "unit token missing: send Authorization: Bearer pwu_…")
+    try:
+        unit = accounts.unit_for_token(db, token, at)
+    except accounts.AccountError as exc:
+        raise ApiError(401, exc.code, exc.message) from exc
+    return unit
+
+
+UnitDep = Annotated[Unit, Depends(unit_auth)]
+
+
+@dataclass
+class QueryContext:
+    """A data access in progress: who, why, and the one query-log row it will write."""
+
+    db: Session
+    username: str
+    action: Action
+    purpose: str
+    case_number: str
+    at: dt.datetime
+    parameters: dict[str, Any] = field(default_factory=dict)
+    entry: QueryLogEntry | None = None
+
+    def record(self, result_count: int, parameters: dict[str, Any] | None = None) -> QueryLogEntry:
+        """Write the query-log row and commit it together with whatever this request did."""
+        if self.entry is not None:
+            raise RuntimeError("a request records exactly one query-log row")
+        if parameters:
+            self.parameters.update(parameters)
+        self.entry = querylog.append(
+            self.db,
+            username=self.username,
+            action=self.action.value,
+            parameters=self.parameters,
+            purpose=self.purpose,
+            case_number=self.case_number,
+            result_count=result_count,
+            outcome=Outcome.OK.value,
+            now=self.at,
+        )
+        self.db.commit()
+        return self.entry
+
+
+def _context_purpose(db: Session, username: str, seq: int, at: dt.datetime) -> tuple[str, str]:
+    """Purpose and case of the person's own earlier search or view (within 12 hours) this follows."""
+    entry = db.get(QueryLogEntry, seq)
+    allowed = (Action.SEARCH.value, Action.VIEW_READ.value)
+    if entry is None or entry.username != username or entry.action not in allowed or entry.outcome != "ok":
+        raise ValueError(f"context {seq} is not a search or read view of yours")
+    if at - entry.at > dt.timedelta(hours=12):
+        raise ValueError(f"context {seq} is older than 12 hours: state the purpose again")
+    return entry.purpose, entry.case_number
+
+
+def query_logged(action: Action, permission: Permission) -> Callable[..., Iterator[QueryContext]]:
+    """Dependency factory for routes that return read data: permission, purpose and case number, and
+    exactly one query-log row per request — refused and failed requests included."""
+    gate = require(permission)
+
+    def dependency(
+        request: Request,
+        session: Annotated[UserSession, Depends(gate)],
+        db: DbDep,
+        at: NowDep,
+        purpose: Annotated[str | None, Query(max_length=500)] = None,
+        case_number: Annotated[str | None, Query(max_length=40)] = None,
+        context: Annotated[int | None, Query(description="query-log seq of the search this follows")] = None,
+    ) -> Iterator[QueryContext]:
+        username = session.user.username
+        params = {k: v for k, v in request.query_params.items() if k not in ("purpose", "case_number", "context")}
+        params.update({f"path.{k}": str(v) for k, v in request.path_params.items()})
+        try:
+            if context is not None and not purpose:
+                purpose, case_number = _context_purpose(db, username, context, at)
+            p, c = check_purpose(purpose, case_number)
+        except ValueError as exc:
+            querylog.append(
+                db,
+                username=username,
+                action=action.value,
+                parameters=params,
+                purpose=(purpose or "")[:500],
+                case_number=(case_number or "")[:40],
+                result_count=0,
+                outcome=Outcome.REFUSED.value,
+                now=at,
+            )
+            db.commit()
+            raise ApiError(400, "purpose_required", str(exc)) from exc
+        ctx = QueryContext(db, username, action, p, c, at, params)
+        try:
+            yield ctx
+        except ApiError as exc:
+            db.rollback()
+            if ctx.entry is None:
+                outcome = Outcome.NOT_FOUND if exc.status == 404 else Outcome.REFUSED
+                _record_failure(db, ctx, outcome)
+            raise
+        except Exception:
+            db.rollback()
+            if ctx.entry is None:
+                _record_failure(db, ctx, Outcome.ERROR)
+            raise
+        if ctx.entry is None:
+            raise RuntimeError(f"route for {action.value} returned without recording its query-log row")
+
+    dependency.query_action = action  # type: ignore[attr-defined]
+    dependency.permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+def _record_failure(db: Session, ctx: QueryContext, outcome: Outcome) -> None:
+    querylog.append(
+        db,
+        username=ctx.username,
+        action=ctx.action.value,
+        parameters=ctx.parameters,
+        purpose=ctx.purpose,
+        case_number=ctx.case_number,
+        result_count=0,
+        outcome=outcome.value,
+        now=ctx.at,
+    )
+    db.commit()

@@ -1,0 +1,91 @@
+"""One JSON error shape for every 4xx/5xx: {"error": CODE, "message": TEXT, "details": [...]}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """Raised by dependencies and services; rendered as JSON with `status`."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"error": code, "message": message, "details": details or []}
+
+
+def _loc_text(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turn pydantic errors into {"loc": "reads[3].plate", "index": 3, "field": "plate", ...}."""
+    details = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))
+        if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+            loc = loc[1:]
+        index = next((p for p in loc if isinstance(p, int)), None)
+        field = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
+        message = str(err.get("msg", "invalid"))
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        details.append({"loc": _loc_text(loc), "index": index, "field": field, "message": message})
+    return details
+
+
+def _html_error(request: Request, status: int, code: str, message: str) -> Response:
+    """Pages get a page: a login redirect for 401, an error page otherwise."""
+    if status == 401:
+        target = quote(request.url.path, safe="/")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    from platewatch.server.web.routes import page
+
+    title = {403: "Not allowed", 404: "Not found", 400: "Cannot run this query"}.get(status, "Error")
+    return page(request, "error.html", status=status, title=title, message=message, code=code)
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        if not request.url.path.startswith("/api/"):
+            return _html_error(request, exc.status, exc.code, exc.message)
+        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        details = validation_details(list(exc.errors()))
+        if any(d["message"].startswith("JSON decode error") for d in details):
+            return JSONResponse(
+                error_body("malformed_json", "request body is not valid JSON", details), status_code=400
+            )
+        summary = "; ".join(f"{d['loc'] or 'body'}: {d['message']}" for d in details[:5])
+        if not request.url.path.startswith("/api/"):
+            return _html_error(request, 422, "invalid_request", summary)
+        return JSONResponse(error_body("invalid_request", summary, details), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)

@@ -1,0 +1,35 @@
+"""ORM rows for the query log and its head (the last seq and hash, to detect a truncated tail)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platewatch.server.db.base import Base
+
+
+class QueryLogEntry(Base):
+    __tablename__ = "query_log"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    parameters: Mapped[dict[str, Any]] = mapped_column()
+    purpose: Mapped[str] = mapped_column(String(500))
+    case_number: Mapped[str] = mapped_column(String(40), index=True)
+    result_count: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class QueryLogHead(Base):
+    __tablename__ = "query_log_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    row_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,71 @@
+"""Query-log routes for auditors and the Program Administrator; each access to the log is itself an
+audit event (CJIS 5.4.1.1: attempts to access the audit log are logged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.accounts.service import record_event
+from platewatch.server.deps import DbDep, require
+from platewatch.server.querylog import service
+
+router = APIRouter(prefix="/api/v1/querylog", tags=["query log"])
+
+Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_QUERY_LOG))]
+Verifier = Annotated[UserSession, Depends(require(Permission.VERIFY_QUERY_LOG))]
+
+
+class QueryLogPublic(BaseModel):
+    seq: int
+    at: dt.datetime
+    username: str
+    action: str
+    parameters: dict[str, Any]
+    purpose: str
+    case_number: str
+    result_count: int
+    outcome: str
+    row_hash: str
+
+
+class VerifyResult(BaseModel):
+    rows_checked: int
+    intact: bool
+    problems: list[dict[str, Any]]
+
+
+@router.get("", response_model=list[QueryLogPublic], summary="Query-log rows, newest first")
+def list_entries(
+    session: Viewer,
+    db: DbDep,
+    username: str | None = None,
+    case_number: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[QueryLogPublic]:
+    rows = service.entries(
+        db, username=username, case_number=case_number, since=since, until=until, limit=limit, offset=offset
+    )
+    record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows")
+    db.commit()
+    return [QueryLogPublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/verify", response_model=VerifyResult, summary="Check the hash chain for edits and deletions")
+def verify(session: Verifier, db: DbDep) -> VerifyResult:
+    count, problems = service.verify(db)
+    record_event(db, session.user.username, "querylog_verified", "success" if not problems else "failure")
+    db.commit()
+    return VerifyResult(
+        rows_checked=count,
+        intact=not problems,
+        problems=[{"seq": p.seq, "problem": p.problem} for p in problems],
+    )

@@ -1,0 +1,1 @@
+"""Reads: ingest from units and OpenALPR agents, storage, and the image store."""

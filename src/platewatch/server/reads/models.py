@@ -1,0 +1,46 @@
+"""ORM row for a read (order III.9): OCR values, time, place, images by hash, hot-list version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from platewatch.server.accounts.models import Unit
+from platewatch.server.db.base import Base, utcnow
+
+
+class Read(Base):
+    __tablename__ = "reads"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # the client's UUID: idempotent ingest
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    camera: Mapped[str] = mapped_column(String(64))
+    captured_at: Mapped[dt.datetime] = mapped_column()
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    plate: Mapped[str] = mapped_column(String(10))
+    plate_canonical: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float)
+    candidates: Mapped[list[Any]] = mapped_column(default=list)
+    state: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    state_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    heading: Mapped[float | None] = mapped_column(Float, nullable=True)
+    plate_image: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    vehicle_image: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hotlist_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(16), default="platewatch")
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    unit: Mapped[Unit] = relationship(lazy="raise")
+
+    __table_args__ = (
+        Index("ix_reads_captured_at", "captured_at"),
+        Index("ix_reads_plate_captured_at", "plate", "captured_at"),
+        Index("ix_reads_canonical", "plate_canonical"),
+        Index("ix_reads_unit_captured_at", "unit_id", "captured_at"),
+    )

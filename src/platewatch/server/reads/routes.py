@@ -1,0 +1,46 @@
+"""Ingest routes for units: PlateWatch batches and OpenALPR/Rekor agent messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body
+
+from platewatch.server.deps import DbDep, NowDep, StateDep, UnitDep
+from platewatch.server.reads import openalpr, service
+from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.schemas import IngestResult, ReadBatch
+
+router = APIRouter(prefix="/api/v1", tags=["ingest"])
+
+
+@router.post(
+    "/reads",
+    response_model=IngestResult,
+    summary="Upload a batch of reads (idempotent by read id; all-or-nothing)",
+    description=(
+        "Up to 1,000 reads. The batch is validated whole: if any read is invalid the response is 422 "
+        "naming each read index and field, and nothing is stored. Reads whose id is already stored "
+        "are listed in `already_stored` and not stored again."
+    ),
+)
+def ingest_reads(batch: ReadBatch, unit: UnitDep, db: DbDep, at: NowDep, state: StateDep) -> IngestResult:
+    s = state.settings
+    images = service.prepare(batch.reads, at, s.image_max_bytes, s.retention_days)
+    outcome = service.ingest(db, unit, batch.reads, images, ImageStore(s.image_dir), at)
+    db.commit()
+    return IngestResult(received=len(batch.reads), stored=outcome.stored, already_stored=outcome.already_stored)
+
+
+@router.post(
+    "/openalpr",
+    response_model=IngestResult,
+    summary="Accept an OpenALPR/Rekor `alpr_group` or `alpr_results` message as agents send it",
+)
+def ingest_openalpr(unit: UnitDep, db: DbDep, at: NowDep, state: StateDep, message: Any = Body(...)) -> IngestResult:
+    s = state.settings
+    reads, attrs, kind = openalpr.to_reads(message)
+    images = service.prepare(reads, at, s.image_max_bytes, s.retention_days)
+    outcome = service.ingest(db, unit, reads, images, ImageStore(s.image_dir), at, kind[:16], attrs)
+    db.commit()
+    return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)

@@ -1,0 +1,108 @@
+"""API shapes for reads: what units send (ReadCreate, ReadBatch) and what people get (ReadPublic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from platewatch.domain.plates import InvalidPlateError, normalize_plate
+from platewatch.domain.states import UnknownStateError, normalize_state
+
+Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _plate(value: str) -> str:
+    try:
+        return normalize_plate(value)
+    except InvalidPlateError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+class Candidate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    plate: str = Field(max_length=32)
+    confidence: Confidence
+
+    _norm = field_validator("plate")(_plate)
+
+
+class ReadCreate(BaseModel):
+    """One read as a unit sends it. Images are base64 JPEG."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID = Field(description="client-made UUID (v7 recommended); ingest is idempotent by it")
+    camera: str = Field(min_length=1, max_length=64, pattern=r"^[\w .:/-]+$")
+    captured_at: AwareDatetime = Field(description="capture time with its time zone")
+    plate: str = Field(max_length=32, description="OCR text; normalized (upper-case, no separators)")
+    confidence: Confidence
+    candidates: list[Candidate] = Field(default_factory=list, max_length=20)
+    state: str | None = Field(None, max_length=8, description="US state code (CT or us-ct)")
+    state_confidence: Confidence | None = None
+    latitude: float | None = Field(None, ge=-90.0, le=90.0)
+    longitude: float | None = Field(None, ge=-180.0, le=180.0)
+    heading: float | None = Field(None, ge=0.0, lt=360.0)
+    plate_image: str | None = Field(None, description="base64 JPEG of the plate crop")
+    vehicle_image: str | None = Field(None, description="base64 JPEG of the vehicle")
+    hotlist_version: int | None = Field(None, ge=0, description="hot-list version the unit compared with")
+
+    _norm_plate = field_validator("plate")(_plate)
+
+    @field_validator("state")
+    @classmethod
+    def _state(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            return normalize_state(value)
+        except UnknownStateError as exc:
+            raise ValueError(str(exc)) from exc
+
+
+class ReadBatch(BaseModel):
+    """Up to 1,000 reads. All-or-nothing: one invalid read refuses the whole batch, nothing stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reads: list[ReadCreate] = Field(min_length=1, max_length=1000)
+
+
+class IngestResult(BaseModel):
+    received: int
+    stored: list[uuid.UUID]
+    already_stored: list[uuid.UUID]
+
+
+class ReadPublic(BaseModel):
+    """A read as people see it, with links to its images."""
+
+    id: uuid.UUID
+    unit: str
+    camera: str
+    captured_at: dt.datetime
+    received_at: dt.datetime
+    plate: str
+    confidence: float
+    candidates: list[dict[str, Any]]
+    state: str | None
+    state_confidence: float | None
+    latitude: float | None
+    longitude: float | None
+    heading: float | None
+    hotlist_version: int | None
+    source: str
+    plate_image_url: str | None
+    vehicle_image_url: str | None
+    plate_image_sha256: str | None
+    vehicle_image_sha256: str | None
+
+
+class ReadsPublic(BaseModel):
+    reads: list[ReadPublic]
+    count: int
+    next_cursor: str | None
+    query_log_seq: int = Field(description="the Data Query Log row of this search; pass as ?context=")

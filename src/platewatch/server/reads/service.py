@@ -1,0 +1,136 @@
+"""Ingest: check a batch whole, store its images by hash, insert its reads once (idempotent by UUID)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from platewatch.domain.plates import canonical
+from platewatch.server.accounts.models import Unit
+from platewatch.server.errors import ApiError
+from platewatch.server.reads.imagestore import ImageError, ImageStore, check_jpeg
+from platewatch.server.reads.models import Read
+from platewatch.server.reads.schemas import ReadCreate
+
+MAX_FUTURE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    stored: list[uuid.UUID]
+    already_stored: list[uuid.UUID]
+
+
+def _decode(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImageError("image is not valid base64") from exc
+
+
+def prepare(
+    reads: list[ReadCreate], now: dt.datetime, max_image_bytes: int, retention_days: int
+) -> list[dict[str, bytes | None]]:
+    """Check everything that pydantic cannot (images, times); raise ApiError 422 listing each problem."""
+    problems: list[dict[str, Any]] = []
+    images: list[dict[str, bytes | None]] = []
+    oldest = now - dt.timedelta(days=retention_days)
+    seen: dict[uuid.UUID, int] = {}
+    for i, read in enumerate(reads):
+        if read.id in seen:
+            problems.append(_problem(i, "id", f"same id as reads[{seen[read.id]}]"))
+        seen.setdefault(read.id, i)
+        if read.captured_at > now + MAX_FUTURE:
+            problems.append(_problem(i, "captured_at", "is in the future (check the unit's clock)"))
+        elif read.captured_at < oldest:
+            problems.append(_problem(i, "captured_at", f"is older than the {retention_days}-day retention period"))
+        pair: dict[str, bytes | None] = {}
+        for field in ("plate_image", "vehicle_image"):
+            raw = getattr(read, field)
+            if raw is None:
+                pair[field] = None
+                continue
+            try:
+                data = _decode(raw)
+                check_jpeg(data, max_image_bytes)
+            except ImageError as exc:
+                problems.append(_problem(i, field, str(exc)))
+                pair[field] = None
+            else:
+                pair[field] = data
+        images.append(pair)
+    if problems:
+        summary = "; ".join(f"{p['loc']}: {p['message']}" for p in problems[:5])
+        raise ApiError(422, "invalid_request", summary, problems)
+    return images
+
+
+def _problem(index: int, field: str, message: str) -> dict[str, Any]:
+    return {"loc": f"reads[{index}].{field}", "index": index, "field": field, "message": message}
+
+
+def ingest(
+    db: Session,
+    unit: Unit,
+    reads: list[ReadCreate],
+    images: list[dict[str, bytes | None]],
+    store: ImageStore,
+    now: dt.datetime,
+    source: str = "platewatch",
+    attributes: list[dict[str, Any]] | None = None,
+) -> IngestOutcome:
+    """Insert the reads not yet stored; images were checked by `prepare`. Does not commit."""
+    ids = [r.id for r in reads]
+    existing = set(db.scalars(select(Read.id).where(Read.id.in_(ids))))
+    rows: list[dict[str, Any]] = []
+    for i, read in enumerate(reads):
+        if read.id in existing:
+            continue
+        plate_bytes = images[i]["plate_image"]
+        vehicle_bytes = images[i]["vehicle_image"]
+        rows.append(
+            {
+                "id": read.id,
+                "unit_id": unit.id,
+                "camera": read.camera,
+                "captured_at": read.captured_at,
+                "received_at": now,
+                "plate": read.plate,
+                "plate_canonical": canonical(read.plate),
+                "confidence": read.confidence,
+                "candidates": [c.model_dump() for c in read.candidates],
+                "state": read.state,
+                "state_confidence": read.state_confidence,
+                "latitude": read.latitude,
+                "longitude": read.longitude,
+                "heading": read.heading,
+                "plate_image": store.put(plate_bytes) if plate_bytes else None,
+                "vehicle_image": store.put(vehicle_bytes) if vehicle_bytes else None,
+                "hotlist_version": read.hotlist_version,
+                "source": source,
+                "attributes": attributes[i] if attributes else {},
+            }
+        )
+    stored: list[uuid.UUID] = []
+    if rows:
+        dialect = db.get_bind().dialect.name
+        stmt: Any
+        if dialect == "postgresql":
+            stmt = pg_insert(Read).on_conflict_do_nothing(index_elements=["id"])
+        elif dialect == "sqlite":
+            stmt = sqlite_insert(Read).on_conflict_do_nothing(index_elements=["id"])
+        else:
+            stmt = insert(Read)
+        stored = list(db.scalars(stmt.returning(Read.id), rows))
+    stored_set = set(stored)
+    already = [i for i in ids if i not in stored_set]
+    return IngestOutcome(stored=[i for i in ids if i in stored_set], already_stored=already)

@@ -1,0 +1,44 @@
+"""Server settings from the environment (prefix PLATEWATCH_), validated by pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the operations server can be configured with; unknown PLATEWATCH_ keys are ignored."""
+
+    model_config = SettingsConfigDict(env_prefix="PLATEWATCH_", env_file=None, frozen=True)
+
+    database_url: str = Field(
+        "sqlite:///var/platewatch.db",
+        description="SQLAlchemy URL: sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB",
+    )
+    data_dir: Path = Field(Path("var"), description="Folder for the image store and other files")
+    host: str = Field("127.0.0.1", description="Address the server listens on")
+    port: int = Field(8000, ge=1, le=65535)
+    agency_name: str = Field("New Canaan Police Department", description="Shown on pages and reports")
+
+    session_idle_minutes: int = Field(30, ge=1, le=30, description="CJIS 5.5.5: lock after ≤ 30 min idle")
+    session_max_hours: int = Field(12, ge=1, le=24, description="A session ends after this many hours")
+    lockout_attempts: int = Field(5, ge=1, le=5, description="CJIS 5.5.3: ≤ 5 failed logins")
+    lockout_minutes: int = Field(10, ge=10, le=1440, description="CJIS 5.5.3: lock ≥ 10 minutes")
+
+    ingest_max_batch: int = Field(1000, ge=1, le=10000)
+    image_max_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted JPEG, decoded bytes")
+    search_max_page_size: int = Field(500, ge=1, le=5000)
+    retention_days: int = Field(14, ge=1, description="Order V.D.3: reads kept at most this many days")
+
+    bootstrap_admin_username: str | None = Field(
+        None, description="Create this administrator at start-up when no administrator exists"
+    )
+    bootstrap_admin_password: str | None = Field(
+        None, description="Its password; when unset a one-time password is generated and printed once"
+    )
+
+    @property
+    def image_dir(self) -> Path:
+        return self.data_dir / "images"

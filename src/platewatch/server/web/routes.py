@@ -1,0 +1,158 @@
+"""Web pages. They use the same dependencies as the API: permissions and the query log are not optional."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from platewatch.domain.querylog import Action
+from platewatch.domain.roles import Permission, Role, allows
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.accounts.routes import do_login
+from platewatch.server.accounts.schemas import LoginRequest
+from platewatch.server.accounts.service import logout as end_session
+from platewatch.server.deps import (
+    SESSION_COOKIE,
+    DbDep,
+    NowDep,
+    PublicDep,
+    QueryContext,
+    StateDep,
+    query_logged,
+    require,
+)
+from platewatch.server.errors import ApiError
+from platewatch.server.querylog import service as querylog
+from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.search import service as search
+from platewatch.server.search.params import SearchQueryDep
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+Searcher = Annotated[UserSession, Depends(require(Permission.SEARCH_READS))]
+Own = Annotated[UserSession, Depends(require(Permission.VIEW_OWN_ACCOUNT))]
+LogViewer = Annotated[UserSession, Depends(require(Permission.VIEW_QUERY_LOG))]
+SearchCtx = Annotated[QueryContext, Depends(query_logged(Action.SEARCH, Permission.SEARCH_READS))]
+ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permission.SEARCH_READS))]
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    state = request.app.state.platewatch
+    context.setdefault("agency", state.settings.agency_name)
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def data_uri(store: ImageStore, digest: str | None) -> str | None:
+    data = store.get(digest) if digest else None
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode() if data else None
+
+
+@router.get("/", summary="Home")
+def home(_: PublicDep) -> RedirectResponse:
+    return RedirectResponse("/search", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, _: PublicDep, next: str = "/search") -> HTMLResponse:
+    return page(request, "login.html", next=next if next.startswith("/") else "/search")
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    db: DbDep,
+    state: StateDep,
+    at: NowDep,
+    _: PublicDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+    totp: Annotated[str, Form(max_length=12)] = "",
+    next: Annotated[str, Form(max_length=200)] = "/search",
+) -> Response:
+    try:
+        result = do_login(
+            db, state, at, LoginRequest(username=username or "?", password=password or "?", totp=totp),
+            request.headers.get("user-agent", ""),
+        )  # fmt: skip
+    except ApiError as exc:
+        return page(request, "login.html", status=exc.status, error=exc.message, username=username, next=next)
+    target = next if next.startswith("/") and not next.startswith("//") else "/search"
+    if not allows(result.role, Permission.SEARCH_READS):
+        target = "/querylog" if allows(result.role, Permission.VIEW_QUERY_LOG) else "/account"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, result.token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(session: Own, db: DbDep, at: NowDep) -> RedirectResponse:
+    end_session(db, session, at)
+    db.commit()
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, session: Own) -> HTMLResponse:
+    return page(request, "account.html", user=session.user)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_form(request: Request, session: Searcher) -> HTMLResponse:
+    return page(request, "search.html", user=session.user, form={}, results=None)
+
+
+@router.get("/search/results", response_class=HTMLResponse)
+def search_results(request: Request, ctx: SearchCtx, query: SearchQueryDep, state: StateDep) -> HTMLResponse:
+    rows, next_cursor = search.run(ctx.db, query)
+    entry = ctx.record(len(rows))
+    store = ImageStore(state.settings.image_dir)
+    results = [{"read": r, "unit": u, "image": data_uri(store, r.plate_image)} for r, u in rows]
+    form = dict(request.query_params)
+    next_url = None
+    if next_cursor:
+        params = {k: v for k, v in form.items() if k != "cursor"}
+        params["cursor"] = next_cursor
+        next_url = "/search/results?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return page(
+        request, "search.html", user=None, form=form, results=results, seq=entry.seq, next_url=next_url,
+        purpose=ctx.purpose, case_number=ctx.case_number,
+    )  # fmt: skip
+
+
+@router.get("/reads/{read_id}", response_class=HTMLResponse)
+def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: StateDep) -> HTMLResponse:
+    row = search.get_read(ctx.db, read_id)
+    if row is None:
+        raise ApiError(404, "not_found", f"no read {read_id}")
+    entry = ctx.record(1)
+    store = ImageStore(state.settings.image_dir)
+    read, unit = row
+    return page(
+        request, "read.html", read=read, unit=unit, seq=entry.seq, purpose=ctx.purpose,
+        case_number=ctx.case_number, plate_image=data_uri(store, read.plate_image),
+        vehicle_image=data_uri(store, read.vehicle_image),
+    )  # fmt: skip
+
+
+@router.get("/querylog", response_class=HTMLResponse)
+def querylog_page(
+    request: Request, session: LogViewer, db: DbDep, username: str = "", case_number: str = ""
+) -> HTMLResponse:
+    from platewatch.server.accounts.service import record_event
+
+    rows = querylog.entries(db, username=username or None, case_number=case_number or None, limit=200)
+    record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows (web)")
+    db.commit()
+    can_verify = allows(Role(session.user.role), Permission.VERIFY_QUERY_LOG)
+    return page(request, "querylog.html", rows=rows, username=username, case_number=case_number, can_verify=can_verify)
