@@ -3,7 +3,8 @@ query-log context. Every route declares exactly one of `Public`, `require(...)`,
 `query_logged(...)`; tests enumerate the app's routes and fail on a route that declares none.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI must see the real Annotated[…, Depends(gate)]
+# objects that `query_logged` builds in a closure; as strings they would not resolve.
 
 import datetime as dt
 from collections.abc import Callable, Iterator

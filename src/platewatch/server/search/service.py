@@ -80,7 +80,7 @@ def _plate_filter(query: SearchQuery) -> Any:
     return or_(*(Read.plate_canonical.like(p) for p in similar_like_patterns(pattern.text)))
 
 
-def build(query: SearchQuery) -> Select[tuple[Read, str]]:
+def build(query: SearchQuery) -> Select[Read, str]:
     stmt = select(Read, Unit.name).join(Unit, Unit.id == Read.unit_id)
     conds: list[Any] = [Read.captured_at >= query.since, Read.captured_at < query.until]
     plate_cond = _plate_filter(query)

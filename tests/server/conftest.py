@@ -1,0 +1,171 @@
+"""A real PlateWatch server on 127.0.0.1 (uvicorn in a thread) and helpers to act as its users."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import httpx
+import numpy as np
+import pyotp
+import pytest
+import uvicorn
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from platewatch.domain.roles import Role
+from platewatch.server.accounts import service as accounts
+from platewatch.server.app import create_app
+from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
+from platewatch.server.settings import Settings
+from tests.conftest import Clock
+
+PASSWORD = "correct horse battery staple"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Person:
+    username: str
+    role: Role
+    password: str
+    totp_secret: str | None
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+    clock: Clock
+    sessions: Any
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def db(self) -> Session:
+        session: Session = self.sessions()
+        return session
+
+    def add_person(self, role: Role, username: str | None = None) -> Person:
+        name = username or f"{role.value}{uuid.uuid4().hex[:6]}"
+        with transaction(self.sessions) as db:
+            new = accounts.create_user(db, name, role, password=PASSWORD)
+            secret = new.user.totp_secret
+        return Person(name, role, PASSWORD, secret)
+
+    def totp(self, person: Person) -> str | None:
+        if person.totp_secret is None:
+            return None
+        return str(pyotp.TOTP(person.totp_secret).at(self.clock.now))
+
+    def login(self, person: Person) -> str:
+        self.clock.advance(seconds=31)  # a fresh TOTP step: codes cannot be replayed
+        with self.client() as c:
+            r = c.post(
+                "/api/v1/auth/login",
+                json={"username": person.username, "password": person.password, "totp": self.totp(person)},
+            )
+        assert r.status_code == 200, r.text
+        return str(r.json()["token"])
+
+    def add_unit(self, name: str | None = None) -> str:
+        with transaction(self.sessions) as db:
+            _, token = accounts.create_unit(db, name or f"car{uuid.uuid4().hex[:6]}", "mobile", "Car 12", "t")
+        return token
+
+    def count(self, model: Any) -> int:
+        with self.db() as db:
+            return int(db.scalar(select(func.count()).select_from(model)) or 0)
+
+    def image_files(self) -> list[Path]:
+        root = self.settings.image_dir
+        return [p for p in root.rglob("*.jpg")] if root.exists() else []
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data")
+    app = create_app(settings, clock=clock)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    sessions = make_sessionmaker(make_engine(database_url))
+    yield LiveServer(f"http://127.0.0.1:{port}", settings, clock, sessions)
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sessions.kw["bind"].dispose()
+    app.state.engine.dispose()
+
+
+def jpeg(width: int = 120, height: int = 40, seed: int = 0) -> bytes:
+    """A real JPEG made by OpenCV: a plate-like white box with dark bars."""
+    rng = np.random.default_rng(seed)
+    img = np.full((height, width, 3), 235, np.uint8)
+    for x in range(8, width - 8, 14):
+        cv2.rectangle(img, (x, 8), (x + 8, height - 8), (20, 20, 20), -1)
+    img[:] = np.clip(img.astype(int) + rng.integers(-10, 10, img.shape), 0, 255).astype(np.uint8)
+    ok, buf = cv2.imencode(".jpg", img)
+    assert ok
+    return bytes(buf.tobytes())
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def read_payload(
+    plate: str = "ABC1234",
+    at: dt.datetime | None = None,
+    *,
+    camera: str = "front",
+    lat: float | None = 41.1468,
+    lon: float | None = -73.4948,
+    images: bool = True,
+    seed: int = 0,
+    **extra: Any,
+) -> dict[str, Any]:
+    when = at or dt.datetime.now(dt.UTC)
+    body: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "camera": camera,
+        "captured_at": when.isoformat(),
+        "plate": plate,
+        "confidence": 0.93,
+        "candidates": [{"plate": plate, "confidence": 0.93}],
+        "state": "CT",
+        "state_confidence": 0.8,
+        "latitude": lat,
+        "longitude": lon,
+        "heading": 90.0,
+        "hotlist_version": 3,
+    }
+    if images:
+        body["plate_image"] = b64(jpeg(seed=seed))
+        body["vehicle_image"] = b64(jpeg(320, 240, seed=seed + 1))
+    body.update(extra)
+    return body
+
+
+PURPOSE = {"purpose": "stolen vehicle investigation, patrol area 3", "case_number": "2026-001234"}

@@ -1,0 +1,77 @@
+"""Every route × every role, from the app's own route table: a new route without a rule fails here."""
+
+from __future__ import annotations
+
+import pytest
+
+from platewatch.domain.roles import Role, allows
+from tests.server.conftest import PURPOSE, LiveServer
+from tests.server.routes_table import fill_path, routes, rule_of
+
+
+def test_every_route_declares_an_access_rule() -> None:
+    missing = [f"{m} {p}" for m, p, r in routes() if rule_of(r) is None]
+    assert missing == [], f"routes without Public/require/unit_auth/query_logged: {missing}"
+
+
+def test_routes_that_return_read_data_are_query_logged() -> None:
+    for method, path, route in routes():
+        rule = rule_of(route)
+        assert rule is not None
+        reads_data = ("/reads" in path or "/search" in path) and not (method == "POST" and rule.kind == "unit")
+        if reads_data and path not in ("/search",):  # /search only renders the empty form
+            assert rule.kind == "logged", f"{method} {path} returns read data but is not query-logged"
+
+
+def test_public_routes_are_only_the_expected_ones() -> None:
+    public = sorted(f"{m} {p}" for m, p, r in routes() if rule_of(r) and rule_of(r).kind == "public")  # type: ignore[union-attr]
+    assert public == ["GET /", "GET /api/v1/health", "GET /login", "POST /api/v1/auth/login", "POST /login"]
+
+
+def test_matrix(server: LiveServer) -> None:
+    people = {role: server.add_person(role) for role in Role}
+    unit_token = server.add_unit()
+    table = [(m, p, r, rule_of(r)) for m, p, r in routes()]
+    # Routes that end the session go last, so one login per role serves the whole row.
+    table.sort(key=lambda t: "logout" in t[1])
+    failures: list[str] = []
+    for role, person in people.items():
+        token = server.login(person)
+        with server.client(token) as c:
+            for method, path, _route, rule in table:
+                assert rule is not None
+                if rule.kind == "public":
+                    continue
+                r = c.request(method, fill_path(path), params=PURPOSE if rule.kind == "logged" else None)
+                if rule.kind == "unit":
+                    ok = r.status_code == 401
+                else:
+                    assert rule.permission is not None
+                    expected_forbidden = not allows(role, rule.permission)
+                    ok = (r.status_code == 403) == expected_forbidden and r.status_code != 401
+                if not ok:
+                    failures.append(f"{role.value} {method} {path} -> {r.status_code}")
+    # Without any credentials: API says 401, pages send the browser to the login page.
+    with server.client() as anon, server.client(unit_token) as unit:
+        for method, path, _route, rule in table:
+            assert rule is not None
+            if rule.kind == "public":
+                continue
+            r = anon.request(method, fill_path(path), follow_redirects=False)
+            want = 401 if path.startswith("/api/") else 303
+            if r.status_code != want:
+                failures.append(f"anonymous {method} {path} -> {r.status_code}")
+            if rule.kind != "unit":
+                r = unit.request(method, fill_path(path), follow_redirects=False)
+                if r.status_code not in (401, 303):
+                    failures.append(f"unit token {method} {path} -> {r.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reads/search", "/search/results"])
+def test_forbidden_answers_name_the_role(server: LiveServer, path: str) -> None:
+    auditor = server.add_person(Role.AUDITOR)
+    with server.client(server.login(auditor)) as c:
+        r = c.get(path, params={"plate": "ABC1234", **PURPOSE})
+    assert r.status_code == 403
+    assert "auditor" in r.text
