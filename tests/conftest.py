@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 
 from platewatch.server.db.migrate import upgrade
 
+pytest_plugins = ["tests.support.live_server"]
+
 BACKENDS = [b.strip() for b in os.environ.get("PLATEWATCH_TEST_BACKENDS", "sqlite").split(",") if b.strip()]
 PG_URL = os.environ.get("PLATEWATCH_TEST_PG_URL")
 REPO = Path(__file__).resolve().parents[1]

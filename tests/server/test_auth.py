@@ -9,7 +9,7 @@ import pytest
 
 from platewatch.domain.roles import Role
 from platewatch.server.accounts.models import SecurityEvent, User
-from tests.server.conftest import LiveServer, Person
+from tests.support.live_server import LiveServer, Person
 
 
 def attempt(server: LiveServer, person: Person, password: str | None = None, totp: str | None = "") -> object:

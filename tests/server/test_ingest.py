@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from platewatch.server.reads.models import Read
-from tests.server.conftest import LiveServer, b64, jpeg, read_payload
+from tests.support.live_server import LiveServer, b64, jpeg, read_payload
 
 
 def post(server: LiveServer, token: str | None, body: Any, raw: bytes | None = None) -> Any:

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from platewatch.domain.roles import Role
 from platewatch.server.querylog import service
 from platewatch.server.querylog.models import QueryLogEntry
-from tests.server.conftest import PURPOSE, LiveServer, read_payload
-from tests.server.routes_table import fill_path, routes, rule_of
+from tests.support.live_server import PURPOSE, LiveServer, read_payload
+from tests.support.routes_table import fill_path, routes, rule_of
 
 LOGGED = [(m, p) for m, p, r in routes() if (rule := rule_of(r)) is not None and rule.kind == "logged"]
 

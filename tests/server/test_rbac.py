@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from platewatch.domain.roles import Role, allows
-from tests.server.conftest import PURPOSE, LiveServer
-from tests.server.routes_table import fill_path, routes, rule_of
+from tests.support.live_server import PURPOSE, LiveServer
+from tests.support.routes_table import fill_path, routes, rule_of
 
 
 def test_every_route_declares_an_access_rule() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from platewatch.domain.roles import Role
-from tests.server.conftest import PURPOSE, LiveServer, read_payload
+from tests.support.live_server import PURPOSE, LiveServer, read_payload
 
 
 def ingest(server: LiveServer, token: str, reads: list[dict[str, Any]]) -> None:

@@ -14,8 +14,8 @@ from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.settings import Settings
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="People's accounts (administrator only).", no_args_is_help=True)

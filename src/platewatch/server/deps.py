@@ -193,7 +193,8 @@ def query_logged(action: Action, permission: Permission) -> Callable[..., Iterat
         context: Annotated[int | None, Query(description="query-log seq of the search this follows")] = None,
     ) -> Iterator[QueryContext]:
         username = session.user.username
-        params = {k: v for k, v in request.query_params.items() if k not in ("purpose", "case_number", "context")}
+        skip = ("purpose", "case_number", "context")
+        params = {k: v for k, v in request.query_params.items() if v != "" and k not in skip}
         params.update({f"path.{k}": str(v) for k, v in request.path_params.items()})
         try:
             if context is not None and not purpose:

@@ -19,7 +19,9 @@ def search_query(
     at: NowDep,
     state: StateDep,
     plate: Annotated[str | None, Query(max_length=40, description="plate, or pattern with * and ?")] = None,
-    mode: Annotated[Mode | None, Query(description="exact | partial | similar (default: by pattern)")] = None,
+    mode: Annotated[
+        str | None, Query(max_length=10, description="exact | partial | similar (default: by pattern)")
+    ] = None,
     since: Annotated[dt.datetime | None, Query(description="start of the window (ISO 8601 with zone)")] = None,
     until: Annotated[dt.datetime | None, Query(description="end of the window (exclusive)")] = None,
     hours: Annotated[int | None, Query(ge=1, le=24 * 366, description="window: the last N hours")] = None,
@@ -32,10 +34,14 @@ def search_query(
 ) -> SearchQuery:
     try:
         pattern = parse_pattern(plate) if plate and plate.strip() else None
-        if mode is None:
-            mode = Mode.EXACT if pattern is None or pattern.is_exact else Mode.PARTIAL
-        if pattern is not None and mode is not Mode.PARTIAL and not pattern.is_exact:
-            raise ValueError(f"plate: wildcards need mode=partial, not {mode.value}")
+        if mode:
+            if mode not in Mode.__members__.values():
+                raise ValueError(f"mode: {mode!r} is not one of exact, partial, similar")
+            match_mode = Mode(mode)
+        else:
+            match_mode = Mode.EXACT if pattern is None or pattern.is_exact else Mode.PARTIAL
+        if pattern is not None and match_mode is not Mode.PARTIAL and not pattern.is_exact:
+            raise ValueError(f"plate: wildcards need mode=partial, not {match_mode.value}")
         if pattern is None and bbox is None and polygon is None and unit is None and camera is None:
             raise ValueError("give a plate, an area (bbox or polygon), a unit or a camera")
         end = until or at
@@ -49,7 +55,7 @@ def search_query(
             raise ValueError(f"limit: at most {state.settings.search_max_page_size}")
         return SearchQuery(
             pattern=pattern,
-            mode=mode,
+            mode=match_mode,
             since=start,
             until=end,
             bbox=parse_bbox(bbox) if bbox else None,

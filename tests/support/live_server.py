@@ -1,4 +1,4 @@
-"""A real PlateWatch server on 127.0.0.1 (uvicorn in a thread) and helpers to act as its users."""
+"""A real PlateWatch server on 127.0.0.1 (uvicorn in a thread) and helpers to act as its users (a pytest plugin)."""
 
 from __future__ import annotations
 

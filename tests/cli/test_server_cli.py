@@ -1,0 +1,120 @@
+"""The administrator's commands, run as a user would: `platewatch user|unit|querylog|db …`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from platewatch.cli.main import app
+from platewatch.server.db.engine import make_engine
+from tests.support.live_server import free_port
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", database_url)
+    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(tmp_path / "data"))
+    return database_url
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.output
+
+
+def test_user_lifecycle(env: str) -> None:
+    code, out = run("user", "add", "jdoe", "--role", "officer", "--full-name", "Jane Doe")
+    assert code == 0, out
+    assert re.search(r"one-time password: \S{12,}", out)
+    assert "otpauth://totp/" in out and "secret=" in out
+    code, out = run("user", "add", "jdoe", "--role", "officer")
+    assert code == 1 and "already exists" in out
+    code, out = run("user", "add", "tech1", "--role", "equipment")
+    assert code == 0 and "otpauth" not in out  # no read data, no TOTP needed
+    code, out = run("user", "add", "x", "--role", "janitor")
+    assert code != 0 and "janitor" in out
+    code, out = run("user", "reset-mfa", "jdoe")
+    assert code == 0 and "otpauth://" in out
+    code, out = run("user", "set-password", "jdoe", input="short\nshort\n")
+    assert code == 1 and "at least 12" in out
+    code, out = run("user", "disable", "jdoe")
+    assert code == 0
+    code, out = run("user", "disable", "nobody")
+    assert code == 1 and "no user named 'nobody'" in out
+    engine = make_engine(env)
+    with engine.connect() as conn:
+        active = conn.execute(text("SELECT active FROM users WHERE username = 'jdoe'")).scalar()
+        events = conn.execute(text("SELECT event FROM security_events ORDER BY id")).scalars().all()
+    engine.dispose()
+    assert not active
+    assert events == ["user_created", "user_created", "mfa_reset", "user_disabled"]
+
+
+def test_unit_add_and_revoke(env: str) -> None:
+    code, out = run("unit", "add", "car-12", "--kind", "mobile", "--approved-for", "cruiser 12")
+    assert code == 0, out
+    token = re.search(r"API token \(shown once\): (pwu_\S+)", out)
+    assert token
+    code, out = run("unit", "add", "car-13", "--kind", "boat")
+    assert code == 1 and "mobile" in out
+    code, out = run("unit", "revoke", "car-12")
+    assert code == 0 and "1 token(s) revoked" in out
+    engine = make_engine(env)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT token_hash FROM unit_tokens")).scalars().all()
+    engine.dispose()
+    assert token.group(1) not in stored  # only the hash is at rest
+
+
+def test_querylog_verify_exit_codes(env: str) -> None:
+    code, out = run("querylog", "verify")
+    assert code == 0 and "0 rows verified" in out
+
+
+def test_db_upgrade_is_idempotent(env: str) -> None:
+    assert run("db", "upgrade")[0] == 0
+    assert run("db", "upgrade")[0] == 0
+
+
+def test_server_process_serves_the_login_page(tmp_path: Path) -> None:
+    """What `make run` does: a fresh SQLite store, migrated, first administrator, login page."""
+    port = free_port()
+    environ = {
+        **os.environ,
+        "PLATEWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'pw.db'}",
+        "PLATEWATCH_DATA_DIR": str(tmp_path),
+        "PLATEWATCH_PORT": str(port),
+    }
+    exe = Path(sys.executable).with_name("platewatch")
+    proc = subprocess.Popen(
+        [str(exe), "server"], env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert r.status_code == 200 and "Log in" in r.text and "Authenticator code" in r.text
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=20)[0]
+    assert "First administrator created: admin" in output
+    password = re.search(r"one-time password \(shown once\): (\S+)", output)
+    assert password and len(password.group(1)) >= 12
+    assert "otpauth://totp/" in output
