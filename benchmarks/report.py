@@ -1,0 +1,42 @@
+"""Write a named section of docs/benchmarks.md, keeping the other sections as they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import subprocess
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+HEADER = "# Benchmarks\n\nMeasured by `make bench` (see each section for the exact command). Machines are noisy: compare\nratios measured in one run, not figures from different days.\n"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    pg = ""
+    try:
+        pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}, {pg}"
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace (or add) the section between `<!-- name:start -->` and `<!-- name:end -->`."""
+    text = DOC.read_text() if DOC.exists() else HEADER
+    stamp = f"_{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {machine()}_\n\n"
+    block = f"<!-- {name}:start -->\n{stamp}{body.strip()}\n<!-- {name}:end -->"
+    pattern = re.compile(rf"<!-- {re.escape(name)}:start -->.*?<!-- {re.escape(name)}:end -->", re.S)
+    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text)
