@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, results written into docs/benchmarks.md (machine and date included).
+# Not part of CI: the 14 M-read search benchmark alone takes several minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/apt_deps.sh
+pgdir=$(mktemp -d /tmp/platewatch-bench-pg.XXXXXX)
+trap 'scripts/pg_cluster.sh stop "$pgdir"' EXIT
+pg_url=$(scripts/pg_cluster.sh start "$pgdir")
+export PYTHONPATH=$PWD
+py=.venv/bin/python
+$py -m benchmarks.server_ingest --pg-url "$pg_url" ${BENCH_INGEST_ARGS:-}
+$py -m benchmarks.server_search --pg-url "$pg_url" ${BENCH_SEARCH_ARGS:-}
+echo "results: docs/benchmarks.md"

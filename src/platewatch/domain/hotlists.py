@@ -1,0 +1,106 @@
+"""Hot lists (order III.3, IV.A): categories, entries, and the content hash of a list version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    STOLEN_VEHICLE = "stolen_vehicle"
+    STOLEN_PLATE = "stolen_plate"
+    AMBER = "amber"
+    SILVER = "silver"
+    WANTED_PERSON = "wanted_person"
+    MISSING_PERSON = "missing_person"
+    PROTECTION_ORDER = "protection_order"
+    SEX_OFFENDER = "sex_offender"
+    GANG_TERRORIST = "gang_terrorist"
+    VIOLENT_PERSON = "violent_person"
+    SUPERVISED_RELEASE = "supervised_release"
+    PROTECTIVE_INTEREST = "protective_interest"
+    REGISTRATION = "registration"  # expired / suspended registration (state DMV lists)
+    BOLO = "bolo"  # manual entry: be on the lookout
+    OTHER = "other"
+
+
+# Default priority by category (1 = most urgent); lists can override.
+CATEGORY_PRIORITY: dict[Category, int] = {
+    Category.AMBER: 1,
+    Category.SILVER: 1,
+    Category.VIOLENT_PERSON: 1,
+    Category.WANTED_PERSON: 2,
+    Category.GANG_TERRORIST: 2,
+    Category.STOLEN_VEHICLE: 2,
+    Category.MISSING_PERSON: 2,
+    Category.PROTECTION_ORDER: 2,
+    Category.STOLEN_PLATE: 3,
+    Category.BOLO: 3,
+    Category.SEX_OFFENDER: 4,
+    Category.SUPERVISED_RELEASE: 4,
+    Category.PROTECTIVE_INTEREST: 4,
+    Category.REGISTRATION: 5,
+    Category.OTHER: 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Vehicle:
+    """NCIC vehicle descriptors (VYR, VMA, VMO, VST, VCO); empty strings when unknown."""
+
+    year: str = ""
+    make: str = ""
+    model: str = ""
+    style: str = ""
+    colour: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HotListEntry:
+    """One plate of interest as an importer or an officer gives it; `plate` is normalized."""
+
+    plate: str
+    state: str | None = None
+    category: Category = Category.OTHER
+    nic: str = ""  # NCIC number (file code letter first)
+    ori: str = ""  # originating agency
+    case_number: str = ""
+    vehicle: Vehicle = field(default_factory=Vehicle)
+    plate_year: str = ""
+    plate_type: str = ""
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    description: str = ""
+    purpose: str = ""  # required for manual entries (order V.E.9c)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity within one list: plate and state (an entry without state matches any state)."""
+        return (self.plate, self.state or "")
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["category"] = self.category.value
+        data["effective"] = self.effective.isoformat() if self.effective else None
+        data["expires"] = self.expires.isoformat() if self.expires else None
+        return data
+
+
+def content_hash(entries: Iterable[HotListEntry]) -> str:
+    """SHA-256 over the entries in a canonical order: equal lists hash equal, whatever their order."""
+    h = hashlib.sha256()
+    for e in sorted(entries, key=lambda e: (e.key, e.category.value, e.nic)):
+        h.update(json.dumps(e.to_json(), sort_keys=True, separators=(",", ":")).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def is_active(entry: HotListEntry, today: dt.date) -> bool:
+    """An entry is in force from its effective date up to and including its expiry date."""
+    if entry.effective is not None and today < entry.effective:
+        return False
+    return not (entry.expires is not None and today > entry.expires)
