@@ -19,6 +19,18 @@ LOGGED = [(m, p) for m, p, r in routes() if (rule := rule_of(r)) is not None and
 
 
 def seed_read(server: LiveServer, plate: str = "ABC1234") -> str:
+    """A read of a listed plate: so there is a read, its images, and an alert to look at."""
+    from platewatch.domain.hotlists import Category, HotListEntry
+    from platewatch.server.db.engine import transaction
+    from platewatch.server.hotlists import service as hotlists
+
+    with transaction(server.sessions) as db:
+        if hotlists.current_version_id(db) is None:
+            h = hotlists.create_list(
+                db, name="BOLO", source="manual", category=Category.BOLO, actor="t", now=server.clock.now
+            )
+            entry = HotListEntry(plate, None, Category.BOLO, purpose="suspect vehicle in burglary series")
+            hotlists.add_manual_entry(db, h, entry, actor="t", now=server.clock.now)
     token = server.add_unit()
     body = read_payload(plate, server.clock.now)
     with server.client(token) as c:
@@ -40,7 +52,7 @@ def test_each_data_route_writes_exactly_one_row(server: LiveServer, method: str,
     read_id = seed_read(server)
     admin = server.add_person(Role.ADMINISTRATOR)
     token = server.login(admin)
-    params: dict[str, Any] = {**PURPOSE, "plate": "ABC1234"}
+    params: dict[str, Any] = {**PURPOSE, "plate": "ABC1234", "seconds": 1, "after": 0}
     with server.client(token) as c:
         before = len(rows(server))
         r = c.request(method, fill_path(path, uuid.UUID(read_id)), params=params)
@@ -50,12 +62,20 @@ def test_each_data_route_writes_exactly_one_row(server: LiveServer, method: str,
         row = after[-1]
         assert row.username == admin.username and row.outcome == "ok"
         assert row.purpose == PURPOSE["purpose"] and row.case_number == PURPOSE["case_number"]
-        assert row.result_count >= 1
-        # Without a purpose: refused, and still exactly one row.
-        r = c.request(method, fill_path(path, uuid.UUID(read_id)), params={"plate": "ABC1234"})
-        assert r.status_code == 400 and "purpose" in r.text
-        refused = rows(server)
-        assert len(refused) == before + 2 and refused[-1].outcome == "refused"
+        assert row.result_count >= (0 if row.action == "alert_feed" else 1)
+        # Without a purpose: refused, and still exactly one row (routes with a standing purpose take theirs).
+        route_rule = rule_of(next(r for m, p, r in routes() if (m, p) == (method, path)))
+        assert route_rule is not None
+        if route_rule.standing is None:
+            r = c.request(method, fill_path(path, uuid.UUID(read_id)), params={"plate": "ABC1234"})
+            assert r.status_code == 400 and "purpose" in r.text
+            refused = rows(server)
+            assert len(refused) == before + 2 and refused[-1].outcome == "refused"
+        else:
+            r = c.request(method, fill_path(path, uuid.UUID(read_id)), params={"seconds": 1, "after": 0})
+            assert r.status_code == 200
+            standing = rows(server)
+            assert len(standing) == before + 2 and standing[-1].purpose == route_rule.standing[0]
 
 
 @pytest.mark.parametrize(("method", "path"), [lp for lp in LOGGED if "{read_id}" in lp[1]])

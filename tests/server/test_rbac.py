@@ -6,7 +6,7 @@ import pytest
 
 from platewatch.domain.roles import Role, allows
 from tests.support.live_server import PURPOSE, LiveServer
-from tests.support.routes_table import fill_path, routes, rule_of
+from tests.support.routes_table import fill_path, returns_read_data, routes, rule_of
 
 
 def test_every_route_declares_an_access_rule() -> None:
@@ -18,8 +18,7 @@ def test_routes_that_return_read_data_are_query_logged() -> None:
     for method, path, route in routes():
         rule = rule_of(route)
         assert rule is not None
-        reads_data = ("/reads" in path or "/search" in path) and not (method == "POST" and rule.kind == "unit")
-        if reads_data and path not in ("/search",):  # /search only renders the empty form
+        if returns_read_data(method, path, rule):
             assert rule.kind == "logged", f"{method} {path} returns read data but is not query-logged"
 
 
@@ -42,7 +41,8 @@ def test_matrix(server: LiveServer) -> None:
                 assert rule is not None
                 if rule.kind == "public":
                     continue
-                r = c.request(method, fill_path(path), params=PURPOSE if rule.kind == "logged" else None)
+                params = {**PURPOSE, "seconds": 1} if rule.kind == "logged" else None  # seconds: the SSE feed ends
+                r = c.request(method, fill_path(path), params=params)
                 if rule.kind == "unit":
                     ok = r.status_code == 401
                 else:

@@ -20,6 +20,7 @@ class Rule:
     kind: str  # public | unit | permission | logged
     permission: Permission | None = None
     action: str | None = None
+    standing: tuple[str, str] | None = None  # the purpose recorded when none is given
 
 
 def _calls(dep: Dependant) -> Iterator[Callable[..., Any]]:
@@ -34,7 +35,7 @@ def rule_of(route: APIRoute) -> Rule | None:
     logged = [c for c in calls if hasattr(c, "query_action")]
     if logged:
         c = logged[0]
-        return Rule("logged", c.permission, c.query_action.value)  # type: ignore[attr-defined]
+        return Rule("logged", c.permission, c.query_action.value, c.standing_purpose)  # type: ignore[attr-defined]
     perms = [c for c in calls if hasattr(c, "permission")]
     if perms:
         return Rule("permission", perms[0].permission)  # type: ignore[attr-defined]
@@ -43,6 +44,15 @@ def rule_of(route: APIRoute) -> Rule | None:
     if Public in calls:
         return Rule("public")
     return None
+
+
+def returns_read_data(method: str, path: str, rule: Rule) -> bool:
+    """Routes whose answers contain reads (plates seen, images, places): they must be query-logged."""
+    if method == "POST" and rule.kind == "unit":
+        return False  # ingest: units send reads, they get none back
+    if path == "/search":
+        return False  # the empty search form
+    return method == "GET" and any(part in path for part in ("/reads", "/search", "/alerts"))
 
 
 def routes() -> list[tuple[str, str, APIRoute]]:
@@ -59,4 +69,6 @@ def fill_path(path: str, read_id: uuid.UUID | None = None) -> str:
         .replace("{kind}", "plate")
         .replace("{username}", "nobody")
         .replace("{name}", "nobody")
+        .replace("{alert_id}", "1")
+        .replace("{list_id}", "1")
     )

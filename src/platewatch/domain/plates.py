@@ -87,9 +87,12 @@ def is_plausible_plate(raw: str) -> bool:
     return True
 
 
+_CANONICAL_TABLE = str.maketrans(_CANONICAL)
+
+
 def canonical(plate: str) -> str:
     """Map every character to its look-alike class representative ("8O5" and "B0S" agree)."""
-    return "".join(_CANONICAL.get(ch, ch) for ch in plate)
+    return plate.translate(_CANONICAL_TABLE)
 
 
 def lookalikes(ch: str) -> frozenset[str]:

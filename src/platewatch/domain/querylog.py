@@ -22,6 +22,8 @@ class Action(StrEnum):
     VIEW_IMAGE = "view_image"
     EXPORT = "export"
     VIEW_QUERY_LOG = "view_query_log"
+    VIEW_ALERTS = "view_alerts"
+    ALERT_FEED = "alert_feed"
 
 
 class Outcome(StrEnum):

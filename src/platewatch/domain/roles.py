@@ -14,6 +14,7 @@ class Role(StrEnum):
     INVESTIGATOR = "investigator"
     AUDITOR = "auditor"
     EQUIPMENT = "equipment"  # designated equipment / Town IT personnel (V.A.3-5)
+    DISPATCHER = "dispatcher"  # confirms hits through COLLECT/NCIC (V.E.6-7, V.F.3)
 
 
 class Permission(StrEnum):
@@ -26,19 +27,46 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"  # V.B.1e
     MANAGE_UNITS = "manage_units"  # V.A.2-3
     VIEW_OWN_ACCOUNT = "view_own_account"
+    VIEW_HOTLISTS = "view_hotlists"
+    MANAGE_HOTLISTS = "manage_hotlists"  # create lists, import files (V.B.1b, V.C.1)
+    ADD_MANUAL_ENTRIES = "add_manual_entries"  # manual entries with a purpose (V.E.9b-c)
+    VIEW_ALERTS = "view_alerts"
+    DECIDE_ALERTS = "decide_alerts"  # accept / reject (V.E.5)
+    VERIFY_ALERTS = "verify_alerts"  # COLLECT/NCIC confirmation (V.F.3)
+    DISPOSE_ALERTS = "dispose_alerts"  # outcome and LEAS incident number (V.E.2f)
+    VIEW_COVERT = "view_covert"  # hits on covert lists reach the back office only
 
+
+_P = Permission
+_OWN = {_P.VIEW_OWN_ACCOUNT}
+_ALERT_WORK = {_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.DECIDE_ALERTS, _P.DISPOSE_ALERTS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(Permission),
-    Role.SUPERVISOR: frozenset({Permission.SEARCH_READS, Permission.EXPORT_READS, Permission.VIEW_OWN_ACCOUNT}),
-    Role.INVESTIGATOR: frozenset({Permission.SEARCH_READS, Permission.EXPORT_READS, Permission.VIEW_OWN_ACCOUNT}),
-    Role.OFFICER: frozenset({Permission.SEARCH_READS, Permission.VIEW_OWN_ACCOUNT}),
-    Role.AUDITOR: frozenset({Permission.VIEW_QUERY_LOG, Permission.VERIFY_QUERY_LOG, Permission.VIEW_OWN_ACCOUNT}),
-    Role.EQUIPMENT: frozenset({Permission.MANAGE_UNITS, Permission.VIEW_OWN_ACCOUNT}),
+    Role.SUPERVISOR: frozenset(
+        {_P.SEARCH_READS, _P.EXPORT_READS, _P.ADD_MANUAL_ENTRIES, _P.VERIFY_ALERTS, _P.VIEW_COVERT, *_ALERT_WORK, *_OWN}
+    ),
+    Role.INVESTIGATOR: frozenset(
+        {
+            _P.SEARCH_READS,
+            _P.EXPORT_READS,
+            _P.ADD_MANUAL_ENTRIES,
+            _P.VIEW_HOTLISTS,
+            _P.VIEW_ALERTS,
+            _P.VIEW_COVERT,
+            *_OWN,
+        }
+    ),
+    Role.OFFICER: frozenset({_P.SEARCH_READS, *_ALERT_WORK, *_OWN}),
+    Role.DISPATCHER: frozenset({_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.VERIFY_ALERTS, *_OWN}),
+    Role.AUDITOR: frozenset({_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, *_OWN}),
+    Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, *_OWN}),
 }
 
 # Roles whose members can see read data or the query log must use a second factor (CJIS v6 IA-2).
-DATA_PERMISSIONS = frozenset({Permission.SEARCH_READS, Permission.EXPORT_READS, Permission.VIEW_QUERY_LOG})
+DATA_PERMISSIONS = frozenset(
+    {Permission.SEARCH_READS, Permission.EXPORT_READS, Permission.VIEW_QUERY_LOG, Permission.VIEW_ALERTS}
+)
 
 
 def allows(role: Role, permission: Permission) -> bool:

@@ -12,10 +12,14 @@ from fastapi.routing import APIRoute
 
 from platewatch import __version__
 from platewatch.server.accounts.routes import router as accounts_router
+from platewatch.server.alerts.matcher import Matcher
+from platewatch.server.alerts.routes import router as alerts_router
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep
 from platewatch.server.errors import error_body, install_handlers
+from platewatch.server.hotlists.routes import router as hotlists_router
+from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.search.routes import router as search_router
@@ -40,6 +44,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     reads_router,
     search_router,
     querylog_router,
+    hotlists_router,
+    hotlist_unit_router,
+    alerts_router,
     web_router,
 )
 
@@ -51,7 +58,7 @@ def api_routes() -> list[APIRoute]:
 
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
     engine = make_engine(settings.database_url)
-    state = AppState(settings=settings, sessions=make_sessionmaker(engine), clock=clock)
+    state = AppState(settings=settings, sessions=make_sessionmaker(engine), clock=clock, matcher=Matcher())
     app = FastAPI(
         title="PlateWatch operations server",
         version=__version__,

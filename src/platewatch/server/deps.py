@@ -19,6 +19,7 @@ from platewatch.domain.querylog import Action, Outcome, check_purpose
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit, UserSession
+from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.errors import ApiError
 from platewatch.server.querylog import service as querylog
 from platewatch.server.querylog.models import QueryLogEntry
@@ -34,6 +35,7 @@ class AppState:
     settings: Settings
     sessions: sessionmaker[Session]
     clock: Callable[[], dt.datetime]
+    matcher: Matcher
 
     @property
     def lockout(self) -> LockoutPolicy:
@@ -178,9 +180,15 @@ def _context_purpose(db: Session, username: str, seq: int, at: dt.datetime) -> t
     return entry.purpose, entry.case_number
 
 
-def query_logged(action: Action, permission: Permission) -> Callable[..., Iterator[QueryContext]]:
+def query_logged(
+    action: Action, permission: Permission, *, standing_purpose: tuple[str, str] | None = None
+) -> Callable[..., Iterator[QueryContext]]:
     """Dependency factory for routes that return read data: permission, purpose and case number, and
-    exactly one query-log row per request — refused and failed requests included."""
+    exactly one query-log row per request — refused and failed requests included.
+
+    `standing_purpose` (purpose, case) is recorded when the person gives none: for work whose purpose the
+    order itself states, such as reviewing hits (V.E.5) — the access is still logged, row by row.
+    """
     gate = require(permission)
 
     def dependency(
@@ -199,6 +207,8 @@ def query_logged(action: Action, permission: Permission) -> Callable[..., Iterat
         try:
             if context is not None and not purpose:
                 purpose, case_number = _context_purpose(db, username, context, at)
+            elif standing_purpose is not None and not purpose and not case_number:
+                purpose, case_number = standing_purpose
             p, c = check_purpose(purpose, case_number)
         except ValueError as exc:
             querylog.append(
@@ -232,6 +242,7 @@ def query_logged(action: Action, permission: Permission) -> Callable[..., Iterat
             raise RuntimeError(f"route for {action.value} returned without recording its query-log row")
 
     dependency.query_action = action  # type: ignore[attr-defined]
+    dependency.standing_purpose = standing_purpose  # type: ignore[attr-defined]
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
 

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Body
+from sqlalchemy.orm import Session
 
-from platewatch.server.deps import DbDep, NowDep, StateDep, UnitDep
+from platewatch.server.alerts.service import ReadForMatching, raise_alerts
+from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep
 from platewatch.server.reads import openalpr, service
 from platewatch.server.reads.imagestore import ImageStore
-from platewatch.server.reads.schemas import IngestResult, ReadBatch
+from platewatch.server.reads.schemas import IngestResult, ReadBatch, ReadCreate
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
+
+
+def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[uuid.UUID], at: dt.datetime) -> None:
+    """Compare every newly stored read with the current hot list (whatever version the unit had)."""
+    new = set(stored)
+    if not new:
+        return
+    loaded = state.matcher.current(db, at)
+    if loaded.index.size == 0:
+        return
+    candidates = (
+        ReadForMatching(r.id, r.plate, tuple(c.plate for c in r.candidates), r.state) for r in reads if r.id in new
+    )
+    raise_alerts(db, candidates, loaded, at)
 
 
 @router.post(
@@ -28,6 +46,7 @@ def ingest_reads(batch: ReadBatch, unit: UnitDep, db: DbDep, at: NowDep, state: 
     s = state.settings
     images = service.prepare(batch.reads, at, s.image_max_bytes, s.retention_days)
     outcome = service.ingest(db, unit, batch.reads, images, ImageStore(s.image_dir), at)
+    _match(db, state, batch.reads, outcome.stored, at)
     db.commit()
     return IngestResult(received=len(batch.reads), stored=outcome.stored, already_stored=outcome.already_stored)
 
@@ -42,5 +61,6 @@ def ingest_openalpr(unit: UnitDep, db: DbDep, at: NowDep, state: StateDep, messa
     reads, attrs, kind = openalpr.to_reads(message)
     images = service.prepare(reads, at, s.image_max_bytes, s.retention_days)
     outcome = service.ingest(db, unit, reads, images, ImageStore(s.image_dir), at, kind[:16], attrs)
+    _match(db, state, reads, outcome.stored, at)
     db.commit()
     return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)

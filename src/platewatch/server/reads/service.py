@@ -8,9 +8,10 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+import psycopg
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from platewatch.server.reads.models import Read
 from platewatch.server.reads.schemas import ReadCreate
 
 MAX_FUTURE = dt.timedelta(minutes=10)
+READS_TABLE = cast(Table, Read.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ def ingest(
         else:
             # SQLite transactions start with BEGIN IMMEDIATE: nobody else can insert between the check
             # above and this insert, so every row not already present is stored here.
-            stmt = sqlite_insert(Read.__table__).on_conflict_do_nothing(index_elements=["id"])
+            stmt = sqlite_insert(READS_TABLE).on_conflict_do_nothing(index_elements=["id"])
             db.execute(stmt, rows)
             stored = {r["id"] for r in rows}
     else:
@@ -137,7 +139,7 @@ def ingest(
     )
 
 
-_COLUMNS = [c.name for c in Read.__table__.columns]
+_COLUMNS = [c.name for c in READS_TABLE.columns]
 _JSON_COLUMNS = {"candidates", "attributes"}
 
 
@@ -148,8 +150,7 @@ def _copy_insert(db: Session, rows: list[dict[str, Any]]) -> list[uuid.UUID]:
     same reads (the conflict clause decides, RETURNING says which rows this transaction stored).
     """
     cols = ", ".join(_COLUMNS)
-    raw = db.connection().connection.dbapi_connection
-    assert raw is not None
+    raw = cast(psycopg.Connection[Any], db.connection().connection.dbapi_connection)
     with raw.cursor() as cur:
         cur.execute(
             "CREATE TEMP TABLE IF NOT EXISTS reads_incoming (LIKE reads INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"

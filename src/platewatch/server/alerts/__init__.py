@@ -1,0 +1,1 @@
+"""Alerts: hits of reads on hot-list entries and their lifecycle (accept, verify, dispose)."""

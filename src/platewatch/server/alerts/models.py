@@ -1,0 +1,47 @@
+"""ORM row for an alert (a hit): which read, which entry of which version, how it matched, and its lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platewatch.server.db.base import Base, utcnow
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    read_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reads.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("hotlist_entries.id"), index=True)
+    hotlist_id: Mapped[int] = mapped_column(ForeignKey("hotlists.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("hotlist_versions.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    origin: Mapped[str] = mapped_column(String(16))  # ingest | retro
+    match_kind: Mapped[str] = mapped_column(String(16))  # exact | lookalike | one_edit
+    matched_text: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(200))
+    priority: Mapped[int] = mapped_column(Integer)
+    state_match: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    covert: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    reject_note: Mapped[str] = mapped_column(String(500), default="")
+    verified_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    verification_note: Mapped[str] = mapped_column(String(500), default="")
+    disposition: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    incident_number: Mapped[str] = mapped_column(String(40), default="")
+    disposed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    disposed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+    __table_args__ = (
+        Index("ix_alerts_status_created", "status", "created_at"),
+        Index("uq_alerts_read_entry", "read_id", "entry_id", unique=True),
+    )

@@ -1,0 +1,73 @@
+"""API shapes for alerts and their lifecycle actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from platewatch.domain.alerts import Disposition, RejectReason
+
+
+class AlertPublic(BaseModel):
+    id: int
+    status: str
+    created_at: dt.datetime
+    origin: str = Field(description="ingest (live) or retro (a read from before the entry was added)")
+    match_kind: str
+    matched_text: str
+    reason: str
+    priority: int
+    state_match: bool | None
+    covert: bool
+    hotlist: dict[str, Any]
+    entry: dict[str, Any]
+    read: dict[str, Any]
+    hotlist_version: int
+    hotlist_age_hours: float = Field(description="age of the hot-list version the read was compared with")
+    hotlist_stale: bool = Field(description="older than 24 hours (order V.F.2): verify with extra care")
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    reject_reason: str | None
+    reject_note: str
+    verified_by: str | None
+    verified_at: dt.datetime | None
+    verification_note: str
+    disposition: str | None
+    incident_number: str
+    disposed_by: str | None
+    disposed_at: dt.datetime | None
+
+
+class AlertsPublic(BaseModel):
+    alerts: list[AlertPublic]
+    query_log_seq: int
+
+
+class AlertStatusPublic(BaseModel):
+    id: int
+    read_id: uuid.UUID
+    status: str
+
+
+class RejectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: RejectReason
+    note: str = Field("", max_length=500)
+
+
+class VerifyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    confirmed: bool = Field(description="dispatch confirmed the hit through COLLECT/NCIC")
+    note: str = Field("", max_length=500)
+
+
+class DisposeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    disposition: Disposition
+    incident_number: str = Field("", max_length=40, description="LEAS incident number (LPR sub type)")

@@ -1,0 +1,173 @@
+"""Alerts: raise them for reads that hit the hot list (at ingest and retroactively) and move them
+through the lifecycle of the domain's state machine. Functions never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platewatch.domain import alerts as rules
+from platewatch.domain.matching import Hit, HotListIndex, ListedEntry, StateRule
+from platewatch.server.alerts.matcher import LoadedIndex
+from platewatch.server.alerts.models import Alert
+from platewatch.server.hotlists.models import HotList
+from platewatch.server.hotlists.service import StoredEntry
+from platewatch.server.reads.models import Read
+
+_KIND = {0: "exact", 1: "lookalike", 2: "one_edit"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadForMatching:
+    id: uuid.UUID
+    plate: str
+    candidates: tuple[str, ...]
+    state: str | None
+
+
+def texts(read: ReadForMatching) -> list[str]:
+    out = [read.plate]
+    out += [c for c in read.candidates if c not in out]
+    return out
+
+
+def _alert(read_id: uuid.UUID, hit: Hit, version: int, origin: str, covert: bool, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "read_id": read_id,
+        "entry_id": hit.listed.ref,
+        "hotlist_id": int(hit.listed.list_id),
+        "version_id": version,
+        "created_at": now,
+        "origin": origin,
+        "match_kind": _KIND[int(hit.kind)],
+        "matched_text": hit.matched_text,
+        "reason": hit.reason[:200],
+        "priority": hit.priority,
+        "state_match": hit.state_match,
+        "covert": covert,
+        "status": rules.AlertStatus.PENDING.value,
+    }
+
+
+def raise_alerts(
+    db: Session,
+    reads: Iterable[ReadForMatching],
+    loaded: LoadedIndex,
+    now: dt.datetime,
+    *,
+    origin: str = "ingest",
+    index: HotListIndex | None = None,
+    state_rule: StateRule = StateRule.LOWER,
+) -> list[dict[str, Any]]:
+    """Match each read and insert one alert per hit entry; returns the inserted rows' values."""
+    idx = index or loaded.index
+    rows = []
+    for read in reads:
+        for hit in idx.match(texts(read), read.state, state_rule=state_rule):
+            covert = int(hit.listed.list_id) in loaded.covert_lists
+            rows.append(_alert(read.id, hit, loaded.version, origin, covert, now))
+    if rows:
+        existing = {
+            (r, e)
+            for r, e in db.execute(
+                select(Alert.read_id, Alert.entry_id).where(Alert.read_id.in_({row["read_id"] for row in rows}))
+            )
+        }
+        rows = [r for r in rows if (r["read_id"], r["entry_id"]) not in existing]
+        for row in rows:
+            db.add(Alert(**row))
+        db.flush()
+    return rows
+
+
+def retro_hits(
+    db: Session,
+    new_entries: Sequence[StoredEntry],
+    hotlist: HotList,
+    loaded: LoadedIndex,
+    now: dt.datetime,
+    retention_days: int,
+) -> int:
+    """Search the retained reads for newly listed plates and raise historical alerts for review."""
+    if not new_entries:
+        return 0
+    index = HotListIndex(ListedEntry(s.entry, str(s.hotlist_id), hotlist.priority, s.row_id) for s in new_entries)
+    since = now - dt.timedelta(days=retention_days)
+    stmt = (
+        select(Read.id, Read.plate, Read.candidates, Read.state)
+        .where(Read.captured_at >= since)
+        .execution_options(yield_per=5000)
+    )
+    reads = (
+        ReadForMatching(rid, plate, tuple(c["plate"] for c in (cands or []) if isinstance(c, dict)), state)
+        for rid, plate, cands, state in db.execute(stmt)
+    )
+    return len(raise_alerts(db, reads, loaded, now, origin="retro", index=index))
+
+
+class AlertError(ValueError):
+    def __init__(self, code: str, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def state_of(alert: Alert) -> rules.AlertState:
+    return rules.AlertState(
+        status=rules.AlertStatus(alert.status),
+        decided_by=alert.decided_by,
+        decided_at=alert.decided_at,
+        reject_reason=rules.RejectReason(alert.reject_reason) if alert.reject_reason else None,
+        reject_note=alert.reject_note,
+        verified_by=alert.verified_by,
+        verified_at=alert.verified_at,
+        verification_note=alert.verification_note,
+        disposition=rules.Disposition(alert.disposition) if alert.disposition else None,
+        incident_number=alert.incident_number,
+        disposed_by=alert.disposed_by,
+        disposed_at=alert.disposed_at,
+    )
+
+
+def apply(alert: Alert, new: rules.AlertState) -> None:
+    alert.status = new.status.value
+    alert.decided_by, alert.decided_at = new.decided_by, new.decided_at
+    alert.reject_reason = new.reject_reason.value if new.reject_reason else None
+    alert.reject_note = new.reject_note
+    alert.verified_by, alert.verified_at = new.verified_by, new.verified_at
+    alert.verification_note = new.verification_note
+    alert.disposition = new.disposition.value if new.disposition else None
+    alert.incident_number = new.incident_number
+    alert.disposed_by, alert.disposed_at = new.disposed_by, new.disposed_at
+
+
+def get(db: Session, alert_id: int) -> Alert:
+    alert = db.get(Alert, alert_id)
+    if alert is None:
+        raise AlertError("not_found", f"no alert {alert_id}", 404)
+    return alert
+
+
+def transition(db: Session, alert_id: int, action: str, who: str, now: dt.datetime, **kw: Any) -> Alert:
+    alert = get(db, alert_id)
+    state = state_of(alert)
+    try:
+        if action == "accept":
+            new = rules.accept(state, who, now)
+        elif action == "reject":
+            new = rules.reject(state, who, now, kw["reason"], kw.get("note", ""))
+        elif action == "verify":
+            new = rules.verify(state, who, now, kw["confirmed"], kw.get("note", ""))
+        elif action == "dispose":
+            new = rules.dispose(state, who, now, kw["disposition"], kw.get("incident_number", ""))
+        else:
+            raise AlertError("bad_action", f"unknown action {action!r}", 400)
+    except rules.InvalidTransition as exc:
+        raise AlertError("invalid_transition", str(exc)) from exc
+    apply(alert, new)
+    return alert

@@ -1,0 +1,203 @@
+"""Hot-list routes: lists, versions and diffs, manual entries (purpose required), and the unit download."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from platewatch.domain.alerts import hotlist_age, hotlist_is_stale
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.alerts import service as alerts
+from platewatch.server.deps import DbDep, NowDep, StateDep, UnitDep, require
+from platewatch.server.errors import ApiError
+from platewatch.server.hotlists import service
+from platewatch.server.hotlists.models import HotList, HotListVersion
+from platewatch.server.hotlists.schemas import (
+    ChangeResult,
+    DiffPublic,
+    EntryPublic,
+    HotListCreate,
+    HotListPublic,
+    ManualEntryCreate,
+    SnapshotPublic,
+    VersionPublic,
+    entry_public,
+)
+
+router = APIRouter(prefix="/api/v1/hotlists", tags=["hot lists"])
+unit_router = APIRouter(prefix="/api/v1/unit", tags=["units"])
+
+Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_HOTLISTS))]
+Manager = Annotated[UserSession, Depends(require(Permission.MANAGE_HOTLISTS))]
+Entrant = Annotated[UserSession, Depends(require(Permission.ADD_MANUAL_ENTRIES))]
+
+_STATUS = {"not_found": 404, "list_exists": 409}
+
+
+def _error(exc: service.HotListError) -> ApiError:
+    return ApiError(_STATUS.get(exc.code, 422), exc.code, exc.message)
+
+
+def version_public(v: HotListVersion) -> VersionPublic:
+    return VersionPublic.model_validate(v, from_attributes=True)
+
+
+def list_public(db: DbDep, h: HotList, now: NowDep) -> HotListPublic:
+    v = service.latest_version(db, h.id)
+    return HotListPublic(
+        id=h.id,
+        name=h.name,
+        source=h.source,
+        category=h.default_category,
+        priority=h.priority,
+        covert=h.covert,
+        import_format=h.import_format,
+        state_filter=h.state_filter,
+        alert_colour=h.alert_colour,
+        alert_sound=h.alert_sound,
+        version=v.id if v else None,
+        version_created_at=v.created_at if v else None,
+        entry_count=v.entry_count if v else 0,
+        age_hours=round(hotlist_age(v.created_at, now).total_seconds() / 3600, 2) if v else None,
+        stale=hotlist_is_stale(v.created_at, now) if v else True,
+    )
+
+
+def _list(db: DbDep, list_id: int) -> HotList:
+    try:
+        return service.get_list(db, list_id)
+    except service.HotListError as exc:
+        raise _error(exc) from exc
+
+
+@router.get("", response_model=list[HotListPublic], summary="All hot lists with their current version and age")
+def list_hotlists(_: Viewer, db: DbDep, at: NowDep) -> list[HotListPublic]:
+    from sqlalchemy import select
+
+    return [list_public(db, h, at) for h in db.scalars(select(HotList).order_by(HotList.priority, HotList.name))]
+
+
+@router.post("", response_model=HotListPublic, status_code=201, summary="Create a hot list")
+def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> HotListPublic:
+    try:
+        h = service.create_list(
+            db, name=body.name, source=body.source, category=body.category, actor=who.user.username, now=at,
+            priority=body.priority, covert=body.covert, import_format=body.import_format,
+            state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
+            alert_sound=body.alert_sound,
+        )  # fmt: skip
+    except service.HotListError as exc:
+        raise _error(exc) from exc
+    db.commit()
+    return list_public(db, h, at)
+
+
+@router.get("/{list_id}/versions", response_model=list[VersionPublic], summary="Versions of a list, newest first")
+def list_versions(list_id: int, _: Viewer, db: DbDep) -> list[VersionPublic]:
+    from sqlalchemy import select
+
+    _list(db, list_id)
+    stmt = select(HotListVersion).where(HotListVersion.hotlist_id == list_id).order_by(HotListVersion.id.desc())
+    return [version_public(v) for v in db.scalars(stmt)]
+
+
+@router.get("/{list_id}/entries", response_model=list[EntryPublic], summary="Entries of a list's current version")
+def list_entries(
+    list_id: int,
+    _: Viewer,
+    db: DbDep,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 500,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[EntryPublic]:
+    _list(db, list_id)
+    v = service.latest_version(db, list_id)
+    entries = service.stored_entries(db, v.id) if v else []
+    entries.sort(key=lambda s: s.entry.key)
+    return [entry_public(s) for s in entries[offset : offset + limit]]
+
+
+@router.post("/{list_id}/entries", response_model=ChangeResult, status_code=201, summary="Add a manual entry")
+def add_entry(
+    list_id: int, body: ManualEntryCreate, who: Entrant, db: DbDep, at: NowDep, state: StateDep
+) -> ChangeResult:
+    hotlist = _list(db, list_id)
+    try:
+        version = service.add_manual_entry(db, hotlist, body.to_entry(), actor=who.user.username, now=at)
+    except service.HotListError as exc:
+        raise _error(exc) from exc
+    new = [s for s in service.stored_entries(db, version.id) if s.entry.key == body.to_entry().key]
+    loaded = state.matcher.current(db, at)
+    retro = alerts.retro_hits(db, new, hotlist, loaded, at, state.settings.retention_days)
+    db.commit()
+    return ChangeResult(version=version_public(version), retro_alerts=retro)
+
+
+@router.delete("/{list_id}/entries", response_model=ChangeResult, summary="Remove an entry (a new version)")
+def remove_entry(
+    list_id: int,
+    who: Entrant,
+    db: DbDep,
+    at: NowDep,
+    plate: Annotated[str, Query(max_length=10)],
+    reason: Annotated[str, Query(max_length=200)],
+    state: Annotated[str | None, Query(max_length=2)] = None,
+) -> ChangeResult:
+    hotlist = _list(db, list_id)
+    try:
+        version = service.remove_entry(
+            db, hotlist, plate.upper(), state, actor=who.user.username, now=at, reason=reason
+        )
+    except service.HotListError as exc:
+        raise _error(exc) from exc
+    db.commit()
+    return ChangeResult(version=version_public(version), retro_alerts=0)
+
+
+@router.get("/diff", response_model=DiffPublic, summary="What changed between two global versions")
+def diff(
+    _: Viewer,
+    db: DbDep,
+    from_version: Annotated[int, Query(ge=0, alias="from")],
+    to_version: Annotated[int | None, Query(ge=1, alias="to")] = None,
+) -> DiffPublic:
+    old = service.snapshot(db, from_version) if from_version else None
+    new = service.snapshot(db, to_version)
+    added, removed = service.delta(old.entries if old else [], new.entries)
+    return DiffPublic(
+        from_version=from_version,
+        to_version=new.version,
+        added=[entry_public(s) for s in added],
+        removed=[entry_public(s) for s in removed],
+    )
+
+
+@unit_router.get("/hotlist", response_model=SnapshotPublic, summary="The current hot list for this unit")
+def unit_hotlist(
+    unit: UnitDep,
+    db: DbDep,
+    at: NowDep,
+    since: Annotated[int | None, Query(ge=1, description="the version the unit has; answer with a delta")] = None,
+) -> SnapshotPublic:
+    """Covert lists are not sent to units. With `since`, only the changes are sent (plus the hash of the
+    whole current list, which the unit checks after applying them)."""
+    del unit
+    current = service.snapshot(db, include_covert=False, today=at.date())
+    lists = {
+        h.id: {"name": h.name, "category": h.default_category, "priority": h.priority, "colour": h.alert_colour,
+               "sound": h.alert_sound}
+        for h in current.lists.values() if not h.covert
+    }  # fmt: skip
+    if since is None or since > current.version:
+        return SnapshotPublic(
+            version=current.version, created_at=current.created_at, content_hash=current.content_hash, full=True,
+            since=None, entries=[entry_public(s) for s in current.entries], lists=lists,
+        )  # fmt: skip
+    old = service.snapshot(db, since, include_covert=False, today=at.date())
+    added, removed = service.delta(old.entries, current.entries)
+    return SnapshotPublic(
+        version=current.version, created_at=current.created_at, content_hash=current.content_hash, full=False,
+        since=since, entries=[entry_public(s) for s in added], removed=[entry_public(s) for s in removed],
+        lists=lists,
+    )  # fmt: skip

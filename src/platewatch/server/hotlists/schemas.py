@@ -1,0 +1,170 @@
+"""API shapes for hot lists, their versions and entries, and the snapshot units download."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from platewatch.domain.hotlists import Category, HotListEntry, Vehicle
+from platewatch.domain.plates import InvalidPlateError, normalize_plate
+from platewatch.domain.states import UnknownStateError, normalize_state
+from platewatch.server.hotlists.service import StoredEntry
+
+
+class HotListCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    source: str = Field(pattern="^(ncic|state|vendor|manual)$")
+    category: Category
+    priority: int | None = Field(None, ge=1, le=9)
+    covert: bool = False
+    import_format: str | None = Field(None, max_length=32)
+    state_filter: str = Field("", max_length=200, pattern=r"^[A-Za-z, ]*$")
+    alert_colour: str = Field("red", pattern="^(red|orange|yellow|blue|purple)$")
+    alert_sound: str = Field("alarm", pattern="^(alarm|chime|silent)$")
+
+
+class HotListPublic(BaseModel):
+    id: int
+    name: str
+    source: str
+    category: str
+    priority: int
+    covert: bool
+    import_format: str | None
+    state_filter: str
+    alert_colour: str
+    alert_sound: str
+    version: int | None
+    version_created_at: dt.datetime | None
+    entry_count: int
+    age_hours: float | None
+    stale: bool
+
+
+class VersionPublic(BaseModel):
+    id: int
+    hotlist_id: int
+    created_at: dt.datetime
+    created_by: str
+    change: str
+    note: str
+    entry_count: int
+    content_hash: str
+
+
+class ManualEntryCreate(BaseModel):
+    """Order V.E.9c: every manual entry carries a specific criminal, investigative or patrol purpose."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plate: str = Field(max_length=32)
+    state: str | None = Field(None, max_length=8)
+    category: Category = Category.BOLO
+    purpose: str = Field(max_length=500)
+    case_number: str = Field("", max_length=40)
+    description: str = Field("", max_length=500)
+    vehicle_year: str = Field("", max_length=8)
+    vehicle_make: str = Field("", max_length=24)
+    vehicle_model: str = Field("", max_length=24)
+    vehicle_colour: str = Field("", max_length=16)
+    expires: dt.date | None = None
+
+    @field_validator("plate")
+    @classmethod
+    def _plate(cls, v: str) -> str:
+        try:
+            return normalize_plate(v)
+        except InvalidPlateError as exc:
+            raise ValueError(str(exc)) from exc
+
+    @field_validator("state")
+    @classmethod
+    def _state(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        try:
+            return normalize_state(v)
+        except UnknownStateError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def to_entry(self) -> HotListEntry:
+        return HotListEntry(
+            plate=self.plate,
+            state=self.state,
+            category=self.category,
+            case_number=self.case_number,
+            vehicle=Vehicle(self.vehicle_year, self.vehicle_make, self.vehicle_model, "", self.vehicle_colour),
+            expires=self.expires,
+            description=self.description,
+            purpose=self.purpose.strip(),
+        )
+
+
+class EntryPublic(BaseModel):
+    hotlist_id: int
+    plate: str
+    state: str | None
+    category: str
+    nic: str
+    ori: str
+    case_number: str
+    vehicle: dict[str, str]
+    plate_year: str
+    plate_type: str
+    effective: dt.date | None
+    expires: dt.date | None
+    description: str
+    purpose: str
+    owner: str
+    added_at: dt.datetime
+
+
+def entry_public(s: StoredEntry) -> EntryPublic:
+    e = s.entry
+    v = e.vehicle
+    return EntryPublic(
+        hotlist_id=s.hotlist_id,
+        plate=e.plate,
+        state=e.state,
+        category=e.category.value,
+        nic=e.nic,
+        ori=e.ori,
+        case_number=e.case_number,
+        vehicle={"year": v.year, "make": v.make, "model": v.model, "style": v.style, "colour": v.colour},
+        plate_year=e.plate_year,
+        plate_type=e.plate_type,
+        effective=e.effective,
+        expires=e.expires,
+        description=e.description,
+        purpose=e.purpose,
+        owner=s.owner,
+        added_at=s.added_at,
+    )
+
+
+class ChangeResult(BaseModel):
+    version: VersionPublic
+    retro_alerts: int = Field(description="historical alerts raised on retained reads for new entries")
+
+
+class SnapshotPublic(BaseModel):
+    """What a unit downloads: the whole hot list, or the changes since `since`."""
+
+    version: int
+    created_at: dt.datetime
+    content_hash: str
+    full: bool
+    since: int | None
+    entries: list[EntryPublic] = Field(description="the whole list (full) or the entries added since `since`")
+    removed: list[EntryPublic] = Field(default_factory=list)
+    lists: dict[int, dict[str, str | int]] = Field(description="list id → name, category, priority, colour, sound")
+
+
+class DiffPublic(BaseModel):
+    from_version: int
+    to_version: int
+    added: list[EntryPublic]
+    removed: list[EntryPublic]
