@@ -1,0 +1,1 @@
+"""Hot lists on the operations server: importing state and federal list files (issue #4)."""
