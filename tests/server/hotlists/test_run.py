@@ -180,3 +180,30 @@ def test_clew_trailer_counts_malformed_records_too() -> None:
     result = import_file("\n".join(lines).encode(), "ca_clew", max_bad_share=0.5)
     assert len(result.entries) == 2
     assert [p.line_no for p in result.problems] == [4]
+
+
+def test_wrong_format_keeps_the_first_problems_and_counts_all() -> None:
+    data = ("\n".join(f"A{i},CT,x" for i in range(1500)) + "\n").encode()  # CSV given to the NY importer
+    with pytest.raises(ImportRefused, match="1500 of 1500 data lines are malformed") as info:
+        import_file(data, "ny_fixed")
+    result = info.value.result
+    assert (result.data_lines, result.bad_lines, len(result.problems)) == (1500, 1500, 1000)
+    assert result.problems[0].line_no == 1
+
+
+def test_nul_and_oversized_cells_are_line_errors() -> None:
+    good = [f"V{i},O,20200101,A{i},MN,,,,,,," for i in range(40)]
+    lines = [*good, "V9,O,20200101,A\x00B,MN,,,,,,,", "V9,O," + "X" * 200_000 + ",A1,MN,,,,,,,"]
+    result = import_file("\n".join(lines).encode(), "ncic_csv_mn")
+    assert len(result.entries) == 40
+    assert [p.line_no for p in result.problems] == [41, 42]
+    assert result.problems[0].reason == "plate contains a control character (U+0000)"
+    assert result.problems[1].reason.startswith("unreadable delimited line: ")
+
+
+@pytest.mark.parametrize(("fmt", "header"), [("genetec", "PLATE;STATE"), ("rekor_csv", "Plate Number,Description")])
+def test_header_row_only_on_line_one(fmt: str, header: str) -> None:
+    data = f"{header}\nABC1\nPLATE\n".encode()  # "PLATE" on line 3 is a vanity plate, not a header
+    result = import_file(data, fmt)
+    assert [e.plate for e in result.entries] == ["ABC1", "PLATE"]
+    assert (result.lines_read, result.data_lines, result.bad_lines) == (3, 2, 0)

@@ -37,18 +37,31 @@ class LineProblem:
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """Everything one import produced; `entries` are normalized, filtered and de-duplicated."""
+    """Everything one import produced; `entries` are normalized, filtered and de-duplicated.
+
+    `problems` keeps the first MAX_KEPT_PROBLEMS malformed lines (plus any whole-file problem);
+    `bad_lines` counts them all, out of `data_lines` (lines that were not blank, comment, header or trailer).
+    """
 
     entries: tuple[HotListEntry, ...]
     problems: tuple[LineProblem, ...]
     lines_read: int
+    data_lines: int
+    bad_lines: int
     skipped_false_plates: int
     duplicates: int
     filtered_by_state: int
 
 
 EMPTY_RESULT = ImportResult(
-    entries=(), problems=(), lines_read=0, skipped_false_plates=0, duplicates=0, filtered_by_state=0
+    entries=(),
+    problems=(),
+    lines_read=0,
+    data_lines=0,
+    bad_lines=0,
+    skipped_false_plates=0,
+    duplicates=0,
+    filtered_by_state=0,
 )
 
 

@@ -68,14 +68,23 @@ def need_length(line: str, length: int, what: str) -> None:
         raise LineError(f"truncated line: {len(line)} characters, {what} needs at least {length}")
 
 
+def split(line: str, delimiter: str = ",") -> list[str]:
+    """Split one delimited line (CSV quoting allowed) into stripped cells."""
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise LineError(f"unreadable delimited line: {exc}") from None
+    return [c.strip() for c in cells]
+
+
 def columns(line: str, count: int, delimiter: str = ",") -> list[str]:
-    """Split one delimited line (CSV quoting allowed) into exactly `count` stripped columns."""
-    cells = next(csv.reader([line], delimiter=delimiter), [])
+    """Split one delimited line into exactly `count` stripped columns (a trailing delimiter is allowed)."""
+    cells = split(line, delimiter)
     while len(cells) > count and not cells[-1].strip():
         cells.pop()  # a trailing delimiter
     if len(cells) != count:
         raise LineError(f"expected {count} columns, found {len(cells)}")
-    return [c.strip() for c in cells]
+    return cells
 
 
 # List texts (FCIC list types, Genetec categories): the first keyword rule that matches wins.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from platewatch.domain.hotlists import Category, HotListEntry
 
 from . import fields
@@ -31,9 +29,9 @@ class GenetecImporter(LineImporter):
     def parse_line(self, line: str, line_no: int) -> HotListEntry | None:
         if not line.strip():
             return None
-        cells = [c.strip() for c in next(csv.reader([line], delimiter=delimiter(line)), [])]
-        if not cells or cells[0].lower() in HEADER_FIRST_CELLS:
-            return None
+        cells = fields.split(line, delimiter(line))
+        if line_no == 1 and cells and cells[0].lower() in HEADER_FIRST_CELLS:
+            return None  # header row
         cells += [""] * (5 - len(cells))
         plate, state, category_text, effective, expiry = cells[:5]
         category = fields.category_from_text(category_text) if category_text else Category.OTHER

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from platewatch.domain.hotlists import Category, HotListEntry
 
 from . import fields
@@ -19,8 +17,8 @@ class RekorCsvImporter(LineImporter):
     def parse_line(self, line: str, line_no: int) -> HotListEntry | None:
         if not line.strip():
             return None
-        cells = [c.strip() for c in next(csv.reader([line]), [])]
-        if cells and cells[0].lower() == "plate number":
+        cells = fields.split(line)
+        if line_no == 1 and cells and cells[0].lower() == "plate number":
             return None  # header row
         if not 1 <= len(cells) <= 3:
             raise LineError(f"expected 1 to 3 columns, found {len(cells)}")

@@ -18,6 +18,7 @@ FALSE_PLATE_WORDS = frozenset({"NOPLATE", "NOTAG", "UNKNOWN", "NONE", "TEMP", "P
 _ALL_ZEROS = re.compile(r"0+")
 _BOM = b"\xef\xbb\xbf"
 MAX_PROBLEM_TEXT = 500  # characters of a bad line kept in its LineProblem
+MAX_KEPT_PROBLEMS = 1000  # a wrong --format makes every line bad: keep the first ones, count them all
 
 
 def is_false_plate(plate: str) -> bool:
@@ -78,13 +79,15 @@ def import_file(
     problems: list[LineProblem] = []
     entries: list[HotListEntry] = []
     seen: set[tuple[str, str, str]] = set()
-    data_lines = false_plates = duplicates = filtered = 0
+    data_lines = bad_lines = false_plates = duplicates = filtered = 0
     for line_no, line in enumerate(lines, start=1):
         try:
             entry = importer.parse_line(line, line_no)
         except LineError as exc:
             data_lines += 1
-            problems.append(LineProblem(line_no, exc.reason, line[:MAX_PROBLEM_TEXT]))
+            bad_lines += 1
+            if len(problems) < MAX_KEPT_PROBLEMS:
+                problems.append(LineProblem(line_no, exc.reason, line[:MAX_PROBLEM_TEXT]))
             continue
         if entry is None:
             continue
@@ -111,25 +114,27 @@ def import_file(
         entries=tuple(entries),
         problems=tuple(problems),
         lines_read=len(lines),
+        data_lines=data_lines,
+        bad_lines=bad_lines,
         skipped_false_plates=false_plates,
         duplicates=duplicates,
         filtered_by_state=filtered,
     )
-    refusal = _refusal(result, data_lines, file_error, max_bad_share)
+    refusal = _refusal(result, file_error, max_bad_share)
     if refusal is not None:
         raise ImportRefused(refusal, result)
     return result
 
 
-def _refusal(result: ImportResult, data_lines: int, file_error: str | None, max_bad_share: float) -> str | None:
+def _refusal(result: ImportResult, file_error: str | None, max_bad_share: float) -> str | None:
     """Why the whole import is refused, or None."""
-    if not result.lines_read or data_lines == 0:
+    bad, total = result.bad_lines, result.data_lines
+    if total == 0:
         return "the file is empty: no data lines"
     if file_error is not None:
         return f"the file is malformed: {file_error}"
-    bad = sum(1 for p in result.problems if p.line_no > 0)
-    if bad > max_bad_share * data_lines:
-        return f"{bad} of {data_lines} data lines are malformed (more than {max_bad_share:.0%}); nothing imported"
+    if bad > max_bad_share * total:
+        return f"{bad} of {total} data lines are malformed (more than {max_bad_share:.0%}); nothing imported"
     if not result.entries:
         return (
             f"no entries left: {result.skipped_false_plates} false plates, "
