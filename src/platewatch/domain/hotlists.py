@@ -24,6 +24,7 @@ class Category(StrEnum):
     SUPERVISED_RELEASE = "supervised_release"
     PROTECTIVE_INTEREST = "protective_interest"
     REGISTRATION = "registration"  # expired / suspended registration (state DMV lists)
+    SUSPENDED_LICENSE = "suspended_license"  # suspended operating privilege of the owner (NY list code Z)
     BOLO = "bolo"  # manual entry: be on the lookout
     OTHER = "other"
 
@@ -44,6 +45,7 @@ CATEGORY_PRIORITY: dict[Category, int] = {
     Category.SUPERVISED_RELEASE: 4,
     Category.PROTECTIVE_INTEREST: 4,
     Category.REGISTRATION: 5,
+    Category.SUSPENDED_LICENSE: 5,
     Category.OTHER: 5,
 }
 

@@ -1,0 +1,1 @@
+"""Tests for hot-list importers."""
