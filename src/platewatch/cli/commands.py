@@ -7,7 +7,8 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every area's commands to the root app."""
-    from platewatch.cli import server_commands
+    from platewatch.cli import hotlist_commands, server_commands
 
     server_commands.register(app)
+    hotlist_commands.register(app)
     # Recognition: `recognize`, `bench recognition`.

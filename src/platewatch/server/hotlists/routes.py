@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from platewatch.domain.alerts import hotlist_age, hotlist_is_stale
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
+from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts import service as alerts
-from platewatch.server.deps import DbDep, NowDep, StateDep, UnitDep, require
+from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep, require
 from platewatch.server.errors import ApiError
 from platewatch.server.hotlists import service
+from platewatch.server.hotlists.importers import ImportRefused, LineProblem
 from platewatch.server.hotlists.models import HotList, HotListVersion
 from platewatch.server.hotlists.schemas import (
     ChangeResult,
@@ -20,6 +26,7 @@ from platewatch.server.hotlists.schemas import (
     EntryPublic,
     HotListCreate,
     HotListPublic,
+    ImportReport,
     ManualEntryCreate,
     SnapshotPublic,
     VersionPublic,
@@ -153,6 +160,66 @@ def remove_entry(
         raise _error(exc) from exc
     db.commit()
     return ChangeResult(version=version_public(version), retro_alerts=0)
+
+
+def problems_json(problems: Iterable[LineProblem]) -> list[dict[str, object]]:
+    return [{"line": p.line_no, "reason": p.reason, "text": p.text} for p in problems]
+
+
+@router.post(
+    "/{list_id}/import",
+    response_model=ImportReport,
+    summary="Import a hot-list file as the list's new version (all or nothing)",
+    description="The request body is the file itself. Malformed lines are reported by line number; an import "
+    "that loses more than the configured share of its lines is refused whole and the list stays as it was.",
+    openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
+)
+async def import_hotlist(
+    list_id: int,
+    request: Request,
+    who: Manager,
+    db: DbDep,
+    at: NowDep,
+    state: StateDep,
+    format: Annotated[
+        str | None, Query(max_length=32, description="importer name (see `platewatch hotlist formats`)")
+    ] = None,
+    encoding: Annotated[str | None, Query(max_length=32)] = None,
+    filename: Annotated[str, Query(max_length=200)] = "",
+) -> ImportReport:
+    data = await request.body()
+    if len(data) > state.settings.hotlist_max_bytes:
+        raise ApiError(413, "file_too_large", f"file over {state.settings.hotlist_max_bytes} bytes")
+    return await run_in_threadpool(_import, list_id, data, who, db, at, state, format, encoding, filename)
+
+
+def _import(
+    list_id: int, data: bytes, who: UserSession, db: Session, at: dt.datetime, state: AppState,
+    format: str | None, encoding: str | None, filename: str,
+) -> ImportReport:  # fmt: skip
+    hotlist = _list(db, list_id)
+    try:
+        outcome = service.import_into(
+            db, hotlist, data, format_name=format, actor=who.user.username, now=at, encoding=encoding,
+            max_bad_share=state.settings.hotlist_max_bad_share, filename=filename,
+        )  # fmt: skip
+    except ImportRefused as exc:
+        record_event(db, who.user.username, "hotlist_import", "failure", f"{hotlist.name}: {exc.message}"[:500])
+        db.commit()
+        raise ApiError(422, "import_refused", exc.message, problems_json(exc.result.problems)) from exc
+    except service.HotListError as exc:
+        raise _error(exc) from exc
+    loaded = state.matcher.current(db, at)
+    retro = alerts.retro_hits(db, outcome.new_entries, hotlist, loaded, at, state.settings.retention_days)
+    record_event(db, who.user.username, "hotlist_import", "success", f"{hotlist.name}: version {outcome.version.id}")
+    db.commit()
+    r = outcome.result
+    return ImportReport(
+        version=version_public(outcome.version), lines_read=r.lines_read, data_lines=r.data_lines,
+        entries=len(r.entries), new_entries=len(outcome.new_entries), bad_lines=r.bad_lines,
+        problems=problems_json(r.problems), skipped_false_plates=r.skipped_false_plates,
+        duplicates=r.duplicates, filtered_by_state=r.filtered_by_state, retro_alerts=retro,
+    )  # fmt: skip
 
 
 @router.get("/diff", response_model=DiffPublic, summary="What changed between two global versions")

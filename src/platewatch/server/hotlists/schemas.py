@@ -168,3 +168,17 @@ class DiffPublic(BaseModel):
     to_version: int
     added: list[EntryPublic]
     removed: list[EntryPublic]
+
+
+class ImportReport(BaseModel):
+    version: VersionPublic
+    lines_read: int
+    data_lines: int
+    entries: int
+    new_entries: int
+    bad_lines: int
+    problems: list[dict[str, object]] = Field(description="malformed lines: line number, reason, text")
+    skipped_false_plates: int
+    duplicates: int
+    filtered_by_state: int
+    retro_alerts: int

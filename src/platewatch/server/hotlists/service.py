@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain.hotlists import CATEGORY_PRIORITY, Category, HotListEntry, Vehicle, content_hash, is_active
 from platewatch.domain.querylog import MIN_PURPOSE_LENGTH
+from platewatch.server.hotlists.importers import ImportResult, UnknownFormatError, import_file
 from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
 
 SOURCES = ("ncic", "state", "vendor", "manual")
@@ -300,3 +301,42 @@ def delta(old: Iterable[StoredEntry], new: Iterable[StoredEntry]) -> tuple[list[
     added = [s for k, s in new_map.items() if k not in old_map]
     removed = [s for k, s in old_map.items() if k not in new_map]
     return added, removed
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    version: HotListVersion
+    result: ImportResult
+    new_entries: list[StoredEntry]
+
+
+def import_into(
+    db: Session,
+    hotlist: HotList,
+    data: bytes,
+    *,
+    format_name: str | None,
+    actor: str,
+    now: dt.datetime,
+    encoding: str | None = None,
+    max_bad_share: float = 0.05,
+    filename: str = "",
+) -> ImportOutcome:
+    """Import a file into `hotlist` as its new version: all of it, or nothing (ImportRefused, HotListError)."""
+    fmt = format_name or hotlist.import_format
+    if not fmt:
+        raise HotListError("format_required", f"give the file format; {hotlist.name!r} has no default format")
+    wanted = {s for s in hotlist.state_filter.split(",") if s} or None
+    try:
+        result = import_file(data, fmt, state_filter=wanted, max_bad_share=max_bad_share, encoding=encoding)
+    except UnknownFormatError as exc:
+        raise HotListError("unknown_format", str(exc)) from exc
+    except (LookupError, ValueError) as exc:
+        raise HotListError("bad_import_options", str(exc)) from exc
+    default = Category(hotlist.default_category)
+    entries = [replace(e, category=default) if e.category is Category.OTHER else e for e in result.entries]
+    note = f"{filename or 'upload'}: {len(entries)} entries, {result.bad_lines} bad line(s) skipped"
+    version, new = replace_entries(db, hotlist, entries, actor=actor, now=now, note=note)
+    new_keys = {e.key for e in new}
+    stored = [s for s in stored_entries(db, version.id) if s.entry.key in new_keys]
+    return ImportOutcome(version, result, stored)

@@ -1,0 +1,174 @@
+"""Hot-list commands: `hotlist formats|lists|create|import|expire|watch`."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from platewatch.domain.hotlists import Category
+from platewatch.server.accounts.service import record_event
+from platewatch.server.alerts import service as alerts
+from platewatch.server.alerts.matcher import Matcher
+from platewatch.server.db.base import utcnow
+from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
+from platewatch.server.hotlists import service
+from platewatch.server.hotlists.importers import ImportRefused, formats
+from platewatch.server.hotlists.models import HotList
+from platewatch.server.settings import Settings
+
+hotlist_app = typer.Typer(
+    help="Hot lists: create, import state/NCIC files, expire, watch a folder.", no_args_is_help=True
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+@hotlist_app.command("formats")
+def list_formats() -> None:
+    """The file formats `hotlist import --format` understands."""
+    table = Table("format", "description")
+    for name, description in formats():
+        table.add_row(name, description)
+    out.print(table)
+
+
+@hotlist_app.command("lists")
+def list_lists() -> None:
+    """Every hot list with its current version, size and age."""
+    settings = Settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    now = utcnow()
+    table = Table("id", "name", "source", "category", "priority", "covert", "version", "entries", "age (h)")
+    with factory() as db:
+        for h in db.scalars(select(HotList).order_by(HotList.id)):
+            v = service.latest_version(db, h.id)
+            age = f"{(now - v.created_at).total_seconds() / 3600:.1f}" if v else "-"
+            table.add_row(str(h.id), h.name, h.source, h.default_category, str(h.priority), "yes" if h.covert else "",
+                          str(v.id if v else "-"), str(v.entry_count if v else 0), age)  # fmt: skip
+    out.print(table)
+
+
+@hotlist_app.command("create")
+def create(
+    name: str,
+    source: str = typer.Option(..., help="ncic | state | vendor | manual"),
+    category: Category = typer.Option(..., help="default category of its entries"),
+    import_format: str | None = typer.Option(None, "--format", help="default import format"),
+    covert: bool = typer.Option(False, help="hits reach the back office only"),
+    state_filter: str = typer.Option("", help="keep only these states, e.g. CT,NY,MA"),
+) -> None:
+    """Create a hot list."""
+    settings = Settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with transaction(factory) as db:
+            h = service.create_list(
+                db, name=name, source=source, category=category, actor="cli", now=utcnow(), covert=covert,
+                import_format=import_format, state_filter=state_filter.upper().replace(" ", ""),
+            )  # fmt: skip
+            out.print(f"hot list {h.name!r} created (id {h.id})")
+    except service.HotListError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(1) from exc
+
+
+def run_import(settings: Settings, path: Path, list_name: str, fmt: str | None, encoding: str | None) -> int:
+    """Import one file; print the report; return the exit code (0 done, 1 refused or failed)."""
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    now = utcnow()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {path}: {exc.strerror}")
+        return 1
+    with factory() as db:
+        hotlist = db.scalar(select(HotList).where(HotList.name == list_name))
+        if hotlist is None:
+            err.print(f"[red]error:[/red] no hot list named {list_name!r} (see `platewatch hotlist lists`)")
+            return 1
+        try:
+            outcome = service.import_into(
+                db, hotlist, data, format_name=fmt, actor="cli", now=now, encoding=encoding,
+                max_bad_share=settings.hotlist_max_bad_share, filename=path.name,
+            )  # fmt: skip
+        except ImportRefused as exc:
+            db.rollback()
+            for p in exc.result.problems[:50]:
+                err.print(f"{path.name}:{p.line_no}: {p.reason}")
+            err.print(f"[red]import refused:[/red] {exc.message} — {list_name!r} is unchanged")
+            record_event(db, "cli", "hotlist_import", "failure", f"{list_name}: {exc.message}"[:500])
+            db.commit()
+            return 1
+        except service.HotListError as exc:
+            err.print(f"[red]error:[/red] {exc.message}")
+            return 1
+        retro = alerts.retro_hits(
+            db, outcome.new_entries, hotlist, Matcher().current(db, now), now, settings.retention_days
+        )
+        record_event(db, "cli", "hotlist_import", "success", f"{list_name}: version {outcome.version.id}")
+        db.commit()
+    r = outcome.result
+    for p in r.problems[:50]:
+        err.print(f"{path.name}:{p.line_no}: {p.reason} (skipped)")
+    out.print(
+        f"{list_name}: version {outcome.version.id} with {len(r.entries)} entries ({len(outcome.new_entries)} new); "
+        f"{r.bad_lines} bad line(s), {r.skipped_false_plates} false plate(s), {r.duplicates} duplicate(s), "
+        f"{r.filtered_by_state} filtered by state; {retro} historical alert(s) raised"
+    )
+    return 0
+
+
+@hotlist_app.command("import")
+def import_cmd(
+    file: Path,
+    list_name: str = typer.Option(..., "--list", help="the hot list's name"),
+    fmt: str | None = typer.Option(None, "--format", help="file format (default: the list's)"),
+    encoding: str | None = typer.Option(None, help="e.g. latin-1 when the file is not UTF-8"),
+) -> None:
+    """Import FILE as the list's new version: all of it or, when too many lines are bad, nothing."""
+    code = run_import(Settings(), file, list_name, fmt, encoding)
+    raise typer.Exit(code)
+
+
+@hotlist_app.command("expire")
+def expire() -> None:
+    """Remove entries past their expiry date (a new version of each changed list)."""
+    factory = make_sessionmaker(make_engine(Settings().database_url))
+    with transaction(factory) as db:
+        versions = service.expire_entries(db, now=utcnow())
+    out.print(f"{len(versions)} list(s) changed")
+
+
+@hotlist_app.command("watch")
+def watch(
+    folder: Path,
+    interval: int = typer.Option(300, min=1, help="seconds between looks at the folder"),
+    once: bool = typer.Option(False, help="look once and exit"),
+) -> None:
+    """Import every file dropped in FOLDER named after a list (`<list name>.<anything>`), with the list's
+    default format. Done files move to FOLDER/processed, refused ones to FOLDER/failed, and each failure
+    is recorded as a security event that administrators see."""
+    settings = Settings()
+    (folder / "processed").mkdir(parents=True, exist_ok=True)
+    (folder / "failed").mkdir(parents=True, exist_ok=True)
+    failures = 0
+    while True:
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+            list_name = path.name.split(".", 1)[0]
+            code = run_import(settings, path, list_name, None, None)
+            target = folder / ("processed" if code == 0 else "failed") / f"{int(time.time())}-{path.name}"
+            shutil.move(str(path), target)
+            failures += code
+        if once:
+            raise typer.Exit(1 if failures else 0)
+        time.sleep(interval)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(hotlist_app, name="hotlist")
