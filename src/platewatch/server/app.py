@@ -24,6 +24,7 @@ from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
+from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.routes import router as web_router
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     hotlist_unit_router,
     alerts_router,
     web_router,
+    hotlist_pages_router,
 )
 
 

@@ -141,6 +141,7 @@ class QueryContext:
 
     db: Session
     username: str
+    role: str
     action: Action
     purpose: str
     case_number: str
@@ -224,7 +225,7 @@ def query_logged(
             )
             db.commit()
             raise ApiError(400, "purpose_required", str(exc)) from exc
-        ctx = QueryContext(db, username, action, p, c, at, params)
+        ctx = QueryContext(db, username, session.user.role, action, p, c, at, params)
         try:
             yield ctx
         except ApiError as exc:

@@ -44,8 +44,11 @@ ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permiss
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template; with `role` in the context, `can.<permission>` drives what the page offers."""
     state = request.app.state.platewatch
     context.setdefault("agency", state.settings.agency_name)
+    role = context.get("role")
+    context["can"] = {p.value: role is not None and allows(Role(role), p) for p in Permission}
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -104,12 +107,12 @@ def logout(session: Own, db: DbDep, at: NowDep) -> RedirectResponse:
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, session: Own) -> HTMLResponse:
-    return page(request, "account.html", user=session.user)
+    return page(request, "account.html", user=session.user, role=session.user.role)
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search_form(request: Request, session: Searcher) -> HTMLResponse:
-    return page(request, "search.html", user=session.user, form={}, results=None)
+    return page(request, "search.html", user=session.user, form={}, results=None, role=session.user.role)
 
 
 @router.get("/search/results", response_class=HTMLResponse)
@@ -126,7 +129,7 @@ def search_results(request: Request, ctx: SearchCtx, query: SearchQueryDep, stat
         next_url = "/search/results?" + "&".join(f"{k}={v}" for k, v in params.items())
     return page(
         request, "search.html", user=None, form=form, results=results, seq=entry.seq, next_url=next_url,
-        purpose=ctx.purpose, case_number=ctx.case_number,
+        purpose=ctx.purpose, case_number=ctx.case_number, role=ctx.role,
     )  # fmt: skip
 
 
@@ -140,7 +143,7 @@ def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: State
     read, unit = row
     return page(
         request, "read.html", read=read, unit=unit, seq=entry.seq, purpose=ctx.purpose,
-        case_number=ctx.case_number, plate_image=data_uri(store, read.plate_image),
+        case_number=ctx.case_number, plate_image=data_uri(store, read.plate_image), role=ctx.role,
         vehicle_image=data_uri(store, read.vehicle_image),
     )  # fmt: skip
 

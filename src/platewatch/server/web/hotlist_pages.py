@@ -1,0 +1,241 @@
+"""Web pages for hot lists (lists, versions, diffs, manual entries, imports) and the alert queue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from platewatch.domain.alerts import Disposition, RejectReason, hotlist_age, hotlist_is_stale
+from platewatch.domain.querylog import Action
+from platewatch.domain.roles import Permission, Role, allows
+from platewatch.server.accounts.models import SecurityEvent, UserSession
+from platewatch.server.accounts.service import record_event
+from platewatch.server.alerts.models import Alert
+from platewatch.server.alerts.routes import REVIEW, alerts_public
+from platewatch.server.alerts.service import retro_hits
+from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
+from platewatch.server.errors import ApiError, validation_details
+from platewatch.server.hotlists import service
+from platewatch.server.hotlists.importers import ImportRefused, formats
+from platewatch.server.hotlists.models import HotList, HotListVersion
+from platewatch.server.hotlists.schemas import ManualEntryCreate
+from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.models import Read
+from platewatch.server.web.routes import data_uri, page
+
+router = APIRouter(include_in_schema=False)
+
+Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_HOTLISTS))]
+Manager = Annotated[UserSession, Depends(require(Permission.MANAGE_HOTLISTS))]
+Entrant = Annotated[UserSession, Depends(require(Permission.ADD_MANUAL_ENTRIES))]
+Decider = Annotated[UserSession, Depends(require(Permission.DECIDE_ALERTS))]
+Verifier = Annotated[UserSession, Depends(require(Permission.VERIFY_ALERTS))]
+Disposer = Annotated[UserSession, Depends(require(Permission.DISPOSE_ALERTS))]
+QueueCtx = Annotated[
+    QueryContext, Depends(query_logged(Action.VIEW_ALERTS, Permission.VIEW_ALERTS, standing_purpose=REVIEW))
+]
+
+
+def _lists(db: DbDep, now: NowDep) -> list[dict[str, Any]]:
+    out = []
+    for h in db.scalars(select(HotList).order_by(HotList.priority, HotList.name)):
+        v = service.latest_version(db, h.id)
+        out.append({
+            "list": h, "version": v,
+            "age": hotlist_age(v.created_at, now).total_seconds() / 3600 if v else None,
+            "stale": hotlist_is_stale(v.created_at, now) if v else True,
+        })  # fmt: skip
+    return out
+
+
+@router.get("/hotlists", response_class=HTMLResponse)
+def hotlists_page(request: Request, who: Viewer, db: DbDep, at: NowDep) -> HTMLResponse:
+    failures = list(
+        db.scalars(
+            select(SecurityEvent)
+            .where(SecurityEvent.event == "hotlist_import", SecurityEvent.outcome == "failure")
+            .order_by(SecurityEvent.id.desc())
+            .limit(10)
+        )
+    )
+    return page(request, "hotlists.html", role=who.user.role, lists=_lists(db, at), failures=failures)
+
+
+def _detail(
+    request: Request, who: UserSession, db: DbDep, list_id: int, status: int = 200, **extra: object
+) -> HTMLResponse:
+    try:
+        hotlist = service.get_list(db, list_id)
+    except service.HotListError as exc:
+        raise ApiError(404, exc.code, exc.message) from exc
+    versions = list(
+        db.scalars(
+            select(HotListVersion).where(HotListVersion.hotlist_id == list_id).order_by(HotListVersion.id.desc())
+        )
+    )
+    entries = service.stored_entries(db, versions[0].id) if versions else []
+    entries.sort(key=lambda s: s.entry.key)
+    return page(
+        request, "hotlist.html", status=status, role=who.user.role, hotlist=hotlist, versions=versions,
+        entries=entries[:500], entry_total=len(entries), formats=formats(), **extra,
+    )  # fmt: skip
+
+
+@router.get("/hotlists/{list_id}", response_class=HTMLResponse)
+def hotlist_page(request: Request, list_id: int, who: Viewer, db: DbDep) -> HTMLResponse:
+    return _detail(request, who, db, list_id)
+
+
+@router.post("/hotlists/{list_id}/entries", response_class=HTMLResponse)
+def add_entry_form(
+    request: Request,
+    list_id: int,
+    who: Entrant,
+    db: DbDep,
+    at: NowDep,
+    state: StateDep,
+    plate: Annotated[str, Form(max_length=32)] = "",
+    plate_state: Annotated[str, Form(max_length=8)] = "",
+    category: Annotated[str, Form(max_length=32)] = "bolo",
+    purpose: Annotated[str, Form(max_length=500)] = "",
+    case_number: Annotated[str, Form(max_length=40)] = "",
+    description: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    try:
+        body = ManualEntryCreate.model_validate(
+            {"plate": plate, "state": plate_state or None, "category": category, "purpose": purpose,
+             "case_number": case_number, "description": description}
+        )  # fmt: skip
+        hotlist = service.get_list(db, list_id)
+        version = service.add_manual_entry(db, hotlist, body.to_entry(), actor=who.user.username, now=at)
+    except ValidationError as exc:
+        message = "; ".join(
+            f"{d['field']}: {d['message']}" for d in validation_details([dict(e) for e in exc.errors()])
+        )
+        return _detail(request, who, db, list_id, status=422, entry_error=message, form=dict(request.query_params))
+    except service.HotListError as exc:
+        db.rollback()
+        return _detail(request, who, db, list_id, status=422, entry_error=exc.message)
+    new = [s for s in service.stored_entries(db, version.id) if s.entry.key == body.to_entry().key]
+    retro = retro_hits(db, new, hotlist, state.matcher.current(db, at), at, state.settings.retention_days)
+    db.commit()
+    return _detail(
+        request, who, db, list_id, notice=f"{body.plate} added (version {version.id}); {retro} historical alert(s)"
+    )
+
+
+@router.post("/hotlists/{list_id}/import", response_class=HTMLResponse)
+async def import_form(
+    request: Request,
+    list_id: int,
+    who: Manager,
+    db: DbDep,
+    at: NowDep,
+    state: StateDep,
+    file: Annotated[UploadFile, File()],
+    format: Annotated[str, Form(max_length=32)] = "",
+    encoding: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    data = await file.read()
+    hotlist = service.get_list(db, list_id)
+    try:
+        outcome = service.import_into(
+            db, hotlist, data, format_name=format or None, actor=who.user.username, now=at,
+            encoding=encoding or None, max_bad_share=state.settings.hotlist_max_bad_share, filename=file.filename or "",
+        )  # fmt: skip
+    except ImportRefused as exc:
+        db.rollback()
+        record_event(db, who.user.username, "hotlist_import", "failure", f"{hotlist.name}: {exc.message}"[:500])
+        db.commit()
+        return _detail(request, who, db, list_id, status=422, import_error=exc.message, problems=exc.result.problems)
+    except service.HotListError as exc:
+        db.rollback()
+        return _detail(request, who, db, list_id, status=422, import_error=exc.message, problems=())
+    retro = retro_hits(
+        db, outcome.new_entries, hotlist, state.matcher.current(db, at), at, state.settings.retention_days
+    )
+    record_event(db, who.user.username, "hotlist_import", "success", f"{hotlist.name}: version {outcome.version.id}")
+    db.commit()
+    r = outcome.result
+    notice = (
+        f"Imported {len(r.entries)} entries as version {outcome.version.id} ({len(outcome.new_entries)} new, "
+        f"{r.bad_lines} bad line(s) skipped, {retro} historical alert(s))"
+    )
+    return _detail(request, who, db, list_id, notice=notice, problems=r.problems)
+
+
+@router.get("/hotlists-diff", response_class=HTMLResponse)
+def diff_page(
+    request: Request, who: Viewer, db: DbDep, from_version: int = 0, to_version: int | None = None
+) -> HTMLResponse:
+    old = service.snapshot(db, from_version) if from_version else None
+    new = service.snapshot(db, to_version)
+    added, removed = service.delta(old.entries if old else [], new.entries)
+    return page(
+        request, "hotlist_diff.html", role=who.user.role, added=added, removed=removed, from_version=from_version,
+        to_version=new.version,
+    )  # fmt: skip
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(request: Request, ctx: QueueCtx, at: NowDep, state: StateDep, status: str = "") -> HTMLResponse:
+    stmt = select(Alert).order_by(Alert.priority, Alert.id.desc())
+    if status:
+        stmt = stmt.where(Alert.status == status)
+    if not allows(Role(ctx.role), Permission.VIEW_COVERT):
+        stmt = stmt.where(Alert.covert.is_(False))
+    rows = list(ctx.db.scalars(stmt.limit(200)))
+    entry = ctx.record(len(rows))
+    store = ImageStore(state.settings.image_dir)
+    items = []
+    for a, public in zip(rows, alerts_public(ctx.db, rows, at, entry.seq), strict=True):
+        read = ctx.db.get(Read, a.read_id)
+        items.append({"alert": public, "image": data_uri(store, read.plate_image if read else None)})
+    return page(
+        request, "alerts.html", role=ctx.role, items=items, filter_status=status, seq=entry.seq,
+        reject_reasons=[r.value for r in RejectReason], dispositions=[d.value for d in Disposition],
+    )  # fmt: skip
+
+
+def _back(status: str = "") -> RedirectResponse:
+    return RedirectResponse("/alerts" + (f"?status={status}" if status else ""), status_code=303)
+
+
+def _act(db: DbDep, alert_id: int, action: str, who: UserSession, at: NowDep, **kw: object) -> RedirectResponse:
+    from platewatch.server.alerts.routes import _act as api_act
+
+    api_act(db, alert_id, action, who, at, **kw)
+    return _back()
+
+
+@router.post("/alerts/{alert_id}/accept")
+def accept(alert_id: int, who: Decider, db: DbDep, at: NowDep) -> RedirectResponse:
+    return _act(db, alert_id, "accept", who, at)
+
+
+@router.post("/alerts/{alert_id}/reject")
+def reject(
+    alert_id: int, who: Decider, db: DbDep, at: NowDep, reason: Annotated[RejectReason, Form()],
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:  # fmt: skip
+    return _act(db, alert_id, "reject", who, at, reason=reason, note=note)
+
+
+@router.post("/alerts/{alert_id}/verify")
+def verify(
+    alert_id: int, who: Verifier, db: DbDep, at: NowDep, confirmed: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:  # fmt: skip
+    return _act(db, alert_id, "verify", who, at, confirmed=confirmed == "yes", note=note)
+
+
+@router.post("/alerts/{alert_id}/dispose")
+def dispose(
+    alert_id: int, who: Disposer, db: DbDep, at: NowDep, disposition: Annotated[Disposition, Form()],
+    incident_number: Annotated[str, Form(max_length=40)] = "",
+) -> RedirectResponse:  # fmt: skip
+    return _act(db, alert_id, "dispose", who, at, disposition=disposition, incident_number=incident_number)
