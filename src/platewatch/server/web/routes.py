@@ -57,6 +57,18 @@ def data_uri(store: ImageStore, digest: str | None) -> str | None:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode() if data else None
 
 
+LANDING = (
+    (Permission.SEARCH_READS, "/search"),
+    (Permission.VIEW_ALERTS, "/alerts"),
+    (Permission.VIEW_QUERY_LOG, "/querylog"),
+)
+
+
+def landing_page(role: Role) -> str:
+    """The first page a role can use."""
+    return next((path for perm, path in LANDING if allows(role, perm)), "/account")
+
+
 @router.get("/", summary="Home")
 def home(_: PublicDep) -> RedirectResponse:
     return RedirectResponse("/search", status_code=303)
@@ -86,9 +98,9 @@ def login_submit(
         )  # fmt: skip
     except ApiError as exc:
         return page(request, "login.html", status=exc.status, error=exc.message, username=username, next=next)
-    target = next if next.startswith("/") and not next.startswith("//") else "/search"
-    if not allows(result.role, Permission.SEARCH_READS):
-        target = "/querylog" if allows(result.role, Permission.VIEW_QUERY_LOG) else "/account"
+    target = next if next.startswith("/") and not next.startswith("//") else ""
+    if target in ("", "/", "/search"):
+        target = landing_page(result.role)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, result.token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
