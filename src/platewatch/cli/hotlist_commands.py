@@ -91,6 +91,8 @@ def run_import(settings: Settings, path: Path, list_name: str, fmt: str | None, 
         hotlist = db.scalar(select(HotList).where(HotList.name == list_name))
         if hotlist is None:
             err.print(f"[red]error:[/red] no hot list named {list_name!r} (see `platewatch hotlist lists`)")
+            record_event(db, "cli", "hotlist_import", "failure", f"{path.name}: no hot list named {list_name!r}"[:500])
+            db.commit()
             return 1
         try:
             outcome = service.import_into(

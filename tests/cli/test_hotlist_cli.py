@@ -1,0 +1,81 @@
+"""`platewatch hotlist …` as an administrator runs it: create, import (good and refused), watch a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from platewatch.cli.main import app
+from platewatch.server.db.engine import make_engine
+from tests.server.hotlists.fixtures import ncic
+
+runner = CliRunner()
+GOOD = "\n".join([ncic("V123456789", "AB123456", "CA"), ncic("P987654321", "7XYZ890", "CT"), ncic("V1", "000", "CT")])
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", database_url)
+    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(tmp_path / "data"))
+    return database_url
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def versions(url: str) -> list[tuple[str, int]]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT change, entry_count FROM hotlist_versions ORDER BY id")).all()
+    engine.dispose()
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_create_import_and_refuse(env: str, tmp_path: Path) -> None:
+    code, out = run("hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed")
+    assert code == 0, out
+    good = tmp_path / "ncic.txt"
+    good.write_text(GOOD)
+    code, out = run("hotlist", "import", str(good), "--list", "NCIC")
+    assert code == 0, out
+    assert "2 entries (2 new)" in out and "1 false plate(s)" in out
+    bad = tmp_path / "bad.txt"
+    bad.write_text(GOOD + "\nnot a record at all\n\x01\x02garbage\n")
+    code, out = run("hotlist", "import", str(bad), "--list", "NCIC")
+    assert code == 1
+    assert "bad.txt:4:" in out and "bad.txt:5:" in out and "import refused" in out and "unchanged" in out
+    code, out = run("hotlist", "import", str(good), "--list", "nope")
+    assert code == 1 and "no hot list named 'nope'" in out  # (also recorded for administrators)
+    code, out = run("hotlist", "import", str(tmp_path / "missing.txt"), "--list", "NCIC")
+    assert code == 1 and "cannot read" in out
+    assert versions(env) == [("create", 0), ("import", 2)]
+    code, out = run("hotlist", "formats")
+    assert code == 0 and "ncic_fixed" in out and "ca_clew" in out
+
+
+def test_watch_folder_once(env: str, tmp_path: Path) -> None:
+    assert run("hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed")[0] == 0
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "NCIC.txt").write_text(GOOD)
+    code, out = run("hotlist", "watch", str(inbox), "--once")
+    assert code == 0, out
+    assert [p.name.split("-", 1)[1] for p in (inbox / "processed").iterdir()] == ["NCIC.txt"]
+    (inbox / "NCIC.txt").write_text("garbage\n")
+    (inbox / "Unknown.txt").write_text(GOOD)
+    code, out = run("hotlist", "watch", str(inbox), "--once")
+    assert code == 1
+    assert sorted(p.name.split("-", 1)[1] for p in (inbox / "failed").iterdir()) == ["NCIC.txt", "Unknown.txt"]
+    engine = make_engine(env)
+    with engine.connect() as conn:
+        failures = conn.execute(
+            text("SELECT count(*) FROM security_events WHERE event = 'hotlist_import' AND outcome = 'failure'")
+        ).scalar()
+    engine.dispose()
+    assert failures == 2  # the refused NCIC file and the file for a list that does not exist
+    assert versions(env) == [("create", 0), ("import", 2)]
