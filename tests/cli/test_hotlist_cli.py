@@ -37,7 +37,9 @@ def versions(url: str) -> list[tuple[str, int]]:
 
 
 def test_create_import_and_refuse(env: str, tmp_path: Path) -> None:
-    code, out = run("hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed")
+    code, out = run(
+        "hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed"
+    )
     assert code == 0, out
     good = tmp_path / "ncic.txt"
     good.write_text(GOOD)
@@ -59,7 +61,12 @@ def test_create_import_and_refuse(env: str, tmp_path: Path) -> None:
 
 
 def test_watch_folder_once(env: str, tmp_path: Path) -> None:
-    assert run("hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed")[0] == 0
+    assert (
+        run("hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed")[
+            0
+        ]
+        == 0
+    )
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "NCIC.txt").write_text(GOOD)

@@ -1,0 +1,178 @@
+"""A vectorized hot-list index (numpy) that matches whole batches of reads at once.
+
+Plates of up to 10 characters over A-Z0-9 are encoded *exactly* as base-37 integers (no hashing, no
+collisions), and every kind of match becomes an equality of integer keys found with `searchsorted`:
+
+* exact: the plate's code equals the entry's; look-alike: the canonical codes are equal;
+* one substitution at position i: the codes with position i deleted, tagged with i, are equal;
+* one character more in the read: the read with one character deleted equals the entry;
+* one character less in the read: the read equals the entry with one character deleted.
+
+Every key equality is exactly that relation, so no pair needs checking afterwards. The pure-Python
+`platewatch.domain.matching.HotListIndex` is the reference; the tests hold the two to the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from platewatch.domain.matching import MatchKind
+from platewatch.domain.plates import MAX_PLATE_LENGTH, canonical
+
+WIDTH = MAX_PLATE_LENGTH  # 10 characters: 37**10 < 2**53, and a key with a position tag fits in int64
+BASE = 37
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CODE = np.zeros(256, dtype=np.int64)
+for _i, _ch in enumerate(ALPHABET):
+    _CODE[ord(_ch)] = _i + 1
+_POW = BASE ** np.arange(WIDTH - 1, -1, -1, dtype=np.int64)  # place values, first character highest
+
+Int64Array = npt.NDArray[np.int64]
+
+
+def _padded(texts: Sequence[str]) -> str:
+    """The texts cut or padded with NUL to WIDTH characters each, joined."""
+    return "".join([t[:WIDTH].ljust(WIDTH, "\0") for t in texts])
+
+
+def _codes(padded: str, n: int) -> Int64Array:
+    """N×WIDTH character codes of `n` padded plates (characters outside A-Z0-9 must not occur)."""
+    if n == 0:
+        return np.zeros((0, WIDTH), dtype=np.int64)
+    raw = np.frombuffer(padded.encode("ascii"), dtype=np.uint8).reshape(n, WIDTH)
+    return _CODE[raw]
+
+
+def _lengths(texts: Sequence[str]) -> Int64Array:
+    return np.minimum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), WIDTH)
+
+
+def _full(codes: Int64Array) -> Int64Array:
+    return codes @ _POW
+
+
+def _deletions(codes: Int64Array, lengths: Int64Array) -> tuple[Int64Array, Int64Array, Int64Array]:
+    """Keys of every one-character deletion: (row index, position, key)."""
+    weighted = codes * _POW
+    prefix = np.cumsum(weighted, axis=1) - weighted  # sum of characters before position i
+    suffix = np.cumsum(weighted[:, ::-1], axis=1)[:, ::-1] - weighted  # sum after position i
+    keys = prefix + suffix * BASE  # later characters move one place up
+    rows, pos = np.nonzero(np.arange(WIDTH)[None, :] < lengths[:, None])
+    return rows.astype(np.int64), pos.astype(np.int64), keys[rows, pos]
+
+
+@dataclass(frozen=True)
+class _Table:
+    keys: Int64Array  # sorted
+    entries: Int64Array  # entry index for each key
+
+    @classmethod
+    def build(cls, keys: Int64Array, entries: Int64Array) -> _Table:
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], entries[order])
+
+    def lookup(self, queries: Int64Array) -> tuple[Int64Array, Int64Array]:
+        """All (query index, entry index) pairs whose keys are equal.
+
+        Queries are searched in sorted order: binary searches that walk the table in one direction stay
+        in the CPU cache (about ten times faster than random order on a 7 M-key table).
+        """
+        empty = np.zeros(0, dtype=np.int64)
+        if queries.size == 0 or self.keys.size == 0:
+            return empty, empty
+        order = np.argsort(queries)
+        sorted_q = queries[order]
+        lo = np.searchsorted(self.keys, sorted_q, side="left")
+        inside = lo < self.keys.size
+        equal = np.zeros(sorted_q.size, dtype=bool)
+        equal[inside] = self.keys[lo[inside]] == sorted_q[inside]
+        hit = np.nonzero(equal)[0]
+        if hit.size == 0:
+            return empty, empty
+        lo = lo[hit]
+        hi = np.searchsorted(self.keys, sorted_q[hit], side="right")
+        counts = hi - lo
+        q = np.repeat(order[hit], counts)
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        offsets = np.arange(q.size, dtype=np.int64) + starts
+        return q.astype(np.int64), self.entries[offsets]
+
+
+@dataclass(frozen=True)
+class BatchHits:
+    """Hits of a batch as parallel arrays, one row per (read, entry) with its strongest match."""
+
+    read: Int64Array  # index of the read in the batch
+    entry: Int64Array  # index of the entry in the list given to BatchIndex
+    kind: Int64Array  # MatchKind value
+    rank: Int64Array  # which text of the read matched (0 = the top read)
+
+    def __len__(self) -> int:
+        return int(self.read.size)
+
+
+class BatchIndex:
+    """Build once per hot-list version; `match` a batch of reads (each: its texts, top first)."""
+
+    def __init__(self, plates: Sequence[str]) -> None:
+        self.size = len(plates)
+        idx = np.arange(self.size, dtype=np.int64)
+        padded = _padded(plates)
+        codes, lengths = _codes(padded, self.size), _lengths(plates)
+        can_codes = _codes(canonical(padded), self.size)
+        self._exact = _Table.build(_full(codes), idx)
+        self._canonical = _Table.build(_full(can_codes), idx)
+        rows, pos, keys = _deletions(can_codes, lengths)
+        self._deleted_at = _Table.build(keys * 16 + pos, rows)  # substitutions: same position removed
+        self._deleted = _Table.build(keys, rows)  # the read is one character shorter
+
+    def match(self, reads: Sequence[Sequence[str]]) -> BatchHits:
+        texts = [t for read in reads for t in read]
+        if not texts or self.size == 0:
+            z = np.zeros(0, dtype=np.int64)
+            return BatchHits(z, z, z, z)
+        per_read = np.fromiter(map(len, reads), dtype=np.int64, count=len(reads))
+        own = np.repeat(np.arange(len(reads), dtype=np.int64), per_read)
+        rk = np.arange(len(texts), dtype=np.int64) - np.repeat(np.cumsum(per_read) - per_read, per_read)
+        padded = _padded(texts)
+        codes, lengths = _codes(padded, len(texts)), _lengths(texts)
+        can_codes = _codes(canonical(padded), len(texts))
+        full, can = _full(codes), _full(can_codes)
+        parts: list[tuple[Int64Array, Int64Array, int]] = []
+        q, e = self._exact.lookup(full)
+        parts.append((q, e, MatchKind.EXACT))
+        # Look-alike and one-edit matches depend only on the canonical form: candidates often share it
+        # with the top read, so search each distinct form once and hand its hits to every text that has it.
+        uniq, first_text, inverse = np.unique(can, return_index=True, return_inverse=True)
+        u_codes, u_len = can_codes[first_text], lengths[first_text]
+        u_parts: list[tuple[Int64Array, Int64Array, int]] = []
+        q, e = self._canonical.lookup(uniq)
+        u_parts.append((q, e, MatchKind.LOOKALIKE))
+        rows, pos, keys = _deletions(u_codes, u_len)
+        q, e = self._deleted_at.lookup(keys * 16 + pos)
+        u_parts.append((rows[q], e, MatchKind.ONE_EDIT))
+        q, e = self._canonical.lookup(keys)  # the read has one character more
+        u_parts.append((rows[q], e, MatchKind.ONE_EDIT))
+        q, e = self._deleted.lookup(uniq)  # the read has one character less
+        u_parts.append((q, e, MatchKind.ONE_EDIT))
+        by_form = np.argsort(inverse, kind="stable")  # texts grouped by their canonical form
+        form_count = np.bincount(inverse, minlength=uniq.size)
+        form_start = np.cumsum(form_count) - form_count
+        for uq, ue, match_kind in u_parts:
+            n = form_count[uq]
+            texts_of = by_form[np.repeat(form_start[uq] - np.cumsum(n) + n, n) + np.arange(n.sum())]
+            parts.append((texts_of, np.repeat(ue, n), match_kind))
+        text_idx = np.concatenate([p[0] for p in parts])
+        entry = np.concatenate([p[1] for p in parts])
+        kind = np.concatenate([np.full(p[0].size, int(p[2]), dtype=np.int64) for p in parts])
+        read, rnk = own[text_idx], rk[text_idx]
+        # Keep each (read, entry) once, with the strongest kind, then the best-ranked text.
+        order = np.lexsort((rnk, kind, entry, read))
+        read, entry, kind, rnk = read[order], entry[order], kind[order], rnk[order]
+        first = np.ones(read.size, dtype=bool)
+        first[1:] = (read[1:] != read[:-1]) | (entry[1:] != entry[:-1])
+        return BatchHits(read[first], entry[first], kind[first], rnk[first])
