@@ -21,8 +21,8 @@ test: install
 	scripts/test.sh
 
 lint: install
-	$(BIN)/ruff check src tests training
-	$(BIN)/ruff format --check src tests training
+	$(BIN)/ruff check src tests training benchmarks
+	$(BIN)/ruff format --check src tests training benchmarks
 
 types: install
 	$(BIN)/mypy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -10,7 +11,10 @@ import subprocess
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-HEADER = "# Benchmarks\n\nMeasured by `make bench` (see each section for the exact command). Machines are noisy: compare\nratios measured in one run, not figures from different days.\n"
+HEADER = (
+    "# Benchmarks\n\nMeasured by `make bench` (see each section for the exact command). Machines are noisy: "
+    "compare\nratios measured in one run, not figures from different days.\n"
+)
 
 
 def machine() -> str:
@@ -24,11 +28,10 @@ def machine() -> str:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     pg = ""
-    try:
+    with contextlib.suppress(OSError):
         pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}, {pg}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, {system}, Python {platform.python_version()}, {pg}"
 
 
 def write_section(name: str, body: str) -> None:
