@@ -9,4 +9,7 @@ def register(app: typer.Typer) -> None:
     """Attach every area's commands to the root app."""
     # Server-side areas (added as they land).
     # Recognition: `recognize`, `bench recognition`.
-    del app
+    from platewatch.cli import bench, recognize
+
+    recognize.register(app)
+    bench.register(app)
