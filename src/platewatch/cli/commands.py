@@ -7,8 +7,9 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every area's commands to the root app."""
-    from platewatch.cli import hotlist_commands, server_commands
+    from platewatch.cli import bench, hotlist_commands, recognize, server_commands
 
     server_commands.register(app)
     hotlist_commands.register(app)
-    # Recognition: `recognize`, `bench recognition`.
+    recognize.register(app)  # `recognize`
+    bench.register(app)  # `bench recognition`

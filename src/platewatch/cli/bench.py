@@ -1,0 +1,82 @@
+"""`platewatch bench ...`: benchmarks; `bench recognition` measures the engine on a labelled folder."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+bench_app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
+
+DEFAULT_REPORT = Path("docs/benchmarks.md")
+
+
+@bench_app.command("recognition")
+def recognition(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder with labels.csv (file,x,y,w,h,plate[,split] or file,state,plate[,split])."
+        ),
+    ],
+    split: Annotated[str | None, typer.Option("--split", help="Only rows of this split (e.g. val).")] = None,
+    topn: Annotated[int, typer.Option("--topn", min=1, max=20)] = 5,
+    report: Annotated[
+        Path, typer.Option("--report", help="Markdown file to append the results to.")
+    ] = DEFAULT_REPORT,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Do not append to the report.")] = False,
+) -> None:
+    """Detection recall (IoU ≥ 0.5), exact plate top-1 and top-N, state accuracy, ms per image (1 thread)."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from platewatch.engine.benchmark import markdown_section, run_benchmark
+    from platewatch.engine.onnx_runtime import ModelError
+    from platewatch.engine.pipeline import Pipeline, PipelineConfig
+
+    try:
+        pipeline = Pipeline.default(1, PipelineConfig(topn=topn))
+    except ModelError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    err = Console(stderr=True)
+    try:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task(f"bench {folder.name}", total=None)
+            res = run_benchmark(
+                folder, pipeline, split, topn, lambda i, n: progress.update(task, completed=i, total=n)
+            )
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    table = Table(title=f"{res.dataset} ({split or 'all'}) — {res.kind}")
+    for col in ("images", "detected", "exact top-1", f"in top-{topn}", "state", "ms median", "ms p90"):
+        table.add_column(col)
+    table.add_row(
+        str(res.images),
+        f"{res.rate(res.detected):.1%}" if res.kind == "photos" else "n/a",
+        f"{res.rate(res.exact):.1%}",
+        f"{res.rate(res.in_topn):.1%}",
+        f"{res.state_ok / res.state_total:.1%}" if res.state_total else "n/a",
+        f"{res.ms_median:.1f}",
+        f"{res.ms_p90:.1f}",
+    )
+    Console().print(table)
+    if not no_report:
+        command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in sys.argv[3:])
+        report.parent.mkdir(parents=True, exist_ok=True)
+        if not report.exists():
+            report.write_text("# Benchmarks\n\n")
+        text = report.read_text(encoding="utf-8")
+        if "## Recognition" not in text:
+            text += "\n## Recognition\n\n"
+        report.write_text(text + markdown_section(res, command), encoding="utf-8")
+        typer.echo(f"appended to {report}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bench_app, name="bench")

@@ -1,0 +1,172 @@
+"""Recognition benchmark over a folder in the shared datasets' format (labels.csv + images)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from platewatch.domain.plates import SEPARATORS
+from platewatch.engine.image_io import ImageError, load_image
+from platewatch.engine.pipeline import Pipeline
+from platewatch.engine.postprocess import iou
+from platewatch.engine.types import PlateRead
+
+IOU_MATCH = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    file: str
+    plate: str
+    state: str | None
+    box: tuple[float, float, float, float] | None  # x1, y1, x2, y2
+
+
+@dataclass(slots=True)
+class BenchResult:
+    dataset: str
+    split: str | None
+    kind: str  # "photos" (end to end) or "crops" (reader + state on the whole crop)
+    topn: int
+    images: int = 0
+    errors: int = 0
+    detected: int = 0
+    exact: int = 0
+    in_topn: int = 0
+    state_total: int = 0
+    state_ok: int = 0
+    ms: list[float] = field(default_factory=list)
+
+    def rate(self, n: int) -> float:
+        return n / self.images if self.images else 0.0
+
+    @property
+    def ms_median(self) -> float:
+        return statistics.median(self.ms) if self.ms else 0.0
+
+    @property
+    def ms_p90(self) -> float:
+        if len(self.ms) < 2:
+            return self.ms_median
+        return statistics.quantiles(self.ms, n=10, method="inclusive")[-1]
+
+
+def clean(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch not in SEPARATORS)
+
+
+def read_labels(folder: Path, split: str | None) -> list[LabelRow]:
+    """Rows of `folder/labels.csv` (`file,x,y,w,h,plate[,split]` or `file,state,plate[,split]`)."""
+    path = folder / "labels.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: a benchmark folder needs labels.csv")
+    rows = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if split and r.get("split", split) != split:
+                continue
+            box = None
+            if r.get("x") not in (None, ""):
+                x, y, w, h = (float(r[k]) for k in ("x", "y", "w", "h"))
+                box = (x, y, x + w, y + h)
+            rows.append(LabelRow(r["file"], clean(r["plate"]), (r.get("state") or "").upper() or None, box))
+    return rows
+
+
+def score_photo(res: BenchResult, row: LabelRow, reads: list[PlateRead]) -> None:
+    assert row.box is not None
+    best = max(reads, key=lambda r: iou(r.box, row.box), default=None)  # type: ignore[arg-type]
+    if best is None or iou(best.box, row.box) < IOU_MATCH:
+        return
+    res.detected += 1
+    res.exact += best.text == row.plate
+    res.in_topn += any(c.text == row.plate for c in best.candidates[: res.topn])
+
+
+def score_crop(res: BenchResult, row: LabelRow, read: PlateRead) -> None:
+    res.detected += 1
+    res.exact += read.text == row.plate
+    res.in_topn += any(c.text == row.plate for c in read.candidates[: res.topn])
+    if row.state:
+        res.state_total += 1
+        res.state_ok += read.state == row.state
+
+
+def run_benchmark(
+    folder: Path,
+    pipeline: Pipeline,
+    split: str | None = None,
+    topn: int = 5,
+    progress: Callable[[int, int], None] | None = None,
+) -> BenchResult:
+    rows = read_labels(folder, split)
+    kind = "photos" if rows and rows[0].box is not None else "crops"
+    res = BenchResult(folder.name, split, kind, topn)
+    for i, row in enumerate(rows):
+        res.images += 1
+        try:
+            frame = load_image(folder / row.file)
+        except ImageError:
+            res.errors += 1
+            continue
+        t0 = time.perf_counter()
+        if kind == "photos":
+            reads = pipeline.run(frame)
+            res.ms.append((time.perf_counter() - t0) * 1000)
+            score_photo(res, row, reads)
+        else:
+            read = pipeline.read_crop(frame)
+            res.ms.append((time.perf_counter() - t0) * 1000)
+            score_crop(res, row, read)
+        if progress:
+            progress(i + 1, len(rows))
+    return res
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def markdown_section(res: BenchResult, command: str) -> str:
+    """A dated section for docs/benchmarks.md."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    what = (
+        "end to end (detector + reader + state)"
+        if res.kind == "photos"
+        else "reader + state on the whole crop"
+    )
+    lines = [
+        f"### {res.dataset} ({res.split or 'all'}) — {now}",
+        "",
+        f"`{command}` — {what}, one thread; machine: {machine}.",
+        "",
+        f"| images | detected (IoU≥0.5) | exact top-1 | in top-{res.topn} | state | ms median | ms p90 |",
+        "|---|---|---|---|---|---|---|",
+        "| {i} | {d} | {e} | {t} | {s} | {m:.1f} | {p:.1f} |".format(
+            i=res.images,
+            d=f"{res.rate(res.detected):.1%}" if res.kind == "photos" else "n/a (crops)",
+            e=f"{res.rate(res.exact):.1%}",
+            t=f"{res.rate(res.in_topn):.1%}",
+            s=f"{res.state_ok / res.state_total:.1%}" if res.state_total else "n/a",
+            m=res.ms_median,
+            p=res.ms_p90,
+        ),
+        "",
+    ]
+    if res.errors:
+        lines.insert(-1, f"{res.errors} images could not be read.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,63 @@
+"""Where the shipped models live and what their JSON sidecars say about inputs and outputs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MODELS_DIR = Path(__file__).with_name("models")
+DETECTOR = MODELS_DIR / "detector.onnx"
+READER = MODELS_DIR / "reader.onnx"
+STATE = MODELS_DIR / "state.onnx"
+
+
+def sidecar(model: Path) -> dict[str, Any]:
+    """The JSON next to `model` (same name, .json), or {} when there is none."""
+    meta = model.with_suffix(".json")
+    if not meta.is_file():
+        return {}
+    data: dict[str, Any] = json.loads(meta.read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSpec:
+    height: int = 64
+    width: int = 128
+    charset: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    blank: int = 0
+
+    @classmethod
+    def load(cls, model: Path) -> ReaderSpec:
+        m = sidecar(model)
+        if not m:
+            return cls()
+        _, h, w = m["input"]
+        return cls(int(h), int(w), str(m["charset"]), int(m["blank"]))
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorSpec:
+    stride: int = 4
+    long_side: int = 640
+    multiple: int = 32
+
+    @classmethod
+    def load(cls, model: Path) -> DetectorSpec:
+        m = sidecar(model)
+        return cls(int(m.get("stride", 4)), int(m.get("long_side", 640)), int(m.get("multiple", 32)))
+
+
+@dataclass(frozen=True, slots=True)
+class StateSpec:
+    height: int = 64
+    width: int = 128
+    classes: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, model: Path) -> StateSpec:
+        m = sidecar(model)
+        _, h, w = m.get("input", [3, 64, 128])
+        return cls(int(h), int(w), tuple(m.get("classes", ())))

@@ -1,0 +1,93 @@
+"""Pipeline: detector → crop with margin → state classifier → reader (with the syntax prior) → PlateRead."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from platewatch.engine.detector import PlateDetector
+from platewatch.engine.models import STATE
+from platewatch.engine.preprocess import crop, to_bgr
+from platewatch.engine.reader import PlateReader
+from platewatch.engine.state import StateClassifier
+from platewatch.engine.syntax import load_syntax
+from platewatch.engine.types import Box, Detection, PlateRead, StateGuess
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    margin: tuple[float, float] = (0.02, 0.04)
+    """Crop margin around a detected box (fraction of its width, height); the reader is trained for it."""
+    topn: int = 5
+    home_state: str | None = "CT"
+    min_text_confidence: float = 0.05
+    """Detections whose best reading is less likely than this are dropped (mostly not plates)."""
+    min_chars: int = 2
+    max_plates: int = 10
+
+
+class Pipeline:
+    def __init__(
+        self,
+        detector: PlateDetector,
+        reader: PlateReader,
+        states: StateClassifier | None = None,
+        config: PipelineConfig = PipelineConfig(),
+    ) -> None:
+        self.detector, self.reader, self.states, self.config = detector, reader, states, config
+
+    @classmethod
+    def default(cls, threads: int = 1, config: PipelineConfig = PipelineConfig()) -> Pipeline:
+        """The shipped models (the state classifier when its file is there)."""
+        syntax = load_syntax(config.home_state)
+        states = StateClassifier(STATE, threads) if STATE.is_file() else None
+        return cls(
+            PlateDetector(threads=threads), PlateReader(threads=threads, syntax=syntax), states, config
+        )
+
+    def run(self, frame: np.ndarray) -> list[PlateRead]:
+        """Every plate read in a frame (grey, BGR or BGRA uint8), most confident first."""
+        frame = to_bgr(frame)
+        detections = self.detector.detect(frame)[: self.config.max_plates]
+        crops = [crop(frame, d.box, self.config.margin) for d in detections]
+        return self._read(crops, detections)
+
+    def read_crop(self, plate: np.ndarray) -> PlateRead:
+        """Read a crop that is already one whole plate (no detection)."""
+        h, w = plate.shape[:2]
+        det = Detection((0.0, 0.0, float(w), float(h)), 1.0)
+        reads = self._read([to_bgr(plate)], [det], keep_empty=True)
+        return reads[0]
+
+    def _read(
+        self, crops: list[np.ndarray], detections: list[Detection], keep_empty: bool = False
+    ) -> list[PlateRead]:
+        if not crops:
+            return []
+        guesses = self.states.classify_many(crops) if self.states else [StateGuess(None, 0.0)] * len(crops)
+        results = self.reader.read_many(crops, self.config.topn, [g.state for g in guesses])
+        reads = []
+        for det, ocr, guess in zip(detections, results, guesses, strict=True):
+            weak = len(ocr.text) < self.config.min_chars or ocr.confidence < self.config.min_text_confidence
+            if weak and not keep_empty:
+                continue
+            box: Box = tuple(round(v, 1) for v in det.box)  # type: ignore[assignment]
+            reads.append(
+                PlateRead(
+                    text=ocr.text,
+                    confidence=ocr.confidence,
+                    box=box,
+                    detection_score=det.score,
+                    char_confidences=ocr.char_confidences,
+                    candidates=ocr.candidates,
+                    state=guess.state,
+                    state_confidence=guess.confidence if self.states else None,
+                )
+            )
+        reads.sort(key=lambda r: r.confidence, reverse=True)
+        log.debug("%d plates read", len(reads))
+        return reads

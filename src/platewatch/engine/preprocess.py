@@ -1,0 +1,75 @@
+"""Pure numpy/OpenCV preparation of model inputs: detector letterbox, plate crops, reader tensors."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from platewatch.engine.types import Box
+
+PAD_VALUE = 114
+
+
+def detector_input(frame: np.ndarray, long_side: int, multiple: int = 32) -> tuple[np.ndarray, float]:
+    """Scale a BGR frame so its longer side is `long_side`, pad right/bottom to a multiple of
+    `multiple`, and return (1×3×H×W RGB float32 in 0..1, scale from frame to input pixels)."""
+    h, w = frame.shape[:2]
+    scale = long_side / max(h, w)
+    nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    resized = cv2.resize(frame, (nw, nh), interpolation=interp)
+    ph, pw = -(-nh // multiple) * multiple, -(-nw // multiple) * multiple
+    canvas = np.full((ph, pw, 3), PAD_VALUE, np.uint8)
+    canvas[:nh, :nw] = resized
+    rgb = canvas[:, :, ::-1].astype(np.float32) / 255.0
+    return np.ascontiguousarray(rgb.transpose(2, 0, 1)[None]), scale
+
+
+def expand_box(box: Box, margin: tuple[float, float], width: int, height: int) -> tuple[int, int, int, int]:
+    """Grow (x1, y1, x2, y2) by margin (fraction of box width, of box height) on each side; clip; ints."""
+    x1, y1, x2, y2 = box
+    mx, my = (x2 - x1) * margin[0], (y2 - y1) * margin[1]
+    xa, ya = max(0, round(x1 - mx)), max(0, round(y1 - my))
+    xb, yb = min(width, round(x2 + mx)), min(height, round(y2 + my))
+    return xa, ya, max(xa + 1, xb), max(ya + 1, yb)
+
+
+def crop(frame: np.ndarray, box: Box, margin: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """The part of the frame inside box (grown by margin), never empty."""
+    h, w = frame.shape[:2]
+    xa, ya, xb, yb = expand_box(box, margin, w, h)
+    return frame[ya:yb, xa:xb]
+
+
+def to_grey(img: np.ndarray) -> np.ndarray:
+    if img.ndim == 2:
+        return img
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+
+
+def to_bgr(img: np.ndarray) -> np.ndarray:
+    """Any 8-bit grey, BGR or BGRA image as 3-channel BGR."""
+    if img.ndim == 2:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
+    return img
+
+
+def reader_batch(crops: list[np.ndarray], height: int, width: int) -> np.ndarray:
+    """Crops → N×1×height×width grey float32 in 0..1 (area interpolation, aspect squashed)."""
+    out = np.empty((len(crops), 1, height, width), np.float32)
+    for i, c in enumerate(crops):
+        out[i, 0] = cv2.resize(to_grey(c), (width, height), interpolation=cv2.INTER_AREA) / 255.0
+    return out
+
+
+def colour_batch(crops: list[np.ndarray], height: int, width: int) -> np.ndarray:
+    """Crops (BGR) → N×3×height×width RGB float32 in 0..1."""
+    out = np.empty((len(crops), 3, height, width), np.float32)
+    for i, c in enumerate(crops):
+        rgb = cv2.resize(to_bgr(c), (width, height), interpolation=cv2.INTER_AREA)[:, :, ::-1]
+        out[i] = rgb.transpose(2, 0, 1) / 255.0
+    return out

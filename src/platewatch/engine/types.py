@@ -1,0 +1,58 @@
+"""Result types of the recognition engine: detections, reads and what the pipeline returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Box = tuple[float, float, float, float]
+"""x1, y1, x2, y2 in pixels of the input frame."""
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A plate found in a frame; `corners` (tl, tr, br, bl) when the model gives them."""
+
+    box: Box
+    score: float
+    corners: tuple[Point, Point, Point, Point] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible reading of a plate and how sure the reader is of it (0..1)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    """What the reader made of one crop: best text, per-character confidences, top-N candidates."""
+
+    text: str
+    confidence: float
+    char_confidences: tuple[float, ...]
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StateGuess:
+    """The issuing state a classifier sees on a crop; `state` is None for a non-US or unsure plate."""
+
+    state: str | None
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlateRead:
+    """One plate in a frame: where, what it says, which state."""
+
+    text: str
+    confidence: float
+    box: Box
+    detection_score: float
+    char_confidences: tuple[float, ...]
+    candidates: tuple[Candidate, ...]
+    state: str | None = None
+    state_confidence: float | None = None

@@ -1,0 +1,102 @@
+"""`platewatch recognize` and `platewatch bench recognition` through the real CLI and models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import pytest
+from typer.testing import CliRunner
+
+from platewatch.cli.main import app
+from tests.engine.conftest import DATASETS, draw_plate, draw_scene, needs_datasets
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("imgs")
+    frame, _ = draw_scene("5HX2290")
+    cv2.imwrite(str(folder / "scene.jpg"), frame)
+    (folder / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not a jpeg")
+    (folder / "empty.png").write_bytes(b"")
+    return folder
+
+
+def test_recognize_directory_jsonl(images: Path) -> None:
+    result = runner.invoke(app, ["recognize", str(images), "--topn", "3"])
+    assert result.exit_code == 1  # two files failed
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    by_name = {Path(d["image"]).name: d for d in lines}
+    assert set(by_name) == {"scene.jpg", "corrupt.jpg", "empty.png"}
+    assert "empty" in by_name["empty.png"]["error"]
+    assert "not a readable image" in by_name["corrupt.jpg"]["error"]
+    scene = by_name["scene.jpg"]
+    assert (scene["width"], scene["height"]) == (1280, 720)
+    assert scene["ms"] > 0
+    assert scene["plates"], "the drawn plate was not found"
+    plate = scene["plates"][0]
+    assert plate["text"] == "5HX2290"
+    assert set(plate) == {"text", "confidence", "state", "state_confidence", "box", "candidates"}
+    assert len(plate["box"]) == 4 and all(isinstance(v, int) for v in plate["box"])
+    assert 1 <= len(plate["candidates"]) <= 3
+    confs = [p["confidence"] for p in scene["plates"]]
+    assert confs == sorted(confs, reverse=True)
+
+
+def test_recognize_single_good_file_table(images: Path) -> None:
+    result = runner.invoke(app, ["recognize", str(images / "scene.jpg"), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(str(images / "scene.jpg"))
+    assert "ms" in result.stdout
+
+
+def test_recognize_missing_file() -> None:
+    result = runner.invoke(app, ["recognize", "/nonexistent/x.jpg"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "image": "/nonexistent/x.jpg",
+        "error": "/nonexistent/x.jpg: no such file",
+    }
+
+
+def test_bench_recognition_on_a_crop_folder(tmp_path: Path) -> None:
+    (tmp_path / "crops").mkdir()
+    rows = ["file,state,plate,split"]
+    for i, text in enumerate(["ABC1234", "7KD482", "XYZ99"]):
+        cv2.imwrite(str(tmp_path / "crops" / f"{i}.png"), draw_plate(text))
+        rows.append(f"crops/{i}.png,CT,{text},val")
+    rows.append("crops/missing.png,CT,AAA111,val")
+    rows.append("crops/0.png,CT,ABC1234,train")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    report = tmp_path / "bench.md"
+    result = runner.invoke(
+        app, ["bench", "recognition", str(tmp_path), "--split", "val", "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    text = report.read_text()
+    assert "## Recognition" in text
+    assert "| 4 | n/a (crops) |" in text  # 4 val rows; crops have no detection step
+    assert "1 images could not be read." in text
+
+
+def test_bench_needs_labels(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--no-report"])
+    assert result.exit_code == 2
+    assert "labels.csv" in result.output
+
+
+@needs_datasets
+def test_bench_recognition_on_eu_val(tmp_path: Path) -> None:
+    report = tmp_path / "b.md"
+    folder = DATASETS / "openalpr-eu-endtoend"
+    result = runner.invoke(
+        app, ["bench", "recognition", str(folder), "--split", "val", "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    row = [line for line in report.read_text().splitlines() if line.startswith("| 38 |")]
+    assert row, report.read_text()
+    recall = float(row[0].split("|")[2].strip().rstrip("%"))
+    assert recall >= 80.0

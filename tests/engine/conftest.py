@@ -1,0 +1,58 @@
+"""Engine test fixtures: the shipped models loaded once, the shared datasets when present, drawn scenes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from platewatch.engine.pipeline import Pipeline
+
+REPO = Path(__file__).resolve().parents[2]
+DATASETS = (REPO / "../shared/datasets").resolve()
+
+needs_datasets = pytest.mark.skipif(
+    not (DATASETS / "openalpr-us-plate-crops" / "labels.csv").is_file(),
+    reason=f"shared datasets not found at {DATASETS} (clone shared/ beside the repository)",
+)
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    return Pipeline.default(threads=1)
+
+
+def label_rows(folder: str, split: str) -> list[dict[str, str]]:
+    with (DATASETS / folder / "labels.csv").open(newline="") as fh:
+        return sorted((r for r in csv.DictReader(fh) if r["split"] == split), key=lambda r: r["file"])
+
+
+def draw_plate(text: str, width: int = 240) -> np.ndarray:
+    """A plain US-shaped plate drawn with OpenCV: white, dark border, dark-blue characters."""
+    h = width // 2
+    plate = np.full((h, width, 3), 235, np.uint8)
+    cv2.rectangle(plate, (2, 2), (width - 3, h - 3), (60, 40, 20), 3)
+    scale = width / 150
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, scale, max(2, width // 60))
+    org = ((width - tw) // 2, (h + th) // 2)
+    cv2.putText(
+        plate, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, (90, 30, 20), max(2, width // 60), cv2.LINE_AA
+    )
+    return plate
+
+
+def draw_scene(text: str, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A 1280×720 grey-gradient 'street' with a dark 'car' and the drawn plate; returns (frame, box)."""
+    rng = np.random.default_rng(seed)
+    y = np.linspace(90, 160, 720, dtype=np.float32)[:, None, None]
+    frame = np.clip(np.broadcast_to(y, (720, 1280, 3)) + rng.normal(0, 6, (720, 1280, 3)), 0, 255).astype(
+        np.uint8
+    )
+    cv2.rectangle(frame, (380, 250), (900, 620), (40, 45, 60), -1)
+    plate = draw_plate(text, 200)
+    x0, y0 = 540, 440
+    frame[y0 : y0 + plate.shape[0], x0 : x0 + plate.shape[1]] = plate
+    return frame, (x0, y0, x0 + plate.shape[1], y0 + plate.shape[0])

@@ -1,0 +1,47 @@
+"""Input preparation on hand-built frames."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from platewatch.engine.preprocess import (
+    PAD_VALUE,
+    colour_batch,
+    crop,
+    detector_input,
+    expand_box,
+    reader_batch,
+)
+
+
+def test_detector_input_scales_long_side_and_pads() -> None:
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    frame[:, :, 2] = 255  # red in BGR
+    tensor, scale = detector_input(frame, 640)
+    assert scale == 0.5
+    assert tensor.shape == (1, 3, 384, 640)  # 360 padded up to a multiple of 32
+    assert tensor.dtype == np.float32
+    assert tensor[0, 0, 0, 0] == 1.0 and tensor[0, 2, 0, 0] == 0.0  # RGB order
+    assert np.allclose(tensor[0, :, 370, 10], PAD_VALUE / 255.0)
+
+
+def test_expand_box_grows_and_clips() -> None:
+    assert expand_box((10, 10, 110, 60), (0.1, 0.2), 1000, 1000) == (0, 0, 120, 70)
+    assert expand_box((990, 5, 1010, 15), (0.0, 0.0), 1000, 100) == (990, 5, 1000, 15)
+
+
+def test_crop_is_never_empty() -> None:
+    frame = np.zeros((50, 50, 3), np.uint8)
+    assert crop(frame, (20.2, 20.2, 20.3, 20.3)).shape[:2] == (1, 1)
+
+
+def test_reader_and_colour_batches() -> None:
+    grey = np.full((30, 90), 255, np.uint8)
+    bgr = np.zeros((40, 80, 3), np.uint8)
+    bgr[..., 0] = 255  # blue
+    batch = reader_batch([grey, bgr], 64, 128)
+    assert batch.shape == (2, 1, 64, 128)
+    assert batch[0].min() == 1.0 and batch[1].max() < 0.2
+    col = colour_batch([bgr], 64, 128)
+    assert col.shape == (1, 3, 64, 128)
+    assert col[0, 2].min() == 1.0 and col[0, 0].max() == 0.0  # blue lands in the B (last RGB) channel

@@ -1,0 +1,172 @@
+"""Train the plate detector (fully convolutional centre heatmap + box size at stride 4) and export ONNX."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from training import common
+from training.data import load_folder_images, load_photos, load_us_crops
+from training.scenes import Boxes, SceneMaker
+
+log = logging.getLogger("training.detector")
+STRIDE = 4
+LONG_SIDE = 640
+
+
+def cbr(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, stride, dilation, dilation=dilation, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+    )
+
+
+class Detector(nn.Module):
+    """Stride-16 backbone with two top-down merges to stride 4; heads: centre heat (sigmoid) and
+    box regression (dx, dy, log w/4, log h/4)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.s2 = cbr(3, 12, 2)
+        self.s4 = nn.Sequential(cbr(12, 24, 2), cbr(24, 24))
+        self.s8 = nn.Sequential(cbr(24, 40, 2), cbr(40, 40))
+        self.s16 = nn.Sequential(
+            cbr(40, 72, 2), cbr(72, 72), cbr(72, 72, dilation=2), cbr(72, 72, dilation=4)
+        )
+        self.lat8 = nn.Conv2d(72, 40, 1)
+        self.m8 = cbr(40, 40)
+        self.lat4 = nn.Conv2d(40, 24, 1)
+        self.m4 = cbr(24, 32)
+        self.heat = nn.Conv2d(32, 1, 1)
+        self.reg = nn.Conv2d(32, 4, 1)
+        nn.init.constant_(self.heat.bias, -2.2)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        f4 = self.s4(self.s2(x))
+        f8 = self.s8(f4)
+        f16 = self.s16(f8)
+        m8 = self.m8(f8 + F.interpolate(self.lat8(f16), scale_factor=2.0, mode="nearest"))
+        m4 = self.m4(f4 + F.interpolate(self.lat4(m8), scale_factor=2.0, mode="nearest"))
+        return torch.sigmoid(self.heat(m4)), self.reg(m4)
+
+
+def targets(boxes: Boxes, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Heat 1×g×g with a Gaussian per plate centre, regression 4×g×g, and the regression mask."""
+    g = size // STRIDE
+    heat = np.zeros((1, g, g), np.float32)
+    reg = np.zeros((4, g, g), np.float32)
+    mask = np.zeros((1, g, g), np.float32)
+    ys, xs = np.mgrid[0:g, 0:g].astype(np.float32)
+    for x0, y0, x1, y1 in boxes:
+        w, h = max(1.0, x1 - x0), max(1.0, y1 - y0)
+        cx, cy = (x0 + x1) / 2 / STRIDE, (y0 + y1) / 2 / STRIDE
+        sx, sy = max(0.7, w / STRIDE / 6), max(0.7, h / STRIDE / 6)
+        gauss = np.exp(-((xs - cx + 0.5) ** 2) / (2 * sx * sx) - ((ys - cy + 0.5) ** 2) / (2 * sy * sy))
+        heat[0] = np.maximum(heat[0], gauss)
+        ci, cj = int(cy), int(cx)
+        if 0 <= ci < g and 0 <= cj < g:
+            heat[0, ci, cj] = 1.0
+        for i in range(ci - 1, ci + 2):
+            for j in range(cj - 1, cj + 2):
+                if 0 <= i < g and 0 <= j < g:
+                    reg[:, i, j] = (cx - j, cy - i, np.log(w / STRIDE), np.log(h / STRIDE))
+                    mask[0, i, j] = 1.0 if (i, j) == (ci, cj) else 0.5
+    return heat, reg, mask
+
+
+def focal_loss(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
+    """CenterNet's penalty-reduced focal loss."""
+    pred = pred.clamp(1e-4, 1 - 1e-4)
+    pos = gt.eq(1).float()
+    neg = 1 - pos
+    pos_loss = torch.log(pred) * (1 - pred) ** 2 * pos
+    neg_loss = torch.log(1 - pred) * pred**2 * (1 - gt) ** 4 * neg
+    n = pos.sum().clamp(min=1)
+    return -(pos_loss.sum() + neg_loss.sum()) / n
+
+
+def make_batch(maker: SceneMaker, n: int, size: int) -> tuple[torch.Tensor, ...]:
+    xs, hs, rs, ms = [], [], [], []
+    for _ in range(n):
+        img, boxes = maker.sample(size, LONG_SIDE)
+        h, r, m = targets(boxes, size)
+        xs.append(img[:, :, ::-1].transpose(2, 0, 1).astype(np.float32) / 255.0)
+        hs.append(h)
+        rs.append(r)
+        ms.append(m)
+    return tuple(torch.from_numpy(np.stack(a)) for a in (xs, hs, rs, ms))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--minutes", type=float, default=24.0)
+    ap.add_argument("--batch", type=int, default=12)
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--init", type=Path)
+    ap.add_argument("--out", type=Path, default=common.MODELS / "detector.onnx")
+    ap.add_argument("--run", type=Path, default=common.RUNS / "detector")
+    args = ap.parse_args()
+    common.setup(args.seed)
+    args.run.mkdir(parents=True, exist_ok=True)
+    photos = load_photos("openalpr-eu-endtoend", "train") + load_photos("openalpr-br-endtoend", "train")
+    eu = load_folder_images("eu") + load_folder_images("eu2")
+    maker = SceneMaker(photos, load_folder_images("negatives"), load_us_crops("train"), eu, args.seed)
+    model = Detector()
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+    log.info(
+        "detector parameters: %d; photos %d, eu crops %d",
+        sum(p.numel() for p in model.parameters()),
+        len(photos),
+        len(eu),
+    )
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    budget = args.minutes * 60
+    start = last_save = time.time()
+    step, seen, hist = 0, 0, []
+    while (elapsed := time.time() - start) < budget:
+        for g in opt.param_groups:
+            g["lr"] = common.lr_at(elapsed / budget, args.lr)
+        x, heat, reg, mask = make_batch(maker, args.batch, args.size)
+        ph, pr = model(x)
+        lh = focal_loss(ph, heat)
+        lr_ = (F.l1_loss(pr, reg, reduction="none") * mask).sum() / mask.sum().clamp(min=1)
+        loss = lh + lr_
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+        hist.append((float(lh.detach()), float(lr_.detach())))
+        step += 1
+        seen += x.shape[0]
+        if step % 25 == 0:
+            a = np.mean(hist[-25:], axis=0)
+            log.info(
+                "step %d seen %d heat %.3f reg %.3f %.1f samples/s", step, seen, a[0], a[1], seen / elapsed
+            )
+        if time.time() - last_save > 300:
+            last_save = time.time()
+            torch.save(model.state_dict(), args.run / "last.pt")
+    torch.save(model.state_dict(), args.run / "last.pt")
+    model.eval()
+    common.export_onnx(model, torch.zeros(1, 3, 384, 640), args.out, ["image"], ["heat", "reg"], spatial=True)
+    meta = {"stride": STRIDE, "long_side": LONG_SIDE, "multiple": 32, "normalize": "rgb/255"}
+    args.out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
+    log.info(
+        "exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60
+    )
+
+
+if __name__ == "__main__":
+    main()

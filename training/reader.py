@@ -1,0 +1,201 @@
+"""Train the plate reader (conv CTC, 1×64×128 grey → 32 steps × 37 classes) and export it to ONNX."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from training import common
+from training.data import PhotoSample, load_folder_images, load_photos, load_us_crops
+from training.samples import READER_H, READER_W, real_photo_crop, real_us_crop, synth_crop, to_reader
+
+log = logging.getLogger("training.reader")
+CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+BLANK = 0  # class 0 is the CTC blank; class i+1 is CHARSET[i]
+
+
+def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)
+    )
+
+
+class Reader(nn.Module):
+    """Stride-2 stem, four conv stages collapsing the height, two 1-D convs over the 32 time steps."""
+
+    def __init__(self, width: int = 1) -> None:
+        super().__init__()
+        c = [16 * width, 32 * width, 64 * width, 96 * width, 128 * width]
+        self.features = nn.Sequential(
+            conv(1, c[0], 2),  # 32×64
+            conv(c[0], c[1]),
+            nn.MaxPool2d(2),  # 16×32
+            conv(c[1], c[2]),
+            conv(c[2], c[2]),
+            nn.MaxPool2d((2, 1)),  # 8×32
+            conv(c[2], c[3]),
+            nn.MaxPool2d((2, 1)),  # 4×32
+            conv(c[3], c[4]),
+            nn.Conv2d(c[4], c[4], (4, 1), bias=False),  # 1×32
+            nn.BatchNorm2d(c[4]),
+            nn.ReLU(inplace=True),
+        )
+        self.seq = nn.Sequential(
+            nn.Conv1d(c[4], c[4], 3, 1, 1),
+            nn.ReLU(inplace=True),
+            nn.Dropout(0.1),
+            nn.Conv1d(c[4], c[4], 3, 1, 1),
+            nn.ReLU(inplace=True),
+            nn.Conv1d(c[4], len(CHARSET) + 1, 1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: N×1×64×128 in [0, 1] → log-probabilities N×T×C."""
+        f = self.features((x - 0.5) / 0.25).squeeze(2)  # N×C×T
+        return self.seq(f).permute(0, 2, 1).log_softmax(-1)
+
+
+def encode(text: str) -> list[int]:
+    return [CHARSET.index(ch) + 1 for ch in text if ch in CHARSET]
+
+
+def greedy(logp: np.ndarray) -> str:
+    best = logp.argmax(-1)
+    out, prev = [], BLANK
+    for k in best:
+        if k != prev and k != BLANK:
+            out.append(CHARSET[k - 1])
+        prev = k
+    return "".join(out)
+
+
+class Batches:
+    """Endless batches mixing synthetic plates, real US crops and crops cut from EU/BR photos."""
+
+    def __init__(
+        self, seed: int, real_share: float, photo_share: float, det_boxes: Path | None = None
+    ) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.us = [s for s in load_us_crops("train") if encode(s.plate)]
+        self.photos: list[PhotoSample] = []
+        self.det_boxes: list[tuple[float, ...] | None] = []
+        cached = json.loads(det_boxes.read_text()) if det_boxes and det_boxes.is_file() else {}
+        for name in ("openalpr-eu-endtoend", "openalpr-br-endtoend"):
+            for i, s in enumerate(load_photos(name, "train")):
+                self.photos.append(s)
+                box = cached.get(f"{name}/{i}")
+                self.det_boxes.append(tuple(box) if box else None)
+        log.info("detector boxes for %d photos", sum(b is not None for b in self.det_boxes))
+        self.patches = load_folder_images("negatives", limit=120)
+        self.real_share, self.photo_share = real_share, photo_share
+        log.info("real US crops %d, photo plates %d", len(self.us), len(self.photos))
+
+    def sample(self) -> tuple[np.ndarray, str]:
+        r = self.rng.random()
+        if r < self.real_share:
+            s = self.us[int(self.rng.integers(len(self.us)))]
+            return to_reader(real_us_crop(s, self.rng)), s.plate
+        if r < self.real_share + self.photo_share:
+            k = int(self.rng.integers(len(self.photos)))
+            box = self.det_boxes[k] if self.rng.random() < 0.5 else None
+            return to_reader(real_photo_crop(self.photos[k], self.rng, box)), self.photos[k].plate
+        img, text, _ = synth_crop(self.rng, self.patches)
+        return to_reader(img), text
+
+    def batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        imgs, targets, lengths = [], [], []
+        for _ in range(n):
+            img, text = self.sample()
+            imgs.append(img)
+            t = encode(text)
+            targets += t
+            lengths.append(len(t))
+        x = torch.from_numpy(np.stack(imgs)[:, None].astype(np.float32) / 255.0)
+        return x, torch.tensor(targets, dtype=torch.long), torch.tensor(lengths, dtype=torch.long)
+
+
+def evaluate(model: Reader, crops: list[np.ndarray], labels: list[str]) -> float:
+    model.eval()
+    with torch.no_grad():
+        x = torch.from_numpy(np.stack([to_reader(c) for c in crops])[:, None].astype(np.float32) / 255.0)
+        logp = model(x).numpy()
+    model.train()
+    return float(np.mean([greedy(lp) == lab for lp, lab in zip(logp, labels, strict=True)]))
+
+
+def export(model: Reader, out: Path) -> None:
+    model.eval()
+    dummy = torch.zeros(1, 1, READER_H, READER_W)
+    common.export_onnx(model, dummy, out, ["image"], ["logprobs"])
+    meta = {"input": [1, READER_H, READER_W], "charset": CHARSET, "blank": BLANK, "normalize": "grey/255"}
+    out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--minutes", type=float, default=34.0)
+    ap.add_argument("--batch", type=int, default=48)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--real-share", type=float, default=0.3)
+    ap.add_argument("--photo-share", type=float, default=0.1)
+    ap.add_argument("--init", type=Path, help="checkpoint to continue from")
+    ap.add_argument(
+        "--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts"
+    )
+    ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
+    ap.add_argument("--run", type=Path, default=common.RUNS / "reader")
+    args = ap.parse_args()
+    common.setup(args.seed)
+    args.run.mkdir(parents=True, exist_ok=True)
+    model = Reader()
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+    log.info("reader parameters: %d", sum(p.numel() for p in model.parameters()))
+    data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes)
+    val = load_us_crops("val")
+    val_crops, val_labels = [s.image for s in val], [s.plate for s in val]
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
+    budget = args.minutes * 60
+    start = last_eval = time.time()
+    step, seen, losses = 0, 0, []
+    while (elapsed := time.time() - start) < budget:
+        for g in opt.param_groups:
+            g["lr"] = common.lr_at(elapsed / budget, args.lr)
+        x, targets, lengths = data.batch(args.batch)
+        logp = model(x)
+        inp_len = torch.full((x.shape[0],), logp.shape[1], dtype=torch.long)
+        loss = ctc(logp.permute(1, 0, 2), targets, inp_len, lengths)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        losses.append(float(loss.detach()))
+        step += 1
+        seen += x.shape[0]
+        if step % 50 == 0:
+            log.info(
+                "step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), seen / elapsed
+            )
+        if time.time() - last_eval > 300:
+            last_eval = time.time()
+            log.info("val US crops exact (monitor only): %.3f", evaluate(model, val_crops, val_labels))
+            torch.save(model.state_dict(), args.run / "last.pt")
+    torch.save(model.state_dict(), args.run / "last.pt")
+    log.info("final val US crops exact (greedy): %.3f", evaluate(model, val_crops, val_labels))
+    export(model, args.out)
+    log.info(
+        "exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60
+    )
+
+
+if __name__ == "__main__":
+    main()
