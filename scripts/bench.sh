@@ -11,4 +11,13 @@ export PYTHONPATH=$PWD
 py=.venv/bin/python
 $py -m benchmarks.server_ingest --pg-url "$pg_url" ${BENCH_INGEST_ARGS:-}
 $py -m benchmarks.server_search --pg-url "$pg_url" ${BENCH_SEARCH_ARGS:-}
+$py -m benchmarks.matching ${BENCH_MATCHING_ARGS:-}
+datasets=../shared/datasets
+if [ -d "$datasets" ]; then
+  for set in openalpr-us-plate-crops openalpr-eu-endtoend openalpr-br-endtoend; do
+    [ -f "$datasets/$set/labels.csv" ] && .venv/bin/platewatch bench recognition "$datasets/$set" --split val
+  done
+else
+  echo "recognition benchmark skipped: $datasets not found"
+fi
 echo "results: docs/benchmarks.md"
