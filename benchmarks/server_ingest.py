@@ -90,7 +90,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str, str]:
+def run_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
     upgrade(url)
     factory = make_sessionmaker(make_engine(url))
     with transaction(factory) as db:
@@ -100,7 +100,8 @@ def run_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str, 
            "PLATEWATCH_PORT": str(port), "PLATEWATCH_BOOTSTRAP_ADMIN_USERNAME": "benchadmin",
            "PLATEWATCH_BOOTSTRAP_ADMIN_PASSWORD": "bench admin password 1"}  # fmt: skip
     exe = Path(sys.executable).with_name("platewatch")
-    proc = subprocess.Popen([str(exe), "server", "--no-migrate"], env=env, stderr=subprocess.DEVNULL)
+    cmd = [str(exe), "server", "--no-migrate", "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -146,7 +147,8 @@ def main() -> None:
     ap.add_argument("--pg-url", required=True)
     ap.add_argument("--reads", type=int, default=20000)
     ap.add_argument("--image-reads", type=int, default=3000)
-    ap.add_argument("--clients", type=int, default=2)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2, help="server worker processes on PostgreSQL")
     args = ap.parse_args()
     rows = []
     for backend in ("sqlite", "postgresql"):
@@ -162,7 +164,8 @@ def main() -> None:
                         conn.execute(text(f'CREATE DATABASE "{name}"'))
                     url = make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
                 batches = make_batches(n, 500, images, seed=1)
-                proc, base, token = run_server(url, Path(tmp))
+                workers = args.workers if backend == "postgresql" else 1
+                proc, base, token = run_server(url, Path(tmp), workers)
                 try:
                     measure(base, token, make_batches(1000, 500, images, seed=2), 1)  # warm-up
                     secs, lat = measure(base, token, batches, args.clients)
@@ -182,8 +185,9 @@ def main() -> None:
         "## Ingest through the HTTP API",
         "",
         f"`python -m benchmarks.server_ingest --reads {args.reads} --image-reads {args.image_reads} "
-        f"--clients {args.clients}` (run by `make bench`): one `platewatch server` process (uvicorn, one "
-        f"worker), {args.clients} client threads on the same machine posting prebuilt batches of 500 reads; "
+        f"--clients {args.clients} --workers {args.workers}` (run by `make bench`): `platewatch server` (uvicorn; "
+        f"{args.workers} worker processes on PostgreSQL, one on SQLite), {args.clients} client threads on the "
+        "same machine posting prebuilt batches of 500 reads; "
         "with images each read carries a ~160×50 plate JPEG and a ~480×320 vehicle JPEG (base64), which "
         "the server decodes, checks and stores by SHA-256.",
         "",

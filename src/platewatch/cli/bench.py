@@ -18,15 +18,11 @@ DEFAULT_REPORT = Path("docs/benchmarks.md")
 def recognition(
     folder: Annotated[
         Path,
-        typer.Argument(
-            help="Folder with labels.csv (file,x,y,w,h,plate[,split] or file,state,plate[,split])."
-        ),
+        typer.Argument(help="Folder with labels.csv (file,x,y,w,h,plate[,split] or file,state,plate[,split])."),
     ],
     split: Annotated[str | None, typer.Option("--split", help="Only rows of this split (e.g. val).")] = None,
     topn: Annotated[int, typer.Option("--topn", min=1, max=20)] = 5,
-    report: Annotated[
-        Path, typer.Option("--report", help="Markdown file to append the results to.")
-    ] = DEFAULT_REPORT,
+    report: Annotated[Path, typer.Option("--report", help="Markdown file to append the results to.")] = DEFAULT_REPORT,
     no_report: Annotated[bool, typer.Option("--no-report", help="Do not append to the report.")] = False,
 ) -> None:
     """Detection recall (IoU ≥ 0.5), exact plate top-1 and top-N, state accuracy, ms per image (1 thread)."""
@@ -47,9 +43,7 @@ def recognition(
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task(f"bench {folder.name}", total=None)
-            res = run_benchmark(
-                folder, pipeline, split, topn, lambda i, n: progress.update(task, completed=i, total=n)
-            )
+            res = run_benchmark(folder, pipeline, split, topn, lambda i, n: progress.update(task, completed=i, total=n))
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -172,6 +172,7 @@ def server(
     host: str | None = typer.Option(None, help="listen address (default PLATEWATCH_HOST or 127.0.0.1)"),
     port: int | None = typer.Option(None, help="port (default PLATEWATCH_PORT or 8000)"),
     migrate: bool = typer.Option(True, help="run `db upgrade` first"),
+    workers: int = typer.Option(1, min=1, max=64, help="worker processes (PostgreSQL; SQLite: keep 1)"),
 ) -> None:
     """Run the operations server."""
     import uvicorn
@@ -185,9 +186,12 @@ def server(
 
         upgrade(settings.database_url)
     bootstrap_admin(settings)
-    app = create_app(settings)
     # uvicorn's access log would print query strings (plates, purposes): it stays off.
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, access_log=False)
+    where = {"host": host or settings.host, "port": port or settings.port, "access_log": False}
+    if workers > 1:
+        uvicorn.run("platewatch.server.app:app_from_env", factory=True, workers=workers, **where)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings), **where)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:

@@ -144,11 +144,7 @@ def markdown_section(res: BenchResult, command: str) -> str:
     """A dated section for docs/benchmarks.md."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    what = (
-        "end to end (detector + reader + state)"
-        if res.kind == "photos"
-        else "reader + state on the whole crop"
-    )
+    what = "end to end (detector + reader + state)" if res.kind == "photos" else "reader + state on the whole crop"
     lines = [
         f"### {res.dataset} ({res.split or 'all'}) — {now}",
         "",

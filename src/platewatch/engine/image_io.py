@@ -54,9 +54,7 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
     if img is None or img.size == 0:
         raise ImageError(f"{name}: not a readable image (corrupt or unsupported format)")
     if img.shape[0] * img.shape[1] > MAX_PIXELS:
-        raise ImageError(
-            f"{name}: image is {img.shape[1]}x{img.shape[0]}; at most {MAX_PIXELS} pixels accepted"
-        )
+        raise ImageError(f"{name}: image is {img.shape[1]}x{img.shape[0]}; at most {MAX_PIXELS} pixels accepted")
     return img
 
 

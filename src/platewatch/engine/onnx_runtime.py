@@ -41,7 +41,5 @@ class OnnxModel:
         log.debug("loaded %s (%d threads)", path.name, threads)
 
     def run(self, batch: np.ndarray) -> list[np.ndarray]:
-        outputs = self._session.run(
-            self.output_names, {self.input_name: np.ascontiguousarray(batch, np.float32)}
-        )
+        outputs = self._session.run(self.output_names, {self.input_name: np.ascontiguousarray(batch, np.float32)})
         return [np.asarray(o, dtype=np.float32) for o in outputs]

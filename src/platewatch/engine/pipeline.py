@@ -45,9 +45,7 @@ class Pipeline:
         """The shipped models (the state classifier when its file is there)."""
         syntax = load_syntax(config.home_state)
         states = StateClassifier(STATE, threads) if STATE.is_file() else None
-        return cls(
-            PlateDetector(threads=threads), PlateReader(threads=threads, syntax=syntax), states, config
-        )
+        return cls(PlateDetector(threads=threads), PlateReader(threads=threads, syntax=syntax), states, config)
 
     def run(self, frame: np.ndarray) -> list[PlateRead]:
         """Every plate read in a frame (grey, BGR or BGRA uint8), most confident first."""
@@ -63,9 +61,7 @@ class Pipeline:
         reads = self._read([to_bgr(plate)], [det], keep_empty=True)
         return reads[0]
 
-    def _read(
-        self, crops: list[np.ndarray], detections: list[Detection], keep_empty: bool = False
-    ) -> list[PlateRead]:
+    def _read(self, crops: list[np.ndarray], detections: list[Detection], keep_empty: bool = False) -> list[PlateRead]:
         if not crops:
             return []
         guesses = self.states.classify_many(crops) if self.states else [StateGuess(None, 0.0)] * len(crops)

@@ -59,6 +59,4 @@ class PlateReader:
             return []
         probs = self.probabilities(crops)
         states = list(states) if states is not None else [None] * len(crops)
-        return [
-            result_from_probs(p, self.spec, topn, self.syntax, s) for p, s in zip(probs, states, strict=True)
-        ]
+        return [result_from_probs(p, self.spec, topn, self.syntax, s) for p, s in zip(probs, states, strict=True)]

@@ -68,9 +68,7 @@ class PlateSyntax:
             bonus = ANY_BONUS
         return bonus
 
-    def rerank(
-        self, candidates: Sequence[tuple[str, float]], state: str | None = None
-    ) -> list[tuple[str, float]]:
+    def rerank(self, candidates: Sequence[tuple[str, float]], state: str | None = None) -> list[tuple[str, float]]:
         """Re-order `(text, confidence)` candidates by log(confidence) + prior; confidences unchanged."""
 
         def key(item: tuple[str, float]) -> float:
@@ -82,9 +80,7 @@ class PlateSyntax:
 
 def parse_patterns(data: dict[str, list[str]]) -> dict[str, tuple[re.Pattern[str], ...]]:
     """Compile `{"ct": ["#@@@@#", ...]}` into regexes keyed by upper-case region."""
-    return {
-        region.upper(): tuple(re.compile(pattern_to_regex(p)) for p in pats) for region, pats in data.items()
-    }
+    return {region.upper(): tuple(re.compile(pattern_to_regex(p)) for p in pats) for region, pats in data.items()}
 
 
 @lru_cache(maxsize=4)

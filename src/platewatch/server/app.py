@@ -86,3 +86,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
         return response
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app with settings from the environment: the factory uvicorn's worker processes import."""
+    return create_app(Settings())
