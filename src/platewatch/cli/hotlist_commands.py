@@ -110,9 +110,7 @@ def run_import(settings: Settings, path: Path, list_name: str, fmt: str | None, 
         except service.HotListError as exc:
             err.print(f"[red]error:[/red] {exc.message}")
             return 1
-        retro = alerts.retro_hits(
-            db, outcome.new_entries, hotlist, Matcher().current(db, now), now, settings.retention_days
-        )
+        retro = alerts.retro_hits_for_change(db, Matcher(), settings, hotlist, outcome.new_entries, now)
         record_event(db, "cli", "hotlist_import", "success", f"{list_name}: version {outcome.version.id}")
         db.commit()
     r = outcome.result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
         0.05, ge=0.0, le=1.0, description="An import losing more than this share of its lines is refused whole"
     )
     hotlist_max_bytes: int = Field(200_000_000, ge=1024, description="Largest hot-list file accepted")
+    hotlist_state_rule: Literal["lower", "hide", "ignore"] = Field(
+        "lower", description="A hit whose state differs from the read's: lower its priority, hide it, or ignore state"
+    )
 
     bootstrap_admin_username: str | None = Field(
         None, description="Create this administrator at start-up when no administrator exists"

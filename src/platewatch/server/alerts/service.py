@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain import alerts as rules
 from platewatch.domain.matching import Hit, HotListIndex, ListedEntry, StateRule
-from platewatch.server.alerts.matcher import LoadedIndex
+from platewatch.server.alerts.matcher import LoadedIndex, Matcher
 from platewatch.server.alerts.models import Alert
 from platewatch.server.hotlists.models import HotList
 from platewatch.server.hotlists.service import StoredEntry
 from platewatch.server.reads.models import Read
+from platewatch.server.settings import Settings
 
 _KIND = {0: "exact", 1: "lookalike", 2: "one_edit"}
 
@@ -93,6 +94,7 @@ def retro_hits(
     loaded: LoadedIndex,
     now: dt.datetime,
     retention_days: int,
+    state_rule: StateRule = StateRule.LOWER,
 ) -> int:
     """Search the retained reads for newly listed plates and raise historical alerts for review."""
     if not new_entries:
@@ -108,7 +110,20 @@ def retro_hits(
         ReadForMatching(rid, plate, tuple(c["plate"] for c in (cands or []) if isinstance(c, dict)), state)
         for rid, plate, cands, state in db.execute(stmt)
     )
-    return len(raise_alerts(db, reads, loaded, now, origin="retro", index=index))
+    return len(raise_alerts(db, reads, loaded, now, origin="retro", index=index, state_rule=state_rule))
+
+
+def retro_hits_for_change(
+    db: Session,
+    matcher: Matcher,
+    settings: Settings,
+    hotlist: HotList,
+    new_entries: Sequence[StoredEntry],
+    now: dt.datetime,
+) -> int:
+    """After a list changed: historical alerts for its new entries, with the configured state rule."""
+    rule = StateRule(settings.hotlist_state_rule)
+    return retro_hits(db, new_entries, hotlist, matcher.current(db, now), now, settings.retention_days, rule)
 
 
 class AlertError(ValueError):

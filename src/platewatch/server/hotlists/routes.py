@@ -135,8 +135,7 @@ def add_entry(
     except service.HotListError as exc:
         raise _error(exc) from exc
     new = [s for s in service.stored_entries(db, version.id) if s.entry.key == body.to_entry().key]
-    loaded = state.matcher.current(db, at)
-    retro = alerts.retro_hits(db, new, hotlist, loaded, at, state.settings.retention_days)
+    retro = alerts.retro_hits_for_change(db, state.matcher, state.settings, hotlist, new, at)
     db.commit()
     return ChangeResult(version=version_public(version), retro_alerts=retro)
 
@@ -209,8 +208,7 @@ def _import(
         raise ApiError(422, "import_refused", exc.message, problems_json(exc.result.problems)) from exc
     except service.HotListError as exc:
         raise _error(exc) from exc
-    loaded = state.matcher.current(db, at)
-    retro = alerts.retro_hits(db, outcome.new_entries, hotlist, loaded, at, state.settings.retention_days)
+    retro = alerts.retro_hits_for_change(db, state.matcher, state.settings, hotlist, outcome.new_entries, at)
     record_event(db, who.user.username, "hotlist_import", "success", f"{hotlist.name}: version {outcome.version.id}")
     db.commit()
     r = outcome.result

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Body
 from sqlalchemy.orm import Session
 
+from platewatch.domain.matching import StateRule
 from platewatch.server.alerts.service import ReadForMatching, raise_alerts
 from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep
 from platewatch.server.reads import openalpr, service
@@ -29,7 +30,7 @@ def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[u
     candidates = (
         ReadForMatching(r.id, r.plate, tuple(c.plate for c in r.candidates), r.state) for r in reads if r.id in new
     )
-    raise_alerts(db, candidates, loaded, at)
+    raise_alerts(db, candidates, loaded, at, state_rule=StateRule(state.settings.hotlist_state_rule))
 
 
 @router.post(

@@ -16,7 +16,7 @@ from platewatch.server.accounts.models import SecurityEvent, UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.models import Alert
 from platewatch.server.alerts.routes import REVIEW, alerts_public
-from platewatch.server.alerts.service import retro_hits
+from platewatch.server.alerts.service import retro_hits_for_change
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError, validation_details
 from platewatch.server.hotlists import service
@@ -121,7 +121,7 @@ def add_entry_form(
         db.rollback()
         return _detail(request, who, db, list_id, status=422, entry_error=exc.message)
     new = [s for s in service.stored_entries(db, version.id) if s.entry.key == body.to_entry().key]
-    retro = retro_hits(db, new, hotlist, state.matcher.current(db, at), at, state.settings.retention_days)
+    retro = retro_hits_for_change(db, state.matcher, state.settings, hotlist, new, at)
     db.commit()
     return _detail(
         request, who, db, list_id, notice=f"{body.plate} added (version {version.id}); {retro} historical alert(s)"
@@ -155,9 +155,7 @@ async def import_form(
     except service.HotListError as exc:
         db.rollback()
         return _detail(request, who, db, list_id, status=422, import_error=exc.message, problems=())
-    retro = retro_hits(
-        db, outcome.new_entries, hotlist, state.matcher.current(db, at), at, state.settings.retention_days
-    )
+    retro = retro_hits_for_change(db, state.matcher, state.settings, hotlist, outcome.new_entries, at)
     record_event(db, who.user.username, "hotlist_import", "success", f"{hotlist.name}: version {outcome.version.id}")
     db.commit()
     r = outcome.result
