@@ -63,8 +63,10 @@ def load(url: str, rows: int) -> list[str]:
         for _, ddl in indexes:
             c.execute(text(ddl))
         t2 = time.perf_counter()
-        c.execute(text("ANALYZE reads"))
         sample = [r[0] for r in c.execute(text("SELECT plate FROM pool ORDER BY random() LIMIT 500"))]
+    # What autovacuum does on a live server: statistics, and the visibility map for index-only scans.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE reads"))
     print(f"loaded {rows} rows in {t1 - t0:.0f} s, indexes in {t2 - t1:.0f} s", flush=True)
     engine.dispose()
     return sample
