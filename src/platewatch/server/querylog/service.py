@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -33,8 +34,6 @@ def append(
     head = db.get(QueryLogHead, 1)
     seq = 1 if head is None else head.seq + 1
     prev = GENESIS_HASH if head is None else head.row_hash
-    # Round-trip the time through the column's precision (microseconds) so the hash is stable.
-    now = now.replace(microsecond=now.microsecond)
     record = QueryLogRecord(
         seq=seq,
         at=now,
@@ -48,19 +47,7 @@ def append(
         prev_hash=prev,
     )
     digest = record.digest()
-    entry = QueryLogEntry(
-        seq=seq,
-        at=now,
-        username=username,
-        action=action,
-        parameters=parameters,
-        purpose=purpose,
-        case_number=case_number,
-        result_count=result_count,
-        outcome=outcome,
-        prev_hash=prev,
-        row_hash=digest,
-    )
+    entry = QueryLogEntry(**dataclasses.asdict(record), row_hash=digest)
     db.add(entry)
     if head is None:
         db.add(QueryLogHead(id=1, seq=seq, row_hash=digest))
@@ -71,18 +58,7 @@ def append(
 
 
 def to_record(entry: QueryLogEntry) -> QueryLogRecord:
-    return QueryLogRecord(
-        seq=entry.seq,
-        at=entry.at,
-        username=entry.username,
-        action=entry.action,
-        parameters=entry.parameters,
-        purpose=entry.purpose,
-        case_number=entry.case_number,
-        result_count=entry.result_count,
-        outcome=entry.outcome,
-        prev_hash=entry.prev_hash,
-    )
+    return QueryLogRecord(**{f.name: getattr(entry, f.name) for f in dataclasses.fields(QueryLogRecord)})
 
 
 def _rows(db: Session) -> Iterator[tuple[QueryLogRecord, str]]:
