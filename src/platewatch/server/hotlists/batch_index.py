@@ -75,7 +75,7 @@ class _Table:
         order = np.argsort(keys, kind="stable")
         return cls(keys[order], entries[order])
 
-    def lookup(self, queries: Int64Array) -> tuple[Int64Array, Int64Array]:
+    def lookup(self, queries: Int64Array, order: Int64Array | None = None) -> tuple[Int64Array, Int64Array]:
         """All (query index, entry index) pairs whose keys are equal.
 
         Queries are searched in sorted order: binary searches that walk the table in one direction stay
@@ -84,7 +84,8 @@ class _Table:
         empty = np.zeros(0, dtype=np.int64)
         if queries.size == 0 or self.keys.size == 0:
             return empty, empty
-        order = np.argsort(queries)
+        if order is None:
+            order = np.argsort(queries)
         sorted_q = queries[order]
         lo = np.searchsorted(self.keys, sorted_q, side="left")
         inside = lo < self.keys.size
@@ -150,14 +151,17 @@ class BatchIndex:
         uniq, first_text, inverse = np.unique(can, return_index=True, return_inverse=True)
         u_codes, u_len = can_codes[first_text], lengths[first_text]
         u_parts: list[tuple[Int64Array, Int64Array, int]] = []
-        q, e = self._canonical.lookup(uniq)
+        in_order = np.arange(uniq.size, dtype=np.int64)  # np.unique returns its values sorted
+        q, e = self._canonical.lookup(uniq, in_order)
         u_parts.append((q, e, MatchKind.LOOKALIKE))
         rows, pos, keys = _deletions(u_codes, u_len)
-        q, e = self._deleted_at.lookup(keys * 16 + pos)
+        tagged = keys * 16 + pos
+        by_key = np.argsort(tagged)  # also orders `keys`: the tag only breaks ties
+        q, e = self._deleted_at.lookup(tagged, by_key)
         u_parts.append((rows[q], e, MatchKind.ONE_EDIT))
-        q, e = self._canonical.lookup(keys)  # the read has one character more
+        q, e = self._canonical.lookup(keys, by_key)  # the read has one character more
         u_parts.append((rows[q], e, MatchKind.ONE_EDIT))
-        q, e = self._deleted.lookup(uniq)  # the read has one character less
+        q, e = self._deleted.lookup(uniq, in_order)  # the read has one character less
         u_parts.append((q, e, MatchKind.ONE_EDIT))
         by_form = np.argsort(inverse, kind="stable")  # texts grouped by their canonical form
         form_count = np.bincount(inverse, minlength=uniq.size)
