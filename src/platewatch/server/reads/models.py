@@ -41,6 +41,5 @@ class Read(Base):
     __table_args__ = (
         Index("ix_reads_captured_at_plate", "captured_at", "plate"),
         Index("ix_reads_plate_captured_at", "plate", "captured_at"),
-        Index("ix_reads_canonical", "plate_canonical"),
         Index("ix_reads_unit_captured_at", "unit_id", "captured_at"),
     )
