@@ -153,15 +153,24 @@ class HotListIndex:
         state: str | None,
         rule: StateRule,
     ) -> None:
-        entry_state = item.entry.state
-        state_match = None if (state is None or not entry_state or rule is StateRule.IGNORE) else state == entry_state
-        if state_match is False and rule is StateRule.HIDE:
+        hit = make_hit(item, text, rank, kind, state, rule)
+        if hit is None:
             return
-        priority = item.priority + (STATE_MISMATCH_PENALTY if state_match is False else 0)
-        hit = Hit(item, text, rank, kind, state_match, priority)
         key = id(item)
         if key not in best or hit.sort_key() < best[key].sort_key():
             best[key] = hit
+
+
+def make_hit(
+    item: ListedEntry, text: str, rank: int, kind: MatchKind, state: str | None, rule: StateRule
+) -> Hit | None:
+    """The hit of `text` on `item` under the state rule; None when the rule hides it."""
+    entry_state = item.entry.state
+    state_match = None if (state is None or not entry_state or rule is StateRule.IGNORE) else state == entry_state
+    if state_match is False and rule is StateRule.HIDE:
+        return None
+    priority = item.priority + (STATE_MISMATCH_PENALTY if state_match is False else 0)
+    return Hit(item, text, rank, kind, state_match, priority)
 
 
 def naive_match(entries: Sequence[ListedEntry], texts: Sequence[str]) -> set[tuple[str, MatchKind]]:

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from platewatch.domain.hotlists import is_active
-from platewatch.domain.matching import HotListIndex, ListedEntry
+from platewatch.domain.matching import ListedEntry
 from platewatch.server.hotlists import service as hotlists
+from platewatch.server.hotlists.batch_index import ListIndex
 
 
 @dataclass(frozen=True)
 class LoadedIndex:
     version: int
-    index: HotListIndex
+    index: ListIndex
     covert_lists: frozenset[int]
     version_created_at: dt.datetime
 
@@ -44,5 +45,5 @@ class Matcher:
                 if is_active(s.entry, today)
             ]
             covert = frozenset(h.id for h in snap.lists.values() if h.covert)
-            self._loaded = LoadedIndex(version, HotListIndex(listed), covert, snap.created_at)
+            self._loaded = LoadedIndex(version, ListIndex(listed), covert, snap.created_at)
             return self._loaded

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from platewatch.domain import alerts as rules
-from platewatch.domain.matching import Hit, HotListIndex, ListedEntry, StateRule
+from platewatch.domain.matching import Hit, ListedEntry, StateRule
 from platewatch.server.alerts.matcher import LoadedIndex, Matcher
 from platewatch.server.alerts.models import Alert
+from platewatch.server.hotlists.batch_index import ListIndex
 from platewatch.server.hotlists.models import HotList
 from platewatch.server.hotlists.service import StoredEntry
 from platewatch.server.reads.models import Read
@@ -63,16 +64,29 @@ def raise_alerts(
     now: dt.datetime,
     *,
     origin: str = "ingest",
-    index: HotListIndex | None = None,
+    index: ListIndex | None = None,
     state_rule: StateRule = StateRule.LOWER,
+    batch: int = 10_000,
 ) -> list[dict[str, Any]]:
-    """Match each read and insert one alert per hit entry; returns the inserted rows' values."""
+    """Match the reads (in batches, vectorized) and insert one alert per hit entry; returns the rows."""
     idx = index or loaded.index
-    rows = []
+    rows: list[dict[str, Any]] = []
+    pending: list[ReadForMatching] = []
+
+    def flush() -> None:
+        found = idx.match([(texts(r), r.state) for r in pending], state_rule)
+        for read, hits in zip(pending, found, strict=True):
+            for hit in hits:
+                covert = int(hit.listed.list_id) in loaded.covert_lists
+                rows.append(_alert(read.id, hit, loaded.version, origin, covert, now))
+        pending.clear()
+
     for read in reads:
-        for hit in idx.match(texts(read), read.state, state_rule=state_rule):
-            covert = int(hit.listed.list_id) in loaded.covert_lists
-            rows.append(_alert(read.id, hit, loaded.version, origin, covert, now))
+        pending.append(read)
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
     if rows:
         existing = {
             (r, e)
@@ -99,7 +113,7 @@ def retro_hits(
     """Search the retained reads for newly listed plates and raise historical alerts for review."""
     if not new_entries:
         return 0
-    index = HotListIndex(ListedEntry(s.entry, str(s.hotlist_id), hotlist.priority, s.row_id) for s in new_entries)
+    index = ListIndex([ListedEntry(s.entry, str(s.hotlist_id), hotlist.priority, s.row_id) for s in new_entries])
     since = now - dt.timedelta(days=retention_days)
     stmt = (
         select(Read.id, Read.plate, Read.candidates, Read.state)
