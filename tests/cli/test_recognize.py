@@ -72,9 +72,7 @@ def test_bench_recognition_on_a_crop_folder(tmp_path: Path) -> None:
     rows.append("crops/0.png,CT,ABC1234,train")
     (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
     report = tmp_path / "bench.md"
-    result = runner.invoke(
-        app, ["bench", "recognition", str(tmp_path), "--split", "val", "--report", str(report)]
-    )
+    result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--split", "val", "--report", str(report)])
     assert result.exit_code == 0, result.output
     text = report.read_text()
     assert "## Recognition" in text
@@ -92,9 +90,7 @@ def test_bench_needs_labels(tmp_path: Path) -> None:
 def test_bench_recognition_on_eu_val(tmp_path: Path) -> None:
     report = tmp_path / "b.md"
     folder = DATASETS / "openalpr-eu-endtoend"
-    result = runner.invoke(
-        app, ["bench", "recognition", str(folder), "--split", "val", "--report", str(report)]
-    )
+    result = runner.invoke(app, ["bench", "recognition", str(folder), "--split", "val", "--report", str(report)])
     assert result.exit_code == 0, result.output
     row = [line for line in report.read_text().splitlines() if line.startswith("| 38 |")]
     assert row, report.read_text()

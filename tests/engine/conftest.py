@@ -38,9 +38,7 @@ def draw_plate(text: str, width: int = 240) -> np.ndarray:
     scale = width / 150
     (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, scale, max(2, width // 60))
     org = ((width - tw) // 2, (h + th) // 2)
-    cv2.putText(
-        plate, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, (90, 30, 20), max(2, width // 60), cv2.LINE_AA
-    )
+    cv2.putText(plate, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, (90, 30, 20), max(2, width // 60), cv2.LINE_AA)
     return plate
 
 
@@ -48,9 +46,7 @@ def draw_scene(text: str, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, in
     """A 1280×720 grey-gradient 'street' with a dark 'car' and the drawn plate; returns (frame, box)."""
     rng = np.random.default_rng(seed)
     y = np.linspace(90, 160, 720, dtype=np.float32)[:, None, None]
-    frame = np.clip(np.broadcast_to(y, (720, 1280, 3)) + rng.normal(0, 6, (720, 1280, 3)), 0, 255).astype(
-        np.uint8
-    )
+    frame = np.clip(np.broadcast_to(y, (720, 1280, 3)) + rng.normal(0, 6, (720, 1280, 3)), 0, 255).astype(np.uint8)
     cv2.rectangle(frame, (380, 250), (900, 620), (40, 45, 60), -1)
     plate = draw_plate(text, 200)
     x0, y0 = 540, 440

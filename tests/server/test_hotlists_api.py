@@ -248,3 +248,26 @@ def test_live_feed_sends_new_alerts(server: LiveServer) -> None:
     ingest(server, server.add_unit(), read_payload("FEED123", server.clock.now))
     t.join(20)
     assert [e["read"]["plate"] for e in events] == ["FEED123"]
+
+
+def test_exact_only_lists_raise_no_approximate_hits(server: LiveServer) -> None:
+    actors = Actors(server)
+    big = make_list(actors, name="State extract", source="manual", category="stolen_vehicle", approximate=False)
+    small = make_list(actors, name="AMBER", source="manual", category="amber")
+    assert big["approximate"] is False and small["approximate"] is True
+    with actors.client(Role.SUPERVISOR) as c:
+        for lst, plate in ((big, "ABC1234"), (small, "KID2026")):
+            r = c.post(
+                f"/api/v1/hotlists/{lst['id']}/entries", json={"plate": plate, "purpose": "test of matching policy"}
+            )
+            assert r.status_code == 201
+    unit = server.add_unit()
+    ingest(server, unit, read_payload("A8C1234", server.clock.now), read_payload("KID2O26", server.clock.now),
+           read_payload("ABC1234", server.clock.now))  # fmt: skip
+    with actors.client(Role.OFFICER) as c:
+        alerts = c.get("/api/v1/alerts").json()["alerts"]
+    got = sorted((a["read"]["plate"], a["hotlist"]["name"], a["match_kind"]) for a in alerts)
+    assert got == [("ABC1234", "State extract", "exact"), ("KID2O26", "AMBER", "lookalike")]
+    with server.client(unit) as c:
+        lists = c.get("/api/v1/unit/hotlist").json()["lists"]
+    assert {v["name"]: v["approximate"] for v in lists.values()} == {"State extract": 0, "AMBER": 1}

@@ -61,6 +61,7 @@ def create(
     category: Category = typer.Option(..., help="default category of its entries"),
     import_format: str | None = typer.Option(None, "--format", help="default import format"),
     covert: bool = typer.Option(False, help="hits reach the back office only"),
+    approximate: bool = typer.Option(True, help="also look-alike and one-edit hits (--no-approximate for big lists)"),
     state_filter: str = typer.Option("", help="keep only these states, e.g. CT,NY,MA"),
 ) -> None:
     """Create a hot list."""
@@ -70,7 +71,8 @@ def create(
         with transaction(factory) as db:
             h = service.create_list(
                 db, name=name, source=source, category=category, actor="cli", now=utcnow(), covert=covert,
-                import_format=import_format, state_filter=state_filter.upper().replace(" ", ""),
+                approximate=approximate, import_format=import_format,
+                state_filter=state_filter.upper().replace(" ", ""),
             )  # fmt: skip
             out.print(f"hot list {h.name!r} created (id {h.id})")
     except service.HotListError as exc:

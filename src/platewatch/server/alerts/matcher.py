@@ -19,6 +19,7 @@ class LoadedIndex:
     version: int
     index: ListIndex
     covert_lists: frozenset[int]
+    exact_only_lists: frozenset[int]
     version_created_at: dt.datetime
 
 
@@ -45,5 +46,6 @@ class Matcher:
                 if is_active(s.entry, today)
             ]
             covert = frozenset(h.id for h in snap.lists.values() if h.covert)
-            self._loaded = LoadedIndex(version, ListIndex(listed), covert, snap.created_at)
+            exact_only = frozenset(h.id for h in snap.lists.values() if not h.approximate)
+            self._loaded = LoadedIndex(version, ListIndex(listed), covert, exact_only, snap.created_at)
             return self._loaded

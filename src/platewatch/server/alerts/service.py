@@ -77,7 +77,10 @@ def raise_alerts(
         found = idx.match([(texts(r), r.state) for r in pending], state_rule)
         for read, hits in zip(pending, found, strict=True):
             for hit in hits:
-                covert = int(hit.listed.list_id) in loaded.covert_lists
+                list_id = int(hit.listed.list_id)
+                if not hit.is_exact and list_id in loaded.exact_only_lists:
+                    continue
+                covert = list_id in loaded.covert_lists
                 rows.append(_alert(read.id, hit, loaded.version, origin, covert, now))
         pending.clear()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platewatch.server.db.base import Base, utcnow
@@ -19,6 +19,7 @@ class HotList(Base):
     default_category: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer)  # 1 = most urgent
     covert: Mapped[bool] = mapped_column(Boolean, default=False)  # hits go to the back office only
+    approximate: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # look-alike, 1 edit
     alert_colour: Mapped[str] = mapped_column(String(16), default="red")
     alert_sound: Mapped[str] = mapped_column(String(32), default="alarm")
     import_format: Mapped[str | None] = mapped_column(String(32), nullable=True)

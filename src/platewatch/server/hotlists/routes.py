@@ -60,6 +60,7 @@ def list_public(db: DbDep, h: HotList, now: NowDep) -> HotListPublic:
         category=h.default_category,
         priority=h.priority,
         covert=h.covert,
+        approximate=h.approximate,
         import_format=h.import_format,
         state_filter=h.state_filter,
         alert_colour=h.alert_colour,
@@ -91,7 +92,7 @@ def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> 
     try:
         h = service.create_list(
             db, name=body.name, source=body.source, category=body.category, actor=who.user.username, now=at,
-            priority=body.priority, covert=body.covert, import_format=body.import_format,
+            priority=body.priority, covert=body.covert, approximate=body.approximate, import_format=body.import_format,
             state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
             alert_sound=body.alert_sound,
         )  # fmt: skip
@@ -251,7 +252,7 @@ def unit_hotlist(
     current = service.snapshot(db, include_covert=False, today=at.date())
     lists = {
         h.id: {"name": h.name, "category": h.default_category, "priority": h.priority, "colour": h.alert_colour,
-               "sound": h.alert_sound}
+               "sound": h.alert_sound, "approximate": int(h.approximate)}
         for h in current.lists.values() if not h.covert
     }  # fmt: skip
     if since is None or since > current.version:

@@ -20,6 +20,7 @@ class HotListCreate(BaseModel):
     category: Category
     priority: int | None = Field(None, ge=1, le=9)
     covert: bool = False
+    approximate: bool = Field(True, description="also raise look-alike and one-edit hits (small, urgent lists)")
     import_format: str | None = Field(None, max_length=32)
     state_filter: str = Field("", max_length=200, pattern=r"^[A-Za-z, ]*$")
     alert_colour: str = Field("red", pattern="^(red|orange|yellow|blue|purple)$")
@@ -33,6 +34,7 @@ class HotListPublic(BaseModel):
     category: str
     priority: int
     covert: bool
+    approximate: bool
     import_format: str | None
     state_filter: str
     alert_colour: str
