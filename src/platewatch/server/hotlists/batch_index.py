@@ -34,21 +34,25 @@ _POW = BASE ** np.arange(WIDTH - 1, -1, -1, dtype=np.int64)  # place values, fir
 Int64Array = npt.NDArray[np.int64]
 
 
-def _padded(texts: Sequence[str]) -> str:
-    """The texts cut or padded with NUL to WIDTH characters each, joined."""
-    return "".join([t[:WIDTH].ljust(WIDTH, "\0") for t in texts])
+def _prepare(texts: Sequence[str]) -> tuple[list[str], Int64Array]:
+    """The texts (cut to WIDTH when longer) and their lengths."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    if lengths.size and lengths.max() > WIDTH:
+        texts = [t[:WIDTH] for t in texts]
+        lengths = np.minimum(lengths, WIDTH)
+    return list(texts), lengths
 
 
-def _codes(padded: str, n: int) -> Int64Array:
-    """N×WIDTH character codes of `n` padded plates (characters outside A-Z0-9 must not occur)."""
-    if n == 0:
-        return np.zeros((0, WIDTH), dtype=np.int64)
-    raw = np.frombuffer(padded.encode("ascii"), dtype=np.uint8).reshape(n, WIDTH)
+def _codes(joined: str, lengths: Int64Array) -> Int64Array:
+    """N×WIDTH character codes of the plates whose concatenation is `joined` (A-Z0-9 only)."""
+    n = lengths.size
+    raw = np.zeros((n, WIDTH), dtype=np.uint8)
+    if n:
+        starts = np.cumsum(lengths) - lengths
+        rows = np.repeat(np.arange(n), lengths)
+        cols = np.arange(int(lengths.sum())) - np.repeat(starts, lengths)
+        raw[rows, cols] = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     return _CODE[raw]
-
-
-def _lengths(texts: Sequence[str]) -> Int64Array:
-    return np.minimum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), WIDTH)
 
 
 def _full(codes: Int64Array) -> Int64Array:
@@ -128,9 +132,9 @@ class BatchIndex:
     def __init__(self, plates: Sequence[str]) -> None:
         self.size = len(plates)
         idx = np.arange(self.size, dtype=np.int64)
-        padded = _padded(plates)
-        codes, lengths = _codes(padded, self.size), _lengths(plates)
-        can_codes = _codes(canonical(padded), self.size)
+        cut, lengths = _prepare(plates)
+        joined = "".join(cut)
+        codes, can_codes = _codes(joined, lengths), _codes(canonical(joined), lengths)
         self._exact = _Table.build(_full(codes), idx)
         self._canonical = _Table.build(_full(can_codes), idx)
         rows, pos, keys = _deletions(can_codes, lengths)
@@ -145,9 +149,9 @@ class BatchIndex:
         per_read = np.fromiter(map(len, reads), dtype=np.int64, count=len(reads))
         own = np.repeat(np.arange(len(reads), dtype=np.int64), per_read)
         rk = np.arange(len(texts), dtype=np.int64) - np.repeat(np.cumsum(per_read) - per_read, per_read)
-        padded = _padded(texts)
-        codes, lengths = _codes(padded, len(texts)), _lengths(texts)
-        can_codes = _codes(canonical(padded), len(texts))
+        cut, lengths = _prepare(texts)
+        joined = "".join(cut)
+        codes, can_codes = _codes(joined, lengths), _codes(canonical(joined), lengths)
         full, can = _full(codes), _full(can_codes)
         parts: list[tuple[Int64Array, Int64Array, int]] = []
         q, e = self._exact.lookup(full)
