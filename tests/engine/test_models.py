@@ -100,3 +100,13 @@ def test_eu_photos_val_sample_floor(pipeline: Pipeline) -> None:
         exact += any(p.text == r["plate"] for p in reads[:1])
     assert found / len(rows) >= EU_RECALL_FLOOR, f"found {found}/{len(rows)}"
     assert exact / len(rows) >= EU_EXACT_FLOOR, f"exact {exact}/{len(rows)}"
+
+
+@needs_datasets
+def test_eu_plate_has_no_us_state(pipeline: Pipeline) -> None:
+    frame = cv2.imread(str(DATASETS / "openalpr-eu-endtoend" / "images" / "eu1.jpg"))
+    reads = pipeline.run(frame)
+    assert reads and reads[0].state is None and reads[0].state_confidence is None
+    crop = cv2.imread(str(DATASETS / "openalpr-us-plate-crops" / "crops" / "ak1165.png"))
+    read = pipeline.read_crop(crop)
+    assert read.state == "AK" and read.state_confidence is not None and read.state_confidence > 0.5
