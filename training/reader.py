@@ -95,13 +95,14 @@ class Batches:
         log.info("detector boxes for %d photos", sum(b is not None for b in self.det_boxes))
         self.patches = load_folder_images("negatives", limit=120)
         self.real_share, self.photo_share = real_share, photo_share
+        self.real_damage = 0.5
         log.info("real US crops %d, photo plates %d", len(self.us), len(self.photos))
 
     def sample(self) -> tuple[np.ndarray, str]:
         r = self.rng.random()
         if r < self.real_share:
             s = self.us[int(self.rng.integers(len(self.us)))]
-            return to_reader(real_us_crop(s, self.rng)), s.plate
+            return to_reader(real_us_crop(s, self.rng, self.real_damage)), s.plate
         if r < self.real_share + self.photo_share:
             k = int(self.rng.integers(len(self.photos)))
             box = self.det_boxes[k] if self.rng.random() < 0.5 else None
@@ -150,6 +151,7 @@ def main() -> None:
     ap.add_argument(
         "--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts"
     )
+    ap.add_argument("--real-damage", type=float, default=0.5, help="augmentation strength on real US crops")
     ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "reader")
     args = ap.parse_args()
@@ -160,6 +162,7 @@ def main() -> None:
         model.load_state_dict(torch.load(args.init))
     log.info("reader parameters: %d", sum(p.numel() for p in model.parameters()))
     data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes)
+    data.real_damage = args.real_damage
     val = load_us_crops("val")
     val_crops, val_labels = [s.image for s in val], [s.plate for s in val]
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)

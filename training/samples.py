@@ -64,8 +64,8 @@ def synth_crop(
     return crop, p.text, p.state
 
 
-def real_us_crop(sample: CropSample, rng: Rng) -> np.ndarray:
-    return augment.damage(to_colour(jitter_tight_crop(sample.image, rng)), rng, 0.5)
+def real_us_crop(sample: CropSample, rng: Rng, strength: float = 0.5) -> np.ndarray:
+    return augment.damage(to_colour(jitter_tight_crop(sample.image, rng)), rng, strength)
 
 
 def real_photo_crop(

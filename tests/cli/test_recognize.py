@@ -41,6 +41,7 @@ def test_recognize_directory_jsonl(images: Path) -> None:
     assert plate["text"] == "5HX2290"
     assert set(plate) == {"text", "confidence", "state", "state_confidence", "box", "candidates"}
     assert len(plate["box"]) == 4 and all(isinstance(v, int) for v in plate["box"])
+    assert (plate["state"] is None) == (plate["state_confidence"] is None)
     assert 1 <= len(plate["candidates"]) <= 3
     confs = [p["confidence"] for p in scene["plates"]]
     assert confs == sorted(confs, reverse=True)

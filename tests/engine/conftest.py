@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -11,13 +13,20 @@ import pytest
 
 from platewatch.engine.pipeline import Pipeline
 
+F = TypeVar("F", bound=Callable[..., Any])
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = (REPO / "../shared/datasets").resolve()
 
-needs_datasets = pytest.mark.skipif(
+_skip_without_datasets = pytest.mark.skipif(
     not (DATASETS / "openalpr-us-plate-crops" / "labels.csv").is_file(),
     reason=f"shared datasets not found at {DATASETS} (clone shared/ beside the repository)",
 )
+
+
+def needs_datasets(test: F) -> F:
+    """Mark a test `dataset` and skip it, saying why, when ../shared/datasets is absent."""
+    marked: F = pytest.mark.dataset(_skip_without_datasets(test))
+    return marked
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,7 @@ def recognition(
     except ModelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    pipeline.warmup()
     err = Console(stderr=True)
     try:
         with Progress(console=err, transient=True) as progress:

@@ -93,6 +93,7 @@ def recognize(
     except ModelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    pipeline.warmup()
     files, saw_dir = expand_inputs(images)
     failed = 0
     console = Console(stderr=True)

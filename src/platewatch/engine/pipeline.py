@@ -47,6 +47,12 @@ class Pipeline:
         states = StateClassifier(STATE, threads) if STATE.is_file() else None
         return cls(PlateDetector(threads=threads), PlateReader(threads=threads, syntax=syntax), states, config)
 
+    def warmup(self) -> None:
+        """Run every model once so that the first real frame is not timed with session start-up."""
+        frame = np.full((360, 640, 3), 128, np.uint8)
+        self.detector.detect(frame)
+        self._read([frame[:64, :128]], [Detection((0.0, 0.0, 128.0, 64.0), 1.0)], keep_empty=True)
+
     def run(self, frame: np.ndarray) -> list[PlateRead]:
         """Every plate read in a frame (grey, BGR or BGRA uint8), most confident first."""
         frame = to_bgr(frame)
@@ -81,7 +87,7 @@ class Pipeline:
                     char_confidences=ocr.char_confidences,
                     candidates=ocr.candidates,
                     state=guess.state,
-                    state_confidence=guess.confidence if self.states else None,
+                    state_confidence=guess.confidence if guess.state else None,
                 )
             )
         reads.sort(key=lambda r: r.confidence, reverse=True)
