@@ -14,7 +14,7 @@ if [ ! -f /usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Bold.otf ] || [ 
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${fonts[@]}" >/dev/null
 fi
 if ! .venv/bin/python -c 'import torch, onnx, onnxscript, PIL' 2>/dev/null; then
-  .venv/bin/pip install --quiet 'torch==2.13.0' 'onnx~=1.23.2' 'onnxscript~=0.7.2' 'pillow~=13.0'
+  .venv/bin/pip install --quiet -e '.[train]'
 fi
 [ -d ../shared/datasets ] || { echo "../shared/datasets not found: training needs the shared datasets" >&2; exit 1; }
 export OMP_NUM_THREADS=${TRAIN_THREADS:-1} TRAIN_THREADS=${TRAIN_THREADS:-1}

@@ -39,9 +39,7 @@ class Detector(nn.Module):
         self.s2 = cbr(3, 12, 2)
         self.s4 = nn.Sequential(cbr(12, 24, 2), cbr(24, 24))
         self.s8 = nn.Sequential(cbr(24, 40, 2), cbr(40, 40))
-        self.s16 = nn.Sequential(
-            cbr(40, 72, 2), cbr(72, 72), cbr(72, 72, dilation=2), cbr(72, 72, dilation=4)
-        )
+        self.s16 = nn.Sequential(cbr(40, 72, 2), cbr(72, 72), cbr(72, 72, dilation=2), cbr(72, 72, dilation=4))
         self.lat8 = nn.Conv2d(72, 40, 1)
         self.m8 = cbr(40, 40)
         self.lat4 = nn.Conv2d(40, 24, 1)
@@ -152,9 +150,7 @@ def main() -> None:
         seen += x.shape[0]
         if step % 25 == 0:
             a = np.mean(hist[-25:], axis=0)
-            log.info(
-                "step %d seen %d heat %.3f reg %.3f %.1f samples/s", step, seen, a[0], a[1], seen / elapsed
-            )
+            log.info("step %d seen %d heat %.3f reg %.3f %.1f samples/s", step, seen, a[0], a[1], seen / elapsed)
         if time.time() - last_save > 300:
             last_save = time.time()
             torch.save(model.state_dict(), args.run / "last.pt")
@@ -163,9 +159,7 @@ def main() -> None:
     common.export_onnx(model, torch.zeros(1, 3, 384, 640), args.out, ["image"], ["heat", "reg"], spatial=True)
     meta = {"stride": STRIDE, "long_side": LONG_SIDE, "multiple": 32, "normalize": "rgb/255"}
     args.out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
-    log.info(
-        "exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60
-    )
+    log.info("exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60)
 
 
 if __name__ == "__main__":

@@ -38,9 +38,7 @@ def main() -> None:
             found += 1
             exact += best.text == s.plate
     n = len(val)
-    print(
-        f"US val crops pasted into scenes: {n} images, detected {found / n:.1%}, exact top-1 {exact / n:.1%}"
-    )
+    print(f"US val crops pasted into scenes: {n} images, detected {found / n:.1%}, exact top-1 {exact / n:.1%}")
 
 
 if __name__ == "__main__":

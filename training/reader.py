@@ -22,9 +22,7 @@ BLANK = 0  # class 0 is the CTC blank; class i+1 is CHARSET[i]
 
 
 def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)
-    )
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
 class Reader(nn.Module):
@@ -79,9 +77,7 @@ def greedy(logp: np.ndarray) -> str:
 class Batches:
     """Endless batches mixing synthetic plates, real US crops and crops cut from EU/BR photos."""
 
-    def __init__(
-        self, seed: int, real_share: float, photo_share: float, det_boxes: Path | None = None
-    ) -> None:
+    def __init__(self, seed: int, real_share: float, photo_share: float, det_boxes: Path | None = None) -> None:
         self.rng = np.random.default_rng(seed)
         self.us = [s for s in load_us_crops("train") if encode(s.plate)]
         self.photos: list[PhotoSample] = []
@@ -148,9 +144,7 @@ def main() -> None:
     ap.add_argument("--real-share", type=float, default=0.3)
     ap.add_argument("--photo-share", type=float, default=0.1)
     ap.add_argument("--init", type=Path, help="checkpoint to continue from")
-    ap.add_argument(
-        "--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts"
-    )
+    ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
     ap.add_argument("--real-damage", type=float, default=0.5, help="augmentation strength on real US crops")
     ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "reader")
@@ -185,9 +179,7 @@ def main() -> None:
         step += 1
         seen += x.shape[0]
         if step % 50 == 0:
-            log.info(
-                "step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), seen / elapsed
-            )
+            log.info("step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), seen / elapsed)
         if time.time() - last_eval > 300:
             last_eval = time.time()
             log.info("val US crops exact (monitor only): %.3f", evaluate(model, val_crops, val_labels))
@@ -195,9 +187,7 @@ def main() -> None:
     torch.save(model.state_dict(), args.run / "last.pt")
     log.info("final val US crops exact (greedy): %.3f", evaluate(model, val_crops, val_labels))
     export(model, args.out)
-    log.info(
-        "exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60
-    )
+    log.info("exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60)
 
 
 if __name__ == "__main__":

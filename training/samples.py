@@ -34,9 +34,7 @@ def jitter_tight_crop(img: np.ndarray, rng: Rng) -> np.ndarray:
     return augment.crop_with_margin(big, (x0, y0, x1, y1), rng, (-0.04, 0.08), (-0.06, 0.12))
 
 
-def photo_crop(
-    sample: PhotoSample, rng: Rng, box: tuple[float, float, float, float] | None = None
-) -> np.ndarray:
+def photo_crop(sample: PhotoSample, rng: Rng, box: tuple[float, float, float, float] | None = None) -> np.ndarray:
     """Cut the labelled plate (or `box`, x1 y1 x2 y2, e.g. the detector's) with a jittered margin."""
     if box is None:
         x, y, w, h = sample.box
@@ -54,9 +52,7 @@ def to_colour(img_bgr: np.ndarray) -> np.ndarray:
     return cv2.resize(img_bgr, (READER_W, READER_H), interpolation=cv2.INTER_AREA)
 
 
-def synth_crop(
-    rng: Rng, patches: list[np.ndarray] | None, us_share: float = 0.8
-) -> tuple[np.ndarray, str, str]:
+def synth_crop(rng: Rng, patches: list[np.ndarray] | None, us_share: float = 0.8) -> tuple[np.ndarray, str, str]:
     """(BGR crop at reader size, text, state) from the synthetic generator."""
     p = plates.render_any(rng, us_share)
     crop = augment.plate_in_context(p.image[..., ::-1].copy(), rng, patches)
@@ -68,7 +64,5 @@ def real_us_crop(sample: CropSample, rng: Rng, strength: float = 0.5) -> np.ndar
     return augment.damage(to_colour(jitter_tight_crop(sample.image, rng)), rng, strength)
 
 
-def real_photo_crop(
-    sample: PhotoSample, rng: Rng, box: tuple[float, float, float, float] | None = None
-) -> np.ndarray:
+def real_photo_crop(sample: PhotoSample, rng: Rng, box: tuple[float, float, float, float] | None = None) -> np.ndarray:
     return augment.damage(to_colour(photo_crop(sample, rng, box)), rng, 0.5)

@@ -37,9 +37,7 @@ class SceneMaker:
         p = plates.render_eu(self.rng) if self.rng.random() < 0.6 else plates.render_br(self.rng)
         return p.image[..., ::-1].copy(), False
 
-    def paste(
-        self, scene: np.ndarray, plate: np.ndarray, cx: float, cy: float, width: float
-    ) -> tuple[float, ...]:
+    def paste(self, scene: np.ndarray, plate: np.ndarray, cx: float, cy: float, width: float) -> tuple[float, ...]:
         ph, pw = plate.shape[:2]
         height = width * ph / pw * self.rng.uniform(0.9, 1.1)
         quad = augment.random_quad(width, height, self.rng, 0.05)
@@ -85,9 +83,7 @@ class SceneMaker:
         img, boxes = self.from_photo() if self.rng.random() < 0.5 else self.from_negative()
         h, w = img.shape[:2]
         scale = long_side / max(h, w) * float(np.exp(self.rng.uniform(np.log(0.6), np.log(1.5))))
-        img = cv2.resize(
-            img, (max(size, round(w * scale)), max(size, round(h * scale))), interpolation=cv2.INTER_AREA
-        )
+        img = cv2.resize(img, (max(size, round(w * scale)), max(size, round(h * scale))), interpolation=cv2.INTER_AREA)
         sx, sy = img.shape[1] / w, img.shape[0] / h
         boxes = [(b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy) for b in boxes]
         H, W = img.shape[:2]

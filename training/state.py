@@ -58,9 +58,7 @@ class Batches:
     def __init__(self, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
         self.us = load_us_crops("train")
-        self.photos = load_photos("openalpr-eu-endtoend", "train") + load_photos(
-            "openalpr-br-endtoend", "train"
-        )
+        self.photos = load_photos("openalpr-eu-endtoend", "train") + load_photos("openalpr-br-endtoend", "train")
         self.eu = load_folder_images("eu", limit=400)
         self.patches = load_folder_images("negatives", limit=120)
 
@@ -132,9 +130,7 @@ def main() -> None:
         step += 1
         seen += x.shape[0]
         if step % 50 == 0:
-            log.info(
-                "step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), seen / elapsed
-            )
+            log.info("step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), seen / elapsed)
     torch.save(model.state_dict(), args.run / "last.pt")
     log.info("val US crops state accuracy: %.3f", evaluate(model))
     model.eval()

@@ -81,9 +81,7 @@ def _jitter(c: tuple[int, int, int], rng: Rng, amount: float = 18) -> tuple[int,
     return (int(v[0]), int(v[1]), int(v[2]))
 
 
-def background(
-    h: int, w: int, top: tuple[int, int, int], bottom: tuple[int, int, int], rng: Rng
-) -> np.ndarray:
+def background(h: int, w: int, top: tuple[int, int, int], bottom: tuple[int, int, int], rng: Rng) -> np.ndarray:
     t = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
     img = np.broadcast_to(_lerp(top, bottom, t), (h, w, 3)).copy()
     return img
@@ -255,9 +253,7 @@ def decorate(img: np.ndarray, rng: Rng) -> None:
             cv2.circle(img, (int(w * x), int(h * 0.1)), max(2, h // 22), (120, 120, 120), -1)
     if rng.random() < 0.4:
         x = int(w * rng.choice([0.03, 0.82]))
-        cv2.rectangle(
-            img, (x, int(h * 0.04)), (x + int(w * 0.15), int(h * 0.2)), _jitter((220, 60, 60), rng, 80), -1
-        )
+        cv2.rectangle(img, (x, int(h * 0.04)), (x + int(w * 0.15), int(h * 0.2)), _jitter((220, 60, 60), rng, 80), -1)
     if rng.random() < 0.5:
         cv2.rectangle(img, (1, 1), (w - 2, h - 2), (60, 60, 60), max(1, h // 40))
     if rng.random() < 0.25:  # dealer frame over the bottom (and top) edge
@@ -281,9 +277,7 @@ def render_eu(rng: Rng) -> Plate:
     strip = int(w * 0.08)
     if rng.random() < 0.8:
         img[:, :strip] = _jitter((30, 60, 170), rng, 15)
-    draw_chars(
-        img, text, rng, _jitter((15, 15, 15), rng, 10), (strip + w * 0.02, h * 0.12, w * 0.97, h * 0.88)
-    )
+    draw_chars(img, text, rng, _jitter((15, 15, 15), rng, 10), (strip + w * 0.02, h * 0.12, w * 0.97, h * 0.88))
     cv2.rectangle(img, (0, 0), (w - 1, h - 1), (20, 20, 20), max(1, h // 25))
     return Plate(np.clip(img, 0, 255).astype(np.uint8), text, "")
 
@@ -292,9 +286,7 @@ def render_br(rng: Rng) -> Plate:
     """A Brazilian plate: grey LLL-NNNN with a city line, or Mercosul LLLNLNN."""
     mercosul = rng.random() < 0.4
     if mercosul:
-        text = "".join(
-            rng.choice(list(c)) for c in (LETTERS, LETTERS, LETTERS, DIGITS, LETTERS, DIGITS, DIGITS)
-        )
+        text = "".join(rng.choice(list(c)) for c in (LETTERS, LETTERS, LETTERS, DIGITS, LETTERS, DIGITS, DIGITS))
     else:
         text = "".join(rng.choice(list(LETTERS if i < 3 else DIGITS)) for i in range(7))
     h = int(rng.integers(50, 70))
