@@ -13,11 +13,10 @@ from sqlalchemy import select
 
 from platewatch.domain.hotlists import Category
 from platewatch.server.accounts.service import record_event
-from platewatch.server.alerts import service as alerts
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
-from platewatch.server.hotlists import service
+from platewatch.server.hotlists import changes, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList
 from platewatch.server.settings import Settings
@@ -97,24 +96,20 @@ def run_import(settings: Settings, path: Path, list_name: str, fmt: str | None, 
             db.commit()
             return 1
         try:
-            outcome = service.import_into(
-                db, hotlist, data, format_name=fmt, actor="cli", now=now, encoding=encoding,
-                max_bad_share=settings.hotlist_max_bad_share, filename=path.name,
+            imported = changes.import_file(
+                db, Matcher(), settings, hotlist, data, format_name=fmt, encoding=encoding, filename=path.name,
+                actor="cli", now=now,
             )  # fmt: skip
         except ImportRefused as exc:
-            db.rollback()
             for p in exc.result.problems[:50]:
                 err.print(f"{path.name}:{p.line_no}: {p.reason}")
             err.print(f"[red]import refused:[/red] {exc.message} — {list_name!r} is unchanged")
-            record_event(db, "cli", "hotlist_import", "failure", f"{list_name}: {exc.message}"[:500])
-            db.commit()
             return 1
         except service.HotListError as exc:
             err.print(f"[red]error:[/red] {exc.message}")
             return 1
-        retro = alerts.retro_hits_for_change(db, Matcher(), settings, hotlist, outcome.new_entries, now)
-        record_event(db, "cli", "hotlist_import", "success", f"{list_name}: version {outcome.version.id}")
         db.commit()
+    outcome, retro = imported.outcome, imported.retro_alerts
     r = outcome.result
     for p in r.problems[:50]:
         err.print(f"{path.name}:{p.line_no}: {p.reason} (skipped)")

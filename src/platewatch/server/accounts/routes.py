@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
 
 from platewatch.domain.roles import Permission, Role
 from platewatch.server.accounts import service
@@ -82,8 +83,6 @@ def me(session: Own) -> UserPublic:
 
 @router.get("/users", response_model=list[UserPublic], summary="All accounts")
 def list_users(_: UserAdmin, db: DbDep) -> list[UserPublic]:
-    from sqlalchemy import select
-
     return [user_public(u) for u in db.scalars(select(User).order_by(User.username))]
 
 
@@ -112,8 +111,6 @@ def disable_user(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> User
 
 @router.get("/units", response_model=list[UnitPublic], summary="All units")
 def list_units(_: UnitAdmin, db: DbDep) -> list[UnitPublic]:
-    from sqlalchemy import select
-
     return [unit_public(u) for u in db.scalars(select(Unit).order_by(Unit.name))]
 
 

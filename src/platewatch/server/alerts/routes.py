@@ -48,11 +48,9 @@ Verifier = Annotated[UserSession, Depends(require(Permission.VERIFY_ALERTS))]
 Disposer = Annotated[UserSession, Depends(require(Permission.DISPOSE_ALERTS))]
 
 
-def _role_sees_covert(db: Session, username: str) -> bool:
-    from platewatch.server.accounts.models import User
-
-    user = db.scalar(select(User).where(User.username == username))
-    return user is not None and allows(Role(user.role), Permission.VIEW_COVERT)
+def sees_covert(role: str) -> bool:
+    """Hits on covert lists reach the back office only."""
+    return allows(Role(role), Permission.VIEW_COVERT)
 
 
 def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None) -> list[AlertPublic]:
@@ -133,7 +131,7 @@ def list_alerts(
         stmt = stmt.where(Alert.status == status)
     if origin:
         stmt = stmt.where(Alert.origin == origin)
-    if not _role_sees_covert(ctx.db, ctx.username):
+    if not sees_covert(ctx.role):
         stmt = stmt.where(Alert.covert.is_(False))
     rows = list(ctx.db.scalars(stmt.limit(limit)))
     entry = ctx.record(len(rows))
@@ -147,7 +145,7 @@ def stream(
     after: Annotated[int | None, Query(ge=0, description="send alerts with a larger id (default: only new)")] = None,
     seconds: Annotated[int, Query(ge=1, le=3600, description="close the stream after this long")] = 3600,
 ) -> StreamingResponse:
-    covert = _role_sees_covert(ctx.db, ctx.username)
+    covert = sees_covert(ctx.role)
     last = after if after is not None else (ctx.db.scalar(select(Alert.id).order_by(Alert.id.desc()).limit(1)) or 0)
     entry = ctx.record(0, {"after": last})
     sessions = state.sessions
@@ -182,16 +180,17 @@ def get_alert(alert_id: int, ctx: QueueCtx, at: NowDep) -> AlertPublic:
         alert = service.get(ctx.db, alert_id)
     except service.AlertError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from exc
-    if alert.covert and not _role_sees_covert(ctx.db, ctx.username):
+    if alert.covert and not sees_covert(ctx.role):
         raise ApiError(404, "not_found", f"no alert {alert_id}")
     entry = ctx.record(1)
     return alerts_public(ctx.db, [alert], at, entry.seq)[0]
 
 
-def _act(db: DbDep, alert_id: int, action: str, who: UserSession, at: Any, **kw: Any) -> AlertStatusPublic:
+def act_on_alert(db: Session, alert_id: int, action: str, who: UserSession, at: Any, **kw: Any) -> AlertStatusPublic:
+    """Apply a lifecycle action for `who` and commit (shared by the API and the web page)."""
     try:
         alert = service.get(db, alert_id)
-        if alert.covert and not allows(Role(who.user.role), Permission.VIEW_COVERT):
+        if alert.covert and not sees_covert(who.user.role):
             raise service.AlertError("not_found", f"no alert {alert_id}", 404)
         alert = service.transition(db, alert_id, action, who.user.username, at, **kw)
     except service.AlertError as exc:
@@ -202,19 +201,21 @@ def _act(db: DbDep, alert_id: int, action: str, who: UserSession, at: Any, **kw:
 
 @router.post("/{alert_id}/accept", response_model=AlertStatusPublic, summary="Officer: the image matches the entry")
 def accept(alert_id: int, who: Decider, db: DbDep, at: NowDep) -> AlertStatusPublic:
-    return _act(db, alert_id, "accept", who, at)
+    return act_on_alert(db, alert_id, "accept", who, at)
 
 
 @router.post("/{alert_id}/reject", response_model=AlertStatusPublic, summary="Officer: not a hit, and why")
 def reject(alert_id: int, body: RejectBody, who: Decider, db: DbDep, at: NowDep) -> AlertStatusPublic:
-    return _act(db, alert_id, "reject", who, at, reason=body.reason, note=body.note)
+    return act_on_alert(db, alert_id, "reject", who, at, reason=body.reason, note=body.note)
 
 
 @router.post("/{alert_id}/verify", response_model=AlertStatusPublic, summary="Dispatch: COLLECT/NCIC confirmation")
 def verify(alert_id: int, body: VerifyBody, who: Verifier, db: DbDep, at: NowDep) -> AlertStatusPublic:
-    return _act(db, alert_id, "verify", who, at, confirmed=body.confirmed, note=body.note)
+    return act_on_alert(db, alert_id, "verify", who, at, confirmed=body.confirmed, note=body.note)
 
 
 @router.post("/{alert_id}/dispose", response_model=AlertStatusPublic, summary="Outcome and LEAS incident number")
 def dispose(alert_id: int, body: DisposeBody, who: Disposer, db: DbDep, at: NowDep) -> AlertStatusPublic:
-    return _act(db, alert_id, "dispose", who, at, disposition=body.disposition, incident_number=body.incident_number)
+    return act_on_alert(
+        db, alert_id, "dispose", who, at, disposition=body.disposition, incident_number=body.incident_number
+    )

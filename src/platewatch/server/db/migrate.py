@@ -6,8 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 
 import platewatch.migrations
+from platewatch.server.db.engine import make_engine
 
 MIGRATIONS_DIR = Path(platewatch.migrations.__file__).parent
 
@@ -25,10 +27,6 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def current(url: str) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    from platewatch.server.db.engine import make_engine
-
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

@@ -8,16 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.alerts import hotlist_age, hotlist_is_stale
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.accounts.service import record_event
-from platewatch.server.alerts import service as alerts
 from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep, require
 from platewatch.server.errors import ApiError
-from platewatch.server.hotlists import service
+from platewatch.server.hotlists import changes, service
 from platewatch.server.hotlists.importers import ImportRefused, LineProblem
 from platewatch.server.hotlists.models import HotList, HotListVersion
 from platewatch.server.hotlists.schemas import (
@@ -82,8 +81,6 @@ def _list(db: DbDep, list_id: int) -> HotList:
 
 @router.get("", response_model=list[HotListPublic], summary="All hot lists with their current version and age")
 def list_hotlists(_: Viewer, db: DbDep, at: NowDep) -> list[HotListPublic]:
-    from sqlalchemy import select
-
     return [list_public(db, h, at) for h in db.scalars(select(HotList).order_by(HotList.priority, HotList.name))]
 
 
@@ -104,8 +101,6 @@ def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> 
 
 @router.get("/{list_id}/versions", response_model=list[VersionPublic], summary="Versions of a list, newest first")
 def list_versions(list_id: int, _: Viewer, db: DbDep) -> list[VersionPublic]:
-    from sqlalchemy import select
-
     _list(db, list_id)
     stmt = select(HotListVersion).where(HotListVersion.hotlist_id == list_id).order_by(HotListVersion.id.desc())
     return [version_public(v) for v in db.scalars(stmt)]
@@ -132,11 +127,11 @@ def add_entry(
 ) -> ChangeResult:
     hotlist = _list(db, list_id)
     try:
-        version = service.add_manual_entry(db, hotlist, body.to_entry(), actor=who.user.username, now=at)
+        version, retro = changes.add_manual_entry(
+            db, state.matcher, state.settings, hotlist, body.to_entry(), actor=who.user.username, now=at
+        )
     except service.HotListError as exc:
         raise _error(exc) from exc
-    new = [s for s in service.stored_entries(db, version.id) if s.entry.key == body.to_entry().key]
-    retro = alerts.retro_hits_for_change(db, state.matcher, state.settings, hotlist, new, at)
     db.commit()
     return ChangeResult(version=version_public(version), retro_alerts=retro)
 
@@ -199,19 +194,16 @@ def _import(
 ) -> ImportReport:  # fmt: skip
     hotlist = _list(db, list_id)
     try:
-        outcome = service.import_into(
-            db, hotlist, data, format_name=format, actor=who.user.username, now=at, encoding=encoding,
-            max_bad_share=state.settings.hotlist_max_bad_share, filename=filename,
+        imported = changes.import_file(
+            db, state.matcher, state.settings, hotlist, data, format_name=format, encoding=encoding,
+            filename=filename, actor=who.user.username, now=at,
         )  # fmt: skip
     except ImportRefused as exc:
-        record_event(db, who.user.username, "hotlist_import", "failure", f"{hotlist.name}: {exc.message}"[:500])
-        db.commit()
         raise ApiError(422, "import_refused", exc.message, problems_json(exc.result.problems)) from exc
     except service.HotListError as exc:
         raise _error(exc) from exc
-    retro = alerts.retro_hits_for_change(db, state.matcher, state.settings, hotlist, outcome.new_entries, at)
-    record_event(db, who.user.username, "hotlist_import", "success", f"{hotlist.name}: version {outcome.version.id}")
     db.commit()
+    outcome, retro = imported.outcome, imported.retro_alerts
     r = outcome.result
     return ImportReport(
         version=version_public(outcome.version), lines_read=r.lines_read, data_lines=r.data_lines,

@@ -11,15 +11,13 @@ from sqlalchemy import select
 
 from platewatch.domain.alerts import Disposition, RejectReason, hotlist_age, hotlist_is_stale
 from platewatch.domain.querylog import Action
-from platewatch.domain.roles import Permission, Role, allows
+from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import SecurityEvent, UserSession
-from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.models import Alert
-from platewatch.server.alerts.routes import REVIEW, alerts_public
-from platewatch.server.alerts.service import retro_hits_for_change
+from platewatch.server.alerts.routes import REVIEW, act_on_alert, alerts_public, sees_covert
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError, validation_details
-from platewatch.server.hotlists import service
+from platewatch.server.hotlists import changes, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList, HotListVersion
 from platewatch.server.hotlists.schemas import ManualEntryCreate
@@ -111,7 +109,9 @@ def add_entry_form(
              "case_number": case_number, "description": description}
         )  # fmt: skip
         hotlist = service.get_list(db, list_id)
-        version = service.add_manual_entry(db, hotlist, body.to_entry(), actor=who.user.username, now=at)
+        version, retro = changes.add_manual_entry(
+            db, state.matcher, state.settings, hotlist, body.to_entry(), actor=who.user.username, now=at
+        )
     except ValidationError as exc:
         message = "; ".join(
             f"{d['field']}: {d['message']}" for d in validation_details([dict(e) for e in exc.errors()])
@@ -120,8 +120,6 @@ def add_entry_form(
     except service.HotListError as exc:
         db.rollback()
         return _detail(request, who, db, list_id, status=422, entry_error=exc.message)
-    new = [s for s in service.stored_entries(db, version.id) if s.entry.key == body.to_entry().key]
-    retro = retro_hits_for_change(db, state.matcher, state.settings, hotlist, new, at)
     db.commit()
     return _detail(
         request, who, db, list_id, notice=f"{body.plate} added (version {version.id}); {retro} historical alert(s)"
@@ -143,21 +141,17 @@ async def import_form(
     data = await file.read()
     hotlist = service.get_list(db, list_id)
     try:
-        outcome = service.import_into(
-            db, hotlist, data, format_name=format or None, actor=who.user.username, now=at,
-            encoding=encoding or None, max_bad_share=state.settings.hotlist_max_bad_share, filename=file.filename or "",
+        imported = changes.import_file(
+            db, state.matcher, state.settings, hotlist, data, format_name=format or None, encoding=encoding or None,
+            filename=file.filename or "", actor=who.user.username, now=at,
         )  # fmt: skip
     except ImportRefused as exc:
-        db.rollback()
-        record_event(db, who.user.username, "hotlist_import", "failure", f"{hotlist.name}: {exc.message}"[:500])
-        db.commit()
         return _detail(request, who, db, list_id, status=422, import_error=exc.message, problems=exc.result.problems)
     except service.HotListError as exc:
         db.rollback()
         return _detail(request, who, db, list_id, status=422, import_error=exc.message, problems=())
-    retro = retro_hits_for_change(db, state.matcher, state.settings, hotlist, outcome.new_entries, at)
-    record_event(db, who.user.username, "hotlist_import", "success", f"{hotlist.name}: version {outcome.version.id}")
     db.commit()
+    outcome, retro = imported.outcome, imported.retro_alerts
     r = outcome.result
     notice = (
         f"Imported {len(r.entries)} entries as version {outcome.version.id} ({len(outcome.new_entries)} new, "
@@ -184,7 +178,7 @@ def alerts_page(request: Request, ctx: QueueCtx, at: NowDep, state: StateDep, st
     stmt = select(Alert).order_by(Alert.priority, Alert.id.desc())
     if status:
         stmt = stmt.where(Alert.status == status)
-    if not allows(Role(ctx.role), Permission.VIEW_COVERT):
+    if not sees_covert(ctx.role):
         stmt = stmt.where(Alert.covert.is_(False))
     rows = list(ctx.db.scalars(stmt.limit(200)))
     entry = ctx.record(len(rows))
@@ -204,9 +198,7 @@ def _back(status: str = "") -> RedirectResponse:
 
 
 def _act(db: DbDep, alert_id: int, action: str, who: UserSession, at: NowDep, **kw: object) -> RedirectResponse:
-    from platewatch.server.alerts.routes import _act as api_act
-
-    api_act(db, alert_id, action, who, at, **kw)
+    act_on_alert(db, alert_id, action, who, at, **kw)
     return _back()
 
 

@@ -17,6 +17,7 @@ from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.routes import do_login
 from platewatch.server.accounts.schemas import LoginRequest
 from platewatch.server.accounts.service import logout as end_session
+from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import (
     SESSION_COOKIE,
     DbDep,
@@ -164,8 +165,6 @@ def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: State
 def querylog_page(
     request: Request, session: LogViewer, db: DbDep, username: str = "", case_number: str = ""
 ) -> HTMLResponse:
-    from platewatch.server.accounts.service import record_event
-
     rows = querylog.entries(db, username=username or None, case_number=case_number or None, limit=200)
     record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows (web)")
     db.commit()
