@@ -271,3 +271,25 @@ def test_exact_only_lists_raise_no_approximate_hits(server: LiveServer) -> None:
     with server.client(unit) as c:
         lists = c.get("/api/v1/unit/hotlist").json()["lists"]
     assert {v["name"]: v["approximate"] for v in lists.values()} == {"State extract": 0, "AMBER": 1}
+
+
+def test_expired_entries_leave_the_distribution_and_expiry_makes_a_version(server: LiveServer) -> None:
+    from platewatch.server.db.engine import transaction
+    from platewatch.server.hotlists import service as hotlists
+
+    actors = Actors(server)
+    bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
+    today = server.clock.now.date()
+    with actors.client(Role.SUPERVISOR) as c:
+        for plate, expires in (("OLD1234", today - dt.timedelta(days=1)), ("NEW1234", today + dt.timedelta(days=5))):
+            body = {"plate": plate, "purpose": "vehicle of interest, burglary", "expires": expires.isoformat()}
+            assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=body).status_code == 201
+    unit = server.add_unit()
+    with server.client(unit) as c:
+        assert [e["plate"] for e in c.get("/api/v1/unit/hotlist").json()["entries"]] == ["NEW1234"]
+    ingest(server, unit, read_payload("OLD1234", server.clock.now))
+    with actors.client(Role.OFFICER) as c:
+        assert c.get("/api/v1/alerts").json()["alerts"] == []  # an expired entry raises no alert
+    with transaction(server.sessions) as db:
+        changed = hotlists.expire_entries(db, now=server.clock.now)
+        assert [(v.change, v.entry_count) for v in changed] == [("expiry", 1)]
