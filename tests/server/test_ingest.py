@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from platewatch.domain.plates import canonical
 from platewatch.server.reads.models import Read
 from tests.support.live_server import LiveServer, b64, jpeg, read_payload
 
@@ -240,3 +241,42 @@ def test_base64_with_whitespace_is_refused(server: LiveServer) -> None:
     data = base64.encodebytes(jpeg()).decode()  # has newlines
     r = _bad(server, token, plate_image=data)
     assert r.status_code == 422 and "base64" in r.json()["message"]
+
+
+def test_every_field_round_trips_exactly(server: LiveServer) -> None:
+    """What a unit sends comes back unchanged: numbers, nulls, time zones, and text that PostgreSQL's COPY
+    format would otherwise read as separators or escapes (tab, newline, backslash) or mangle (non-ASCII)."""
+    token = server.add_unit()
+    at = server.clock.now.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))).replace(microsecond=123456)
+    full = read_payload(
+        "8ABC123", at, camera="rear:2 Café/ß-1", images=False, confidence=0.123456789012345,
+        candidates=[{"plate": "8ABC123", "confidence": 1.0}, {"plate": "8A8C123", "confidence": 1e-7}],
+        latitude=-89.999999, longitude=179.5, heading=0.0, state="us-ny", state_confidence=0.0, hotlist_version=0,
+    )  # fmt: skip
+    bare = read_payload(
+        "XYZ1", at, images=False, candidates=[], state=None, state_confidence=None, lat=None, lon=None,
+        heading=None, hotlist_version=None,
+    )  # fmt: skip
+    r = post(server, token, {"reads": [full, bare]})
+    assert r.status_code == 200, r.text
+    with server.db() as db:
+        a = db.get(Read, uuid.UUID(full["id"]))
+        b = db.get(Read, uuid.UUID(bare["id"]))
+    assert a is not None and b is not None
+    assert a.camera == "rear:2 Café/ß-1" and a.captured_at == at and a.captured_at.utcoffset() == dt.timedelta(0)
+    assert a.confidence == 0.123456789012345 and a.plate_canonical == canonical("8ABC123")
+    assert a.candidates == [{"plate": "8ABC123", "confidence": 1.0}, {"plate": "8A8C123", "confidence": 1e-7}]
+    assert (a.latitude, a.longitude, a.heading) == (-89.999999, 179.5, 0.0)
+    assert (a.state, a.state_confidence, a.hotlist_version, a.source) == ("NY", 0.0, 0, "platewatch")
+    assert a.attributes == {} and a.plate_image is None
+    assert b.candidates == [] and b.state is None and b.state_confidence is None
+    assert (b.latitude, b.longitude, b.heading, b.hotlist_version) == (None, None, None, None)
+    # OpenALPR agents send free text that ends up in the attributes.
+    tricky = 'tab\there\nnew line \\ back\\slash \\N café ☃ "quoted"'
+    server.clock.now = dt.datetime.fromtimestamp(1764320000, dt.UTC) + dt.timedelta(minutes=5)
+    with server.client(token) as c:
+        r = c.post("/api/v1/openalpr", json=_group(tricky))
+        assert r.status_code == 200, r.text
+    with server.db() as db:
+        row = next(x for x in db.query(Read).all() if x.source == "alpr_group")
+    assert row.attributes["openalpr_uuid"] == tricky and row.attributes["vehicle"]["color"] == "silver"

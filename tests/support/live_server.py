@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,10 +98,9 @@ class LiveServer:
         return [p for p in root.rglob("*.jpg")] if root.exists() else []
 
 
-@pytest.fixture
-def server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data")
-    app = create_app(settings, clock=clock)
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 in a thread; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     srv = uvicorn.Server(config)
@@ -111,10 +111,20 @@ def server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServ
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("test server did not start")
         time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data")
+    app = create_app(settings, clock=clock)
     sessions = make_sessionmaker(make_engine(database_url))
-    yield LiveServer(f"http://127.0.0.1:{port}", settings, clock, sessions)
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield LiveServer(base, settings, clock, sessions)
     sessions.kw["bind"].dispose()
     app.state.engine.dispose()
 

@@ -40,6 +40,8 @@ def normalize_state(code: str) -> str:
 
     Accepts `ct`, `CT`, ` ct ` and OpenALPR's `us-ct` region form.
     """
+    if code in ALL_CODES:  # the usual case, checked first: ingest calls this for every read
+        return code
     value = code.strip().upper()
     if value.startswith("US-"):
         value = value[3:]

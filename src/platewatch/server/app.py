@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from platewatch import __version__
@@ -17,9 +17,11 @@ from platewatch.server.alerts.routes import router as alerts_router
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep
-from platewatch.server.errors import error_body, install_handlers
+from platewatch.server.errors import install_handlers
 from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
+from platewatch.server.http_guard import HttpGuard
+from platewatch.server.json_body import openapi_components
 from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.search.routes import router as search_router
@@ -28,8 +30,6 @@ from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.routes import router as web_router
 
 log = logging.getLogger(__name__)
-
-MAX_BODY_BYTES = 64 * 1024 * 1024
 
 health_router = APIRouter(tags=["health"])
 
@@ -71,21 +71,22 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    _describe_json_bodies(app)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            body = error_body("body_too_large", f"request body over {MAX_BODY_BYTES} bytes")
-            return JSONResponse(body, status_code=413)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    app.add_middleware(HttpGuard, max_body_bytes=settings.request_max_bytes)
     return app
+
+
+def _describe_json_bodies(app: FastAPI) -> None:
+    """Add the models of `json_body` routes to the OpenAPI document's components."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            build().setdefault("components", {}).setdefault("schemas", {}).update(openapi_components())
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_from_env() -> FastAPI:

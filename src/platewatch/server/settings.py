@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     lockout_attempts: int = Field(5, ge=1, le=5, description="CJIS 5.5.3: ≤ 5 failed logins")
     lockout_minutes: int = Field(10, ge=10, le=1440, description="CJIS 5.5.3: lock ≥ 10 minutes")
 
+    request_max_bytes: int = Field(
+        64 * 1024 * 1024, ge=1024, description="Largest request body (a batch of reads with images, a hot-list file)"
+    )
     ingest_max_batch: int = Field(1000, ge=1, le=10000)
     image_max_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted JPEG, decoded bytes")
     search_max_page_size: int = Field(500, ge=1, le=5000)

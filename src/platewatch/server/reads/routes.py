@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 from sqlalchemy.orm import Session
 
 from platewatch.domain.matching import StateRule
 from platewatch.server.alerts.service import ReadForMatching, raise_alerts
 from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep
+from platewatch.server.json_body import json_body
 from platewatch.server.reads import openalpr, service
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.schemas import IngestResult, ReadBatch, ReadCreate
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
+read_batch, READ_BATCH_OPENAPI = json_body(ReadBatch)
+ReadBatchBody = Annotated[ReadBatch, Depends(read_batch)]
 
 
 def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[uuid.UUID], at: dt.datetime) -> None:
@@ -42,8 +45,10 @@ def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[u
         "naming each read index and field, and nothing is stored. Reads whose id is already stored "
         "are listed in `already_stored` and not stored again."
     ),
+    openapi_extra=READ_BATCH_OPENAPI,
 )
-def ingest_reads(batch: ReadBatch, unit: UnitDep, db: DbDep, at: NowDep, state: StateDep) -> IngestResult:
+# The unit is authenticated before its body is parsed (dependencies resolve in parameter order).
+def ingest_reads(unit: UnitDep, batch: ReadBatchBody, db: DbDep, at: NowDep, state: StateDep) -> IngestResult:
     s = state.settings
     images = service.prepare(batch.reads, at, s.image_max_bytes, s.retention_days)
     outcome = service.ingest(db, unit, batch.reads, images, ImageStore(s.image_dir), at)
