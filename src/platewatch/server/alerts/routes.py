@@ -53,8 +53,27 @@ def sees_covert(role: str) -> bool:
     return allows(Role(role), Permission.VIEW_COVERT)
 
 
+def _preload(db: Session, rows: list[Alert]) -> list[Any]:
+    """Load what the alerts refer to with one query per table, so that `db.get` below finds every object
+    in the session instead of querying once per alert. The caller keeps the returned list alive (the
+    session holds its objects weakly)."""
+
+    def load(model: Any, ids: set[Any]) -> list[Any]:
+        return list(db.scalars(select(model).where(model.id.in_(ids)))) if ids else []
+
+    reads = load(Read, {a.read_id for a in rows})
+    return [
+        *reads,
+        *load(Unit, {r.unit_id for r in reads}),
+        *load(HotListEntryRow, {a.entry_id for a in rows}),
+        *load(HotList, {a.hotlist_id for a in rows}),
+        *load(HotListVersion, {a.version_id for a in rows}),
+    ]
+
+
 def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None) -> list[AlertPublic]:
     out = []
+    loaded = _preload(db, rows)
     for a in rows:
         read = db.get(Read, a.read_id)
         entry_row = db.get(HotListEntryRow, a.entry_id)
@@ -113,6 +132,7 @@ def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None)
                 disposed_at=a.disposed_at,
             )
         )
+    del loaded
     return out
 
 
