@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -102,6 +103,20 @@ def ingest(
     )
 
 
+def _store_images(
+    store: ImageStore, images: list[dict[str, bytes | None]], which: Sequence[int]
+) -> dict[int, dict[str, str | None]]:
+    """Store the images of the reads at `which` (one durable write for the batch); their digests by index."""
+    blobs = [(i, field, data) for i in which for field, data in images[i].items() if data]
+    digests = store.put_many([data for _, _, data in blobs]) if blobs else []
+    out: dict[int, dict[str, str | None]] = {}
+    for i in which:
+        out[i] = {"plate_image": None, "vehicle_image": None}
+    for (i, field, _), digest in zip(blobs, digests, strict=True):
+        out[i][field] = digest
+    return out
+
+
 def _sqlite_insert(
     db: Session,
     unit: Unit,
@@ -115,11 +130,11 @@ def _sqlite_insert(
     """SQLite: transactions start with BEGIN IMMEDIATE, so nobody else can insert between the check for
     reads already stored and the insert: every row not already present is stored here."""
     existing = set(db.scalars(select(Read.id).where(Read.id.in_([r.id for r in reads]))))
+    new = [i for i, read in enumerate(reads) if read.id not in existing]
+    digests = _store_images(store, images, new)
     rows: list[dict[str, Any]] = []
-    for i, read in enumerate(reads):
-        if read.id in existing:
-            continue
-        plate_bytes, vehicle_bytes = images[i]["plate_image"], images[i]["vehicle_image"]
+    for i in new:
+        read = reads[i]
         rows.append(
             {
                 "id": read.id,
@@ -136,8 +151,8 @@ def _sqlite_insert(
                 "latitude": read.latitude,
                 "longitude": read.longitude,
                 "heading": read.heading,
-                "plate_image": store.put(plate_bytes) if plate_bytes else None,
-                "vehicle_image": store.put(vehicle_bytes) if vehicle_bytes else None,
+                "plate_image": digests[i]["plate_image"],
+                "vehicle_image": digests[i]["vehicle_image"],
                 "hotlist_version": read.hotlist_version,
                 "source": source,
                 "attributes": attributes[i] if attributes else {},
@@ -189,9 +204,10 @@ def _copy_lines(
     head = f"{unit.id}\t"
     received = f"\t{now.astimezone(dt.UTC).isoformat()}\t"
     tail_source = _text(source)
+    digests = _store_images(store, images, range(len(reads)))
     out: list[tuple[uuid.UUID, str]] = []
     for i, read in enumerate(reads):
-        plate_bytes, vehicle_bytes = images[i]["plate_image"], images[i]["vehicle_image"]
+        plate_digest, vehicle_digest = digests[i]["plate_image"], digests[i]["vehicle_image"]
         attrs = _text(json.dumps(attributes[i])) if attributes else "{}"
         line = "\t".join(
             (
@@ -204,8 +220,8 @@ def _copy_lines(
                 _num(read.latitude),
                 _num(read.longitude),
                 _num(read.heading),
-                store.put(plate_bytes) if plate_bytes else _NULL,
-                store.put(vehicle_bytes) if vehicle_bytes else _NULL,
+                plate_digest or _NULL,
+                vehicle_digest or _NULL,
                 _num(read.hotlist_version),
                 tail_source,
                 attrs,
