@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import threading
 import uuid
 from typing import Any
 
@@ -280,3 +281,29 @@ def test_every_field_round_trips_exactly(server: LiveServer) -> None:
     with server.db() as db:
         row = next(x for x in db.query(Read).all() if x.source == "alpr_group")
     assert row.attributes["openalpr_uuid"] == tricky and row.attributes["vehicle"]["color"] == "silver"
+
+
+def test_the_same_batch_from_two_connections_at_once_is_stored_once(server: LiveServer) -> None:
+    """A unit that retries while its first upload is still running: each read is stored by exactly one of
+    the two requests, and the other reports it as already stored."""
+    token = server.add_unit()
+    reads = [read_payload(f"DUP{i:04d}", server.clock.now, images=False) for i in range(300)]
+    results: list[Any] = [None, None]
+    start = threading.Barrier(2)
+
+    def upload(slot: int) -> None:
+        start.wait()
+        results[slot] = post(server, token, {"reads": reads})
+
+    threads = [threading.Thread(target=upload, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.status_code == 200 for r in results), [r.text for r in results]
+    stored = [set(r.json()["stored"]) for r in results]
+    again = [set(r.json()["already_stored"]) for r in results]
+    ids = {r["id"] for r in reads}
+    assert stored[0] | stored[1] == ids and not stored[0] & stored[1]
+    assert again[0] == ids - stored[0] and again[1] == ids - stored[1]
+    assert server.count(Read) == 300
