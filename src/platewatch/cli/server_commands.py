@@ -186,8 +186,9 @@ def server(
 
         upgrade(settings.database_url)
     bootstrap_admin(settings)
-    # uvicorn's access log would print query strings (plates, purposes): it stays off.
-    where = {"host": host or settings.host, "port": port or settings.port, "access_log": False}
+    # uvicorn's access log would print query strings (plates, purposes): it stays off. No `Server` header
+    # telling scanners which software and version answers.
+    where = {"host": host or settings.host, "port": port or settings.port, "access_log": False, "server_header": False}
     if workers > 1:
         uvicorn.run("platewatch.server.app:app_from_env", factory=True, workers=workers, **where)  # type: ignore[arg-type]
     else:
