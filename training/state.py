@@ -106,11 +106,11 @@ def evaluate(model: StateNet) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--minutes", type=float, default=12.0)
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--pasted-share", type=float, default=0.0, help="of the real US crops: pasted at photo scale")
+    ap.add_argument("--pasted-share", type=float, default=0.5, help="of the real US crops: pasted at photo scale")
     ap.add_argument("--out", type=Path, default=common.MODELS / "state.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "state")
     args = ap.parse_args()
