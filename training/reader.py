@@ -14,11 +14,20 @@ from torch import nn
 
 from training import common
 from training.data import PhotoSample, load_folder_images, load_photos, load_us_crops
-from training.samples import READER_H, READER_W, real_photo_crop, real_us_crop, synth_crop, to_reader
+from training.samples import (
+    READER_H,
+    READER_W,
+    pasted_us_crop,
+    real_photo_crop,
+    real_us_crop,
+    synth_crop,
+    to_reader,
+)
 
 log = logging.getLogger("training.reader")
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 BLANK = 0  # class 0 is the CTC blank; class i+1 is CHARSET[i]
+FREEZE_BN = [False]
 
 
 def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
@@ -77,7 +86,14 @@ def greedy(logp: np.ndarray) -> str:
 class Batches:
     """Endless batches mixing synthetic plates, real US crops and crops cut from EU/BR photos."""
 
-    def __init__(self, seed: int, real_share: float, photo_share: float, det_boxes: Path | None = None) -> None:
+    def __init__(
+        self,
+        seed: int,
+        real_share: float,
+        photo_share: float,
+        det_boxes: Path | None = None,
+        pasted_share: float = 0.0,
+    ) -> None:
         self.rng = np.random.default_rng(seed)
         self.us = [s for s in load_us_crops("train") if encode(s.plate)]
         self.photos: list[PhotoSample] = []
@@ -90,7 +106,7 @@ class Batches:
                 self.det_boxes.append(tuple(box) if box else None)
         log.info("detector boxes for %d photos", sum(b is not None for b in self.det_boxes))
         self.patches = load_folder_images("negatives", limit=120)
-        self.real_share, self.photo_share = real_share, photo_share
+        self.real_share, self.photo_share, self.pasted_share = real_share, photo_share, pasted_share
         self.real_damage = 0.5
         log.info("real US crops %d, photo plates %d", len(self.us), len(self.photos))
 
@@ -103,6 +119,9 @@ class Batches:
             k = int(self.rng.integers(len(self.photos)))
             box = self.det_boxes[k] if self.rng.random() < 0.5 else None
             return to_reader(real_photo_crop(self.photos[k], self.rng, box)), self.photos[k].plate
+        if r < self.real_share + self.photo_share + self.pasted_share:
+            s = self.us[int(self.rng.integers(len(self.us)))]
+            return to_reader(pasted_us_crop(s, self.rng, self.patches)), s.plate
         img, text, _ = synth_crop(self.rng, self.patches)
         return to_reader(img), text
 
@@ -123,8 +142,52 @@ def evaluate(model: Reader, crops: list[np.ndarray], labels: list[str]) -> float
     with torch.no_grad():
         x = torch.from_numpy(np.stack([to_reader(c) for c in crops])[:, None].astype(np.float32) / 255.0)
         logp = model(x).numpy()
-    model.train()
+    train_mode(model, FREEZE_BN[0])
     return float(np.mean([greedy(lp) == lab for lp, lab in zip(logp, labels, strict=True)]))
+
+
+def load_onnx(model: Reader, path: Path) -> None:
+    """Start from an exported reader (e.g. the shipped one): ONNX export folds each BatchNorm into its
+    conv, so the conv gets the folded weights and the BatchNorm becomes the identity plus the folded bias
+    (train with the BatchNorms frozen, `--freeze-bn`, to keep that exact)."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    convs = [n for n in graph.node if n.op_type == "Conv" and n.input[1] in inits]
+    mods = list(model.features)
+    pairs = []
+    for i, m in enumerate(mods):
+        block = list(m) if isinstance(m, nn.Sequential) else [m]
+        for j, layer in enumerate(block):
+            if isinstance(layer, nn.Conv2d):
+                nxt = block[j + 1] if j + 1 < len(block) else mods[i + 1]
+                assert isinstance(nxt, nn.BatchNorm2d)
+                pairs.append((layer, nxt))
+    seq = [m for m in model.seq if isinstance(m, nn.Conv1d)]
+    if len(convs) != len(pairs) + len(seq):
+        raise ValueError(f"{path}: {len(convs)} convs, the model has {len(pairs) + len(seq)}")
+    with torch.no_grad():
+        for node, (cv, bn) in zip(convs, pairs, strict=False):
+            w, b = inits[node.input[1]], inits[node.input[2]]
+            cv.weight.copy_(torch.from_numpy(w))
+            bn.weight.fill_(1.0)
+            bn.bias.copy_(torch.from_numpy(b))
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+        for node, c1 in zip(convs[len(pairs) :], seq, strict=True):
+            c1.weight.copy_(torch.from_numpy(inits[node.input[1]]))
+            assert c1.bias is not None
+            c1.bias.copy_(torch.from_numpy(inits[node.input[2]]))
+
+
+def train_mode(model: nn.Module, freeze_bn: bool) -> None:
+    model.train()
+    if freeze_bn:
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()
 
 
 def export(model: Reader, out: Path) -> None:
@@ -143,7 +206,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--real-share", type=float, default=0.3)
     ap.add_argument("--photo-share", type=float, default=0.1)
-    ap.add_argument("--init", type=Path, help="checkpoint to continue from")
+    ap.add_argument("--init", type=Path, help="checkpoint (.pt) or exported reader (.onnx) to continue from")
+    ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm statistics and affine fixed")
+    ap.add_argument("--pasted-share", type=float, default=0.0, help="real US crops pasted at photo scale")
     ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
     ap.add_argument("--real-damage", type=float, default=0.5, help="augmentation strength on real US crops")
     ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
@@ -152,14 +217,22 @@ def main() -> None:
     common.setup(args.seed)
     args.run.mkdir(parents=True, exist_ok=True)
     model = Reader()
-    if args.init:
+    if args.init and args.init.suffix == ".onnx":
+        load_onnx(model, args.init)
+    elif args.init:
         model.load_state_dict(torch.load(args.init))
+    FREEZE_BN[0] = args.freeze_bn
+    if args.freeze_bn:
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.requires_grad_(False)
+    train_mode(model, args.freeze_bn)
     log.info("reader parameters: %d", sum(p.numel() for p in model.parameters()))
-    data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes)
+    data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes, args.pasted_share)
     data.real_damage = args.real_damage
     val = load_us_crops("val")
     val_crops, val_labels = [s.image for s in val], [s.plate for s in val]
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
     budget = args.minutes * 60
     start = last_eval = time.time()

@@ -64,5 +64,44 @@ def real_us_crop(sample: CropSample, rng: Rng, strength: float = 0.5) -> np.ndar
     return augment.damage(to_colour(jitter_tight_crop(sample.image, rng)), rng, strength)
 
 
+def pasted_us_crop(
+    sample: CropSample, rng: Rng, patches: list[np.ndarray] | None, margin: tuple[float, float] = (0.02, 0.04)
+) -> np.ndarray:
+    """A real US crop as a 1280×720 photo shows it: warped in perspective at 45–320 px wide into a scene
+    patch (sometimes pre-blurred to its size, sometimes aliased), camera blur/noise/JPEG at that scale,
+    then cut like the pipeline cuts a detection: the bounding box with detector-like side jitter (≈4 % of
+    the width, ≈5.5 % of the height, measured on pasted scenes) plus the pipeline margin. BGR, reader size."""
+    img = sample.image
+    ph, pw = img.shape[:2]
+    width = float(np.exp(rng.uniform(np.log(45), np.log(320))))
+    height = width * ph / pw
+    if rng.random() < 0.5 and width < pw:  # optics blur before sampling instead of aliasing
+        img = cv2.resize(img, (max(8, round(width * 1.3)), max(4, round(height * 1.3))), interpolation=cv2.INTER_AREA)
+        ph, pw = img.shape[:2]
+    quad = augment.random_quad(width, height, rng, float(rng.uniform(0.0, 0.06)))
+    pad = int(0.5 * width) + 8
+    qw, qh = quad.max(axis=0)
+    canvas = augment.context_canvas(int(qh) + 2 * pad, int(qw) + 2 * pad, rng, patches)
+    quad = quad + pad
+    augment.paste_quad(canvas, img, quad)
+    if rng.random() < 0.3:
+        canvas = cv2.GaussianBlur(canvas, (0, 0), float(rng.uniform(0.4, 1.2)))
+    if rng.random() < 0.4:
+        ok, buf = cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(40, 95))])
+        if ok:
+            canvas = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    x0, y0 = quad.min(axis=0)
+    x1, y1 = quad.max(axis=0)
+    bw, bh = x1 - x0, y1 - y0
+    jx, jy = rng.normal(0, 0.04, 2) * bw, rng.normal(0, 0.055, 2) * bh
+    mx, my = margin[0] * bw, margin[1] * bh
+    h, w = canvas.shape[:2]
+    xa, ya = max(0, round(x0 + jx[0] - mx)), max(0, round(y0 + jy[0] - my))
+    xb, yb = min(w, round(x1 + jx[1] + mx)), min(h, round(y1 + jy[1] + my))
+    if xb - xa < 4 or yb - ya < 4:
+        xa, ya, xb, yb = round(x0), round(y0), round(x1), round(y1)
+    return augment.damage(to_colour(canvas[ya:yb, xa:xb]), rng, 0.3)
+
+
 def real_photo_crop(sample: PhotoSample, rng: Rng, box: tuple[float, float, float, float] | None = None) -> np.ndarray:
     return augment.damage(to_colour(photo_crop(sample, rng, box)), rng, 0.5)

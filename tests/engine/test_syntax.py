@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platewatch.engine.syntax import load_syntax, pattern_to_regex
+from platewatch.engine.syntax import load_syntax, pattern_to_regex, same_glyph_variants
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,28 @@ def test_rerank_never_forces_a_template() -> None:
 def test_classified_state_formats_count() -> None:
     syntax = load_syntax(None)
     assert syntax.prior("1ABC234", "CA") > syntax.prior("1ABC234", None) > 0
+
+
+def test_same_glyph_variants() -> None:
+    assert sorted(same_glyph_variants("O1A")) == ["01A", "0IA", "OIA"]
+    assert same_glyph_variants("ABC") == []
+    assert same_glyph_variants("OOOOO") == []  # past MAX_SWAPS: no 2**n explosion
+
+
+def test_look_alikes_are_decided_by_the_classified_state() -> None:
+    syntax = load_syntax("CT")
+    # Louisiana is @@@###: O and 0 look the same, so the reader's split gives way to the format.
+    ranked = syntax.rerank([("0QK466", 0.6), ("OQK466", 0.3)], "LA")
+    assert ranked[0] == ("OQK466", pytest.approx(0.9))
+    # A look-alike the beam search dropped joins when it fits (West Virginia: [1-9DON]@@###).
+    ranked = syntax.rerank([("0AM145", 0.8), ("0AM45", 0.1)], "WV")
+    assert ranked[0][0] == "OAM145"
+    assert "0AM145" in dict(ranked)
+
+
+def test_look_alikes_never_force_a_template() -> None:
+    syntax = load_syntax("CT")
+    # A vanity plate that fits no Florida format keeps the reader's order.
+    assert syntax.rerank([("CUSTOM", 0.6), ("CUST0M", 0.3)], "FL")[0][0] == "CUSTOM"
+    # Other states' formats do not decide look-alikes: only the classified (or home) state's.
+    assert syntax.rerank([("W16627", 0.7), ("WI6627", 0.2)], "AZ")[0][0] == "W16627"

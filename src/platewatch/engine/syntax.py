@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -19,6 +20,34 @@ STATE_BONUS = 0.9
 """A candidate matching a format of the state the classifier named."""
 ANY_BONUS = 0.4
 """A candidate matching the format of some US state or the generic formats."""
+SAME_GLYPH = str.maketrans("OI", "01")
+"""Letters that are often the very same glyph as a digit on US plates: O/0 and I/1."""
+
+
+SWAP = {"O": "0", "0": "O", "I": "1", "1": "I"}
+MAX_SWAPS = 4
+"""Readings with more O/0/I/1 characters than this get no generated variants (2**n of them)."""
+
+
+def glyph_key(text: str) -> str:
+    """`text` with O/0 and I/1 merged: candidates with one key look the same on many plates."""
+    return text.translate(SAME_GLYPH)
+
+
+def same_glyph_variants(text: str) -> list[str]:
+    """Every other reading of `text` with some O/0 or I/1 swapped (none past MAX_SWAPS positions)."""
+    pos = [i for i, ch in enumerate(text) if ch in SWAP]
+    if not pos or len(pos) > MAX_SWAPS:
+        return []
+    out = []
+    for flips in itertools.product((False, True), repeat=len(pos)):
+        if any(flips):
+            chars = list(text)
+            for i, flip in zip(pos, flips, strict=True):
+                if flip:
+                    chars[i] = SWAP[chars[i]]
+            out.append("".join(chars))
+    return out
 
 
 def pattern_to_regex(pattern: str) -> str:
@@ -69,13 +98,33 @@ class PlateSyntax:
         return bonus
 
     def rerank(self, candidates: Sequence[tuple[str, float]], state: str | None = None) -> list[tuple[str, float]]:
-        """Re-order `(text, confidence)` candidates by log(confidence) + prior; confidences unchanged."""
+        """Re-order `(text, confidence)` candidates by log(confidence) + prior.
 
-        def key(item: tuple[str, float]) -> float:
-            text, conf = item
-            return math.log(max(conf, 1e-9)) + self.prior(text, state)
+        O/0 and I/1 are often one glyph on US plates, so the reader's split between readings that differ
+        only there says little. A reading that fits the classified state's formats (the home state's when
+        no state was classified) is scored with the summed confidence of all such look-alike readings, and
+        the best reading's look-alikes that fit join the candidates (with its confidence: the reader saw
+        the same glyphs) even when the beam search dropped them. A reading that fits no format is never
+        forced into one: it keeps its own confidence and its look-alikes only their own. Look-alikes that
+        fit come back with the shared confidence (the reader's belief in those glyphs), others unchanged."""
+        region = state or self.home_state
+        mass: dict[str, float] = {}
+        for text, conf in candidates:
+            mass[glyph_key(text)] = mass.get(glyph_key(text), 0.0) + conf
+        candidates = list(candidates)
+        if candidates and region:
+            top, top_conf = candidates[0]
+            present = {t for t, _ in candidates}
+            for v in same_glyph_variants(top):
+                if v not in present and self.matches(v, region):
+                    candidates.append((v, top_conf))
 
-        return sorted(candidates, key=key, reverse=True)
+        scored = []
+        for text, conf in candidates:
+            shared = max(conf, mass[glyph_key(text)]) if region and self.matches(text, region) else conf
+            scored.append((math.log(max(shared, 1e-9)) + self.prior(text, state), conf, text, shared))
+        scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+        return [(text, shared) for _, _, text, shared in scored]
 
 
 def parse_patterns(data: dict[str, list[str]]) -> dict[str, tuple[re.Pattern[str], ...]]:
