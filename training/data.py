@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,29 +33,28 @@ def _rows(folder: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def load_us_crops(split: str, root: Path = DATASETS) -> list[CropSample]:
-    folder = root / "openalpr-us-plate-crops"
-    out = []
+def _split(folder: Path, split: str) -> Iterator[tuple[dict[str, str], np.ndarray]]:
+    """(label row, BGR image) of every readable image of `split` in `folder`."""
     for row in _rows(folder):
         if row.get("split", "train") != split:
             continue
         img = cv2.imread(str(folder / row["file"]), cv2.IMREAD_COLOR)
         if img is not None:
-            out.append(CropSample(img, row["plate"].upper(), row["state"].upper()))
-    return out
+            yield row, img
+
+
+def load_us_crops(split: str, root: Path = DATASETS) -> list[CropSample]:
+    return [
+        CropSample(img, row["plate"].upper(), row["state"].upper())
+        for row, img in _split(root / "openalpr-us-plate-crops", split)
+    ]
 
 
 def load_photos(name: str, split: str, root: Path = DATASETS) -> list[PhotoSample]:
-    folder = root / name
-    out = []
-    for row in _rows(folder):
-        if row.get("split", "train") != split:
-            continue
-        img = cv2.imread(str(folder / row["file"]), cv2.IMREAD_COLOR)
-        if img is not None:
-            box = (int(row["x"]), int(row["y"]), int(row["w"]), int(row["h"]))
-            out.append(PhotoSample(img, box, row["plate"].upper()))
-    return out
+    return [
+        PhotoSample(img, (int(row["x"]), int(row["y"]), int(row["w"]), int(row["h"])), row["plate"].upper())
+        for row, img in _split(root / name, split)
+    ]
 
 
 def load_folder_images(sub: str, root: Path = DATASETS, limit: int | None = None) -> list[np.ndarray]:

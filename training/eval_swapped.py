@@ -14,8 +14,8 @@ import time
 import cv2
 import numpy as np
 
+from platewatch.engine.benchmark import BenchResult, LabelRow, score_photo
 from platewatch.engine.pipeline import Pipeline
-from platewatch.engine.postprocess import iou
 from training.data import PhotoSample, load_photos, load_us_crops
 
 US_TO_EU_WIDTH = 0.6  # 12 in (305 mm) against 520 mm
@@ -44,27 +44,23 @@ def main() -> None:
     pipeline.warmup()
     photos = load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
     crops = load_us_crops("val")
-    found = exact = states = 0
+    res = BenchResult("us-crops-swapped-into-eu-br-photos", "val", "photos", topn=5)
     widths: list[float] = []
-    ms: list[float] = []
     for i, s in enumerate(crops):
         scene, box = swap_plate(photos[i % len(photos)], s.image)
         widths.append(box[2] - box[0])
+        res.images += 1
         t0 = time.perf_counter()
         reads = pipeline.run(scene)
-        ms.append((time.perf_counter() - t0) * 1000)
-        best = max(reads, key=lambda r: iou(r.box, box), default=None)
-        if best is not None and iou(best.box, box) >= 0.5:
-            found += 1
-            exact += best.text == s.plate
-            states += best.state == s.state
-    n = len(crops)
+        res.ms.append((time.perf_counter() - t0) * 1000)
+        score_photo(res, LabelRow(f"swap-{i}", s.plate, s.state, box), reads)
     print(
-        f"US val crops swapped into {len(photos)} val EU/BR car photos: {n} images, plates "
+        f"US val crops swapped into {len(photos)} val EU/BR car photos: {res.images} images, plates "
         f"{np.percentile(widths, 10):.0f}-{np.percentile(widths, 90):.0f} px wide (p10-p90), "
-        f"detected {found / n:.1%}, exact top-1 {exact / n:.1%}, state {states / n:.1%}"
+        f"detected {res.rate(res.detected):.1%}, exact top-1 {res.rate(res.exact):.1%}, "
+        f"state {res.rate(res.state_ok):.1%}"
     )
-    print(f"  pipeline ms per photo, one thread: median {np.median(ms):.1f}, p90 {np.percentile(ms, 90):.1f}")
+    print(f"  pipeline ms per photo, one thread: median {res.ms_median:.1f}, p90 {res.ms_p90:.1f}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ from training.samples import (
 log = logging.getLogger("training.reader")
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 BLANK = 0  # class 0 is the CTC blank; class i+1 is CHARSET[i]
-FREEZE_BN = [False]
 
 
 def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
@@ -142,7 +141,7 @@ def evaluate(model: Reader, crops: list[np.ndarray], labels: list[str]) -> float
     with torch.no_grad():
         x = torch.from_numpy(np.stack([to_reader(c) for c in crops])[:, None].astype(np.float32) / 255.0)
         logp = model(x).numpy()
-    train_mode(model, FREEZE_BN[0])
+    train_mode(model)
     return float(np.mean([greedy(lp) == lab for lp, lab in zip(logp, labels, strict=True)]))
 
 
@@ -182,12 +181,12 @@ def load_onnx(model: Reader, path: Path) -> None:
             c1.bias.copy_(torch.from_numpy(inits[node.input[2]]))
 
 
-def train_mode(model: nn.Module, freeze_bn: bool) -> None:
+def train_mode(model: nn.Module) -> None:
+    """Training mode; BatchNorms frozen by `--freeze-bn` (no gradients) keep their running statistics."""
     model.train()
-    if freeze_bn:
-        for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.eval()
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d) and not m.weight.requires_grad:
+            m.eval()
 
 
 def export(model: Reader, out: Path) -> None:
@@ -221,12 +220,11 @@ def main() -> None:
         load_onnx(model, args.init)
     elif args.init:
         model.load_state_dict(torch.load(args.init))
-    FREEZE_BN[0] = args.freeze_bn
     if args.freeze_bn:
         for m in model.modules():
             if isinstance(m, nn.BatchNorm2d):
                 m.requires_grad_(False)
-    train_mode(model, args.freeze_bn)
+    train_mode(model)
     log.info("reader parameters: %d", sum(p.numel() for p in model.parameters()))
     data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes, args.pasted_share)
     data.real_damage = args.real_damage

@@ -85,12 +85,11 @@ def score_photo(res: BenchResult, row: LabelRow, reads: list[PlateRead]) -> None
     best = max(reads, key=lambda r: iou(r.box, row.box), default=None)  # type: ignore[arg-type]
     if best is None or iou(best.box, row.box) < IOU_MATCH:
         return
-    res.detected += 1
-    res.exact += best.text == row.plate
-    res.in_topn += any(c.text == row.plate for c in best.candidates[: res.topn])
+    score_crop(res, row, best)
 
 
 def score_crop(res: BenchResult, row: LabelRow, read: PlateRead) -> None:
+    """Score the read of the labelled plate (a crop, or the detection that found it in a photo)."""
     res.detected += 1
     res.exact += read.text == row.plate
     res.in_topn += any(c.text == row.plate for c in read.candidates[: res.topn])

@@ -73,7 +73,7 @@ def _preload(db: Session, rows: list[Alert]) -> list[Any]:
 
 def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None) -> list[AlertPublic]:
     out = []
-    loaded = _preload(db, rows)
+    _keep_alive = _preload(db, rows)
     for a in rows:
         read = db.get(Read, a.read_id)
         entry_row = db.get(HotListEntryRow, a.entry_id)
@@ -132,7 +132,6 @@ def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None)
                 disposed_at=a.disposed_at,
             )
         )
-    del loaded
     return out
 
 

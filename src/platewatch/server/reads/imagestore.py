@@ -12,7 +12,7 @@ import ctypes.util
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -62,10 +62,10 @@ class ImageStore:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
             if pending:
-                _sync([tmp for tmp, _ in pending.values()], self.root)
+                _sync(self.root, [tmp for tmp, _ in pending.values()])  # the bytes, before any name
                 for tmp, path in pending.values():
                     os.replace(tmp, path)
-                _sync([], self.root, {path.parent for _, path in pending.values()})
+                _sync(self.root, {path.parent for _, path in pending.values()})  # the names
                 pending.clear()
         finally:
             for tmp, _ in pending.values():
@@ -97,9 +97,9 @@ def _load_syncfs() -> Callable[[int], int] | None:
 _SYNCFS = _load_syncfs()
 
 
-def _sync(files: list[str], root: Path, dirs: set[Path] | None = None) -> None:
-    """Make written files (or renames in `dirs`) durable: one `syncfs` of the store's filesystem on Linux,
-    else an fsync per file and directory."""
+def _sync(root: Path, paths: Iterable[str | Path]) -> None:
+    """Make what was written to `paths` (files, or directories whose entries changed) durable: one
+    `syncfs` of the store's filesystem on Linux, else an fsync of each path."""
     if _SYNCFS is not None:
         fd = os.open(root, os.O_RDONLY)
         try:
@@ -107,7 +107,7 @@ def _sync(files: list[str], root: Path, dirs: set[Path] | None = None) -> None:
                 return
         finally:
             os.close(fd)
-    for name in [*files, *(dirs or ())]:
+    for name in paths:
         fd = os.open(name, os.O_RDONLY)
         try:
             os.fsync(fd)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from platewatch.domain.plates import InvalidPlateError, normalize_plate
-from platewatch.domain.states import ALL_CODES, UnknownStateError, normalize_state
+from platewatch.domain.states import UnknownStateError, normalize_state
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -55,9 +55,7 @@ class ReadCreate(BaseModel):
     @field_validator("state")
     @classmethod
     def _state(cls, value: str | None) -> str | None:
-        if value is None or value in ALL_CODES:
-            return value
-        if not value.strip():
+        if value is None or not value.strip():
             return None
         try:
             return normalize_state(value)

@@ -109,9 +109,7 @@ def _store_images(
     """Store the images of the reads at `which` (one durable write for the batch); their digests by index."""
     blobs = [(i, field, data) for i in which for field, data in images[i].items() if data]
     digests = store.put_many([data for _, _, data in blobs]) if blobs else []
-    out: dict[int, dict[str, str | None]] = {}
-    for i in which:
-        out[i] = {"plate_image": None, "vehicle_image": None}
+    out: dict[int, dict[str, str | None]] = {i: dict.fromkeys(images[i]) for i in which}
     for (i, field, _), digest in zip(blobs, digests, strict=True):
         out[i][field] = digest
     return out
