@@ -20,6 +20,8 @@ from training.scenes import Boxes, SceneMaker
 log = logging.getLogger("training.detector")
 STRIDE = 4
 LONG_SIDE = 640
+MAX_PIXELS = 640 * 480
+"""Input area cap at run time: squarer frames than 4:3 are scaled below LONG_SIDE (the cost grows with area)."""
 
 
 def cbr(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
@@ -157,7 +159,7 @@ def main() -> None:
     torch.save(model.state_dict(), args.run / "last.pt")
     model.eval()
     common.export_onnx(model, torch.zeros(1, 3, 384, 640), args.out, ["image"], ["heat", "reg"], spatial=True)
-    meta = {"stride": STRIDE, "long_side": LONG_SIDE, "multiple": 32, "normalize": "rgb/255"}
+    meta = {"stride": STRIDE, "long_side": LONG_SIDE, "max_pixels": MAX_PIXELS, "multiple": 32, "normalize": "rgb/255"}
     args.out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
     log.info("exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60)
 

@@ -9,13 +9,20 @@ Reports detection recall (IoU ≥ 0.5), exact top-1, state, and ms per photo. De
 
 from __future__ import annotations
 
+import argparse
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
 
 from platewatch.engine.benchmark import BenchResult, LabelRow, score_photo
+from platewatch.engine.detector import PlateDetector
+from platewatch.engine.models import READER, STATE
 from platewatch.engine.pipeline import Pipeline
+from platewatch.engine.reader import PlateReader
+from platewatch.engine.state import StateClassifier
+from platewatch.engine.syntax import load_syntax
 from training.data import PhotoSample, load_photos, load_us_crops
 
 US_TO_EU_WIDTH = 0.6  # 12 in (305 mm) against 520 mm
@@ -40,7 +47,12 @@ def swap_plate(photo: PhotoSample, plate: np.ndarray) -> tuple[np.ndarray, tuple
 
 
 def main() -> None:
-    pipeline = Pipeline.default()
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
+    ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
+    args = ap.parse_args()
+    reader = PlateReader(args.reader, threads=1, syntax=load_syntax("CT"))
+    pipeline = Pipeline(PlateDetector(threads=1), reader, StateClassifier(args.state, threads=1))
     pipeline.warmup()
     photos = load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
     crops = load_us_crops("val")

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from training import common
 from training.data import PhotoSample, load_folder_images, load_photos, load_us_crops
@@ -210,6 +211,7 @@ def main() -> None:
     ap.add_argument("--pasted-share", type=float, default=0.0, help="real US crops pasted at photo scale")
     ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
     ap.add_argument("--real-damage", type=float, default=0.5, help="augmentation strength on real US crops")
+    ap.add_argument("--ema", type=float, default=0.0, help="export an exponential moving average of the weights")
     ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "reader")
     args = ap.parse_args()
@@ -232,6 +234,7 @@ def main() -> None:
     val_crops, val_labels = [s.image for s in val], [s.plate for s in val]
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
+    ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(args.ema), use_buffers=True) if args.ema else None
     budget = args.minutes * 60
     start = last_eval = time.time()
     step, seen, losses = 0, 0, []
@@ -246,6 +249,8 @@ def main() -> None:
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
+        if ema is not None:
+            ema.update_parameters(model)
         losses.append(float(loss.detach()))
         step += 1
         seen += x.shape[0]
@@ -255,6 +260,8 @@ def main() -> None:
             last_eval = time.time()
             log.info("val US crops exact (monitor only): %.3f", evaluate(model, val_crops, val_labels))
             torch.save(model.state_dict(), args.run / "last.pt")
+    if ema is not None:  # the averaged weights are the ones exported (and continued from)
+        model.load_state_dict(ema.module.state_dict())
     torch.save(model.state_dict(), args.run / "last.pt")
     log.info("final val US crops exact (greedy): %.3f", evaluate(model, val_crops, val_labels))
     export(model, args.out)

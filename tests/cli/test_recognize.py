@@ -81,6 +81,20 @@ def test_bench_recognition_on_a_crop_folder(tmp_path: Path) -> None:
     assert "1 images could not be read." in text
 
 
+def test_bench_lists_the_plates_it_missed(tmp_path: Path) -> None:
+    (tmp_path / "crops").mkdir()
+    cv2.imwrite(str(tmp_path / "crops" / "a.png"), draw_plate("ABC1234"))
+    cv2.imwrite(str(tmp_path / "crops" / "b.png"), draw_plate("7KD482"))
+    # b.png is labelled with a plate it does not show: the one miss to list
+    (tmp_path / "labels.csv").write_text("file,state,plate\ncrops/a.png,CT,ABC1234\ncrops/b.png,CT,QQQ999\n")
+    result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--no-report", "--misses"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "1 plates not read exactly" in result.stdout
+    listing = result.stdout.split("not read exactly", 1)[1]
+    assert "crops/b.png" in listing and "QQQ999" in listing and "7KD482" in listing
+    assert "crops/a.png" not in listing
+
+
 def test_bench_needs_labels(tmp_path: Path) -> None:
     result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--no-report"])
     assert result.exit_code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from platewatch.engine.preprocess import (
     PAD_VALUE,
@@ -23,6 +24,19 @@ def test_detector_input_scales_long_side_and_pads() -> None:
     assert tensor.dtype == np.float32
     assert tensor[0, 0, 0, 0] == 1.0 and tensor[0, 2, 0, 0] == 0.0  # RGB order
     assert np.allclose(tensor[0, :, 370, 10], PAD_VALUE / 255.0)
+
+
+def test_detector_input_caps_the_area_of_square_frames() -> None:
+    square = np.zeros((1280, 1280, 3), np.uint8)
+    tensor, scale = detector_input(square, 640, 32, max_pixels=640 * 480)
+    assert tensor.shape == (1, 3, 544, 544)  # padded input within 640×480 pixels, a multiple of 32
+    assert scale == pytest.approx(544 / 1280, abs=0.01)
+    wide = np.zeros((720, 1280, 3), np.uint8)
+    assert detector_input(wide, 640, 32, max_pixels=640 * 480)[1] == 0.5  # 640×384: under the cap
+    four_three = np.zeros((960, 1280, 3), np.uint8)
+    assert detector_input(four_three, 640, 32, max_pixels=640 * 480)[0].shape == (1, 3, 480, 640)
+    tiny = np.zeros((20, 20, 3), np.uint8)
+    assert detector_input(tiny, 640, 32, max_pixels=640 * 480)[0].shape[2:] == (544, 544)
 
 
 def test_expand_box_grows_and_clips() -> None:

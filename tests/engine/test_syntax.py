@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platewatch.engine.syntax import load_syntax, pattern_to_regex, same_glyph_variants
+from platewatch.engine.syntax import FOREIGN, load_syntax, pattern_to_regex, run_consistent, same_glyph_variants
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,27 @@ def test_look_alikes_never_force_a_template() -> None:
     assert syntax.rerank([("CUSTOM", 0.6), ("CUST0M", 0.3)], "FL")[0][0] == "CUSTOM"
     # Other states' formats do not decide look-alikes: only the classified (or home) state's.
     assert syntax.rerank([("W16627", 0.7), ("WI6627", 0.2)], "AZ")[0][0] == "W16627"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KMB0RAK", "KMBORAK"),  # a 0 between letters is the letter
+        ("RK0992", "RK0992"),  # at a letter/digit boundary: no change is simpler
+        ("AB1O34", "AB1034"),  # an O between digits is the digit
+        ("LM01OBE", "LM01OBE"),  # a tie keeps the reader's reading
+        ("W0B1", "WOB1"),
+    ],
+)
+def test_run_consistent(text: str, expected: str) -> None:
+    assert run_consistent(text) == expected
+
+
+def test_foreign_plates_use_runs_not_us_formats() -> None:
+    syntax = load_syntax("CT")
+    ranked = syntax.rerank([("KMB0RAK", 0.6), ("KMBORAK", 0.3), ("KMB0RA", 0.05)], FOREIGN)
+    assert ranked[0] == ("KMBORAK", pytest.approx(0.9))
+    assert [t for t, _ in ranked[1:]] == ["KMB0RAK", "KMB0RA"]
+    # A Connecticut-looking reading gets no home-state bonus on a plate the classifier calls foreign.
+    assert syntax.rerank([("A81234", 0.40), ("AB1234", 0.35)], FOREIGN)[0][0] == "A81234"
+    assert syntax.rerank([], FOREIGN) == []

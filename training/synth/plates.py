@@ -229,20 +229,48 @@ def render_us(rng: Rng, state: str | None = None, text: str | None = None) -> Pl
             ncol,
             w * 0.8,
         )
-    label = text
-    x0 = w * 0.05
-    if rng.random() < 0.04 and len(text) <= 6:  # stacked characters at the left, read first
-        stack = "".join(rng.choice(list(LETTERS)) for _ in range(2))
-        gs = fonts.glyph_set(fonts.available(fonts.PLATE_FONTS)[0])
-        sh = int(h * 0.2)
-        for k, ch in enumerate(stack):
-            m = cv2.resize(gs.masks[ch], (max(1, int(sh * 0.6)), sh))
-            paste_mask(img, m, int(w * 0.06), int(h * 0.3 + k * sh * 1.1), tcol)
-        label = stack + text
-        x0 = w * 0.17
-    draw_chars(img, text, rng, tcol, (x0, h * 0.25, w * 0.95, h * 0.77))
+    x0, x1 = side_marks(img, rng, tcol)
+    draw_chars(img, text, rng, tcol, (x0, h * 0.25, x1, h * 0.77))
     decorate(img, rng)
-    return Plate(np.clip(img, 0, 255).astype(np.uint8), label, style.code)
+    return Plate(np.clip(img, 0, 255).astype(np.uint8), text, style.code)
+
+
+EMBLEMS = "♿✈★⚓❀♥☘⚑✿☀♣♠☎⚜✪❖☮♞☸⬟◆▲●"
+"""Symbols (DejaVu Sans) standing in for the logos beside the characters of specialty plates."""
+
+
+def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[float, float]:
+    """Small stacked characters or an emblem beside the plate number; returns the x-range left for it.
+
+    Neither is part of the plate number, as in the real labels (a stacked `MSC` beside `0026` is labelled
+    `0026`), so the reader learns to skip them instead of reading a logo as `G` or a stacked `LE` as `E`."""
+    h, w = img.shape[:2]
+    x0, x1 = w * 0.05, w * 0.95
+    r = rng.random()
+    if r > 0.3:
+        return x0, x1
+    left = rng.random() < 0.5
+    slot = w * rng.uniform(0.12, 0.2)
+    pos = int(w * 0.05) if left else int(w * 0.95 - slot)
+    col = color if rng.random() < 0.6 else _jitter(color, rng, 90)
+    if r < 0.14:  # 1-3 small characters stacked vertically
+        n = int(rng.integers(1, 4))
+        stack = "".join(rng.choice(list(LETTERS if rng.random() < 0.85 else DIGITS)) for _ in range(n))
+        plate_fonts = fonts.available(fonts.PLATE_FONTS)
+        gs = fonts.glyph_set(plate_fonts[int(rng.integers(len(plate_fonts)))])
+        sh = int(h * rng.uniform(0.14, 0.5 / n))
+        top = h * 0.5 - n * sh * 0.55
+        for k, ch in enumerate(stack):
+            m = cv2.resize(gs.masks[ch], (max(1, int(sh * rng.uniform(0.5, 0.8))), sh))
+            paste_mask(img, m, pos + int(slot * 0.2), int(top + k * sh * 1.1), col)
+    else:  # an emblem: a wheelchair, a ship, a mascot...
+        face = fonts.available(fonts.TEXT_FONTS)[0]
+        mask = fonts.render_text_mask(str(rng.choice(list(EMBLEMS))), face, int(h * rng.uniform(0.3, 0.6)))
+        mh, mw = mask.shape
+        if mw > slot:
+            mask = cv2.resize(mask, (max(1, int(slot)), max(1, int(mh * slot / mw))))
+        paste_mask(img, mask, pos, int(h * rng.uniform(0.3, 0.55) - mask.shape[0] / 2), col)
+    return (x0 + slot, x1) if left else (x0, x1 - slot)
 
 
 def decorate(img: np.ndarray, rng: Rng) -> None:

@@ -24,6 +24,7 @@ def recognition(
     topn: Annotated[int, typer.Option("--topn", min=1, max=20)] = 5,
     report: Annotated[Path, typer.Option("--report", help="Markdown file to append the results to.")] = DEFAULT_REPORT,
     no_report: Annotated[bool, typer.Option("--no-report", help="Do not append to the report.")] = False,
+    misses: Annotated[bool, typer.Option("--misses", help="List every plate not read exactly.")] = False,
 ) -> None:
     """Detection recall (IoU ≥ 0.5), exact plate top-1 and top-N, state accuracy, ms per image (1 thread)."""
     from rich.console import Console
@@ -61,6 +62,13 @@ def recognition(
         f"{res.ms_p90:.1f}",
     )
     Console().print(table)
+    if misses and res.misses:
+        listing = Table(title=f"{len(res.misses)} plates not read exactly")
+        for col in ("file", "label", "read", f"top-{topn}"):
+            listing.add_column(col)
+        for m in res.misses:
+            listing.add_row(m.file, m.label, m.read if m.read is not None else "(not detected)", " ".join(m.candidates))
+        Console().print(listing)
     if not no_report:
         command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in sys.argv[3:])
         report.parent.mkdir(parents=True, exist_ok=True)

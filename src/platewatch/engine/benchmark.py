@@ -29,6 +29,16 @@ class LabelRow:
     box: tuple[float, float, float, float] | None  # x1, y1, x2, y2
 
 
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A labelled plate not read exactly: what was read (None when no detection matched the box)."""
+
+    file: str
+    label: str
+    read: str | None
+    candidates: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class BenchResult:
     dataset: str
@@ -43,6 +53,7 @@ class BenchResult:
     state_total: int = 0
     state_ok: int = 0
     ms: list[float] = field(default_factory=list)
+    misses: list[Miss] = field(default_factory=list)
 
     def rate(self, n: int) -> float:
         return n / self.images if self.images else 0.0
@@ -84,6 +95,7 @@ def score_photo(res: BenchResult, row: LabelRow, reads: list[PlateRead]) -> None
     assert row.box is not None
     best = max(reads, key=lambda r: iou(r.box, row.box), default=None)  # type: ignore[arg-type]
     if best is None or iou(best.box, row.box) < IOU_MATCH:
+        res.misses.append(Miss(row.file, row.plate, None))
         return
     score_crop(res, row, best)
 
@@ -92,6 +104,8 @@ def score_crop(res: BenchResult, row: LabelRow, read: PlateRead) -> None:
     """Score the read of the labelled plate (a crop, or the detection that found it in a photo)."""
     res.detected += 1
     res.exact += read.text == row.plate
+    if read.text != row.plate:
+        res.misses.append(Miss(row.file, row.plate, read.text, tuple(c.text for c in read.candidates[: res.topn])))
     res.in_topn += any(c.text == row.plate for c in read.candidates[: res.topn])
     if row.state:
         res.state_total += 1

@@ -15,16 +15,22 @@ from platewatch.engine.types import Detection
 
 class PlateDetector:
     def __init__(
-        self, path: Path = DETECTOR, threads: int = 1, threshold: float = 0.3, long_side: int | None = None
+        self,
+        path: Path = DETECTOR,
+        threads: int = 1,
+        threshold: float = 0.3,
+        long_side: int | None = None,
+        max_pixels: int | None = None,
     ) -> None:
         self.model = OnnxModel(path, threads)
         self.spec = DetectorSpec.load(path)
         self.threshold = threshold
         self.long_side = long_side or self.spec.long_side
+        self.max_pixels = max_pixels or self.spec.max_pixels
 
     def detect(self, frame: np.ndarray) -> list[Detection]:
         """Plates in `frame` (grey, BGR or BGRA uint8), best score first."""
-        tensor, scale = detector_input(to_bgr(frame), self.long_side, self.spec.multiple)
+        tensor, scale = detector_input(to_bgr(frame), self.long_side, self.spec.multiple, self.max_pixels)
         heat, reg = self.model.run(tensor)
         found = postprocess.decode(heat[0, 0], reg[0], self.spec.stride, scale, self.threshold)
         h, w = frame.shape[:2]

@@ -43,11 +43,19 @@ class DetectorSpec:
     stride: int = 4
     long_side: int = 640
     multiple: int = 32
+    max_pixels: int | None = None
+    """Input area cap (the sidecar's `max_pixels`): frames squarer than 4:3 are scaled below `long_side`."""
 
     @classmethod
     def load(cls, model: Path) -> DetectorSpec:
         m = sidecar(model)
-        return cls(int(m.get("stride", 4)), int(m.get("long_side", 640)), int(m.get("multiple", 32)))
+        cap = m.get("max_pixels")
+        return cls(
+            int(m.get("stride", 4)),
+            int(m.get("long_side", 640)),
+            int(m.get("multiple", 32)),
+            int(cap) if cap else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

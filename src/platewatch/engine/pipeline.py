@@ -12,7 +12,7 @@ from platewatch.engine.models import STATE
 from platewatch.engine.preprocess import crop, to_bgr
 from platewatch.engine.reader import PlateReader
 from platewatch.engine.state import StateClassifier
-from platewatch.engine.syntax import load_syntax
+from platewatch.engine.syntax import FOREIGN, load_syntax
 from platewatch.engine.types import Box, Detection, PlateRead, StateGuess
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ class Pipeline:
         if not crops:
             return []
         guesses = self.states.classify_many(crops) if self.states else [StateGuess(None, 0.0)] * len(crops)
-        results = self.reader.read_many(crops, self.config.topn, [g.state for g in guesses])
+        regions = [g.state or (FOREIGN if g.foreign else None) for g in guesses]
+        results = self.reader.read_many(crops, self.config.topn, regions)
         reads = []
         for det, ocr, guess in zip(detections, results, guesses, strict=True):
             weak = len(ocr.text) < self.config.min_chars or ocr.confidence < self.config.min_text_confidence

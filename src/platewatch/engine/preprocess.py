@@ -10,11 +10,23 @@ from platewatch.engine.types import Box
 PAD_VALUE = 114
 
 
-def detector_input(frame: np.ndarray, long_side: int, multiple: int = 32) -> tuple[np.ndarray, float]:
-    """Scale a BGR frame so its longer side is `long_side`, pad right/bottom to a multiple of
-    `multiple`, and return (1×3×H×W RGB float32 in 0..1, scale from frame to input pixels)."""
+def detector_input(
+    frame: np.ndarray, long_side: int, multiple: int = 32, max_pixels: int | None = None
+) -> tuple[np.ndarray, float]:
+    """Scale a BGR frame so its longer side is `long_side` (smaller when the padded input would have more
+    than `max_pixels` pixels), pad right/bottom to a multiple of `multiple`, and return (1×3×H×W RGB float32
+    in 0..1, scale from frame to input pixels)."""
     h, w = frame.shape[:2]
     scale = long_side / max(h, w)
+
+    def padded(v: float) -> int:
+        return -(-max(1, round(v)) // multiple) * multiple
+
+    if max_pixels and padded(h * scale) * padded(w * scale) > max_pixels:
+        # The detector's cost grows with its input's area: a square photo gets the pixels of a 4:3 one.
+        scale = min(scale, (max_pixels / (h * w)) ** 0.5)
+        while scale * max(h, w) > multiple and padded(h * scale) * padded(w * scale) > max_pixels:
+            scale *= 0.98
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     resized = cv2.resize(frame, (nw, nh), interpolation=interp)

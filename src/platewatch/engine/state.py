@@ -18,12 +18,14 @@ NOT_US = "--"
 
 
 def guess_from_probs(probs: np.ndarray, classes: Sequence[str], min_confidence: float) -> StateGuess:
-    """The best class; None for the non-US class or a confidence under `min_confidence`."""
+    """The best class; None for the non-US class (flagged `foreign`) or a confidence under `min_confidence`."""
     k = int(np.argmax(probs))
     conf = float(probs[k])
     code = classes[k]
-    if code == NOT_US or conf < min_confidence:
+    if conf < min_confidence:
         return StateGuess(None, conf)
+    if code == NOT_US:
+        return StateGuess(None, conf, foreign=True)
     return StateGuess(code, conf)
 
 

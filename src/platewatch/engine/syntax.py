@@ -24,6 +24,9 @@ SAME_GLYPH = str.maketrans("OI", "01")
 """Letters that are often the very same glyph as a digit on US plates: O/0 and I/1."""
 
 
+FOREIGN = "--"
+"""The region passed for a plate the state classifier says is not from a US state: no US formats apply."""
+
 SWAP = {"O": "0", "0": "O", "I": "1", "1": "I"}
 MAX_SWAPS = 4
 """Readings with more O/0/I/1 characters than this get no generated variants (2**n of them)."""
@@ -48,6 +51,24 @@ def same_glyph_variants(text: str) -> list[str]:
                     chars[i] = SWAP[chars[i]]
             out.append("".join(chars))
     return out
+
+
+def type_switches(text: str) -> int:
+    """How often `text` changes between letters and digits (`AB12CD`: 2)."""
+    return sum(a.isalpha() != b.isalpha() for a, b in itertools.pairwise(text))
+
+
+def run_consistent(text: str) -> str:
+    """`text` with each O/0 that sits in a run of the other kind swapped (`KMB0RAK` → `KMBORAK`).
+
+    Among the readings that differ from `text` only by O/0, the one with the fewest letter/digit changes;
+    `text` itself on a tie (`LM01OBE` stays: both readings change kind twice)."""
+    variants = [
+        v
+        for v in same_glyph_variants(text)
+        if all(a == b or a + b in ("O0", "0O") for a, b in zip(v, text, strict=True))
+    ]
+    return min([text, *variants], key=lambda v: (type_switches(v), v != text))
 
 
 def pattern_to_regex(pattern: str) -> str:
@@ -106,7 +127,12 @@ class PlateSyntax:
         the best reading's look-alikes that fit join the candidates (with its confidence: the reader saw
         the same glyphs) even when the beam search dropped them. A reading that fits no format is never
         forced into one: it keeps its own confidence and its look-alikes only their own. Look-alikes that
-        fit come back with the shared confidence (the reader's belief in those glyphs), others unchanged."""
+        fit come back with the shared confidence (the reader's belief in those glyphs), others unchanged.
+
+        `state` FOREIGN (the classifier says the plate is not from a US state): no US format applies, and
+        an O/0 glyph takes the kind of the run it sits in instead (`_rerank_foreign`)."""
+        if state == FOREIGN:
+            return self._rerank_foreign(candidates)
         region = state or self.home_state
         mass: dict[str, float] = {}
         for text, conf in candidates:
@@ -125,6 +151,20 @@ class PlateSyntax:
             scored.append((math.log(max(shared, 1e-9)) + self.prior(text, state), conf, text, shared))
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
         return [(text, shared) for _, _, text, shared in scored]
+
+    @staticmethod
+    def _rerank_foreign(candidates: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Non-US plates: no formats are known, but an O/0 glyph takes the kind of the run it sits in
+        (European plates keep letters and digits in groups). The swapped reading gets the confidence of
+        both readings, as the reader saw the same glyph."""
+        if not candidates:
+            return []
+        top, conf = candidates[0]
+        best = run_consistent(top)
+        if best == top:
+            return list(candidates)
+        mass = conf + sum(c for t, c in candidates if t == best)
+        return [(best, mass), *((t, c) for t, c in candidates if t != best)]
 
 
 def parse_patterns(data: dict[str, list[str]]) -> dict[str, tuple[re.Pattern[str], ...]]:

@@ -42,6 +42,8 @@ class StateGuess:
 
     state: str | None
     confidence: float
+    foreign: bool = False
+    """The classifier is confident that the plate is not from a US state (`state` is then None)."""
 
 
 @dataclass(frozen=True, slots=True)
