@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import cv2
 import numpy as np
 import pytest
@@ -63,16 +61,6 @@ def test_reader_reads_drawn_plates(pipeline: Pipeline) -> None:
 def test_odd_frames_do_not_crash(pipeline: Pipeline, shape: tuple[int, ...]) -> None:
     frame = np.full(shape, 128, np.uint8)
     assert isinstance(pipeline.run(frame), list)
-
-
-def test_reader_is_fast(pipeline: Pipeline) -> None:
-    crop = draw_plate("ABC1234")
-    pipeline.reader.read(crop)
-    t0 = time.perf_counter()
-    for _ in range(20):
-        pipeline.reader.read(crop)
-    per_plate_ms = (time.perf_counter() - t0) / 20 * 1000
-    assert per_plate_ms < 15, per_plate_ms  # measured ~1-3 ms; generous for busy CI machines
 
 
 @needs_datasets

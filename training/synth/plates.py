@@ -254,11 +254,13 @@ def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[
     pos = int(w * 0.05) if left else int(w * 0.95 - slot)
     col = color if rng.random() < 0.6 else _jitter(color, rng, 90)
     if r < 0.14:  # 1-3 small characters stacked vertically
-        n = int(rng.integers(1, 4))
+        n = int(rng.choice([1, 2, 2, 2, 3]))
         stack = "".join(rng.choice(list(LETTERS if rng.random() < 0.85 else DIGITS)) for _ in range(n))
         plate_fonts = fonts.available(fonts.PLATE_FONTS)
         gs = fonts.glyph_set(plate_fonts[int(rng.integers(len(plate_fonts)))])
-        sh = int(h * rng.uniform(0.14, 0.5 / n))
+        # Clearly smaller than the number's characters (about half their height, as on real plates): a
+        # full-size character beside a gap is part of the number (`5HX 2290`), never a mark to skip.
+        sh = int(h * rng.uniform(0.12, min(0.24, 0.6 / n)))
         top = h * 0.5 - n * sh * 0.55
         for k, ch in enumerate(stack):
             m = cv2.resize(gs.masks[ch], (max(1, int(sh * rng.uniform(0.5, 0.8))), sh))
