@@ -11,13 +11,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from platewatch.engine.detector import PlateDetector
 from platewatch.engine.models import READER, STATE
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
-from platewatch.engine.reader import PlateReader
-from platewatch.engine.state import StateClassifier
-from platewatch.engine.syntax import load_syntax
 from training.data import load_folder_images, load_us_crops
 from training.synth import augment
 
@@ -31,8 +27,7 @@ def main() -> None:
     ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
     ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
     args = ap.parse_args()
-    reader = PlateReader(args.reader, threads=1, syntax=load_syntax("CT"))
-    pipeline = Pipeline(PlateDetector(threads=1), reader, StateClassifier(args.state, threads=1))
+    pipeline = Pipeline.default(reader=args.reader, state=args.state)
     rng = np.random.default_rng(args.seed)
     val, negatives = load_us_crops("val")[: args.count], load_folder_images("negatives")
     edges = np.linspace(args.min_width, args.max_width, 5)

@@ -17,12 +17,8 @@ import cv2
 import numpy as np
 
 from platewatch.engine.benchmark import BenchResult, LabelRow, score_photo
-from platewatch.engine.detector import PlateDetector
 from platewatch.engine.models import READER, STATE
 from platewatch.engine.pipeline import Pipeline
-from platewatch.engine.reader import PlateReader
-from platewatch.engine.state import StateClassifier
-from platewatch.engine.syntax import load_syntax
 from training.data import PhotoSample, load_photos, load_us_crops
 
 US_TO_EU_WIDTH = 0.6  # 12 in (305 mm) against 520 mm
@@ -51,8 +47,7 @@ def main() -> None:
     ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
     ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
     args = ap.parse_args()
-    reader = PlateReader(args.reader, threads=1, syntax=load_syntax("CT"))
-    pipeline = Pipeline(PlateDetector(threads=1), reader, StateClassifier(args.state, threads=1))
+    pipeline = Pipeline.default(reader=args.reader, state=args.state)
     pipeline.warmup()
     photos = load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
     crops = load_us_crops("val")

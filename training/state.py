@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from platewatch.engine.types import NOT_US
 from training import common
 from training.data import load_folder_images, load_photos, load_us_crops
 from training.samples import (
@@ -27,7 +28,6 @@ from training.synth import augment, plates
 from training.synth.styles import STATE_CODES
 
 log = logging.getLogger("training.state")
-NOT_US = "--"
 CLASSES = (*sorted(STATE_CODES), NOT_US)
 
 

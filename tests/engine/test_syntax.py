@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from platewatch.engine.syntax import FOREIGN, load_syntax, pattern_to_regex, run_consistent, same_glyph_variants
+from platewatch.engine.syntax import load_syntax, pattern_to_regex, run_consistent, same_glyph_variants
+from platewatch.engine.types import NOT_US
 
 
 @pytest.mark.parametrize(
@@ -87,9 +88,9 @@ def test_run_consistent(text: str, expected: str) -> None:
 
 def test_foreign_plates_use_runs_not_us_formats() -> None:
     syntax = load_syntax("CT")
-    ranked = syntax.rerank([("KMB0RAK", 0.6), ("KMBORAK", 0.3), ("KMB0RA", 0.05)], FOREIGN)
+    ranked = syntax.rerank([("KMB0RAK", 0.6), ("KMBORAK", 0.3), ("KMB0RA", 0.05)], NOT_US)
     assert ranked[0] == ("KMBORAK", pytest.approx(0.9))
     assert [t for t, _ in ranked[1:]] == ["KMB0RAK", "KMB0RA"]
     # A Connecticut-looking reading gets no home-state bonus on a plate the classifier calls foreign.
-    assert syntax.rerank([("A81234", 0.40), ("AB1234", 0.35)], FOREIGN)[0][0] == "A81234"
-    assert syntax.rerank([], FOREIGN) == []
+    assert syntax.rerank([("A81234", 0.40), ("AB1234", 0.35)], NOT_US)[0][0] == "A81234"
+    assert syntax.rerank([], NOT_US) == []

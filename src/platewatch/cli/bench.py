@@ -61,14 +61,15 @@ def recognition(
         f"{res.ms_median:.1f}",
         f"{res.ms_p90:.1f}",
     )
-    Console().print(table)
+    out = Console()
+    out.print(table)
     if misses and res.misses:
         listing = Table(title=f"{len(res.misses)} plates not read exactly")
         for col in ("file", "label", "read", f"top-{topn}"):
             listing.add_column(col)
         for m in res.misses:
             listing.add_row(m.file, m.label, m.read if m.read is not None else "(not detected)", " ".join(m.candidates))
-        Console().print(listing)
+        out.print(listing)
     if not no_report:
         command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in sys.argv[3:])
         report.parent.mkdir(parents=True, exist_ok=True)

@@ -103,8 +103,9 @@ def score_photo(res: BenchResult, row: LabelRow, reads: list[PlateRead]) -> None
 def score_crop(res: BenchResult, row: LabelRow, read: PlateRead) -> None:
     """Score the read of the labelled plate (a crop, or the detection that found it in a photo)."""
     res.detected += 1
-    res.exact += read.text == row.plate
-    if read.text != row.plate:
+    exact = read.text == row.plate
+    res.exact += exact
+    if not exact:
         res.misses.append(Miss(row.file, row.plate, read.text, tuple(c.text for c in read.candidates[: res.topn])))
     res.in_topn += any(c.text == row.plate for c in read.candidates[: res.topn])
     if row.state:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from platewatch.engine.detector import PlateDetector
-from platewatch.engine.models import STATE
+from platewatch.engine.models import READER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
 from platewatch.engine.reader import PlateReader
 from platewatch.engine.state import StateClassifier
-from platewatch.engine.syntax import FOREIGN, load_syntax
+from platewatch.engine.syntax import load_syntax
 from platewatch.engine.types import Box, Detection, PlateRead, StateGuess
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,13 @@ class Pipeline:
         self.detector, self.reader, self.states, self.config = detector, reader, states, config
 
     @classmethod
-    def default(cls, threads: int = 1, config: PipelineConfig = PipelineConfig()) -> Pipeline:
-        """The shipped models (the state classifier when its file is there)."""
+    def default(
+        cls, threads: int = 1, config: PipelineConfig = PipelineConfig(), reader: Path = READER, state: Path = STATE
+    ) -> Pipeline:
+        """The shipped models (the state classifier when its file is there); `reader`/`state` swap in others."""
         syntax = load_syntax(config.home_state)
-        states = StateClassifier(STATE, threads) if STATE.is_file() else None
-        return cls(PlateDetector(threads=threads), PlateReader(threads=threads, syntax=syntax), states, config)
+        states = StateClassifier(state, threads) if state.is_file() else None
+        return cls(PlateDetector(threads=threads), PlateReader(reader, threads, syntax), states, config)
 
     def warmup(self) -> None:
         """Run every model once so that the first real frame is not timed with session start-up."""
@@ -73,8 +76,7 @@ class Pipeline:
         if not crops:
             return []
         guesses = self.states.classify_many(crops) if self.states else [StateGuess(None, 0.0)] * len(crops)
-        regions = [g.state or (FOREIGN if g.foreign else None) for g in guesses]
-        results = self.reader.read_many(crops, self.config.topn, regions)
+        results = self.reader.read_many(crops, self.config.topn, [g.region for g in guesses])
         reads = []
         for det, ocr, guess in zip(detections, results, guesses, strict=True):
             weak = len(ocr.text) < self.config.min_chars or ocr.confidence < self.config.min_text_confidence

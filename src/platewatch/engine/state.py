@@ -11,10 +11,9 @@ from platewatch.engine.ctc import softmax
 from platewatch.engine.models import STATE, StateSpec
 from platewatch.engine.onnx_runtime import OnnxModel
 from platewatch.engine.preprocess import colour_batch
-from platewatch.engine.types import StateGuess
+from platewatch.engine.types import NOT_US, StateGuess
 
-NOT_US = "--"
-"""The class for plates that are not from a US state (the EU and BR training plates)."""
+__all__ = ["NOT_US", "StateClassifier", "guess_from_probs"]
 
 
 def guess_from_probs(probs: np.ndarray, classes: Sequence[str], min_confidence: float) -> StateGuess:

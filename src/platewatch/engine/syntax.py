@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from platewatch.engine.types import NOT_US
+
 PATTERNS_FILE = Path(__file__).with_name("models") / "us_plate_patterns.json"
 
 # Log-score bonuses. Small next to a confident reader: a clear read that fits no template still wins.
@@ -24,10 +26,8 @@ SAME_GLYPH = str.maketrans("OI", "01")
 """Letters that are often the very same glyph as a digit on US plates: O/0 and I/1."""
 
 
-FOREIGN = "--"
-"""The region passed for a plate the state classifier says is not from a US state: no US formats apply."""
-
 SWAP = {"O": "0", "0": "O", "I": "1", "1": "I"}
+O_ZERO = {"O": "0", "0": "O"}
 MAX_SWAPS = 4
 """Readings with more O/0/I/1 characters than this get no generated variants (2**n of them)."""
 
@@ -37,9 +37,10 @@ def glyph_key(text: str) -> str:
     return text.translate(SAME_GLYPH)
 
 
-def same_glyph_variants(text: str) -> list[str]:
-    """Every other reading of `text` with some O/0 or I/1 swapped (none past MAX_SWAPS positions)."""
-    pos = [i for i, ch in enumerate(text) if ch in SWAP]
+def same_glyph_variants(text: str, swap: dict[str, str] = SWAP) -> list[str]:
+    """Every other reading of `text` with some of `swap`'s characters swapped (O/0 and I/1 by default;
+    none past MAX_SWAPS positions)."""
+    pos = [i for i, ch in enumerate(text) if ch in swap]
     if not pos or len(pos) > MAX_SWAPS:
         return []
     out = []
@@ -48,7 +49,7 @@ def same_glyph_variants(text: str) -> list[str]:
             chars = list(text)
             for i, flip in zip(pos, flips, strict=True):
                 if flip:
-                    chars[i] = SWAP[chars[i]]
+                    chars[i] = swap[chars[i]]
             out.append("".join(chars))
     return out
 
@@ -63,11 +64,7 @@ def run_consistent(text: str) -> str:
 
     Among the readings that differ from `text` only by O/0, the one with the fewest letter/digit changes;
     `text` itself on a tie (`LM01OBE` stays: both readings change kind twice)."""
-    variants = [
-        v
-        for v in same_glyph_variants(text)
-        if all(a == b or a + b in ("O0", "0O") for a, b in zip(v, text, strict=True))
-    ]
+    variants = same_glyph_variants(text, O_ZERO)
     return min([text, *variants], key=lambda v: (type_switches(v), v != text))
 
 
@@ -129,9 +126,9 @@ class PlateSyntax:
         forced into one: it keeps its own confidence and its look-alikes only their own. Look-alikes that
         fit come back with the shared confidence (the reader's belief in those glyphs), others unchanged.
 
-        `state` FOREIGN (the classifier says the plate is not from a US state): no US format applies, and
+        `state` NOT_US (the classifier says the plate is not from a US state): no US format applies, and
         an O/0 glyph takes the kind of the run it sits in instead (`_rerank_foreign`)."""
-        if state == FOREIGN:
+        if state == NOT_US:
             return self._rerank_foreign(candidates)
         region = state or self.home_state
         mass: dict[str, float] = {}

@@ -8,6 +8,9 @@ Box = tuple[float, float, float, float]
 """x1, y1, x2, y2 in pixels of the input frame."""
 Point = tuple[float, float]
 
+NOT_US = "--"
+"""The region of a plate that is not from a US state: the state classifier's class, the syntax prior's key."""
+
 
 @dataclass(frozen=True, slots=True)
 class Detection:
@@ -44,6 +47,11 @@ class StateGuess:
     confidence: float
     foreign: bool = False
     """The classifier is confident that the plate is not from a US state (`state` is then None)."""
+
+    @property
+    def region(self) -> str | None:
+        """What the syntax prior keys on: the state, NOT_US for a foreign plate, None when unsure."""
+        return self.state or (NOT_US if self.foreign else None)
 
 
 @dataclass(frozen=True, slots=True)
