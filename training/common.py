@@ -52,3 +52,57 @@ def export_onnx(
         model, (dummy,), str(out), input_names=inputs, output_names=outputs,
         dynamic_axes=axes, opset_version=17, dynamo=False,
     )  # fmt: skip
+
+
+def load_onnx_weights(model: nn.Module, path: Path) -> None:
+    """Start from an exported model (e.g. a shipped one) of the same architecture.
+
+    ONNX export folds each BatchNorm into the conv before it, so that conv gets the folded weights and the
+    BatchNorm becomes the identity plus the folded bias: train with the BatchNorms frozen (`--freeze-bn`)
+    to keep that exact. Conv nodes are matched to the model's convs in order (registration order is the
+    forward order in our models); a count or shape mismatch is an error, never a partial load."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    nodes = [n for n in graph.node if n.op_type == "Conv" and n.input[1] in inits]
+    layers = [m for m in model.modules() if isinstance(m, nn.Conv1d | nn.Conv2d | nn.BatchNorm2d)]
+    convs: list[tuple[nn.Conv1d | nn.Conv2d, nn.BatchNorm2d | None]] = []
+    for i, m in enumerate(layers):
+        if isinstance(m, nn.Conv1d | nn.Conv2d):
+            nxt = layers[i + 1] if i + 1 < len(layers) else None
+            convs.append((m, nxt if isinstance(nxt, nn.BatchNorm2d) else None))
+    if len(nodes) != len(convs):
+        raise ValueError(f"{path}: {len(nodes)} convs, the model has {len(convs)}")
+    for node, (cv, _) in zip(nodes, convs, strict=True):
+        if inits[node.input[1]].shape != tuple(cv.weight.shape) or len(node.input) < 3:
+            raise ValueError(f"{path}: conv {node.name} does not fit {cv}")
+    with torch.no_grad():
+        for node, (cv, bn) in zip(nodes, convs, strict=True):
+            cv.weight.copy_(torch.from_numpy(inits[node.input[1]].copy()))
+            bias = torch.from_numpy(inits[node.input[2]].copy())
+            if bn is None:
+                if cv.bias is None:
+                    raise ValueError(f"{path}: conv {node.name} has a bias the model lacks")
+                cv.bias.copy_(bias)
+                continue
+            bn.weight.fill_(1.0)
+            bn.bias.copy_(bias)
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+
+
+def freeze_batchnorm(model: nn.Module) -> None:
+    """No gradients for the BatchNorms; `train_mode` then keeps their running statistics too."""
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.requires_grad_(False)
+
+
+def train_mode(model: nn.Module) -> None:
+    """Training mode; BatchNorms frozen by `freeze_batchnorm` keep their running statistics."""
+    model.train()
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d) and not m.weight.requires_grad:
+            m.eval()

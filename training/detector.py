@@ -113,7 +113,8 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--init", type=Path)
+    ap.add_argument("--init", type=Path, help="checkpoint (.pt) or exported detector (.onnx) to continue from")
+    ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm statistics and affine fixed")
     ap.add_argument("--out", type=Path, default=common.MODELS / "detector.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "detector")
     args = ap.parse_args()
@@ -123,15 +124,20 @@ def main() -> None:
     eu = load_folder_images("eu") + load_folder_images("eu2")
     maker = SceneMaker(photos, load_folder_images("negatives"), load_us_crops("train"), eu, args.seed)
     model = Detector()
-    if args.init:
+    if args.init and args.init.suffix == ".onnx":
+        common.load_onnx_weights(model, args.init)
+    elif args.init:
         model.load_state_dict(torch.load(args.init))
+    if args.freeze_bn:
+        common.freeze_batchnorm(model)
+    common.train_mode(model)
     log.info(
         "detector parameters: %d; photos %d, eu crops %d",
         sum(p.numel() for p in model.parameters()),
         len(photos),
         len(eu),
     )
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     budget = args.minutes * 60
     start = last_save = time.time()
     step, seen, hist = 0, 0, []

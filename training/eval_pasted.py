@@ -11,7 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from platewatch.engine.models import READER, STATE
+from platewatch.engine.models import DETECTOR, READER, STATE
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
 from training.data import load_folder_images, load_us_crops
@@ -26,8 +26,9 @@ def main() -> None:
     ap.add_argument("--max-width", type=float, default=260.0)
     ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
     ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
+    ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
     args = ap.parse_args()
-    pipeline = Pipeline.default(reader=args.reader, state=args.state)
+    pipeline = Pipeline.default(reader=args.reader, state=args.state, detector=args.detector)
     rng = np.random.default_rng(args.seed)
     val, negatives = load_us_crops("val")[: args.count], load_folder_images("negatives")
     edges = np.linspace(args.min_width, args.max_width, 5)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from platewatch.engine.benchmark import BenchResult, LabelRow, score_photo
-from platewatch.engine.models import READER, STATE
+from platewatch.engine.models import DETECTOR, READER, STATE
 from platewatch.engine.pipeline import Pipeline
 from training.data import PhotoSample, load_photos, load_us_crops
 
@@ -46,8 +46,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
     ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
+    ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
     args = ap.parse_args()
-    pipeline = Pipeline.default(reader=args.reader, state=args.state)
+    pipeline = Pipeline.default(reader=args.reader, state=args.state, detector=args.detector)
     pipeline.warmup()
     photos = load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
     crops = load_us_crops("val")

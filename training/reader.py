@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from training import common
+from training import canary, common
 from training.data import PhotoSample, load_folder_images, load_photos, load_us_crops
 from training.samples import (
     READER_H,
@@ -24,6 +24,7 @@ from training.samples import (
     synth_crop,
     to_reader,
 )
+from training.synth import plates
 
 log = logging.getLogger("training.reader")
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -137,57 +138,24 @@ class Batches:
         return x, torch.tensor(targets, dtype=torch.long), torch.tensor(lengths, dtype=torch.long)
 
 
-def evaluate(model: Reader, crops: list[np.ndarray], labels: list[str]) -> float:
+def readings(model: Reader, crops: list[np.ndarray]) -> list[str]:
+    """Greedy readings of BGR crops (the whole crop, as the engine reads it)."""
     model.eval()
     with torch.no_grad():
         x = torch.from_numpy(np.stack([to_reader(c) for c in crops])[:, None].astype(np.float32) / 255.0)
         logp = model(x).numpy()
-    train_mode(model)
-    return float(np.mean([greedy(lp) == lab for lp, lab in zip(logp, labels, strict=True)]))
+    common.train_mode(model)
+    return [greedy(lp) for lp in logp]
 
 
-def load_onnx(model: Reader, path: Path) -> None:
-    """Start from an exported reader (e.g. the shipped one): ONNX export folds each BatchNorm into its
-    conv, so the conv gets the folded weights and the BatchNorm becomes the identity plus the folded bias
-    (train with the BatchNorms frozen, `--freeze-bn`, to keep that exact)."""
-    import onnx
-    from onnx import numpy_helper
-
-    graph = onnx.load(str(path)).graph
-    inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    convs = [n for n in graph.node if n.op_type == "Conv" and n.input[1] in inits]
-    mods = list(model.features)
-    pairs = []
-    for i, m in enumerate(mods):
-        block = list(m) if isinstance(m, nn.Sequential) else [m]
-        for j, layer in enumerate(block):
-            if isinstance(layer, nn.Conv2d):
-                nxt = block[j + 1] if j + 1 < len(block) else mods[i + 1]
-                assert isinstance(nxt, nn.BatchNorm2d)
-                pairs.append((layer, nxt))
-    seq = [m for m in model.seq if isinstance(m, nn.Conv1d)]
-    if len(convs) != len(pairs) + len(seq):
-        raise ValueError(f"{path}: {len(convs)} convs, the model has {len(pairs) + len(seq)}")
-    with torch.no_grad():
-        for node, (cv, bn) in zip(convs, pairs, strict=False):
-            w, b = inits[node.input[1]], inits[node.input[2]]
-            cv.weight.copy_(torch.from_numpy(w))
-            bn.weight.fill_(1.0)
-            bn.bias.copy_(torch.from_numpy(b))
-            bn.running_mean.zero_()
-            bn.running_var.fill_(1.0 - bn.eps)
-        for node, c1 in zip(convs[len(pairs) :], seq, strict=True):
-            c1.weight.copy_(torch.from_numpy(inits[node.input[1]]))
-            assert c1.bias is not None
-            c1.bias.copy_(torch.from_numpy(inits[node.input[2]]))
+def evaluate(model: Reader, crops: list[np.ndarray], labels: list[str]) -> float:
+    return float(np.mean([r == lab for r, lab in zip(readings(model, crops), labels, strict=True)]))
 
 
-def train_mode(model: nn.Module) -> None:
-    """Training mode; BatchNorms frozen by `--freeze-bn` (no gradients) keep their running statistics."""
-    model.train()
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d) and not m.weight.requires_grad:
-            m.eval()
+def monitor(model: Reader, val: tuple[list[np.ndarray], list[str]], drawn: tuple[list[np.ndarray], list[str]]) -> str:
+    """The val exact rate (monitor only: never used to pick a run) and the canary plates' score."""
+    exact = evaluate(model, *val)
+    return f"val US crops exact {exact:.3f}; {canary.score(readings(model, drawn[0]), drawn[1])}"
 
 
 def export(model: Reader, out: Path) -> None:
@@ -212,26 +180,29 @@ def main() -> None:
     ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
     ap.add_argument("--real-damage", type=float, default=0.5, help="augmentation strength on real US crops")
     ap.add_argument("--ema", type=float, default=0.0, help="export an exponential moving average of the weights")
+    ap.add_argument("--side-marks", type=float, default=plates.SIDE_MARK_SHARE, help="share of US synthetic plates")
+    ap.add_argument("--monitor-minutes", type=float, default=5.0, help="log val and canary scores this often")
     ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "reader")
     args = ap.parse_args()
     common.setup(args.seed)
+    plates.SIDE_MARK_SHARE = args.side_marks
     args.run.mkdir(parents=True, exist_ok=True)
     model = Reader()
     if args.init and args.init.suffix == ".onnx":
-        load_onnx(model, args.init)
+        common.load_onnx_weights(model, args.init)
     elif args.init:
         model.load_state_dict(torch.load(args.init))
     if args.freeze_bn:
-        for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.requires_grad_(False)
-    train_mode(model)
+        common.freeze_batchnorm(model)
+    common.train_mode(model)
     log.info("reader parameters: %d", sum(p.numel() for p in model.parameters()))
     data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes, args.pasted_share)
     data.real_damage = args.real_damage
     val = load_us_crops("val")
-    val_crops, val_labels = [s.image for s in val], [s.plate for s in val]
+    val_set = [s.image for s in val], [s.plate for s in val]
+    drawn = canary.plates()
+    drawn_set = [p for p, _ in drawn], [t for _, t in drawn]
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
     ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(args.ema), use_buffers=True) if args.ema else None
@@ -256,14 +227,14 @@ def main() -> None:
         seen += x.shape[0]
         if step % 50 == 0:
             log.info("step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), seen / elapsed)
-        if time.time() - last_eval > 300:
+        if time.time() - last_eval > args.monitor_minutes * 60:
             last_eval = time.time()
-            log.info("val US crops exact (monitor only): %.3f", evaluate(model, val_crops, val_labels))
+            log.info("%s", monitor(model, val_set, drawn_set))
             torch.save(model.state_dict(), args.run / "last.pt")
     if ema is not None:  # the averaged weights are the ones exported (and continued from)
         model.load_state_dict(ema.module.state_dict())
     torch.save(model.state_dict(), args.run / "last.pt")
-    log.info("final val US crops exact (greedy): %.3f", evaluate(model, val_crops, val_labels))
+    log.info("final (greedy) %s", monitor(model, val_set, drawn_set))
     export(model, args.out)
     log.info("exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import cv2
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
+from platewatch.engine.models import READER
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, needs_datasets
 
 runner = CliRunner()
@@ -93,6 +95,41 @@ def test_bench_lists_the_plates_it_missed(tmp_path: Path) -> None:
     listing = result.stdout.split("not read exactly", 1)[1]
     assert "crops/b.png" in listing and "QQQ999" in listing and "7KD482" in listing
     assert "crops/a.png" not in listing
+
+
+def _crop_folder(tmp_path: Path, texts: list[str]) -> Path:
+    (tmp_path / "crops").mkdir()
+    rows = ["file,state,plate"]
+    for i, text in enumerate(texts):
+        cv2.imwrite(str(tmp_path / "crops" / f"{i}.png"), draw_plate(text))
+        rows.append(f"crops/{i}.png,CT,{text}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    return tmp_path
+
+
+def test_bench_measures_a_candidate_reader(tmp_path: Path) -> None:
+    folder = _crop_folder(tmp_path, ["ABC1234", "7KD482"])
+    candidate = shutil.copy(READER, tmp_path / "candidate.onnx")
+    shutil.copy(READER.with_suffix(".json"), tmp_path / "candidate.json")
+    report = tmp_path / "b.md"
+    args = ["bench", "recognition", str(folder), "--report", str(report)]
+    result = runner.invoke(app, [*args, "--reader", str(candidate)])
+    assert result.exit_code == 0, result.output
+    assert "--reader" in report.read_text() and "candidate.onnx" in report.read_text()
+    shipped = runner.invoke(app, [*args])
+    assert shipped.exit_code == 0, shipped.output
+    rows = [line.split("|")[3] for line in report.read_text().splitlines() if line.startswith("| 2 |")]
+    assert len(rows) == 2 and rows[0] == rows[1]  # the same weights read the same
+
+
+def test_bench_refuses_a_missing_or_wrong_model(tmp_path: Path) -> None:
+    folder = _crop_folder(tmp_path, ["ABC1234"])
+    missing = runner.invoke(app, ["bench", "recognition", str(folder), "--no-report", "--state", "nope.onnx"])
+    assert missing.exit_code == 2
+    assert "--state nope.onnx: no such model file" in missing.output
+    wrong = runner.invoke(app, ["bench", "recognition", str(folder), "--no-report", "--detector", str(READER)])
+    assert wrong.exit_code == 2
+    assert "reader.onnx cannot run" in wrong.output
 
 
 def test_bench_needs_labels(tmp_path: Path) -> None:

@@ -26,6 +26,26 @@ PLATE_FONTS = (
 )
 """Plate-like faces first (condensed sans bold); the renderer favours the first ones."""
 
+OTHER_FACES = (
+    "/usr/share/fonts/opentype/urw-base35/URWGothic-Book.otf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-BoldOblique.otf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Bold.otf",
+    "/usr/share/fonts/opentype/urw-base35/C059-Bold.otf",
+    "/usr/share/fonts/opentype/urw-base35/P052-Bold.otf",
+    "/usr/share/fonts/opentype/urw-base35/URWBookman-Demi.otf",
+    "/usr/share/fonts/truetype/croscore/Arimo-Regular.ttf",
+    "/usr/share/fonts/truetype/croscore/Cousine-Bold.ttf",
+    "/usr/share/fonts/truetype/croscore/Tinos-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-BoldOblique.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
+)
+"""Faces no state uses for its numbers (regular weights, serif, mono, oblique), for a share of the plates: a
+reader that knows only plate-like faces reads a glyph of an unknown face as no character at all."""
+
 TEXT_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
@@ -56,7 +76,7 @@ def available(paths: tuple[str, ...]) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
 def glyph_set(path: str) -> GlyphSet:
     font = ImageFont.truetype(path, GLYPH_SIZE)
     masks: dict[str, np.ndarray] = {}

@@ -152,21 +152,39 @@ def groups_for(text: str, rng: Rng) -> list[int]:
     return [cuts[int(rng.integers(len(cuts)))] - 1]
 
 
+OTHER_FACE_SHARE = 0.15
+"""Plates whose characters are drawn in one of `fonts.OTHER_FACES` instead of a plate-like face."""
+SIDE_MARK_SHARE = 0.3
+"""US plates with stacked characters (47 % of them) or an emblem (53 %) beside the number (`side_marks`)."""
+MIXED_END_SHARE = 0.1
+"""Plates whose first or last character is drawn in another face than the rest: a glyph of the number's size in
+the number's row is a character however it looks (side marks are told apart by size, place and colour)."""
+
+
 def draw_chars(
     img: np.ndarray, text: str, rng: Rng, color: tuple[int, ...], box: tuple[float, float, float, float]
 ) -> None:
     """Draw the plate characters centred in box (x0, y0, x1, y1), condensing them to fit."""
     x0, y0, x1, y1 = box
-    font_path = fonts.available(fonts.PLATE_FONTS)
-    path = font_path[min(len(font_path) - 1, int(abs(rng.normal(0, 3))))]
+    if rng.random() < OTHER_FACE_SHARE:
+        others = fonts.available(fonts.OTHER_FACES)
+        path = others[int(rng.integers(len(others)))]
+    else:
+        font_path = fonts.available(fonts.PLATE_FONTS)
+        path = font_path[min(len(font_path) - 1, int(abs(rng.normal(0, 3))))]
     gs = fonts.glyph_set(path)
     ch_h = int((y1 - y0) * rng.uniform(0.82, 1.0))
     xscale = rng.uniform(0.75, 1.1)
     gap_after = groups_for(text, rng)
     sep = str(rng.choice([" ", "-", ".", "o"]))
+    odd = gs
+    if rng.random() < MIXED_END_SHARE:
+        others = fonts.available(fonts.OTHER_FACES)
+        odd = fonts.glyph_set(others[int(rng.integers(len(others)))])
+    odd_at = 0 if rng.random() < 0.5 else len(text) - 1
     masks = []
-    for ch in text:
-        m = gs.masks[ch]
+    for i, ch in enumerate(text):
+        m = (odd if i == odd_at else gs).masks[ch]
         mw = max(1, int(m.shape[1] * ch_h / m.shape[0] * xscale))
         masks.append(cv2.resize(m, (mw, ch_h), interpolation=cv2.INTER_AREA))
     spacing = ch_h * rng.uniform(0.06, 0.18)
@@ -235,8 +253,12 @@ def render_us(rng: Rng, state: str | None = None, text: str | None = None) -> Pl
     return Plate(np.clip(img, 0, 255).astype(np.uint8), text, style.code)
 
 
-EMBLEMS = "♿✈★⚓❀♥☘⚑✿☀♣♠☎⚜✪❖☮♞☸⬟◆▲●"
-"""Symbols (DejaVu Sans) standing in for the logos beside the characters of specialty plates."""
+EMBLEMS = "♿✈⚓❀♥☘⚑✿☀♣♠☎⚜☮♞☸"
+"""Pictographs (DejaVu Sans) standing in for the logos beside the characters of specialty plates. No plain
+geometric shapes (a disc, a star, a triangle): those are too close to a glyph (`0`, `A`) in a face the
+reader has not seen."""
+LOGO_COLOURS = ((40, 40, 200), (170, 60, 20), (40, 140, 40), (30, 160, 220), (20, 110, 230), (140, 40, 120))
+"""BGR: logos are coloured graphics, set apart from the characters by their colour."""
 
 
 def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[float, float]:
@@ -247,14 +269,16 @@ def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[
     h, w = img.shape[:2]
     x0, x1 = w * 0.05, w * 0.95
     r = rng.random()
-    if r > 0.3:
+    if r >= SIDE_MARK_SHARE:
         return x0, x1
     left = rng.random() < 0.5
     slot = w * rng.uniform(0.12, 0.2)
     pos = int(w * 0.05) if left else int(w * 0.95 - slot)
     col = color if rng.random() < 0.6 else _jitter(color, rng, 90)
-    if r < 0.14:  # 1-3 small characters stacked vertically
-        n = int(rng.choice([1, 2, 2, 2, 3]))
+    if r < SIDE_MARK_SHARE * 0.47:  # 2-3 small characters stacked vertically
+        # Never a lone one: a single small glyph at the edge looks too much like the number's own first or
+        # last character, and a reader taught to skip it drops end characters (`12345` → `I234`).
+        n = int(rng.choice([2, 2, 3]))
         stack = "".join(rng.choice(list(LETTERS if rng.random() < 0.85 else DIGITS)) for _ in range(n))
         plate_fonts = fonts.available(fonts.PLATE_FONTS)
         gs = fonts.glyph_set(plate_fonts[int(rng.integers(len(plate_fonts)))])
@@ -265,13 +289,15 @@ def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[
         for k, ch in enumerate(stack):
             m = cv2.resize(gs.masks[ch], (max(1, int(sh * rng.uniform(0.5, 0.8))), sh))
             paste_mask(img, m, pos + int(slot * 0.2), int(top + k * sh * 1.1), col)
-    else:  # an emblem: a wheelchair, a ship, a mascot...
+    else:  # an emblem: a wheelchair, a ship, a mascot..., in a colour of its own and set off by a gap
         face = fonts.available(fonts.TEXT_FONTS)[0]
         mask = fonts.render_text_mask(str(rng.choice(list(EMBLEMS))), face, int(h * rng.uniform(0.3, 0.6)))
         mh, mw = mask.shape
         if mw > slot:
             mask = cv2.resize(mask, (max(1, int(slot)), max(1, int(mh * slot / mw))))
-        paste_mask(img, mask, pos, int(h * rng.uniform(0.3, 0.55) - mask.shape[0] / 2), col)
+        logo = min(LOGO_COLOURS, key=lambda c: -float(np.abs(np.subtract(c, color)).sum()) + 200 * rng.random())
+        paste_mask(img, mask, pos, int(h * rng.uniform(0.3, 0.55) - mask.shape[0] / 2), _jitter(logo, rng, 30))
+        slot += w * rng.uniform(0.02, 0.05)
     return (x0 + slot, x1) if left else (x0, x1 - slot)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +24,13 @@ def recognition(
     report: Annotated[Path, typer.Option("--report", help="Markdown file to append the results to.")] = DEFAULT_REPORT,
     no_report: Annotated[bool, typer.Option("--no-report", help="Do not append to the report.")] = False,
     misses: Annotated[bool, typer.Option("--misses", help="List every plate not read exactly.")] = False,
+    detector: Annotated[
+        Path | None, typer.Option("--detector", help="A detector .onnx other than the shipped one.")
+    ] = None,
+    reader: Annotated[Path | None, typer.Option("--reader", help="A reader .onnx other than the shipped one.")] = None,
+    state: Annotated[
+        Path | None, typer.Option("--state", help="A state classifier .onnx other than the shipped one.")
+    ] = None,
 ) -> None:
     """Detection recall (IoU ≥ 0.5), exact plate top-1 and top-N, state accuracy, ms per image (1 thread)."""
     from rich.console import Console
@@ -32,15 +38,22 @@ def recognition(
     from rich.table import Table
 
     from platewatch.engine.benchmark import markdown_section, run_benchmark
+    from platewatch.engine.models import DETECTOR, READER, STATE
     from platewatch.engine.onnx_runtime import ModelError
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
 
+    for option, path in (("--detector", detector), ("--reader", reader), ("--state", state)):
+        if path is not None and not path.is_file():
+            typer.echo(f"error: {option} {path}: no such model file", err=True)
+            raise typer.Exit(2)
     try:
-        pipeline = Pipeline.default(1, PipelineConfig(topn=topn))
+        pipeline = Pipeline.default(
+            1, PipelineConfig(topn=topn), reader or READER, state or STATE, detector or DETECTOR
+        )
+        pipeline.warmup()
     except ModelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    pipeline.warmup()
     err = Console(stderr=True)
     try:
         with Progress(console=err, transient=True) as progress:
@@ -71,7 +84,10 @@ def recognition(
             listing.add_row(m.file, m.label, m.read if m.read is not None else "(not detected)", " ".join(m.candidates))
         out.print(listing)
     if not no_report:
-        command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in sys.argv[3:])
+        args = [str(folder), *(["--split", split] if split else []), *(["--topn", str(topn)] if topn != 5 else [])]
+        for option, path in (("--detector", detector), ("--reader", reader), ("--state", state)):
+            args += [option, str(path)] if path else []
+        command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in args)
         report.parent.mkdir(parents=True, exist_ok=True)
         if not report.exists():
             report.write_text("# Benchmarks\n\n")

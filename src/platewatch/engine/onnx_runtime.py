@@ -41,5 +41,8 @@ class OnnxModel:
         log.debug("loaded %s (%d threads)", path.name, threads)
 
     def run(self, batch: np.ndarray) -> list[np.ndarray]:
-        outputs = self._session.run(self.output_names, {self.input_name: np.ascontiguousarray(batch, np.float32)})
+        try:
+            outputs = self._session.run(self.output_names, {self.input_name: np.ascontiguousarray(batch, np.float32)})
+        except Exception as exc:  # onnxruntime's own error types: an input this model does not take
+            raise ModelError(f"model {self.path.name} cannot run on a {batch.shape} input: {exc}") from exc
         return [np.asarray(o, dtype=np.float32) for o in outputs]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from platewatch.engine.detector import PlateDetector
-from platewatch.engine.models import READER, STATE
+from platewatch.engine.models import DETECTOR, READER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
 from platewatch.engine.reader import PlateReader
 from platewatch.engine.state import StateClassifier
@@ -45,12 +45,18 @@ class Pipeline:
 
     @classmethod
     def default(
-        cls, threads: int = 1, config: PipelineConfig = PipelineConfig(), reader: Path = READER, state: Path = STATE
+        cls,
+        threads: int = 1,
+        config: PipelineConfig = PipelineConfig(),
+        reader: Path = READER,
+        state: Path = STATE,
+        detector: Path = DETECTOR,
     ) -> Pipeline:
-        """The shipped models (the state classifier when its file is there); `reader`/`state` swap in others."""
+        """The shipped models (the state classifier when its file is there); `detector`/`reader`/`state` swap
+        in others (a candidate model measured with the same pipeline)."""
         syntax = load_syntax(config.home_state)
         states = StateClassifier(state, threads) if state.is_file() else None
-        return cls(PlateDetector(threads=threads), PlateReader(reader, threads, syntax), states, config)
+        return cls(PlateDetector(detector, threads), PlateReader(reader, threads, syntax), states, config)
 
     def warmup(self) -> None:
         """Run every model once so that the first real frame is not timed with session start-up."""
