@@ -295,6 +295,7 @@ def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[
         mh, mw = mask.shape
         if mw > slot:
             mask = cv2.resize(mask, (max(1, int(slot)), max(1, int(mh * slot / mw))))
+        # A logo colour, mostly one far from the characters' (the random term lets a nearer one win at times).
         logo = min(LOGO_COLOURS, key=lambda c: -float(np.abs(np.subtract(c, color)).sum()) + 200 * rng.random())
         paste_mask(img, mask, pos, int(h * rng.uniform(0.3, 0.55) - mask.shape[0] / 2), _jitter(logo, rng, 30))
         slot += w * rng.uniform(0.02, 0.05)
