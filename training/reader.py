@@ -181,12 +181,15 @@ def main() -> None:
     ap.add_argument("--real-damage", type=float, default=0.5, help="augmentation strength on real US crops")
     ap.add_argument("--ema", type=float, default=0.0, help="export an exponential moving average of the weights")
     ap.add_argument("--side-marks", type=float, default=plates.SIDE_MARK_SHARE, help="share of US synthetic plates")
+    ap.add_argument(
+        "--mixed-ends", type=float, default=plates.MIXED_END_SHARE, help="share of plates with one end in another face"
+    )
     ap.add_argument("--monitor-minutes", type=float, default=5.0, help="log val and canary scores this often")
     ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "reader")
     args = ap.parse_args()
     common.setup(args.seed)
-    plates.SIDE_MARK_SHARE = args.side_marks
+    plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = args.side_marks, args.mixed_ends
     args.run.mkdir(parents=True, exist_ok=True)
     model = Reader()
     if args.init and args.init.suffix == ".onnx":
