@@ -32,16 +32,17 @@ class CanaryScore:
         return f"canary exact {self.exact}/{self.total}, too short {self.too_short}"
 
 
-def draw(text: str, face: int, width: int = 240) -> np.ndarray:
-    """A white US-shaped plate (2:1) with a dark border and the text centred in dark blue, BGR."""
+def draw(text: str, face: int, width: int = 240, fit: float | None = 0.84) -> np.ndarray:
+    """A white US-shaped plate (2:1) with a dark border and the text centred in dark blue, BGR; text wider
+    than `fit` of the plate is scaled down to it (a margin at the ends, as real plates have)."""
     h = width // 2
     plate = np.full((h, width, 3), 235, np.uint8)
     cv2.rectangle(plate, (2, 2), (width - 3, h - 3), (60, 40, 20), 3)
     thick = max(2, width // 60)
     scale = width / 150
     (tw, th), _ = cv2.getTextSize(text, face, scale, thick)
-    if tw > width * 0.84:  # a margin at the ends, as real plates have
-        scale *= width * 0.84 / tw
+    if fit is not None and tw > width * fit:
+        scale *= width * fit / tw
         (tw, th), _ = cv2.getTextSize(text, face, scale, thick)
     cv2.putText(plate, text, ((width - tw) // 2, (h + th) // 2), face, scale, (90, 30, 20), thick, cv2.LINE_AA)
     return plate

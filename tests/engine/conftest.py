@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from platewatch.engine.pipeline import Pipeline
+from training import canary
 
 F = TypeVar("F", bound=Callable[..., Any])
 REPO = Path(__file__).resolve().parents[2]
@@ -40,15 +41,9 @@ def label_rows(folder: str, split: str) -> list[dict[str, str]]:
 
 
 def draw_plate(text: str, width: int = 240) -> np.ndarray:
-    """A plain US-shaped plate drawn with OpenCV: white, dark border, dark-blue characters."""
-    h = width // 2
-    plate = np.full((h, width, 3), 235, np.uint8)
-    cv2.rectangle(plate, (2, 2), (width - 3, h - 3), (60, 40, 20), 3)
-    scale = width / 150
-    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, scale, max(2, width // 60))
-    org = ((width - tw) // 2, (h + th) // 2)
-    cv2.putText(plate, text, org, cv2.FONT_HERSHEY_DUPLEX, scale, (90, 30, 20), max(2, width // 60), cv2.LINE_AA)
-    return plate
+    """A plain US-shaped plate drawn with OpenCV: white, dark border, dark-blue characters (the canary's
+    drawing in one face, the text at full size even where it nearly fills the plate)."""
+    return canary.draw(text, cv2.FONT_HERSHEY_DUPLEX, width, fit=None)
 
 
 def draw_scene(text: str, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, int, int]]:

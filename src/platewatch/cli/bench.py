@@ -42,7 +42,8 @@ def recognition(
     from platewatch.engine.onnx_runtime import ModelError
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
 
-    for option, path in (("--detector", detector), ("--reader", reader), ("--state", state)):
+    candidates = {"--detector": detector, "--reader": reader, "--state": state}
+    for option, path in candidates.items():
         if path is not None and not path.is_file():
             typer.echo(f"error: {option} {path}: no such model file", err=True)
             raise typer.Exit(2)
@@ -85,7 +86,7 @@ def recognition(
         out.print(listing)
     if not no_report:
         args = [str(folder), *(["--split", split] if split else []), *(["--topn", str(topn)] if topn != 5 else [])]
-        for option, path in (("--detector", detector), ("--reader", reader), ("--state", state)):
+        for option, path in candidates.items():
             args += [option, str(path)] if path else []
         command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in args)
         report.parent.mkdir(parents=True, exist_ok=True)
