@@ -7,9 +7,10 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every area's commands to the root app."""
-    from platewatch.cli import bench, hotlist_commands, recognize, server_commands
+    from platewatch.cli import bench, hotlist_commands, recognize, server_commands, video
 
     server_commands.register(app)
     hotlist_commands.register(app)
     recognize.register(app)  # `recognize`
+    video.register(app)  # `recognize-video`
     bench.register(app)  # `bench recognition`

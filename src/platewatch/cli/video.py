@@ -1,0 +1,105 @@
+"""`platewatch recognize-video`: one read per vehicle pass in video files, voted across the pass's frames."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from platewatch.cli.recognize import OutputFormat
+
+
+def pass_json(video: Path, vehicle_pass: Any) -> dict[str, Any]:
+    """One vehicle pass: the voted reading, the frames it spans, and the best frame's box."""
+    best = vehicle_pass.best
+    return {
+        "video": str(video),
+        "first_frame": vehicle_pass.frames[0].frame,
+        "last_frame": vehicle_pass.frames[-1].frame,
+        "first_ms": round(vehicle_pass.frames[0].ms, 1),
+        "last_ms": round(vehicle_pass.frames[-1].ms, 1),
+        "frames": len(vehicle_pass.frames),
+        "best_frame": best.frame,
+        "text": vehicle_pass.text,
+        "confidence": round(vehicle_pass.confidence, 4),
+        "state": vehicle_pass.state,
+        "state_confidence": None if vehicle_pass.state_confidence is None else round(vehicle_pass.state_confidence, 4),
+        "box": [round(v) for v in best.read.box],
+        "candidates": [{"text": c.text, "confidence": c.confidence} for c in vehicle_pass.candidates],
+    }
+
+
+def table_line(result: dict[str, Any]) -> str:
+    span = f"frames {result['first_frame']}-{result['last_frame']} ({result['frames']} read)"
+    return f"{result['video']}\t{span}\t{result['text']} {result['confidence']:.2f} {result['state'] or '??'}"
+
+
+def recognize_video(
+    videos: Annotated[list[Path], typer.Argument(help="Video files (anything FFmpeg reads: .mp4, .avi, .mkv…).")],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="jsonl: one JSON per vehicle pass; table.")
+    ] = OutputFormat.jsonl,
+    every: Annotated[int, typer.Option("--every", min=1, max=100, help="Recognize every N-th frame.")] = 1,
+    max_missed: Annotated[
+        int,
+        typer.Option("--max-missed", min=1, max=100, help="A pass ends when its plate misses this many read frames."),
+    ] = 3,
+    min_confidence: Annotated[
+        float,
+        typer.Option("--min-confidence", min=0.0, max=1.0, help="Passes read less surely than this are not listed."),
+    ] = 0.2,
+    topn: Annotated[int, typer.Option("--topn", min=1, max=20, help="Candidates per pass.")] = 5,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
+) -> None:
+    """Read the plates in videos: one line per vehicle pass, its reading voted across the frames it was seen in."""
+    from platewatch.engine.onnx_runtime import ModelError
+    from platewatch.engine.pipeline import Pipeline, PipelineConfig
+    from platewatch.unit.sources import SourceError, video_frames
+    from platewatch.unit.tracker import PlateTracker, TrackerConfig
+
+    try:
+        pipeline = Pipeline.default(threads, PipelineConfig(topn=topn))
+    except ModelError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    pipeline.warmup()
+    failed = 0
+    for video in videos:
+        tracker = PlateTracker(TrackerConfig(max_missed=max_missed, min_confidence=min_confidence, topn=topn))
+        frames, passes, ms = 0, 0, []
+        try:
+            for frame in video_frames(video, every):
+                t0 = time.perf_counter()
+                reads = pipeline.run(frame.image)
+                ms.append((time.perf_counter() - t0) * 1000)
+                frames += 1
+                for ended in tracker.update(frame.index, frame.ms, reads):
+                    passes += _emit(video, ended, fmt)
+        except SourceError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            failed += 1
+            continue
+        for ended in tracker.flush():
+            passes += _emit(video, ended, fmt)
+        typer.echo(
+            f"{video}: {passes} vehicle passes in {frames} frames, {statistics.median(ms):.1f} ms per frame (median)",
+            err=True,
+        )
+    if failed:
+        raise typer.Exit(2 if failed == len(videos) else 1)
+
+
+def _emit(video: Path, vehicle_pass: Any, fmt: OutputFormat) -> int:
+    result = pass_json(video, vehicle_pass)
+    sys.stdout.write((json.dumps(result) if fmt == OutputFormat.jsonl else table_line(result)) + "\n")
+    sys.stdout.flush()
+    return 1
+
+
+def register(app: typer.Typer) -> None:
+    app.command("recognize-video")(recognize_video)

@@ -1,0 +1,206 @@
+"""Tracker: one plate's reads over consecutive frames → one read per vehicle pass, voted across the frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from platewatch.domain.plates import canonical, within_one_edit
+from platewatch.engine.postprocess import iou
+from platewatch.engine.types import Box, Candidate, PlateRead
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRead:
+    """A plate read and where in the stream it was seen (`ms` from the stream's start)."""
+
+    frame: int
+    ms: float
+    read: PlateRead
+
+
+@dataclass(frozen=True, slots=True)
+class VehiclePass:
+    """One plate seen over one or more frames, with the reading voted across them."""
+
+    text: str
+    confidence: float
+    """The voted text's mean probability over the pass's frames (a frame that did not list it counts 0)."""
+    candidates: tuple[Candidate, ...]
+    state: str | None
+    state_confidence: float | None
+    best: FrameRead
+    """The frame that shows the voted reading best: its image is the one to keep and show."""
+    frames: tuple[FrameRead, ...]
+
+    @property
+    def char_confidences(self) -> tuple[float, ...]:
+        if self.best.read.text == self.text:
+            return self.best.read.char_confidences
+        return tuple(self.confidence ** (1 / max(1, len(self.text))) for _ in self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerConfig:
+    max_missed: int = 3
+    """A pass ends when its plate was not seen in this many processed frames in a row."""
+    min_iou: float = 0.05
+    """Overlap with the predicted box that makes a read the same plate."""
+    max_jump: float = 2.0
+    """A read near the predicted centre (within this many plate widths, of a similar size) is the same plate
+    when the readings are alike or either is unsure: a plate close to the camera moves fast."""
+    unsure: float = 0.5
+    """Below this confidence a reading does not keep a nearby read out of its pass for being different."""
+    min_confidence: float = 0.2
+    """Passes whose voted reading is less likely than this are not reported (mostly signs and other text)."""
+    topn: int = 5
+
+
+RECENT = 5
+"""A read is compared with the readings of this many of a pass's latest frames (one may be a misread)."""
+
+
+def similar_text(a: str, b: str) -> bool:
+    """Readings that may be one plate, look-alike characters (O/0, B/8…) taken as equal: one edit apart, two
+    edits apart when both have five or more characters, or the shorter (three or more) inside the longer (end
+    characters lost)."""
+    a, b = canonical(a), canonical(b)
+    if within_one_edit(a, b):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and short in long_:
+        return True
+    return len(short) >= 5 and edit_distance(a, b) <= 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (substitutions, insertions, deletions)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def vote(frames: Sequence[FrameRead], topn: int = 5) -> VehiclePass:
+    """The pass of a plate seen in `frames` (at least one).
+
+    Each frame's candidates (already ranked by the reader and the plate-syntax prior) vote with their
+    probability; the text with the most probability summed over the frames wins. Look-alike readings that the
+    syntax prior gave one shared probability tie on that sum; the one more frames ranked first wins then.
+    The state is the one with the most summed classifier confidence."""
+    if not frames:
+        raise ValueError("a vehicle pass needs at least one frame")
+    mass: dict[str, float] = {}
+    firsts: dict[str, int] = {}
+    for f in frames:
+        for rank, c in enumerate(f.read.candidates or (Candidate(f.read.text, f.read.confidence),)):
+            mass[c.text] = mass.get(c.text, 0.0) + c.confidence
+            if rank == 0:
+                firsts[c.text] = firsts.get(c.text, 0) + 1
+    n = len(frames)
+    ranked = sorted(mass, key=lambda t: (round(mass[t], 9), firsts.get(t, 0)), reverse=True)
+    text = ranked[0]
+    states: dict[str, float] = {}
+    for f in frames:
+        if f.read.state is not None:
+            states[f.read.state] = states.get(f.read.state, 0.0) + (f.read.state_confidence or 0.0)
+    state = max(states, key=lambda s: states[s]) if states else None
+    agreeing = [f for f in frames if f.read.text == text]
+    best = max(agreeing or frames, key=lambda f: (f.read.confidence, f.read.detection_score))
+    return VehiclePass(
+        text=text,
+        confidence=mass[text] / n,
+        candidates=tuple(Candidate(t, round(mass[t] / n, 4)) for t in ranked[:topn]),
+        state=state,
+        state_confidence=states[state] / n if state else None,
+        best=best,
+        frames=tuple(frames),
+    )
+
+
+@dataclass(slots=True)
+class _Track:
+    frames: list[FrameRead] = field(default_factory=list)
+    missed: int = 0
+    velocity: tuple[float, float] = (0.0, 0.0)
+    """Centre movement per processed frame."""
+
+    @property
+    def last(self) -> PlateRead:
+        return self.frames[-1].read
+
+    def predicted(self) -> Box:
+        dx, dy = (v * (self.missed + 1) for v in self.velocity)
+        x1, y1, x2, y2 = self.last.box
+        return (x1 + dx, y1 + dy, x2 + dx, y2 + dy)
+
+    def add(self, seen: FrameRead) -> None:
+        (ax, ay), (bx, by) = _centre(self.last.box), _centre(seen.read.box)
+        steps = self.missed + 1
+        self.velocity = ((bx - ax) / steps, (by - ay) / steps)
+        self.frames.append(seen)
+        self.missed = 0
+
+
+class PlateTracker:
+    """Follows plates from frame to frame; `update` once per processed frame, in order.
+
+    A read joins the open pass whose predicted box it overlaps, or whose reading it resembles nearby;
+    otherwise it starts a pass. A pass ends when its plate has been missing for `max_missed` frames."""
+
+    def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
+        self.config = config
+        self._open: list[_Track] = []
+
+    def update(self, frame: int, ms: float, reads: Sequence[PlateRead]) -> list[VehiclePass]:
+        """Add one frame's reads; the passes that ended with this frame, oldest first."""
+        pairs = []
+        for ti, track in enumerate(self._open):
+            pred = track.predicted()
+            (px, py), width = _centre(pred), max(1.0, pred[2] - pred[0])
+            for ri, read in enumerate(reads):
+                overlap = iou(pred, read.box)
+                rx, ry = _centre(read.box)
+                distance = ((rx - px) ** 2 + (ry - py) ** 2) ** 0.5 / width
+                size = (read.box[2] - read.box[0]) / width
+                near = distance <= self.config.max_jump and 0.5 <= size <= 2.0
+                same_text = any(similar_text(f.read.text, read.text) for f in track.frames[-RECENT:])
+                unsure = min(track.last.confidence, read.confidence) < self.config.unsure
+                if overlap >= self.config.min_iou or (near and (same_text or unsure)):
+                    score = overlap + (1.0 if same_text else 0.0) + max(0.0, 1.0 - distance / self.config.max_jump)
+                    pairs.append((score, ti, ri))
+        taken_tracks: set[int] = set()
+        taken_reads: set[int] = set()
+        for _, ti, ri in sorted(pairs, reverse=True):
+            if ti in taken_tracks or ri in taken_reads:
+                continue
+            self._open[ti].add(FrameRead(frame, ms, reads[ri]))
+            taken_tracks.add(ti)
+            taken_reads.add(ri)
+        ended: list[_Track] = []
+        still: list[_Track] = []
+        for ti, track in enumerate(self._open):
+            if ti not in taken_tracks:
+                track.missed += 1
+            (ended if track.missed >= self.config.max_missed else still).append(track)
+        for ri, read in enumerate(reads):
+            if ri not in taken_reads:
+                still.append(_Track([FrameRead(frame, ms, read)]))
+        self._open = still
+        return self._report(ended)
+
+    def flush(self) -> list[VehiclePass]:
+        """End every open pass (the stream ended), oldest first."""
+        ended, self._open = self._open, []
+        return self._report(ended)
+
+    def _report(self, ended: list[_Track]) -> list[VehiclePass]:
+        passes = [vote(t.frames, self.config.topn) for t in ended]
+        return [p for p in passes if p.confidence >= self.config.min_confidence]

@@ -1,0 +1,74 @@
+"""`platewatch recognize-video` through the real CLI and models, on a video file the test writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from platewatch.cli.main import app
+from tests.engine.conftest import draw_plate, draw_scene
+
+runner = CliRunner()
+FRAMES = 6
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A car's plate approaching across six 1280×720 frames: growing, moving down and to the left."""
+    path = tmp_path_factory.mktemp("video") / "approach.avi"
+    background, _ = draw_scene("0", seed=1)
+    background[430:520, 520:760] = background[100:190, 520:760]  # no plate on the 'car'
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (1280, 720))
+    for i in range(FRAMES):
+        frame = background.copy()
+        plate = draw_plate("6ZR4117", 150 + 25 * i)
+        x0, y0 = 700 - 40 * i, 300 + 30 * i
+        frame[y0 : y0 + plate.shape[0], x0 : x0 + plate.shape[1]] = plate
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+def test_one_pass_per_plate_voted_over_its_frames(video: Path) -> None:
+    result = runner.invoke(app, ["recognize-video", str(video), "--topn", "3"])
+    assert result.exit_code == 0, result.output
+    passes = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(passes) == 1, passes
+    p = passes[0]
+    assert p["video"] == str(video)
+    assert p["text"] == "6ZR4117"
+    assert (p["first_frame"], p["last_frame"], p["frames"]) == (0, FRAMES - 1, FRAMES)
+    assert (p["first_ms"], p["last_ms"]) == (0.0, pytest.approx(100.0 * (FRAMES - 1)))
+    assert 0 <= p["best_frame"] < FRAMES
+    assert 0 < p["confidence"] <= 1
+    assert 1 <= len(p["candidates"]) <= 3 and p["candidates"][0]["text"] == "6ZR4117"
+    assert len(p["box"]) == 4 and all(isinstance(v, int) for v in p["box"])
+    assert "1 vehicle passes in 6 frames" in result.stderr
+
+
+def test_every_other_frame_and_table(video: Path) -> None:
+    result = runner.invoke(app, ["recognize-video", str(video), "--every", "2", "--format", "table"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith(f"{video}\tframes 0-4 (3 read)\t6ZR4117 ")
+
+
+def test_a_bad_file_is_named_and_the_others_still_run(video: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(np.arange(256, dtype=np.uint8).tobytes())
+    result = runner.invoke(app, ["recognize-video", str(bad), str(video)])
+    assert result.exit_code == 1
+    assert f"not a readable video: {bad}" in result.stderr
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["6ZR4117"]
+
+
+def test_only_bad_files_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["recognize-video", str(tmp_path / "missing.mp4")])
+    assert result.exit_code == 2
+    assert "video file not found" in result.stderr
+    assert result.stdout == ""

@@ -1,0 +1,178 @@
+"""The tracker's rules with literal reads: which frames are one vehicle pass, and what the pass votes."""
+
+from __future__ import annotations
+
+import pytest
+
+from platewatch.engine.types import Box, Candidate, PlateRead
+from platewatch.unit.tracker import FrameRead, PlateTracker, TrackerConfig, similar_text, vote
+
+
+def read(
+    text: str,
+    box: Box = (100, 100, 200, 150),
+    conf: float = 0.9,
+    cands: tuple[tuple[str, float], ...] | None = None,
+    state: str | None = None,
+    state_conf: float | None = None,
+) -> PlateRead:
+    candidates = tuple(Candidate(t, c) for t, c in (cands or ((text, conf),)))
+    return PlateRead(text, conf, box, 0.8, tuple(conf for _ in text), candidates, state, state_conf)
+
+
+def moved(box: Box, dx: float, dy: float = 0.0, grow: float = 0.0) -> Box:
+    return (box[0] + dx - grow, box[1] + dy - grow / 2, box[2] + dx + grow, box[3] + dy + grow / 2)
+
+
+def test_similar_text() -> None:
+    assert similar_text("ABC123", "ABC123")
+    assert similar_text("ABC123", "ABC12")  # an end character lost
+    assert similar_text("ABC123", "A8C1Z3")  # B/8 and 2/Z are look-alikes
+    assert similar_text("ABC123", "ABX123")
+    assert similar_text("ABC123", "ABX12")  # two edits, both long enough
+    assert similar_text("D806", "CD8065")  # both ends lost
+    assert not similar_text("AB1", "XY1")
+    assert not similar_text("AB", "AB12")  # too short to say
+    assert not similar_text("ABC123", "XYZ123")
+    assert not similar_text("ABC123", "XYZ789")
+
+
+def test_vote_sums_probability_over_frames() -> None:
+    first = read("ABC123", conf=0.6, cands=(("ABC123", 0.6), ("A8C123", 0.3)), state="CT", state_conf=0.9)
+    second = read("A8C123", conf=0.5, cands=(("A8C123", 0.5), ("ABC123", 0.4)), state="NY", state_conf=0.5)
+    third = read("ABC123", conf=0.8, cands=(("ABC123", 0.8),), state="CT", state_conf=0.7)
+    frames = [FrameRead(0, 0.0, first), FrameRead(1, 100.0, second), FrameRead(2, 200.0, third)]
+    p = vote(frames)
+    assert p.text == "ABC123"
+    assert p.confidence == pytest.approx((0.6 + 0.4 + 0.8) / 3)
+    assert [c.text for c in p.candidates] == ["ABC123", "A8C123"]
+    assert p.candidates[1].confidence == pytest.approx(round(0.8 / 3, 4))
+    assert (p.state, p.state_confidence) == ("CT", pytest.approx(1.6 / 3))
+    assert p.best.frame == 2  # the most confident frame that reads the voted text
+    assert p.char_confidences == (0.8,) * 6
+    assert [f.frame for f in p.frames] == [0, 1, 2]
+
+
+def test_vote_outvotes_a_confident_misread() -> None:
+    frames = [
+        FrameRead(0, 0.0, read("7XK42L", conf=0.95)),
+        FrameRead(1, 100.0, read("7XK421", conf=0.55, cands=(("7XK421", 0.55), ("7XK42L", 0.3)))),
+        FrameRead(2, 200.0, read("7XK421", conf=0.6, cands=(("7XK421", 0.6), ("7XK42L", 0.2)))),
+        FrameRead(3, 300.0, read("7XK421", conf=0.5)),
+    ]
+    p = vote(frames)
+    assert p.text == "7XK421"
+    assert p.best.frame == 2
+    assert p.state is None and p.state_confidence is None
+
+
+def test_vote_breaks_a_lookalike_tie_by_the_frames_that_ranked_first() -> None:
+    # The syntax prior gives O/0 readings one shared probability; its ranking is in the candidates' order.
+    frames = [
+        FrameRead(0, 0.0, read("AB0123", conf=0.7, cands=(("AB0123", 0.7), ("ABO123", 0.7)))),
+        FrameRead(1, 100.0, read("AB0123", conf=0.6, cands=(("AB0123", 0.6), ("ABO123", 0.6)))),
+        FrameRead(2, 200.0, read("ABO123", conf=0.5, cands=(("ABO123", 0.5), ("AB0123", 0.5)))),
+    ]
+    assert vote(frames).text == "AB0123"
+
+
+def test_vote_without_a_winning_frame_spreads_its_confidence() -> None:
+    frames = [
+        FrameRead(0, 0.0, read("XY12", conf=0.5, cands=(("XY12", 0.5), ("XY123", 0.45)))),
+        FrameRead(1, 100.0, read("XY1234", conf=0.5, cands=(("XY1234", 0.5), ("XY123", 0.45)))),
+    ]
+    p = vote(frames)
+    assert p.text == "XY123"
+    assert p.best.frame == 0  # no frame read it first: the most confident frame
+    assert p.char_confidences == pytest.approx((0.45 ** (1 / 5),) * 5)
+
+
+def test_vote_needs_a_frame() -> None:
+    with pytest.raises(ValueError, match="at least one frame"):
+        vote([])
+
+
+def test_a_moving_plate_is_one_pass_ended_after_it_leaves() -> None:
+    tracker = PlateTracker(TrackerConfig(max_missed=2))
+    box: Box = (100, 300, 160, 330)
+    texts = ["KT4410", "KT441", "KT4410", "KT4410", "KT441O"]
+    for i, text in enumerate(texts):
+        # moving 70 px a frame and growing: no overlap with the last box, but the reading is close by
+        assert tracker.update(i, i * 100.0, [read(text, box)]) == []
+        box = moved(box, 70, 15, grow=6)
+    assert tracker.update(5, 500.0, []) == []  # missing once: the pass stays open
+    ended = tracker.update(6, 600.0, [])
+    assert len(ended) == 1
+    assert ended[0].text == "KT4410"
+    assert [f.frame for f in ended[0].frames] == [0, 1, 2, 3, 4]
+    assert tracker.flush() == []
+
+
+def test_a_misread_frame_stays_in_the_pass_by_its_box() -> None:
+    tracker = PlateTracker()
+    box: Box = (400, 300, 520, 360)
+    for i, text in enumerate(["5MX221", "SNXZ", "5MX221"]):
+        tracker.update(i, i * 40.0, [read(text, moved(box, 5 * i))])
+    (p,) = tracker.flush()
+    assert p.text == "5MX221" and len(p.frames) == 3
+
+
+def test_two_plates_in_one_frame_are_two_passes() -> None:
+    tracker = PlateTracker()
+    left: Box = (100, 400, 220, 460)
+    right: Box = (700, 420, 820, 480)
+    for i in range(4):
+        reads = [read("AAA111", moved(left, 10 * i)), read("AAA112", moved(right, -10 * i))]
+        tracker.update(i, i * 40.0, reads)
+    passes = tracker.flush()
+    assert sorted(p.text for p in passes) == ["AAA111", "AAA112"]
+    assert all(len(p.frames) == 4 for p in passes)
+
+
+def test_a_different_plate_far_away_starts_its_own_pass() -> None:
+    tracker = PlateTracker()
+    tracker.update(0, 0.0, [read("JJ2040", (100, 100, 200, 150))])
+    tracker.update(1, 40.0, [read("JJ2040", (110, 100, 210, 150)), read("QQ7777", (900, 500, 1000, 550))])
+    passes = tracker.flush()
+    assert [p.text for p in passes] == ["JJ2040", "QQ7777"]  # oldest first
+    assert [len(p.frames) for p in passes] == [2, 1]
+
+
+def test_a_plate_that_comes_back_after_the_gap_is_a_new_pass() -> None:
+    tracker = PlateTracker(TrackerConfig(max_missed=2))
+    tracker.update(0, 0.0, [read("CT0001")])
+    ended = tracker.update(1, 100.0, []) + tracker.update(2, 200.0, [])
+    assert [p.text for p in ended] == ["CT0001"]
+    tracker.update(3, 300.0, [read("CT0001")])
+    (again,) = tracker.flush()
+    assert [f.frame for f in again.frames] == [3]
+
+
+def test_a_fast_plate_with_an_unsure_misread_stays_one_pass() -> None:
+    tracker = PlateTracker()
+    box: Box = (400, 250, 460, 280)
+    texts = [("M4REAL", 0.85), ("4RLAL", 0.19), ("IM4REAL", 0.7), ("IM4REAL", 0.9)]
+    for i, (text, conf) in enumerate(texts):
+        tracker.update(i, i * 100.0, [read(text, box, conf)])
+        box = moved(box, -35, 33, grow=8)  # a plate's height down each frame: no overlap with the last box
+    (p,) = tracker.flush()
+    assert p.text == "IM4REAL" and len(p.frames) == 4
+
+
+def test_two_sure_readings_of_different_plates_are_not_merged() -> None:
+    tracker = PlateTracker()
+    tracker.update(0, 0.0, [read("JJ2040", (100, 100, 200, 150), 0.95)])
+    # the next car's plate, close by where the first was expected, read with confidence: another vehicle
+    tracker.update(1, 100.0, [read("QQ7777", (230, 110, 330, 160), 0.9)])
+    assert [p.text for p in tracker.flush()] == ["JJ2040", "QQ7777"]
+
+
+def test_passes_too_unsure_to_report_are_dropped() -> None:
+    tracker = PlateTracker(TrackerConfig(min_confidence=0.2))
+    for i in range(3):
+        tracker.update(
+            i,
+            i * 100.0,
+            [read("FUA", (760, 110, 1020, 180), 0.08), read("6725SC", moved((600, 400, 700, 450), 10 * i))],
+        )
+    assert [p.text for p in tracker.flush()] == ["6725SC"]
