@@ -48,7 +48,7 @@ def test_one_pass_per_plate_voted_over_its_frames(video: Path) -> None:
     assert 0 < p["confidence"] <= 1
     assert 1 <= len(p["candidates"]) <= 3 and p["candidates"][0]["text"] == "6ZR4117"
     assert len(p["box"]) == 4 and all(isinstance(v, int) for v in p["box"])
-    assert "1 vehicle passes in 6 frames" in result.stderr
+    assert "1 vehicle pass in 6 frames" in result.stderr
 
 
 def test_every_other_frame_and_table(video: Path) -> None:

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from platewatch.unit.sources import SourceError, video_frames
+from platewatch.unit.sources import SourceError, frame_count, video_frames
 
 
 def write_video(path: Path, frames: int, fps: float = 10.0) -> None:
@@ -26,6 +26,7 @@ def test_frames_are_numbered_and_timed(tmp_path: Path) -> None:
     assert [f.ms for f in frames] == pytest.approx([0, 100, 200, 300, 400])
     assert frames[0].image.shape == (120, 160, 3)
     assert frames[3].image.mean() > frames[1].image.mean()  # the frames in order, not one frame repeated
+    assert frame_count(tmp_path / "clip.avi") == 5
 
 
 def test_every_nth_frame(tmp_path: Path) -> None:
@@ -40,6 +41,7 @@ def test_a_missing_file_says_so(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_video_says_so(tmp_path: Path) -> None:
     (tmp_path / "notes.mp4").write_text("this is not a video\n")
+    assert frame_count(tmp_path / "notes.mp4") is None
     with pytest.raises(SourceError, match="not a readable video"):
         next(video_frames(tmp_path / "notes.mp4"))
 

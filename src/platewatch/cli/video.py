@@ -57,9 +57,12 @@ def recognize_video(
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
 ) -> None:
     """Read the plates in videos: one line per vehicle pass, its reading voted across the frames it was seen in."""
+    from rich.console import Console
+    from rich.progress import Progress
+
     from platewatch.engine.onnx_runtime import ModelError
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
-    from platewatch.unit.sources import SourceError, video_frames
+    from platewatch.unit.sources import SourceError, frame_count, video_frames
     from platewatch.unit.tracker import PlateTracker, TrackerConfig
 
     try:
@@ -68,27 +71,31 @@ def recognize_video(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     pipeline.warmup()
+    config = TrackerConfig(max_missed=max_missed, min_confidence=min_confidence, topn=topn)
     failed = 0
     for video in videos:
-        tracker = PlateTracker(TrackerConfig(max_missed=max_missed, min_confidence=min_confidence, topn=topn))
+        tracker = PlateTracker(config)
         frames, passes, ms = 0, 0, []
-        try:
-            for frame in video_frames(video, every):
-                t0 = time.perf_counter()
-                reads = pipeline.run(frame.image)
-                ms.append((time.perf_counter() - t0) * 1000)
-                frames += 1
-                for ended in tracker.update(frame.index, frame.ms, reads):
-                    passes += _emit(video, ended, fmt)
-        except SourceError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            failed += 1
-            continue
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(video.name, total=frame_count(video) if video.is_file() else None)
+            try:
+                for frame in video_frames(video, every):
+                    t0 = time.perf_counter()
+                    reads = pipeline.run(frame.image)
+                    ms.append((time.perf_counter() - t0) * 1000)
+                    frames += 1
+                    for ended in tracker.update(frame.index, frame.ms, reads):
+                        passes += _emit(video, ended, fmt)
+                    progress.update(task, completed=frame.index + 1)
+            except SourceError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                failed += 1
+                continue
         for ended in tracker.flush():
             passes += _emit(video, ended, fmt)
+        noun = "vehicle pass" if passes == 1 else "vehicle passes"
         typer.echo(
-            f"{video}: {passes} vehicle passes in {frames} frames, {statistics.median(ms):.1f} ms per frame (median)",
-            err=True,
+            f"{video}: {passes} {noun} in {frames} frames, {statistics.median(ms):.1f} ms per frame (median)", err=True
         )
     if failed:
         raise typer.Exit(2 if failed == len(videos) else 1)

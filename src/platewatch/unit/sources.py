@@ -25,6 +25,16 @@ class Frame:
     image: np.ndarray
 
 
+def frame_count(path: Path) -> int | None:
+    """The number of frames the file's header announces (None when it does not say)."""
+    capture = cv2.VideoCapture(str(path))
+    try:
+        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) if capture.isOpened() else 0
+    finally:
+        capture.release()
+    return count if count > 0 else None
+
+
 def video_frames(path: Path, every: int = 1) -> Iterator[Frame]:
     """Every `every`-th frame of a video file. Raises SourceError before the first frame when the file is
     missing, is not a video, or has frames larger than the engine takes."""
