@@ -93,7 +93,7 @@ def test_vote_needs_a_frame() -> None:
 
 
 def test_a_moving_plate_is_one_pass_ended_after_it_leaves() -> None:
-    tracker = PlateTracker(TrackerConfig(max_missed=2))
+    tracker = PlateTracker(TrackerConfig(max_missed=2, max_gap_ms=200.0))
     box: Box = (100, 300, 160, 330)
     texts = ["KT4410", "KT441", "KT4410", "KT4410", "KT441O"]
     for i, text in enumerate(texts):
@@ -139,7 +139,7 @@ def test_a_different_plate_far_away_starts_its_own_pass() -> None:
 
 
 def test_a_plate_that_comes_back_after_the_gap_is_a_new_pass() -> None:
-    tracker = PlateTracker(TrackerConfig(max_missed=2))
+    tracker = PlateTracker(TrackerConfig(max_missed=2, max_gap_ms=200.0))
     tracker.update(0, 0.0, [read("CT0001")])
     ended = tracker.update(1, 100.0, []) + tracker.update(2, 200.0, [])
     assert [p.text for p in ended] == ["CT0001"]
@@ -176,3 +176,15 @@ def test_passes_too_unsure_to_report_are_dropped() -> None:
             [read("FUA", (760, 110, 1020, 180), 0.08), read("6725SC", moved((600, 400, 700, 450), 10 * i))],
         )
     assert [p.text for p in tracker.flush()] == ["6725SC"]
+
+
+def test_a_blink_at_thirty_frames_a_second_does_not_end_a_pass() -> None:
+    tracker = PlateTracker(TrackerConfig(max_missed=3, max_gap_ms=300.0))
+    frame_ms = 1000 / 30
+    tracker.update(0, 0.0, [read("8TRK455")])
+    for i in range(1, 6):  # five frames (167 ms) without it
+        assert tracker.update(i, i * frame_ms, []) == []
+    tracker.update(6, 6 * frame_ms, [read("8TRK455")])
+    ended = [p for i in range(7, 17) for p in tracker.update(i, i * frame_ms, [])]
+    assert [(p.text, len(p.frames)) for p in ended] == [("8TRK455", 2)]
+    assert ended[0].frames[-1].frame == 6

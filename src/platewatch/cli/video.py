@@ -47,8 +47,12 @@ def recognize_video(
     every: Annotated[int, typer.Option("--every", min=1, max=100, help="Recognize every N-th frame.")] = 1,
     max_missed: Annotated[
         int,
-        typer.Option("--max-missed", min=1, max=100, help="A pass ends when its plate misses this many read frames."),
+        typer.Option("--max-missed", min=1, max=100, help="A pass ends when its plate misses this many read frames…"),
     ] = 3,
+    max_gap_ms: Annotated[
+        float,
+        typer.Option("--max-gap-ms", min=0.0, max=60000.0, help="…and has been missing this long (video time)."),
+    ] = 300.0,
     min_confidence: Annotated[
         float,
         typer.Option("--min-confidence", min=0.0, max=1.0, help="Passes read less surely than this are not listed."),
@@ -71,7 +75,7 @@ def recognize_video(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     pipeline.warmup()
-    config = TrackerConfig(max_missed=max_missed, min_confidence=min_confidence, topn=topn)
+    config = TrackerConfig(max_missed=max_missed, max_gap_ms=max_gap_ms, min_confidence=min_confidence, topn=topn)
     failed = 0
     for video in videos:
         tracker = PlateTracker(config)

@@ -43,7 +43,10 @@ class VehiclePass:
 @dataclass(frozen=True, slots=True)
 class TrackerConfig:
     max_missed: int = 3
-    """A pass ends when its plate was not seen in this many processed frames in a row."""
+    """A pass ends when its plate was not seen in this many processed frames in a row…"""
+    max_gap_ms: float = 300.0
+    """…and for this long: at 30 frames a second, three frames are a blink (a passing pole, a missed
+    detection), not a car gone."""
     min_iou: float = 0.05
     """Overlap with the predicted box that makes a read the same plate."""
     max_jump: float = 2.0
@@ -153,7 +156,8 @@ class PlateTracker:
     """Follows plates from frame to frame; `update` once per processed frame, in order.
 
     A read joins the open pass whose predicted box it overlaps, or whose reading it resembles nearby;
-    otherwise it starts a pass. A pass ends when its plate has been missing for `max_missed` frames."""
+    otherwise it starts a pass. A pass ends when its plate has been missing for `max_missed` frames and
+    `max_gap_ms`."""
 
     def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
         self.config = config
@@ -189,7 +193,8 @@ class PlateTracker:
         for ti, track in enumerate(self._open):
             if ti not in taken_tracks:
                 track.missed += 1
-            (ended if track.missed >= self.config.max_missed else still).append(track)
+            gone = track.missed >= self.config.max_missed and ms - track.frames[-1].ms >= self.config.max_gap_ms
+            (ended if gone else still).append(track)
         for ri, read in enumerate(reads):
             if ri not in taken_reads:
                 still.append(_Track([FrameRead(frame, ms, read)]))
