@@ -47,6 +47,9 @@ def recognition(
         if path is not None and not path.is_file():
             typer.echo(f"error: {option} {path}: no such model file", err=True)
             raise typer.Exit(2)
+    import cv2
+
+    cv2.setNumThreads(1)  # one thread means OpenCV's resizing too, which would otherwise use every core
     try:
         pipeline = Pipeline.default(
             1, PipelineConfig(topn=topn), reader or READER, state or STATE, detector or DETECTOR
