@@ -1,0 +1,116 @@
+"""The unit's outbox: every read waits in a local SQLite file (WAL, synced to disk) until the server has it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    read_id TEXT NOT NULL UNIQUE,
+    queued_at TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    rejected_at TEXT
+)
+"""
+
+
+class OutboxError(ValueError):
+    """A read the outbox cannot keep (no id, not JSON); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxStats:
+    pending: int
+    """Reads waiting for the server."""
+    rejected: int
+    """Reads the server refused as invalid: kept, out of the queue, for IT to look at (`rejected`)."""
+    oldest_queued_at: str | None
+    """When the oldest pending read was queued (UTC, ISO 8601): how far behind the unit is."""
+
+
+class Outbox:
+    """A durable queue of reads, oldest first. A read is in it from `put` until `delivered`; a crash or a
+    power cut in between loses nothing (each change is committed with `synchronous=FULL` before returning)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def put(self, read: Mapping[str, Any], now: dt.datetime | None = None) -> bool:
+        """Queue a read (the JSON the server's ingest takes, with its `id`); False when that id is already
+        queued (putting a read twice is harmless)."""
+        read_id = read.get("id")
+        if not isinstance(read_id, str) or not read_id:
+            raise OutboxError("a read needs an `id` (its UUID) to be queued")
+        try:
+            payload = json.dumps(read, allow_nan=False, separators=(",", ":"))
+        except (TypeError, ValueError) as exc:
+            raise OutboxError(f"read {read_id} is not JSON: {exc}") from exc
+        at = (now or dt.datetime.now(dt.UTC)).isoformat()
+        cur = self._db.execute(
+            "INSERT OR IGNORE INTO outbox (read_id, queued_at, payload) VALUES (?, ?, ?)", (read_id, at, payload)
+        )
+        return cur.rowcount == 1
+
+    def pending(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The oldest `limit` reads waiting for the server."""
+        rows = self._db.execute(
+            "SELECT payload FROM outbox WHERE rejected_at IS NULL ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        return [json.loads(p) for (p,) in rows]
+
+    def delivered(self, read_ids: Iterable[str]) -> None:
+        """The server has these reads: they leave the unit."""
+        self._db.executemany("DELETE FROM outbox WHERE read_id = ?", [(i,) for i in read_ids])
+
+    def failed(self, read_ids: Iterable[str], error: str) -> None:
+        """An attempt that did not reach the server, or that it did not answer: the reads stay queued."""
+        self._db.executemany(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE read_id = ?",
+            [(error[:500], i) for i in read_ids],
+        )
+
+    def reject(self, read_id: str, reason: str, now: dt.datetime | None = None) -> None:
+        """The server refused this read as invalid: keep it with the reason, out of the queue, so that one bad
+        read never holds back the others."""
+        at = (now or dt.datetime.now(dt.UTC)).isoformat()
+        self._db.execute(
+            "UPDATE outbox SET rejected_at = ?, last_error = ?, attempts = attempts + 1 WHERE read_id = ?",
+            (at, reason[:2000], read_id),
+        )
+
+    def rejected(self) -> list[tuple[str, str]]:
+        """(read id, the server's reason) of every rejected read, oldest first."""
+        rows = self._db.execute(
+            "SELECT read_id, last_error FROM outbox WHERE rejected_at IS NOT NULL ORDER BY seq"
+        ).fetchall()
+        return [(str(i), str(e)) for i, e in rows]
+
+    def stats(self) -> OutboxStats:
+        pending, oldest = self._db.execute(
+            "SELECT count(*), min(queued_at) FROM outbox WHERE rejected_at IS NULL"
+        ).fetchone()
+        (rejected,) = self._db.execute("SELECT count(*) FROM outbox WHERE rejected_at IS NOT NULL").fetchone()
+        return OutboxStats(int(pending), int(rejected), oldest)

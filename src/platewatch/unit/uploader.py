@@ -1,0 +1,111 @@
+"""Uploads the outbox to the server's ingest (`POST /api/v1/reads`), batch by batch, until it is empty or the
+server cannot take more; the one module of the unit that speaks HTTP to the server."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from platewatch.unit.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+INGEST = "/api/v1/reads"
+
+
+@dataclass(frozen=True, slots=True)
+class UploadReport:
+    delivered: int
+    """Reads the server now has (stored now, or already stored by an earlier attempt)."""
+    rejected: int
+    """Reads the server refused as invalid (kept in the outbox, out of the queue)."""
+    pending: int
+    """Reads still waiting."""
+    error: str | None = None
+    """Why the upload stopped before the outbox was empty (the server unreachable, down, or refusing the
+    unit's token); None when it emptied."""
+
+
+class Uploader:
+    """Sends the outbox oldest first. Reads leave the outbox only when the server lists them as stored (ingest
+    is idempotent by read id, so a batch re-sent after a lost answer is not stored twice)."""
+
+    def __init__(self, outbox: Outbox, client: httpx.Client, batch: int = 100) -> None:
+        self.outbox, self.client, self.batch = outbox, client, batch
+
+    @classmethod
+    def connect(cls, outbox: Outbox, server_url: str, token: str, batch: int = 100, timeout: float = 30.0) -> Uploader:
+        """An uploader with its own HTTP client, authenticated with the unit's API token."""
+        client = httpx.Client(
+            base_url=server_url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+        )
+        return cls(outbox, client, batch)
+
+    def upload(self) -> UploadReport:
+        delivered = rejected = 0
+        error: str | None = None
+        while batch := self.outbox.pending(self.batch):
+            outcome = self._send(batch)
+            if isinstance(outcome, str):
+                error = outcome
+                break
+            delivered += outcome[0]
+            rejected += outcome[1]
+        stats = self.outbox.stats()
+        if error:
+            log.warning("upload stopped: %s (%d reads waiting)", error, stats.pending)
+        return UploadReport(delivered, rejected, stats.pending, error)
+
+    def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
+        """(delivered, rejected) for a batch, or why nothing more can be sent now."""
+        ids = [str(r["id"]) for r in batch]
+        try:
+            response = self.client.post(INGEST, json={"reads": batch})
+        except httpx.HTTPError as exc:
+            error = f"server unreachable: {type(exc).__name__}: {exc}"
+            self.outbox.failed(ids, error)
+            return error
+        if response.status_code == 200:
+            body = response.json()
+            have = [str(i) for i in body.get("stored", []) + body.get("already_stored", [])]
+            self.outbox.delivered(have)
+            missing = set(ids) - set(have)
+            if missing:  # not a server of this API: keep them rather than lose them
+                error = f"the server did not confirm {len(missing)} reads of a batch of {len(ids)}"
+                self.outbox.failed(sorted(missing), error)
+                return error
+            return len(have), 0
+        if response.status_code in (401, 403):
+            error = f"the server refused the unit's token ({response.status_code}): {_message(response)}"
+            self.outbox.failed(ids, error)
+            return error
+        if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
+            if len(batch) == 1:  # this read itself is refused: set it aside, the queue goes on
+                self.outbox.reject(ids[0], f"{response.status_code}: {_message(response)}")
+                log.warning("read %s refused by the server (%d)", ids[0], response.status_code)
+                return 0, 1
+            totals = [0, 0]
+            for read in batch:  # the batch is all-or-nothing: find the refused read(s) one by one
+                outcome = self._send([read])
+                if isinstance(outcome, str):
+                    return outcome
+                totals[0] += outcome[0]
+                totals[1] += outcome[1]
+            return totals[0], totals[1]
+        error = f"server error {response.status_code}: {_message(response)}"
+        self.outbox.failed(ids, error)
+        return error
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        details = "; ".join(str(d.get("message", d)) for d in body.get("details", [])[:3] if isinstance(d, dict))
+        return str(body.get("message", body)) + (f" ({details})" if details else "")
+    return str(body)[:300]

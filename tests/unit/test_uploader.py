@@ -1,0 +1,105 @@
+"""The unit's uploader against a real PlateWatch server on 127.0.0.1: outages, lost answers, bad reads, tokens."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from platewatch.server.reads.models import Read
+from platewatch.unit.outbox import Outbox
+from platewatch.unit.uploader import Uploader
+from tests.support.live_server import LiveServer, free_port, read_payload
+
+
+def queue(box: Outbox, server: LiveServer, n: int) -> list[dict[str, object]]:
+    reads = [read_payload(f"UPL{i:04d}", server.clock.now, seed=i) for i in range(n)]
+    for r in reads:
+        box.put(r)
+    return reads
+
+
+def test_reads_queued_through_an_outage_all_arrive_once(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit()
+    with Outbox(tmp_path / "outbox.db") as box:
+        queue(box, server, 7)
+        # The network is down: nothing listens where the server should be.
+        down = Uploader.connect(box, f"http://127.0.0.1:{free_port()}", token, batch=3, timeout=5)
+        report = down.upload()
+        assert (report.delivered, report.pending) == (0, 7)
+        assert report.error is not None and "server unreachable" in report.error
+        # The network is back.
+        up = Uploader.connect(box, server.url, token, batch=3)
+        report = up.upload()
+        assert (report.delivered, report.rejected, report.pending, report.error) == (7, 0, 0, None)
+    assert server.count(Read) == 7
+
+
+def test_a_batch_whose_answer_was_lost_is_not_stored_twice(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit()
+    with Outbox(tmp_path / "outbox.db") as box:
+        reads = queue(box, server, 3)
+        # The server stored the batch, but the answer never reached the unit: the reads are still queued.
+        with server.client(token) as c:
+            assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
+        report = Uploader.connect(box, server.url, token).upload()
+        assert (report.delivered, report.pending) == (3, 0)
+    assert server.count(Read) == 3
+
+
+def test_one_bad_read_is_set_aside_and_the_others_go(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit()
+    with Outbox(tmp_path / "outbox.db") as box:
+        queue(box, server, 4)
+        bad = read_payload("BAD0001", server.clock.now, lat=123.0)  # no such latitude
+        box.put(bad)
+        queue(box, server, 2)
+        report = Uploader.connect(box, server.url, token, batch=10).upload()
+        assert (report.delivered, report.rejected, report.pending) == (6, 1, 0)
+        ((read_id, reason),) = box.rejected()
+        assert read_id == bad["id"]
+        assert reason.startswith("422") and "latitude" in reason
+        assert box.pending() == []
+    assert server.count(Read) == 6
+
+
+def test_a_refused_token_keeps_every_read(server: LiveServer, tmp_path: Path) -> None:
+    server.add_unit()
+    with Outbox(tmp_path / "outbox.db") as box:
+        queue(box, server, 2)
+        report = Uploader.connect(box, server.url, "pwu_not-a-real-token").upload()
+        assert (report.delivered, report.pending) == (0, 2)
+        assert report.error is not None and "refused the unit's token (401)" in report.error
+    assert server.count(Read) == 0
+
+
+class Restarting(BaseHTTPRequestHandler):
+    """A real HTTP server that answers every request 503, as a server behind a proxy does while it restarts."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        body = json.dumps({"error": "unavailable", "message": "database is restarting"}).encode()
+        self.send_response(503)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_server_error_stops_the_upload_and_keeps_the_reads(tmp_path: Path) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Restarting)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with Outbox(tmp_path / "outbox.db") as box:
+            box.put({"id": "0b7f5a4e-0000-4000-8000-000000000001", "plate": "ABC1234"})
+            url = f"http://127.0.0.1:{httpd.server_address[1]}"
+            report = Uploader.connect(box, url, "pwu_token").upload()
+            assert report.error == "server error 503: database is restarting"
+            assert report.pending == 1
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
