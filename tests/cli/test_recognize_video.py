@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
-from tests.engine.conftest import draw_plate, draw_scene
+from tests.engine.conftest import write_approach_video
 
 runner = CliRunner()
 FRAMES = 6
@@ -19,19 +18,7 @@ FRAMES = 6
 
 @pytest.fixture(scope="module")
 def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A car's plate approaching across six 1280×720 frames: growing, moving down and to the left."""
-    path = tmp_path_factory.mktemp("video") / "approach.avi"
-    background, _ = draw_scene("0", seed=1)
-    background[430:520, 520:760] = background[100:190, 520:760]  # no plate on the 'car'
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (1280, 720))
-    for i in range(FRAMES):
-        frame = background.copy()
-        plate = draw_plate("6ZR4117", 150 + 25 * i)
-        x0, y0 = 700 - 40 * i, 300 + 30 * i
-        frame[y0 : y0 + plate.shape[0], x0 : x0 + plate.shape[1]] = plate
-        writer.write(frame)
-    writer.release()
-    return path
+    return write_approach_video(tmp_path_factory.mktemp("video") / "approach.avi", "6ZR4117", FRAMES)
 
 
 def test_one_pass_per_plate_voted_over_its_frames(video: Path) -> None:

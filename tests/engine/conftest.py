@@ -56,3 +56,19 @@ def draw_scene(text: str, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, in
     x0, y0 = 540, 440
     frame[y0 : y0 + plate.shape[0], x0 : x0 + plate.shape[1]] = plate
     return frame, (x0, y0, x0 + plate.shape[1], y0 + plate.shape[0])
+
+
+def write_approach_video(path: Path, text: str, frames: int = 6) -> Path:
+    """A car's plate approaching across 1280×720 frames (growing, moving down and to the left), MJPG at 10
+    frames a second: a camera's recording for the video and unit tests."""
+    background, _ = draw_scene("0", seed=1)
+    background[430:520, 520:760] = background[100:190, 520:760]  # no plate on the 'car'
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (1280, 720))
+    for i in range(frames):
+        frame = background.copy()
+        plate = draw_plate(text, 150 + 25 * i)
+        x0, y0 = 700 - 40 * i, 300 + 30 * i
+        frame[y0 : y0 + plate.shape[0], x0 : x0 + plate.shape[1]] = plate
+        writer.write(frame)
+    writer.release()
+    return path

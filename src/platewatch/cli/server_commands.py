@@ -19,7 +19,10 @@ out = Console(soft_wrap=True)
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="People's accounts (administrator only).", no_args_is_help=True)
-unit_app = typer.Typer(help="Mobile and portable LPR units and their API tokens.", no_args_is_help=True)
+unit_app = typer.Typer(
+    help="Mobile and portable LPR units: their API tokens (server side); replaying a video and uploading (unit side).",
+    no_args_is_help=True,
+)
 querylog_app = typer.Typer(help="The Data Query Log.", no_args_is_help=True)
 
 

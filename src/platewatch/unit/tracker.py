@@ -17,6 +17,8 @@ class FrameRead:
     frame: int
     ms: float
     read: PlateRead
+    images: tuple[bytes, bytes] | None = None
+    """(plate, vehicle) JPEGs of this read when the caller keeps evidence (`update(..., images=)`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +165,18 @@ class PlateTracker:
         self.config = config
         self._open: list[_Track] = []
 
-    def update(self, frame: int, ms: float, reads: Sequence[PlateRead]) -> list[VehiclePass]:
-        """Add one frame's reads; the passes that ended with this frame, oldest first."""
+    def update(
+        self,
+        frame: int,
+        ms: float,
+        reads: Sequence[PlateRead],
+        images: Sequence[tuple[bytes, bytes] | None] | None = None,
+    ) -> list[VehiclePass]:
+        """Add one frame's reads (and, optionally, each read's plate and vehicle JPEGs, which the pass's best
+        frame then carries); the passes that ended with this frame, oldest first."""
+        evidence = list(images) if images is not None else [None] * len(reads)
+        if len(evidence) != len(reads):
+            raise ValueError(f"{len(reads)} reads but {len(evidence)} image pairs")
         pairs = []
         for ti, track in enumerate(self._open):
             pred = track.predicted()
@@ -185,7 +197,7 @@ class PlateTracker:
         for _, ti, ri in sorted(pairs, reverse=True):
             if ti in taken_tracks or ri in taken_reads:
                 continue
-            self._open[ti].add(FrameRead(frame, ms, reads[ri]))
+            self._open[ti].add(FrameRead(frame, ms, reads[ri], evidence[ri]))
             taken_tracks.add(ti)
             taken_reads.add(ri)
         ended: list[_Track] = []
@@ -197,7 +209,7 @@ class PlateTracker:
             (ended if gone else still).append(track)
         for ri, read in enumerate(reads):
             if ri not in taken_reads:
-                still.append(_Track([FrameRead(frame, ms, read)]))
+                still.append(_Track([FrameRead(frame, ms, read, evidence[ri])]))
         self._open = still
         return self._report(ended)
 

@@ -1,0 +1,132 @@
+"""`platewatch unit replay` and `unit upload`: the unit's side — a recorded video read, tracked, queued in the
+outbox and uploaded to the server; and the outbox flushed after an outage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from platewatch.unit.uploader import UploadReport
+
+DEFAULT_OUTBOX = Path("var/unit/outbox.db")
+
+ServerOption = Annotated[str, typer.Option("--server", help="The operations server, e.g. https://lpr.example.gov.")]
+TokenFileOption = Annotated[
+    Path, typer.Option("--token-file", help="File holding the unit's API token (from `platewatch unit add`).")
+]
+OutboxOption = Annotated[Path, typer.Option("--outbox", help="The unit's outbox (SQLite).")]
+
+
+def read_token(path: Path) -> str:
+    """The unit's API token from its file (never on the command line, where `ps` shows it)."""
+    try:
+        token = path.read_text().strip()
+    except OSError as exc:
+        typer.echo(f"error: cannot read the token file {path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+    if not token or any(c.isspace() for c in token):
+        typer.echo(f"error: the token file {path} must hold one API token", err=True)
+        raise typer.Exit(2)
+    return token
+
+
+def replay(
+    video: Annotated[Path, typer.Argument(help="A recorded video (anything FFmpeg reads).")],
+    server: ServerOption,
+    token_file: TokenFileOption,
+    camera: Annotated[str, typer.Option("--camera", help="The camera's name, as reads record it.")] = "front",
+    outbox: OutboxOption = DEFAULT_OUTBOX,
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option("--start", help="When the recording began (ISO 8601 with time zone); default now."),
+    ] = None,
+    every: Annotated[int, typer.Option("--every", min=1, max=100, help="Recognize every N-th frame.")] = 1,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
+) -> None:
+    """Run a recorded video through the unit: recognize, track, queue each vehicle pass, upload."""
+    from platewatch.engine.onnx_runtime import ModelError
+    from platewatch.engine.pipeline import Pipeline
+    from platewatch.unit.outbox import Outbox
+    from platewatch.unit.reads import evidence_images, pass_to_read
+    from platewatch.unit.sources import SourceError, video_frames
+    from platewatch.unit.tracker import PlateTracker, VehiclePass
+    from platewatch.unit.uploader import Uploader
+
+    token = read_token(token_file)
+    began = start or dt.datetime.now(dt.UTC)
+    if began.tzinfo is None:
+        typer.echo("error: --start needs a time zone (e.g. 2026-11-30T08:00:00+00:00)", err=True)
+        raise typer.Exit(2)
+    try:
+        pipeline = Pipeline.default(threads)
+    except ModelError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    pipeline.warmup()
+    frames = video_frames(video, every)
+    try:
+        first = next(frames)  # a bad video is refused before the outbox is touched
+    except SourceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except StopIteration:
+        first = None
+    tracker = PlateTracker()
+    queued = 0
+    with Outbox(outbox) as box:
+        uploader = Uploader.connect(box, server, token)
+        last_upload = time.monotonic()
+
+        def keep(passes: list[VehiclePass]) -> None:
+            nonlocal queued, last_upload
+            for p in passes:
+                box.put(pass_to_read(p, camera, began, p.best.images))
+                queued += 1
+            if passes and time.monotonic() - last_upload > 10:
+                uploader.upload()
+                last_upload = time.monotonic()
+
+        for frame in itertools.chain([first] if first else [], frames):
+            reads = pipeline.run(frame.image)
+            images = [evidence_images(frame.image, r.box) for r in reads]
+            keep(tracker.update(frame.index, frame.ms, reads, images))
+        keep(tracker.flush())
+        report = uploader.upload()
+    noun = "vehicle pass" if queued == 1 else "vehicle passes"
+    typer.echo(f"{video}: {queued} {noun} queued; {_summary(report)}")
+    if report.pending:
+        raise typer.Exit(1)
+
+
+def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOption = DEFAULT_OUTBOX) -> None:
+    """Send what waits in the unit's outbox (after an outage); exit 1 while reads still wait."""
+    from platewatch.unit.outbox import Outbox
+    from platewatch.unit.uploader import Uploader
+
+    token = read_token(token_file)
+    if not outbox.is_file():
+        typer.echo(f"error: no outbox at {outbox}", err=True)
+        raise typer.Exit(2)
+    with Outbox(outbox) as box:
+        report = Uploader.connect(box, server, token).upload()
+        for read_id, reason in box.rejected():
+            typer.echo(f"rejected by the server, kept in the outbox: {read_id}: {reason}", err=True)
+    typer.echo(_summary(report))
+    if report.pending:
+        raise typer.Exit(1)
+
+
+def _summary(report: UploadReport) -> str:
+    text = f"{report.delivered} delivered, {report.rejected} rejected, {report.pending} waiting in the outbox"
+    return text + (f" ({report.error})" if report.error else "")
+
+
+def register(unit_app: typer.Typer) -> None:
+    unit_app.command("replay")(replay)
+    unit_app.command("upload")(upload)

@@ -1,0 +1,86 @@
+"""`platewatch unit replay` and `unit upload` against a real server on 127.0.0.1: a recorded video's plate
+arrives as one read with its images, through an outage too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from platewatch.cli.main import app
+from platewatch.server.reads.models import Read
+from tests.engine.conftest import write_approach_video
+from tests.support.live_server import LiveServer, free_port
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_approach_video(tmp_path_factory.mktemp("unitvideo") / "patrol.avi", "6ZR4117")
+
+
+def token_file(server: LiveServer, tmp_path: Path) -> Path:
+    path = tmp_path / "unit.token"
+    path.write_text(server.add_unit() + "\n")
+    return path
+
+
+def test_a_replayed_video_arrives_as_one_read_with_its_images(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    start = (server.clock.now - dt.timedelta(minutes=5)).replace(microsecond=0)
+    args = ["unit", "replay", str(video), "--server", server.url, "--token-file", str(token_file(server, tmp_path))]
+    result = runner.invoke(
+        app, [*args, "--camera", "rear", "--outbox", str(tmp_path / "outbox.db"), "--start", start.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 vehicle pass queued; 1 delivered, 0 rejected, 0 waiting in the outbox" in result.stdout
+    with server.db() as db:
+        (read,) = db.scalars(select(Read)).all()
+    assert (read.plate, read.camera) == ("6ZR4117", "rear")
+    assert read.plate_image and read.vehicle_image
+    assert len(server.image_files()) == 2
+    offset = read.captured_at.replace(tzinfo=dt.UTC) - start
+    assert dt.timedelta(0) <= offset <= dt.timedelta(milliseconds=500)  # the best of frames 0-5 at 10 a second
+
+
+def test_reads_wait_through_an_outage_then_upload(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    tokens = str(token_file(server, tmp_path))
+    outbox = str(tmp_path / "outbox.db")
+    down = f"http://127.0.0.1:{free_port()}"
+    start = (server.clock.now - dt.timedelta(minutes=5)).isoformat()
+    result = runner.invoke(
+        app,
+        ["unit", "replay", str(video), "--server", down, "--token-file", tokens, "--outbox", outbox, "--start", start],
+    )
+    assert result.exit_code == 1
+    assert "0 delivered, 0 rejected, 1 waiting in the outbox (server unreachable" in result.stdout
+    assert server.count(Read) == 0
+    result = runner.invoke(app, ["unit", "upload", "--server", server.url, "--token-file", tokens, "--outbox", outbox])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "1 delivered, 0 rejected, 0 waiting in the outbox"
+    assert server.count(Read) == 1
+
+
+def test_bad_inputs_are_named(tmp_path: Path, video: Path) -> None:
+    empty = tmp_path / "empty.token"
+    empty.write_text("\n")
+    cases = [
+        (["--token-file", str(tmp_path / "missing.token")], "cannot read the token file"),
+        (["--token-file", str(empty)], "must hold one API token"),
+    ]
+    for extra, message in cases:
+        result = runner.invoke(app, ["unit", "replay", str(video), "--server", "http://127.0.0.1:1", *extra])
+        assert result.exit_code == 2 and message in result.stderr, result.output
+    good = tmp_path / "good.token"
+    good.write_text("pwu_x")
+    common = ["--server", "http://127.0.0.1:1", "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+    result = runner.invoke(app, ["unit", "replay", str(video), *common, "--start", "2026-11-30T08:00:00"])
+    assert result.exit_code == 2 and "--start needs a time zone" in result.stderr
+    result = runner.invoke(app, ["unit", "replay", str(tmp_path / "none.mp4"), *common])
+    assert result.exit_code == 2 and "video file not found" in result.stderr
+    assert not (tmp_path / "o.db").exists()  # refused before anything was written
+    result = runner.invoke(app, ["unit", "upload", *common[:4], "--outbox", str(tmp_path / "nothing.db")])
+    assert result.exit_code == 2 and "no outbox at" in result.stderr
