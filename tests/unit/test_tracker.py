@@ -188,3 +188,10 @@ def test_a_blink_at_thirty_frames_a_second_does_not_end_a_pass() -> None:
     ended = [p for i in range(7, 17) for p in tracker.update(i, i * frame_ms, [])]
     assert [(p.text, len(p.frames)) for p in ended] == [("8TRK455", 2)]
     assert ended[0].frames[-1].frame == 6
+
+
+def test_a_sure_reading_of_another_plate_does_not_join_an_unsure_pass() -> None:
+    tracker = PlateTracker()
+    tracker.update(0, 0.0, [read("X4L", (100, 100, 200, 150), 0.3)])  # a poor first look at some plate
+    tracker.update(1, 100.0, [read("KT4410", (230, 110, 330, 160), 0.9)])  # near it, but read surely and unlike
+    assert sorted(len(p.frames) for p in tracker.flush()) == [1, 1]

@@ -53,9 +53,10 @@ class TrackerConfig:
     """Overlap with the predicted box that makes a read the same plate."""
     max_jump: float = 2.0
     """A read near the predicted centre (within this many plate widths, of a similar size) is the same plate
-    when the readings are alike or either is unsure: a plate close to the camera moves fast."""
+    when the readings are alike or the read is unsure: a plate close to the camera moves fast."""
     unsure: float = 0.5
-    """Below this confidence a reading does not keep a nearby read out of its pass for being different."""
+    """A read less sure than this joins a nearby pass even when its reading differs (a misread of that plate);
+    a surer read joins only by overlap or a similar reading, so a second plate read surely is never absorbed."""
     min_confidence: float = 0.2
     """Passes whose voted reading is less likely than this are not reported (mostly signs and other text)."""
     topn: int = 5
@@ -188,7 +189,7 @@ class PlateTracker:
                 size = (read.box[2] - read.box[0]) / width
                 near = distance <= self.config.max_jump and 0.5 <= size <= 2.0
                 same_text = any(similar_text(f.read.text, read.text) for f in track.frames[-RECENT:])
-                unsure = min(track.last.confidence, read.confidence) < self.config.unsure
+                unsure = read.confidence < self.config.unsure
                 if overlap >= self.config.min_iou or (near and (same_text or unsure)):
                     score = overlap + (1.0 if same_text else 0.0) + max(0.0, 1.0 - distance / self.config.max_jump)
                     pairs.append((score, ti, ri))
