@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from platewatch.unit.demo import draw_plate
+
 TEXTS = (
     "AB1234", "12345", "KD4821", "3MN456", "XYZ9876", "PLT2K9", "7KD4821", "5HX2297", "ABC1234",
     "9Z7TK", "WM8834", "1BH5527", "EVC2468", "Y4U7V", "H8K3", "82736A", "QRS5719", "JLG62",
@@ -33,19 +35,10 @@ class CanaryScore:
 
 
 def draw(text: str, face: int, width: int = 240, fit: float | None = 0.84) -> np.ndarray:
-    """A white US-shaped plate (2:1) with a dark border and the text centred in dark blue, BGR; text wider
-    than `fit` of the plate is scaled down to it (a margin at the ends, as real plates have)."""
-    h = width // 2
-    plate = np.full((h, width, 3), 235, np.uint8)
-    cv2.rectangle(plate, (2, 2), (width - 3, h - 3), (60, 40, 20), 3)
-    thick = max(2, width // 60)
-    scale = width / 150
-    (tw, th), _ = cv2.getTextSize(text, face, scale, thick)
-    if fit is not None and tw > width * fit:
-        scale *= width * fit / tw
-        (tw, th), _ = cv2.getTextSize(text, face, scale, thick)
-    cv2.putText(plate, text, ((width - tw) // 2, (h + th) // 2), face, scale, (90, 30, 20), thick, cv2.LINE_AA)
-    return plate
+    """A white US-shaped plate (2:1) with a dark border and the text centred in dark blue, BGR (the demo
+    recording's plate, `platewatch.unit.demo.draw_plate`); text wider than `fit` of the plate is scaled down
+    to it."""
+    return draw_plate(text, width, face, fit)
 
 
 def plates() -> list[tuple[np.ndarray, str]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
@@ -118,3 +119,54 @@ def test_server_process_serves_the_login_page(tmp_path: Path) -> None:
     password = re.search(r"one-time password \(shown once\): (\S+)", output)
     assert password and len(password.group(1)) >= 12
     assert "otpauth://totp/" in output
+
+
+@pytest.mark.slow
+def test_make_run_starts_the_server_and_a_demo_unit_whose_reads_arrive(tmp_path: Path) -> None:
+    """`scripts/run.sh` (what `make run` runs after installing): the server, and the demo unit replaying its
+    recording into it; Ctrl-C stops both."""
+    repo = Path(__file__).resolve().parents[2]
+    port = free_port()
+    db = tmp_path / "pw.db"
+    environ = {
+        **os.environ,
+        "PLATEWATCH_DATABASE_URL": f"sqlite:///{db}",
+        "PLATEWATCH_DATA_DIR": str(tmp_path / "var"),
+        "PLATEWATCH_PORT": str(port),
+    }
+    proc = subprocess.Popen(
+        ["bash", str(repo / "scripts" / "run.sh")],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    plates: list[str] = []
+    try:
+        deadline = time.monotonic() + 240
+        while len(plates) < 5 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(1)
+            if db.exists():
+                with make_engine(f"sqlite:///{db}").connect() as c:
+                    try:
+                        plates = [r[0] for r in c.execute(text("SELECT plate FROM reads WHERE camera = 'demo'"))]
+                    except OperationalError:  # the schema is still being created
+                        plates = []
+    finally:
+        os.killpg(proc.pid, 2)  # Ctrl-C
+        output = proc.communicate(timeout=30)[0]
+    assert sorted(plates) == sorted(["6ZR4117", "5HX2290", "AB12345", "7KD4821", "XYZ9876"]), output
+    assert "demo unit: replaying" in output
+    assert (tmp_path / "var" / "demo" / "unit.token").read_text().startswith("pwu_")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # nothing is left of the group: server, replay loop, its sleep
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)

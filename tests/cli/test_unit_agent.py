@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from platewatch.cli.main import app
 from platewatch.server.reads.models import Read
+from platewatch.unit.demo import DEMO_PLATES
 from tests.engine.conftest import write_approach_video
 from tests.support.live_server import LiveServer, free_port
 
@@ -84,3 +85,12 @@ def test_bad_inputs_are_named(tmp_path: Path, video: Path) -> None:
     assert not (tmp_path / "o.db").exists()  # refused before anything was written
     result = runner.invoke(app, ["unit", "upload", *common[:4], "--outbox", str(tmp_path / "nothing.db")])
     assert result.exit_code == 2 and "no outbox at" in result.stderr
+
+
+def test_the_demo_recording_reads_back_as_its_cars(tmp_path: Path) -> None:
+    out = tmp_path / "demo" / "patrol.avi"
+    result = runner.invoke(app, ["unit", "demo-video", str(out)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["recognize-video", str(out), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t")[2].split()[0] for line in result.stdout.splitlines()] == list(DEMO_PLATES)

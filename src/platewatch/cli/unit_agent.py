@@ -122,6 +122,20 @@ def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOpti
         raise typer.Exit(1)
 
 
+def demo_video(
+    out: Annotated[Path, typer.Argument(help="Where to write the recording (.avi).")],
+) -> None:
+    """Write a demo recording: made-up cars whose drawn plates approach the camera (for trying `unit replay`)."""
+    from platewatch.unit import demo
+
+    try:
+        demo.demo_video(out)
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"{out}: {len(demo.DEMO_PLATES)} cars ({', '.join(demo.DEMO_PLATES)})")
+
+
 def _summary(report: UploadReport) -> str:
     text = f"{report.delivered} delivered, {report.rejected} rejected, {report.pending} waiting in the outbox"
     return text + (f" ({report.error})" if report.error else "")
@@ -130,3 +144,4 @@ def _summary(report: UploadReport) -> str:
 def register(unit_app: typer.Typer) -> None:
     unit_app.command("replay")(replay)
     unit_app.command("upload")(upload)
+    unit_app.command("demo-video")(demo_video)
