@@ -11,9 +11,11 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
+from platewatch.domain.roles import Role
 from platewatch.server.reads.models import Read
 from platewatch.unit.demo import DEMO_PLATES
 from tests.engine.conftest import write_approach_video
+from tests.server.test_hotlists_api import Actors, make_list
 from tests.support.live_server import LiveServer, free_port
 
 runner = CliRunner()
@@ -37,7 +39,7 @@ def test_a_replayed_video_arrives_as_one_read_with_its_images(server: LiveServer
         app, [*args, "--camera", "rear", "--outbox", str(tmp_path / "outbox.db"), "--start", start.isoformat()]
     )
     assert result.exit_code == 0, result.output
-    assert "1 vehicle pass queued; 1 delivered, 0 rejected, 0 waiting in the outbox" in result.stdout
+    assert "1 vehicle pass queued, 0 hot-list hits; 1 delivered, 0 rejected, 0 waiting in the outbox" in result.stdout
     with server.db() as db:
         (read,) = db.scalars(select(Read)).all()
     assert (read.plate, read.camera) == ("6ZR4117", "rear")
@@ -94,3 +96,37 @@ def test_the_demo_recording_reads_back_as_its_cars(tmp_path: Path) -> None:
     result = runner.invoke(app, ["recognize-video", str(out), "--format", "table"])
     assert result.exit_code == 0, result.output
     assert [line.split("\t")[2].split()[0] for line in result.stdout.splitlines()] == list(DEMO_PLATES)
+
+
+def test_a_listed_plate_hits_on_the_unit_against_the_servers_hot_list(
+    server: LiveServer, video: Path, tmp_path: Path
+) -> None:
+    actors = Actors(server)
+    bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
+    purpose = {"purpose": "burglary suspect vehicle, case 2026-1180", "plate": "6ZR4117"}
+    with actors.client(Role.ADMINISTRATOR) as c:
+        assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=purpose).status_code == 201
+    unit_token = token_file(server, tmp_path)
+    with server.client(unit_token.read_text().strip()) as c:
+        version = c.get("/api/v1/unit/hotlist").json()["version"]
+    start = (server.clock.now - dt.timedelta(minutes=5)).isoformat()
+    args = ["--server", server.url, "--token-file", str(unit_token), "--outbox", str(tmp_path / "o.db")]
+    result = runner.invoke(app, ["unit", "replay", str(video), *args, "--start", start])
+    assert result.exit_code == 0, result.output
+    assert "HIT 6ZR4117 at frame" in result.stdout and "BOLO: bolo 6ZR4117, exact match" in result.stdout
+    assert "1 vehicle pass queued, 1 hot-list hit;" in result.stdout
+    assert f"hot list version {version}: 1 plate\n" in result.stderr
+    with server.db() as db:
+        (read,) = db.scalars(select(Read)).all()
+    assert read.hotlist_version == version  # the read says which list it was compared with
+
+
+def test_without_a_hot_list_the_reads_still_go(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    # The unit's token is refused for the hot list and the upload alike: the reads wait, the unit says why.
+    bad = tmp_path / "bad.token"
+    bad.write_text("pwu_revoked")
+    args = ["--server", server.url, "--token-file", str(bad), "--outbox", str(tmp_path / "o.db")]
+    result = runner.invoke(app, ["unit", "replay", str(video), *args])
+    assert result.exit_code == 1
+    assert "warning: no hot list on the unit (hot list refused (401)" in result.stderr
+    assert "1 waiting in the outbox" in result.stdout

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from platewatch.unit.uploader import UploadReport
+    from platewatch.unit.hotlist import UnitHotList
+    from platewatch.unit.uploader import Uploader, UploadReport
 
 DEFAULT_OUTBOX = Path("var/unit/outbox.db")
 
@@ -78,15 +79,22 @@ def replay(
     except StopIteration:
         first = None
     tracker = PlateTracker()
-    queued = 0
+    queued = hits = 0
     with Outbox(outbox) as box:
         uploader = Uploader.connect(box, server, token)
+        hotlist = _hotlist(uploader)
         last_upload = time.monotonic()
 
         def keep(passes: list[VehiclePass]) -> None:
-            nonlocal queued, last_upload
+            nonlocal queued, hits, last_upload
             for p in passes:
-                box.put(pass_to_read(p, camera, began, p.best.images))
+                read = pass_to_read(p, camera, began, p.best.images)
+                if hotlist is not None:
+                    read["hotlist_version"] = hotlist.version
+                    for hit in hotlist.match(p)[:3]:
+                        typer.echo(f"HIT {p.text} at frame {p.best.frame}: {hotlist.describe(hit)}")
+                        hits += 1
+                box.put(read)
                 queued += 1
             if passes and time.monotonic() - last_upload > 10:
                 uploader.upload()
@@ -99,7 +107,8 @@ def replay(
         keep(tracker.flush())
         report = uploader.upload()
     noun = "vehicle pass" if queued == 1 else "vehicle passes"
-    typer.echo(f"{video}: {queued} {noun} queued; {_summary(report)}")
+    hit_noun = "hot-list hit" if hits == 1 else "hot-list hits"
+    typer.echo(f"{video}: {queued} {noun} queued, {hits} {hit_noun}; {_summary(report)}")
     if report.pending:
         raise typer.Exit(1)
 
@@ -120,6 +129,22 @@ def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOpti
     typer.echo(_summary(report))
     if report.pending:
         raise typer.Exit(1)
+
+
+def _hotlist(uploader: Uploader) -> UnitHotList | None:
+    """The server's current hot list, or None (said on stderr) when it cannot be had: the reads still go up,
+    and the server matches them at ingest."""
+    from platewatch.unit.hotlist import HotListError, UnitHotList
+    from platewatch.unit.uploader import ServerError
+
+    try:
+        hotlist = UnitHotList.from_snapshot(uploader.download_hotlist())
+    except (ServerError, HotListError) as exc:
+        typer.echo(f"warning: no hot list on the unit ({exc}); the server still matches the reads", err=True)
+        return None
+    plates = "plate" if hotlist.index.size == 1 else "plates"
+    typer.echo(f"hot list version {hotlist.version}: {hotlist.index.size} {plates}", err=True)
+    return hotlist
 
 
 def demo_video(

@@ -101,6 +101,15 @@ def content_hash(entries: Iterable[HotListEntry]) -> str:
     return h.hexdigest()
 
 
+def snapshot_hash(items: Iterable[tuple[int, HotListEntry]]) -> str:
+    """The hash of a whole hot list as units receive it: (list id, entry) pairs in a canonical order. The server
+    sends it with every snapshot and delta; a unit recomputes it to know that its copy is the server's."""
+    h = hashlib.sha256()
+    for list_id, e in sorted(items, key=lambda i: (i[0], i[1].key, i[1].category.value, i[1].nic)):
+        h.update(f"{list_id}|{content_hash([e])}\n".encode())
+    return h.hexdigest()
+
+
 def is_active(entry: HotListEntry, today: dt.date) -> bool:
     """An entry is in force from its effective date up to and including its expiry date."""
     if entry.effective is not None and today < entry.effective:

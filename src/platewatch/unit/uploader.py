@@ -1,5 +1,6 @@
 """Uploads the outbox to the server's ingest (`POST /api/v1/reads`), batch by batch, until it is empty or the
-server cannot take more; the one module of the unit that speaks HTTP to the server."""
+server cannot take more, and downloads the hot list; the one module of the unit that speaks HTTP to the
+server."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from platewatch.unit.outbox import Outbox
 log = logging.getLogger(__name__)
 
 INGEST = "/api/v1/reads"
+HOTLIST = "/api/v1/unit/hotlist"
+
+
+class ServerError(RuntimeError):
+    """The server could not be asked, or did not answer as expected; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,19 @@ class Uploader:
             base_url=server_url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=timeout
         )
         return cls(outbox, client, batch)
+
+    def download_hotlist(self) -> dict[str, Any]:
+        """The server's whole current hot list for this unit (the snapshot JSON)."""
+        try:
+            response = self.client.get(HOTLIST)
+        except httpx.HTTPError as exc:
+            raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+        if response.status_code != 200:
+            raise ServerError(f"hot list refused ({response.status_code}): {_message(response)}")
+        body = response.json()
+        if not isinstance(body, dict):
+            raise ServerError("the hot list answer is not a JSON object")
+        return body
 
     def upload(self) -> UploadReport:
         delivered = rejected = 0

@@ -7,7 +7,6 @@ global hot-list version that units and reads refer to. Functions never commit.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,7 +14,15 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from platewatch.domain.hotlists import CATEGORY_PRIORITY, Category, HotListEntry, Vehicle, content_hash, is_active
+from platewatch.domain.hotlists import (
+    CATEGORY_PRIORITY,
+    Category,
+    HotListEntry,
+    Vehicle,
+    content_hash,
+    is_active,
+    snapshot_hash,
+)
 from platewatch.domain.querylog import MIN_PURPOSE_LENGTH
 from platewatch.server.hotlists.importers import ImportResult, UnknownFormatError, import_file
 from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
@@ -274,7 +281,7 @@ def snapshot(
     """Every active list as of global version `at` (default: now): the hot list units compare against."""
     version_id = at if at is not None else current_version_id(db)
     if version_id is None:
-        return Snapshot(0, dt.datetime.min.replace(tzinfo=dt.UTC), hashlib.sha256().hexdigest(), [], {})
+        return Snapshot(0, dt.datetime.min.replace(tzinfo=dt.UTC), snapshot_hash([]), [], {})
     lists = {h.id: h for h in db.scalars(select(HotList).where(HotList.active.is_(True)))}
     entries: list[StoredEntry] = []
     created_at = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -286,10 +293,8 @@ def snapshot(
             continue
         created_at = max(created_at, version.created_at)
         entries += [s for s in stored_entries(db, version.id) if today is None or is_active(s.entry, today)]
-    h = hashlib.sha256()
-    for s in sorted(entries, key=lambda s: (s.hotlist_id, s.entry.key, s.entry.category.value, s.entry.nic)):
-        h.update(f"{s.hotlist_id}|{content_hash([s.entry])}\n".encode())
-    return Snapshot(version_id, created_at, h.hexdigest(), entries, lists)
+    digest = snapshot_hash((s.hotlist_id, s.entry) for s in entries)
+    return Snapshot(version_id, created_at, digest, entries, lists)
 
 
 def entry_identity(s: StoredEntry) -> tuple[int, str, str, str, str]:
