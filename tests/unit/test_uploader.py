@@ -25,13 +25,13 @@ def test_reads_queued_through_an_outage_all_arrive_once(server: LiveServer, tmp_
     with Outbox(tmp_path / "outbox.db") as box:
         queue(box, server, 7)
         # The network is down: nothing listens where the server should be.
-        down = Uploader.connect(box, f"http://127.0.0.1:{free_port()}", token, batch=3, timeout=5)
-        report = down.upload()
+        with Uploader.connect(box, f"http://127.0.0.1:{free_port()}", token, batch=3, timeout=5) as down:
+            report = down.upload()
         assert (report.delivered, report.pending) == (0, 7)
         assert report.error is not None and "server unreachable" in report.error
         # The network is back.
-        up = Uploader.connect(box, server.url, token, batch=3)
-        report = up.upload()
+        with Uploader.connect(box, server.url, token, batch=3) as up:
+            report = up.upload()
         assert (report.delivered, report.rejected, report.pending, report.error) == (7, 0, 0, None)
     assert server.count(Read) == 7
 
@@ -43,7 +43,8 @@ def test_a_batch_whose_answer_was_lost_is_not_stored_twice(server: LiveServer, t
         # The server stored the batch, but the answer never reached the unit: the reads are still queued.
         with server.client(token) as c:
             assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
-        report = Uploader.connect(box, server.url, token).upload()
+        with Uploader.connect(box, server.url, token) as uploader:
+            report = uploader.upload()
         assert (report.delivered, report.pending) == (3, 0)
     assert server.count(Read) == 3
 
@@ -55,7 +56,8 @@ def test_one_bad_read_is_set_aside_and_the_others_go(server: LiveServer, tmp_pat
         bad = read_payload("BAD0001", server.clock.now, lat=123.0)  # no such latitude
         box.put(bad)
         queue(box, server, 2)
-        report = Uploader.connect(box, server.url, token, batch=10).upload()
+        with Uploader.connect(box, server.url, token, batch=10) as uploader:
+            report = uploader.upload()
         assert (report.delivered, report.rejected, report.pending) == (6, 1, 0)
         ((read_id, reason),) = box.rejected()
         assert read_id == bad["id"]
@@ -68,7 +70,8 @@ def test_a_refused_token_keeps_every_read(server: LiveServer, tmp_path: Path) ->
     server.add_unit()
     with Outbox(tmp_path / "outbox.db") as box:
         queue(box, server, 2)
-        report = Uploader.connect(box, server.url, "pwu_not-a-real-token").upload()
+        with Uploader.connect(box, server.url, "pwu_not-a-real-token") as uploader:
+            report = uploader.upload()
         assert (report.delivered, report.pending) == (0, 2)
         assert report.error is not None and "refused the unit's token (401)" in report.error
     assert server.count(Read) == 0
@@ -97,7 +100,8 @@ def test_a_server_error_stops_the_upload_and_keeps_the_reads(tmp_path: Path) -> 
         with Outbox(tmp_path / "outbox.db") as box:
             box.put({"id": "0b7f5a4e-0000-4000-8000-000000000001", "plate": "ABC1234"})
             url = f"http://127.0.0.1:{httpd.server_address[1]}"
-            report = Uploader.connect(box, url, "pwu_token").upload()
+            with Uploader.connect(box, url, "pwu_token") as uploader:
+                report = uploader.upload()
             assert report.error == "server error 503: database is restarting"
             assert report.pending == 1
     finally:

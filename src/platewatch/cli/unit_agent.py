@@ -80,8 +80,7 @@ def replay(
         first = None
     tracker = PlateTracker()
     queued = hits = 0
-    with Outbox(outbox) as box:
-        uploader = Uploader.connect(box, server, token)
+    with Outbox(outbox) as box, Uploader.connect(box, server, token) as uploader:
         hotlist = _hotlist(uploader)
         last_upload = time.monotonic()
 
@@ -122,8 +121,8 @@ def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOpti
     if not outbox.is_file():
         typer.echo(f"error: no outbox at {outbox}", err=True)
         raise typer.Exit(2)
-    with Outbox(outbox) as box:
-        report = Uploader.connect(box, server, token).upload()
+    with Outbox(outbox) as box, Uploader.connect(box, server, token) as uploader:
+        report = uploader.upload()
         for read_id, reason in box.rejected():
             typer.echo(f"rejected by the server, kept in the outbox: {read_id}: {reason}", err=True)
     typer.echo(_summary(report))

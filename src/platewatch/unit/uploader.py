@@ -50,6 +50,15 @@ class Uploader:
         )
         return cls(outbox, client, batch)
 
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Uploader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def download_hotlist(self) -> dict[str, Any]:
         """The server's whole current hot list for this unit (the snapshot JSON)."""
         try:
