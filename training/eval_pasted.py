@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 
-from platewatch.engine.models import DETECTOR, READER, STATE
-from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
+from training.candidate_models import add_model_options, pipeline_from
 from training.data import load_folder_images, load_us_crops
 from training.synth import augment
 
@@ -24,18 +22,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--min-width", type=float, default=60.0, help="plate width in the 1280×720 scene, px")
     ap.add_argument("--max-width", type=float, default=260.0)
-    ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
-    ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
-    ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
+    add_model_options(ap)
     args = ap.parse_args()
-    pipeline = Pipeline.default(reader=args.reader, state=args.state, detector=args.detector)
+    pipeline = pipeline_from(args)
     rng = np.random.default_rng(args.seed)
     val, negatives = load_us_crops("val")[: args.count], load_folder_images("negatives")
     edges = np.linspace(args.min_width, args.max_width, 5)
     found, exact = np.zeros(4, int), np.zeros(4, int)
     total, states = np.zeros(4, int), 0
     ms: list[float] = []
-    pipeline.warmup()
     for s in val:
         scene = cv2.resize(negatives[int(rng.integers(len(negatives)))], (1280, 720))
         width = float(rng.uniform(args.min_width, args.max_width))

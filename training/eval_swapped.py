@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 
 from platewatch.engine.benchmark import BenchResult, LabelRow, score_photo
-from platewatch.engine.models import DETECTOR, READER, STATE
-from platewatch.engine.pipeline import Pipeline
+from training.candidate_models import add_model_options, pipeline_from
 from training.data import PhotoSample, load_photos, load_us_crops
 
 US_TO_EU_WIDTH = 0.6  # 12 in (305 mm) against 520 mm
@@ -44,12 +42,9 @@ def swap_plate(photo: PhotoSample, plate: np.ndarray) -> tuple[np.ndarray, tuple
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
-    ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
-    ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
+    add_model_options(ap)
     args = ap.parse_args()
-    pipeline = Pipeline.default(reader=args.reader, state=args.state, detector=args.detector)
-    pipeline.warmup()
+    pipeline = pipeline_from(args)
     photos = load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
     crops = load_us_crops("val")
     res = BenchResult("us-crops-swapped-into-eu-br-photos", "val", "photos", topn=5)

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 
-from platewatch.engine.models import DETECTOR, READER, STATE
-from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
 from platewatch.unit.tracker import PlateTracker, TrackerConfig, VehiclePass
+from training.candidate_models import add_model_options, pipeline_from
 from training.data import load_folder_images, load_us_crops
 from training.synth import augment
 
@@ -60,12 +58,9 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=8, help="frames per clip")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--split", default="val", help="val (report) or train (where the tracker's settings were chosen)")
-    ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
-    ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
-    ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
+    add_model_options(ap)
     args = ap.parse_args()
-    pipeline = Pipeline.default(reader=args.reader, state=args.state, detector=args.detector)
-    pipeline.warmup()
+    pipeline = pipeline_from(args)
     rng = np.random.default_rng(args.seed)
     val, negatives = load_us_crops(args.split)[: args.count], load_folder_images("negatives")
     frame_total = frame_exact = best_exact = voted_exact = found = split = extra = 0

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from platewatch.engine.pipeline import Pipeline
-from training import canary
+from platewatch.unit import demo
 
 F = TypeVar("F", bound=Callable[..., Any])
 REPO = Path(__file__).resolve().parents[2]
@@ -41,19 +41,20 @@ def label_rows(folder: str, split: str) -> list[dict[str, str]]:
 
 
 def draw_plate(text: str, width: int = 240) -> np.ndarray:
-    """A plain US-shaped plate drawn with OpenCV: white, dark border, dark-blue characters (the canary's
-    drawing in one face, the text at full size even where it nearly fills the plate)."""
-    return canary.draw(text, cv2.FONT_HERSHEY_DUPLEX, width, fit=None)
+    """A plain US-shaped plate drawn with OpenCV: white, dark border, dark-blue characters (the demo's and the
+    canary's drawing in one face, the text at full size even where it nearly fills the plate)."""
+    return demo.draw_plate(text, width, cv2.FONT_HERSHEY_DUPLEX, fit=None)
 
 
-def draw_scene(text: str, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """A 1280×720 grey-gradient 'street' with a dark 'car' and the drawn plate; returns (frame, box)."""
-    rng = np.random.default_rng(seed)
-    y = np.linspace(90, 160, 720, dtype=np.float32)[:, None, None]
-    frame = np.clip(np.broadcast_to(y, (720, 1280, 3)) + rng.normal(0, 6, (720, 1280, 3)), 0, 255).astype(np.uint8)
+def draw_scene(text: str | None, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A 1280×720 grey-gradient 'street' with a dark 'car' and the drawn plate (none when `text` is None);
+    returns (frame, the plate's box)."""
+    frame = demo.street(seed)
     cv2.rectangle(frame, (380, 250), (900, 620), (40, 45, 60), -1)
-    plate = draw_plate(text, 200)
     x0, y0 = 540, 440
+    if text is None:
+        return frame, (x0, y0, x0, y0)
+    plate = draw_plate(text, 200)
     frame[y0 : y0 + plate.shape[0], x0 : x0 + plate.shape[1]] = plate
     return frame, (x0, y0, x0 + plate.shape[1], y0 + plate.shape[0])
 
@@ -61,8 +62,7 @@ def draw_scene(text: str, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, in
 def write_approach_video(path: Path, text: str, frames: int = 6) -> Path:
     """A car's plate approaching across 1280×720 frames (growing, moving down and to the left), MJPG at 10
     frames a second: a camera's recording for the video and unit tests."""
-    background, _ = draw_scene("0", seed=1)
-    background[430:520, 520:760] = background[100:190, 520:760]  # no plate on the 'car'
+    background, _ = draw_scene(None, seed=1)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (1280, 720))
     for i in range(frames):
         frame = background.copy()

@@ -37,10 +37,9 @@ def recognition(
     from rich.progress import Progress
     from rich.table import Table
 
+    from platewatch.cli.pipelines import load_pipeline
     from platewatch.engine.benchmark import markdown_section, run_benchmark
-    from platewatch.engine.models import DETECTOR, READER, STATE
-    from platewatch.engine.onnx_runtime import ModelError
-    from platewatch.engine.pipeline import Pipeline, PipelineConfig
+    from platewatch.engine.pipeline import PipelineConfig
 
     candidates = {"--detector": detector, "--reader": reader, "--state": state}
     for option, path in candidates.items():
@@ -50,14 +49,7 @@ def recognition(
     import cv2
 
     cv2.setNumThreads(1)  # one thread means OpenCV's resizing too, which would otherwise use every core
-    try:
-        pipeline = Pipeline.default(
-            1, PipelineConfig(topn=topn), reader or READER, state or STATE, detector or DETECTOR
-        )
-        pipeline.warmup()
-    except ModelError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    pipeline = load_pipeline(1, PipelineConfig(topn=topn), reader=reader, state=state, detector=detector)
     err = Console(stderr=True)
     try:
         with Progress(console=err, transient=True) as progress:

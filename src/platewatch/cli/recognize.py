@@ -32,13 +32,15 @@ def expand_inputs(paths: list[Path]) -> tuple[list[Path], bool]:
     return out, saw_dir
 
 
-def plate_json(read: Any) -> dict[str, Any]:
+def plate_json(read: Any, box: Any = None) -> dict[str, Any]:
+    """A plate reading in the Contracts JSON: a frame's `PlateRead`, or a vehicle pass with its best frame's
+    `box`."""
     return {
         "text": read.text,
         "confidence": round(read.confidence, 4),
         "state": read.state,
         "state_confidence": None if read.state_confidence is None else round(read.state_confidence, 4),
-        "box": [round(v) for v in read.box],
+        "box": [round(v) for v in (box if box is not None else read.box)],
         "candidates": [{"text": c.text, "confidence": round(c.confidence, 4)} for c in read.candidates],
     }
 
@@ -85,15 +87,10 @@ def recognize(
     from rich.console import Console
     from rich.progress import Progress
 
-    from platewatch.engine.onnx_runtime import ModelError
-    from platewatch.engine.pipeline import Pipeline, PipelineConfig
+    from platewatch.cli.pipelines import load_pipeline
+    from platewatch.engine.pipeline import PipelineConfig
 
-    try:
-        pipeline = Pipeline.default(threads, PipelineConfig(topn=topn))
-    except ModelError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    pipeline.warmup()
+    pipeline = load_pipeline(threads, PipelineConfig(topn=topn))
     files, saw_dir = expand_inputs(images)
     failed = 0
     console = Console(stderr=True)

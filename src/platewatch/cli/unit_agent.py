@@ -51,8 +51,7 @@ def replay(
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
 ) -> None:
     """Run a recorded video through the unit: recognize, track, queue each vehicle pass, upload."""
-    from platewatch.engine.onnx_runtime import ModelError
-    from platewatch.engine.pipeline import Pipeline
+    from platewatch.cli.pipelines import load_pipeline
     from platewatch.unit.outbox import Outbox
     from platewatch.unit.reads import evidence_images, pass_to_read
     from platewatch.unit.sources import SourceError, video_frames
@@ -64,12 +63,7 @@ def replay(
     if began.tzinfo is None:
         typer.echo("error: --start needs a time zone (e.g. 2026-11-30T08:00:00+00:00)", err=True)
         raise typer.Exit(2)
-    try:
-        pipeline = Pipeline.default(threads)
-    except ModelError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    pipeline.warmup()
+    pipeline = load_pipeline(threads)
     frames = video_frames(video, every)
     try:
         first = next(frames)  # a bad video is refused before the outbox is touched

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from platewatch.cli.recognize import OutputFormat
+from platewatch.cli.recognize import OutputFormat, plate_json
 
 
 def pass_json(video: Path, vehicle_pass: Any) -> dict[str, Any]:
@@ -25,12 +25,7 @@ def pass_json(video: Path, vehicle_pass: Any) -> dict[str, Any]:
         "last_ms": round(vehicle_pass.frames[-1].ms, 1),
         "frames": len(vehicle_pass.frames),
         "best_frame": best.frame,
-        "text": vehicle_pass.text,
-        "confidence": round(vehicle_pass.confidence, 4),
-        "state": vehicle_pass.state,
-        "state_confidence": None if vehicle_pass.state_confidence is None else round(vehicle_pass.state_confidence, 4),
-        "box": [round(v) for v in best.read.box],
-        "candidates": [{"text": c.text, "confidence": c.confidence} for c in vehicle_pass.candidates],
+        **plate_json(vehicle_pass, best.read.box),
     }
 
 
@@ -64,17 +59,12 @@ def recognize_video(
     from rich.console import Console
     from rich.progress import Progress
 
-    from platewatch.engine.onnx_runtime import ModelError
-    from platewatch.engine.pipeline import Pipeline, PipelineConfig
+    from platewatch.cli.pipelines import load_pipeline
+    from platewatch.engine.pipeline import PipelineConfig
     from platewatch.unit.sources import SourceError, frame_count, video_frames
     from platewatch.unit.tracker import PlateTracker, TrackerConfig
 
-    try:
-        pipeline = Pipeline.default(threads, PipelineConfig(topn=topn))
-    except ModelError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    pipeline.warmup()
+    pipeline = load_pipeline(threads, PipelineConfig(topn=topn))
     config = TrackerConfig(max_missed=max_missed, max_gap_ms=max_gap_ms, min_confidence=min_confidence, topn=topn)
     failed = 0
     for video in videos:

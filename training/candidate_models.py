@@ -1,0 +1,23 @@
+"""The stand-in evaluations' `--detector/--reader/--state` options: measure a candidate model in the shipped
+pipeline."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from platewatch.engine.models import DETECTOR, READER, STATE
+from platewatch.engine.pipeline import Pipeline
+
+
+def add_model_options(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
+    ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
+    ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
+
+
+def pipeline_from(args: argparse.Namespace) -> Pipeline:
+    """The pipeline with the models the options name, warmed up."""
+    pipeline = Pipeline.default(reader=args.reader, state=args.state, detector=args.detector)
+    pipeline.warmup()
+    return pipeline
