@@ -19,7 +19,8 @@ if [ ! -s "$demo/unit.token" ]; then
     | grep -o 'pwu_[A-Za-z0-9_-]*' > "$demo/unit.token") \
     || { echo "no demo unit (its token file $demo/unit.token is lost): starting the server only" >&2; rm -f "$demo/unit.token"; }
 fi
-[ -f "$demo/patrol.avi" ] || .venv/bin/platewatch unit demo-video "$demo/patrol.avi"
+[ -f "$demo/patrol.avi" ] && [ -f "$demo/patrol.nmea" ] \
+  || .venv/bin/platewatch unit demo-video "$demo/patrol.avi" --nmea "$demo/patrol.nmea"
 
 .venv/bin/platewatch server --no-migrate &
 server=$!
@@ -43,7 +44,7 @@ if [ -s "$demo/unit.token" ]; then
     while true; do
       # A replay stopped half-way loses nothing: its reads wait in the outbox for the next one.
       .venv/bin/platewatch unit replay "$demo/patrol.avi" --server "$url" --token-file "$demo/unit.token" \
-        --camera demo --outbox "$demo/outbox.db" >&2 &
+        --camera demo --outbox "$demo/outbox.db" --nmea "$demo/patrol.nmea" >&2 &
       child=$!
       wait "$child" || true
       sleep 60 &

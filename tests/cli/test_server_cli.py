@@ -143,6 +143,7 @@ def test_make_run_starts_the_server_and_a_demo_unit_whose_reads_arrive(tmp_path:
         start_new_session=True,
     )
     plates: list[str] = []
+    places: list[tuple[float | None, float | None]] = []
     try:
         deadline = time.monotonic() + 240
         while len(plates) < 5 and time.monotonic() < deadline and proc.poll() is None:
@@ -150,14 +151,21 @@ def test_make_run_starts_the_server_and_a_demo_unit_whose_reads_arrive(tmp_path:
             if db.exists():
                 with make_engine(f"sqlite:///{db}").connect() as c:
                     try:
-                        plates = [r[0] for r in c.execute(text("SELECT plate FROM reads WHERE camera = 'demo'"))]
+                        rows = c.execute(text("SELECT plate, latitude, longitude FROM reads WHERE camera = 'demo'"))
                     except OperationalError:  # the schema is still being created
-                        plates = []
+                        continue
+                    plates, places = [], []
+                    for plate, lat, lon in rows:
+                        plates.append(plate)
+                        places.append((lat, lon))
     finally:
         os.killpg(proc.pid, 2)  # Ctrl-C
         output = proc.communicate(timeout=30)[0]
     assert sorted(plates) == sorted(["6ZR4117", "5HX2290", "AB12345", "7KD4821", "XYZ9876"]), output
     assert "demo unit: replaying" in output
+    assert all(
+        lat == pytest.approx(41.144, abs=0.002) and lon == pytest.approx(-73.495, abs=0.002) for lat, lon in places
+    )
     assert (tmp_path / "var" / "demo" / "unit.token").read_text().startswith("pwu_")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # nothing is left of the group: server, replay loop, its sleep

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from platewatch.cli.main import app
 from platewatch.domain.roles import Role
 from platewatch.server.reads.models import Read
-from platewatch.unit.demo import DEMO_PLATES
+from platewatch.unit.demo import DEMO_PLATES, DEMO_ROUTE_START, demo_track
+from platewatch.unit.gps import Fix, distance_m
 from tests.engine.conftest import write_approach_video
 from tests.server.test_hotlists_api import Actors, make_list
 from tests.support.live_server import LiveServer, free_port
@@ -84,9 +85,29 @@ def test_bad_inputs_are_named(tmp_path: Path, video: Path) -> None:
     assert result.exit_code == 2 and "--start needs a time zone" in result.stderr
     result = runner.invoke(app, ["unit", "replay", str(tmp_path / "none.mp4"), *common])
     assert result.exit_code == 2 and "video file not found" in result.stderr
+    (tmp_path / "void.nmea").write_text("$GPRMC,080002.00,V,,N,,E,0.0,0.0,301126,0.0,,N,*79\n")
+    result = runner.invoke(app, ["unit", "replay", str(video), *common, "--nmea", str(tmp_path / "void.nmea")])
+    assert result.exit_code == 2 and "void.nmea holds no valid RMC position fix" in result.stderr
     assert not (tmp_path / "o.db").exists()  # refused before anything was written
     result = runner.invoke(app, ["unit", "upload", *common[:4], "--outbox", str(tmp_path / "nothing.db")])
     assert result.exit_code == 2 and "no outbox at" in result.stderr
+
+
+def test_a_replay_with_the_cars_gps_log_places_each_read(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    log = demo_track(tmp_path / "drive.nmea", dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), speed_kmh=36.0)
+    start = (server.clock.now - dt.timedelta(minutes=5)).replace(microsecond=0)
+    args = ["unit", "replay", str(video), "--server", server.url, "--token-file", str(token_file(server, tmp_path))]
+    extra = ["--outbox", str(tmp_path / "outbox.db"), "--start", start.isoformat(), "--nmea", str(log)]
+    result = runner.invoke(app, [*args, *extra])
+    assert result.exit_code == 0, result.output
+    with server.db() as db:
+        (read,) = db.scalars(select(Read)).all()
+    # The log is replayed from the video's first frame: the car was 10 m/s × the best frame's offset up the road.
+    offset = (read.captured_at.replace(tzinfo=dt.UTC) - start).total_seconds()
+    assert read.latitude is not None and read.longitude is not None
+    moved = distance_m(Fix(start, *DEMO_ROUTE_START), Fix(start, read.latitude, read.longitude))
+    assert moved == pytest.approx(10.0 * offset, abs=0.05)
+    assert read.heading == 5.0
 
 
 def test_the_demo_recording_reads_back_as_its_cars(tmp_path: Path) -> None:

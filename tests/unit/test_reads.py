@@ -11,6 +11,7 @@ import pytest
 
 from platewatch.engine.types import Candidate, PlateRead
 from platewatch.server.reads.schemas import ReadCreate
+from platewatch.unit.gps import Fix, GpsTrack
 from platewatch.unit.reads import evidence_images, pass_to_read
 from platewatch.unit.tracker import FrameRead, VehiclePass, vote
 
@@ -54,3 +55,17 @@ def test_without_images_and_a_naive_start() -> None:
     ReadCreate.model_validate(read)
     with pytest.raises(ValueError, match="time zone"):
         pass_to_read(a_pass(), "front", START.replace(tzinfo=None))
+
+
+def test_the_read_is_placed_where_the_car_was_at_its_best_frame() -> None:
+    at = START + dt.timedelta(milliseconds=133.3)
+    track = GpsTrack(
+        [Fix(START, 41.1437, -73.4950, 350.0), Fix(START + dt.timedelta(seconds=1), 41.1438, -73.4950, 10.0)]
+    )
+    parsed = ReadCreate.model_validate(pass_to_read(a_pass(), "front", START, track=track))
+    assert parsed.latitude == pytest.approx(41.1437 + 0.1333 * 0.0001, abs=1e-7)
+    assert parsed.longitude == pytest.approx(-73.4950)
+    assert parsed.heading == pytest.approx(352.7)  # 350° + 0.133 of the 20° turn through north
+    late = track.shifted(at + dt.timedelta(minutes=5))  # a track that does not cover the read: no position
+    read = pass_to_read(a_pass(), "front", START, track=late)
+    assert "latitude" not in read and "heading" not in read

@@ -49,6 +49,14 @@ def replay(
     ] = None,
     every: Annotated[int, typer.Option("--every", min=1, max=100, help="Recognize every N-th frame.")] = 1,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
+    nmea: Annotated[
+        Path | None,
+        typer.Option(
+            "--nmea",
+            help="The car's GPS log (NMEA 0183) recorded with the video: replayed alongside it, its first fix at "
+            "the video's first frame, to give each read its position and heading.",
+        ),
+    ] = None,
 ) -> None:
     """Run a recorded video through the unit: recognize, track, queue each vehicle pass, upload."""
     from platewatch.cli.pipelines import load_pipeline
@@ -63,6 +71,15 @@ def replay(
     if began.tzinfo is None:
         typer.echo("error: --start needs a time zone (e.g. 2026-11-30T08:00:00+00:00)", err=True)
         raise typer.Exit(2)
+    track = None
+    if nmea is not None:
+        from platewatch.unit.gps import GpsError, read_nmea
+
+        try:
+            track = read_nmea(nmea).shifted(began)
+        except GpsError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
     pipeline = load_pipeline(threads)
     frames = video_frames(video, every)
     try:
@@ -81,7 +98,7 @@ def replay(
         def keep(passes: list[VehiclePass]) -> None:
             nonlocal queued, hits, last_upload
             for p in passes:
-                read = pass_to_read(p, camera, began, p.best.images)
+                read = pass_to_read(p, camera, began, p.best.images, track=track)
                 if hotlist is not None:
                     read["hotlist_version"] = hotlist.version
                     for hit in hotlist.match(p)[:3]:
@@ -142,16 +159,23 @@ def _hotlist(uploader: Uploader) -> UnitHotList | None:
 
 def demo_video(
     out: Annotated[Path, typer.Argument(help="Where to write the recording (.avi).")],
+    nmea: Annotated[
+        Path | None, typer.Option("--nmea", help="Also write the car's GPS log (NMEA 0183) for `unit replay --nmea`.")
+    ] = None,
 ) -> None:
     """Write a demo recording: made-up cars whose drawn plates approach the camera (for trying `unit replay`)."""
     from platewatch.unit import demo
 
     try:
         demo.demo_video(out)
+        if nmea is not None:
+            demo.demo_track(nmea, dt.datetime.now(dt.UTC))
     except OSError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"{out}: {len(demo.DEMO_PLATES)} cars ({', '.join(demo.DEMO_PLATES)})")
+    if nmea is not None:
+        typer.echo(f"{nmea}: the car's GPS log, on Main Street, New Canaan")
 
 
 def _summary(report: UploadReport) -> str:

@@ -3,14 +3,19 @@ a patrol car's camera, one after the other."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 
 import cv2
 import numpy as np
+from pynmeagps import GET, NMEAMessage
 
 DEMO_PLATES = ("6ZR4117", "5HX2290", "AB12345", "7KD4821", "XYZ9876")
 """Made-up plates (no O or 0, which are one glyph in OpenCV's faces)."""
 SIZE = (1280, 720)
+DEMO_ROUTE_START = (41.1437, -73.4950)
+"""Where the demo patrol car starts: Main Street, New Canaan, CT (the town of General Order 14-01-117)."""
 
 
 def draw_plate(
@@ -62,4 +67,34 @@ def demo_video(path: Path, plates: tuple[str, ...] = DEMO_PLATES, fps: float = 1
                 writer.write(road)
     finally:
         writer.release()
+    return path
+
+
+def demo_track(
+    path: Path,
+    start: dt.datetime,
+    seconds: int = 30,
+    heading: float = 5.0,
+    speed_kmh: float = 40.0,
+) -> Path:
+    """Write the demo car's GPS log: one RMC sentence a second, driving `heading` at `speed_kmh` from
+    DEMO_ROUTE_START (the NMEA a receiver on the car's serial port would give)."""
+    if start.tzinfo is None:
+        raise ValueError("the track's start needs a time zone")
+    start = start.astimezone(dt.UTC).replace(microsecond=0)
+    lat0, lon0 = DEMO_ROUTE_START
+    metres_per_s = speed_kmh / 3.6
+    lines = []
+    for s in range(seconds + 1):
+        d = metres_per_s * s
+        lat = lat0 + math.degrees(d * math.cos(math.radians(heading)) / 6_371_000.0)
+        lon = lon0 + math.degrees(d * math.sin(math.radians(heading)) / (6_371_000.0 * math.cos(math.radians(lat0))))
+        at = start + dt.timedelta(seconds=s)
+        msg = NMEAMessage(
+            "GP", "RMC", GET, time=at.time(), status="A", lat=lat, NS="N", lon=lon, EW="W",
+            spd=round(speed_kmh / 1.852, 1), cog=heading, date=at.date(), posMode="A",
+        )  # fmt: skip
+        lines.append(msg.serialize().decode("ascii"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(lines), encoding="ascii")
     return path

@@ -12,6 +12,7 @@ import numpy as np
 
 from platewatch.engine.preprocess import crop
 from platewatch.engine.types import Box
+from platewatch.unit.gps import GpsTrack
 from platewatch.unit.tracker import VehiclePass
 
 VEHICLE_MARGIN = (1.0, 3.0)
@@ -44,15 +45,18 @@ def pass_to_read(
     stream_start: dt.datetime,
     images: tuple[bytes, bytes] | None = None,
     read_id: uuid.UUID | None = None,
+    track: GpsTrack | None = None,
 ) -> dict[str, Any]:
-    """The ingest JSON of one pass, captured at its best frame's time (`stream_start` + the frame's offset)."""
+    """The ingest JSON of one pass, captured at its best frame's time (`stream_start` + the frame's offset),
+    where `track` puts the car then (no position when the track has none for that time)."""
     if stream_start.tzinfo is None:
         raise ValueError("stream_start needs a time zone")
     best = vehicle_pass.best
+    captured_at = stream_start + dt.timedelta(milliseconds=best.ms)
     read: dict[str, Any] = {
         "id": str(read_id or uuid.uuid4()),
         "camera": camera,
-        "captured_at": (stream_start + dt.timedelta(milliseconds=best.ms)).isoformat(),
+        "captured_at": captured_at.isoformat(),
         "plate": vehicle_pass.text,
         "confidence": round(min(1.0, vehicle_pass.confidence), 4),
         "candidates": [{"plate": c.text, "confidence": min(1.0, c.confidence)} for c in vehicle_pass.candidates],
@@ -61,6 +65,11 @@ def pass_to_read(
         if vehicle_pass.state_confidence is None
         else round(min(1.0, vehicle_pass.state_confidence), 4),
     }
+    fix = track.at(captured_at) if track is not None else None
+    if fix is not None:
+        read["latitude"] = round(fix.latitude, 7)
+        read["longitude"] = round(fix.longitude, 7)
+        read["heading"] = fix.heading
     if images is not None:
         read["plate_image"] = base64.b64encode(images[0]).decode()
         read["vehicle_image"] = base64.b64encode(images[1]).decode()
