@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platewatch.engine.syntax import load_syntax, pattern_to_regex, run_consistent, same_glyph_variants
 from platewatch.engine.types import NOT_US
@@ -94,3 +96,19 @@ def test_foreign_plates_use_runs_not_us_formats() -> None:
     # A Connecticut-looking reading gets no home-state bonus on a plate the classifier calls foreign.
     assert syntax.rerank([("A81234", 0.40), ("AB1234", 0.35)], NOT_US)[0][0] == "A81234"
     assert syntax.rerank([], NOT_US) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=9))
+def test_one_regex_per_state_matches_exactly_what_its_formats_match(text: str) -> None:
+    syntax = load_syntax("CT")
+    for region, formats in syntax.formats.items():
+        assert syntax.matches(text, region) == any(rx.fullmatch(text) for rx in formats)
+    assert syntax.fits_any(text) == any(rx.fullmatch(text) for rxs in syntax.formats.values() for rx in rxs)
+
+
+def test_state_formats_by_literal_plates() -> None:
+    syntax = load_syntax("CT")
+    assert syntax.matches("AB1234", "ct") and not syntax.matches("AB12345", "ct")  # @@#### is a CT format
+    assert not syntax.matches("AB1234", "ZZ")  # a region with no formats matches nothing
+    assert syntax.fits_any("1ABC234") and not syntax.fits_any("A")

@@ -43,19 +43,22 @@ def beam_search(
     probs: np.ndarray, charset: str, blank: int = 0, beam: int = 8, topn: int = 5
 ) -> list[tuple[str, float]]:
     """CTC prefix beam search over T×C probabilities; the `topn` best texts with P(text) in 0..1."""
-    logp = np.log(np.clip(probs, 1e-12, 1.0))
+    # Python floats and lists up front: indexing numpy scalars in the inner loop costs more than the search.
+    logp = np.log(np.clip(probs, 1e-12, 1.0)).tolist()
+    keep = probs > PRUNE
     ninf = -math.inf
     # prefix -> (log P ending in blank, log P ending in non-blank)
     beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, ninf)}
     for t in range(probs.shape[0]):
-        active = [int(k) for k in np.nonzero(probs[t] > PRUNE)[0]]
+        active = np.flatnonzero(keep[t]).tolist()
         if blank not in active:
             active.append(blank)
+        row = logp[t]
         nxt: dict[tuple[int, ...], list[float]] = defaultdict(lambda: [ninf, ninf])
         for prefix, (pb, pnb) in beams.items():
             total = _logsumexp(pb, pnb)
             for k in active:
-                lp = float(logp[t, k])
+                lp = row[k]
                 if k == blank:
                     e = nxt[prefix]
                     e[0] = _logsumexp(e[0], total + lp)
