@@ -43,7 +43,8 @@ if [ -s "$demo/unit.token" ]; then
     trap '[ -z "$child" ] || kill "$child" 2>/dev/null; exit 0' TERM
     while true; do
       # A replay stopped half-way loses nothing: its reads wait in the outbox for the next one.
-      .venv/bin/platewatch unit replay "$demo/patrol.avi" --server "$url" --token-file "$demo/unit.token" \
+      # The unit agent a patrol car runs, with the recording as its camera (played at its own frame rate).
+      .venv/bin/platewatch unit run "$demo/patrol.avi" --server "$url" --token-file "$demo/unit.token" \
         --camera demo --outbox "$demo/outbox.db" --nmea "$demo/patrol.nmea" >&2 &
       child=$!
       wait "$child" || true

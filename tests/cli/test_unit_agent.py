@@ -151,3 +151,44 @@ def test_without_a_hot_list_the_reads_still_go(server: LiveServer, video: Path, 
     assert result.exit_code == 1
     assert "warning: no hot list on the unit (hot list refused (401)" in result.stderr
     assert "1 waiting in the outbox" in result.stdout
+
+
+def test_the_live_agent_reads_a_camera_alerts_and_uploads(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    # A video file played as a camera at its own frame rate: the agent's threads (camera, server sync) and
+    # the hot list it fetched on start.
+    actors = Actors(server)
+    stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
+    entry = {"purpose": "stolen vehicle, case 2026-2210", "plate": "6ZR4117", "category": "stolen_vehicle"}
+    with actors.client(Role.ADMINISTRATOR) as c:
+        assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
+    log = demo_track(tmp_path / "drive.nmea", dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC))
+    args = ["unit", "run", str(video), "--server", server.url, "--token-file", str(token_file(server, tmp_path))]
+    result = runner.invoke(app, [*args, "--outbox", str(tmp_path / "o.db"), "--nmea", str(log), "--camera", "dash"])
+    assert result.exit_code == 0, result.output
+    assert "HIT 6ZR4117 at frame" in result.stdout and "Stolen: stolen_vehicle 6ZR4117, exact match" in result.stdout
+    assert "1 vehicle pass queued, 1 hot-list hit; 1 delivered, 0 rejected, 0 waiting in the outbox" in result.stdout
+    assert "hot list version" in result.stderr
+    with server.db() as db:
+        (read,) = db.scalars(select(Read)).all()
+    assert (read.plate, read.camera) == ("6ZR4117", "dash")
+    assert read.latitude is not None and read.hotlist_version is not None and read.plate_image
+
+
+def test_the_live_agent_refuses_a_camera_it_cannot_open(tmp_path: Path) -> None:
+    good = tmp_path / "good.token"
+    good.write_text("pwu_x")
+    args = ["--server", "http://127.0.0.1:1", "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+    result = runner.invoke(app, ["unit", "run", str(tmp_path / "none.mp4"), *args])
+    assert result.exit_code == 2 and "cannot open the camera or video" in result.stderr
+    assert not (tmp_path / "o.db").exists()
+
+
+def test_the_live_agent_keeps_its_reads_through_an_outage(video: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.token"
+    good.write_text("pwu_x")
+    down = f"http://127.0.0.1:{free_port()}"
+    args = ["--server", down, "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+    result = runner.invoke(app, ["unit", "run", str(video), *args])
+    assert result.exit_code == 1, result.output
+    assert "warning: no hot list on the unit (server unreachable" in result.stderr
+    assert "1 vehicle pass queued, 0 hot-list hits; 0 delivered, 0 rejected, 1 waiting in the outbox" in result.stdout

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from platewatch.unit.sources import SourceError, frame_count, video_frames
+from platewatch.unit.sources import LiveSource, SourceError, frame_count, video_frames
 
 
 def write_video(path: Path, frames: int, fps: float = 10.0) -> None:
@@ -50,3 +51,38 @@ def test_every_must_be_positive(tmp_path: Path) -> None:
     write_video(tmp_path / "clip.avi", 2)
     with pytest.raises(SourceError, match="every must be 1 or more"):
         next(video_frames(tmp_path / "clip.avi", every=0))
+
+
+def test_a_file_played_as_a_camera_keeps_its_pace_and_ends(tmp_path: Path) -> None:
+    write_video(tmp_path / "clip.avi", 6, fps=20.0)
+    live = LiveSource(str(tmp_path / "clip.avi"))
+    got = []
+    try:
+        while (frame := live.next(timeout=2.0)) is not None:
+            got.append(frame)
+    finally:
+        live.close()
+    assert live.ended and live.is_file
+    assert [f.index for f in got] == sorted({f.index for f in got}) and got[0].index == 0
+    assert len(got) + live.dropped == 6
+    assert [f.ms for f in got] == pytest.approx([50.0 * f.index for f in got])  # the file's clock, not the wall's
+
+
+def test_a_slow_reader_gets_the_newest_frame_and_the_rest_are_counted_as_skipped(tmp_path: Path) -> None:
+    write_video(tmp_path / "clip.avi", 8, fps=50.0)
+    live = LiveSource(str(tmp_path / "clip.avi"))
+    try:
+        time.sleep(0.5)  # recognition busy for longer than the whole clip
+        newest = live.next(timeout=2.0)
+        assert live.next(timeout=2.0) is None and live.ended
+    finally:
+        live.close()
+    assert newest is not None and newest.index == 7 and live.dropped == 7
+    assert newest.image.mean() > 100  # the last frame's picture (20 × 7), not the first's
+
+
+def test_a_camera_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a video")
+    for source in [str(tmp_path / "notes.txt"), str(tmp_path / "missing.mp4"), "rtsp://127.0.0.1:1/none"]:
+        with pytest.raises(SourceError, match=r"cannot open the camera or video|no frame from"):
+            LiveSource(source)

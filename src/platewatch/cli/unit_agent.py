@@ -1,10 +1,13 @@
-"""`platewatch unit replay` and `unit upload`: the unit's side — a recorded video read, tracked, queued in the
-outbox and uploaded to the server; and the outbox flushed after an outage."""
+"""`platewatch unit run`, `unit replay` and `unit upload`: the unit's side — a camera (or a recorded video) read,
+tracked, matched with the hot list, queued in the outbox and uploaded to the server; and the outbox flushed
+after an outage."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import signal
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from platewatch.unit.gps import GpsTrack
     from platewatch.unit.hotlist import UnitHotList
+    from platewatch.unit.tracker import VehiclePass
     from platewatch.unit.uploader import Uploader, UploadReport
 
 DEFAULT_OUTBOX = Path("var/unit/outbox.db")
@@ -60,10 +65,9 @@ def replay(
 ) -> None:
     """Run a recorded video through the unit: recognize, track, queue each vehicle pass, upload."""
     from platewatch.cli.pipelines import load_pipeline
+    from platewatch.unit.agent import UnitAgent
     from platewatch.unit.outbox import Outbox
-    from platewatch.unit.reads import evidence_images, pass_to_read
     from platewatch.unit.sources import SourceError, video_frames
-    from platewatch.unit.tracker import PlateTracker, VehiclePass
     from platewatch.unit.uploader import Uploader
 
     token = read_token(token_file)
@@ -71,15 +75,7 @@ def replay(
     if began.tzinfo is None:
         typer.echo("error: --start needs a time zone (e.g. 2026-11-30T08:00:00+00:00)", err=True)
         raise typer.Exit(2)
-    track = None
-    if nmea is not None:
-        from platewatch.unit.gps import GpsError, read_nmea
-
-        try:
-            track = read_nmea(nmea).shifted(began)
-        except GpsError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from exc
+    track = _track(nmea, began)
     pipeline = load_pipeline(threads)
     frames = video_frames(video, every)
     try:
@@ -89,38 +85,112 @@ def replay(
         raise typer.Exit(2) from exc
     except StopIteration:
         first = None
-    tracker = PlateTracker()
-    queued = hits = 0
     with Outbox(outbox) as box, Uploader.connect(box, server, token) as uploader:
-        hotlist = _hotlist(uploader)
+        agent = UnitAgent(pipeline, box, camera, began, _hotlist(uploader), track, on_hit=_say_hit)
         last_upload = time.monotonic()
-
-        def keep(passes: list[VehiclePass]) -> None:
-            nonlocal queued, hits, last_upload
-            for p in passes:
-                read = pass_to_read(p, camera, began, p.best.images, track=track)
-                if hotlist is not None:
-                    read["hotlist_version"] = hotlist.version
-                    for hit in hotlist.match(p)[:3]:
-                        typer.echo(f"HIT {p.text} at frame {p.best.frame}: {hotlist.describe(hit)}")
-                        hits += 1
-                box.put(read)
-                queued += 1
-            if passes and time.monotonic() - last_upload > 10:
+        for frame in itertools.chain([first] if first else [], frames):
+            if agent.process(frame) and time.monotonic() - last_upload > 10:
                 uploader.upload()
                 last_upload = time.monotonic()
-
-        for frame in itertools.chain([first] if first else [], frames):
-            reads = pipeline.run(frame.image)
-            images = [evidence_images(frame.image, r.box) for r in reads]
-            keep(tracker.update(frame.index, frame.ms, reads, images))
-        keep(tracker.flush())
+        agent.finish()
         report = uploader.upload()
-    noun = "vehicle pass" if queued == 1 else "vehicle passes"
-    hit_noun = "hot-list hit" if hits == 1 else "hot-list hits"
-    typer.echo(f"{video}: {queued} {noun} queued, {hits} {hit_noun}; {_summary(report)}")
+    typer.echo(f"{video}: {_passes(agent.counts.passes, agent.counts.hits)}; {_summary(report)}")
     if report.pending:
         raise typer.Exit(1)
+
+
+def run(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="The camera: a device number (0 = /dev/video0), an RTSP/HTTP URL, or a video file played as a "
+            "camera at its own frame rate."
+        ),
+    ],
+    server: ServerOption,
+    token_file: TokenFileOption,
+    camera: Annotated[str, typer.Option("--camera", help="The camera's name, as reads record it.")] = "front",
+    outbox: OutboxOption = DEFAULT_OUTBOX,
+    nmea: Annotated[
+        Path | None,
+        typer.Option("--nmea", help="A GPS log (NMEA 0183) replayed from the start, for positions."),
+    ] = None,
+    upload_every: Annotated[
+        float, typer.Option("--upload-every", min=1.0, help="Seconds between uploads of the outbox.")
+    ] = 10.0,
+    hotlist_every: Annotated[
+        float, typer.Option("--hotlist-every", min=10.0, help="Seconds between hot-list checks with the server.")
+    ] = 300.0,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
+) -> None:
+    """The unit agent: read a camera until stopped (Ctrl-C) or the video ends; alert on hot-list hits; upload
+    every read, keeping the hot list current."""
+    from platewatch.cli.pipelines import load_pipeline
+    from platewatch.unit.agent import UnitAgent
+    from platewatch.unit.outbox import Outbox
+    from platewatch.unit.sources import LiveSource, SourceError
+    from platewatch.unit.sync import ServerSync
+
+    token = read_token(token_file)
+    began = dt.datetime.now(dt.UTC)
+    track = _track(nmea, began)
+    pipeline = load_pipeline(threads)
+    try:
+        live = LiveSource(source)  # a camera that gives nothing is refused before the outbox is touched
+    except SourceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        with Outbox(outbox) as box, ServerSync(outbox, server, token, upload_every, hotlist_every) as sync:
+            hotlist = sync.wait_for_hotlist()
+            _say_hotlist(hotlist, sync.hotlist_error)
+            agent = UnitAgent(pipeline, box, camera, began, hotlist, track, on_hit=_say_hit)
+            typer.echo(f"reading {source}; Ctrl-C stops", err=True)
+            try:
+                while not stop.is_set():
+                    frame = live.next(timeout=0.5)
+                    if frame is None:
+                        if live.ended:
+                            break
+                        continue
+                    agent.hotlist = sync.hotlist or agent.hotlist
+                    agent.process(frame)
+            except KeyboardInterrupt:
+                pass
+            agent.finish()
+            report = sync.close()
+    finally:
+        live.close()
+        signal.signal(signal.SIGTERM, previous)
+    frames = f"{agent.counts.frames} frames read, {live.dropped} skipped"
+    typer.echo(f"{source}: {frames}; {_passes(agent.counts.passes, agent.counts.hits)}; {_summary(report)}")
+    if report.pending:
+        raise typer.Exit(1)
+
+
+def _track(nmea: Path | None, began: dt.datetime) -> GpsTrack | None:
+    """The GPS log replayed from `began` (exit 2 naming the problem when it gives no position)."""
+    if nmea is None:
+        return None
+    from platewatch.unit.gps import GpsError, read_nmea
+
+    try:
+        return read_nmea(nmea).shifted(began)
+    except GpsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _say_hit(vehicle_pass: VehiclePass, line: str) -> None:
+    typer.echo(f"HIT {vehicle_pass.text} at frame {vehicle_pass.best.frame}: {line}")
+
+
+def _passes(passes: int, hits: int) -> str:
+    noun = "vehicle pass" if passes == 1 else "vehicle passes"
+    hit_noun = "hot-list hit" if hits == 1 else "hot-list hits"
+    return f"{passes} {noun} queued, {hits} {hit_noun}"
 
 
 def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOption = DEFAULT_OUTBOX) -> None:
@@ -142,19 +212,26 @@ def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOpti
 
 
 def _hotlist(uploader: Uploader) -> UnitHotList | None:
-    """The server's current hot list, or None (said on stderr) when it cannot be had: the reads still go up,
-    and the server matches them at ingest."""
+    """The server's current hot list, or None (said on stderr) when it cannot be had."""
     from platewatch.unit.hotlist import HotListError, UnitHotList
     from platewatch.unit.uploader import ServerError
 
     try:
         hotlist = UnitHotList.from_snapshot(uploader.download_hotlist())
     except (ServerError, HotListError) as exc:
-        typer.echo(f"warning: no hot list on the unit ({exc}); the server still matches the reads", err=True)
+        _say_hotlist(None, str(exc))
         return None
+    _say_hotlist(hotlist, None)
+    return hotlist
+
+
+def _say_hotlist(hotlist: UnitHotList | None, error: str | None) -> None:
+    """Without a hot list the reads still go up, and the server matches them at ingest."""
+    if hotlist is None:
+        typer.echo(f"warning: no hot list on the unit ({error}); the server still matches the reads", err=True)
+        return
     plates = "plate" if hotlist.index.size == 1 else "plates"
     typer.echo(f"hot list version {hotlist.version}: {hotlist.index.size} {plates}", err=True)
-    return hotlist
 
 
 def demo_video(
@@ -185,5 +262,6 @@ def _summary(report: UploadReport) -> str:
 
 def register(unit_app: typer.Typer) -> None:
     unit_app.command("replay")(replay)
+    unit_app.command("run")(run)
     unit_app.command("upload")(upload)
     unit_app.command("demo-video")(demo_video)

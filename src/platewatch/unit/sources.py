@@ -1,7 +1,11 @@
-"""Frame sources for the unit: a video file (a camera's recording, or a test stand-in for a camera)."""
+"""Frame sources for the unit: a video file (a camera's recording) read frame by frame, and a live camera (or a
+file played as one) read by its own thread."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +14,8 @@ import cv2
 import numpy as np
 
 from platewatch.engine.image_io import MAX_PIXELS
+
+log = logging.getLogger(__name__)
 
 
 class SourceError(ValueError):
@@ -59,3 +65,92 @@ def video_frames(path: Path, every: int = 1) -> Iterator[Frame]:
             index += 1
     finally:
         capture.release()
+
+
+def open_capture(source: str) -> cv2.VideoCapture:
+    """A capture for a camera: a device number (`0` for /dev/video0), a device path, an RTSP/HTTP URL, or a
+    video file played as a camera. SourceError when it gives no frame."""
+    target: int | str = int(source) if source.isdigit() else source
+    capture = cv2.VideoCapture(target)
+    if not capture.isOpened():
+        capture.release()
+        raise SourceError(f"cannot open the camera or video {source}")
+    return capture
+
+
+class LiveSource:
+    """A camera read by its own thread, which keeps only the newest frame: recognition slower than the camera
+    skips frames (counted in `dropped`) instead of falling behind. A live camera that stops giving frames is
+    reopened every `reconnect_s`; a video file is played at its own frame rate and ends."""
+
+    def __init__(self, source: str, reconnect_s: float = 2.0) -> None:
+        self.source = source
+        self.reconnect_s = reconnect_s
+        self.is_file = Path(source).is_file()
+        self._capture = open_capture(source)
+        ok, image = self._capture.read()
+        if not ok or image is None:
+            self._capture.release()
+            raise SourceError(f"no frame from the camera or video {source}")
+        if image.shape[0] * image.shape[1] > MAX_PIXELS:
+            self._capture.release()
+            raise SourceError(f"frames of {image.shape[1]}×{image.shape[0]} pixels are too large: {source}")
+        fps = self._capture.get(cv2.CAP_PROP_FPS)
+        self._period = 1.0 / fps if self.is_file and fps and fps > 0 else 0.0
+        self._lock = threading.Condition()
+        self._newest: Frame | None = None
+        self._stop = threading.Event()
+        self.ended = False
+        self.dropped = 0
+        self.reconnects = 0
+        self._started = time.monotonic()
+        self._put(Frame(0, 0.0, image))
+        self._thread = threading.Thread(target=self._run, name="camera", daemon=True)
+        self._thread.start()
+
+    def _put(self, frame: Frame) -> None:
+        with self._lock:
+            if self._newest is not None:
+                self.dropped += 1
+            self._newest = frame
+            self._lock.notify_all()
+
+    def _run(self) -> None:
+        index = 1
+        while not self._stop.is_set():
+            ok, image = self._capture.read()
+            if not ok or image is None:
+                if self.is_file:
+                    break
+                log.warning("camera %s gave no frame; reopening in %.0f s", self.source, self.reconnect_s)
+                self._capture.release()
+                if self._stop.wait(self.reconnect_s):
+                    break
+                try:
+                    self._capture = open_capture(self.source)
+                    self.reconnects += 1
+                except SourceError:
+                    continue
+                continue
+            if self._period:
+                ms = index * self._period * 1000.0
+                self._stop.wait(max(0.0, self._started + index * self._period - time.monotonic()))
+            else:
+                ms = (time.monotonic() - self._started) * 1000.0
+            self._put(Frame(index, ms, image))
+            index += 1
+        self._capture.release()
+        with self._lock:
+            self.ended = True
+            self._lock.notify_all()
+
+    def next(self, timeout: float = 1.0) -> Frame | None:
+        """The newest frame not yet taken; None after `timeout` without one, or once the source has ended."""
+        with self._lock:
+            self._lock.wait_for(lambda: self._newest is not None or self.ended, timeout)
+            frame, self._newest = self._newest, None
+            return frame
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)

@@ -1,0 +1,77 @@
+"""The live unit's link to the server, in its own thread: the outbox uploaded every few seconds and the hot list
+checked every few minutes; an outage only delays both, and recognition never waits for the network."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from platewatch.unit.hotlist import HotListError, UnitHotList
+from platewatch.unit.outbox import Outbox
+from platewatch.unit.uploader import ServerError, Uploader, UploadReport
+
+log = logging.getLogger(__name__)
+
+
+class ServerSync:
+    """Uploads and hot-list checks on a timer. `hotlist` is the newest verified copy (None until one came);
+    `close()` stops the thread after a last upload and returns its report."""
+
+    def __init__(
+        self, outbox: Path, server: str, token: str, upload_every: float = 10.0, hotlist_every: float = 300.0
+    ) -> None:
+        self.hotlist: UnitHotList | None = None
+        self.hotlist_error: str | None = None
+        self.report = UploadReport(0, 0, 0, None)
+        self._outbox, self._server, self._token = outbox, server, token
+        self._upload_every, self._hotlist_every = upload_every, hotlist_every
+        self._stop = threading.Event()
+        self._first_check = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="server-sync", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> ServerSync:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def wait_for_hotlist(self, timeout: float = 15.0) -> UnitHotList | None:
+        """The hot list once the first check is done (None when the server could not give one)."""
+        self._first_check.wait(timeout)
+        return self.hotlist
+
+    def close(self) -> UploadReport:
+        self._stop.set()
+        self._thread.join()
+        return self.report
+
+    def _run(self) -> None:
+        with Outbox(self._outbox) as box, Uploader.connect(box, self._server, self._token) as uploader:
+            next_upload = time.monotonic() + self._upload_every
+            next_check = time.monotonic()
+            while not self._stop.is_set():
+                now = time.monotonic()
+                if now >= next_check:
+                    self._check_hotlist(uploader)
+                    next_check = now + self._hotlist_every
+                if now >= next_upload:
+                    self.report = uploader.upload()
+                    next_upload = now + self._upload_every
+                self._stop.wait(max(0.0, min(next_upload, next_check) - time.monotonic()))
+            self.report = uploader.upload()
+
+    def _check_hotlist(self, uploader: Uploader) -> None:
+        try:
+            fresh = UnitHotList.from_snapshot(uploader.download_hotlist())
+        except (ServerError, HotListError) as exc:
+            self.hotlist_error = str(exc)
+            log.warning("hot list not updated (%s); version %s stays", exc, getattr(self.hotlist, "version", None))
+        else:
+            if self.hotlist is None or fresh.version != self.hotlist.version:
+                log.info("hot list version %d: %d plates", fresh.version, fresh.index.size)
+            self.hotlist, self.hotlist_error = fresh, None
+        finally:
+            self._first_check.set()

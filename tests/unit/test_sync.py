@@ -1,0 +1,55 @@
+"""The live unit's server link against a real server on 127.0.0.1: reads uploaded on a timer, a newer hot-list
+version picked up while the unit runs, an outage that only delays."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from platewatch.domain.roles import Role
+from platewatch.server.reads.models import Read
+from platewatch.unit.outbox import Outbox
+from platewatch.unit.sync import ServerSync
+from tests.server.test_hotlists_api import Actors, make_list
+from tests.support.live_server import LiveServer, free_port, read_payload
+
+
+def wait_until(condition: object, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_reads_go_up_on_the_timer_and_a_new_hot_list_version_arrives(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit()
+    outbox = tmp_path / "outbox.db"
+    with Outbox(outbox):  # created by the agent's thread before the sync starts
+        pass
+    with ServerSync(outbox, server.url, token, upload_every=0.2, hotlist_every=0.2) as sync:
+        first = sync.wait_for_hotlist()
+        assert first is not None and first.index.size == 0
+        with Outbox(outbox) as box:  # the recognition thread's own connection
+            box.put(read_payload("SYNC001", server.clock.now, seed=1))
+        assert wait_until(lambda: server.count(Read) == 1)  # uploaded without anyone asking
+        actors = Actors(server)
+        bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
+        with actors.client(Role.ADMINISTRATOR) as c:
+            entry = {"purpose": "robbery suspect vehicle, case 2026-3001", "plate": "8TRK455"}
+            assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+        assert wait_until(lambda: sync.hotlist is not None and sync.hotlist.index.size == 1)
+        assert sync.hotlist is not None and sync.hotlist.version > first.version
+    assert sync.report.pending == 0 and sync.hotlist_error is None
+
+
+def test_an_outage_keeps_the_reads_and_says_why(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox.db"
+    with Outbox(outbox) as box:
+        box.put(read_payload("SYNC002", None, seed=2))
+    sync = ServerSync(outbox, f"http://127.0.0.1:{free_port()}", "pwu_x", upload_every=0.1, hotlist_every=60)
+    assert sync.wait_for_hotlist() is None
+    report = sync.close()
+    assert report.pending == 1 and report.error is not None and "server unreachable" in report.error
+    assert sync.hotlist_error is not None and "server unreachable" in sync.hotlist_error
