@@ -17,7 +17,6 @@ import typer
 if TYPE_CHECKING:
     from platewatch.unit.gps import GpsTrack
     from platewatch.unit.hotlist import UnitHotList
-    from platewatch.unit.tracker import VehiclePass
     from platewatch.unit.uploader import Uploader, UploadReport
 
 DEFAULT_OUTBOX = Path("var/unit/outbox.db")
@@ -183,8 +182,8 @@ def _track(nmea: Path | None, began: dt.datetime) -> GpsTrack | None:
         raise typer.Exit(2) from exc
 
 
-def _say_hit(vehicle_pass: VehiclePass, line: str) -> None:
-    typer.echo(f"HIT {vehicle_pass.text} at frame {vehicle_pass.best.frame}: {line}")
+def _say_hit(text: str, frame: int, line: str) -> None:
+    typer.echo(f"HIT {text} at frame {frame}: {line}")
 
 
 def _passes(passes: int, hits: int) -> str:

@@ -1,5 +1,5 @@
-"""The unit's work on each frame: recognize, track, and for each ended vehicle pass match the hot list and queue
-the read in the outbox (one loop for `unit replay` and the live `unit run`)."""
+"""The unit's work on each frame: recognize, alert on hot-list hits at once, track, and queue one read per ended
+vehicle pass in the outbox (one loop for `unit replay` and the live `unit run`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from platewatch.domain.matching import Hit
 from platewatch.engine.pipeline import Pipeline
+from platewatch.unit.alerts import AlertGate
 from platewatch.unit.gps import GpsTrack
 from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
@@ -18,7 +20,13 @@ from platewatch.unit.tracker import PlateTracker, TrackerConfig, VehiclePass
 
 log = logging.getLogger(__name__)
 
-MAX_HITS_PER_PASS = 3
+MAX_HITS_PER_READ = 3
+FRAME_ALERT_CONFIDENCE = 0.5
+"""A single frame's reading alerts at once only when at least this likely; less sure ones wait for the pass's
+vote (the tracker's "unsure" line)."""
+
+HitCallback = Callable[[str, int, str], None]
+"""(the reading that hit, its frame number, one line for the officer)."""
 
 
 @dataclass
@@ -34,8 +42,10 @@ class AgentCounts:
 class UnitAgent:
     """Frames in; reads (one per vehicle pass) out to the outbox, hot-list hits out to `on_hit`.
 
-    `hotlist` may be replaced between frames (a newer version from the server); each read records the version
-    it was compared with. The outbox belongs to the thread that calls `process`."""
+    Hits do not wait for the vote: a frame's sure reading that hits alerts at once, and the pass's voted reading
+    is matched again when it ends (for a hit no single frame showed). `AlertGate` makes one listed vehicle one
+    alert. `hotlist` may be replaced between frames (a newer version from the server); each read records the
+    version it was compared with. The outbox belongs to the thread that calls `process`."""
 
     pipeline: Pipeline
     outbox: Outbox
@@ -43,15 +53,21 @@ class UnitAgent:
     stream_start: dt.datetime
     hotlist: UnitHotList | None = None
     track: GpsTrack | None = None
-    on_hit: Callable[[VehiclePass, str], None] = lambda p, line: None
+    on_hit: HitCallback = lambda text, frame, line: None
     tracker: PlateTracker = field(default_factory=lambda: PlateTracker(TrackerConfig()))
+    gate: AlertGate = field(default_factory=AlertGate)
     counts: AgentCounts = field(default_factory=AgentCounts)
 
     def process(self, frame: Frame) -> list[VehiclePass]:
         """One frame: its reads join the tracker; the passes that ended are matched and queued (returned)."""
         reads = self.pipeline.run(frame.image)
-        images = [evidence_images(frame.image, r.box) for r in reads]
         self.counts.frames += 1
+        hotlist = self.hotlist
+        if hotlist is not None:
+            for r in reads:
+                if r.confidence >= FRAME_ALERT_CONFIDENCE:
+                    self._alert(hotlist, hotlist.match(r), r.text, frame.index, frame.ms)
+        images = [evidence_images(frame.image, r.box) for r in reads]
         return self._keep(self.tracker.update(frame.index, frame.ms, reads, images))
 
     def finish(self) -> list[VehiclePass]:
@@ -64,9 +80,13 @@ class UnitAgent:
             read = pass_to_read(p, self.camera, self.stream_start, p.best.images, track=self.track)
             if hotlist is not None:
                 read["hotlist_version"] = hotlist.version
-                for hit in hotlist.match(p)[:MAX_HITS_PER_PASS]:
-                    self.counts.hits += 1
-                    self.on_hit(p, hotlist.describe(hit))
+                self._alert(hotlist, hotlist.match(p), p.text, p.best.frame, p.best.ms)
             self.outbox.put(read)
             self.counts.passes += 1
         return passes
+
+    def _alert(self, hotlist: UnitHotList, hits: list[Hit], text: str, frame: int, ms: float) -> None:
+        for hit in hits[:MAX_HITS_PER_READ]:
+            if self.gate.admit(hit, ms):
+                self.counts.hits += 1
+                self.on_hit(text, frame, hotlist.describe(hit))

@@ -9,6 +9,7 @@ from typing import Any
 
 from platewatch.domain.hotlists import Category, HotListEntry, Vehicle, snapshot_hash
 from platewatch.domain.matching import Hit, HotListIndex, ListedEntry
+from platewatch.engine.types import PlateRead
 from platewatch.unit.tracker import VehiclePass
 
 
@@ -65,10 +66,11 @@ class UnitHotList:
         ]
         return cls(int(snapshot["version"]), digest, lists, HotListIndex(listed))
 
-    def match(self, vehicle_pass: VehiclePass) -> list[Hit]:
-        """Hits of a pass (its reading first, then its other candidates), best first; lists that do not take
-        approximate matches only hit exactly."""
-        texts = [vehicle_pass.text] + [c.text for c in vehicle_pass.candidates if c.text != vehicle_pass.text]
+    def match(self, vehicle_pass: VehiclePass | PlateRead) -> list[Hit]:
+        """Hits of a pass or of one frame's read (its reading first, then its other candidates), best first;
+        lists that do not take approximate matches only hit exactly."""
+        text = vehicle_pass.text
+        texts = [text] + [c.text for c in vehicle_pass.candidates if c.text != text]
         hits = self.index.match(texts, vehicle_pass.state)
         return [h for h in hits if h.is_exact or self.lists.get(h.listed.ref, {}).get("approximate", 1)]
 

@@ -1,0 +1,51 @@
+"""The unit's per-frame work with the real models: a hit is announced from the first sure frame, not when the
+pass ends, and one listed car is one alert; every pass is queued with the hot-list version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from platewatch.engine.pipeline import Pipeline
+from platewatch.unit.agent import UnitAgent
+from platewatch.unit.hotlist import UnitHotList
+from platewatch.unit.outbox import Outbox
+from platewatch.unit.sources import video_frames
+from tests.engine.conftest import write_approach_video
+from tests.unit.test_hotlist import entry_json, snapshot
+
+START = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+
+
+def test_the_officer_hears_of_a_listed_car_from_its_first_sure_frame(tmp_path: Path) -> None:
+    video = write_approach_video(tmp_path / "patrol.avi", "6ZR4117", frames=8)
+    hotlist = UnitHotList.from_snapshot(snapshot([entry_json(1, "6ZR4117", state=None)]))
+    alerts: list[tuple[str, int, str]] = []
+    with Outbox(tmp_path / "outbox.db") as box:
+        agent = UnitAgent(Pipeline.default(), box, "front", START, hotlist, on_hit=lambda *a: alerts.append(a))
+        queued_when_alerted = []
+        for frame in video_frames(video):
+            agent.process(frame)
+            if alerts and not queued_when_alerted:
+                queued_when_alerted.append(box.stats().pending)
+        agent.finish()
+        (read,) = box.pending(10)
+    assert len(alerts) == 1  # eight frames and the voted pass: one alert
+    text, frame, line = alerts[0]
+    assert text == "6ZR4117" and frame <= 2 and "exact match" in line
+    assert queued_when_alerted == [0]  # announced while the pass was still open
+    assert read["plate"] == "6ZR4117" and read["hotlist_version"] == hotlist.version
+    assert agent.counts.hits == 1 and agent.counts.passes == 1 and agent.counts.frames == 8
+
+
+def test_a_car_not_on_the_list_raises_no_alert(tmp_path: Path) -> None:
+    video = write_approach_video(tmp_path / "patrol.avi", "5HX2290")
+    hotlist = UnitHotList.from_snapshot(snapshot([entry_json(1, "6ZR4117", state=None)]))
+    alerts: list[tuple[str, int, str]] = []
+    with Outbox(tmp_path / "outbox.db") as box:
+        agent = UnitAgent(Pipeline.default(), box, "front", START, hotlist, on_hit=lambda *a: alerts.append(a))
+        for frame in video_frames(video):
+            agent.process(frame)
+        agent.finish()
+        assert [r["plate"] for r in box.pending(10)] == ["5HX2290"]
+    assert alerts == []
