@@ -69,3 +69,30 @@ def test_a_snapshot_that_is_not_the_servers_is_refused() -> None:
         UnitHotList.from_snapshot({**snapshot([]), "full": False})
     with pytest.raises(HotListError, match="cannot read"):
         UnitHotList.from_snapshot(snapshot([]) | {"entries": [{"plate": "X"}]})
+
+
+def delta(
+    since: int, version: int, added: list[dict[str, Any]], removed: list[dict[str, Any]], whole: list[Any]
+) -> dict[str, Any]:
+    full = snapshot(whole)
+    return {**full, "version": version, "full": False, "since": since, "entries": added, "removed": removed}
+
+
+def test_a_delta_takes_the_copy_to_the_next_version() -> None:
+    a, b, c = entry_json(1, "ABC1234"), entry_json(2, "XYZ999", state=None), entry_json(1, "8TRK455")
+    v7 = UnitHotList.from_snapshot(snapshot([a, b]))
+    v8 = v7.apply(delta(7, 8, [c], [b], [a, c]))
+    assert v8.version == 8 and v8.index.size == 2 and v8.content_hash == snapshot([a, c])["content_hash"]
+    assert [h.listed.entry.plate for h in v8.match(a_pass("8TRK455"))] == ["8TRK455"]
+    assert v8.match(a_pass("XYZ999", state=None)) == []
+    assert v7.index.size == 2 and v7.match(a_pass("XYZ999", state=None))  # the old copy is untouched
+
+
+def test_a_delta_that_does_not_fit_the_copy_is_refused() -> None:
+    a, b, c = entry_json(1, "ABC1234"), entry_json(2, "XYZ999", state=None), entry_json(1, "8TRK455")
+    v7 = UnitHotList.from_snapshot(snapshot([a, b]))
+    with pytest.raises(HotListError, match="from version 6 does not apply to version 7"):
+        v7.apply(delta(6, 8, [c], [], [a, b, c]))
+    with pytest.raises(HotListError, match="do not match its hash"):  # an entry removed on the server, not here
+        v7.apply(delta(7, 8, [c], [], [a, c]))
+    assert v7.apply({**snapshot([c]), "version": 9}).index.size == 1  # a full answer replaces the copy

@@ -53,3 +53,29 @@ def test_an_outage_keeps_the_reads_and_says_why(tmp_path: Path) -> None:
     report = sync.close()
     assert report.pending == 1 and report.error is not None and "server unreachable" in report.error
     assert sync.hotlist_error is not None and "server unreachable" in sync.hotlist_error
+
+
+def test_the_unit_follows_the_server_by_deltas(server: LiveServer, tmp_path: Path) -> None:
+    actors = Actors(server)
+    bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
+    purpose = "armed robbery suspect vehicle, case 26-100"
+    with actors.client(Role.SUPERVISOR) as c:
+        for plate in ("ABC1234", "XYZ999"):
+            entry = {"plate": plate, "state": "CT", "purpose": purpose}
+            assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+    token = server.add_unit()
+    with ServerSync(tmp_path / "outbox.db", server.url, token, upload_every=60, hotlist_every=0.2) as sync:
+        first = sync.wait_for_hotlist()
+        assert first is not None and first.index.size == 2
+        with actors.client(Role.SUPERVISOR) as c:
+            gone = {"plate": "ABC1234", "state": "CT", "reason": "recovered"}
+            assert c.delete(f"/api/v1/hotlists/{bolo['id']}/entries", params=gone).status_code == 200
+            entry = {"plate": "8TRK455", "purpose": purpose}
+            assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+        assert wait_until(lambda: sync.hotlist is not None and sync.hotlist.version >= first.version + 2)
+        newest = sync.hotlist
+    with server.client(token) as c:
+        whole = c.get("/api/v1/unit/hotlist").json()
+    assert newest is not None and newest.content_hash == whole["content_hash"]
+    assert sorted(e.plate for _, e in newest.items) == ["8TRK455", "XYZ999"]
+    assert sync.full_downloads == 1 and sync.deltas >= 1  # the whole list once, then only the changes

@@ -49,13 +49,29 @@ class UnitHotList:
     content_hash: str
     lists: Mapping[int, Mapping[str, Any]]
     index: HotListIndex
+    items: tuple[tuple[int, HotListEntry], ...] = ()
+    """(list id, entry) of every entry: what a delta is applied to."""
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> UnitHotList:
         """A full snapshot (`GET /api/v1/unit/hotlist`), refused unless its entries hash to its `content_hash`."""
         if not snapshot.get("full", False):
             raise HotListError("a delta needs the unit's previous copy: ask for the full hot list")
-        items = [entry_from_json(e) for e in snapshot.get("entries", [])]
+        return cls._checked(snapshot, [entry_from_json(e) for e in snapshot.get("entries", [])])
+
+    def apply(self, delta: Mapping[str, Any]) -> UnitHotList:
+        """The next version from a delta (`?since=` this version): its removed entries out, its added ones in,
+        and the result refused unless it hashes to the server's `content_hash` for the whole new list."""
+        if delta.get("full", False):
+            return UnitHotList.from_snapshot(delta)
+        if delta.get("since") != self.version:
+            raise HotListError(f"a delta from version {delta.get('since')} does not apply to version {self.version}")
+        removed = {entry_from_json(e) for e in delta.get("removed", [])}
+        kept = [item for item in self.items if item not in removed]
+        return UnitHotList._checked(delta, kept + [entry_from_json(e) for e in delta.get("entries", [])])
+
+    @classmethod
+    def _checked(cls, snapshot: Mapping[str, Any], items: list[tuple[int, HotListEntry]]) -> UnitHotList:
         digest = snapshot_hash(items)
         if digest != snapshot.get("content_hash"):
             raise HotListError(f"hot list version {snapshot.get('version')}: its entries do not match its hash")
@@ -64,7 +80,7 @@ class UnitHotList:
             ListedEntry(entry, str(list_id), int(lists.get(list_id, {}).get("priority", 5)), ref=list_id)
             for list_id, entry in items
         ]
-        return cls(int(snapshot["version"]), digest, lists, HotListIndex(listed))
+        return cls(int(snapshot["version"]), digest, lists, HotListIndex(listed), tuple(items))
 
     def match(self, vehicle_pass: VehiclePass | PlateRead) -> list[Hit]:
         """Hits of a pass or of one frame's read (its reading first, then its other candidates), best first;

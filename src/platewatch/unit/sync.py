@@ -24,6 +24,9 @@ class ServerSync:
     ) -> None:
         self.hotlist: UnitHotList | None = None
         self.hotlist_error: str | None = None
+        self.full_downloads = 0
+        self.deltas = 0
+        """Hot-list answers applied: whole lists and deltas (on a cellular link the difference is the NCIC file)."""
         self.report = UploadReport(0, 0, 0, None)
         self._outbox, self._server, self._token = outbox, server, token
         self._upload_every, self._hotlist_every = upload_every, hotlist_every
@@ -65,7 +68,7 @@ class ServerSync:
 
     def _check_hotlist(self, uploader: Uploader) -> None:
         try:
-            fresh = UnitHotList.from_snapshot(uploader.download_hotlist())
+            fresh = self._newer(uploader)
         except (ServerError, HotListError) as exc:
             self.hotlist_error = str(exc)
             log.warning("hot list not updated (%s); version %s stays", exc, getattr(self.hotlist, "version", None))
@@ -75,3 +78,23 @@ class ServerSync:
             self.hotlist, self.hotlist_error = fresh, None
         finally:
             self._first_check.set()
+
+    def _newer(self, uploader: Uploader) -> UnitHotList:
+        """Only the changes since the unit's version when it has one (a few entries instead of the whole NCIC
+        file); the whole list when the changes do not give the server's hash."""
+        current = self.hotlist
+        if current is not None and current.version >= 1:  # version 0: the server had no list yet
+            try:
+                answer = uploader.download_hotlist(since=current.version)
+                fresh = current.apply(answer)
+            except HotListError as exc:
+                log.warning("hot list delta refused (%s): downloading the whole list", exc)
+            else:
+                if answer.get("full", False):
+                    self.full_downloads += 1
+                else:
+                    self.deltas += 1
+                return fresh
+        fresh = UnitHotList.from_snapshot(uploader.download_hotlist())
+        self.full_downloads += 1
+        return fresh

@@ -59,10 +59,11 @@ class Uploader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def download_hotlist(self) -> dict[str, Any]:
-        """The server's whole current hot list for this unit (the snapshot JSON)."""
+    def download_hotlist(self, since: int | None = None) -> dict[str, Any]:
+        """The server's current hot list for this unit (the snapshot JSON): whole, or with `since` the changes
+        from that version (the server answers with the whole list when it cannot)."""
         try:
-            response = self.client.get(HOTLIST)
+            response = self.client.get(HOTLIST, params={"since": since} if since is not None else None)
         except httpx.HTTPError as exc:
             raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
         if response.status_code != 200:
