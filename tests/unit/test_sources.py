@@ -56,6 +56,8 @@ def test_every_must_be_positive(tmp_path: Path) -> None:
 def test_a_file_played_as_a_camera_keeps_its_pace_and_ends(tmp_path: Path) -> None:
     write_video(tmp_path / "clip.avi", 6, fps=20.0)
     live = LiveSource(str(tmp_path / "clip.avi"))
+    time.sleep(0.4)  # opened, not started: the clip does not play yet
+    live.start()
     got = []
     try:
         while (frame := live.next(timeout=2.0)) is not None:
@@ -71,6 +73,7 @@ def test_a_file_played_as_a_camera_keeps_its_pace_and_ends(tmp_path: Path) -> No
 def test_a_slow_reader_gets_the_newest_frame_and_the_rest_are_counted_as_skipped(tmp_path: Path) -> None:
     write_video(tmp_path / "clip.avi", 8, fps=50.0)
     live = LiveSource(str(tmp_path / "clip.avi"))
+    live.start()
     try:
         time.sleep(0.5)  # recognition busy for longer than the whole clip
         newest = live.next(timeout=2.0)

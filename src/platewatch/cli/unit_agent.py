@@ -74,7 +74,8 @@ def replay(
     if began.tzinfo is None:
         typer.echo("error: --start needs a time zone (e.g. 2026-11-30T08:00:00+00:00)", err=True)
         raise typer.Exit(2)
-    track = _track(nmea, began)
+    gps_log = _gps_log(nmea)
+    track = gps_log.shifted(began) if gps_log else None
     pipeline = load_pipeline(threads)
     frames = video_frames(video, every)
     try:
@@ -131,8 +132,7 @@ def run(
     from platewatch.unit.sync import ServerSync
 
     token = read_token(token_file)
-    began = dt.datetime.now(dt.UTC)
-    track = _track(nmea, began)
+    gps_log = _gps_log(nmea)
     pipeline = load_pipeline(threads)
     try:
         live = LiveSource(source)  # a camera that gives nothing is refused before the outbox is touched
@@ -145,7 +145,9 @@ def run(
         with Outbox(outbox) as box, ServerSync(outbox, server, token, upload_every, hotlist_every) as sync:
             hotlist = sync.wait_for_hotlist()
             _say_hotlist(hotlist, sync.hotlist_error)
-            agent = UnitAgent(pipeline, box, camera, began, hotlist, track, on_hit=_say_hit)
+            live.start()
+            track = gps_log.shifted(live.started_at) if gps_log else None
+            agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=_say_hit)
             typer.echo(f"reading {source}; Ctrl-C stops", err=True)
             try:
                 while not stop.is_set():
@@ -169,14 +171,14 @@ def run(
         raise typer.Exit(1)
 
 
-def _track(nmea: Path | None, began: dt.datetime) -> GpsTrack | None:
-    """The GPS log replayed from `began` (exit 2 naming the problem when it gives no position)."""
+def _gps_log(nmea: Path | None) -> GpsTrack | None:
+    """The GPS log to replay (exit 2 naming the problem when it gives no position)."""
     if nmea is None:
         return None
     from platewatch.unit.gps import GpsError, read_nmea
 
     try:
-        return read_nmea(nmea).shifted(began)
+        return read_nmea(nmea)
     except GpsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -3,6 +3,7 @@ file played as one) read by its own thread."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -79,9 +80,10 @@ def open_capture(source: str) -> cv2.VideoCapture:
 
 
 class LiveSource:
-    """A camera read by its own thread, which keeps only the newest frame: recognition slower than the camera
-    skips frames (counted in `dropped`) instead of falling behind. A live camera that stops giving frames is
-    reopened every `reconnect_s`; a video file is played at its own frame rate and ends."""
+    """A camera read by its own thread (from `start()`), which keeps only the newest frame: recognition slower
+    than the camera skips frames (counted in `dropped`) instead of falling behind. A live camera that stops
+    giving frames is reopened every `reconnect_s`; a video file is played at its own frame rate and ends.
+    Opening it reads one frame, so a camera that gives nothing is refused at once (SourceError)."""
 
     def __init__(self, source: str, reconnect_s: float = 2.0) -> None:
         self.source = source
@@ -103,9 +105,17 @@ class LiveSource:
         self.ended = False
         self.dropped = 0
         self.reconnects = 0
+        self._first = image
         self._started = time.monotonic()
-        self._put(Frame(0, 0.0, image))
+        self.started_at = dt.datetime.now(dt.UTC)
         self._thread = threading.Thread(target=self._run, name="camera", daemon=True)
+
+    def start(self) -> None:
+        """Start reading (the first frame, read when the camera was opened, counts as read now): frame times
+        are from `started_at`."""
+        self._started = time.monotonic()
+        self.started_at = dt.datetime.now(dt.UTC)
+        self._put(Frame(0, 0.0, self._first))
         self._thread.start()
 
     def _put(self, frame: Frame) -> None:
@@ -153,4 +163,7 @@ class LiveSource:
 
     def close(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        else:
+            self._capture.release()
