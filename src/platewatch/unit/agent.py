@@ -80,7 +80,7 @@ class UnitAgent:
             read = pass_to_read(p, self.camera, self.stream_start, p.best.images, track=self.track)
             if hotlist is not None:
                 read["hotlist_version"] = hotlist.version
-                self._alert(hotlist, hotlist.match(p), p.text, p.best.frame, p.best.ms)
+                self._alert(hotlist, hotlist.match(p), p.text, p.best.frame, p.frames[-1].ms)  # when it ended
             self.outbox.put(read)
             self.counts.passes += 1
         return passes

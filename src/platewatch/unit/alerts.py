@@ -29,7 +29,7 @@ class AlertGate:
     def admit(self, hit: Hit, ms: float) -> bool:
         key = alert_key(hit)
         last = self._last.get(key)
-        if last is not None and 0.0 <= ms - last < self.quiet_ms:
+        if last is not None and ms - last < self.quiet_ms:
             return False
         self._last[key] = ms
         return True
