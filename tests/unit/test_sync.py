@@ -3,7 +3,9 @@ version picked up while the unit runs, an outage that only delays."""
 
 from __future__ import annotations
 
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from platewatch.domain.roles import Role
@@ -79,3 +81,36 @@ def test_the_unit_follows_the_server_by_deltas(server: LiveServer, tmp_path: Pat
     assert newest is not None and newest.content_hash == whole["content_hash"]
     assert sorted(e.plate for _, e in newest.items) == ["8TRK455", "XYZ999"]
     assert sync.full_downloads == 1 and sync.deltas >= 1  # the whole list once, then only the changes
+
+
+class Nonsense(BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"<html>captive portal</html>")
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_captive_portal_answering_for_the_server_loses_nothing(tmp_path: Path) -> None:
+    portal = ThreadingHTTPServer(("127.0.0.1", 0), Nonsense)
+    threading.Thread(target=portal.serve_forever, daemon=True).start()
+    outbox = tmp_path / "outbox.db"
+    with Outbox(outbox) as box:
+        box.put(read_payload("SYNC003", None, seed=3))
+    try:
+        url = f"http://127.0.0.1:{portal.server_port}"
+        sync = ServerSync(outbox, url, "pwu_x", upload_every=0.1, hotlist_every=0.1)
+        assert sync.wait_for_hotlist() is None
+        time.sleep(0.5)  # several rounds, each failing
+        assert sync._thread.is_alive()
+        report = sync.close()
+    finally:
+        portal.shutdown()
+    assert report.pending == 1 and report.error is not None  # the read stays for a real server
+    assert "not a PlateWatch answer" in report.error
+    assert sync.hotlist_error is not None and "is this the PlateWatch server?" in sync.hotlist_error

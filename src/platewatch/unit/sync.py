@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from platewatch.unit.hotlist import HotListError, UnitHotList
@@ -58,13 +59,24 @@ class ServerSync:
             while not self._stop.is_set():
                 now = time.monotonic()
                 if now >= next_check:
-                    self._check_hotlist(uploader)
+                    self._guarded(self._check_hotlist, uploader)
                     next_check = now + self._hotlist_every
                 if now >= next_upload:
-                    self.report = uploader.upload()
+                    self._guarded(self._upload, uploader)
                     next_upload = now + self._upload_every
                 self._stop.wait(max(0.0, min(next_upload, next_check) - time.monotonic()))
-            self.report = uploader.upload()
+            self._guarded(self._upload, uploader)
+
+    def _upload(self, uploader: Uploader) -> None:
+        self.report = uploader.upload()
+
+    def _guarded(self, step: Callable[[Uploader], None], uploader: Uploader) -> None:
+        """A step that fails unexpectedly (a full disk, a server answering nonsense) is logged and tried again on
+        the next round: the thread that carries every read to the server must not die."""
+        try:
+            step(uploader)
+        except Exception as exc:  # any failure: the reads stay in the outbox
+            log.error("server sync step %s failed: %s", step.__name__, type(exc).__name__)
 
     def _check_hotlist(self, uploader: Uploader) -> None:
         try:

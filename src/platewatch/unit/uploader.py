@@ -68,7 +68,10 @@ class Uploader:
             raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
         if response.status_code != 200:
             raise ServerError(f"hot list refused ({response.status_code}): {_message(response)}")
-        body = response.json()
+        try:
+            body = response.json()
+        except ValueError as exc:  # a captive portal or a proxy's page, not the server
+            raise ServerError("the hot list answer is not JSON: is this the PlateWatch server?") from exc
         if not isinstance(body, dict):
             raise ServerError("the hot list answer is not a JSON object")
         return body
@@ -98,7 +101,14 @@ class Uploader:
             self.outbox.failed(ids, error)
             return error
         if response.status_code == 200:
-            body = response.json()
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):  # a captive portal or a proxy's page: keep every read
+                error = "the server's answer is not a PlateWatch answer (not a JSON object)"
+                self.outbox.failed(ids, error)
+                return error
             have = [str(i) for i in body.get("stored", []) + body.get("already_stored", [])]
             self.outbox.delivered(have)
             missing = set(ids) - set(have)
