@@ -18,6 +18,8 @@ from platewatch.unit.gps import Fix, distance_m
 from tests.engine.conftest import write_approach_video
 from tests.server.test_hotlists_api import Actors, make_list
 from tests.support.live_server import LiveServer, free_port
+from tests.unit.test_gps import NORTH_10, NORTH_350
+from tests.unit.test_gps_feed import serve_nmea
 
 runner = CliRunner()
 
@@ -192,3 +194,25 @@ def test_the_live_agent_keeps_its_reads_through_an_outage(video: Path, tmp_path:
     assert result.exit_code == 1, result.output
     assert "warning: no hot list on the unit (server unreachable" in result.stderr
     assert "1 vehicle pass queued, 0 hot-list hits; 0 delivered, 0 rejected, 1 waiting in the outbox" in result.stdout
+
+
+def test_the_live_agent_places_reads_from_the_cars_receiver(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    port, receiver = serve_nmea([NORTH_350, NORTH_10] * 40, connections=1)  # a fix every 50 ms for 4 s
+    args = ["unit", "run", str(video), "--server", server.url, "--token-file", str(token_file(server, tmp_path))]
+    result = runner.invoke(app, [*args, "--outbox", str(tmp_path / "o.db"), "--gps", f"tcp://127.0.0.1:{port}"])
+    receiver.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    with server.db() as db:
+        (read,) = db.scalars(select(Read)).all()
+    assert read.latitude == pytest.approx(41.1437, abs=2e-4) and read.longitude == pytest.approx(-73.4950, abs=2e-4)
+
+
+def test_gps_options_are_checked_before_anything_runs(video: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.token"
+    good.write_text("pwu_x")
+    args = ["unit", "run", str(video), "--server", "http://127.0.0.1:1", "--token-file", str(good)]
+    result = runner.invoke(app, [*args, "--gps", "/dev/ttyUSB0"])
+    assert result.exit_code == 2 and "a GPS feed is tcp://host:port" in result.stderr
+    log = demo_track(tmp_path / "drive.nmea", dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC))
+    result = runner.invoke(app, [*args, "--gps", "tcp://127.0.0.1:9", "--nmea", str(log)])
+    assert result.exit_code == 2 and "not both" in result.stderr

@@ -16,6 +16,7 @@ import typer
 
 if TYPE_CHECKING:
     from platewatch.unit.gps import GpsTrack
+    from platewatch.unit.gps_feed import GpsFeed
     from platewatch.unit.hotlist import UnitHotList
     from platewatch.unit.uploader import Uploader, UploadReport
 
@@ -111,9 +112,13 @@ def run(
     token_file: TokenFileOption,
     camera: Annotated[str, typer.Option("--camera", help="The camera's name, as reads record it.")] = "front",
     outbox: OutboxOption = DEFAULT_OUTBOX,
+    gps: Annotated[
+        str | None,
+        typer.Option("--gps", help="The GPS receiver's NMEA 0183 feed, tcp://host:port (e.g. the car's router)."),
+    ] = None,
     nmea: Annotated[
         Path | None,
-        typer.Option("--nmea", help="A GPS log (NMEA 0183) replayed from the start, for positions."),
+        typer.Option("--nmea", help="Instead of a receiver: a GPS log (NMEA 0183) replayed from the start."),
     ] = None,
     upload_every: Annotated[
         float, typer.Option("--upload-every", min=1.0, help="Seconds between uploads of the outbox.")
@@ -132,7 +137,11 @@ def run(
     from platewatch.unit.sync import ServerSync
 
     token = read_token(token_file)
+    if gps and nmea:
+        typer.echo("error: give the GPS receiver (--gps) or a GPS log (--nmea), not both", err=True)
+        raise typer.Exit(2)
     gps_log = _gps_log(nmea)
+    feed = _gps_feed(gps)
     pipeline = load_pipeline(threads)
     try:
         live = LiveSource(source)  # a camera that gives nothing is refused before the outbox is touched
@@ -146,7 +155,7 @@ def run(
             hotlist = sync.wait_for_hotlist()
             _say_hotlist(hotlist, sync.hotlist_error)
             live.start()
-            track = gps_log.shifted(live.started_at) if gps_log else None
+            track = gps_log.shifted(live.started_at) if gps_log else feed.start() if feed else None
             agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=_say_hit)
             typer.echo(f"reading {source}; Ctrl-C stops", err=True)
             try:
@@ -164,6 +173,8 @@ def run(
             report = sync.close()
     finally:
         live.close()
+        if feed is not None:
+            feed.close()
         signal.signal(signal.SIGTERM, previous)
     frames = f"{agent.counts.frames} frames read, {live.dropped} skipped"
     typer.echo(f"{source}: {frames}; {_passes(agent.counts.passes, agent.counts.hits)}; {_summary(report)}")
@@ -179,6 +190,20 @@ def _gps_log(nmea: Path | None) -> GpsTrack | None:
 
     try:
         return read_nmea(nmea)
+    except GpsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _gps_feed(url: str | None) -> GpsFeed | None:
+    """The receiver's feed, not yet started (exit 2 naming the problem when the address is not one)."""
+    if url is None:
+        return None
+    from platewatch.unit.gps import GpsError
+    from platewatch.unit.gps_feed import GpsFeed
+
+    try:
+        return GpsFeed(url)
     except GpsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from platewatch.domain.matching import Hit
 from platewatch.engine.pipeline import Pipeline
 from platewatch.unit.alerts import AlertGate
-from platewatch.unit.gps import GpsTrack
+from platewatch.unit.gps import Positions
 from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.reads import evidence_images, pass_to_read
@@ -52,7 +52,7 @@ class UnitAgent:
     camera: str
     stream_start: dt.datetime
     hotlist: UnitHotList | None = None
-    track: GpsTrack | None = None
+    track: Positions | None = None
     on_hit: HitCallback = lambda text, frame, line: None
     tracker: PlateTracker = field(default_factory=lambda: PlateTracker(TrackerConfig()))
     gate: AlertGate = field(default_factory=AlertGate)

@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from pynmeagps import VALCKSUM, NMEAParseError, NMEAReader
 
@@ -28,6 +29,12 @@ class Fix:
     longitude: float
     heading: float | None = None
     speed_kmh: float | None = None
+
+
+class Positions(Protocol):
+    """Where the car was at a time: a recorded track (`GpsTrack`) or a live receiver (`gps_feed.GpsFeed`)."""
+
+    def at(self, when: dt.datetime) -> Fix | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import numpy as np
 
 from platewatch.engine.preprocess import crop
 from platewatch.engine.types import Box
-from platewatch.unit.gps import GpsTrack
+from platewatch.unit.gps import Positions
 from platewatch.unit.tracker import VehiclePass
 
 VEHICLE_MARGIN = (1.0, 3.0)
@@ -45,7 +45,7 @@ def pass_to_read(
     stream_start: dt.datetime,
     images: tuple[bytes, bytes] | None = None,
     read_id: uuid.UUID | None = None,
-    track: GpsTrack | None = None,
+    track: Positions | None = None,
 ) -> dict[str, Any]:
     """The ingest JSON of one pass, captured at its best frame's time (`stream_start` + the frame's offset),
     where `track` puts the car then (no position when the track has none for that time)."""
