@@ -151,11 +151,13 @@ def run(
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        if feed is not None:
+            feed.start()  # a fix or two before the first frame
         with Outbox(outbox) as box, ServerSync(outbox, server, token, upload_every, hotlist_every) as sync:
             hotlist = sync.wait_for_hotlist()
             _say_hotlist(hotlist, sync.hotlist_error)
             live.start()
-            track = gps_log.shifted(live.started_at) if gps_log else feed.start() if feed else None
+            track = gps_log.shifted(live.started_at) if gps_log else feed
             agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=_say_hit)
             typer.echo(f"reading {source}; Ctrl-C stops", err=True)
             try:
