@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from platewatch.unit.sources import LiveSource, SourceError, frame_count, video_frames
+from platewatch.unit.sources import LiveSource, SourceError, frame_count, shown, video_frames
 
 
 def write_video(path: Path, frames: int, fps: float = 10.0) -> None:
@@ -89,3 +89,12 @@ def test_a_camera_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
     for source in [str(tmp_path / "notes.txt"), str(tmp_path / "missing.mp4"), "rtsp://127.0.0.1:1/none"]:
         with pytest.raises(SourceError, match=r"cannot open the camera or video|no frame from"):
             LiveSource(source)
+
+
+def test_a_cameras_password_is_never_shown() -> None:
+    assert shown("rtsp://admin:s3cret@10.0.0.20:554/stream1") == "rtsp://***@10.0.0.20:554/stream1"
+    assert shown("rtsp://10.0.0.20/stream1") == "rtsp://10.0.0.20/stream1"
+    assert shown("/var/video/patrol@night.mp4") == "/var/video/patrol@night.mp4"  # a file, not a URL
+    with pytest.raises(SourceError) as refused:
+        LiveSource("rtsp://admin:s3cret@127.0.0.1:1/stream1")
+    assert "s3cret" not in str(refused.value) and "rtsp://***@127.0.0.1:1/stream1" in str(refused.value)

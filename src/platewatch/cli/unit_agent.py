@@ -133,7 +133,7 @@ def run(
     from platewatch.cli.pipelines import load_pipeline
     from platewatch.unit.agent import UnitAgent
     from platewatch.unit.outbox import Outbox
-    from platewatch.unit.sources import LiveSource, SourceError
+    from platewatch.unit.sources import LiveSource, SourceError, shown
     from platewatch.unit.sync import ServerSync
 
     token = read_token(token_file)
@@ -159,7 +159,7 @@ def run(
             live.start()
             track = gps_log.shifted(live.started_at) if gps_log else feed
             agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=_say_hit)
-            typer.echo(f"reading {source}; Ctrl-C stops", err=True)
+            typer.echo(f"reading {shown(source)}; Ctrl-C stops", err=True)
             try:
                 while not stop.is_set():
                     frame = live.next(timeout=0.5)
@@ -179,7 +179,7 @@ def run(
             feed.close()
         signal.signal(signal.SIGTERM, previous)
     frames = f"{agent.counts.frames} frames read, {live.dropped} skipped"
-    typer.echo(f"{source}: {frames}; {_passes(agent.counts.passes, agent.counts.hits)}; {_summary(report)}")
+    typer.echo(f"{shown(source)}: {frames}; {_passes(agent.counts.passes, agent.counts.hits)}; {_summary(report)}")
     if report.pending:
         raise typer.Exit(1)
 

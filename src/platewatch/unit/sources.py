@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -68,6 +69,11 @@ def video_frames(path: Path, every: int = 1) -> Iterator[Frame]:
         capture.release()
 
 
+def shown(source: str) -> str:
+    """A camera address fit for logs and messages: an RTSP/HTTP URL's user and password replaced by `***`."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1***@", source, flags=re.IGNORECASE)
+
+
 def open_capture(source: str) -> cv2.VideoCapture:
     """A capture for a camera: a device number (`0` for /dev/video0), a device path, an RTSP/HTTP URL, or a
     video file played as a camera. SourceError when it gives no frame."""
@@ -75,7 +81,7 @@ def open_capture(source: str) -> cv2.VideoCapture:
     capture = cv2.VideoCapture(target)
     if not capture.isOpened():
         capture.release()
-        raise SourceError(f"cannot open the camera or video {source}")
+        raise SourceError(f"cannot open the camera or video {shown(source)}")
     return capture
 
 
@@ -93,10 +99,10 @@ class LiveSource:
         ok, image = self._capture.read()
         if not ok or image is None:
             self._capture.release()
-            raise SourceError(f"no frame from the camera or video {source}")
+            raise SourceError(f"no frame from the camera or video {shown(source)}")
         if image.shape[0] * image.shape[1] > MAX_PIXELS:
             self._capture.release()
-            raise SourceError(f"frames of {image.shape[1]}×{image.shape[0]} pixels are too large: {source}")
+            raise SourceError(f"frames of {image.shape[1]}×{image.shape[0]} pixels are too large: {shown(source)}")
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self._period = 1.0 / fps if self.is_file and fps and fps > 0 else 0.0
         self._lock = threading.Condition()
@@ -132,7 +138,7 @@ class LiveSource:
             if not ok or image is None:
                 if self.is_file:
                     break
-                log.warning("camera %s gave no frame; reopening in %.0f s", self.source, self.reconnect_s)
+                log.warning("camera %s gave no frame; reopening in %.0f s", shown(self.source), self.reconnect_s)
                 self._capture.release()
                 if self._stop.wait(self.reconnect_s):
                     break
