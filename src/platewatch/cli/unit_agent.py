@@ -75,15 +75,14 @@ def replay(
     if began.tzinfo is None:
         typer.echo("error: --start needs a time zone (e.g. 2026-11-30T08:00:00+00:00)", err=True)
         raise typer.Exit(2)
-    gps_log = _gps_log(nmea)
+    gps_log, _ = _gps(nmea)
     track = gps_log.shifted(began) if gps_log else None
     pipeline = load_pipeline(threads)
     frames = video_frames(video, every)
     try:
         first = next(frames)  # a bad video is refused before the outbox is touched
     except SourceError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        raise _refused(exc) from exc
     except StopIteration:
         first = None
     with Outbox(outbox) as box, Uploader.connect(box, server, token) as uploader:
@@ -137,17 +136,12 @@ def run(
     from platewatch.unit.sync import ServerSync
 
     token = read_token(token_file)
-    if gps and nmea:
-        typer.echo("error: give the GPS receiver (--gps) or a GPS log (--nmea), not both", err=True)
-        raise typer.Exit(2)
-    gps_log = _gps_log(nmea)
-    feed = _gps_feed(gps)
+    gps_log, feed = _gps(nmea, gps)
     pipeline = load_pipeline(threads)
     try:
         live = LiveSource(source)  # a camera that gives nothing is refused before the outbox is touched
     except SourceError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        raise _refused(exc) from exc
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -184,31 +178,25 @@ def run(
         raise typer.Exit(1)
 
 
-def _gps_log(nmea: Path | None) -> GpsTrack | None:
-    """The GPS log to replay (exit 2 naming the problem when it gives no position)."""
-    if nmea is None:
-        return None
+def _refused(exc: Exception) -> typer.Exit:
+    """Exit 2 with the error's own message, which names what is wrong."""
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(2)
+
+
+def _gps(nmea: Path | None, feed_url: str | None = None) -> tuple[GpsTrack | None, GpsFeed | None]:
+    """The GPS log to replay, or the receiver's feed (not yet started); exit 2 naming the problem when it gives
+    no position, the address is not one, or both are given."""
+    if nmea and feed_url:
+        typer.echo("error: give the GPS receiver (--gps) or a GPS log (--nmea), not both", err=True)
+        raise typer.Exit(2)
     from platewatch.unit.gps import GpsError, read_nmea
-
-    try:
-        return read_nmea(nmea)
-    except GpsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-
-
-def _gps_feed(url: str | None) -> GpsFeed | None:
-    """The receiver's feed, not yet started (exit 2 naming the problem when the address is not one)."""
-    if url is None:
-        return None
-    from platewatch.unit.gps import GpsError
     from platewatch.unit.gps_feed import GpsFeed
 
     try:
-        return GpsFeed(url)
+        return (read_nmea(nmea) if nmea else None), (GpsFeed(feed_url) if feed_url else None)
     except GpsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        raise _refused(exc) from exc
 
 
 def _say_hit(text: str, frame: int, line: str) -> None:
@@ -276,8 +264,7 @@ def demo_video(
         if nmea is not None:
             demo.demo_track(nmea, dt.datetime.now(dt.UTC))
     except OSError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        raise _refused(exc) from exc
     typer.echo(f"{out}: {len(demo.DEMO_PLATES)} cars ({', '.join(demo.DEMO_PLATES)})")
     if nmea is not None:
         typer.echo(f"{nmea}: the car's GPS log, on Main Street, New Canaan")

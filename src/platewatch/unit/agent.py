@@ -4,7 +4,6 @@ vehicle pass in the outbox (one loop for `unit replay` and the live `unit run`).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,8 +16,6 @@ from platewatch.unit.outbox import Outbox
 from platewatch.unit.reads import evidence_images, pass_to_read
 from platewatch.unit.sources import Frame
 from platewatch.unit.tracker import PlateTracker, TrackerConfig, VehiclePass
-
-log = logging.getLogger(__name__)
 
 MAX_HITS_PER_READ = 3
 FRAME_ALERT_CONFIDENCE = 0.5

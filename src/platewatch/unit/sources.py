@@ -3,6 +3,7 @@ file played as one) read by its own thread."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -52,13 +53,9 @@ def video_frames(path: Path, every: int = 1) -> Iterator[Frame]:
         raise SourceError(f"video file not found: {path}")
     capture = cv2.VideoCapture(str(path))
     try:
-        ok, image = capture.read() if capture.isOpened() else (False, None)
-        if not ok or image is None:
-            raise SourceError(f"not a readable video: {path}")
-        if image.shape[0] * image.shape[1] > MAX_PIXELS:
-            raise SourceError(f"frames of {image.shape[1]}×{image.shape[0]} pixels are too large: {path}")
+        image: np.ndarray | None = first_frame(capture, str(path), f"not a readable video: {path}")
         fps = capture.get(cv2.CAP_PROP_FPS)
-        index = 0
+        index, ok = 0, True
         while ok and image is not None:
             if index % every == 0:
                 ms = index * 1000.0 / fps if fps and fps > 0 else float(capture.get(cv2.CAP_PROP_POS_MSEC))
@@ -67,6 +64,19 @@ def video_frames(path: Path, every: int = 1) -> Iterator[Frame]:
             index += 1
     finally:
         capture.release()
+
+
+def first_frame(capture: cv2.VideoCapture, name: str, unreadable: str) -> np.ndarray:
+    """The capture's first frame; SourceError (`unreadable`, or frames too large for the engine) otherwise, the
+    capture then released."""
+    ok, image = capture.read() if capture.isOpened() else (False, None)
+    if not ok or image is None:
+        capture.release()
+        raise SourceError(unreadable)
+    if image.shape[0] * image.shape[1] > MAX_PIXELS:
+        capture.release()
+        raise SourceError(f"frames of {image.shape[1]}×{image.shape[0]} pixels are too large: {name}")
+    return np.asarray(image)
 
 
 def shown(source: str) -> str:
@@ -96,13 +106,7 @@ class LiveSource:
         self.reconnect_s = reconnect_s
         self.is_file = Path(source).is_file()
         self._capture = open_capture(source)
-        ok, image = self._capture.read()
-        if not ok or image is None:
-            self._capture.release()
-            raise SourceError(f"no frame from the camera or video {shown(source)}")
-        if image.shape[0] * image.shape[1] > MAX_PIXELS:
-            self._capture.release()
-            raise SourceError(f"frames of {image.shape[1]}×{image.shape[0]} pixels are too large: {shown(source)}")
+        self._first = first_frame(self._capture, shown(source), f"no frame from the camera or video {shown(source)}")
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self._period = 1.0 / fps if self.is_file and fps and fps > 0 else 0.0
         self._lock = threading.Condition()
@@ -110,8 +114,6 @@ class LiveSource:
         self._stop = threading.Event()
         self.ended = False
         self.dropped = 0
-        self.reconnects = 0
-        self._first = image
         self._started = time.monotonic()
         self.started_at = dt.datetime.now(dt.UTC)
         self._thread = threading.Thread(target=self._run, name="camera", daemon=True)
@@ -142,11 +144,8 @@ class LiveSource:
                 self._capture.release()
                 if self._stop.wait(self.reconnect_s):
                     break
-                try:
+                with contextlib.suppress(SourceError):  # still gone: try again after the next wait
                     self._capture = open_capture(self.source)
-                    self.reconnects += 1
-                except SourceError:
-                    continue
                 continue
             if self._period:
                 ms = index * self._period * 1000.0
