@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -12,6 +13,7 @@ from platewatch.engine.preprocess import (
     detector_input,
     expand_box,
     reader_batch,
+    shrink,
 )
 
 
@@ -37,6 +39,28 @@ def test_detector_input_caps_the_area_of_square_frames() -> None:
     assert detector_input(four_three, 640, 32, max_pixels=640 * 480)[0].shape == (1, 3, 480, 640)
     tiny = np.zeros((20, 20, 3), np.uint8)
     assert detector_input(tiny, 640, 32, max_pixels=640 * 480)[0].shape[2:] == (544, 544)
+
+
+def test_shrink_by_exactly_two_gives_the_area_resize_pixels() -> None:
+    rng = np.random.default_rng(0)
+    frame = rng.integers(0, 256, (720, 1280, 3), dtype=np.uint8)
+    assert np.array_equal(shrink(frame, 640, 360), cv2.resize(frame, (640, 360), interpolation=cv2.INTER_AREA))
+
+
+def test_shrink_averages_blocks_then_interpolates_the_rest() -> None:
+    # 1281×1283 to 544×544: 2×2 blocks (the odd last row and column dropped), then 640→544 linearly.
+    frame = np.zeros((1283, 1281, 3), np.uint8)
+    frame[:, ::2] = 200  # one-pixel stripes: averaging first gives an even grey, aliasing would not
+    out = shrink(frame, 544, 544)
+    assert out.shape == (544, 544, 3)
+    assert np.all(np.abs(out.astype(int) - 100) <= 1)
+
+
+def test_shrink_by_less_than_two_and_upscaling() -> None:
+    frame = np.full((400, 600, 3), 77, np.uint8)
+    assert shrink(frame, 450, 300).shape == (300, 450, 3)  # factor 0.75: one area resize
+    assert shrink(frame, 1200, 800).shape == (800, 1200, 3)
+    assert np.array_equal(shrink(frame, 600, 400), frame)
 
 
 def test_expand_box_grows_and_clips() -> None:
