@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from platewatch.engine.detector import PlateDetector
+from platewatch.engine.models import DETECTOR
 from platewatch.engine.postprocess import iou
 from training.data import load_photos
 
@@ -17,8 +18,9 @@ CACHE = Path(__file__).resolve().parent / "cache" / "detector_boxes.json"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=CACHE)
+    ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
     args = ap.parse_args()
-    det = PlateDetector()
+    det = PlateDetector(args.detector)
     out: dict[str, list[float]] = {}
     for name in ("openalpr-eu-endtoend", "openalpr-br-endtoend"):
         for i, s in enumerate(load_photos(name, "train")):

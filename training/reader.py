@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import pickle
 import time
 from pathlib import Path
 
@@ -22,9 +23,10 @@ from training.samples import (
     real_photo_crop,
     real_us_crop,
     synth_crop,
+    to_colour,
     to_reader,
 )
-from training.synth import plates
+from training.synth import augment, plates
 
 log = logging.getLogger("training.reader")
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -109,7 +111,18 @@ class Batches:
         self.patches = load_folder_images("negatives", limit=120)
         self.real_share, self.photo_share, self.pasted_share = real_share, photo_share, pasted_share
         self.real_damage = 0.5
+        self.det_crops: list[tuple[np.ndarray, str, str]] = []
+        self.det_crops_share = 0.0
         log.info("real US crops %d, photo plates %d", len(self.us), len(self.photos))
+
+    def use_det_crops(self, path: Path | None, share: float) -> None:
+        """Draw `share` of the samples from training/detector_crops.py's cache: what a detector really cuts
+        from pasted US train plates."""
+        if path is None:
+            return
+        self.det_crops = pickle.loads(path.read_bytes())
+        self.det_crops_share = share
+        log.info("detector crops %d, share %.2f", len(self.det_crops), share)
 
     def sample(self) -> tuple[np.ndarray, str]:
         r = self.rng.random()
@@ -123,6 +136,9 @@ class Batches:
         if r < self.real_share + self.photo_share + self.pasted_share:
             s = self.us[int(self.rng.integers(len(self.us)))]
             return to_reader(pasted_us_crop(s, self.rng, self.patches)), s.plate
+        if r < self.real_share + self.photo_share + self.pasted_share + self.det_crops_share:
+            cut, plate, _ = self.det_crops[int(self.rng.integers(len(self.det_crops)))]
+            return to_reader(augment.damage(to_colour(cut), self.rng, 0.3)), plate
         img, text, _ = synth_crop(self.rng, self.patches)
         return to_reader(img), text
 
@@ -178,6 +194,8 @@ def main() -> None:
     ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm statistics and affine fixed")
     ap.add_argument("--pasted-share", type=float, default=0.0, help="real US crops pasted at photo scale")
     ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
+    ap.add_argument("--det-crops", type=Path, help="training/detector_crops.py output: a detector's cuts of US plates")
+    ap.add_argument("--det-crops-share", type=float, default=0.0, help="share of samples from --det-crops")
     ap.add_argument("--real-damage", type=float, default=0.5, help="augmentation strength on real US crops")
     ap.add_argument("--ema", type=float, default=0.0, help="export an exponential moving average of the weights")
     ap.add_argument("--side-marks", type=float, default=plates.SIDE_MARK_SHARE, help="share of US synthetic plates")
@@ -201,6 +219,7 @@ def main() -> None:
     common.train_mode(model)
     log.info("reader parameters: %d", sum(p.numel() for p in model.parameters()))
     data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes, args.pasted_share)
+    data.use_det_crops(args.det_crops, args.det_crops_share)
     data.real_damage = args.real_damage
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]
