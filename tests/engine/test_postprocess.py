@@ -30,6 +30,16 @@ def test_local_peaks_finds_maxima_above_threshold() -> None:
     assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(1, 1), (4, 4)]
 
 
+def test_local_peaks_at_the_border_and_on_plateaus() -> None:
+    heat = np.zeros((4, 5), np.float32)
+    heat[0, 0] = 0.8  # corner: cells outside the map do not count
+    heat[3, 2], heat[3, 3] = 0.6, 0.6  # a plateau of two equal cells on the edge: both are maxima
+    heat[2, 4] = 0.5
+    heat[1, 4] = 0.7  # beside it and higher: 0.5 is not a peak
+    rows, cols = local_peaks(heat, 0.3)
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 0), (1, 4), (3, 2), (3, 3)]
+
+
 def test_decode_places_box_in_frame_pixels() -> None:
     heat = np.zeros((8, 8), np.float32)
     reg = np.zeros((4, 8, 8), np.float32)
