@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platewatch.engine.ctc import beam_search, greedy_decode, softmax
 
@@ -52,3 +56,30 @@ def test_repeated_character_needs_a_blank() -> None:
 def test_softmax_of_log_probabilities_round_trips() -> None:
     p = probs([[0.2, 0.3, 0.5]])
     assert softmax(np.log(p)) == pytest.approx(p, abs=1e-6)
+
+
+def _brute_force(m: np.ndarray, charset: str) -> dict[str, float]:
+    """P(text) summed over every alignment (tiny T only)."""
+    out: dict[str, float] = {}
+    for path in itertools.product(range(m.shape[1]), repeat=m.shape[0]):
+        text, prev = [], 0
+        for k in path:
+            if k and k != prev:
+                text.append(charset[k - 1])
+            prev = k
+        p = float(np.prod([m[t, k] for t, k in enumerate(path)]))
+        out["".join(text)] = out.get("".join(text), 0.0) + p
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_beam_search_matches_every_alignment_summed(seed: int) -> None:
+    # Random 5×3 matrices where some steps are almost surely blank (the search's shortcut for those steps).
+    rng = np.random.default_rng(seed)
+    m = rng.dirichlet(np.ones(3) * 0.5, size=5)
+    for t in np.flatnonzero(rng.random(5) < 0.4):
+        m[t] = [1 - 2e-4, 1e-4, 1e-4]
+    exact = _brute_force(m, CHARSET)
+    for text, p in beam_search(m.astype(np.float32), CHARSET, beam=64, topn=10):
+        assert p == pytest.approx(exact[text], abs=2e-3)  # characters under PRUNE are not extended

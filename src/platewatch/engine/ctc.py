@@ -54,6 +54,11 @@ def beam_search(
         if blank not in active:
             active.append(blank)
         row = logp[t]
+        if len(active) == 1:
+            # Only the blank is likely: every prefix just ends in a blank now, and the order is unchanged.
+            lb = row[blank]
+            beams = {prefix: (_logsumexp(pb, pnb) + lb, ninf) for prefix, (pb, pnb) in beams.items()}
+            continue
         nxt: dict[tuple[int, ...], list[float]] = defaultdict(lambda: [ninf, ninf])
         for prefix, (pb, pnb) in beams.items():
             total = _logsumexp(pb, pnb)
