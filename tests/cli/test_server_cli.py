@@ -178,3 +178,35 @@ def test_make_run_starts_the_server_and_a_demo_unit_whose_reads_arrive(tmp_path:
         os.killpg(proc.pid, 0)
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+
+
+def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Path) -> None:
+    import datetime as dt
+    import uuid
+
+    from platewatch.server.accounts import service as accounts
+    from platewatch.server.db.engine import make_sessionmaker, transaction
+    from platewatch.server.reads.imagestore import ImageStore
+    from platewatch.server.reads.models import Read
+    from tests.support.live_server import jpeg
+
+    store = ImageStore(tmp_path / "data" / "images")
+    old_image, new_image = store.put(jpeg(seed=1)), store.put(jpeg(seed=2))
+    now = dt.datetime.now(dt.UTC)
+    engine = make_engine(env)
+    with transaction(make_sessionmaker(engine)) as db:
+        unit, _ = accounts.create_unit(db, "car-7", "mobile", "cruiser 7", "admin")
+        for plate, age, image in (("OLD0001", 20, old_image), ("NEW0001", 1, new_image)):
+            db.add(Read(id=uuid.uuid4(), unit_id=unit.id, camera="front", captured_at=now - dt.timedelta(days=age),
+                        plate=plate, plate_canonical=plate, confidence=0.9, plate_image=image))  # fmt: skip
+    code, out = run("purge", "--dry-run")
+    assert code == 0 and "would delete 1 reads" in out and "1 images" in out, out
+    assert store.get(old_image) is not None
+    code, out = run("purge")
+    assert code == 0 and "deleted 1 reads" in out and "0 kept under legal holds" in out, out
+    assert store.get(old_image) is None and store.get(new_image) is not None
+    with engine.connect() as conn:
+        plates = conn.execute(text("SELECT plate FROM reads")).scalars().all()
+        runs = conn.execute(text("SELECT ran_by, reads_deleted FROM purge_runs")).all()
+    engine.dispose()
+    assert plates == ["NEW0001"] and [tuple(r) for r in runs] == [("cli", 1)]

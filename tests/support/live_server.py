@@ -120,7 +120,8 @@ def serving(app: Any) -> Iterator[str]:
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data")
+    # No purge of its own: a test that wants one runs it (tests/server/test_retention.py) at a known moment.
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", purge_every_minutes=0)
     app = create_app(settings, clock=clock)
     sessions = make_sessionmaker(make_engine(database_url))
     with serving(app) as base:

@@ -1,4 +1,4 @@
-"""Operations-server commands: `server`, `db upgrade`, `user …`, `unit …`, `querylog verify`."""
+"""Operations-server commands: `server`, `db upgrade`, `user …`, `unit …`, `querylog verify`, `purge`."""
 
 from __future__ import annotations
 
@@ -171,6 +171,29 @@ def querylog_verify() -> None:
     out.print(f"query log intact: {count} rows verified")
 
 
+def purge(
+    dry_run: bool = typer.Option(False, "--dry-run", help="count what would be deleted; delete nothing"),
+) -> None:
+    """Delete reads older than the retention period (PLATEWATCH_RETENTION_DAYS, 14 by the order) that no legal
+    hold preserves, with their alerts and images, and the hot-list versions no kept read needs; the run is
+    recorded in the purge log. The server also does this every hour."""
+    from platewatch.domain.retention import RetentionPolicy
+    from platewatch.server.governance.retention import purge as run_purge
+    from platewatch.server.reads.imagestore import ImageStore
+
+    settings = _settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as db:
+        policy = RetentionPolicy(settings.retention_days)
+        report = run_purge(db, ImageStore(settings.image_dir), utcnow(), policy, "cli", dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    out.print(
+        f"reads captured before {report.cutoff:%Y-%m-%d %H:%M} UTC: {verb} {report.reads_deleted} reads, "
+        f"{report.alerts_deleted} alerts, {report.images_deleted} images, {report.hotlist_versions_deleted} "
+        f"hot-list versions; {report.reads_held} kept under legal holds"
+    )
+
+
 def server(
     host: str | None = typer.Option(None, help="listen address (default PLATEWATCH_HOST or 127.0.0.1)"),
     port: int | None = typer.Option(None, help="port (default PLATEWATCH_PORT or 8000)"),
@@ -200,6 +223,7 @@ def server(
 
 def register(app: typer.Typer) -> None:
     app.command("server")(server)
+    app.command("purge")(purge)
     app.add_typer(db_app, name="db")
     app.add_typer(user_app, name="user")
     app.add_typer(unit_app, name="unit")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -18,6 +20,7 @@ from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep
 from platewatch.server.errors import install_handlers
+from platewatch.server.governance.scheduler import purge_forever
 from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.http_guard import HttpGuard
@@ -61,7 +64,19 @@ def api_routes() -> list[APIRoute]:
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
     engine = make_engine(settings.database_url)
     state = AppState(settings=settings, sessions=make_sessionmaker(engine), clock=clock, matcher=Matcher())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Retention (order V.D.3) is the server's own job, not a cron line someone may forget.
+        task = asyncio.create_task(purge_forever(state)) if settings.purge_every_minutes > 0 else None
+        yield
+        if task is not None:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
     app = FastAPI(
+        lifespan=lifespan,
         title="PlateWatch operations server",
         version=__version__,
         description="Reads, search and the Data Query Log of an LPR program (General Order 14-01-117).",

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     image_max_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted JPEG, decoded bytes")
     search_max_page_size: int = Field(500, ge=1, le=5000)
     retention_days: int = Field(14, ge=1, description="Order V.D.3: reads kept at most this many days")
+    purge_every_minutes: float = Field(
+        60.0, ge=0.0, description="How often the server purges expired reads (0: never; then run `platewatch purge`)"
+    )
     hotlist_max_bad_share: float = Field(
         0.05, ge=0.0, le=1.0, description="An import losing more than this share of its lines is refused whole"
     )

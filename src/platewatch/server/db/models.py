@@ -3,8 +3,17 @@
 from platewatch.server.accounts import models as accounts_models
 from platewatch.server.alerts import models as alerts_models
 from platewatch.server.db.base import Base
+from platewatch.server.governance import models as governance_models
 from platewatch.server.hotlists import models as hotlists_models
 from platewatch.server.querylog import models as querylog_models
 from platewatch.server.reads import models as reads_models
 
-__all__ = ["Base", "accounts_models", "alerts_models", "hotlists_models", "querylog_models", "reads_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "alerts_models",
+    "governance_models",
+    "hotlists_models",
+    "querylog_models",
+    "reads_models",
+]

@@ -78,6 +78,14 @@ class ImageStore:
         except FileNotFoundError:
             return None
 
+    def remove(self, digest: str) -> bool:
+        """Delete a stored image (the purge, once no read names it); False when it was not there."""
+        try:
+            self.path_for(digest).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def verify(self, digest: str) -> bool:
         """True when the stored bytes still hash to `digest` (evidence integrity)."""
         data = self.get(digest)

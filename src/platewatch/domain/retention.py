@@ -1,0 +1,76 @@
+"""Retention rules of the order (V.D.3-4): what a purge may delete, and which hot-list versions must stay."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPolicy:
+    """Reads are kept at most `days` from their capture (V.D.3), unless a legal hold preserves them (V.D.4)."""
+
+    days: int = 14
+
+    def __post_init__(self) -> None:
+        if self.days < 1:
+            raise ValueError(f"retention must be at least 1 day, not {self.days}")
+
+    def cutoff(self, now: dt.datetime) -> dt.datetime:
+        """Reads captured before this instant are expired."""
+        if now.tzinfo is None:
+            raise ValueError("now needs a time zone")
+        return now - dt.timedelta(days=self.days)
+
+    def expired(self, captured_at: dt.datetime, now: dt.datetime, held: bool) -> bool:
+        """True when a read may be purged: older than the retention period and under no active hold."""
+        return not held and captured_at < self.cutoff(now)
+
+
+@dataclass(frozen=True, slots=True)
+class ListVersion:
+    """One immutable version of one hot list: its id is also the global version number (see hot lists)."""
+
+    id: int
+    hotlist_id: int
+    created_at: dt.datetime
+
+
+def versions_in_force(global_version: int, by_list: Mapping[int, Sequence[int]]) -> set[int]:
+    """The list versions a read compared against global version V saw: for every list, its newest version
+    with id ≤ V (lists created after V contribute nothing). `by_list` holds each list's version ids sorted."""
+    seen: set[int] = set()
+    for ids in by_list.values():
+        k = bisect.bisect_right(ids, global_version)
+        if k:
+            seen.add(ids[k - 1])
+    return seen
+
+
+def purgeable_versions(
+    versions: Iterable[ListVersion],
+    kept_read_versions: Iterable[int],
+    kept_alert_versions: Iterable[int],
+    cutoff: dt.datetime,
+) -> set[int]:
+    """Hot-list versions a purge may delete (V.D.3: hot lists are kept as long as the reads compared against
+    them). A version stays when it is its list's newest, when a kept read was compared against a global
+    version in which it was in force, when a kept alert names it, or when it was replaced after `cutoff` (a
+    unit that was offline may still upload reads compared against it)."""
+    by_list: dict[int, list[ListVersion]] = {}
+    for v in versions:
+        by_list.setdefault(v.hotlist_id, []).append(v)
+    ids_by_list = {k: sorted(x.id for x in vs) for k, vs in by_list.items()}
+    needed = set(kept_alert_versions)
+    for g in set(kept_read_versions):
+        needed |= versions_in_force(g, ids_by_list)
+    out: set[int] = set()
+    for vs in by_list.values():
+        vs.sort(key=lambda x: x.id)
+        for older, newer in itertools.pairwise(vs):
+            if older.id not in needed and newer.created_at < cutoff:
+                out.add(older.id)
+    return out

@@ -1,0 +1,51 @@
+"""ORM rows for legal holds, the reads they preserve, and the record of each purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platewatch.server.db.base import Base, utcnow
+
+
+class LegalHold(Base):
+    """A preservation obligation (V.D.4): its reads are not purged until it is released."""
+
+    __tablename__ = "legal_holds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_number: Mapped[str] = mapped_column(String(40), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    released_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    release_note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class HeldRead(Base):
+    """One read preserved by one hold."""
+
+    __tablename__ = "held_reads"
+
+    hold_id: Mapped[int] = mapped_column(ForeignKey("legal_holds.id"), primary_key=True)
+    read_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reads.id"), primary_key=True, index=True)
+
+
+class PurgeRun(Base):
+    """What one purge deleted and what it kept because of a hold (the purge log)."""
+
+    __tablename__ = "purge_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
+    cutoff: Mapped[dt.datetime] = mapped_column()
+    ran_by: Mapped[str] = mapped_column(String(64))
+    reads_deleted: Mapped[int] = mapped_column(Integer)
+    alerts_deleted: Mapped[int] = mapped_column(Integer)
+    images_deleted: Mapped[int] = mapped_column(Integer)
+    hotlist_versions_deleted: Mapped[int] = mapped_column(Integer)
+    reads_held: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,134 @@
+"""The purge (order V.D.3-4): reads past the retention period and not under a legal hold are deleted with their
+alerts and images; hot-list versions no kept read or alert needs go too; each run is recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions
+from platewatch.server.alerts.models import Alert
+from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
+from platewatch.server.hotlists.models import HotListEntryRow, HotListVersion
+from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.models import Read
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+"""Reads deleted per transaction: a long purge never holds its locks for long."""
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What a purge deleted (or, in a dry run, would delete) and what holds kept."""
+
+    cutoff: dt.datetime
+    reads_deleted: int
+    alerts_deleted: int
+    images_deleted: int
+    hotlist_versions_deleted: int
+    reads_held: int
+    dry_run: bool
+
+
+def held_read_ids() -> ColumnElement[bool]:
+    """`Read.id IN (reads under an active hold)`."""
+    active = select(HeldRead.read_id).join(LegalHold, LegalHold.id == HeldRead.hold_id)
+    return Read.id.in_(active.where(LegalHold.released_at.is_(None)))
+
+
+def purge(
+    db: Session,
+    store: ImageStore,
+    now: dt.datetime,
+    policy: RetentionPolicy,
+    ran_by: str,
+    *,
+    dry_run: bool = False,
+    batch: int = BATCH,
+) -> PurgeReport:
+    """Delete what the retention period and the holds allow, in batches, and record the run. A dry run
+    deletes inside one transaction, counts, and rolls everything back (no file is touched)."""
+    cutoff = policy.cutoff(now)
+    old = Read.captured_at < cutoff
+    held = int(db.scalar(select(func.count()).select_from(Read).where(old, held_read_ids())) or 0)
+    reads = alerts = 0
+    digests: set[str] = set()
+    expired = select(Read.id, Read.plate_image, Read.vehicle_image).where(old, ~held_read_ids()).limit(batch)
+    while True:
+        rows = db.execute(expired)
+        chunk: list[uuid.UUID] = []
+        for rid, plate_image, vehicle_image in rows:
+            chunk.append(rid)
+            digests.update(d for d in (plate_image, vehicle_image) if d)
+        if not chunk:
+            break
+        alerts += _deleted(db, delete(Alert).where(Alert.read_id.in_(chunk)))
+        db.execute(delete(HeldRead).where(HeldRead.read_id.in_(chunk)))  # of released holds only
+        reads += _deleted(db, delete(Read).where(Read.id.in_(chunk)))
+        if not dry_run:
+            db.commit()
+    versions = _purge_versions(db, cutoff)
+    if not dry_run:
+        db.commit()
+    orphans = digests - _still_used(db, digests)
+    report = PurgeReport(cutoff, reads, alerts, len(orphans), versions, held, dry_run)
+    if dry_run:
+        db.rollback()
+        return report
+    for digest in orphans:  # after the commit: a file goes only once no stored read names it
+        store.remove(digest)
+    db.add(
+        PurgeRun(
+            ran_at=now, cutoff=cutoff, ran_by=ran_by, reads_deleted=reads, alerts_deleted=alerts,
+            images_deleted=len(orphans), hotlist_versions_deleted=versions, reads_held=held,
+        )
+    )  # fmt: skip
+    db.commit()
+    log.info("purge: %d reads, %d alerts, %d images, %d hot-list versions deleted; %d held", reads, alerts,
+             len(orphans), versions, held)  # fmt: skip
+    return report
+
+
+def _deleted(db: Session, statement: object) -> int:
+    result = db.execute(statement)  # type: ignore[call-overload]
+    return int(result.rowcount or 0)
+
+
+def _purge_versions(db: Session, cutoff: dt.datetime) -> int:
+    """Delete the hot-list versions (and their entries) that no kept read or alert needs."""
+    versions = [ListVersion(i, h, c) for i, h, c in db.execute(select(HotListVersion.id, HotListVersion.hotlist_id,
+                                                                      HotListVersion.created_at))]  # fmt: skip
+    read_versions = db.scalars(select(Read.hotlist_version).where(Read.hotlist_version.is_not(None)).distinct())
+    alert_versions = set(db.scalars(select(Alert.version_id).distinct()))
+    alert_versions |= set(
+        db.scalars(select(HotListEntryRow.version_id).where(HotListEntryRow.id.in_(select(Alert.entry_id))).distinct())
+    )
+    doomed = sorted(purgeable_versions(versions, [v for v in read_versions if v is not None], alert_versions, cutoff))
+    for k in range(0, len(doomed), 500):
+        part = doomed[k : k + 500]
+        db.execute(delete(HotListEntryRow).where(HotListEntryRow.version_id.in_(part)))
+        db.execute(delete(HotListVersion).where(HotListVersion.id.in_(part)))
+    return len(doomed)
+
+
+def _still_used(db: Session, digests: set[str]) -> set[str]:
+    """The digests among `digests` that a stored read still names."""
+    used: set[str] = set()
+    ordered = sorted(digests)
+    for k in range(0, len(ordered), 500):
+        part = ordered[k : k + 500]
+        rows = db.execute(
+            select(Read.plate_image, Read.vehicle_image).where(
+                or_(Read.plate_image.in_(part), Read.vehicle_image.in_(part))
+            )
+        )
+        for plate_image, vehicle_image in rows:
+            used.update(d for d in (plate_image, vehicle_image) if d in digests)
+    return used

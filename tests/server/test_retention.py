@@ -1,0 +1,123 @@
+"""The purge against a real server's database and image store: what expires, what holds keep, what hot-list
+versions stay (order V.D.3-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+
+from platewatch.domain.retention import RetentionPolicy
+from platewatch.domain.roles import Role
+from platewatch.server.alerts.models import Alert
+from platewatch.server.app import create_app
+from platewatch.server.db.engine import make_engine, make_sessionmaker
+from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
+from platewatch.server.governance.retention import PurgeReport, purge
+from platewatch.server.hotlists.models import HotListVersion
+from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.models import Read
+from platewatch.server.settings import Settings
+from tests.conftest import Clock
+from tests.server.hotlists.fixtures import ncic
+from tests.server.test_hotlists_api import Actors, ingest, make_list
+from tests.support.live_server import LiveServer, read_payload, serving
+
+FIRST = ncic("P987654321", "7XYZ890", "CT", ori="CT0000100", date="20261101").encode()
+SECOND = b"\n".join([FIRST, ncic("A555000111", "KID2026", "NY", ori="NY0000000", date="20261127").encode()])
+
+
+def run_purge(server: LiveServer, dry_run: bool = False) -> PurgeReport:
+    with server.db() as db:
+        return purge(db, ImageStore(server.settings.image_dir), server.clock.now, RetentionPolicy(14), "test",
+                     dry_run=dry_run)  # fmt: skip
+
+
+def import_list(actors: Actors, list_id: int, data: bytes) -> int:
+    with actors.client(Role.ADMINISTRATOR) as c:
+        r = c.post(f"/api/v1/hotlists/{list_id}/import", content=data, params={"filename": "ncic.txt"})
+    assert r.status_code == 200, r.text
+    return int(r.json()["version"]["id"])
+
+
+def stored(server: LiveServer) -> set[str]:
+    with server.db() as db:
+        return {r.plate for r in db.scalars(select(Read))}
+
+
+def test_purge_deletes_what_expired_with_its_alerts_images_and_unneeded_hotlist_versions(server: LiveServer) -> None:
+    actors = Actors(server)
+    lst = make_list(actors, name="NCIC", source="ncic", category="stolen_vehicle", import_format="ncic_fixed")
+    v1 = import_list(actors, lst["id"], FIRST)
+    unit = server.add_unit()
+    start = server.clock.now
+    ingest(server, unit, read_payload("7XYZ890", start, hotlist_version=v1, seed=1),
+           read_payload("ABC1234", start, hotlist_version=v1, seed=3))  # fmt: skip
+    assert server.count(Alert) == 1 and len(server.image_files()) == 4
+    server.clock.advance(days=10)
+    v2 = import_list(Actors(server), lst["id"], SECOND)  # a new login: the first session has timed out
+    server.clock.advance(days=15)  # the first reads are 25 days old; version 1 was replaced 15 days ago
+    ingest(server, unit, read_payload("NEW0001", server.clock.now, hotlist_version=v2, seed=5))
+
+    dry = run_purge(server, dry_run=True)
+    assert (dry.reads_deleted, dry.alerts_deleted, dry.images_deleted, dry.hotlist_versions_deleted) == (2, 1, 4, 2)
+    assert dry.dry_run and stored(server) == {"7XYZ890", "ABC1234", "NEW0001"} and len(server.image_files()) == 6
+    assert server.count(PurgeRun) == 0
+
+    report = run_purge(server)
+    assert (report.reads_deleted, report.alerts_deleted, report.images_deleted) == (2, 1, 4)
+    assert report.hotlist_versions_deleted == 2 and report.reads_held == 0  # the empty first version and v1
+    assert stored(server) == {"NEW0001"} and server.count(Alert) == 0 and len(server.image_files()) == 2
+    with server.db() as db:
+        assert set(db.scalars(select(HotListVersion.id).where(HotListVersion.hotlist_id == lst["id"]))) == {v2}
+        run = db.scalars(select(PurgeRun)).one()
+    assert run.ran_by == "test" and run.reads_deleted == 2 and run.cutoff == server.clock.now - dt.timedelta(days=14)
+    again = run_purge(server)
+    assert (again.reads_deleted, again.images_deleted, again.hotlist_versions_deleted) == (0, 0, 0)
+
+
+def test_a_legal_hold_keeps_its_reads_and_their_images_until_it_is_released(server: LiveServer) -> None:
+    unit = server.add_unit()
+    held, other = read_payload("HOLD001", server.clock.now), read_payload("GONE001", server.clock.now)
+    ingest(server, unit, held, other)  # the same picture (seed 0) for both: a shared image stays while one is kept
+    server.clock.advance(days=15)
+    with server.db() as db:
+        hold = LegalHold(case_number="2026-001234", reason="preservation letter", created_by="admin",
+                         created_at=server.clock.now)  # fmt: skip
+        db.add(hold)
+        db.flush()
+        db.add(HeldRead(hold_id=hold.id, read_id=uuid.UUID(held["id"])))
+        db.commit()
+        hold_id = hold.id
+    report = run_purge(server)
+    assert report.reads_deleted == 1 and report.reads_held == 1 and report.images_deleted == 0
+    assert stored(server) == {"HOLD001"} and len(server.image_files()) == 2
+    with server.db() as db:
+        row = db.get(LegalHold, hold_id)
+        assert row is not None
+        row.released_at, row.released_by = server.clock.now, "admin"
+        db.commit()
+    report = run_purge(server)
+    assert report.reads_deleted == 1 and report.reads_held == 0 and report.images_deleted == 2
+    assert stored(server) == set() and server.image_files() == []
+
+
+def test_the_server_purges_on_its_own(database_url: str, tmp_path: Path, clock: Clock) -> None:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", purge_every_minutes=0.005)  # 0.3 s
+    app = create_app(settings, clock=clock)
+    sessions = make_sessionmaker(make_engine(database_url))
+    with serving(app) as base:
+        server = LiveServer(base, settings, clock, sessions)
+        ingest(server, server.add_unit(), read_payload("OLD0001", clock.now))
+        clock.advance(days=14, seconds=1)
+        deadline = time.monotonic() + 20
+        while stored(server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert stored(server) == set() and server.image_files() == []
+        with server.db() as db:
+            assert "server" in set(db.scalars(select(PurgeRun.ran_by)))
+    sessions.kw["bind"].dispose()
+    app.state.engine.dispose()
