@@ -38,6 +38,22 @@ def seed_read(server: LiveServer, plate: str = "ABC1234") -> str:
     return str(body["id"])
 
 
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/holds"): {"reason": "preservation letter", "plate": "ABC1234"},
+}
+
+
+def seed_hold(server: LiveServer, read_id: str) -> None:
+    """Legal hold 1, on the seeded read."""
+    from platewatch.server.db.engine import transaction
+    from platewatch.server.governance import holds
+    from platewatch.server.governance.schemas import HoldCreate
+
+    with transaction(server.sessions) as db:
+        scope = HoldCreate(reason="preservation letter", read_ids=[uuid.UUID(read_id)])
+        assert holds.place(db, scope, "2026-001234", "admin", server.clock.now).id == 1
+
+
 def rows(server: LiveServer) -> list[QueryLogEntry]:
     with server.db() as db:
         return list(db.query(QueryLogEntry).order_by(QueryLogEntry.seq))
@@ -53,10 +69,13 @@ def test_each_data_route_writes_exactly_one_row(server: LiveServer, method: str,
     admin = server.add_person(Role.ADMINISTRATOR)
     token = server.login(admin)
     params: dict[str, Any] = {**PURPOSE, "plate": "ABC1234", "seconds": 1, "after": 0}
+    body = BODIES.get((method, path))
+    if method == "GET" and "/holds" in path:
+        seed_hold(server, read_id)
     with server.client(token) as c:
         before = len(rows(server))
-        r = c.request(method, fill_path(path, uuid.UUID(read_id)), params=params)
-        assert r.status_code == 200, r.text
+        r = c.request(method, fill_path(path, uuid.UUID(read_id)), params=params, json=body)
+        assert r.status_code in (200, 201), r.text
         after = rows(server)
         assert len(after) == before + 1
         row = after[-1]
@@ -67,7 +86,7 @@ def test_each_data_route_writes_exactly_one_row(server: LiveServer, method: str,
         route_rule = rule_of(next(r for m, p, r in routes() if (m, p) == (method, path)))
         assert route_rule is not None
         if route_rule.standing is None:
-            r = c.request(method, fill_path(path, uuid.UUID(read_id)), params={"plate": "ABC1234"})
+            r = c.request(method, fill_path(path, uuid.UUID(read_id)), params={"plate": "ABC1234"}, json=body)
             assert r.status_code == 400 and "purpose" in r.text
             refused = rows(server)
             assert len(refused) == before + 2 and refused[-1].outcome == "refused"

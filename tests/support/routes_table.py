@@ -52,7 +52,7 @@ def returns_read_data(method: str, path: str, rule: Rule) -> bool:
         return False  # ingest: units send reads, they get none back
     if path == "/search":
         return False  # the empty search form
-    return method == "GET" and any(part in path for part in ("/reads", "/search", "/alerts"))
+    return method == "GET" and any(part in path for part in ("/reads", "/search", "/alerts", "/holds"))
 
 
 def routes() -> list[tuple[str, str, APIRoute]]:
@@ -71,4 +71,5 @@ def fill_path(path: str, read_id: uuid.UUID | None = None) -> str:
         .replace("{name}", "nobody")
         .replace("{alert_id}", "1")
         .replace("{list_id}", "1")
+        .replace("{hold_id}", "1")
     )

@@ -24,6 +24,8 @@ class Action(StrEnum):
     VIEW_QUERY_LOG = "view_query_log"
     VIEW_ALERTS = "view_alerts"
     ALERT_FEED = "alert_feed"
+    PLACE_HOLD = "place_hold"
+    VIEW_HOLDS = "view_holds"
 
 
 class Outcome(StrEnum):

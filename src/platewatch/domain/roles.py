@@ -35,6 +35,8 @@ class Permission(StrEnum):
     VERIFY_ALERTS = "verify_alerts"  # COLLECT/NCIC confirmation (V.F.3)
     DISPOSE_ALERTS = "dispose_alerts"  # outcome and LEAS incident number (V.E.2f)
     VIEW_COVERT = "view_covert"  # hits on covert lists reach the back office only
+    MANAGE_HOLDS = "manage_holds"  # place and view legal holds (V.D.4)
+    RELEASE_HOLDS = "release_holds"  # end a hold: the Program Administrator, custodian of the data (V.B.1)
 
 
 _P = Permission
@@ -44,7 +46,16 @@ _ALERT_WORK = {_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.DECIDE_ALERTS, _P.DISPOSE_AL
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(Permission),
     Role.SUPERVISOR: frozenset(
-        {_P.SEARCH_READS, _P.EXPORT_READS, _P.ADD_MANUAL_ENTRIES, _P.VERIFY_ALERTS, _P.VIEW_COVERT, *_ALERT_WORK, *_OWN}
+        {
+            _P.SEARCH_READS,
+            _P.EXPORT_READS,
+            _P.ADD_MANUAL_ENTRIES,
+            _P.VERIFY_ALERTS,
+            _P.VIEW_COVERT,
+            _P.MANAGE_HOLDS,
+            *_ALERT_WORK,
+            *_OWN,
+        }
     ),
     Role.INVESTIGATOR: frozenset(
         {
@@ -54,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_HOTLISTS,
             _P.VIEW_ALERTS,
             _P.VIEW_COVERT,
+            _P.MANAGE_HOLDS,
             *_OWN,
         }
     ),

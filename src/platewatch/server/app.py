@@ -20,6 +20,7 @@ from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep
 from platewatch.server.errors import install_handlers
+from platewatch.server.governance.routes import router as holds_router
 from platewatch.server.governance.scheduler import purge_forever
 from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
@@ -51,6 +52,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     hotlists_router,
     hotlist_unit_router,
     alerts_router,
+    holds_router,
     web_router,
     hotlist_pages_router,
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from platewatch.domain.access_rules import LockoutPolicy, SessionPolicy
@@ -233,6 +234,11 @@ def query_logged(
             if ctx.entry is None:
                 outcome = Outcome.NOT_FOUND if exc.status == 404 else Outcome.REFUSED
                 _record_failure(db, ctx, outcome)
+            raise
+        except RequestValidationError:  # a request body that does not validate: refused, not a server error
+            db.rollback()
+            if ctx.entry is None:
+                _record_failure(db, ctx, Outcome.REFUSED)
             raise
         except Exception:
             db.rollback()

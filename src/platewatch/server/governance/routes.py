@@ -1,0 +1,81 @@
+"""Legal-hold API (order V.D.4): placing and viewing holds goes through the query log; releasing is the program
+administrator's and is recorded as a security event."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from platewatch.domain.querylog import Action
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.accounts.service import record_event
+from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, require
+from platewatch.server.errors import ApiError
+from platewatch.server.governance import holds
+from platewatch.server.governance.schemas import HoldCreate, HoldDetail, HoldPublic, HoldRelease, HoldsPublic
+
+router = APIRouter(prefix="/api/v1/holds", tags=["governance"])
+
+PlaceCtx = Annotated[QueryContext, Depends(query_logged(Action.PLACE_HOLD, Permission.MANAGE_HOLDS))]
+ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_HOLDS, Permission.MANAGE_HOLDS))]
+Releaser = Annotated[UserSession, Depends(require(Permission.RELEASE_HOLDS))]
+
+
+def _api(exc: holds.HoldError) -> ApiError:
+    return ApiError(exc.status, exc.code, exc.message)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=HoldDetail,
+    summary="Place a legal hold: the reads it names are not purged until it is released (case number required)",
+)
+def place_hold(ctx: PlaceCtx, body: HoldCreate) -> HoldDetail:
+    try:
+        detail = holds.place(ctx.db, body, ctx.case_number, ctx.username, ctx.at)
+    except holds.HoldError as exc:
+        raise _api(exc) from exc
+    record_event(ctx.db, ctx.username, "legal_hold_placed", "success", f"hold {detail.id}: {detail.read_count} reads")
+    scope = {"hold": detail.id, "read_ids": len(body.read_ids), "plate": body.plate or ""}
+    for name in ("captured_from", "captured_to"):
+        value = getattr(body, name)
+        if value is not None:
+            scope[name] = value.isoformat()
+    ctx.record(detail.read_count, scope)
+    return detail
+
+
+@router.get("", response_model=HoldsPublic, summary="Every legal hold, newest first (logged)")
+def list_holds(ctx: ViewCtx) -> HoldsPublic:
+    found = holds.all_holds(ctx.db)
+    entry = ctx.record(len(found))
+    return HoldsPublic(holds=found, query_log_seq=entry.seq)
+
+
+@router.get("/{hold_id}", response_model=HoldDetail, summary="One legal hold and the reads it preserves (logged)")
+def get_hold(hold_id: int, ctx: ViewCtx) -> HoldDetail:
+    try:
+        detail = holds.one(ctx.db, hold_id)
+    except holds.HoldError as exc:
+        raise _api(exc) from exc
+    ctx.record(detail.read_count)
+    return detail
+
+
+@router.post(
+    "/{hold_id}/release",
+    response_model=HoldPublic,
+    summary="Program administrator: the obligation ended; its reads are purged with the next purge if expired",
+)
+def release_hold(hold_id: int, body: HoldRelease, who: Releaser, db: DbDep, at: NowDep) -> HoldPublic:
+    username = who.user.username
+    try:
+        public = holds.release(db, hold_id, body.note, username, at)
+    except holds.HoldError as exc:
+        raise _api(exc) from exc
+    record_event(db, username, "legal_hold_released", "success", f"hold {hold_id}: {body.note.strip()}"[:500])
+    db.commit()
+    return public

@@ -1,0 +1,65 @@
+"""Request and response bodies of the legal-hold API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class HoldCreate(BaseModel):
+    """Which reads a preservation obligation covers: listed read ids, or every stored read of a plate (its
+    look-alikes too: the same canonical form) captured in an optional time window, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=500, description="why the data must be kept (letter, subpoena…)")
+    read_ids: list[uuid.UUID] = Field(default_factory=list, max_length=10_000)
+    plate: str | None = Field(None, min_length=2, max_length=10, pattern=r"^[A-Za-z0-9]+$")
+    captured_from: dt.datetime | None = None
+    captured_to: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _scope(self) -> HoldCreate:
+        if self.plate is not None:
+            self.plate = self.plate.upper()
+        if not self.read_ids and self.plate is None:
+            raise ValueError("name the reads to hold: read_ids, or a plate (with an optional time window)")
+        for name in ("captured_from", "captured_to"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"{name} needs a time zone (e.g. 2026-11-30T08:00:00Z)")
+            if value is not None and self.plate is None:
+                raise ValueError(f"{name} narrows a plate: give the plate too")
+        if self.captured_from and self.captured_to and self.captured_from >= self.captured_to:
+            raise ValueError("captured_from must be before captured_to")
+        return self
+
+
+class HoldRelease(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=3, max_length=500, description="why the obligation ended")
+
+
+class HoldPublic(BaseModel):
+    id: int
+    case_number: str
+    reason: str
+    created_by: str
+    created_at: dt.datetime
+    active: bool
+    released_by: str | None
+    released_at: dt.datetime | None
+    release_note: str
+    read_count: int = Field(description="reads this hold preserves (still stored)")
+
+
+class HoldDetail(HoldPublic):
+    read_ids: list[uuid.UUID]
+
+
+class HoldsPublic(BaseModel):
+    holds: list[HoldPublic]
+    query_log_seq: int
