@@ -30,6 +30,7 @@ from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
+from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.routes import router as web_router
 
@@ -55,6 +56,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     holds_router,
     web_router,
     hotlist_pages_router,
+    hold_pages_router,
 )
 
 

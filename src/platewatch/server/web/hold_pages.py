@@ -1,0 +1,75 @@
+"""Web pages for legal holds: place one from a read's page, see them all, release one (the administrator)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from platewatch.domain.querylog import Action
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.accounts.service import record_event
+from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, require
+from platewatch.server.errors import ApiError
+from platewatch.server.governance import holds
+from platewatch.server.governance.schemas import HoldCreate, HoldRelease
+from platewatch.server.web.routes import page
+
+router = APIRouter(include_in_schema=False)
+
+REVIEW = ("review of the legal holds in force (order V.D.4)", "V.D.4")
+PlaceCtx = Annotated[QueryContext, Depends(query_logged(Action.PLACE_HOLD, Permission.MANAGE_HOLDS))]
+ListCtx = Annotated[
+    QueryContext, Depends(query_logged(Action.VIEW_HOLDS, Permission.MANAGE_HOLDS, standing_purpose=REVIEW))
+]
+Releaser = Annotated[UserSession, Depends(require(Permission.RELEASE_HOLDS))]
+
+
+def _invalid(exc: ValidationError) -> ApiError:
+    problem = exc.errors()[0]
+    field = ".".join(str(p) for p in problem["loc"]) or "form"
+    return ApiError(400, "invalid_form", f"{field}: {problem['msg']}")
+
+
+@router.post("/holds")
+def place_hold(
+    ctx: PlaceCtx, read_id: Annotated[uuid.UUID, Form()], reason: Annotated[str, Form(max_length=500)] = ""
+) -> RedirectResponse:
+    """From a read's page (`?context=` its query-log row: the purpose and case number carry over)."""
+    try:
+        scope = HoldCreate(reason=reason.strip(), read_ids=[read_id])
+        detail = holds.place(ctx.db, scope, ctx.case_number, ctx.username, ctx.at)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    except holds.HoldError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    record_event(ctx.db, ctx.username, "legal_hold_placed", "success", f"hold {detail.id}: 1 read (web)")
+    ctx.record(1, {"hold": detail.id, "read_ids": 1})
+    return RedirectResponse(f"/holds#hold-{detail.id}", status_code=303)
+
+
+@router.get("/holds", response_class=HTMLResponse)
+def holds_page(request: Request, ctx: ListCtx) -> HTMLResponse:
+    found = holds.all_holds(ctx.db)
+    ctx.record(len(found))
+    return page(request, "holds.html", holds=found, role=ctx.role)
+
+
+@router.post("/holds/{hold_id}/release")
+def release_hold(
+    hold_id: int, who: Releaser, db: DbDep, at: NowDep, note: Annotated[str, Form(max_length=500)] = ""
+) -> RedirectResponse:
+    try:
+        body = HoldRelease(note=note.strip())
+        holds.release(db, hold_id, body.note, who.user.username, at)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    except holds.HoldError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    record_event(db, who.user.username, "legal_hold_released", "success", f"hold {hold_id}: {body.note}"[:500])
+    db.commit()
+    return RedirectResponse(f"/holds#hold-{hold_id}", status_code=303)
