@@ -88,3 +88,20 @@ def test_reads_it_cannot_keep_are_refused_clearly(tmp_path: Path) -> None:
         with pytest.raises(OutboxError, match="is not JSON"):
             box.put({"id": "x", "confidence": float("nan")})
         assert box.stats().pending == 0
+
+
+def test_reads_past_the_retention_period_are_deleted_queued_or_rejected(tmp_path: Path) -> None:
+    cutoff = dt.datetime(2026, 11, 16, 12, 0, tzinfo=dt.UTC)
+    with Outbox(tmp_path / "outbox.db") as box:
+        kept = {**a_read("KEEP001"), "captured_at": "2026-11-16T12:00:00+00:00"}  # exactly at the cutoff
+        east = {**a_read("KEEP002"), "captured_at": "2026-11-16T08:00:00-05:00"}  # 13:00 UTC
+        old = {**a_read("OLD0001"), "captured_at": "2026-11-16T11:59:59Z"}
+        refused = {**a_read("OLD0002"), "captured_at": "2026-11-01T10:00:00+00:00"}
+        for r in (kept, east, old, refused):
+            box.put(r)
+        box.reject(str(refused["id"]), "captured_at: is older than the 14-day retention period")
+        assert box.expire(cutoff) == 2
+        assert [r["plate"] for r in box.pending()] == ["KEEP001", "KEEP002"] and box.rejected() == []
+        assert box.expire(cutoff) == 0
+        with pytest.raises(ValueError, match="time zone"):
+            box.expire(dt.datetime(2026, 11, 16))

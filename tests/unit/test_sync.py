@@ -114,3 +114,19 @@ def test_a_captive_portal_answering_for_the_server_loses_nothing(tmp_path: Path)
     assert report.pending == 1 and report.error is not None  # the read stays for a real server
     assert "not a PlateWatch answer" in report.error
     assert sync.hotlist_error is not None and "is this the PlateWatch server?" in sync.hotlist_error
+
+
+def test_reads_older_than_the_retention_period_leave_the_unit_unsent(tmp_path: Path) -> None:
+    import datetime as dt
+
+    outbox = tmp_path / "outbox.db"
+    now = dt.datetime.now(dt.UTC)
+    with Outbox(outbox) as box:  # an outage of more than two weeks: the server would refuse the first one
+        box.put(read_payload("OLD0001", now - dt.timedelta(days=14, minutes=1), seed=1))
+        box.put(read_payload("NEW0001", now - dt.timedelta(days=13), seed=2))
+    sync = ServerSync(outbox, f"http://127.0.0.1:{free_port()}", "pwu_x", upload_every=60, hotlist_every=60)
+    assert wait_until(lambda: sync.expired == 1)
+    report = sync.close()
+    assert report.pending == 1
+    with Outbox(outbox) as box:
+        assert [r["plate"] for r in box.pending()] == ["NEW0001"]

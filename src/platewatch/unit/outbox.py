@@ -108,9 +108,28 @@ class Outbox:
         ).fetchall()
         return [(str(i), str(e)) for i, e in rows]
 
+    def expire(self, cutoff: dt.datetime) -> int:
+        """Delete the reads captured before `cutoff`, queued or rejected: past the retention period the server
+        refuses them (order V.D.3), so the unit must not keep them either. Returns how many went."""
+        if cutoff.tzinfo is None:
+            raise ValueError("cutoff needs a time zone")
+        rows = self._db.execute("SELECT read_id, json_extract(payload, '$.captured_at') FROM outbox").fetchall()
+        old = [(i,) for i, at in rows if _captured(at) < cutoff]
+        self._db.executemany("DELETE FROM outbox WHERE read_id = ?", old)
+        return len(old)
+
     def stats(self) -> OutboxStats:
         pending, oldest = self._db.execute(
             "SELECT count(*), min(queued_at) FROM outbox WHERE rejected_at IS NULL"
         ).fetchone()
         (rejected,) = self._db.execute("SELECT count(*) FROM outbox WHERE rejected_at IS NOT NULL").fetchone()
         return OutboxStats(int(pending), int(rejected), oldest)
+
+
+def _captured(value: object) -> dt.datetime:
+    """A payload's capture time (UTC when it names no zone); unreadable ones count as expired."""
+    try:
+        at = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)

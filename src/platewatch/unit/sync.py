@@ -3,12 +3,14 @@ checked every few minutes; an outage only delays both, and recognition never wai
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from platewatch.domain.retention import RetentionPolicy
 from platewatch.unit.hotlist import HotListError, UnitHotList
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.uploader import ServerError, Uploader, UploadReport
@@ -21,7 +23,13 @@ class ServerSync:
     `close()` stops the thread after a last upload and returns its report."""
 
     def __init__(
-        self, outbox: Path, server: str, token: str, upload_every: float = 10.0, hotlist_every: float = 300.0
+        self,
+        outbox: Path,
+        server: str,
+        token: str,
+        upload_every: float = 10.0,
+        hotlist_every: float = 300.0,
+        retention: RetentionPolicy = RetentionPolicy(),
     ) -> None:
         self.hotlist: UnitHotList | None = None
         self.hotlist_error: str | None = None
@@ -29,6 +37,9 @@ class ServerSync:
         self.deltas = 0
         """Hot-list answers applied: whole lists and deltas (on a cellular link the difference is the NCIC file)."""
         self.report = UploadReport(0, 0, 0, None)
+        self.expired = 0
+        """Reads deleted unsent because they passed the retention period (an outage of more than 14 days)."""
+        self._retention = retention
         self._outbox, self._server, self._token = outbox, server, token
         self._upload_every, self._hotlist_every = upload_every, hotlist_every
         self._stop = threading.Event()
@@ -60,12 +71,19 @@ class ServerSync:
                 now = time.monotonic()
                 if now >= next_check:
                     self._guarded(self._check_hotlist, uploader)
+                    self._guarded(self._expire, uploader)
                     next_check = now + self._hotlist_every
                 if now >= next_upload:
                     self._guarded(self._upload, uploader)
                     next_upload = now + self._upload_every
                 self._stop.wait(max(0.0, min(next_upload, next_check) - time.monotonic()))
             self._guarded(self._upload, uploader)
+
+    def _expire(self, uploader: Uploader) -> None:
+        gone = uploader.outbox.expire(self._retention.cutoff(dt.datetime.now(dt.UTC)))
+        if gone:
+            self.expired += gone
+            log.warning("%d reads older than %d days deleted unsent (order V.D.3)", gone, self._retention.days)
 
     def _upload(self, uploader: Uploader) -> None:
         self.report = uploader.upload()
