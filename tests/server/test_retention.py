@@ -121,3 +121,25 @@ def test_the_server_purges_on_its_own(database_url: str, tmp_path: Path, clock: 
             assert "server" in set(db.scalars(select(PurgeRun.ran_by)))
     sessions.kw["bind"].dispose()
     app.state.engine.dispose()
+
+
+def test_administrators_and_auditors_see_the_purge_log(server: LiveServer) -> None:
+    ingest(server, server.add_unit(), read_payload("OLD0001", server.clock.now))
+    server.clock.advance(days=15)
+    run_purge(server)
+    run_purge(server)
+    actors = Actors(server)
+    for role in (Role.AUDITOR, Role.ADMINISTRATOR):
+        with actors.client(role) as c:
+            runs = c.get("/api/v1/purges").json()["runs"]
+        assert [(r["reads_deleted"], r["images_deleted"], r["ran_by"]) for r in runs] == [
+            (0, 0, "test"),
+            (1, 2, "test"),
+        ]
+    with actors.client(Role.OFFICER) as c:
+        r = c.get("/api/v1/purges")
+    assert r.status_code == 403 and "officer" in r.json()["message"]
+    with actors.client(Role.AUDITOR) as c:
+        assert c.get("/api/v1/purges", params={"limit": 0}).status_code == 422
+        page = c.get("/purges")
+    assert page.status_code == 200 and 'class="reads">1<' in page.text

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     VIEW_COVERT = "view_covert"  # hits on covert lists reach the back office only
     MANAGE_HOLDS = "manage_holds"  # place and view legal holds (V.D.4)
     RELEASE_HOLDS = "release_holds"  # end a hold: the Program Administrator, custodian of the data (V.B.1)
+    VIEW_PURGE_LOG = "view_purge_log"  # what each purge deleted and kept (V.B.1c, audits)
 
 
 _P = Permission
@@ -71,7 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.OFFICER: frozenset({_P.SEARCH_READS, *_ALERT_WORK, *_OWN}),
     Role.DISPATCHER: frozenset({_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.VERIFY_ALERTS, *_OWN}),
-    Role.AUDITOR: frozenset({_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, *_OWN}),
+    Role.AUDITOR: frozenset({_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, _P.VIEW_PURGE_LOG, *_OWN}),
     Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, *_OWN}),
 }
 

@@ -20,6 +20,7 @@ from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep
 from platewatch.server.errors import install_handlers
+from platewatch.server.governance.routes import purge_router
 from platewatch.server.governance.routes import router as holds_router
 from platewatch.server.governance.scheduler import purge_forever
 from platewatch.server.hotlists.routes import router as hotlists_router
@@ -54,6 +55,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     hotlist_unit_router,
     alerts_router,
     holds_router,
+    purge_router,
     web_router,
     hotlist_pages_router,
     hold_pages_router,

@@ -96,6 +96,11 @@ def purge(
     return report
 
 
+def recent_runs(db: Session, limit: int = 100) -> list[PurgeRun]:
+    """The purge log, newest first."""
+    return list(db.scalars(select(PurgeRun).order_by(PurgeRun.id.desc()).limit(limit)))
+
+
 def _deleted(db: Session, statement: object) -> int:
     result = db.execute(statement)  # type: ignore[call-overload]
     return int(result.rowcount or 0)

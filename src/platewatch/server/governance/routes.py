@@ -1,11 +1,11 @@
 """Legal-hold API (order V.D.4): placing and viewing holds goes through the query log; releasing is the program
-administrator's and is recorded as a security event."""
+administrator's and is recorded as a security event. The purge log (counts only) is for administrators and auditors."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
@@ -13,14 +13,24 @@ from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, require
 from platewatch.server.errors import ApiError
-from platewatch.server.governance import holds
-from platewatch.server.governance.schemas import HoldCreate, HoldDetail, HoldPublic, HoldRelease, HoldsPublic
+from platewatch.server.governance import holds, retention
+from platewatch.server.governance.schemas import (
+    HoldCreate,
+    HoldDetail,
+    HoldPublic,
+    HoldRelease,
+    HoldsPublic,
+    PurgeRunPublic,
+    PurgeRunsPublic,
+)
 
 router = APIRouter(prefix="/api/v1/holds", tags=["governance"])
+purge_router = APIRouter(prefix="/api/v1/purges", tags=["governance"])
 
 PlaceCtx = Annotated[QueryContext, Depends(query_logged(Action.PLACE_HOLD, Permission.MANAGE_HOLDS))]
 ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_HOLDS, Permission.MANAGE_HOLDS))]
 Releaser = Annotated[UserSession, Depends(require(Permission.RELEASE_HOLDS))]
+PurgeAuditor = Annotated[UserSession, Depends(require(Permission.VIEW_PURGE_LOG))]
 
 
 def _api(exc: holds.HoldError) -> ApiError:
@@ -79,3 +89,8 @@ def release_hold(hold_id: int, body: HoldRelease, who: Releaser, db: DbDep, at: 
     record_event(db, username, "legal_hold_released", "success", f"hold {hold_id}: {body.note.strip()}"[:500])
     db.commit()
     return public
+
+
+@purge_router.get("", response_model=PurgeRunsPublic, summary="The purge log: what each purge deleted, newest first")
+def purge_log(_: PurgeAuditor, db: DbDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> PurgeRunsPublic:
+    return PurgeRunsPublic(runs=[PurgeRunPublic.model_validate(r) for r in retention.recent_runs(db, limit)])

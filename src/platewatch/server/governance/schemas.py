@@ -63,3 +63,21 @@ class HoldDetail(HoldPublic):
 class HoldsPublic(BaseModel):
     holds: list[HoldPublic]
     query_log_seq: int
+
+
+class PurgeRunPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ran_at: dt.datetime
+    cutoff: dt.datetime = Field(description="reads captured before this were due")
+    ran_by: str = Field(description="server (its hourly purge) or cli")
+    reads_deleted: int
+    alerts_deleted: int
+    images_deleted: int
+    hotlist_versions_deleted: int
+    reads_held: int = Field(description="expired reads kept because a legal hold covers them")
+
+
+class PurgeRunsPublic(BaseModel):
+    runs: list[PurgeRunPublic]

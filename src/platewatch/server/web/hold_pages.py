@@ -1,4 +1,5 @@
-"""Web pages for legal holds: place one from a read's page, see them all, release one (the administrator)."""
+"""Web pages for retention: legal holds (place one from a read's page, see them all, release one: the
+administrator) and the purge log."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, require
 from platewatch.server.errors import ApiError
-from platewatch.server.governance import holds
+from platewatch.server.governance import holds, retention
 from platewatch.server.governance.schemas import HoldCreate, HoldRelease
 from platewatch.server.web.routes import page
 
@@ -27,6 +28,7 @@ ListCtx = Annotated[
     QueryContext, Depends(query_logged(Action.VIEW_HOLDS, Permission.MANAGE_HOLDS, standing_purpose=REVIEW))
 ]
 Releaser = Annotated[UserSession, Depends(require(Permission.RELEASE_HOLDS))]
+PurgeAuditor = Annotated[UserSession, Depends(require(Permission.VIEW_PURGE_LOG))]
 
 
 def _invalid(exc: ValidationError) -> ApiError:
@@ -73,3 +75,8 @@ def release_hold(
     record_event(db, who.user.username, "legal_hold_released", "success", f"hold {hold_id}: {body.note}"[:500])
     db.commit()
     return RedirectResponse(f"/holds#hold-{hold_id}", status_code=303)
+
+
+@router.get("/purges", response_class=HTMLResponse)
+def purge_log_page(request: Request, who: PurgeAuditor, db: DbDep) -> HTMLResponse:
+    return page(request, "purges.html", runs=retention.recent_runs(db, 200), role=who.user.role)
