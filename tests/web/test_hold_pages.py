@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,13 @@ def test_investigator_holds_a_read_and_the_administrator_releases_it(
     assert "2026-004411" in row.inner_text() and row.locator(".count").inner_text() == "1"
     assert row.locator(".status").inner_text().startswith("active")
     assert row.locator("form.release").count() == 0  # investigators place holds; they do not release them
+    row.locator("form.evidence input[name=purpose]").fill("evidence for the State's Attorney, subpoena 26-CR-9")
+    with page.expect_download() as download:
+        row.locator("form.evidence button").click()
+    package = download.value
+    assert package.suggested_filename.endswith("-evidence.zip")
+    with zipfile.ZipFile(package.path()) as z:
+        assert "SHA256SUMS" in z.namelist() and json.loads(z.read("manifest.json"))["reads"][0]["plate"] == "ABC1234"
     context.close()
 
     server.clock.advance(days=15)

@@ -26,6 +26,7 @@ class Action(StrEnum):
     ALERT_FEED = "alert_feed"
     PLACE_HOLD = "place_hold"
     VIEW_HOLDS = "view_holds"
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 class Outcome(StrEnum):

@@ -49,3 +49,18 @@ class PurgeRun(Base):
     images_deleted: Mapped[int] = mapped_column(Integer)
     hotlist_versions_deleted: Mapped[int] = mapped_column(Integer)
     reads_held: Mapped[int] = mapped_column(Integer)
+
+
+class CustodyEvent(Base):
+    """One step in the chain of custody of a hold's data (V.D.5): who took which evidence package, when."""
+
+    __tablename__ = "custody_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    hold_id: Mapped[int] = mapped_column(ForeignKey("legal_holds.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column()
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(24))  # exported
+    package_sha256: Mapped[str] = mapped_column(String(64))
+    read_count: Mapped[int] = mapped_column(Integer)
+    query_log_seq: Mapped[int] = mapped_column(Integer)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
-from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, require
+from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError
-from platewatch.server.governance import holds, retention
+from platewatch.server.governance import evidence, holds, retention
 from platewatch.server.governance.schemas import (
+    CustodyEventPublic,
+    CustodyPublic,
     HoldCreate,
     HoldDetail,
     HoldPublic,
@@ -23,12 +25,14 @@ from platewatch.server.governance.schemas import (
     PurgeRunPublic,
     PurgeRunsPublic,
 )
+from platewatch.server.reads.imagestore import ImageStore
 
 router = APIRouter(prefix="/api/v1/holds", tags=["governance"])
 purge_router = APIRouter(prefix="/api/v1/purges", tags=["governance"])
 
 PlaceCtx = Annotated[QueryContext, Depends(query_logged(Action.PLACE_HOLD, Permission.MANAGE_HOLDS))]
 ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_HOLDS, Permission.MANAGE_HOLDS))]
+EvidenceCtx = Annotated[QueryContext, Depends(query_logged(Action.EXPORT_EVIDENCE, Permission.MANAGE_HOLDS))]
 Releaser = Annotated[UserSession, Depends(require(Permission.RELEASE_HOLDS))]
 PurgeAuditor = Annotated[UserSession, Depends(require(Permission.VIEW_PURGE_LOG))]
 
@@ -73,6 +77,40 @@ def get_hold(hold_id: int, ctx: ViewCtx) -> HoldDetail:
         raise _api(exc) from exc
     ctx.record(detail.read_count)
     return detail
+
+
+@router.get(
+    "/{hold_id}/evidence",
+    summary="The evidence package of a hold: a ZIP of its reads, images and hits with SHA256SUMS (a custody event)",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def export_evidence(hold_id: int, ctx: EvidenceCtx, state: StateDep) -> Response:
+    settings = state.settings
+    store = ImageStore(settings.image_dir)
+    try:
+        package = evidence.build(ctx.db, store, hold_id, settings.agency_name, ctx.username, ctx.at)
+    except holds.HoldError as exc:
+        raise _api(exc) from exc
+    entry = ctx.record(package.read_count, {"hold": hold_id, "package_sha256": package.sha256})
+    evidence.record_export(ctx.db, hold_id, package, ctx.username, ctx.at, entry.seq)
+    ctx.db.commit()
+    headers = {
+        "Content-Disposition": f'attachment; filename="hold-{hold_id}-evidence.zip"',
+        "X-Package-SHA256": package.sha256,
+        "X-Damaged-Images": str(package.damaged_images),
+    }
+    return Response(package.data, media_type="application/zip", headers=headers)
+
+
+@router.get("/{hold_id}/custody", response_model=CustodyPublic, summary="The chain of custody of a hold (logged)")
+def get_custody(hold_id: int, ctx: ViewCtx) -> CustodyPublic:
+    try:
+        events = evidence.custody(ctx.db, hold_id)
+    except holds.HoldError as exc:
+        raise _api(exc) from exc
+    ctx.record(len(events))
+    return CustodyPublic(hold_id=hold_id, events=[CustodyEventPublic.model_validate(e) for e in events])
 
 
 @router.post(

@@ -81,3 +81,19 @@ class PurgeRunPublic(BaseModel):
 
 class PurgeRunsPublic(BaseModel):
     runs: list[PurgeRunPublic]
+
+
+class CustodyEventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: dt.datetime
+    username: str
+    action: str
+    package_sha256: str
+    read_count: int
+    query_log_seq: int
+
+
+class CustodyPublic(BaseModel):
+    hold_id: int
+    events: list[CustodyEventPublic]
