@@ -114,7 +114,7 @@ def test_the_server_purges_on_its_own(database_url: str, tmp_path: Path, clock: 
         ingest(server, server.add_unit(), read_payload("OLD0001", clock.now))
         clock.advance(days=14, seconds=1)
         deadline = time.monotonic() + 20
-        while stored(server) and time.monotonic() < deadline:
+        while (stored(server) or server.image_files()) and time.monotonic() < deadline:  # files go after the commit
             time.sleep(0.1)
         assert stored(server) == set() and server.image_files() == []
         with server.db() as db:
@@ -143,3 +143,27 @@ def test_administrators_and_auditors_see_the_purge_log(server: LiveServer) -> No
         assert c.get("/api/v1/purges", params={"limit": 0}).status_code == 422
         page = c.get("/purges")
     assert page.status_code == 200 and 'class="reads">1<' in page.text
+
+
+def test_a_hold_placed_while_a_purge_runs_wins(server: LiveServer) -> None:
+    # The purge chose a batch of expired reads; before it deletes them, an investigator holds one of them.
+    from sqlalchemy.exc import IntegrityError
+
+    from platewatch.server.governance.retention import delete_reads
+
+    read = read_payload("RACE001", server.clock.now)
+    ingest(server, server.add_unit(), read)
+    server.clock.advance(days=15)
+    with server.db() as db:
+        hold = LegalHold(case_number="2026-9", reason="letter", created_by="inv", created_at=server.clock.now)
+        db.add(hold)
+        db.flush()
+        db.add(HeldRead(hold_id=hold.id, read_id=uuid.UUID(read["id"])))
+        db.commit()
+    with server.db() as db:
+        try:
+            delete_reads(db, [uuid.UUID(read["id"])])
+            db.commit()
+        except IntegrityError:
+            db.rollback()
+    assert stored(server) == {"RACE001"} and server.count(HeldRead) == 1

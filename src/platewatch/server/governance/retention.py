@@ -69,9 +69,8 @@ def purge(
             digests.update(d for d in (plate_image, vehicle_image) if d)
         if not chunk:
             break
-        alerts += _deleted(db, delete(Alert).where(Alert.read_id.in_(chunk)))
-        db.execute(delete(HeldRead).where(HeldRead.read_id.in_(chunk)))  # of released holds only
-        reads += _deleted(db, delete(Read).where(Read.id.in_(chunk)))
+        n_alerts, n_reads = delete_reads(db, chunk)
+        alerts, reads = alerts + n_alerts, reads + n_reads
         if not dry_run:
             db.commit()
     versions = _purge_versions(db, cutoff)
@@ -94,6 +93,16 @@ def purge(
     log.info("purge: %d reads, %d alerts, %d images, %d hot-list versions deleted; %d held", reads, alerts,
              len(orphans), versions, held)  # fmt: skip
     return report
+
+
+def delete_reads(db: Session, ids: list[uuid.UUID]) -> tuple[int, int]:
+    """Delete these reads and their alerts; (alerts, reads) deleted. Only items of *released* holds go with them:
+    when a hold placed meanwhile (after the reads were chosen) covers one, the foreign key refuses the delete
+    and the whole batch rolls back, so a hold always wins over a purge."""
+    alerts = _deleted(db, delete(Alert).where(Alert.read_id.in_(ids)))
+    released = select(LegalHold.id).where(LegalHold.released_at.is_not(None))
+    db.execute(delete(HeldRead).where(HeldRead.read_id.in_(ids), HeldRead.hold_id.in_(released)))
+    return alerts, _deleted(db, delete(Read).where(Read.id.in_(ids)))
 
 
 def recent_runs(db: Session, limit: int = 100) -> list[PurgeRun]:
