@@ -97,11 +97,13 @@ def test_reads_past_the_retention_period_are_deleted_queued_or_rejected(tmp_path
         east = {**a_read("KEEP002"), "captured_at": "2026-11-16T08:00:00-05:00"}  # 13:00 UTC
         old = {**a_read("OLD0001"), "captured_at": "2026-11-16T11:59:59Z"}
         refused = {**a_read("OLD0002"), "captured_at": "2026-11-01T10:00:00+00:00"}
-        for r in (kept, east, old, refused):
+        undated = {**a_read("UNDATED"), "captured_at": "yesterday"}  # never deleted on a guess
+        for r in (kept, east, old, refused, a_read("NOTIME1"), undated):
             box.put(r)
         box.reject(str(refused["id"]), "captured_at: is older than the 14-day retention period")
         assert box.expire(cutoff) == 2
-        assert [r["plate"] for r in box.pending()] == ["KEEP001", "KEEP002"] and box.rejected() == []
+        assert [r["plate"] for r in box.pending()] == ["KEEP001", "KEEP002", "NOTIME1", "UNDATED"]
+        assert box.rejected() == []
         assert box.expire(cutoff) == 0
         with pytest.raises(ValueError, match="time zone"):
             box.expire(dt.datetime(2026, 11, 16))

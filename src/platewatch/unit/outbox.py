@@ -127,9 +127,10 @@ class Outbox:
 
 
 def _captured(value: object) -> dt.datetime:
-    """A payload's capture time (UTC when it names no zone); unreadable ones count as expired."""
+    """A payload's capture time (UTC when it names no zone). A read without a readable one is never expired:
+    nothing is deleted on a guess (the server refuses it, and IT finds it among the rejected reads)."""
     try:
         at = dt.datetime.fromisoformat(str(value))
     except ValueError:
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
