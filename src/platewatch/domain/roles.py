@@ -38,6 +38,7 @@ class Permission(StrEnum):
     MANAGE_HOLDS = "manage_holds"  # place and view legal holds (V.D.4)
     RELEASE_HOLDS = "release_holds"  # end a hold: the Program Administrator, custodian of the data (V.B.1)
     VIEW_PURGE_LOG = "view_purge_log"  # what each purge deleted and kept (V.B.1c, audits)
+    VIEW_REPORTS = "view_reports"  # metrics reports on reads and alarms, counts only (IV.B.3)
 
 
 _P = Permission
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VERIFY_ALERTS,
             _P.VIEW_COVERT,
             _P.MANAGE_HOLDS,
+            _P.VIEW_REPORTS,
             *_ALERT_WORK,
             *_OWN,
         }
@@ -72,7 +74,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.OFFICER: frozenset({_P.SEARCH_READS, *_ALERT_WORK, *_OWN}),
     Role.DISPATCHER: frozenset({_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.VERIFY_ALERTS, *_OWN}),
-    Role.AUDITOR: frozenset({_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, _P.VIEW_PURGE_LOG, *_OWN}),
+    Role.AUDITOR: frozenset({_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, _P.VIEW_PURGE_LOG, _P.VIEW_REPORTS, *_OWN}),
     Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, *_OWN}),
 }
 

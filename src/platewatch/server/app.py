@@ -29,10 +29,12 @@ from platewatch.server.http_guard import HttpGuard
 from platewatch.server.json_body import openapi_components
 from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
+from platewatch.server.reports.routes import router as reports_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
+from platewatch.server.web.report_pages import router as report_pages_router
 from platewatch.server.web.routes import router as web_router
 
 log = logging.getLogger(__name__)
@@ -56,9 +58,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     alerts_router,
     holds_router,
     purge_router,
+    reports_router,
     web_router,
     hotlist_pages_router,
     hold_pages_router,
+    report_pages_router,
 )
 
 

@@ -1,0 +1,54 @@
+"""Metrics report API (order IV.B.3): counts of reads and alarms in a time window; no plate in the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.errors import ApiError
+from platewatch.server.reports import service
+from platewatch.server.reports.schemas import MetricsReport
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+Reporter = Annotated[UserSession, Depends(require(Permission.VIEW_REPORTS))]
+MAX_DAYS = 400
+
+
+def window(since: str | None, until: str | None, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The report's [since, until): ISO dates (UTC midnight) or times with a zone; the last 14 days by default."""
+    end = _when("until", until) if until else now
+    start = _when("since", since) if since else end - dt.timedelta(days=14)
+    if start >= end:
+        raise ApiError(400, "invalid_window", "since must be before until")
+    if end - start > dt.timedelta(days=MAX_DAYS):
+        raise ApiError(400, "invalid_window", f"a report covers at most {MAX_DAYS} days")
+    return start, end
+
+
+def _when(name: str, text: str) -> dt.datetime:
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), dt.UTC)
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ApiError(400, "invalid_window", f"{name}: not a date (YYYY-MM-DD) or an ISO time: {text!r}") from exc
+    if value.tzinfo is None:
+        raise ApiError(400, "invalid_window", f"{name}: give a time zone (e.g. Z) or a date")
+    return value
+
+
+@router.get("/metrics", response_model=MetricsReport, summary="Reads and alarms counted by unit, day, list, outcome")
+def metrics_report(
+    _: Reporter,
+    db: DbDep,
+    at: NowDep,
+    since: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or ISO time with zone")] = None,
+    until: Annotated[str | None, Query(max_length=40, description="exclusive; default now")] = None,
+) -> MetricsReport:
+    start, end = window(since, until, at)
+    return service.metrics(db, start, end)

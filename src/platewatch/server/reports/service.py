@@ -1,0 +1,56 @@
+"""Counts of reads and alarms in a time window (by the read's capture time), grouped in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from platewatch.server.accounts.models import Unit
+from platewatch.server.alerts.models import Alert
+from platewatch.server.hotlists.models import HotList
+from platewatch.server.reads.models import Read
+from platewatch.server.reports.schemas import Count, MetricsReport
+
+
+def metrics(db: Session, since: dt.datetime, until: dt.datetime) -> MetricsReport:
+    """Reads captured in [since, until) and the alerts raised on them."""
+    window = (Read.captured_at >= since, Read.captured_at < until)
+    reads = _scalar(db, select(func.count()).select_from(Read).where(*window))
+    located = _scalar(db, select(func.count()).select_from(Read).where(*window, Read.latitude.is_not(None)))
+    by_unit = _counts(db, select(Unit.name, func.count()).join(Read, Read.unit_id == Unit.id).where(*window)
+                      .group_by(Unit.name))  # fmt: skip
+    day = _utc_day(db)
+    by_day = _counts(db, select(day, func.count()).select_from(Read).where(*window).group_by(day), by_key=True)
+    alerts_q = select(Alert).join(Read, Read.id == Alert.read_id).where(*window).subquery()
+    alerts = _scalar(db, select(func.count()).select_from(alerts_q))
+    by_list = _counts(db, select(HotList.name, func.count()).join(alerts_q, alerts_q.c.hotlist_id == HotList.id)
+                      .group_by(HotList.name))  # fmt: skip
+    by_status = _counts(db, select(alerts_q.c.status, func.count()).group_by(alerts_q.c.status))
+    reasons = _counts(db, select(alerts_q.c.reject_reason, func.count()).where(alerts_q.c.reject_reason.is_not(None))
+                      .group_by(alerts_q.c.reject_reason))  # fmt: skip
+    outcomes = _counts(db, select(alerts_q.c.disposition, func.count()).where(alerts_q.c.disposition.is_not(None))
+                       .group_by(alerts_q.c.disposition))  # fmt: skip
+    return MetricsReport(
+        since=since, until=until, reads=reads, reads_with_position=located, reads_by_unit=by_unit,
+        reads_by_day=by_day, alerts=alerts, alerts_per_1000_reads=round(1000 * alerts / reads, 2) if reads else 0.0,
+        alerts_by_list=by_list, alerts_by_status=by_status, rejections_by_reason=reasons, dispositions=outcomes,
+    )  # fmt: skip
+
+
+def _utc_day(db: Session) -> ColumnElement[Any]:
+    """The capture time's UTC calendar day as text (PostgreSQL would otherwise use the session's time zone)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", Read.captured_at), "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%d", Read.captured_at)
+
+
+def _scalar(db: Session, stmt: Any) -> int:
+    return int(db.scalar(stmt) or 0)
+
+
+def _counts(db: Session, stmt: Any, by_key: bool = False) -> list[Count]:
+    rows = [Count(key=str(k), count=int(n)) for k, n in db.execute(stmt)]
+    return sorted(rows, key=lambda c: c.key) if by_key else sorted(rows, key=lambda c: (-c.count, c.key))

@@ -1,0 +1,32 @@
+"""The metrics report page (order IV.B.3): the API's counts as tables, for a chosen window."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.reports import service
+from platewatch.server.reports.routes import window
+from platewatch.server.web.routes import page
+
+router = APIRouter(include_in_schema=False)
+Reporter = Annotated[UserSession, Depends(require(Permission.VIEW_REPORTS))]
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(
+    request: Request,
+    who: Reporter,
+    db: DbDep,
+    at: NowDep,
+    since: Annotated[str, Query(max_length=40)] = "",
+    until: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    start, end = window(since or None, until or None, at)
+    report = service.metrics(db, start, end)
+    return page(request, "reports.html", report=report, role=who.user.role, since=since, until=until)
