@@ -12,6 +12,7 @@ py=.venv/bin/python
 $py -m benchmarks.server_ingest --pg-url "$pg_url" ${BENCH_INGEST_ARGS:-}
 $py -m benchmarks.server_search --pg-url "$pg_url" ${BENCH_SEARCH_ARGS:-}
 $py -m benchmarks.matching ${BENCH_MATCHING_ARGS:-}
+$py -m benchmarks.purge --pg-url "$pg_url" ${BENCH_PURGE_ARGS:-}
 datasets=../shared/datasets
 if [ -d "$datasets" ]; then
   for set in openalpr-us-plate-crops openalpr-eu-endtoend openalpr-br-endtoend; do

@@ -8,7 +8,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions
@@ -60,12 +60,24 @@ def purge(
     held = int(db.scalar(select(func.count()).select_from(Read).where(old, held_read_ids())) or 0)
     reads = alerts = 0
     digests: set[str] = set()
-    expired = select(Read.id, Read.plate_image, Read.vehicle_image).where(old, ~held_read_ids()).limit(batch)
+    expired = (
+        select(Read.id, Read.captured_at, Read.plate_image, Read.vehicle_image)
+        .where(old, ~held_read_ids())
+        .order_by(Read.captured_at, Read.id)
+        .limit(batch)
+    )
+    after: tuple[dt.datetime, uuid.UUID] | None = None
     while True:
-        rows = db.execute(expired)
+        # Keyset: each batch starts after the last one, never rescanning the (not yet vacuumed) deleted rows.
+        stmt = (
+            expired
+            if after is None
+            else expired.where(or_(Read.captured_at > after[0], and_(Read.captured_at == after[0], Read.id > after[1])))
+        )
         chunk: list[uuid.UUID] = []
-        for rid, plate_image, vehicle_image in rows:
+        for rid, captured_at, plate_image, vehicle_image in db.execute(stmt):
             chunk.append(rid)
+            after = (captured_at, rid)
             digests.update(d for d in (plate_image, vehicle_image) if d)
         if not chunk:
             break

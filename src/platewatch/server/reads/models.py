@@ -42,4 +42,7 @@ class Read(Base):
         Index("ix_reads_captured_at_plate", "captured_at", "plate"),
         Index("ix_reads_plate_captured_at", "plate", "captured_at"),
         Index("ix_reads_unit_captured_at", "unit_id", "captured_at"),
+        # The purge deletes an image file only once no stored read names it: one lookup per expired image.
+        Index("ix_reads_plate_image", "plate_image"),
+        Index("ix_reads_vehicle_image", "vehicle_image"),
     )
