@@ -72,3 +72,38 @@ def test_an_evidence_package_holds_the_reads_images_and_hits_and_each_export_is_
     assert logged[1].seq == chain[0]["query_log_seq"] and logged[1].parameters["package_sha256"] == first_sha
     with actors.client(Role.OFFICER) as c:
         assert c.get(f"/api/v1/holds/{hold_id}/evidence", params=PURPOSE).status_code == 403
+
+
+def test_the_chain_of_custody_records_each_hand_over_of_an_exported_package(server: LiveServer) -> None:
+    actors = Actors(server)
+    ingest(server, server.add_unit(), read_payload("CUST001", server.clock.now))
+    with actors.client(Role.INVESTIGATOR) as c:
+        hold_id = c.post("/api/v1/holds", params=PURPOSE, json={"reason": "subpoena", "plate": "CUST001"}).json()["id"]
+        sha = c.get(f"/api/v1/holds/{hold_id}/evidence", params=PURPOSE).headers["x-package-sha256"]
+        path = f"/api/v1/holds/{hold_id}/custody"
+        sent = {"package_sha256": sha, "action": "transferred", "counterpart": "ADA J. Smith, State's Attorney"}
+        r = c.post(path, json=sent)
+        assert r.status_code == 201, r.text
+        assert r.json()["counterpart"] == "ADA J. Smith, State's Attorney" and r.json()["query_log_seq"] is None
+        back = {"package_sha256": sha, "action": "returned", "counterpart": "ADA J. Smith", "note": "USB stick 4"}
+        assert c.post(path, json=back).status_code == 201
+        refused = [
+            (c.post(path, json={**sent, "package_sha256": "0" * 64}), 409, "exported no package"),
+            (c.post(path, json={**sent, "counterpart": " "}), 422, "counterpart"),
+            (c.post(path, json={**sent, "action": "lost"}), 422, "action"),
+            (c.post(path, json={**sent, "package_sha256": "xyz"}), 422, "package_sha256"),
+            (c.post("/api/v1/holds/999/custody", json=sent), 404, "no legal hold"),
+        ]
+        assert c.post(path, json={"package_sha256": sha, "action": "destroyed"}).status_code == 201
+        chain = c.get(path, params=PURPOSE).json()["events"]
+    for response, status, words in refused:
+        assert response.status_code == status and words in response.text, response.text
+    assert [(e["action"], e["counterpart"]) for e in chain] == [
+        ("exported", ""),
+        ("transferred", "ADA J. Smith, State's Attorney"),
+        ("returned", "ADA J. Smith"),
+        ("destroyed", ""),
+    ]
+    assert {e["package_sha256"] for e in chain} == {sha} and chain[2]["note"] == "USB stick 4"
+    with actors.client(Role.OFFICER) as c:
+        assert c.post(path, json=sent).status_code == 403

@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=24), nullable=False),
         sa.Column("package_sha256", sa.String(length=64), nullable=False),
         sa.Column("read_count", sa.Integer(), nullable=False),
-        sa.Column("query_log_seq", sa.Integer(), nullable=False),
+        sa.Column("query_log_seq", sa.Integer(), nullable=True),
+        sa.Column("counterpart", sa.String(length=200), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
         sa.ForeignKeyConstraint(["hold_id"], ["legal_holds.id"], name=op.f("fk_custody_events_hold_id_legal_holds")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_custody_events")),
     )

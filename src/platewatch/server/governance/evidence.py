@@ -18,6 +18,7 @@ from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.models import Alert
 from platewatch.server.governance.holds import HoldError
 from platewatch.server.governance.models import CustodyEvent, HeldRead, LegalHold
+from platewatch.server.governance.schemas import CustodyStep
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 
@@ -89,6 +90,27 @@ def record_export(db: Session, hold_id: int, package: Package, who: str, at: dt.
             read_count=package.read_count, query_log_seq=seq,
         )
     )  # fmt: skip
+
+
+def record_step(db: Session, hold_id: int, step: CustodyStep, who: str, at: dt.datetime) -> CustodyEvent:
+    """A step after the export (the caller commits); the package must be one this hold exported."""
+    export = db.scalars(
+        select(CustodyEvent).where(
+            CustodyEvent.hold_id == hold_id,
+            CustodyEvent.action == "exported",
+            CustodyEvent.package_sha256 == step.package_sha256,
+        )
+    ).first()
+    if export is None:
+        custody(db, hold_id)  # 404 for an unknown hold
+        raise HoldError(409, "unknown_package", f"hold {hold_id} exported no package {step.package_sha256[:12]}…")
+    event = CustodyEvent(
+        hold_id=hold_id, at=at, username=who, action=step.action, package_sha256=step.package_sha256,
+        read_count=export.read_count, counterpart=step.counterpart.strip(), note=step.note.strip(),
+    )  # fmt: skip
+    db.add(event)
+    db.flush()
+    return event
 
 
 def custody(db: Session, hold_id: int) -> list[CustodyEvent]:

@@ -60,7 +60,9 @@ class CustodyEvent(Base):
     hold_id: Mapped[int] = mapped_column(ForeignKey("legal_holds.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column()
     username: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(24))  # exported
+    action: Mapped[str] = mapped_column(String(24))  # exported | transferred | received | returned | destroyed
     package_sha256: Mapped[str] = mapped_column(String(64))
     read_count: Mapped[int] = mapped_column(Integer)
-    query_log_seq: Mapped[int] = mapped_column(Integer)
+    query_log_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the export's data access
+    counterpart: Mapped[str] = mapped_column(String(200), default="")  # to or from whom
+    note: Mapped[str] = mapped_column(String(500), default="")

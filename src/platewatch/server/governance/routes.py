@@ -17,6 +17,7 @@ from platewatch.server.governance import evidence, holds, retention
 from platewatch.server.governance.schemas import (
     CustodyEventPublic,
     CustodyPublic,
+    CustodyStep,
     HoldCreate,
     HoldDetail,
     HoldPublic,
@@ -34,6 +35,7 @@ PlaceCtx = Annotated[QueryContext, Depends(query_logged(Action.PLACE_HOLD, Permi
 ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_HOLDS, Permission.MANAGE_HOLDS))]
 EvidenceCtx = Annotated[QueryContext, Depends(query_logged(Action.EXPORT_EVIDENCE, Permission.MANAGE_HOLDS))]
 Releaser = Annotated[UserSession, Depends(require(Permission.RELEASE_HOLDS))]
+Custodian = Annotated[UserSession, Depends(require(Permission.MANAGE_HOLDS))]
 PurgeAuditor = Annotated[UserSession, Depends(require(Permission.VIEW_PURGE_LOG))]
 
 
@@ -111,6 +113,22 @@ def get_custody(hold_id: int, ctx: ViewCtx) -> CustodyPublic:
         raise _api(exc) from exc
     ctx.record(len(events))
     return CustodyPublic(hold_id=hold_id, events=[CustodyEventPublic.model_validate(e) for e in events])
+
+
+@router.post(
+    "/{hold_id}/custody",
+    status_code=201,
+    response_model=CustodyEventPublic,
+    summary="A custody step for an exported package: transferred to, received from, returned, destroyed",
+)
+def add_custody_step(hold_id: int, step: CustodyStep, who: Custodian, db: DbDep, at: NowDep) -> CustodyEventPublic:
+    try:
+        event = evidence.record_step(db, hold_id, step, who.user.username, at)
+    except holds.HoldError as exc:
+        raise _api(exc) from exc
+    public = CustodyEventPublic.model_validate(event)
+    db.commit()
+    return public
 
 
 @router.post(

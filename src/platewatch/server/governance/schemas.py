@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -83,6 +84,23 @@ class PurgeRunsPublic(BaseModel):
     runs: list[PurgeRunPublic]
 
 
+class CustodyStep(BaseModel):
+    """A hand-over of an exported package: to whom it went, from whom it came back, or its destruction."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    package_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="the package, as its export recorded it")
+    action: Literal["transferred", "received", "returned", "destroyed"]
+    counterpart: str = Field("", max_length=200, description="to or from whom (name, agency)")
+    note: str = Field("", max_length=500)
+
+    @model_validator(mode="after")
+    def _who(self) -> CustodyStep:
+        if self.action != "destroyed" and not self.counterpart.strip():
+            raise ValueError(f"a package {self.action} needs the counterpart: to or from whom")
+        return self
+
+
 class CustodyEventPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -91,7 +109,9 @@ class CustodyEventPublic(BaseModel):
     action: str
     package_sha256: str
     read_count: int
-    query_log_seq: int
+    query_log_seq: int | None
+    counterpart: str
+    note: str
 
 
 class CustodyPublic(BaseModel):
