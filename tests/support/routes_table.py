@@ -72,4 +72,5 @@ def fill_path(path: str, read_id: uuid.UUID | None = None) -> str:
         .replace("{alert_id}", "1")
         .replace("{list_id}", "1")
         .replace("{hold_id}", "1")
+        .replace("{equipment_id}", "1")
     )

@@ -39,11 +39,12 @@ class Permission(StrEnum):
     RELEASE_HOLDS = "release_holds"  # end a hold: the Program Administrator, custodian of the data (V.B.1)
     VIEW_PURGE_LOG = "view_purge_log"  # what each purge deleted and kept (V.B.1c, audits)
     VIEW_REPORTS = "view_reports"  # metrics reports on reads and alarms, counts only (IV.B.3)
+    REPORT_DAMAGE = "report_damage"  # damage to LPR equipment, reported at once (V.A.7)
 
 
 _P = Permission
 _OWN = {_P.VIEW_OWN_ACCOUNT}
-_ALERT_WORK = {_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.DECIDE_ALERTS, _P.DISPOSE_ALERTS}
+_ALERT_WORK = {_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.DECIDE_ALERTS, _P.DISPOSE_ALERTS, _P.REPORT_DAMAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(Permission),
@@ -75,7 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({_P.SEARCH_READS, *_ALERT_WORK, *_OWN}),
     Role.DISPATCHER: frozenset({_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.VERIFY_ALERTS, *_OWN}),
     Role.AUDITOR: frozenset({_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, _P.VIEW_PURGE_LOG, _P.VIEW_REPORTS, *_OWN}),
-    Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, *_OWN}),
+    Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, _P.REPORT_DAMAGE, *_OWN}),
 }
 
 # Roles whose members can see read data or the query log must use a second factor (CJIS v6 IA-2).

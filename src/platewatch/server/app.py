@@ -19,6 +19,7 @@ from platewatch.server.alerts.routes import router as alerts_router
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep
+from platewatch.server.equipment.routes import router as equipment_router
 from platewatch.server.errors import install_handlers
 from platewatch.server.governance.routes import purge_router
 from platewatch.server.governance.routes import router as holds_router
@@ -59,6 +60,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     holds_router,
     purge_router,
     reports_router,
+    equipment_router,
     web_router,
     hotlist_pages_router,
     hold_pages_router,

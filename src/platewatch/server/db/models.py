@@ -3,6 +3,7 @@
 from platewatch.server.accounts import models as accounts_models
 from platewatch.server.alerts import models as alerts_models
 from platewatch.server.db.base import Base
+from platewatch.server.equipment import models as equipment_models
 from platewatch.server.governance import models as governance_models
 from platewatch.server.hotlists import models as hotlists_models
 from platewatch.server.querylog import models as querylog_models
@@ -12,6 +13,7 @@ __all__ = [
     "Base",
     "accounts_models",
     "alerts_models",
+    "equipment_models",
     "governance_models",
     "hotlists_models",
     "querylog_models",

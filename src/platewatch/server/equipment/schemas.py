@@ -1,0 +1,73 @@
+"""Request and response bodies of the equipment API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["camera", "mdc", "trailer", "gps", "other"]
+Status = Literal["in_service", "repair", "retired"]
+
+
+class EquipmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    serial: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+    kind: Kind
+    description: str = Field("", max_length=200)
+    unit: str | None = Field(None, max_length=64, description="the unit (car or trailer) it is installed in")
+    location: str = Field("", max_length=200, description="where it is when not in a unit")
+
+
+class DamageReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=5, max_length=500, description="what is damaged and how (V.A.7)")
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
+    note: str = Field(min_length=3, max_length=500)
+
+
+class InventoryCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=500, description="where it was found, its condition")
+
+
+class EquipmentEventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: dt.datetime
+    username: str
+    event: str
+    status: str
+    note: str
+
+
+class EquipmentPublic(BaseModel):
+    id: int
+    serial: str
+    kind: str
+    description: str
+    unit: str | None
+    location: str
+    status: str
+    added_at: dt.datetime
+    last_inventoried_at: dt.datetime | None
+    inventory_due: bool = Field(description="not seen at a physical check in the last 365 days (V.A.5)")
+
+
+class EquipmentDetail(EquipmentPublic):
+    events: list[EquipmentEventPublic]
+
+
+class EquipmentList(BaseModel):
+    equipment: list[EquipmentPublic]
+    inventory_due: int
+    damaged: int
