@@ -40,7 +40,8 @@ def test_equipment_is_added_damaged_repaired_and_checked_every_year(server: Live
     with actors.client(Role.EQUIPMENT) as c:
         listed = c.get("/api/v1/equipment").json()
         assert listed["damaged"] == 1 and listed["inventory_due"] == 2
-        assert c.post(f"/api/v1/equipment/{cam_id}/status", json={"status": "repair", "note": "sent to ELSAG"}).is_success
+        repair = c.post(f"/api/v1/equipment/{cam_id}/status", json={"status": "repair", "note": "sent to ELSAG"})
+        assert repair.status_code == 200
         fixed = c.post(f"/api/v1/equipment/{cam_id}/status", json={"status": "in_service", "note": "lens replaced"})
         checked = c.post(f"/api/v1/equipment/{cam_id}/inventory", json={"note": "in car 12, clean"}).json()
         assert fixed.json()["status"] == "in_service" and checked["inventory_due"] is False

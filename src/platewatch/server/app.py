@@ -33,6 +33,7 @@ from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.reports.routes import router as reports_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
+from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
@@ -65,6 +66,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     hotlist_pages_router,
     hold_pages_router,
     report_pages_router,
+    equipment_pages_router,
 )
 
 

@@ -70,6 +70,13 @@ def inventoried(db: Session, piece_id: int, note: str, who: str, at: dt.datetime
     return piece
 
 
+def by_serial(db: Session, serial: str) -> Equipment:
+    piece = db.scalars(select(Equipment).where(Equipment.serial == serial.strip())).first()
+    if piece is None:
+        raise EquipmentError(404, "equipment_not_found", f"no equipment with serial {serial.strip()!r}")
+    return piece
+
+
 def get(db: Session, piece_id: int) -> Equipment:
     piece = db.get(Equipment, piece_id)
     if piece is None:

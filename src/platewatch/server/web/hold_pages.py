@@ -31,7 +31,8 @@ Releaser = Annotated[UserSession, Depends(require(Permission.RELEASE_HOLDS))]
 PurgeAuditor = Annotated[UserSession, Depends(require(Permission.VIEW_PURGE_LOG))]
 
 
-def _invalid(exc: ValidationError) -> ApiError:
+def invalid_form(exc: ValidationError) -> ApiError:
+    """A form that does not validate, as a 400 naming the first field at fault."""
     problem = exc.errors()[0]
     field = ".".join(str(p) for p in problem["loc"]) or "form"
     return ApiError(400, "invalid_form", f"{field}: {problem['msg']}")
@@ -46,7 +47,7 @@ def place_hold(
         scope = HoldCreate(reason=reason.strip(), read_ids=[read_id])
         detail = holds.place(ctx.db, scope, ctx.case_number, ctx.username, ctx.at)
     except ValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_form(exc) from exc
     except holds.HoldError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from exc
     record_event(ctx.db, ctx.username, "legal_hold_placed", "success", f"hold {detail.id}: 1 read (web)")
@@ -69,7 +70,7 @@ def release_hold(
         body = HoldRelease(note=note.strip())
         holds.release(db, hold_id, body.note, who.user.username, at)
     except ValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_form(exc) from exc
     except holds.HoldError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from exc
     record_event(db, who.user.username, "legal_hold_released", "success", f"hold {hold_id}: {body.note}"[:500])

@@ -1,0 +1,86 @@
+"""Web pages for LPR equipment: the inventory (equipment staff) and a damage report anyone in the field can file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.accounts.service import record_event
+from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.equipment import service
+from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate
+from platewatch.server.errors import ApiError
+from platewatch.server.web.hold_pages import invalid_form
+from platewatch.server.web.routes import page
+
+router = APIRouter(include_in_schema=False)
+Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
+Reporter = Annotated[UserSession, Depends(require(Permission.REPORT_DAMAGE))]
+
+
+@router.get("/equipment", response_class=HTMLResponse)
+def inventory_page(request: Request, who: Keeper, db: DbDep, at: NowDep) -> HTMLResponse:
+    return page(request, "equipment.html", pieces=service.listing(db, at), role=who.user.role)
+
+
+@router.post("/equipment")
+def add_piece(
+    who: Keeper,
+    db: DbDep,
+    at: NowDep,
+    serial: Annotated[str, Form(max_length=64)] = "",
+    kind: Annotated[str, Form(max_length=24)] = "",
+    unit: Annotated[str, Form(max_length=64)] = "",
+    location: Annotated[str, Form(max_length=200)] = "",
+    description: Annotated[str, Form(max_length=200)] = "",
+) -> RedirectResponse:
+    try:
+        body = EquipmentCreate(serial=serial.strip(), kind=kind, unit=unit.strip() or None,
+                               location=location, description=description)  # fmt: skip
+        service.add(db, body, who.user.username, at)
+    except ValidationError as exc:
+        raise invalid_form(exc) from exc
+    except service.EquipmentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    db.commit()
+    return RedirectResponse("/equipment", status_code=303)
+
+
+@router.post("/equipment/{equipment_id}/inventory")
+def mark_seen(equipment_id: int, who: Keeper, db: DbDep, at: NowDep) -> RedirectResponse:
+    try:
+        service.inventoried(db, equipment_id, "physical inventory (web)", who.user.username, at)
+    except service.EquipmentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    db.commit()
+    return RedirectResponse("/equipment", status_code=303)
+
+
+@router.get("/equipment/damage", response_class=HTMLResponse)
+def damage_form(request: Request, who: Reporter) -> HTMLResponse:
+    return page(request, "damage.html", role=who.user.role, done=request.query_params.get("done"))
+
+
+@router.post("/equipment/damage")
+def file_damage(
+    who: Reporter,
+    db: DbDep,
+    at: NowDep,
+    serial: Annotated[str, Form(max_length=64)] = "",
+    description: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:
+    try:
+        report = DamageReport(description=description.strip())
+        piece = service.report_damage(db, service.by_serial(db, serial).id, report, who.user.username, at)
+    except ValidationError as exc:
+        raise invalid_form(exc) from exc
+    except service.EquipmentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    record_event(db, who.user.username, "equipment_damage", "success", f"{piece.serial}: {report.description}"[:500])
+    db.commit()
+    return RedirectResponse(f"/equipment/damage?done={piece.serial}", status_code=303)

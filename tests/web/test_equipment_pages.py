@@ -1,0 +1,62 @@
+"""The equipment pages in a real browser: equipment staff record a camera, an officer reports it damaged, the
+staff see it and mark it seen at the physical inventory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from platewatch.domain.roles import Role
+from tests.support.live_server import LiveServer
+from tests.web.test_pages import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_camera_is_recorded_reported_damaged_and_seen(server: LiveServer, browser: Any, shots: Path) -> None:
+    server.add_unit("car-12")
+    staff, officer = server.add_person(Role.EQUIPMENT), server.add_person(Role.OFFICER)
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, staff, "/equipment")
+    page.wait_for_url("**/equipment")
+    page.fill("#serial", "ELS-4471")
+    page.select_option("#kind", "camera")
+    page.fill("#unit", "car-12")
+    page.click("#add-button")
+    page.wait_for_selector("#equipment .serial")
+    row = page.locator("#equipment tbody tr").first
+    assert row.locator(".serial").inner_text() == "ELS-4471" and "car-12" in row.inner_text()
+    assert "due" in row.locator(".seen").inner_text()  # never seen at a physical inventory
+    page.fill("#serial", "ELS-4471")
+    page.click("#add-button")  # the same serial twice: refused, with the reason
+    assert "already in the inventory" in page.inner_text("[role=alert]")
+    context.close()
+
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, officer, "/equipment/damage")
+    page.wait_for_url("**/equipment/damage")
+    page.fill("#serial", "ELS-4471")
+    page.fill("#description", "lens cracked by a stone on Route 123")
+    page.click("#damage-button")
+    page.wait_for_selector("#done")
+    assert "ELS-4471" in page.inner_text("#done")
+    page.goto(server.url + "/equipment")
+    assert "may not" in page.inner_text("[role=alert]")  # the inventory itself is the equipment staff's
+    context.close()
+
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, staff, "/equipment")
+    page.wait_for_url("**/equipment")
+    row = page.locator("#equipment tbody tr").first
+    assert row.locator(".status").inner_text() == "damaged"
+    row.locator(".seen button").click()
+    page.wait_for_url("**/equipment")
+    seen = page.locator("#equipment tbody tr .seen").first.inner_text()
+    assert "due" not in seen and seen.startswith(str(server.clock.now.date()))
+    page.screenshot(path=str(shots / "equipment.png"), full_page=True)
+    context.close()
