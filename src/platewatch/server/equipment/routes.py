@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, NowDep, require
 from platewatch.server.equipment import service
 from platewatch.server.equipment.schemas import (
@@ -21,15 +20,10 @@ from platewatch.server.equipment.schemas import (
     InventoryCheck,
     StatusChange,
 )
-from platewatch.server.errors import ApiError
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
 Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
 Reporter = Annotated[UserSession, Depends(require(Permission.REPORT_DAMAGE))]
-
-
-def _api(exc: service.EquipmentError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message)
 
 
 @router.get("", response_model=EquipmentList, summary="The inventory, with what is due for its annual check")
@@ -44,48 +38,32 @@ def list_equipment(_: Keeper, db: DbDep, at: NowDep) -> EquipmentList:
 
 @router.post("", status_code=201, response_model=EquipmentPublic, summary="Add a piece of LPR equipment")
 def add_equipment(body: EquipmentCreate, who: Keeper, db: DbDep, at: NowDep) -> EquipmentPublic:
-    try:
-        piece = service.add(db, body, who.user.username, at)
-    except service.EquipmentError as exc:
-        raise _api(exc) from exc
+    piece = service.add(db, body, who.user.username, at)
     db.commit()
     return service.public(piece, body.unit, at)
 
 
 @router.get("/{equipment_id}", response_model=EquipmentDetail, summary="One piece and its history")
 def get_equipment(equipment_id: int, _: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
-    try:
-        return service.detail(db, equipment_id, at)
-    except service.EquipmentError as exc:
-        raise _api(exc) from exc
+    return service.detail(db, equipment_id, at)
 
 
 @router.post("/{equipment_id}/damage", response_model=EquipmentDetail, summary="Report damage at once (V.A.7)")
 def report_damage(equipment_id: int, body: DamageReport, who: Reporter, db: DbDep, at: NowDep) -> EquipmentDetail:
-    try:
-        piece = service.report_damage(db, equipment_id, body, who.user.username, at)
-    except service.EquipmentError as exc:
-        raise _api(exc) from exc
-    record_event(db, who.user.username, "equipment_damage", "success", f"{piece.serial}: {body.description}"[:500])
+    service.report_damage(db, equipment_id, body, who.user.username, at)
     db.commit()
     return service.detail(db, equipment_id, at)
 
 
 @router.post("/{equipment_id}/status", response_model=EquipmentDetail, summary="In service, in repair, retired")
 def change_status(equipment_id: int, body: StatusChange, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
-    try:
-        service.change_status(db, equipment_id, body, who.user.username, at)
-    except service.EquipmentError as exc:
-        raise _api(exc) from exc
+    service.change_status(db, equipment_id, body, who.user.username, at)
     db.commit()
     return service.detail(db, equipment_id, at)
 
 
 @router.post("/{equipment_id}/inventory", response_model=EquipmentDetail, summary="Seen at the physical inventory")
 def inventory_check(equipment_id: int, body: InventoryCheck, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
-    try:
-        service.inventoried(db, equipment_id, body.note, who.user.username, at)
-    except service.EquipmentError as exc:
-        raise _api(exc) from exc
+    service.inventoried(db, equipment_id, body.note, who.user.username, at)
     db.commit()
     return service.detail(db, equipment_id, at)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from platewatch.server.accounts.models import Unit
+from platewatch.server.accounts.service import record_event
 from platewatch.server.equipment.models import Equipment, EquipmentEvent
 from platewatch.server.equipment.schemas import (
     DamageReport,
@@ -18,15 +19,14 @@ from platewatch.server.equipment.schemas import (
     EquipmentPublic,
     StatusChange,
 )
+from platewatch.server.errors import ApiError
 
 CHECK_EVERY = dt.timedelta(days=365)
 """V.A.5: an annual physical inventory."""
 
 
-class EquipmentError(ValueError):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+class EquipmentError(ApiError):
+    """A piece that cannot be found, added or changed (rendered like any ApiError)."""
 
 
 def add(db: Session, body: EquipmentCreate, who: str, at: dt.datetime) -> Equipment:
@@ -51,6 +51,7 @@ def report_damage(db: Session, piece_id: int, body: DamageReport, who: str, at: 
         raise EquipmentError(409, "retired", f"{piece.serial} is retired")
     piece.status = "damaged"
     _event(db, piece, who, at, "damage_reported", body.description.strip())
+    record_event(db, who, "equipment_damage", "success", f"{piece.serial}: {body.description}"[:500])
     return piece
 
 

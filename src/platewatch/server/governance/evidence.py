@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.models import Alert
-from platewatch.server.governance.holds import HoldError
-from platewatch.server.governance.models import CustodyEvent, HeldRead, LegalHold
+from platewatch.server.governance.holds import HoldError, get_hold
+from platewatch.server.governance.models import CustodyEvent, HeldRead
 from platewatch.server.governance.schemas import CustodyStep
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
@@ -36,9 +36,7 @@ class Package:
 
 def build(db: Session, store: ImageStore, hold_id: int, agency: str, who: str, at: dt.datetime) -> Package:
     """The ZIP of everything hold `hold_id` preserves that is still stored."""
-    hold = db.get(LegalHold, hold_id)
-    if hold is None:
-        raise HoldError(404, "hold_not_found", f"no legal hold {hold_id}")
+    hold = get_hold(db, hold_id)
     rows = db.execute(
         select(Read, Unit.name)
         .join(Unit, Unit.id == Read.unit_id)
@@ -94,6 +92,7 @@ def record_export(db: Session, hold_id: int, package: Package, who: str, at: dt.
 
 def record_step(db: Session, hold_id: int, step: CustodyStep, who: str, at: dt.datetime) -> CustodyEvent:
     """A step after the export (the caller commits); the package must be one this hold exported."""
+    get_hold(db, hold_id)
     export = db.scalars(
         select(CustodyEvent).where(
             CustodyEvent.hold_id == hold_id,
@@ -102,7 +101,6 @@ def record_step(db: Session, hold_id: int, step: CustodyStep, who: str, at: dt.d
         )
     ).first()
     if export is None:
-        custody(db, hold_id)  # 404 for an unknown hold
         raise HoldError(409, "unknown_package", f"hold {hold_id} exported no package {step.package_sha256[:12]}…")
     event = CustodyEvent(
         hold_id=hold_id, at=at, username=who, action=step.action, package_sha256=step.package_sha256,
@@ -114,8 +112,7 @@ def record_step(db: Session, hold_id: int, step: CustodyStep, who: str, at: dt.d
 
 
 def custody(db: Session, hold_id: int) -> list[CustodyEvent]:
-    if db.get(LegalHold, hold_id) is None:
-        raise HoldError(404, "hold_not_found", f"no legal hold {hold_id}")
+    get_hold(db, hold_id)
     return list(db.scalars(select(CustodyEvent).where(CustodyEvent.hold_id == hold_id).order_by(CustodyEvent.id)))
 
 

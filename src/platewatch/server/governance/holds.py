@@ -1,4 +1,4 @@
-"""Legal holds (order V.D.4): placing one on reads, listing, releasing. Callers commit."""
+"""Legal holds (order V.D.4): placing one on reads, listing, releasing (each a security event). Callers commit."""
 
 from __future__ import annotations
 
@@ -9,17 +9,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.plates import canonical
+from platewatch.server.accounts.service import record_event
+from platewatch.server.errors import ApiError
 from platewatch.server.governance.models import HeldRead, LegalHold
 from platewatch.server.governance.schemas import HoldCreate, HoldDetail, HoldPublic
 from platewatch.server.reads.models import Read
 
 
-class HoldError(ValueError):
-    """A hold that cannot be placed or released; `status` is the HTTP answer."""
+class HoldError(ApiError):
+    """A hold that cannot be found, placed or released (rendered like any ApiError)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+
+def get_hold(db: Session, hold_id: int) -> LegalHold:
+    hold = db.get(LegalHold, hold_id)
+    if hold is None:
+        raise HoldError(404, "hold_not_found", f"no legal hold {hold_id}")
+    return hold
 
 
 def covered_reads(db: Session, scope: HoldCreate) -> list[uuid.UUID]:
@@ -52,6 +57,7 @@ def place(db: Session, scope: HoldCreate, case_number: str, who: str, at: dt.dat
     db.flush()
     db.add_all(HeldRead(hold_id=hold.id, read_id=i) for i in ids)
     db.flush()
+    record_event(db, who, "legal_hold_placed", "success", f"hold {hold.id}: {len(ids)} reads")
     return HoldDetail(**_public(hold, len(ids)).model_dump(), read_ids=ids)
 
 
@@ -63,22 +69,19 @@ def all_holds(db: Session) -> list[HoldPublic]:
 
 
 def one(db: Session, hold_id: int) -> HoldDetail:
-    hold = db.get(LegalHold, hold_id)
-    if hold is None:
-        raise HoldError(404, "hold_not_found", f"no legal hold {hold_id}")
+    hold = get_hold(db, hold_id)
     ids = sorted(db.scalars(select(HeldRead.read_id).where(HeldRead.hold_id == hold_id)))
     return HoldDetail(**_public(hold, len(ids)).model_dump(), read_ids=ids)
 
 
 def release(db: Session, hold_id: int, note: str, who: str, at: dt.datetime) -> HoldPublic:
     """End the obligation: the reads become purgeable again once no other active hold covers them."""
-    hold = db.get(LegalHold, hold_id)
-    if hold is None:
-        raise HoldError(404, "hold_not_found", f"no legal hold {hold_id}")
+    hold = get_hold(db, hold_id)
     if hold.released_at is not None:
         raise HoldError(409, "already_released", f"hold {hold_id} was released by {hold.released_by}")
     hold.released_at, hold.released_by, hold.release_note = at, who, note.strip()
     db.flush()
+    record_event(db, who, "legal_hold_released", "success", f"hold {hold_id}: {note.strip()}"[:500])
     count = db.scalar(select(func.count()).select_from(HeldRead).where(HeldRead.hold_id == hold_id)) or 0
     return _public(hold, int(count))
 

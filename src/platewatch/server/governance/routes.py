@@ -10,9 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
-from platewatch.server.errors import ApiError
 from platewatch.server.governance import evidence, holds, retention
 from platewatch.server.governance.schemas import (
     CustodyEventPublic,
@@ -39,10 +37,6 @@ Custodian = Annotated[UserSession, Depends(require(Permission.MANAGE_HOLDS))]
 PurgeAuditor = Annotated[UserSession, Depends(require(Permission.VIEW_PURGE_LOG))]
 
 
-def _api(exc: holds.HoldError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message)
-
-
 @router.post(
     "",
     status_code=201,
@@ -50,11 +44,7 @@ def _api(exc: holds.HoldError) -> ApiError:
     summary="Place a legal hold: the reads it names are not purged until it is released (case number required)",
 )
 def place_hold(ctx: PlaceCtx, body: HoldCreate) -> HoldDetail:
-    try:
-        detail = holds.place(ctx.db, body, ctx.case_number, ctx.username, ctx.at)
-    except holds.HoldError as exc:
-        raise _api(exc) from exc
-    record_event(ctx.db, ctx.username, "legal_hold_placed", "success", f"hold {detail.id}: {detail.read_count} reads")
+    detail = holds.place(ctx.db, body, ctx.case_number, ctx.username, ctx.at)
     scope = {"hold": detail.id, "read_ids": len(body.read_ids), "plate": body.plate or ""}
     for name in ("captured_from", "captured_to"):
         value = getattr(body, name)
@@ -73,10 +63,7 @@ def list_holds(ctx: ViewCtx) -> HoldsPublic:
 
 @router.get("/{hold_id}", response_model=HoldDetail, summary="One legal hold and the reads it preserves (logged)")
 def get_hold(hold_id: int, ctx: ViewCtx) -> HoldDetail:
-    try:
-        detail = holds.one(ctx.db, hold_id)
-    except holds.HoldError as exc:
-        raise _api(exc) from exc
+    detail = holds.one(ctx.db, hold_id)
     ctx.record(detail.read_count)
     return detail
 
@@ -90,10 +77,7 @@ def get_hold(hold_id: int, ctx: ViewCtx) -> HoldDetail:
 def export_evidence(hold_id: int, ctx: EvidenceCtx, state: StateDep) -> Response:
     settings = state.settings
     store = ImageStore(settings.image_dir)
-    try:
-        package = evidence.build(ctx.db, store, hold_id, settings.agency_name, ctx.username, ctx.at)
-    except holds.HoldError as exc:
-        raise _api(exc) from exc
+    package = evidence.build(ctx.db, store, hold_id, settings.agency_name, ctx.username, ctx.at)
     entry = ctx.record(package.read_count, {"hold": hold_id, "package_sha256": package.sha256})
     evidence.record_export(ctx.db, hold_id, package, ctx.username, ctx.at, entry.seq)
     ctx.db.commit()
@@ -107,10 +91,7 @@ def export_evidence(hold_id: int, ctx: EvidenceCtx, state: StateDep) -> Response
 
 @router.get("/{hold_id}/custody", response_model=CustodyPublic, summary="The chain of custody of a hold (logged)")
 def get_custody(hold_id: int, ctx: ViewCtx) -> CustodyPublic:
-    try:
-        events = evidence.custody(ctx.db, hold_id)
-    except holds.HoldError as exc:
-        raise _api(exc) from exc
+    events = evidence.custody(ctx.db, hold_id)
     ctx.record(len(events))
     return CustodyPublic(hold_id=hold_id, events=[CustodyEventPublic.model_validate(e) for e in events])
 
@@ -122,10 +103,7 @@ def get_custody(hold_id: int, ctx: ViewCtx) -> CustodyPublic:
     summary="A custody step for an exported package: transferred to, received from, returned, destroyed",
 )
 def add_custody_step(hold_id: int, step: CustodyStep, who: Custodian, db: DbDep, at: NowDep) -> CustodyEventPublic:
-    try:
-        event = evidence.record_step(db, hold_id, step, who.user.username, at)
-    except holds.HoldError as exc:
-        raise _api(exc) from exc
+    event = evidence.record_step(db, hold_id, step, who.user.username, at)
     public = CustodyEventPublic.model_validate(event)
     db.commit()
     return public
@@ -137,12 +115,7 @@ def add_custody_step(hold_id: int, step: CustodyStep, who: Custodian, db: DbDep,
     summary="Program administrator: the obligation ended; its reads are purged with the next purge if expired",
 )
 def release_hold(hold_id: int, body: HoldRelease, who: Releaser, db: DbDep, at: NowDep) -> HoldPublic:
-    username = who.user.username
-    try:
-        public = holds.release(db, hold_id, body.note, username, at)
-    except holds.HoldError as exc:
-        raise _api(exc) from exc
-    record_event(db, username, "legal_hold_released", "success", f"hold {hold_id}: {body.note.strip()}"[:500])
+    public = holds.release(db, hold_id, body.note, who.user.username, at)
     db.commit()
     return public
 

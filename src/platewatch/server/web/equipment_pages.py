@@ -10,11 +10,9 @@ from pydantic import ValidationError
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, NowDep, require
 from platewatch.server.equipment import service
 from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate
-from platewatch.server.errors import ApiError
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
 
@@ -45,18 +43,13 @@ def add_piece(
         service.add(db, body, who.user.username, at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
-    except service.EquipmentError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
     db.commit()
     return RedirectResponse("/equipment", status_code=303)
 
 
 @router.post("/equipment/{equipment_id}/inventory")
 def mark_seen(equipment_id: int, who: Keeper, db: DbDep, at: NowDep) -> RedirectResponse:
-    try:
-        service.inventoried(db, equipment_id, "physical inventory (web)", who.user.username, at)
-    except service.EquipmentError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
+    service.inventoried(db, equipment_id, "physical inventory (web)", who.user.username, at)
     db.commit()
     return RedirectResponse("/equipment", status_code=303)
 
@@ -79,8 +72,5 @@ def file_damage(
         piece = service.report_damage(db, service.by_serial(db, serial).id, report, who.user.username, at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
-    except service.EquipmentError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
-    record_event(db, who.user.username, "equipment_damage", "success", f"{piece.serial}: {report.description}"[:500])
     db.commit()
     return RedirectResponse(f"/equipment/damage?done={piece.serial}", status_code=303)

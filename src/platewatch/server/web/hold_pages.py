@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, require
 from platewatch.server.errors import ApiError
 from platewatch.server.governance import holds, retention
@@ -48,9 +47,6 @@ def place_hold(
         detail = holds.place(ctx.db, scope, ctx.case_number, ctx.username, ctx.at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
-    except holds.HoldError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
-    record_event(ctx.db, ctx.username, "legal_hold_placed", "success", f"hold {detail.id}: 1 read (web)")
     ctx.record(1, {"hold": detail.id, "read_ids": 1})
     return RedirectResponse(f"/holds#hold-{detail.id}", status_code=303)
 
@@ -71,9 +67,6 @@ def release_hold(
         holds.release(db, hold_id, body.note, who.user.username, at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
-    except holds.HoldError as exc:
-        raise ApiError(exc.status, exc.code, exc.message) from exc
-    record_event(db, who.user.username, "legal_hold_released", "success", f"hold {hold_id}: {body.note}"[:500])
     db.commit()
     return RedirectResponse(f"/holds#hold-{hold_id}", status_code=303)
 
