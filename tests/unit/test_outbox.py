@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import uuid
 from pathlib import Path
@@ -107,3 +108,19 @@ def test_reads_past_the_retention_period_are_deleted_queued_or_rejected(tmp_path
         assert box.expire(cutoff) == 0
         with pytest.raises(ValueError, match="time zone"):
             box.expire(dt.datetime(2026, 11, 16))
+
+
+def test_an_outbox_from_before_capture_times_were_kept_apart_still_expires(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    old_schema = (
+        "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, read_id TEXT NOT NULL UNIQUE, queued_at TEXT "
+        "NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, rejected_at TEXT)"
+    )
+    with sqlite3.connect(path) as db:
+        db.execute(old_schema)
+        for plate, at in (("OLD0001", "2026-11-01T10:00:00+00:00"), ("NEW0001", "2026-11-20T10:00:00+00:00")):
+            payload = json.dumps({**a_read(plate), "captured_at": at})
+            db.execute("INSERT INTO outbox (read_id, queued_at, payload) VALUES (?, ?, ?)", (plate, at, payload))
+    with Outbox(path) as box:
+        assert box.expire(dt.datetime(2026, 11, 16, tzinfo=dt.UTC)) == 1
+        assert [r["plate"] for r in box.pending()] == ["NEW0001"]

@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     payload TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
-    rejected_at TEXT
+    rejected_at TEXT,
+    captured_ts REAL
 )
 """
 
@@ -48,6 +49,9 @@ class Outbox:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
+        if "captured_ts" not in columns:  # an outbox made before the unit kept capture times apart
+            self._db.execute("ALTER TABLE outbox ADD COLUMN captured_ts REAL")
 
     def close(self) -> None:
         self._db.close()
@@ -70,7 +74,8 @@ class Outbox:
             raise OutboxError(f"read {read_id} is not JSON: {exc}") from exc
         at = (now or dt.datetime.now(dt.UTC)).isoformat()
         cur = self._db.execute(
-            "INSERT OR IGNORE INTO outbox (read_id, queued_at, payload) VALUES (?, ?, ?)", (read_id, at, payload)
+            "INSERT OR IGNORE INTO outbox (read_id, queued_at, payload, captured_ts) VALUES (?, ?, ?, ?)",
+            (read_id, at, payload, _captured(read.get("captured_at")).timestamp()),
         )
         return cur.rowcount == 1
 
@@ -113,10 +118,13 @@ class Outbox:
         refuses them (order V.D.3), so the unit must not keep them either. Returns how many went."""
         if cutoff.tzinfo is None:
             raise ValueError("cutoff needs a time zone")
-        rows = self._db.execute("SELECT read_id, json_extract(payload, '$.captured_at') FROM outbox").fetchall()
-        old = [(i,) for i, at in rows if _captured(at) < cutoff]
-        self._db.executemany("DELETE FROM outbox WHERE read_id = ?", old)
-        return len(old)
+        legacy = self._db.execute(
+            "SELECT read_id, json_extract(payload, '$.captured_at') FROM outbox WHERE captured_ts IS NULL"
+        ).fetchall()
+        self._db.executemany(
+            "UPDATE outbox SET captured_ts = ? WHERE read_id = ?", [(_captured(at).timestamp(), i) for i, at in legacy]
+        )
+        return self._db.execute("DELETE FROM outbox WHERE captured_ts < ?", (cutoff.timestamp(),)).rowcount
 
     def stats(self) -> OutboxStats:
         pending, oldest = self._db.execute(
