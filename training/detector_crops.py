@@ -17,6 +17,7 @@ from platewatch.engine.pipeline import PipelineConfig
 from platewatch.engine.postprocess import iou
 from platewatch.engine.preprocess import crop
 from training.data import load_folder_images, load_us_crops
+from training.samples import camera_look
 from training.synth import augment
 
 CACHE = Path(__file__).resolve().parent / "cache" / "detector_crops.pkl"
@@ -33,12 +34,7 @@ def pasted_scene(
     quad = augment.random_quad(width, width * ph / pw, rng, float(rng.uniform(0.0, 0.06)))
     quad += np.array([rng.uniform(200, 1080), rng.uniform(120, 600)], np.float32) - quad.mean(axis=0)
     augment.paste_quad(canvas, plate, quad)
-    if rng.random() < 0.3:
-        canvas = cv2.GaussianBlur(canvas, (0, 0), float(rng.uniform(0.4, 1.2)))
-    if rng.random() < 0.4:
-        ok, buf = cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(40, 95))])
-        if ok:
-            canvas = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    canvas = camera_look(canvas, rng)
     x0, y0 = quad.min(axis=0)
     x1, y1 = quad.max(axis=0)
     return canvas, (float(x0), float(y0), float(x1), float(y1))

@@ -64,6 +64,17 @@ def real_us_crop(sample: CropSample, rng: Rng, strength: float = 0.5) -> np.ndar
     return augment.damage(to_colour(jitter_tight_crop(sample.image, rng)), rng, strength)
 
 
+def camera_look(canvas: np.ndarray, rng: Rng) -> np.ndarray:
+    """A photo as a camera delivers it: sometimes out of focus (30 %), sometimes JPEG-compressed (40 %)."""
+    if rng.random() < 0.3:
+        canvas = cv2.GaussianBlur(canvas, (0, 0), float(rng.uniform(0.4, 1.2)))
+    if rng.random() < 0.4:
+        ok, buf = cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(40, 95))])
+        if ok:
+            canvas = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return canvas
+
+
 def pasted_us_crop(
     sample: CropSample, rng: Rng, patches: list[np.ndarray] | None, margin: tuple[float, float] = (0.02, 0.04)
 ) -> np.ndarray:
@@ -84,12 +95,7 @@ def pasted_us_crop(
     canvas = augment.context_canvas(int(qh) + 2 * pad, int(qw) + 2 * pad, rng, patches)
     quad = quad + pad
     augment.paste_quad(canvas, img, quad)
-    if rng.random() < 0.3:
-        canvas = cv2.GaussianBlur(canvas, (0, 0), float(rng.uniform(0.4, 1.2)))
-    if rng.random() < 0.4:
-        ok, buf = cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(40, 95))])
-        if ok:
-            canvas = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    canvas = camera_look(canvas, rng)
     x0, y0 = quad.min(axis=0)
     x1, y1 = quad.max(axis=0)
     bw, bh = x1 - x0, y1 - y0
