@@ -10,7 +10,7 @@ import pytest
 
 from platewatch.domain.roles import Role
 from tests.support.live_server import LiveServer
-from tests.web.test_pages import log_in
+from tests.web.test_pages import open_as
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.browser
 def test_a_camera_is_recorded_reported_damaged_and_seen(server: LiveServer, browser: Any, shots: Path) -> None:
     server.add_unit("car-12")
     staff, officer = server.add_person(Role.EQUIPMENT), server.add_person(Role.OFFICER)
-    context = browser.new_context()
-    page = context.new_page()
-    log_in(page, server, staff, "/equipment")
-    page.wait_for_url("**/equipment")
+    context, page = open_as(browser, server, staff, "/equipment")
     page.fill("#serial", "ELS-4471")
     page.select_option("#kind", "camera")
     page.fill("#unit", "car-12")
@@ -35,10 +32,7 @@ def test_a_camera_is_recorded_reported_damaged_and_seen(server: LiveServer, brow
     assert "already in the inventory" in page.inner_text("[role=alert]")
     context.close()
 
-    context = browser.new_context()
-    page = context.new_page()
-    log_in(page, server, officer, "/equipment/damage")
-    page.wait_for_url("**/equipment/damage")
+    context, page = open_as(browser, server, officer, "/equipment/damage")
     page.fill("#serial", "ELS-4471")
     page.fill("#description", "lens cracked by a stone on Route 123")
     page.click("#damage-button")
@@ -48,10 +42,7 @@ def test_a_camera_is_recorded_reported_damaged_and_seen(server: LiveServer, brow
     assert "may not" in page.inner_text("[role=alert]")  # the inventory itself is the equipment staff's
     context.close()
 
-    context = browser.new_context()
-    page = context.new_page()
-    log_in(page, server, staff, "/equipment")
-    page.wait_for_url("**/equipment")
+    context, page = open_as(browser, server, staff, "/equipment")
     row = page.locator("#equipment tbody tr").first
     assert row.locator(".status").inner_text() == "damaged"
     row.locator(".seen button").click()

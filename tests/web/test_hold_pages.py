@@ -12,7 +12,7 @@ import pytest
 from platewatch.domain.roles import Role
 from tests.server.test_retention import run_purge, stored
 from tests.support.live_server import LiveServer, read_payload
-from tests.web.test_pages import log_in
+from tests.web.test_pages import open_as
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +25,7 @@ def test_investigator_holds_a_read_and_the_administrator_releases_it(
         reads = [read_payload("ABC1234", server.clock.now, seed=1), read_payload("XYZ0001", server.clock.now, seed=2)]
         assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
     investigator = server.add_person(Role.INVESTIGATOR)
-    context = browser.new_context()
-    page = context.new_page()
-    log_in(page, server, investigator)
-    page.wait_for_url("**/search")
+    context, page = open_as(browser, server, investigator, "/search")
     page.fill("#plate", "ABC1234")
     page.fill("#purpose", "hit-and-run investigation, witness saw the plate")
     page.fill("#case_number", "2026-004411")
@@ -58,10 +55,7 @@ def test_investigator_holds_a_read_and_the_administrator_releases_it(
     assert run_purge(server).reads_held == 1 and stored(server) == {"ABC1234"}
 
     admin = server.add_person(Role.ADMINISTRATOR)
-    context = browser.new_context()
-    page = context.new_page()
-    log_in(page, server, admin, "/holds")
-    page.wait_for_url("**/holds")
+    context, page = open_as(browser, server, admin, "/holds")
     row = page.locator("#holds tbody tr").first
     row.locator("input[name=note]").fill("case closed by the State's Attorney")
     row.locator("form.release button").click()

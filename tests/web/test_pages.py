@@ -23,6 +23,15 @@ def log_in(page: Any, server: LiveServer, person: Person, next_path: str = "/sea
     page.click("#login-button")
 
 
+def open_as(browser: Any, server: LiveServer, person: Person, path: str) -> tuple[Any, Any]:
+    """A fresh browser context logged in as `person`, on `path` (the role's landing page for /search)."""
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, person, path)
+    page.wait_for_url("**" + path)
+    return context, page
+
+
 def test_officer_searches_and_opens_a_read(server: LiveServer, browser: Any, shots: Path) -> None:
     unit = server.add_unit("car-12")
     with server.client(unit) as c:
