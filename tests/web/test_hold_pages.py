@@ -32,6 +32,7 @@ def test_investigator_holds_a_read_and_the_administrator_releases_it(
     page.click("#search-button")
     page.locator("#results a.plate").first.click()
     page.wait_for_selector("#hold-form")
+    assert page.locator("#hold-form").count() == 1 and page.title() == "Read ABC1234 · New Canaan Police Department"
     page.click("#hold-button")  # no reason yet: the browser asks for one, nothing is sent
     assert "/reads/" in page.url
     page.fill("#hold-reason", "preservation letter from the State's Attorney")
