@@ -33,6 +33,7 @@ from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.reports.routes import router as reports_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
+from platewatch.server.unit_shifts.routes import router as unit_shifts_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
@@ -57,6 +58,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     querylog_router,
     hotlists_router,
     hotlist_unit_router,
+    unit_shifts_router,
     alerts_router,
     holds_router,
     purge_router,

@@ -29,8 +29,6 @@ Own = Annotated[UserSession, Depends(require(Permission.VIEW_OWN_ACCOUNT))]
 UserAdmin = Annotated[UserSession, Depends(require(Permission.MANAGE_USERS))]
 UnitAdmin = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
 
-_STATUS = {"bad_credentials": 401, "locked": 423, "mfa_not_enrolled": 403}
-
 
 def user_public(u: User) -> UserPublic:
     return UserPublic(
@@ -53,7 +51,7 @@ def do_login(db: DbDep, state: StateDep, at: NowDep, body: LoginRequest, client:
         result = service.login(db, body.username, body.password, body.totp, at, state.lockout, client)
     except service.AccountError as exc:
         db.commit()  # failures, counters and lockouts are recorded even though the login is refused
-        raise ApiError(_STATUS.get(exc.code, 401), exc.code, exc.message) from exc
+        raise ApiError(service.LOGIN_STATUS.get(exc.code, 401), exc.code, exc.message) from exc
     db.commit()
     return LoginResponse(
         token=result.token,

@@ -28,6 +28,10 @@ from platewatch.server.accounts.models import SecurityEvent, Unit, UnitToken, Us
 log = logging.getLogger(__name__)
 
 
+LOGIN_STATUS = {"bad_credentials": 401, "locked": 423, "mfa_not_enrolled": 403}
+"""HTTP status of each refused log-in (the web login and the unit's log-on answer alike)."""
+
+
 class AccountError(Exception):
     """A refused account operation; `code` is stable for clients, the message is for people."""
 
@@ -131,27 +135,32 @@ def _open_sessions(db: Session, user_id: uuid.UUID) -> list[UserSession]:
     return list(db.scalars(select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))))
 
 
-def login(
+def check_credentials(
     db: Session,
     username: str,
     password: str,
     totp_code: str | None,
     now: dt.datetime,
     lockout: LockoutPolicy,
-    client: str = "",
-) -> LoginResult:
-    """Check password and TOTP, apply lockout, open a session; raise AccountError when refused.
+    event: str = "login",
+    where: str = "",
+) -> User:
+    """Check password and TOTP and apply lockout; return the user or raise AccountError.
 
-    Failures are recorded (security events and counters) by the caller committing even on error:
-    use `login_failure_commit` semantics — see routes.
+    Failures are recorded as `event` security events (with `where`, e.g. the unit, in the detail) and
+    counters: the caller commits even on error.
     """
+
+    def failed(detail: str) -> None:
+        record_event(db, username[:64], event, "failure", f"{where}: {detail}" if where else detail)
+
     user = db.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         security.dummy_verify()
-        record_event(db, username[:64], "login", "failure", "unknown or disabled user")
+        failed("unknown or disabled user")
         raise AccountError("bad_credentials", "wrong username, password or code")
     if is_locked(user.locked_until, now):
-        record_event(db, username, "login", "failure", "account locked")
+        failed("account locked")
         raise AccountError(
             "locked", f"account locked after repeated failures; try again after {user.locked_until:%H:%M} UTC"
         )
@@ -161,18 +170,36 @@ def login(
         step = security.totp_step(totp_code or "", user.totp_secret, user.last_totp_step, now.timestamp())
         ok = step is not None
     if ok and user.totp_secret is None and requires_mfa(Role(user.role)):
-        record_event(db, username, "login", "failure", "MFA not enrolled")
+        failed("MFA not enrolled")
         raise AccountError("mfa_not_enrolled", "this role needs a TOTP second factor; ask an administrator")
     if not ok:
-        failed = after_failure(user.failed_logins, lockout, now)
-        user.failed_logins, user.locked_until = failed.failed_logins, failed.locked_until
-        record_event(db, username, "login", "failure", "bad password or code")
-        if failed.locked_until is not None:
+        counted = after_failure(user.failed_logins, lockout, now)
+        user.failed_logins, user.locked_until = counted.failed_logins, counted.locked_until
+        failed("bad password or code")
+        if counted.locked_until is not None:
             record_event(db, username, "lockout", "success", f"locked for {lockout.minutes} minutes")
         raise AccountError("bad_credentials", "wrong username, password or code")
     user.failed_logins, user.locked_until = 0, None
     if step is not None:
         user.last_totp_step = step
+    return user
+
+
+def login(
+    db: Session,
+    username: str,
+    password: str,
+    totp_code: str | None,
+    now: dt.datetime,
+    lockout: LockoutPolicy,
+    client: str = "",
+) -> LoginResult:
+    """Check the credentials (`check_credentials`), then open a session; raise AccountError when refused.
+
+    Failures are recorded (security events and counters) by the caller committing even on error:
+    use `login_failure_commit` semantics — see routes.
+    """
+    user = check_credentials(db, username, password, totp_code, now, lockout)
     open_sessions = _open_sessions(db, user.id)
     to_end = set(sessions_to_end([(s.created_at, str(s.id)) for s in open_sessions], user.max_sessions))
     for s in open_sessions:

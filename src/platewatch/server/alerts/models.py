@@ -20,7 +20,7 @@ class Alert(Base):
     hotlist_id: Mapped[int] = mapped_column(ForeignKey("hotlists.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("hotlist_versions.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    origin: Mapped[str] = mapped_column(String(16))  # ingest | retro
+    origin: Mapped[str] = mapped_column(String(16))  # ingest | retro | unit
     match_kind: Mapped[str] = mapped_column(String(16))  # exact | lookalike | one_edit
     matched_text: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(200))

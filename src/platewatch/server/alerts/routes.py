@@ -142,7 +142,7 @@ def list_alerts(
     status: Annotated[
         str | None, Query(pattern="^(pending|accepted|rejected|confirmed|not_confirmed|disposed)$")
     ] = None,
-    origin: Annotated[str | None, Query(pattern="^(ingest|retro)$")] = None,
+    origin: Annotated[str | None, Query(pattern="^(ingest|retro|unit)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AlertsPublic:
     stmt = select(Alert).order_by(Alert.priority, Alert.id.desc())

@@ -15,7 +15,9 @@ class AlertPublic(BaseModel):
     id: int
     status: str
     created_at: dt.datetime
-    origin: str = Field(description="ingest (live) or retro (a read from before the entry was added)")
+    origin: str = Field(
+        description="ingest (live), retro (a read from before the entry was added) or unit (raised on the unit only)"
+    )
     match_kind: str
     matched_text: str
     reason: str

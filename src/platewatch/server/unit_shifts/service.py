@@ -1,0 +1,60 @@
+"""Shifts on a unit: the officer's log-on (checked like the web login, no web session opened) and log-off.
+Callers commit, failed log-ons included (their security events and counters must stay)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platewatch.domain.access_rules import LockoutPolicy
+from platewatch.domain.roles import Permission, Role, allows
+from platewatch.server.accounts import service as accounts
+from platewatch.server.accounts.models import Unit
+from platewatch.server.errors import ApiError
+from platewatch.server.unit_shifts.models import UnitShift
+from platewatch.server.unit_shifts.schemas import LogonRequest
+
+
+class ShiftError(ApiError):
+    """A refused log-on or an unknown shift (rendered like any ApiError)."""
+
+
+def logon(db: Session, unit: Unit, body: LogonRequest, now: dt.datetime, lockout: LockoutPolicy) -> UnitShift:
+    """Order V.E.8a: check the officer's credentials, end the unit's open shift, start a new one."""
+    where = f"unit {unit.name}"
+    try:
+        user = accounts.check_credentials(db, body.username, body.password, body.otp, now, lockout,
+                                          event="unit_logon", where=where)  # fmt: skip
+    except accounts.AccountError as exc:
+        raise ShiftError(accounts.LOGIN_STATUS.get(exc.code, 401), exc.code, exc.message) from exc
+    if not allows(Role(user.role), Permission.DECIDE_ALERTS):
+        accounts.record_event(
+            db, user.username, "unit_logon", "failure", f"{where}: role {user.role} may not decide alerts"
+        )
+        raise ShiftError(403, "not_allowed_on_unit", f"your role ({user.role}) may not take alerts on a unit")
+    for open_shift in db.scalars(select(UnitShift).where(UnitShift.unit_id == unit.id, UnitShift.ended_at.is_(None))):
+        open_shift.ended_at, open_shift.end_reason = now, "replaced"
+    shift = UnitShift(unit_id=unit.id, username=user.username, role=user.role, started_at=now)
+    db.add(shift)
+    db.flush()
+    accounts.record_event(db, user.username, "unit_logon", "success", where)
+    return shift
+
+
+def logoff(db: Session, unit: Unit, shift_id: int, now: dt.datetime) -> UnitShift:
+    """End the shift; a shift already ended stays as it was."""
+    shift = get(db, unit, shift_id)
+    if shift.ended_at is None:
+        shift.ended_at, shift.end_reason = now, "logoff"
+        accounts.record_event(db, shift.username, "unit_logoff", "success", f"unit {unit.name}")
+    return shift
+
+
+def get(db: Session, unit: Unit, shift_id: int) -> UnitShift:
+    """The unit's own shift; another unit's shift is as unknown as one that does not exist."""
+    shift = db.get(UnitShift, shift_id)
+    if shift is None or shift.unit_id != unit.id:
+        raise ShiftError(404, "shift_not_found", f"no shift {shift_id} on this unit")
+    return shift
