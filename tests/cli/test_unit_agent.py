@@ -216,3 +216,17 @@ def test_gps_options_are_checked_before_anything_runs(video: Path, tmp_path: Pat
     log = demo_track(tmp_path / "drive.nmea", dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC))
     result = runner.invoke(app, [*args, "--gps", "tcp://127.0.0.1:9", "--nmea", str(log)])
     assert result.exit_code == 2 and "not both" in result.stderr
+
+
+def test_the_alert_screen_is_served_on_loopback_only(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    tokens = tmp_path / "unit.token"
+    tokens.write_text(server.add_unit() + "\n")
+    args = ["unit", "run", str(video), "--server", server.url, "--token-file", str(tokens)]
+    outbox = ["--outbox", str(tmp_path / "o.db")]
+    refused = runner.invoke(app, [*args, *outbox, "--screen", "0.0.0.0:8089"])
+    assert refused.exit_code == 2 and "loopback address only" in refused.stderr
+    assert not (tmp_path / "o.db").exists()
+    port = free_port()
+    result = runner.invoke(app, [*args, *outbox, "--screen", f"127.0.0.1:{port}"])
+    assert result.exit_code == 0, result.output
+    assert f"the officer's alert screen: http://127.0.0.1:{port}/" in result.stderr

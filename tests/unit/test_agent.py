@@ -8,6 +8,7 @@ from pathlib import Path
 
 from platewatch.engine.pipeline import Pipeline
 from platewatch.unit.agent import UnitAgent
+from platewatch.unit.alerts import RaisedAlert
 from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.sources import video_frames
@@ -20,9 +21,9 @@ START = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 def test_the_officer_hears_of_a_listed_car_from_its_first_sure_frame(tmp_path: Path) -> None:
     video = write_approach_video(tmp_path / "patrol.avi", "6ZR4117", frames=8)
     hotlist = UnitHotList.from_snapshot(snapshot([entry_json(1, "6ZR4117", state=None)]))
-    alerts: list[tuple[str, int, str]] = []
+    alerts: list[RaisedAlert] = []
     with Outbox(tmp_path / "outbox.db") as box:
-        agent = UnitAgent(Pipeline.default(), box, "front", START, hotlist, on_hit=lambda *a: alerts.append(a))
+        agent = UnitAgent(Pipeline.default(), box, "front", START, hotlist, on_hit=alerts.append)
         queued_when_alerted = []
         for frame in video_frames(video):
             agent.process(frame)
@@ -31,9 +32,14 @@ def test_the_officer_hears_of_a_listed_car_from_its_first_sure_frame(tmp_path: P
         agent.finish()
         (read,) = box.pending(10)
     assert len(alerts) == 1  # eight frames and the voted pass: one alert
-    text, frame, line = alerts[0]
-    assert text == "6ZR4117" and frame <= 2 and "exact match" in line
+    alert = alerts[0]
+    assert alert.text == "6ZR4117" and alert.frame <= 2 and "exact match" in alert.line
     assert queued_when_alerted == [0]  # announced while the pass was still open
+    # The alert names the read the pass became, and shows the officer that frame's plate (V.E.4).
+    assert str(alert.read_id) == read["id"] and alert.hotlist_version == hotlist.version
+    assert (alert.list_id, alert.entry.plate, alert.match_kind) == (1, "6ZR4117", "exact")
+    assert alert.plate_jpeg is not None and alert.plate_jpeg[:2] == b"\xff\xd8"
+    assert alert.raised_at == START + dt.timedelta(milliseconds=alert.frame * 100)  # 10 frames a second
     assert read["plate"] == "6ZR4117" and read["hotlist_version"] == hotlist.version
     assert agent.counts.hits == 1 and agent.counts.passes == 1 and agent.counts.frames == 8
 
@@ -41,9 +47,9 @@ def test_the_officer_hears_of_a_listed_car_from_its_first_sure_frame(tmp_path: P
 def test_a_car_not_on_the_list_raises_no_alert(tmp_path: Path) -> None:
     video = write_approach_video(tmp_path / "patrol.avi", "5HX2290")
     hotlist = UnitHotList.from_snapshot(snapshot([entry_json(1, "6ZR4117", state=None)]))
-    alerts: list[tuple[str, int, str]] = []
+    alerts: list[RaisedAlert] = []
     with Outbox(tmp_path / "outbox.db") as box:
-        agent = UnitAgent(Pipeline.default(), box, "front", START, hotlist, on_hit=lambda *a: alerts.append(a))
+        agent = UnitAgent(Pipeline.default(), box, "front", START, hotlist, on_hit=alerts.append)
         for frame in video_frames(video):
             agent.process(frame)
         agent.finish()

@@ -195,3 +195,29 @@ def test_a_sure_reading_of_another_plate_does_not_join_an_unsure_pass() -> None:
     tracker.update(0, 0.0, [read("X4L", (100, 100, 200, 150), 0.3)])  # a poor first look at some plate
     tracker.update(1, 100.0, [read("KT4410", (230, 110, 330, 160), 0.9)])  # near it, but read surely and unlike
     assert sorted(len(p.frames) for p in tracker.flush()) == [1, 1]
+
+
+def test_each_read_is_placed_in_its_pass_and_the_pass_carries_that_id() -> None:
+    tracker = PlateTracker()
+    left: Box = (100, 400, 220, 460)
+    right: Box = (700, 420, 820, 480)
+    placements = []
+    for i in range(3):
+        tracker.update(i, i * 40.0, [read("AAA111", moved(left, 10 * i)), read("AAA112", moved(right, -10 * i))])
+        placements.append(tracker.placed)
+    assert placements[0] == placements[1] == placements[2]  # each plate stays in its pass
+    assert len(set(placements[0])) == 2
+    ids = {p.text: p.pass_id for p in tracker.flush()}
+    assert (ids["AAA111"], ids["AAA112"]) == placements[0]
+    tracker.update(9, 9000.0, [])
+    assert tracker.placed == ()
+
+
+def test_a_pass_the_officer_was_alerted_on_is_reported_however_unsure_its_vote() -> None:
+    tracker = PlateTracker(TrackerConfig(min_confidence=0.2))
+    sign, plate = (760, 110, 1020, 180), (600, 400, 700, 450)
+    tracker.update(0, 0.0, [read("FUA", sign, 0.08), read("6725SC", plate)])
+    unsure_pass = tracker.placed[0]
+    tracker.keep(unsure_pass)
+    tracker.update(1, 100.0, [read("FUA", sign, 0.08), read("6725SC", moved(plate, 10))])
+    assert sorted(p.text for p in tracker.flush()) == ["6725SC", "FUA"]

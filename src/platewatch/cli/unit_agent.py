@@ -4,6 +4,7 @@ after an outage."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import signal
@@ -15,9 +16,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from platewatch.unit.alert_book import AlertBook
+    from platewatch.unit.alerts import RaisedAlert
     from platewatch.unit.gps import GpsTrack
     from platewatch.unit.gps_feed import GpsFeed
     from platewatch.unit.hotlist import UnitHotList
+    from platewatch.unit.sync import ServerSync
     from platewatch.unit.uploader import Uploader, UploadReport
 
 DEFAULT_OUTBOX = Path("var/unit/outbox.db")
@@ -126,16 +132,32 @@ def run(
         float, typer.Option("--hotlist-every", min=10.0, help="Seconds between hot-list checks with the server.")
     ] = 300.0,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
+    screen: Annotated[
+        str,
+        typer.Option(
+            "--screen",
+            help="Where the officer's alert screen is served (open it in the car computer's browser): a loopback "
+            "host:port, or 'off'.",
+        ),
+    ] = "127.0.0.1:8089",
 ) -> None:
-    """The unit agent: read a camera until stopped (Ctrl-C) or the video ends; alert on hot-list hits; upload
-    every read, keeping the hot list current."""
+    """The unit agent: read a camera until stopped (Ctrl-C) or the video ends; alert the officer on hot-list hits
+    (the alert screen, with the accept and reject keys); upload every read and decision, keeping the hot list
+    current."""
     from platewatch.cli.pipelines import load_pipeline
     from platewatch.unit.agent import UnitAgent
+    from platewatch.unit.alert_book import AlertBook
     from platewatch.unit.outbox import Outbox
+    from platewatch.unit.screen import ScreenError, parse_address
     from platewatch.unit.sources import LiveSource, SourceError, shown
     from platewatch.unit.sync import ServerSync
 
     token = read_token(token_file)
+    if screen != "off":
+        try:
+            parse_address(screen)  # a bad address is refused before anything starts
+        except ScreenError as exc:
+            raise _refused(exc) from exc
     gps_log, feed = _gps(nmea, gps)
     pipeline = load_pipeline(threads)
     try:
@@ -147,12 +169,22 @@ def run(
     try:
         if feed is not None:
             feed.start()  # a fix or two before the first frame
-        with Outbox(outbox) as box, ServerSync(outbox, server, token, upload_every, hotlist_every) as sync:
+        with (
+            Outbox(outbox) as box,
+            AlertBook(outbox) as book,
+            ServerSync(outbox, server, token, upload_every, hotlist_every, book=book) as sync,
+            _officer_screen(screen, book, sync, server, token),
+        ):
             hotlist = sync.wait_for_hotlist()
             _say_hotlist(hotlist, sync.hotlist_error)
             live.start()
             track = gps_log.shifted(live.started_at) if gps_log else feed
-            agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=_say_hit)
+
+            def on_hit(alert: RaisedAlert) -> None:
+                book.add(alert)  # on the officer's screen first, then said
+                _say_hit(alert)
+
+            agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=on_hit)
             typer.echo(f"reading {shown(source)}; Ctrl-C stops", err=True)
             try:
                 while not stop.is_set():
@@ -167,6 +199,8 @@ def run(
                 pass
             agent.finish()
             report = sync.close()
+    except ScreenError as exc:
+        raise _refused(exc) from exc
     finally:
         live.close()
         if feed is not None:
@@ -199,8 +233,21 @@ def _gps(nmea: Path | None, feed_url: str | None = None) -> tuple[GpsTrack | Non
         raise _refused(exc) from exc
 
 
-def _say_hit(text: str, frame: int, line: str) -> None:
-    typer.echo(f"HIT {text} at frame {frame}: {line}")
+def _officer_screen(
+    address: str, book: AlertBook, sync: ServerSync, server: str, token: str
+) -> AbstractContextManager[object]:
+    """The officer's alert screen, served while the agent runs (nothing with `--screen off`)."""
+    from platewatch.unit.screen import agent_screen
+
+    if address == "off":
+        return contextlib.nullcontext()
+    screen = agent_screen(address, book, sync, server, token)
+    typer.echo(f"the officer's alert screen: {screen.url}", err=True)
+    return screen
+
+
+def _say_hit(alert: RaisedAlert) -> None:
+    typer.echo(f"HIT {alert.text} at frame {alert.frame}: {alert.line}")
 
 
 def _passes(passes: int, hits: int) -> str:
@@ -210,7 +257,9 @@ def _passes(passes: int, hits: int) -> str:
 
 
 def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOption = DEFAULT_OUTBOX) -> None:
-    """Send what waits in the unit's outbox (after an outage); exit 1 while reads still wait."""
+    """Send what waits in the unit's outbox (after an outage): reads, then the officer's alert decisions; exit 1
+    while reads still wait."""
+    from platewatch.unit.alert_book import AlertBook
     from platewatch.unit.outbox import Outbox
     from platewatch.unit.uploader import Uploader
 
@@ -218,11 +267,15 @@ def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOpti
     if not outbox.is_file():
         typer.echo(f"error: no outbox at {outbox}", err=True)
         raise typer.Exit(2)
-    with Outbox(outbox) as box, Uploader.connect(box, server, token) as uploader:
+    with Outbox(outbox) as box, AlertBook(outbox) as book, Uploader.connect(box, server, token) as uploader:
         report = uploader.upload()
         for read_id, reason in box.rejected():
             typer.echo(f"rejected by the server, kept in the outbox: {read_id}: {reason}", err=True)
+        decisions_error = uploader.send_decisions(book)
+        waiting = book.counts()["waiting"]
     typer.echo(_summary(report))
+    if waiting or decisions_error:
+        typer.echo(f"{waiting} alert decisions waiting" + (f" ({decisions_error})" if decisions_error else ""))
     if report.pending:
         raise typer.Exit(1)
 

@@ -4,12 +4,13 @@ vehicle pass in the outbox (one loop for `unit replay` and the live `unit run`).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from platewatch.domain.matching import Hit
 from platewatch.engine.pipeline import Pipeline
-from platewatch.unit.alerts import AlertGate
+from platewatch.unit.alerts import MATCH_KINDS, AlertGate, RaisedAlert
 from platewatch.unit.gps import Positions
 from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
@@ -22,8 +23,8 @@ FRAME_ALERT_CONFIDENCE = 0.5
 """A single frame's reading alerts at once only when at least this likely; less sure ones wait for the pass's
 vote (the tracker's "unsure" line)."""
 
-HitCallback = Callable[[str, int, str], None]
-"""(the reading that hit, its frame number, one line for the officer)."""
+HitCallback = Callable[[RaisedAlert], None]
+"""Called once per alert, as it is raised (the officer's screen, the console)."""
 
 
 @dataclass
@@ -50,7 +51,7 @@ class UnitAgent:
     stream_start: dt.datetime
     hotlist: UnitHotList | None = None
     track: Positions | None = None
-    on_hit: HitCallback = lambda text, frame, line: None
+    on_hit: HitCallback = lambda alert: None
     tracker: PlateTracker = field(default_factory=lambda: PlateTracker(TrackerConfig()))
     gate: AlertGate = field(default_factory=AlertGate)
     counts: AgentCounts = field(default_factory=AgentCounts)
@@ -59,13 +60,16 @@ class UnitAgent:
         """One frame: its reads join the tracker; the passes that ended are matched and queued (returned)."""
         reads = self.pipeline.run(frame.image)
         self.counts.frames += 1
+        images = [evidence_images(frame.image, r.box) for r in reads]
+        ended = self.tracker.update(frame.index, frame.ms, reads, images)
         hotlist = self.hotlist
         if hotlist is not None:
-            for r in reads:
-                if r.confidence >= FRAME_ALERT_CONFIDENCE:
-                    self._alert(hotlist, hotlist.match(r), r.text, frame.index, frame.ms)
-        images = [evidence_images(frame.image, r.box) for r in reads]
-        return self._keep(self.tracker.update(frame.index, frame.ms, reads, images))
+            for read, pass_id, pair in zip(reads, self.tracker.placed, images, strict=True):
+                if read.confidence < FRAME_ALERT_CONFIDENCE:
+                    continue
+                if self._alert(hotlist, hotlist.match(read), read.text, pass_id, frame.index, frame.ms, pair):
+                    self.tracker.keep(pass_id)  # the officer saw this pass: its read goes to the server
+        return self._keep(ended)
 
     def finish(self) -> list[VehiclePass]:
         """The stream ended: the passes still open are matched and queued."""
@@ -74,16 +78,53 @@ class UnitAgent:
     def _keep(self, passes: list[VehiclePass]) -> list[VehiclePass]:
         hotlist = self.hotlist  # one version for the whole batch, even if a newer one arrives meanwhile
         for p in passes:
-            read = pass_to_read(p, self.camera, self.stream_start, p.best.images, track=self.track)
+            read_id = p.pass_id or uuid.uuid4()
+            read = pass_to_read(p, self.camera, self.stream_start, p.best.images, read_id, self.track)
             if hotlist is not None:
                 read["hotlist_version"] = hotlist.version
-                self._alert(hotlist, hotlist.match(p), p.text, p.best.frame, p.frames[-1].ms)  # when it ended
+                hits = hotlist.match(p)
+                self._alert(hotlist, hits, p.text, read_id, p.best.frame, p.frames[-1].ms, p.best.images)  # at its end
             self.outbox.put(read)
             self.counts.passes += 1
         return passes
 
-    def _alert(self, hotlist: UnitHotList, hits: list[Hit], text: str, frame: int, ms: float) -> None:
+    def _alert(
+        self,
+        hotlist: UnitHotList,
+        hits: list[Hit],
+        text: str,
+        read_id: uuid.UUID,
+        frame: int,
+        ms: float,
+        images: tuple[bytes, bytes] | None,
+    ) -> bool:
+        """Raise the hits the gate admits; True when one was raised."""
+        raised = False
         for hit in hits[:MAX_HITS_PER_READ]:
-            if self.gate.admit(hit, ms):
-                self.counts.hits += 1
-                self.on_hit(text, frame, hotlist.describe(hit))
+            if not self.gate.admit(hit, ms):
+                continue
+            info = hotlist.lists.get(hit.listed.ref, {})
+            alert = RaisedAlert(
+                read_id=read_id,
+                text=text,
+                frame=frame,
+                raised_at=self.stream_start + dt.timedelta(milliseconds=ms),
+                list_id=hit.listed.ref,
+                list_name=hotlist.list_name(hit.listed.ref),
+                hotlist_version=hotlist.version,
+                entry=hit.listed.entry,
+                matched_text=hit.matched_text,
+                match_kind=MATCH_KINDS[int(hit.kind)],
+                reason=hit.reason,
+                priority=hit.priority,
+                state_match=hit.state_match,
+                line=hotlist.describe(hit),
+                plate_jpeg=images[0] if images else None,
+                vehicle_jpeg=images[1] if images else None,
+                colour=str(info.get("colour", "red")),
+                sound=str(info.get("sound", "alarm")),
+            )
+            self.counts.hits += 1
+            raised = True
+            self.on_hit(alert)
+        return raised

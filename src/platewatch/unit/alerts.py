@@ -1,9 +1,13 @@
-"""When the unit alerts the officer: a hot-list entry alerts once, then stays quiet for a while (pure rules)."""
+"""When the unit alerts the officer (a hot-list entry alerts once, then stays quiet for a while) and what an alert
+shows: pure rules and the alert as the officer's screen and the server see it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
+from platewatch.domain.hotlists import HotListEntry
 from platewatch.domain.matching import Hit
 
 AlertKey = tuple[object, str, str]
@@ -12,6 +16,9 @@ AlertKey = tuple[object, str, str]
 QUIET_MS = 60_000.0
 """An entry that alerted stays quiet this long (stream time): one car, seen in many frames and then as a voted
 pass, is one alert, not twenty."""
+
+MATCH_KINDS = {0: "exact", 1: "lookalike", 2: "one_edit"}
+"""`MatchKind` as the server's API names it."""
 
 
 def alert_key(hit: Hit) -> AlertKey:
@@ -33,3 +40,32 @@ class AlertGate:
             return False
         self._last[key] = ms
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedAlert:
+    """One alert on the unit (order V.E.4): the read record the officer compares with the NCIC information,
+    with the plate image, and what the server needs to find the same hit."""
+
+    read_id: uuid.UUID
+    """The read the unit uploads for this vehicle pass."""
+    text: str
+    """The reading that hit."""
+    frame: int
+    raised_at: dt.datetime
+    list_id: int
+    list_name: str
+    hotlist_version: int
+    entry: HotListEntry
+    matched_text: str
+    match_kind: str
+    reason: str
+    priority: int
+    state_match: bool | None
+    line: str
+    """One line for the officer: the list, the category, the listed plate and why it matched."""
+    plate_jpeg: bytes | None = None
+    vehicle_jpeg: bytes | None = None
+    colour: str = "red"
+    sound: str = "alarm"
+    id: uuid.UUID = field(default_factory=uuid.uuid4)

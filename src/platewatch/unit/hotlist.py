@@ -51,6 +51,8 @@ class UnitHotList:
     index: HotListIndex
     items: tuple[tuple[int, HotListEntry], ...] = ()
     """(list id, entry) of every entry: what a delta is applied to."""
+    created_at: dt.datetime | None = None
+    """When the server made this version: the officer is warned when the list is more than 24 hours old."""
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> UnitHotList:
@@ -80,7 +82,14 @@ class UnitHotList:
             ListedEntry(entry, str(list_id), int(lists.get(list_id, {}).get("priority", 5)), ref=list_id)
             for list_id, entry in items
         ]
-        return cls(int(snapshot["version"]), digest, lists, HotListIndex(listed), tuple(items))
+        created = snapshot.get("created_at")
+        try:
+            created_at = dt.datetime.fromisoformat(str(created)) if created else None
+        except ValueError as exc:
+            raise HotListError(f"hot list version {snapshot.get('version')}: bad created_at {created!r}") from exc
+        if created_at is not None and created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=dt.UTC)
+        return cls(int(snapshot["version"]), digest, lists, HotListIndex(listed), tuple(items), created_at)
 
     def match(self, vehicle_pass: VehiclePass | PlateRead) -> list[Hit]:
         """Hits of a pass or of one frame's read (its reading first, then its other candidates), best first;
@@ -90,9 +99,12 @@ class UnitHotList:
         hits = self.index.match(texts, vehicle_pass.state)
         return [h for h in hits if h.is_exact or self.lists.get(h.listed.ref, {}).get("approximate", 1)]
 
+    def list_name(self, list_id: int) -> str:
+        return str(self.lists.get(list_id, {}).get("name", f"list {list_id}"))
+
     def describe(self, hit: Hit) -> str:
         """One line for the officer: the list, the category, the listed plate and why it matched."""
         listed = hit.listed.entry
-        name = self.lists.get(hit.listed.ref, {}).get("name", f"list {hit.listed.ref}")
+        name = self.list_name(hit.listed.ref)
         where = f" ({listed.state})" if listed.state else ""
         return f"{name}: {listed.category.value} {listed.plate}{where}, {hit.reason}"

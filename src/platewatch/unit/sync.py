@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from platewatch.domain.retention import RetentionPolicy
+from platewatch.unit.alert_book import AlertBook
 from platewatch.unit.hotlist import HotListError, UnitHotList
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.uploader import ServerError, Uploader, UploadReport
@@ -30,6 +31,7 @@ class ServerSync:
         upload_every: float = 10.0,
         hotlist_every: float = 300.0,
         retention: RetentionPolicy = RetentionPolicy(),
+        book: AlertBook | None = None,
     ) -> None:
         self.hotlist: UnitHotList | None = None
         self.hotlist_error: str | None = None
@@ -39,7 +41,13 @@ class ServerSync:
         self.report = UploadReport(0, 0, 0, None)
         self.expired = 0
         """Reads deleted unsent because they passed the retention period (an outage of more than 14 days)."""
+        self.decisions_error: str | None = None
+        """Why the officer's last decisions could not all be sent (None when they were)."""
         self._retention = retention
+        self._book = book
+        self._wake = threading.Event()
+        self._nudged = False
+        self._nudge_hotlist = False
         self._outbox, self._server, self._token = outbox, server, token
         self._upload_every, self._hotlist_every = upload_every, hotlist_every
         self._stop = threading.Event()
@@ -58,8 +66,16 @@ class ServerSync:
         self._first_check.wait(timeout)
         return self.hotlist
 
+    def nudge(self, hotlist: bool = False) -> None:
+        """Upload now rather than at the next period (the officer pressed a key dispatch is waiting for); with
+        `hotlist`, ask for the hot list too (an officer logged on: order V.E.8a)."""
+        self._nudged = True
+        self._nudge_hotlist = self._nudge_hotlist or hotlist
+        self._wake.set()
+
     def close(self) -> UploadReport:
         self._stop.set()
+        self._wake.set()
         self._thread.join()
         return self.report
 
@@ -69,6 +85,12 @@ class ServerSync:
             next_check = time.monotonic()
             while not self._stop.is_set():
                 now = time.monotonic()
+                if self._nudged:
+                    self._nudged = False
+                    next_upload = now
+                    if self._nudge_hotlist:
+                        self._nudge_hotlist = False
+                        next_check = now
                 if now >= next_check:
                     self._guarded(self._check_hotlist, uploader)
                     self._guarded(self._expire, uploader)
@@ -76,17 +98,23 @@ class ServerSync:
                 if now >= next_upload:
                     self._guarded(self._upload, uploader)
                     next_upload = now + self._upload_every
-                self._stop.wait(max(0.0, min(next_upload, next_check) - time.monotonic()))
+                self._wake.wait(max(0.0, min(next_upload, next_check) - time.monotonic()))
+                self._wake.clear()
             self._guarded(self._upload, uploader)
 
     def _expire(self, uploader: Uploader) -> None:
-        gone = uploader.outbox.expire(self._retention.cutoff(dt.datetime.now(dt.UTC)))
+        cutoff = self._retention.cutoff(dt.datetime.now(dt.UTC))
+        if self._book is not None:
+            self._book.expire(cutoff)
+        gone = uploader.outbox.expire(cutoff)
         if gone:
             self.expired += gone
             log.warning("%d reads older than %d days deleted unsent (order V.D.3)", gone, self._retention.days)
 
     def _upload(self, uploader: Uploader) -> None:
         self.report = uploader.upload()
+        if self._book is not None:
+            self.decisions_error = uploader.send_decisions(self._book)
 
     def _guarded(self, step: Callable[[Uploader], None], uploader: Uploader) -> None:
         """A step that fails unexpectedly (a full disk, a server answering nonsense) is logged and tried again on

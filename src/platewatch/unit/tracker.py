@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from platewatch.domain.plates import canonical, within_one_edit
 from platewatch.engine.postprocess import iou
@@ -34,6 +35,9 @@ class VehiclePass:
     best: FrameRead
     """The frame that shows the voted reading best: its image is the one to keep and show."""
     frames: tuple[FrameRead, ...]
+    pass_id: uuid.UUID | None = None
+    """The tracker's id for this pass, given when its first read came: the id of the read the unit uploads, so
+    an alert raised on one of its frames names that read."""
 
     @property
     def char_confidences(self) -> tuple[float, ...]:
@@ -137,6 +141,9 @@ class _Track:
     missed: int = 0
     velocity: tuple[float, float] = (0.0, 0.0)
     """Centre movement per processed frame."""
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    kept: bool = False
+    """Reported even if its vote is unsure (the officer was alerted on one of its frames)."""
 
     @property
     def last(self) -> PlateRead:
@@ -165,6 +172,8 @@ class PlateTracker:
     def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
         self.config = config
         self._open: list[_Track] = []
+        self.placed: tuple[uuid.UUID, ...] = ()
+        """The pass each read of the last `update` joined or started, in the order of its reads."""
 
     def update(
         self,
@@ -194,13 +203,13 @@ class PlateTracker:
                     score = overlap + (1.0 if same_text else 0.0) + max(0.0, 1.0 - distance / self.config.max_jump)
                     pairs.append((score, ti, ri))
         taken_tracks: set[int] = set()
-        taken_reads: set[int] = set()
+        taken_reads: dict[int, uuid.UUID] = {}
         for _, ti, ri in sorted(pairs, reverse=True):
             if ti in taken_tracks or ri in taken_reads:
                 continue
             self._open[ti].add(FrameRead(frame, ms, reads[ri], evidence[ri]))
             taken_tracks.add(ti)
-            taken_reads.add(ri)
+            taken_reads[ri] = self._open[ti].id
         ended: list[_Track] = []
         still: list[_Track] = []
         for ti, track in enumerate(self._open):
@@ -211,8 +220,17 @@ class PlateTracker:
         for ri, read in enumerate(reads):
             if ri not in taken_reads:
                 still.append(_Track([FrameRead(frame, ms, read, evidence[ri])]))
+                taken_reads[ri] = still[-1].id
         self._open = still
+        self.placed = tuple(taken_reads[ri] for ri in range(len(reads)))
         return self._report(ended)
+
+    def keep(self, pass_id: uuid.UUID) -> None:
+        """Report this open pass when it ends whatever its vote: the officer was alerted on one of its frames,
+        so its read must reach the server."""
+        for track in self._open:
+            if track.id == pass_id:
+                track.kept = True
 
     def flush(self) -> list[VehiclePass]:
         """End every open pass (the stream ended), oldest first."""
@@ -220,5 +238,5 @@ class PlateTracker:
         return self._report(ended)
 
     def _report(self, ended: list[_Track]) -> list[VehiclePass]:
-        passes = [vote(t.frames, self.config.topn) for t in ended]
-        return [p for p in passes if p.confidence >= self.config.min_confidence]
+        passes = [(replace(vote(t.frames, self.config.topn), pass_id=t.id), t.kept) for t in ended]
+        return [p for p, kept in passes if kept or p.confidence >= self.config.min_confidence]

@@ -1,25 +1,70 @@
 """Uploads the outbox to the server's ingest (`POST /api/v1/reads`), batch by batch, until it is empty or the
-server cannot take more, and downloads the hot list; the one module of the unit that speaks HTTP to the
-server."""
+server cannot take more, then the officer's alert decisions; downloads the hot list; logs the officer on and off:
+the one module of the unit that speaks HTTP to the server."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from platewatch.unit.alert_book import AlertBook, Officer
 from platewatch.unit.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 INGEST = "/api/v1/reads"
 HOTLIST = "/api/v1/unit/hotlist"
+LOGON = "/api/v1/unit/logon"
+LOGOFF = "/api/v1/unit/logoff"
+DECISIONS = "/api/v1/unit/alert-decisions"
 
 
 class ServerError(RuntimeError):
     """The server could not be asked, or did not answer as expected; the message says why."""
+
+
+class LogonRefused(ValueError):
+    """The server refused the officer's log-on (wrong password or code, locked, a role that cannot decide)."""
+
+
+def server_client(server_url: str, token: str, timeout: float = 30.0) -> httpx.Client:
+    """An HTTP client of the server, authenticated with the unit's API token."""
+    return httpx.Client(base_url=server_url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
+
+
+def log_on(client: httpx.Client, username: str, password: str, otp: str | None) -> Officer:
+    """Log the officer onto the unit (order V.E.8a): the server checks the credentials as its own log-in does
+    and opens a shift on this unit."""
+    body = {"username": username, "password": password, "otp": otp or None}
+    try:
+        response = client.post(LOGON, json=body)
+    except httpx.HTTPError as exc:
+        raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+    if response.status_code in (400, 401, 403, 422, 423):
+        raise LogonRefused(_message(response))
+    if response.status_code != 200:
+        raise ServerError(f"log-on failed ({response.status_code}): {_message(response)}")
+    try:
+        data = response.json()
+        return Officer(
+            int(data["shift"]), str(data["username"]), str(data["role"]), dt.datetime.fromisoformat(data["started_at"])
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ServerError("the log-on answer is not a PlateWatch answer") from exc
+
+
+def log_off(client: httpx.Client, shift: int) -> None:
+    """End the officer's shift on the server (raises ServerError when it cannot be told)."""
+    try:
+        response = client.post(LOGOFF, json={"shift": shift})
+    except httpx.HTTPError as exc:
+        raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+    if response.status_code not in (200, 404):  # 404: the server no longer knows the shift: nothing to end
+        raise ServerError(f"log-off failed ({response.status_code}): {_message(response)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +86,12 @@ class Uploader:
 
     def __init__(self, outbox: Outbox, client: httpx.Client, batch: int = 100) -> None:
         self.outbox, self.client, self.batch = outbox, client, batch
+        self._refusal = ""
 
     @classmethod
     def connect(cls, outbox: Outbox, server_url: str, token: str, batch: int = 100, timeout: float = 30.0) -> Uploader:
         """An uploader with its own HTTP client, authenticated with the unit's API token."""
-        client = httpx.Client(
-            base_url=server_url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=timeout
-        )
-        return cls(outbox, client, batch)
+        return cls(outbox, server_client(server_url, token, timeout), batch)
 
     def close(self) -> None:
         self.client.close()
@@ -90,6 +133,42 @@ class Uploader:
         if error:
             log.warning("upload stopped: %s (%d reads waiting)", error, stats.pending)
         return UploadReport(delivered, rejected, stats.pending, error)
+
+    def send_decisions(self, book: AlertBook) -> str | None:
+        """Send the officer's decisions that the server does not have yet (after the reads, which they name);
+        returns why it stopped early, or None. A decision whose read has not reached the server yet waits; one
+        the server cannot read (422) is set aside with its reason, and the others go on."""
+        while waiting := book.waiting(self.batch):
+            answer = self._post_decisions(waiting)
+            if isinstance(answer, str):
+                return answer
+            if answer is None:  # the batch holds a decision the server cannot read: find it
+                for item in waiting:
+                    single = self._post_decisions([item])
+                    if isinstance(single, str):
+                        return single
+                    book.settle(single or [{"id": item["id"], "outcome": "refused", "message": self._refusal}])
+                continue
+            if not book.settle(answer):
+                return None  # the rest wait for their reads
+        return None
+
+    def _post_decisions(self, items: list[dict[str, Any]]) -> list[dict[str, Any]] | str | None:
+        """The server's results, None for a 422 (its message in `_refusal`), or why nothing can be sent now."""
+        try:
+            response = self.client.post(DECISIONS, json={"decisions": items})
+        except httpx.HTTPError as exc:
+            return f"server unreachable: {type(exc).__name__}: {exc}"
+        if response.status_code == 422:
+            self._refusal = _message(response)
+            return None
+        if response.status_code != 200:
+            return f"decisions not taken ({response.status_code}): {_message(response)}"
+        try:
+            results = response.json()["results"]
+        except (ValueError, KeyError, TypeError):
+            return "the server's answer to the decisions is not a PlateWatch answer"
+        return list(results) if isinstance(results, list) else "the server's answer has no list of results"
 
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""

@@ -1,0 +1,345 @@
+"""The officer's alerts on the unit (SQLite, beside the outbox): each alert with its images, the officer on duty,
+the accept/reject keys pressed, and which decisions have still to reach the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from platewatch.domain import alerts as rules
+from platewatch.unit.alerts import RaisedAlert
+
+SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS unit_alerts (
+        id TEXT PRIMARY KEY,
+        read_id TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        raised_ts REAL NOT NULL,
+        text TEXT NOT NULL,
+        list_id INTEGER NOT NULL,
+        list_name TEXT NOT NULL,
+        hotlist_version INTEGER NOT NULL,
+        entry TEXT NOT NULL,
+        matched_text TEXT NOT NULL,
+        match_kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        state_match INTEGER,
+        line TEXT NOT NULL,
+        colour TEXT NOT NULL,
+        sound TEXT NOT NULL,
+        plate_jpeg BLOB,
+        vehicle_jpeg BLOB,
+        status TEXT NOT NULL DEFAULT 'pending',
+        decided_by TEXT,
+        shift INTEGER,
+        decided_at TEXT,
+        reject_reason TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        upload TEXT NOT NULL DEFAULT 'none',
+        server_message TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS ix_unit_alerts_upload ON unit_alerts (upload, decided_at)",
+    """
+    CREATE TABLE IF NOT EXISTS unit_officer (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        shift INTEGER NOT NULL,
+        username TEXT NOT NULL,
+        role TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    )
+    """,
+)
+
+RECENT_DECIDED = 20
+"""Decided alerts the screen still lists under the pending ones (the shift's recent history)."""
+
+SETTLED = {"recorded": "done", "already_recorded": "done", "conflict": "refused", "refused": "refused"}
+"""The server's outcome for a decision → its upload state here; any other outcome (`read_not_stored`: the read
+has not reached the server yet) leaves it waiting for the next round."""
+
+
+class AlertBookError(ValueError):
+    """A key the officer cannot press now (nobody logged on, an alert already decided); the message says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """The officer logged onto the unit for this shift (order V.E.8a), as the server confirmed."""
+
+    shift: int
+    username: str
+    role: str
+    started_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """One alert as the officer's screen lists it (images are fetched apart)."""
+
+    id: str
+    read_id: str
+    raised_at: str
+    text: str
+    list_name: str
+    entry: dict[str, Any]
+    matched_text: str
+    match_kind: str
+    reason: str
+    priority: int
+    state_match: bool | None
+    line: str
+    colour: str
+    sound: str
+    has_vehicle_image: bool
+    status: str
+    decided_by: str | None
+    decided_at: str | None
+    reject_reason: str | None
+    note: str
+    upload: str
+    """none (not decided) | waiting | done (the server has the decision) | refused (see `server_message`)."""
+    server_message: str
+
+
+class AlertBook:
+    """Thread-safe (the agent adds, the screen decides, the server link uploads): one connection, one lock, every
+    change committed with `synchronous=FULL` before returning, so a key pressed is never lost to a crash."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        for statement in SCHEMA:
+            self._db.execute(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> AlertBook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, alert: RaisedAlert) -> None:
+        row = {
+            "id": str(alert.id),
+            "read_id": str(alert.read_id),
+            "raised_at": alert.raised_at.isoformat(),
+            "raised_ts": alert.raised_at.timestamp(),
+            "text": alert.text,
+            "list_id": alert.list_id,
+            "list_name": alert.list_name,
+            "hotlist_version": alert.hotlist_version,
+            "entry": json.dumps(alert.entry.to_json(), sort_keys=True),
+            "matched_text": alert.matched_text,
+            "match_kind": alert.match_kind,
+            "reason": alert.reason,
+            "priority": alert.priority,
+            "state_match": None if alert.state_match is None else int(alert.state_match),
+            "line": alert.line,
+            "colour": alert.colour,
+            "sound": alert.sound,
+            "plate_jpeg": alert.plate_jpeg,
+            "vehicle_jpeg": alert.vehicle_jpeg,
+        }
+        names = ", ".join(row)
+        marks = ", ".join(f":{k}" for k in row)
+        with self._lock:
+            self._db.execute(f"INSERT OR IGNORE INTO unit_alerts ({names}) VALUES ({marks})", row)
+
+    def listing(self) -> list[AlertView]:
+        """Pending alerts, most urgent then newest first, followed by the latest decided ones."""
+        with self._lock:
+            pending = self._db.execute(
+                "SELECT * FROM unit_alerts WHERE status = 'pending' ORDER BY priority, raised_ts DESC"
+            ).fetchall()
+            decided = self._db.execute(
+                "SELECT * FROM unit_alerts WHERE status != 'pending' ORDER BY decided_at DESC LIMIT ?",
+                (RECENT_DECIDED,),
+            ).fetchall()
+        return [_view(r) for r in [*pending, *decided]]
+
+    def get(self, alert_id: str) -> AlertView:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM unit_alerts WHERE id = ?", (alert_id,)).fetchone()
+        if row is None:
+            raise AlertBookError("alert_not_found", f"no alert {alert_id} on this unit")
+        return _view(row)
+
+    def image(self, alert_id: str, which: str) -> bytes | None:
+        """The plate or vehicle JPEG of an alert (None when it has none)."""
+        if which not in ("plate", "vehicle"):
+            raise ValueError(f"no {which!r} image: plate or vehicle")
+        with self._lock:
+            row = self._db.execute(f"SELECT {which}_jpeg FROM unit_alerts WHERE id = ?", (alert_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def officer(self) -> Officer | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM unit_officer").fetchone()
+        if row is None:
+            return None
+        return Officer(row["shift"], row["username"], row["role"], dt.datetime.fromisoformat(row["started_at"]))
+
+    def log_on(self, officer: Officer) -> None:
+        """The officer the server confirmed; survives a restart of the unit until `log_off`."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO unit_officer (one, shift, username, role, started_at) VALUES (1, ?, ?, ?, ?)",
+                (officer.shift, officer.username, officer.role, officer.started_at.isoformat()),
+            )
+
+    def log_off(self) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM unit_officer")
+
+    def decide(
+        self, alert_id: str, accept: bool, at: dt.datetime, reason: str | None = None, note: str = ""
+    ) -> AlertView:
+        """The officer's accept or reject key (order V.E.5), queued for the server. Refused (AlertBookError)
+        when nobody is logged on, the alert is unknown or already decided, or the reason is missing or unknown,
+        or 'other' comes without a note."""
+        if len(note) > 500:
+            raise AlertBookError("note_too_long", f"the note has {len(note)} characters; at most 500")
+        officer = self.officer()
+        if officer is None:
+            raise AlertBookError("not_logged_on", "log on to the unit to accept or reject alerts")
+        current = self.get(alert_id)
+        state = rules.AlertState(status=rules.AlertStatus(current.status))
+        try:
+            if accept:
+                new = rules.accept(state, officer.username, at)
+            else:
+                if reason is None:
+                    raise AlertBookError("reason_missing", "a rejection needs a reason")
+                try:
+                    why = rules.RejectReason(reason)
+                except ValueError:
+                    known = ", ".join(r.value for r in rules.RejectReason)
+                    raise AlertBookError("bad_reason", f"unknown reason {reason!r}: one of {known}") from None
+                if why is rules.RejectReason.OTHER and not note.strip():
+                    raise AlertBookError("note_missing", "a rejection for reason 'other' needs a note")
+                new = rules.reject(state, officer.username, at, why, note.strip())
+        except rules.InvalidTransition as exc:
+            raise AlertBookError("invalid_transition", str(exc)) from exc
+        with self._lock:
+            changed = self._db.execute(
+                "UPDATE unit_alerts SET status = ?, decided_by = ?, shift = ?, decided_at = ?, reject_reason = ?,"
+                " note = ?, upload = 'waiting' WHERE id = ? AND status = 'pending'",
+                (
+                    new.status.value,
+                    officer.username,
+                    officer.shift,
+                    at.isoformat(),
+                    new.reject_reason.value if new.reject_reason else None,
+                    new.reject_note,
+                    alert_id,
+                ),
+            ).rowcount
+        if not changed:  # decided from another window meanwhile
+            raise AlertBookError("invalid_transition", "this alert was decided meanwhile")
+        return self.get(alert_id)
+
+    def waiting(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Decisions the server does not have yet, oldest first, as `POST /api/v1/unit/alert-decisions` items."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM unit_alerts WHERE upload = 'waiting' ORDER BY decided_at LIMIT ?", (limit,)
+            ).fetchall()
+        out = []
+        for r in rows:
+            entry = json.loads(r["entry"])
+            out.append(
+                {
+                    "id": r["id"],
+                    "read_id": r["read_id"],
+                    "shift": r["shift"],
+                    "list_id": r["list_id"],
+                    "plate": entry["plate"],
+                    "state": entry.get("state"),
+                    "matched_text": r["matched_text"],
+                    "match_kind": r["match_kind"],
+                    "hotlist_version": r["hotlist_version"],
+                    "decision": r["status"],
+                    "reject_reason": r["reject_reason"],
+                    "note": r["note"],
+                    "decided_at": r["decided_at"],
+                }
+            )
+        return out
+
+    def settle(self, results: Iterable[Mapping[str, Any]]) -> int:
+        """Record the server's answer for each decision sent; returns how many are settled (done or refused)."""
+        settled = 0
+        with self._lock:
+            for result in results:
+                upload = SETTLED.get(str(result.get("outcome")))
+                if upload is None:
+                    continue
+                settled += self._db.execute(
+                    "UPDATE unit_alerts SET upload = ?, server_message = ? WHERE id = ? AND upload = 'waiting'",
+                    (upload, str(result.get("message", ""))[:500], str(result.get("id"))),
+                ).rowcount
+        return settled
+
+    def expire(self, cutoff: dt.datetime) -> int:
+        """Delete alerts raised before `cutoff` (the retention period) except decisions still to be sent."""
+        with self._lock:
+            return self._db.execute(
+                "DELETE FROM unit_alerts WHERE raised_ts < ? AND upload != 'waiting'", (cutoff.timestamp(),)
+            ).rowcount
+
+    def counts(self) -> dict[str, int]:
+        """Pending alerts and decisions waiting for the server (for the screen's status line)."""
+        with self._lock:
+            pending, waiting = self._db.execute(
+                "SELECT SUM(status = 'pending'), SUM(upload = 'waiting') FROM unit_alerts"
+            ).fetchone()
+        return {"pending": int(pending or 0), "waiting": int(waiting or 0)}
+
+
+def _view(row: sqlite3.Row) -> AlertView:
+    state_match = row["state_match"]
+    return AlertView(
+        id=row["id"],
+        read_id=row["read_id"],
+        raised_at=row["raised_at"],
+        text=row["text"],
+        list_name=row["list_name"],
+        entry=json.loads(row["entry"]),
+        matched_text=row["matched_text"],
+        match_kind=row["match_kind"],
+        reason=row["reason"],
+        priority=row["priority"],
+        state_match=None if state_match is None else bool(state_match),
+        line=row["line"],
+        colour=row["colour"],
+        sound=row["sound"],
+        has_vehicle_image=row["vehicle_jpeg"] is not None,
+        status=row["status"],
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+        reject_reason=row["reject_reason"],
+        note=row["note"],
+        upload=row["upload"],
+        server_message=row["server_message"],
+    )

@@ -1,0 +1,172 @@
+"""The officer's alerts on the unit: kept with their images, decided only by the officer logged on, kept across a
+crash, and sent to the server until it has them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pytest
+
+from platewatch.domain.hotlists import Category, HotListEntry, Vehicle
+from platewatch.unit.alert_book import AlertBook, AlertBookError, Officer
+from platewatch.unit.alerts import RaisedAlert
+
+T0 = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+OFFICER = Officer(41, "jsmith", "officer", T0)
+
+
+def raised(plate: str = "6ZR4117", priority: int = 1, at: dt.datetime = T0, **kw: object) -> RaisedAlert:
+    entry = HotListEntry(plate, "CT", Category.STOLEN_VEHICLE, nic="V123", vehicle=Vehicle("2019", "HOND", "CIV"))
+    fields: dict[str, object] = {
+        "read_id": uuid.uuid4(),
+        "text": plate,
+        "frame": 3,
+        "raised_at": at,
+        "list_id": 1,
+        "list_name": "NCIC",
+        "hotlist_version": 7,
+        "entry": entry,
+        "matched_text": plate,
+        "match_kind": "exact",
+        "reason": f"exact match on {plate}",
+        "priority": priority,
+        "state_match": True,
+        "line": f"NCIC: stolen_vehicle {plate} (CT), exact match",
+        "plate_jpeg": b"\xff\xd8plate",
+        "vehicle_jpeg": None,
+    }
+    fields.update(kw)
+    return RaisedAlert(**fields)  # type: ignore[arg-type]
+
+
+def test_pending_alerts_come_most_urgent_first_then_the_decided(tmp_path: Path) -> None:
+    with AlertBook(tmp_path / "unit.db") as book:
+        bolo = raised("BOLO123", priority=4, at=T0)
+        stolen = raised("6ZR4117", priority=1, at=T0 - dt.timedelta(minutes=5))
+        newer_bolo = raised("BOLO999", priority=4, at=T0 + dt.timedelta(minutes=1))
+        for a in (bolo, stolen, newer_bolo):
+            book.add(a)
+        book.add(bolo)  # the same alert again: kept once
+        book.log_on(OFFICER)
+        book.decide(str(bolo.id), True, T0 + dt.timedelta(minutes=2))
+        listing = book.listing()
+    assert [a.text for a in listing] == ["6ZR4117", "BOLO999", "BOLO123"]
+    assert [a.status for a in listing] == ["pending", "pending", "accepted"]
+    assert listing[0].entry["vehicle"]["make"] == "HOND" and listing[0].has_vehicle_image is False
+
+
+def test_only_a_logged_on_officer_presses_the_keys(tmp_path: Path) -> None:
+    alert = raised()
+    with AlertBook(tmp_path / "unit.db") as book:
+        book.add(alert)
+        with pytest.raises(AlertBookError, match="log on") as refused:
+            book.decide(str(alert.id), True, T0)
+        assert refused.value.code == "not_logged_on"
+        book.log_on(OFFICER)
+        view = book.decide(str(alert.id), True, T0 + dt.timedelta(seconds=20))
+        assert (view.status, view.decided_by, view.upload) == ("accepted", "jsmith", "waiting")
+        with pytest.raises(AlertBookError, match="cannot reject an alert that is accepted"):
+            book.decide(str(alert.id), False, T0, "misread")
+        with pytest.raises(AlertBookError) as unknown:
+            book.decide(str(uuid.uuid4()), True, T0)
+        assert unknown.value.code == "alert_not_found"
+
+
+@pytest.mark.parametrize(
+    ("reason", "note", "message"),
+    [
+        (None, "", "needs a reason"),
+        ("bogus", "", "unknown reason 'bogus'"),
+        ("other", "  ", "needs a note"),
+        ("misread", "x" * 501, "at most 500"),
+    ],
+)
+def test_a_rejection_needs_a_known_reason(tmp_path: Path, reason: str | None, note: str, message: str) -> None:
+    alert = raised()
+    with AlertBook(tmp_path / "unit.db") as book:
+        book.add(alert)
+        book.log_on(OFFICER)
+        with pytest.raises(AlertBookError, match=message):
+            book.decide(str(alert.id), False, T0, reason, note)
+        assert book.get(str(alert.id)).status == "pending"  # nothing written
+        assert book.waiting() == []
+
+
+def test_a_pressed_key_and_the_officer_survive_a_crash_and_wait_for_the_server(tmp_path: Path) -> None:
+    alert = raised()
+    with AlertBook(tmp_path / "unit.db") as book:
+        book.add(alert)
+        book.log_on(OFFICER)
+        book.decide(str(alert.id), False, T0 + dt.timedelta(seconds=9), "wrong_state", "NY plate")
+    with AlertBook(tmp_path / "unit.db") as book:  # the unit restarted
+        assert book.officer() == OFFICER
+        (item,) = book.waiting()
+        assert item == {
+            "id": str(alert.id),
+            "read_id": str(alert.read_id),
+            "shift": 41,
+            "list_id": 1,
+            "plate": "6ZR4117",
+            "state": "CT",
+            "matched_text": "6ZR4117",
+            "match_kind": "exact",
+            "hotlist_version": 7,
+            "decision": "rejected",
+            "reject_reason": "wrong_state",
+            "note": "NY plate",
+            "decided_at": (T0 + dt.timedelta(seconds=9)).isoformat(),
+        }
+        assert book.counts() == {"pending": 0, "waiting": 1}
+        book.log_off()
+        assert book.officer() is None
+        assert len(book.waiting()) == 1  # logging off does not drop a decision
+
+
+def test_the_servers_answer_settles_each_decision(tmp_path: Path) -> None:
+    alerts = [raised(f"AAA{i}") for i in range(4)]
+    with AlertBook(tmp_path / "unit.db") as book:
+        book.log_on(OFFICER)
+        for a in alerts:
+            book.add(a)
+            book.decide(str(a.id), True, T0)
+        settled = book.settle(
+            [
+                {"id": str(alerts[0].id), "outcome": "recorded", "message": ""},
+                {"id": str(alerts[1].id), "outcome": "read_not_stored", "message": "later"},
+                {"id": str(alerts[2].id), "outcome": "conflict", "message": "rejected on the web by sgt"},
+                {"id": str(alerts[3].id), "outcome": "already_recorded", "message": ""},
+            ]
+        )
+        assert settled == 3
+        assert [i["id"] for i in book.waiting()] == [str(alerts[1].id)]
+        assert book.get(str(alerts[2].id)).upload == "refused"
+        assert book.get(str(alerts[2].id)).server_message == "rejected on the web by sgt"
+        assert book.get(str(alerts[0].id)).upload == "done"
+
+
+def test_images_are_kept_with_the_alert(tmp_path: Path) -> None:
+    alert = raised(vehicle_jpeg=b"\xff\xd8car")
+    with AlertBook(tmp_path / "unit.db") as book:
+        book.add(alert)
+        assert book.image(str(alert.id), "plate") == b"\xff\xd8plate"
+        assert book.image(str(alert.id), "vehicle") == b"\xff\xd8car"
+        assert book.image(str(uuid.uuid4()), "plate") is None
+        with pytest.raises(ValueError, match="plate or vehicle"):
+            book.image(str(alert.id), "plate_jpeg FROM unit_alerts --")
+
+
+def test_expiry_keeps_decisions_the_server_has_not_got(tmp_path: Path) -> None:
+    old_sent, old_waiting, old_pending = (raised(f"OLD{i}", at=T0) for i in range(3))
+    young = raised("NEW1", at=T0 + dt.timedelta(days=10))
+    with AlertBook(tmp_path / "unit.db") as book:
+        book.log_on(OFFICER)
+        for a in (old_sent, old_waiting, old_pending, young):
+            book.add(a)
+        book.decide(str(old_sent.id), True, T0)
+        book.decide(str(old_waiting.id), True, T0)
+        book.settle([{"id": str(old_sent.id), "outcome": "recorded"}])
+        gone = book.expire(T0 + dt.timedelta(days=1))
+        assert gone == 2
+        assert sorted(a.text for a in book.listing()) == ["NEW1", "OLD1"]

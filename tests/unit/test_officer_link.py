@@ -1,0 +1,68 @@
+"""The unit's link to the server for the officer, against a real server on 127.0.0.1: log-on with the server's
+credentials, and decisions that wait for their read, then reach the server's alert queue."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from platewatch.domain.roles import Role
+from platewatch.server.alerts.models import Alert
+from platewatch.unit.alert_book import AlertBook
+from platewatch.unit.outbox import Outbox
+from platewatch.unit.uploader import LogonRefused, ServerError, Uploader, log_off, log_on, server_client
+from tests.server.test_hotlists_api import Actors, make_list
+from tests.support.live_server import LiveServer, free_port, read_payload
+from tests.unit.test_alert_book import raised
+
+
+def test_the_officer_logs_on_with_the_servers_credentials(server: LiveServer) -> None:
+    officer, auditor = server.add_person(Role.OFFICER), server.add_person(Role.AUDITOR)
+    with server_client(server.url, server.add_unit()) as client:
+        with pytest.raises(LogonRefused, match="wrong username, password or code"):
+            log_on(client, officer.username, "not the password", server.totp(officer))
+        with pytest.raises(LogonRefused, match="may not take alerts on a unit"):
+            log_on(client, auditor.username, auditor.password, server.totp(auditor))
+        shift = log_on(client, officer.username, officer.password, server.totp(officer))
+        assert (shift.username, shift.role) == (officer.username, "officer")
+        log_off(client, shift.shift)
+    down = server_client(f"http://127.0.0.1:{free_port()}", "pwu_x", timeout=5)
+    with down, pytest.raises(ServerError, match="unreachable"):
+        log_on(down, officer.username, officer.password, None)
+
+
+def test_decisions_wait_for_their_read_then_reach_the_alert_queue(server: LiveServer, tmp_path: Path) -> None:
+    actors = Actors(server)
+    stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
+    entry = {"purpose": "stolen vehicle, case 2026-2210", "plate": "6ZR4117", "state": "CT"}
+    with actors.client(Role.ADMINISTRATOR) as c:
+        assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
+    officer = server.add_person(Role.OFFICER)
+    token = server.add_unit()
+    read = read_payload("6ZR4117", server.clock.now, state="CT")
+    db = tmp_path / "unit.db"
+    with Outbox(db) as box, AlertBook(db) as book, Uploader.connect(box, server.url, token) as uploader:
+        version = uploader.download_hotlist()["version"]
+        book.log_on(log_on(uploader.client, officer.username, officer.password, server.totp(officer)))
+        hit = raised("6ZR4117", read_id=uuid.UUID(read["id"]), list_id=stolen["id"], hotlist_version=version)
+        garbled = dataclasses.replace(hit, id=uuid.uuid4(), match_kind="fuzzy")  # a unit the server cannot read
+        for alert in (hit, garbled):
+            book.add(alert)
+            book.decide(str(alert.id), True, server.clock.now)
+        box.put(read)
+
+        assert uploader.send_decisions(book) is None  # the read is not on the server yet: both wait
+        assert book.get(str(hit.id)).upload == "waiting"
+        assert book.get(str(garbled.id)).upload == "refused"  # 422: set aside with the reason, not retried
+        assert "match_kind" in book.get(str(garbled.id)).server_message
+
+        assert uploader.upload().delivered == 1
+        assert uploader.send_decisions(book) is None
+        assert (book.get(str(hit.id)).upload, book.counts()["waiting"]) == ("done", 0)
+    with server.db() as session:
+        (alert,) = session.scalars(select(Alert)).all()
+    assert (alert.status, alert.decided_by, str(alert.read_id)) == ("accepted", officer.username, read["id"])

@@ -1,0 +1,153 @@
+"""The officer's alert screen in a real browser, on a unit agent talking to a real server: a listed car passes the
+camera, the screen shows its plate image and sounds, the officer logs on with the server's credentials and
+accepts, and the server's alert queue shows the officer's decision for dispatch to confirm (order V.E.4-8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from platewatch.domain.roles import Role
+from platewatch.engine.pipeline import Pipeline
+from platewatch.server.alerts.models import Alert
+from platewatch.unit.agent import UnitAgent
+from platewatch.unit.alert_book import AlertBook
+from platewatch.unit.outbox import Outbox
+from platewatch.unit.screen import ScreenServer, agent_screen
+from platewatch.unit.sources import video_frames
+from platewatch.unit.sync import ServerSync
+from tests.engine.conftest import write_approach_video
+from tests.server.test_hotlists_api import Actors, make_list
+from tests.support.live_server import LiveServer, free_port
+
+pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def unit_on_patrol(server: LiveServer, tmp_path: Path, plate: str) -> Iterator[tuple[ScreenServer, AlertBook]]:
+    """A unit agent as `platewatch unit run` composes it (outbox, alert book, server sync, screen) that has just
+    seen a car with `plate` approach its camera."""
+    video = write_approach_video(tmp_path / "patrol.avi", plate)
+    token = server.add_unit("car-12")
+    db = tmp_path / "unit.db"
+    with (
+        Outbox(db) as box,
+        AlertBook(db) as book,
+        ServerSync(db, server.url, token, upload_every=0.5, book=book) as sync,
+        agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token) as screen,
+    ):
+        hotlist = sync.wait_for_hotlist()
+        assert hotlist is not None and hotlist.index.size == 1
+        start = server.clock.now - dt.timedelta(minutes=1)
+        agent = UnitAgent(Pipeline.default(), box, "front", start, hotlist, on_hit=book.add)
+        for frame in video_frames(video):
+            agent.process(frame)
+        agent.finish()
+        yield screen, book
+
+
+def list_stolen(server: LiveServer, plate: str) -> None:
+    actors = Actors(server)
+    stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
+    entry = {"purpose": "stolen vehicle, case 2026-2210", "plate": plate, "category": "stolen_vehicle"}
+    with actors.client(Role.ADMINISTRATOR) as c:
+        assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
+
+
+def server_alert(server: LiveServer, plate: str) -> Alert | None:
+    with server.db() as db:
+        return db.scalars(select(Alert).where(Alert.matched_text == plate)).first()
+
+
+def wait_for(check: Any, page: Any, what: str, seconds: float = 15.0) -> Any:
+    for _ in range(int(seconds * 4)):
+        value = check()
+        if value:
+            return value
+        page.wait_for_timeout(250)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_the_officer_sees_hears_and_accepts_a_hit(
+    server: LiveServer, browser: Any, tmp_path: Path, shots: Path
+) -> None:
+    list_stolen(server, "6ZR4117")
+    officer = server.add_person(Role.OFFICER)
+    with unit_on_patrol(server, tmp_path, "6ZR4117") as (screen, _):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(screen.url)
+        card = page.locator("article.alert")
+        card.wait_for()
+        assert "READ 6ZR4117" in card.inner_text() and "Stolen: stolen vehicle" in card.inner_text()
+        assert "COLLECT/NCIC" in card.inner_text()
+        assert page.evaluate("window.platewatchAlarms") == ["alarm"]  # sounded once
+        assert page.evaluate("document.querySelector('article.alert img').naturalWidth") > 20  # the plate image
+        assert card.locator("button.accept").is_disabled()  # nobody logged on yet
+
+        page.fill("input[name=username]", officer.username)
+        page.fill("input[name=password]", "wrong password")
+        page.fill("input[name=otp]", server.totp(officer) or "")
+        page.click("form#logon button")
+        page.wait_for_selector("#message.bad")
+        assert "wrong username, password or code" in page.inner_text("#message")
+
+        page.fill("input[name=username]", officer.username)
+        page.fill("input[name=password]", officer.password)
+        page.fill("input[name=otp]", server.totp(officer) or "")
+        page.click("form#logon button")
+        page.wait_for_selector(f"#officer:has-text('{officer.username}')")
+        page.screenshot(path=str(shots / "unit-screen-alert.png"), full_page=True)
+        card.locator("button.accept").click()
+        page.wait_for_selector("article.alert", state="detached")
+        row = page.locator("#decided tr").first
+        assert "accepted" in row.inner_text() and officer.username in row.inner_text()
+        wait_for(lambda: "waiting" not in row.inner_text(), page, "the decision to reach the server")
+        assert "sent" in row.inner_text(), row.inner_text()
+        alert = server_alert(server, "6ZR4117")
+        assert alert is not None
+        assert (alert.status, alert.decided_by) == ("accepted", officer.username)
+        assert page.evaluate("window.platewatchAlarms") == ["alarm"]  # no second alarm for the same car
+        context.close()
+
+
+def test_a_rejection_with_its_reason_reaches_the_server(
+    server: LiveServer, browser: Any, tmp_path: Path, shots: Path
+) -> None:
+    list_stolen(server, "6ZR4117")
+    officer = server.add_person(Role.OFFICER)
+    with unit_on_patrol(server, tmp_path, "6ZR4117") as (screen, book):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(screen.url)
+        page.fill("input[name=username]", officer.username)
+        page.fill("input[name=password]", officer.password)
+        page.fill("input[name=otp]", server.totp(officer) or "")
+        page.click("form#logon button")
+        card = page.locator("article.alert")
+        card.wait_for()
+        card.locator(".keys button.reject").click()
+        card.locator("button[data-reason=other]").click()  # 'other' needs a note: refused, nothing sent
+        page.wait_for_selector("#message.bad")
+        assert "needs a note" in page.inner_text("#message") and book.counts()["waiting"] == 0
+        card.locator("input[name=note]").fill("plate cover, cannot compare")
+        card.locator("button[data-reason=other]").click()
+        page.wait_for_selector("article.alert", state="detached")
+        wait_for(lambda: "sent" in page.locator("#decided tr").first.inner_text(), page, "the rejection to be sent")
+        alert = server_alert(server, "6ZR4117")
+        assert alert is not None
+        assert (alert.status, alert.reject_reason, alert.reject_note) == (
+            "rejected",
+            "other",
+            "plate cover, cannot compare",
+        )
+        page.click("#logoff")
+        page.wait_for_selector("form#logon:not([hidden])")
+        assert book.officer() is None
+        context.close()
