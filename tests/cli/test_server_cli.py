@@ -88,6 +88,15 @@ def test_db_upgrade_is_idempotent(env: str) -> None:
     assert run("db", "upgrade")[0] == 0
 
 
+def test_a_bad_setting_is_named_before_anything_runs(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLATEWATCH_MAP_AREA", "41.1,-73.5,41.2")
+    monkeypatch.setenv("PLATEWATCH_RETENTION_DAYS", "0")
+    code, output = run("db", "upgrade")
+    assert code == 2 and "Traceback" not in output
+    assert "PLATEWATCH_MAP_AREA: bbox needs four numbers" in output
+    assert "PLATEWATCH_RETENTION_DAYS: Input should be greater than or equal to 1" in output
+
+
 def test_server_process_serves_the_login_page(tmp_path: Path) -> None:
     """What `make run` does: a fresh SQLite store, migrated, first administrator, login page."""
     port = free_port()

@@ -52,7 +52,7 @@ def returns_read_data(method: str, path: str, rule: Rule) -> bool:
         return False  # ingest: units send reads, they get none back
     if path == "/search":
         return False  # the empty search form
-    return method == "GET" and any(part in path for part in ("/reads", "/search", "/alerts", "/holds"))
+    return method == "GET" and any(part in path for part in ("/reads", "/search", "/alerts", "/holds", "/map/"))
 
 
 def routes() -> list[tuple[str, str, APIRoute]]:

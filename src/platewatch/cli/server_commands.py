@@ -6,6 +6,7 @@ import logging
 import sys
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from platewatch.domain.roles import Role
@@ -27,7 +28,15 @@ querylog_app = typer.Typer(help="The Data Query Log.", no_args_is_help=True)
 
 
 def _settings() -> Settings:
-    return Settings()
+    """The server's settings from the environment; a bad value exits 2 naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for e in exc.errors():
+            name = "PLATEWATCH_" + "_".join(str(p) for p in e["loc"]).upper()
+            message = str(e["msg"]).removeprefix("Value error, ")
+            err.print(f"[red]error:[/red] {name}: {message}", highlight=False)
+        raise typer.Exit(2) from exc
 
 
 def _fail(message: str) -> None:

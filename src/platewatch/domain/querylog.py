@@ -18,6 +18,7 @@ MAX_CASE_NUMBER_LENGTH = 40
 
 class Action(StrEnum):
     SEARCH = "search"
+    MAP = "map"  # a search shown on a map (IV.B.2)
     VIEW_READ = "view_read"
     VIEW_IMAGE = "view_image"
     EXPORT = "export"

@@ -7,10 +7,12 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from platewatch import __version__
 from platewatch.server.accounts.routes import router as accounts_router
@@ -28,6 +30,7 @@ from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.http_guard import HttpGuard
 from platewatch.server.json_body import openapi_components
+from platewatch.server.maps.routes import router as maps_router
 from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.reports.routes import router as reports_router
@@ -37,6 +40,7 @@ from platewatch.server.unit_shifts.routes import router as unit_shifts_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
+from platewatch.server.web.map_pages import router as map_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
 from platewatch.server.web.routes import router as web_router
 
@@ -54,6 +58,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     health_router,
     accounts_router,
     reads_router,
+    maps_router,  # before search: /reads/map is not /reads/{read_id}
     search_router,
     querylog_router,
     hotlists_router,
@@ -69,6 +74,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     hold_pages_router,
     report_pages_router,
     equipment_pages_router,
+    map_pages_router,
 )
 
 
@@ -102,6 +108,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Scripts and styles the pages need (Leaflet for the map), served from the package: no CDN, no internet.
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     _describe_json_bodies(app)
 
     app.add_middleware(HttpGuard, max_body_bytes=settings.request_max_bytes)

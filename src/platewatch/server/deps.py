@@ -172,11 +172,11 @@ class QueryContext:
 
 
 def _context_purpose(db: Session, username: str, seq: int, at: dt.datetime) -> tuple[str, str]:
-    """Purpose and case of the person's own earlier search or view (within 12 hours) this follows."""
+    """Purpose and case of the person's own earlier search, map or view (within 12 hours) this follows."""
     entry = db.get(QueryLogEntry, seq)
-    allowed = (Action.SEARCH.value, Action.VIEW_READ.value)
+    allowed = (Action.SEARCH.value, Action.MAP.value, Action.VIEW_READ.value)
     if entry is None or entry.username != username or entry.action not in allowed or entry.outcome != "ok":
-        raise ValueError(f"context {seq} is not a search or read view of yours")
+        raise ValueError(f"context {seq} is not a search, map or read view of yours")
     if at - entry.at > dt.timedelta(hours=12):
         raise ValueError(f"context {seq} is older than 12 hours: state the purpose again")
     return entry.purpose, entry.case_number

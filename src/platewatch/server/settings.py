@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from platewatch.domain.geo import parse_bbox
 
 
 class Settings(BaseSettings):
@@ -38,6 +40,16 @@ class Settings(BaseSettings):
     purge_every_minutes: float = Field(
         60.0, ge=0.0, description="How often the server purges expired reads (0: never; then run `platewatch purge`)"
     )
+    map_tiles_url: str = Field(
+        "",
+        description="Map tiles for the map of reads, e.g. the town GIS's https://gis.example/tiles/{z}/{x}/{y}.png "
+        "(empty: points on a plain background)",
+    )
+    map_attribution: str = Field("", description="The tiles' attribution, shown on the map")
+    map_area: str = Field(
+        "41.09,-73.57,41.21,-73.43",
+        description="The town's box (min_lat,min_lon,max_lat,max_lon): the map page's default area",
+    )
     hotlist_max_bad_share: float = Field(
         0.05, ge=0.0, le=1.0, description="An import losing more than this share of its lines is refused whole"
     )
@@ -52,6 +64,12 @@ class Settings(BaseSettings):
     bootstrap_admin_password: str | None = Field(
         None, description="Its password; when unset a one-time password is generated and printed once"
     )
+
+    @field_validator("map_area")
+    @classmethod
+    def _an_area(cls, value: str) -> str:
+        parse_bbox(value)  # a ValueError names what is wrong
+        return value
 
     @property
     def image_dir(self) -> Path:

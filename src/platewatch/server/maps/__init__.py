@@ -1,0 +1,1 @@
+"""The map of reads and alarms (order IV.B.2)."""

@@ -1,0 +1,44 @@
+"""The map of reads and alarms in a real browser: an investigator maps the town's reads of the last day with a
+purpose, sees the alarms in red, keeps only the alarms, and opens a read from the map (order IV.B.2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from platewatch.domain.roles import Role
+from tests.server.test_maps import town_with_a_hit
+from tests.support.live_server import PURPOSE, LiveServer
+from tests.web.test_pages import open_as
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveServer, browser: Any, shots: Path) -> None:
+    town_with_a_hit(server)
+    investigator = server.add_person(Role.INVESTIGATOR)
+    context, page = open_as(browser, server, investigator, "/map")
+    assert page.input_value("#bbox") == server.settings.map_area  # the town, by default
+    page.fill("#bbox", "41.10,-73.55,41.20,-73.45")
+    page.fill("#purpose", PURPOSE["purpose"])
+    page.fill("#case_number", PURPOSE["case_number"])
+    page.click("#map-button")
+    page.wait_for_selector("#map.leaflet-container")  # Leaflet came from the server itself, not a CDN
+    assert "3 read(s), 3 with a position, 2 with an alarm" in page.inner_text("#summary")
+    assert page.evaluate("window.platewatchMap") == {"points": 3, "alarms": 2}
+    assert page.locator("#map path.leaflet-interactive").count() == 3
+    page.screenshot(path=str(shots / "map.png"), full_page=True)
+
+    page.check("#alarms-only")
+    assert page.evaluate("window.platewatchMap") == {"points": 2, "alarms": 2}
+    page.locator("#map path.leaflet-interactive").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Stolen: stolen vehicle (pending)" in popup.inner_text() or "Intel: bolo (pending)" in popup.inner_text()
+    popup.locator("a.plate").click()
+    page.wait_for_url("**/reads/**")
+    assert "context=" in page.url  # the map's query-log entry authorizes opening its reads
+    assert page.locator("h1.plate").inner_text().split()[0] in ("6ZR4117", "SPY007")
+    context.close()
