@@ -146,7 +146,7 @@ def test_views_follow_a_search_by_context(server: LiveServer) -> None:
     # Someone else cannot borrow that purpose.
     with server.client(server.login(other)) as c:
         r = c.get(f"/api/v1/reads/{read_id}", params={"context": seq})
-    assert r.status_code == 400 and "not a search or read view of yours" in r.json()["message"]
+    assert r.status_code == 400 and "not a search, map or read view of yours" in r.json()["message"]
 
 
 def test_log_is_append_only_in_the_database(server: LiveServer) -> None:

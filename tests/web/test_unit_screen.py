@@ -24,7 +24,7 @@ from platewatch.unit.sources import video_frames
 from platewatch.unit.sync import ServerSync
 from tests.engine.conftest import write_approach_video
 from tests.server.test_hotlists_api import Actors, make_list
-from tests.support.live_server import LiveServer, free_port
+from tests.support.live_server import LiveServer, Person, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,14 @@ def list_stolen(server: LiveServer, plate: str) -> None:
         assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
 
 
+def log_on(page: Any, server: LiveServer, officer: Person, password: str | None = None) -> None:
+    """The officer's log-on at the start of the shift, on the unit's screen, with the server's credentials."""
+    page.fill("input[name=username]", officer.username)
+    page.fill("input[name=password]", password or officer.password)
+    page.fill("input[name=otp]", server.totp(officer) or "")
+    page.click("form#logon button")
+
+
 def server_alert(server: LiveServer, plate: str) -> Alert | None:
     with server.db() as db:
         return db.scalars(select(Alert).where(Alert.matched_text == plate)).first()
@@ -91,17 +99,11 @@ def test_the_officer_sees_hears_and_accepts_a_hit(
         assert page.evaluate("document.querySelector('article.alert img').naturalWidth") > 20  # the plate image
         assert card.locator("button.accept").is_disabled()  # nobody logged on yet
 
-        page.fill("input[name=username]", officer.username)
-        page.fill("input[name=password]", "wrong password")
-        page.fill("input[name=otp]", server.totp(officer) or "")
-        page.click("form#logon button")
+        log_on(page, server, officer, "wrong password")
         page.wait_for_selector("#message.bad")
         assert "wrong username, password or code" in page.inner_text("#message")
 
-        page.fill("input[name=username]", officer.username)
-        page.fill("input[name=password]", officer.password)
-        page.fill("input[name=otp]", server.totp(officer) or "")
-        page.click("form#logon button")
+        log_on(page, server, officer)
         page.wait_for_selector(f"#officer:has-text('{officer.username}')")
         page.screenshot(path=str(shots / "unit-screen-alert.png"), full_page=True)
         card.locator("button.accept").click()
@@ -126,10 +128,7 @@ def test_a_rejection_with_its_reason_reaches_the_server(
         context = browser.new_context()
         page = context.new_page()
         page.goto(screen.url)
-        page.fill("input[name=username]", officer.username)
-        page.fill("input[name=password]", officer.password)
-        page.fill("input[name=otp]", server.totp(officer) or "")
-        page.click("form#logon button")
+        log_on(page, server, officer)
         card = page.locator("article.alert")
         card.wait_for()
         card.locator(".keys button.reject").click()
