@@ -62,6 +62,22 @@ def test_user_lifecycle(env: str) -> None:
     assert events == ["user_created", "user_created", "mfa_reset", "user_disabled"]
 
 
+def test_user_train_documents_a_course(env: str) -> None:
+    assert run("db", "upgrade")[0] == 0
+    assert run("user", "add", "jdoe", "--role", "officer")[0] == 0
+    code, out = run("user", "train", "jdoe", "--trainer", "Sgt. Rivera", "--completed-on", "2026-11-02")
+    assert code == 0 and "recorded for jdoe: counts until 2027-11-02" in out, out
+    code, out = run("user", "train", "ghost", "--trainer", "Sgt. Rivera")
+    assert code == 1 and "no user 'ghost'" in out
+    code, out = run("user", "train", "jdoe", "--trainer", "Sgt. Rivera", "--completed-on", "2026-13-01")
+    assert code == 1 and "completed_on" in out
+    engine = make_engine(env)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT username, trainer, recorded_by FROM training_records")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("jdoe", "Sgt. Rivera", "cli")]
+
+
 def test_unit_add_and_revoke(env: str) -> None:
     code, out = run("unit", "add", "car-12", "--kind", "mobile", "--approved-for", "cruiser 12")
     assert code == 0, out

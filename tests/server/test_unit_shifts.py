@@ -113,8 +113,12 @@ def test_logon_opens_a_shift_without_a_web_session(server: LiveServer) -> None:
     assert dt.datetime.fromisoformat(body["started_at"]) == server.clock.now
     [shift] = shifts(server)
     assert shift.id == body["shift"] and shift.username == officer.username and shift.ended_at is None
+    year_on = server.clock.now.date() + dt.timedelta(days=365)
     assert events(server, officer.username) == [
-        ("user_created", "success", "role=officer"), ("unit_logon", "success", "unit car-12")]  # fmt: skip
+        ("user_created", "success", "role=officer"),
+        ("training_recorded", "success", f"LPR operator, GO 14-01-117 until {year_on}"),
+        ("unit_logon", "success", "unit car-12"),
+    ]  # fmt: skip
     assert server.count(UserSession) == 0
     # The code just used cannot be used again, here or on the web.
     with server.client(unit) as c:

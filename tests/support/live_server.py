@@ -28,6 +28,8 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.app import create_app
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.settings import Settings
+from platewatch.server.training import service as training
+from platewatch.server.training.schemas import TrainingCreate
 from tests.conftest import Clock
 
 PASSWORD = "correct horse battery staple"
@@ -62,11 +64,18 @@ class LiveServer:
         session: Session = self.sessions()
         return session
 
-    def add_person(self, role: Role, username: str | None = None) -> Person:
+    def add_person(self, role: Role, username: str | None = None, trained: bool = True) -> Person:
+        """A person with an account (and, unless `trained=False`, a current LPR course: order V.D.2)."""
         name = username or f"{role.value}{uuid.uuid4().hex[:6]}"
         with transaction(self.sessions) as db:
             new = accounts.create_user(db, name, role, password=PASSWORD)
             secret = new.user.totp_secret
+            if trained:
+                course = TrainingCreate(
+                    username=name, course="LPR operator, GO 14-01-117", completed_on=self.clock.now.date(),
+                    trainer="Sgt. Trainer",
+                )  # fmt: skip
+                training.record(db, course, "test", self.clock.now)
         return Person(name, role, PASSWORD, secret)
 
     def totp(self, person: Person) -> str | None:

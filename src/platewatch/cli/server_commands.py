@@ -135,6 +135,38 @@ def user_set_password(username: str) -> None:
     out.print(f"password of {username} changed")
 
 
+@user_app.command("train")
+def user_train(
+    username: str,
+    trainer: str = typer.Option(..., help="who gave the course"),
+    course: str = typer.Option("LPR operator, GO 14-01-117", help="the course completed"),
+    completed_on: str = typer.Option("", help="YYYY-MM-DD (default: today)"),
+) -> None:
+    """Document a completed LPR course (order V.B.1g): only trained people reach the data (V.D.2)."""
+    from pydantic import ValidationError
+
+    from platewatch.server.training import service as training
+    from platewatch.server.training.schemas import TrainingCreate
+
+    now = utcnow()
+    try:
+        body = TrainingCreate.model_validate(
+            {"username": username, "course": course, "trainer": trainer,
+             "completed_on": completed_on or now.date().isoformat()}
+        )  # fmt: skip
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        _fail(f"{'.'.join(str(p) for p in problem['loc'])}: {problem['msg']}")
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    try:
+        with transaction(factory) as db:
+            row = training.record(db, body, "cli", now)
+            expires = row.expires_on
+    except training.TrainingError as exc:
+        _fail(exc.message)
+    out.print(f"{course} recorded for {username}: counts until {expires}")
+
+
 @unit_app.command("add")
 def unit_add(
     name: str,

@@ -40,6 +40,8 @@ class Permission(StrEnum):
     VIEW_PURGE_LOG = "view_purge_log"  # what each purge deleted and kept (V.B.1c, audits)
     VIEW_REPORTS = "view_reports"  # metrics reports on reads and alarms, counts only (IV.B.3)
     REPORT_DAMAGE = "report_damage"  # damage to LPR equipment, reported at once (V.A.7)
+    MANAGE_TRAINING = "manage_training"  # document completed LPR courses (V.B.1f-g, V.E.2c-d)
+    VIEW_TRAINING = "view_training"  # who is trained, whose training is due (audits)
 
 
 _P = Permission
@@ -57,6 +59,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_COVERT,
             _P.MANAGE_HOLDS,
             _P.VIEW_REPORTS,
+            _P.MANAGE_TRAINING,
+            _P.VIEW_TRAINING,
             *_ALERT_WORK,
             *_OWN,
         }
@@ -75,7 +79,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.OFFICER: frozenset({_P.SEARCH_READS, *_ALERT_WORK, *_OWN}),
     Role.DISPATCHER: frozenset({_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.VERIFY_ALERTS, *_OWN}),
-    Role.AUDITOR: frozenset({_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, _P.VIEW_PURGE_LOG, _P.VIEW_REPORTS, *_OWN}),
+    Role.AUDITOR: frozenset(
+        {_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, _P.VIEW_PURGE_LOG, _P.VIEW_REPORTS, _P.VIEW_TRAINING, *_OWN}
+    ),
     Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, _P.REPORT_DAMAGE, *_OWN}),
 }
 
@@ -83,6 +89,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 DATA_PERMISSIONS = frozenset(
     {Permission.SEARCH_READS, Permission.EXPORT_READS, Permission.VIEW_QUERY_LOG, Permission.VIEW_ALERTS}
 )
+
+
+# Only trained personnel may reach LPR data (order V.D.2, V.E.2d): routes needing one of these also need a current
+# training record (`server/training`).
+TRAINED_PERMISSIONS = DATA_PERMISSIONS | {
+    Permission.DECIDE_ALERTS,
+    Permission.VERIFY_ALERTS,
+    Permission.DISPOSE_ALERTS,
+    Permission.MANAGE_HOLDS,
+    Permission.ADD_MANUAL_ENTRIES,
+}
 
 
 def allows(role: Role, permission: Permission) -> bool:

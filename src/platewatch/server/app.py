@@ -36,6 +36,7 @@ from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.reports.routes import router as reports_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
+from platewatch.server.training.routes import router as training_router
 from platewatch.server.unit_shifts.routes import router as unit_shifts_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
@@ -43,6 +44,7 @@ from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.map_pages import router as map_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
 from platewatch.server.web.routes import router as web_router
+from platewatch.server.web.training_pages import router as training_pages_router
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +71,14 @@ ROUTERS: tuple[APIRouter, ...] = (
     purge_router,
     reports_router,
     equipment_router,
+    training_router,
     web_router,
     hotlist_pages_router,
     hold_pages_router,
     report_pages_router,
     equipment_pages_router,
     map_pages_router,
+    training_pages_router,
 )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from platewatch.domain.access_rules import LockoutPolicy, SessionPolicy
 from platewatch.domain.querylog import Action, Outcome, check_purpose
-from platewatch.domain.roles import Permission, Role, allows
+from platewatch.domain.roles import TRAINED_PERMISSIONS, Permission, Role, allows
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit, UserSession
 from platewatch.server.alerts.matcher import Matcher
@@ -25,6 +25,7 @@ from platewatch.server.errors import ApiError
 from platewatch.server.querylog import service as querylog
 from platewatch.server.querylog.models import QueryLogEntry
 from platewatch.server.settings import Settings
+from platewatch.server.training import service as training
 
 SESSION_COOKIE = "pw_session"
 
@@ -106,14 +107,24 @@ SessionDep = Annotated[UserSession, Depends(current_session)]
 
 
 class require:
-    """Dependency: the current person's role must hold `permission`; 403 otherwise."""
+    """Dependency: the current person's role must hold `permission`, and for data (`TRAINED_PERMISSIONS`) the
+    person must be trained today; 403 otherwise."""
 
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, session: SessionDep) -> UserSession:
-        if not allows(Role(session.user.role), self.permission):
-            raise ApiError(403, "forbidden", f"your role ({session.user.role}) may not {self.permission.value}")
+    def __call__(self, session: SessionDep, db: DbDep, state: StateDep, at: NowDep) -> UserSession:
+        user = session.user
+        if not allows(Role(user.role), self.permission):
+            raise ApiError(403, "forbidden", f"your role ({user.role}) may not {self.permission.value}")
+        trained_only = state.settings.require_training and self.permission in TRAINED_PERMISSIONS
+        if trained_only and not training.is_trained(db, user.username, at.date()):
+            raise ApiError(
+                403,
+                "training_required",
+                f"no current LPR training is on record for {user.username} (order V.D.2): "
+                "ask the Program Administrator or your supervisor to record your course",
+            )
         return session
 
     def __repr__(self) -> str:

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     purge_every_minutes: float = Field(
         60.0, ge=0.0, description="How often the server purges expired reads (0: never; then run `platewatch purge`)"
     )
+    require_training: bool = Field(
+        True, description="Order V.D.2: only people with a current training record reach LPR data"
+    )
     map_tiles_url: str = Field(
         "",
         description="Map tiles for the map of reads, e.g. the town GIS's https://gis.example/tiles/{z}/{x}/{y}.png "

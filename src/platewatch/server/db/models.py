@@ -8,6 +8,7 @@ from platewatch.server.governance import models as governance_models
 from platewatch.server.hotlists import models as hotlists_models
 from platewatch.server.querylog import models as querylog_models
 from platewatch.server.reads import models as reads_models
+from platewatch.server.training import models as training_models
 from platewatch.server.unit_shifts import models as unit_shifts_models
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "hotlists_models",
     "querylog_models",
     "reads_models",
+    "training_models",
     "unit_shifts_models",
 ]

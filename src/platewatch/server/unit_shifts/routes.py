@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1/unit", tags=["units"])
 # The unit is authenticated before its body is parsed (dependencies resolve in parameter order).
 def logon(unit: UnitDep, body: LogonRequest, db: DbDep, at: NowDep, state: StateDep) -> ShiftPublic:
     try:
-        shift = service.logon(db, unit, body, at, state.lockout)
+        shift = service.logon(db, unit, body, at, state.lockout, state.settings.require_training)
     except service.ShiftError:
         db.commit()  # failures, counters and lockouts are recorded even though the log-on is refused
         raise

@@ -13,6 +13,7 @@ from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit
 from platewatch.server.errors import ApiError
+from platewatch.server.training import service as training
 from platewatch.server.unit_shifts.models import UnitShift
 from platewatch.server.unit_shifts.schemas import LogonRequest
 
@@ -21,7 +22,9 @@ class ShiftError(ApiError):
     """A refused log-on or an unknown shift (rendered like any ApiError)."""
 
 
-def logon(db: Session, unit: Unit, body: LogonRequest, now: dt.datetime, lockout: LockoutPolicy) -> UnitShift:
+def logon(
+    db: Session, unit: Unit, body: LogonRequest, now: dt.datetime, lockout: LockoutPolicy, require_training: bool
+) -> UnitShift:
     """Order V.E.8a: check the officer's credentials, end the unit's open shift, start a new one."""
     where = f"unit {unit.name}"
     try:
@@ -34,6 +37,11 @@ def logon(db: Session, unit: Unit, body: LogonRequest, now: dt.datetime, lockout
             db, user.username, "unit_logon", "failure", f"{where}: role {user.role} may not decide alerts"
         )
         raise ShiftError(403, "not_allowed_on_unit", f"your role ({user.role}) may not take alerts on a unit")
+    if require_training and not training.is_trained(db, user.username, now.date()):
+        accounts.record_event(db, user.username, "unit_logon", "failure", f"{where}: no current training")
+        raise ShiftError(
+            403, "training_required", f"no current LPR training is on record for {user.username} (order V.D.2)"
+        )
     for open_shift in db.scalars(select(UnitShift).where(UnitShift.unit_id == unit.id, UnitShift.ended_at.is_(None))):
         open_shift.ended_at, open_shift.end_reason = now, "replaced"
     shift = UnitShift(unit_id=unit.id, username=user.username, role=user.role, started_at=now)
