@@ -42,6 +42,7 @@ class Permission(StrEnum):
     REPORT_DAMAGE = "report_damage"  # damage to LPR equipment, reported at once (V.A.7)
     MANAGE_TRAINING = "manage_training"  # document completed LPR courses (V.B.1f-g, V.E.2c-d)
     VIEW_TRAINING = "view_training"  # who is trained, whose training is due (audits)
+    MANAGE_AUDITS = "manage_audits"  # random audits of data use, documented (V.D.10)
 
 
 _P = Permission
@@ -80,7 +81,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({_P.SEARCH_READS, *_ALERT_WORK, *_OWN}),
     Role.DISPATCHER: frozenset({_P.VIEW_HOTLISTS, _P.VIEW_ALERTS, _P.VERIFY_ALERTS, *_OWN}),
     Role.AUDITOR: frozenset(
-        {_P.VIEW_QUERY_LOG, _P.VERIFY_QUERY_LOG, _P.VIEW_PURGE_LOG, _P.VIEW_REPORTS, _P.VIEW_TRAINING, *_OWN}
+        {
+            _P.VIEW_QUERY_LOG,
+            _P.VERIFY_QUERY_LOG,
+            _P.VIEW_PURGE_LOG,
+            _P.VIEW_REPORTS,
+            _P.VIEW_TRAINING,
+            _P.MANAGE_AUDITS,
+            *_OWN,
+        }
     ),
     Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, _P.REPORT_DAMAGE, *_OWN}),
 }
@@ -99,6 +108,7 @@ TRAINED_PERMISSIONS = DATA_PERMISSIONS | {
     Permission.DISPOSE_ALERTS,
     Permission.MANAGE_HOLDS,
     Permission.ADD_MANUAL_ENTRIES,
+    Permission.MANAGE_AUDITS,
 }
 
 

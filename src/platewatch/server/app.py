@@ -18,6 +18,7 @@ from platewatch import __version__
 from platewatch.server.accounts.routes import router as accounts_router
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.alerts.routes import router as alerts_router
+from platewatch.server.audits.routes import router as audits_router
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep
@@ -38,6 +39,7 @@ from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
 from platewatch.server.training.routes import router as training_router
 from platewatch.server.unit_shifts.routes import router as unit_shifts_router
+from platewatch.server.web.audit_pages import router as audit_pages_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
@@ -72,6 +74,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports_router,
     equipment_router,
     training_router,
+    audits_router,
     web_router,
     hotlist_pages_router,
     hold_pages_router,
@@ -79,6 +82,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     equipment_pages_router,
     map_pages_router,
     training_pages_router,
+    audit_pages_router,
 )
 
 

@@ -2,6 +2,7 @@
 
 from platewatch.server.accounts import models as accounts_models
 from platewatch.server.alerts import models as alerts_models
+from platewatch.server.audits import models as audits_models
 from platewatch.server.db.base import Base
 from platewatch.server.equipment import models as equipment_models
 from platewatch.server.governance import models as governance_models
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "accounts_models",
     "alerts_models",
+    "audits_models",
     "equipment_models",
     "governance_models",
     "hotlists_models",

@@ -1,0 +1,1 @@
+"""Random audits of the use of LPR data (order V.D.10), documented on the server."""

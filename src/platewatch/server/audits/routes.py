@@ -1,0 +1,55 @@
+"""Audits API (order V.D.10): auditors and the Program Administrator open an audit of a period, review the accesses
+drawn at random from the query log, and close it with a summary. Each look at an audit's rows is a security
+event, like each look at the log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from platewatch.domain.roles import Permission
+from platewatch.server.accounts.models import UserSession
+from platewatch.server.accounts.service import record_event
+from platewatch.server.audits import service
+from platewatch.server.audits.schemas import AuditClose, AuditDetail, AuditList, AuditOpen, AuditPublic, Finding
+from platewatch.server.deps import DbDep, NowDep, require
+
+router = APIRouter(prefix="/api/v1/audits", tags=["audits"])
+Auditor = Annotated[UserSession, Depends(require(Permission.MANAGE_AUDITS))]
+
+
+@router.post("", status_code=201, response_model=AuditDetail, summary="Open an audit: accesses drawn at random")
+def open_audit(body: AuditOpen, who: Auditor, db: DbDep, at: NowDep) -> AuditDetail:
+    audit = service.open_audit(db, body, who.user.username, at)
+    db.commit()
+    return AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit))
+
+
+@router.get("", response_model=AuditList, summary="Audits, newest first, and whether one is due")
+def list_audits(_: Auditor, db: DbDep, at: NowDep) -> AuditList:
+    return AuditList(audits=[service.public(db, a) for a in service.all_audits(db)], due=service.due(db, at))
+
+
+@router.get("/{audit_id}", response_model=AuditDetail, summary="One audit with its sampled accesses")
+def get_audit(audit_id: int, who: Auditor, db: DbDep) -> AuditDetail:
+    audit = service.get(db, audit_id)
+    detail = AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit))
+    record_event(db, who.user.username, "audit_viewed", "success", f"audit {audit_id}")
+    db.commit()
+    return detail
+
+
+@router.post("/{audit_id}/items/{seq}", response_model=AuditPublic, summary="Record the finding for one access")
+def review_item(audit_id: int, seq: int, body: Finding, who: Auditor, db: DbDep, at: NowDep) -> AuditPublic:
+    audit = service.get(db, audit_id)
+    service.review(db, audit, seq, body, who.user.username, at)
+    db.commit()
+    return service.public(db, audit)
+
+
+@router.post("/{audit_id}/close", response_model=AuditPublic, summary="Close the audit with its summary")
+def close_audit(audit_id: int, body: AuditClose, who: Auditor, db: DbDep, at: NowDep) -> AuditPublic:
+    audit = service.close(db, service.get(db, audit_id), body.summary, who.user.username, at)
+    db.commit()
+    return service.public(db, audit)

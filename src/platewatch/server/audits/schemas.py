@@ -1,0 +1,72 @@
+"""Request and response bodies of the audits API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from platewatch.domain.audits import DEFAULT_SAMPLE, MAX_SAMPLE
+
+
+class AuditOpen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    since: dt.datetime | None = Field(None, description="start of the audited period (default: six months ago)")
+    until: dt.datetime | None = Field(None, description="end of the period (default: now)")
+    sample_size: int = Field(DEFAULT_SAMPLE, ge=1, le=MAX_SAMPLE, description="accesses drawn at random")
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    finding: Literal["compliant", "not_compliant", "follow_up"]
+    note: str = Field("", max_length=1000)
+
+
+class AuditClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str = Field(max_length=4000)
+
+
+class AuditItemPublic(BaseModel):
+    query_log_seq: int
+    at: dt.datetime
+    username: str
+    action: str
+    parameters: dict[str, Any]
+    purpose: str
+    case_number: str
+    result_count: int
+    finding: str | None
+    note: str
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+
+
+class AuditPublic(BaseModel):
+    id: int
+    period_start: dt.datetime
+    period_end: dt.datetime
+    accesses_in_period: int
+    log_intact: bool
+    log_rows_checked: int
+    opened_by: str
+    opened_at: dt.datetime
+    closed_by: str | None
+    closed_at: dt.datetime | None
+    summary: str
+    findings: dict[str, int]
+    """Sampled accesses by finding (`open` for those not reviewed yet)."""
+
+
+class AuditDetail(AuditPublic):
+    items: list[AuditItemPublic]
+
+
+class AuditList(BaseModel):
+    audits: list[AuditPublic]
+    due: bool
+    """No audit was closed in the last six months (V.D.10: bi-annual)."""
