@@ -35,9 +35,10 @@ def test_an_audit_samples_answered_accesses_and_closes_when_all_are_reviewed(ser
         assert opened.status_code == 201, opened.text
         audit = opened.json()
         assert (audit["accesses_in_period"], audit["log_intact"], audit["findings"]) == (6, True, {"open": 4})
-        seqs = [i["query_log_seq"] for i in audit["items"]]
+        entries = [i["entry"] for i in audit["items"]]
+        seqs = [e["seq"] for e in entries]
         assert len(set(seqs)) == 4 and seqs == sorted(seqs)
-        assert all(i["action"] == "search" and i["purpose"] == PURPOSE["purpose"] for i in audit["items"])
+        assert all(e["action"] == "search" and e["purpose"] == PURPOSE["purpose"] for e in entries)
         early = c.post(f"/api/v1/audits/{audit['id']}/close", json={"summary": "all searches had a purpose"})
         assert early.status_code == 409 and "4 sampled access(es) not reviewed yet" in early.json()["message"]
         for seq in seqs[:3]:

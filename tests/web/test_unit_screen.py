@@ -19,7 +19,7 @@ from platewatch.server.alerts.models import Alert
 from platewatch.unit.agent import UnitAgent
 from platewatch.unit.alert_book import AlertBook
 from platewatch.unit.outbox import Outbox
-from platewatch.unit.screen import ScreenServer, agent_screen
+from platewatch.unit.screen import agent_screen
 from platewatch.unit.sources import video_frames
 from platewatch.unit.sync import ServerSync
 from tests.engine.conftest import write_approach_video
@@ -30,10 +30,11 @@ pytestmark = pytest.mark.browser
 
 
 @contextmanager
-def unit_on_patrol(server: LiveServer, tmp_path: Path, plate: str) -> Iterator[tuple[ScreenServer, AlertBook]]:
+def unit_on_patrol(server: LiveServer, browser: Any, tmp_path: Path) -> Iterator[tuple[Any, AlertBook]]:
     """A unit agent as `platewatch unit run` composes it (outbox, alert book, server sync, screen) that has just
-    seen a car with `plate` approach its camera."""
-    video = write_approach_video(tmp_path / "patrol.avi", plate)
+    seen a stolen car (6ZR4117, on the server's hot list) approach its camera; its screen open in a browser."""
+    list_stolen(server, "6ZR4117")
+    video = write_approach_video(tmp_path / "patrol.avi", "6ZR4117")
     token = server.add_unit("car-12")
     db = tmp_path / "unit.db"
     with (
@@ -49,7 +50,11 @@ def unit_on_patrol(server: LiveServer, tmp_path: Path, plate: str) -> Iterator[t
         for frame in video_frames(video):
             agent.process(frame)
         agent.finish()
-        yield screen, book
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(screen.url)
+        yield page, book
+        context.close()
 
 
 def list_stolen(server: LiveServer, plate: str) -> None:
@@ -85,12 +90,8 @@ def wait_for(check: Any, page: Any, what: str, seconds: float = 15.0) -> Any:
 def test_the_officer_sees_hears_and_accepts_a_hit(
     server: LiveServer, browser: Any, tmp_path: Path, shots: Path
 ) -> None:
-    list_stolen(server, "6ZR4117")
     officer = server.add_person(Role.OFFICER)
-    with unit_on_patrol(server, tmp_path, "6ZR4117") as (screen, _):
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(screen.url)
+    with unit_on_patrol(server, browser, tmp_path) as (page, _):
         card = page.locator("article.alert")
         card.wait_for()
         assert "READ 6ZR4117" in card.inner_text() and "Stolen: stolen vehicle" in card.inner_text()
@@ -116,18 +117,11 @@ def test_the_officer_sees_hears_and_accepts_a_hit(
         assert alert is not None
         assert (alert.status, alert.decided_by) == ("accepted", officer.username)
         assert page.evaluate("window.platewatchAlarms") == ["alarm"]  # no second alarm for the same car
-        context.close()
 
 
-def test_a_rejection_with_its_reason_reaches_the_server(
-    server: LiveServer, browser: Any, tmp_path: Path, shots: Path
-) -> None:
-    list_stolen(server, "6ZR4117")
+def test_a_rejection_with_its_reason_reaches_the_server(server: LiveServer, browser: Any, tmp_path: Path) -> None:
     officer = server.add_person(Role.OFFICER)
-    with unit_on_patrol(server, tmp_path, "6ZR4117") as (screen, book):
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(screen.url)
+    with unit_on_patrol(server, browser, tmp_path) as (page, book):
         log_on(page, server, officer)
         card = page.locator("article.alert")
         card.wait_for()
@@ -149,4 +143,3 @@ def test_a_rejection_with_its_reason_reaches_the_server(
         page.click("#logoff")
         page.wait_for_selector("form#logon:not([hidden])")
         assert book.officer() is None
-        context.close()

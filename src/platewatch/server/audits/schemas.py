@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from platewatch.domain.audits import DEFAULT_SAMPLE, MAX_SAMPLE
+from platewatch.server.querylog.schemas import QueryLogPublic
 
 
 class AuditOpen(BaseModel):
@@ -32,14 +33,9 @@ class AuditClose(BaseModel):
 
 
 class AuditItemPublic(BaseModel):
-    query_log_seq: int
-    at: dt.datetime
-    username: str
-    action: str
-    parameters: dict[str, Any]
-    purpose: str
-    case_number: str
-    result_count: int
+    """One sampled access: its query-log row and what the auditor found."""
+
+    entry: QueryLogPublic
     finding: str | None
     note: str
     reviewed_by: str | None

@@ -18,6 +18,7 @@ from platewatch.server.audits.schemas import AuditItemPublic, AuditOpen, AuditPu
 from platewatch.server.errors import ApiError
 from platewatch.server.querylog import service as querylog
 from platewatch.server.querylog.models import QueryLogEntry
+from platewatch.server.querylog.schemas import QueryLogPublic
 
 _DRAW = random.SystemRandom()
 """The operating system's randomness: which accesses an audit reads cannot be known in advance."""
@@ -75,14 +76,7 @@ def items(db: Session, audit: Audit) -> list[AuditItemPublic]:
     )
     return [
         AuditItemPublic(
-            query_log_seq=entry.seq,
-            at=entry.at,
-            username=entry.username,
-            action=entry.action,
-            parameters=entry.parameters,
-            purpose=entry.purpose,
-            case_number=entry.case_number,
-            result_count=entry.result_count,
+            entry=QueryLogPublic.model_validate(entry, from_attributes=True),
             finding=item.finding,
             note=item.note,
             reviewed_by=item.reviewed_by,

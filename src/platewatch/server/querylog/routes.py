@@ -4,40 +4,21 @@ audit event (CJIS 5.4.1.1: attempts to access the audit log are logged)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, require
 from platewatch.server.querylog import service
+from platewatch.server.querylog.schemas import QueryLogPublic, VerifyResult
 
 router = APIRouter(prefix="/api/v1/querylog", tags=["query log"])
 
 Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_QUERY_LOG))]
 Verifier = Annotated[UserSession, Depends(require(Permission.VERIFY_QUERY_LOG))]
-
-
-class QueryLogPublic(BaseModel):
-    seq: int
-    at: dt.datetime
-    username: str
-    action: str
-    parameters: dict[str, Any]
-    purpose: str
-    case_number: str
-    result_count: int
-    outcome: str
-    row_hash: str
-
-
-class VerifyResult(BaseModel):
-    rows_checked: int
-    intact: bool
-    problems: list[dict[str, Any]]
 
 
 @router.get("", response_model=list[QueryLogPublic], summary="Query-log rows, newest first")
