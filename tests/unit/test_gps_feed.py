@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import socket
 import threading
 import time
@@ -11,7 +12,7 @@ import time
 import pytest
 
 from platewatch.unit.gps import GpsError
-from platewatch.unit.gps_feed import GpsFeed, parse_feed_url
+from platewatch.unit.gps_feed import GPSD_WATCH, FeedAddress, GpsFeed, parse_feed_url
 from tests.unit.test_gps import NO_FIX, NORTH_10, NORTH_350
 
 T0 = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
@@ -26,12 +27,18 @@ class Clock:
 
 
 def test_feed_addresses() -> None:
-    assert parse_feed_url("tcp://192.168.0.1:9999") == ("192.168.0.1", 9999)
+    assert parse_feed_url("tcp://192.168.0.1:9999") == FeedAddress("tcp", "192.168.0.1", 9999)
+    assert parse_feed_url("gpsd://localhost") == FeedAddress("gpsd", "localhost", 2947)
+    assert parse_feed_url("gpsd://10.0.0.5:3000") == FeedAddress("gpsd", "10.0.0.5", 3000)
+    assert parse_feed_url("serial:///dev/ttyUSB0") == FeedAddress("serial", device="/dev/ttyUSB0", baud=4800)
+    assert parse_feed_url("serial:///dev/ttyACM0?baud=9600").baud == 9600
     for bad, message in [
-        ("udp://192.168.0.1:9999", "tcp://host:port"),
+        ("udp://192.168.0.1:9999", "tcp://host:port, gpsd://host"),
         ("/dev/ttyUSB0", "tcp://host:port"),
         ("tcp://192.168.0.1", "needs a port"),
         ("tcp://192.168.0.1:gps", "port is not a number"),
+        ("serial://ttyUSB0", "under /dev"),
+        ("serial:///dev/ttyUSB0?baud=1200", "baud rate '1200' is not one of 4800"),
     ]:
         with pytest.raises(GpsError, match=message):
             parse_feed_url(bad)
@@ -87,3 +94,57 @@ def test_a_receiver_over_tcp_and_a_reconnection() -> None:
         server.join(timeout=5)
     latest = feed.latest()
     assert latest is not None and latest.heading == 10.0 and feed.skipped == 2
+
+
+def wait_for_fix(feed: GpsFeed, heading: float, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        latest = feed.latest()
+        if latest is not None and latest.heading == heading:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no fix heading {heading} from {feed.url} (skipped {feed.skipped})")
+
+
+def test_gpsd_is_asked_for_nmea_and_its_status_lines_are_not_fixes() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    asked: list[bytes] = []
+
+    def gpsd() -> None:
+        with listener:
+            conn, _ = listener.accept()
+            with conn, contextlib.suppress(OSError):
+                conn.sendall(b'{"class":"VERSION","release":"3.25","proto_major":3}\r\n')
+                asked.append(conn.recv(1024))  # a real gpsd sends nothing more until it is asked
+                conn.sendall(b'{"class":"DEVICES","devices":[{"path":"/dev/ttyUSB0"}]}\r\n')
+                for line in (NORTH_350, NORTH_10):
+                    conn.sendall(line.encode() + b"\r\n")
+                time.sleep(1)
+
+    server = threading.Thread(target=gpsd, daemon=True)
+    server.start()
+    feed = GpsFeed(f"gpsd://127.0.0.1:{listener.getsockname()[1]}", reconnect_s=0.2).start()
+    try:
+        wait_for_fix(feed, 10.0)
+    finally:
+        feed.close()
+        server.join(timeout=5)
+    assert asked == [GPSD_WATCH] and feed.skipped == 0
+
+
+def test_a_receiver_on_a_serial_port() -> None:
+    # A pseudo-terminal stands in for the USB receiver's serial port: the unit opens its device path and sets
+    # the baud rate, the "receiver" writes NMEA at the other end.
+    receiver, port = os.openpty()
+    try:
+        feed = GpsFeed(f"serial://{os.ttyname(port)}?baud=9600", reconnect_s=0.2).start()
+        try:
+            for line in (NORTH_350, "garbage", NORTH_10):
+                os.write(receiver, line.encode() + b"\r\n")
+            wait_for_fix(feed, 10.0)
+        finally:
+            feed.close()
+    finally:
+        os.close(receiver)
+        os.close(port)
+    assert feed.skipped == 1

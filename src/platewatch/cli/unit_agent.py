@@ -119,7 +119,11 @@ def run(
     outbox: OutboxOption = DEFAULT_OUTBOX,
     gps: Annotated[
         str | None,
-        typer.Option("--gps", help="The GPS receiver's NMEA 0183 feed, tcp://host:port (e.g. the car's router)."),
+        typer.Option(
+            "--gps",
+            help="The GPS receiver: NMEA 0183 over TCP (tcp://host:port, e.g. the car's router), gpsd "
+            "(gpsd://host[:port]) or a serial port (serial:///dev/ttyUSB0?baud=4800).",
+        ),
     ] = None,
     nmea: Annotated[
         Path | None,
