@@ -7,7 +7,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from sqlalchemy import select
+
 from platewatch.server.reads.models import Read
+from platewatch.server.unit_status.models import UnitContact
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.uploader import Uploader
 from tests.support.live_server import LiveServer, free_port, read_payload
@@ -34,6 +37,9 @@ def test_reads_queued_through_an_outage_all_arrive_once(server: LiveServer, tmp_
             report = up.upload()
         assert (report.delivered, report.rejected, report.pending, report.error) == (7, 0, 0, None)
     assert server.count(Read) == 7
+    with server.db() as db:  # the unit said, with each batch, how many would still wait: none after the last
+        (contact,) = db.scalars(select(UnitContact)).all()
+    assert contact.reads_waiting == 0 and contact.last_read_received_at is not None
 
 
 def test_a_batch_whose_answer_was_lost_is_not_stored_twice(server: LiveServer, tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     MANAGE_TRAINING = "manage_training"  # document completed LPR courses (V.B.1f-g, V.E.2c-d)
     VIEW_TRAINING = "view_training"  # who is trained, whose training is due (audits)
     MANAGE_AUDITS = "manage_audits"  # random audits of data use, documented (V.D.10)
+    VIEW_UNITS = "view_units"  # each unit's contact, hot list and shift (V.E.2g-h, V.F.2)
 
 
 _P = Permission
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_REPORTS,
             _P.MANAGE_TRAINING,
             _P.VIEW_TRAINING,
+            _P.VIEW_UNITS,
             *_ALERT_WORK,
             *_OWN,
         }
@@ -91,7 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             *_OWN,
         }
     ),
-    Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, _P.REPORT_DAMAGE, *_OWN}),
+    Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, _P.REPORT_DAMAGE, _P.VIEW_UNITS, *_OWN}),
 }
 
 # Roles whose members can see read data or the query log must use a second factor (CJIS v6 IA-2).

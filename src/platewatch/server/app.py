@@ -39,6 +39,7 @@ from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
 from platewatch.server.training.routes import router as training_router
 from platewatch.server.unit_shifts.routes import router as unit_shifts_router
+from platewatch.server.unit_status.routes import router as unit_status_router
 from platewatch.server.web.audit_pages import router as audit_pages_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
@@ -47,6 +48,7 @@ from platewatch.server.web.map_pages import router as map_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
 from platewatch.server.web.routes import router as web_router
 from platewatch.server.web.training_pages import router as training_pages_router
+from platewatch.server.web.unit_pages import router as unit_pages_router
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     hotlists_router,
     hotlist_unit_router,
     unit_shifts_router,
+    unit_status_router,
     alerts_router,
     holds_router,
     purge_router,
@@ -83,6 +86,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     map_pages_router,
     training_pages_router,
     audit_pages_router,
+    unit_pages_router,
 )
 
 

@@ -26,6 +26,7 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.querylog.models import QueryLogEntry
 from platewatch.server.settings import Settings
 from platewatch.server.training import service as training
+from platewatch.server.unit_status import service as unit_status
 
 SESSION_COOKIE = "pw_session"
 
@@ -141,6 +142,10 @@ def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
         unit = accounts.unit_for_token(db, token, at)
     except accounts.AccountError as exc:
         raise ApiError(401, exc.code, exc.message) from exc
+    waiting = request.headers.get("x-outbox-pending", "")
+    # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
+    unit_status.touch(db, unit, at, reads_waiting=int(waiting) if waiting.isdigit() and len(waiting) < 10 else None)
+    db.commit()
     return unit
 
 

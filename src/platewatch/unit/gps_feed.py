@@ -132,7 +132,7 @@ class GpsFeed:
         if a.kind == "serial":
             fd = os.open(a.device, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
             try:
-                tty.setraw(fd)
+                tty.setraw(fd, termios.TCSANOW)
                 attrs = termios.tcgetattr(fd)
                 attrs[4] = attrs[5] = BAUDS[a.baud]  # input and output speed
                 termios.tcsetattr(fd, termios.TCSANOW, attrs)

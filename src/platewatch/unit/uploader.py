@@ -106,7 +106,8 @@ class Uploader:
         """The server's current hot list for this unit (the snapshot JSON): whole, or with `since` the changes
         from that version (the server answers with the whole list when it cannot)."""
         try:
-            response = self.client.get(HOTLIST, params={"since": since} if since is not None else None)
+            params = {"since": since} if since is not None else None
+            response = self.client.get(HOTLIST, params=params, headers=self._backlog())
         except httpx.HTTPError as exc:
             raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
         if response.status_code != 200:
@@ -156,7 +157,7 @@ class Uploader:
     def _post_decisions(self, items: list[dict[str, Any]]) -> list[dict[str, Any]] | str | None:
         """The server's results, None for a 422 (its message in `_refusal`), or why nothing can be sent now."""
         try:
-            response = self.client.post(DECISIONS, json={"decisions": items})
+            response = self.client.post(DECISIONS, json={"decisions": items}, headers=self._backlog())
         except httpx.HTTPError as exc:
             return f"server unreachable: {type(exc).__name__}: {exc}"
         if response.status_code == 422:
@@ -170,11 +171,15 @@ class Uploader:
             return "the server's answer to the decisions is not a PlateWatch answer"
         return list(results) if isinstance(results, list) else "the server's answer has no list of results"
 
+    def _backlog(self, sending: int = 0) -> dict[str, str]:
+        """The reads that will still wait after this request, for the server's unit status (order V.E.2h)."""
+        return {"X-Outbox-Pending": str(max(0, self.outbox.stats().pending - sending))}
+
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""
         ids = [str(r["id"]) for r in batch]
         try:
-            response = self.client.post(INGEST, json={"reads": batch})
+            response = self.client.post(INGEST, json={"reads": batch}, headers=self._backlog(len(batch)))
         except httpx.HTTPError as exc:
             error = f"server unreachable: {type(exc).__name__}: {exc}"
             self.outbox.failed(ids, error)

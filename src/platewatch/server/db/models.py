@@ -11,6 +11,7 @@ from platewatch.server.querylog import models as querylog_models
 from platewatch.server.reads import models as reads_models
 from platewatch.server.training import models as training_models
 from platewatch.server.unit_shifts import models as unit_shifts_models
+from platewatch.server.unit_status import models as unit_status_models
 
 __all__ = [
     "Base",
@@ -24,4 +25,5 @@ __all__ = [
     "reads_models",
     "training_models",
     "unit_shifts_models",
+    "unit_status_models",
 ]

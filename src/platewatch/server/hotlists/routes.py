@@ -31,6 +31,7 @@ from platewatch.server.hotlists.schemas import (
     VersionPublic,
     entry_public,
 )
+from platewatch.server.unit_status import service as unit_status
 
 router = APIRouter(prefix="/api/v1/hotlists", tags=["hot lists"])
 unit_router = APIRouter(prefix="/api/v1/unit", tags=["units"])
@@ -240,8 +241,9 @@ def unit_hotlist(
 ) -> SnapshotPublic:
     """Covert lists are not sent to units. With `since`, only the changes are sent (plus the hash of the
     whole current list, which the unit checks after applying them)."""
-    del unit
     current = service.snapshot(db, include_covert=False, today=at.date())
+    unit_status.touch(db, unit, at, hotlist_version=current.version)  # what the unit holds from now (V.F.2)
+    db.commit()
     lists = {
         h.id: {"name": h.name, "category": h.default_category, "priority": h.priority, "colour": h.alert_colour,
                "sound": h.alert_sound, "approximate": int(h.approximate)}

@@ -16,6 +16,7 @@ from platewatch.server.json_body import json_body
 from platewatch.server.reads import openalpr, service
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.schemas import IngestResult, ReadBatch, ReadCreate
+from platewatch.server.unit_status import service as unit_status
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 read_batch, READ_BATCH_OPENAPI = json_body(ReadBatch)
@@ -53,6 +54,7 @@ def ingest_reads(unit: UnitDep, batch: ReadBatchBody, db: DbDep, at: NowDep, sta
     images = service.prepare(batch.reads, at, s.image_max_bytes, s.retention_days)
     outcome = service.ingest(db, unit, batch.reads, images, ImageStore(s.image_dir), at)
     _match(db, state, batch.reads, outcome.stored, at)
+    unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in batch.reads])
     db.commit()
     return IngestResult(received=len(batch.reads), stored=outcome.stored, already_stored=outcome.already_stored)
 
@@ -68,5 +70,6 @@ def ingest_openalpr(unit: UnitDep, db: DbDep, at: NowDep, state: StateDep, messa
     images = service.prepare(reads, at, s.image_max_bytes, s.retention_days)
     outcome = service.ingest(db, unit, reads, images, ImageStore(s.image_dir), at, kind[:16], attrs)
     _match(db, state, reads, outcome.stored, at)
+    unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in reads])
     db.commit()
     return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)

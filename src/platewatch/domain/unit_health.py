@@ -1,0 +1,55 @@
+"""What a supervisor must hear about a unit (order V.E.2h, V.E.3, V.F.2): a shift's reads not on the server, a hot
+list more than 24 hours old or behind the server's (pure rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+HOTLIST_MAX_AGE = dt.timedelta(hours=24)
+"""V.F.2: hits compare against a list at most 24 hours old."""
+HOTLIST_CATCH_UP = dt.timedelta(minutes=15)
+"""A unit checks for a newer list every 5 minutes: one still behind after this long is not getting it."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSeen:
+    """What the server knows of a unit: its contacts, and its officer's latest shift."""
+
+    last_contact: dt.datetime | None
+    hotlist_version: int | None
+    hotlist_fetched: dt.datetime | None
+    shift_started: dt.datetime | None
+    shift_ended: dt.datetime | None
+    reads_waiting: int | None = None
+    """Reads in the unit's outbox at its last contact, as the unit said (None: it did not say)."""
+
+
+def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> list[str]:
+    """Plain sentences for the supervisor, most pressing first; none for a unit in good order or never used."""
+    out = []
+    on_shift = seen.shift_started is not None and seen.shift_ended is None
+    if seen.shift_ended is not None:
+        ended = f"{seen.shift_ended:%Y-%m-%d %H:%M} UTC"
+        if seen.last_contact is None or seen.last_contact < seen.shift_ended:
+            out.append(f"no contact since the shift ended at {ended}: its reads may still be on the unit (V.E.2h)")
+        elif seen.reads_waiting:
+            out.append(
+                f"{seen.reads_waiting} reads still on the unit at its last contact, after the shift ended at {ended} "
+                "(V.E.2h)"
+            )
+    if on_shift:
+        if seen.hotlist_fetched is None:
+            out.append("on shift without a hot list from the server")
+        elif now - seen.hotlist_fetched > HOTLIST_MAX_AGE:
+            hours = int((now - seen.hotlist_fetched).total_seconds() // 3600)
+            out.append(f"hot list not updated for {hours} h (V.F.2: at most 24 h)")
+        elif (
+            current_version is not None
+            and seen.hotlist_version is not None
+            and seen.hotlist_version < current_version
+            and seen.last_contact is not None
+            and seen.last_contact - seen.hotlist_fetched > HOTLIST_CATCH_UP
+        ):
+            out.append(f"hot list version {seen.hotlist_version} behind the server's {current_version}")
+    return out

@@ -1,0 +1,23 @@
+"""ORM row of what the server last heard from each unit (one row per unit, written by its own requests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from platewatch.server.db.base import Base
+
+
+class UnitContact(Base):
+    __tablename__ = "unit_contacts"
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    last_contact_at: Mapped[dt.datetime] = mapped_column()
+    last_read_received_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    last_read_captured_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    hotlist_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    hotlist_fetched_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    reads_waiting: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the unit's outbox, as it said

@@ -1,0 +1,32 @@
+"""Response bodies of the unit status API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+
+class UnitStatusPublic(BaseModel):
+    name: str
+    kind: str
+    approved_for: str
+    active: bool
+    officer: str | None
+    """The officer logged on now (None: nobody on shift)."""
+    shift_started_at: dt.datetime | None
+    last_shift_ended_at: dt.datetime | None
+    last_contact_at: dt.datetime | None
+    last_read_received_at: dt.datetime | None
+    last_read_captured_at: dt.datetime | None
+    hotlist_version: int | None
+    hotlist_fetched_at: dt.datetime | None
+    reads_waiting: int | None
+    """Reads in the unit's outbox at its last contact, as the unit said."""
+    warnings: list[str]
+
+
+class UnitStatusList(BaseModel):
+    units: list[UnitStatusPublic]
+    current_hotlist_version: int | None
+    warnings: int

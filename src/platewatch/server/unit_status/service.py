@@ -1,0 +1,84 @@
+"""The server's record of each unit's contacts, written as its requests come (`touch`, from `deps.unit_auth`, the
+ingest and the hot-list routes), and the status supervisors read. Functions never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platewatch.domain.unit_health import UnitSeen, warnings
+from platewatch.server.accounts.models import Unit
+from platewatch.server.hotlists.service import current_version_id
+from platewatch.server.unit_shifts.models import UnitShift
+from platewatch.server.unit_status.models import UnitContact
+from platewatch.server.unit_status.schemas import UnitStatusPublic
+
+
+def touch(
+    db: Session,
+    unit: Unit,
+    now: dt.datetime,
+    *,
+    reads_waiting: int | None = None,
+    hotlist_version: int | None = None,
+    reads_captured: list[dt.datetime] | None = None,
+) -> None:
+    """Record a request of `unit`: always its time (and its outbox's size when it says); the hot-list version it
+    was sent; the reads it delivered."""
+    row = db.get(UnitContact, unit.id)
+    if row is None:
+        row = UnitContact(unit_id=unit.id, last_contact_at=now)
+        db.add(row)
+    row.last_contact_at = now
+    if reads_waiting is not None:
+        row.reads_waiting = reads_waiting
+    if hotlist_version is not None:
+        row.hotlist_version, row.hotlist_fetched_at = hotlist_version, now
+    if reads_captured:
+        row.last_read_received_at = now
+        newest = max(reads_captured)
+        if row.last_read_captured_at is None or newest > row.last_read_captured_at:
+            row.last_read_captured_at = newest
+    db.flush()
+
+
+def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int | None]:
+    """Every unit with what the server last heard from it and what a supervisor must know (V.E.2h, V.F.2)."""
+    current = current_version_id(db)
+    contacts = {c.unit_id: c for c in db.scalars(select(UnitContact))}
+    latest: dict[object, UnitShift] = {}
+    for shift in db.scalars(select(UnitShift).order_by(UnitShift.started_at)):
+        latest[shift.unit_id] = shift  # the last one wins
+    out = []
+    for unit in db.scalars(select(Unit).order_by(Unit.name)):
+        c, s = contacts.get(unit.id), latest.get(unit.id)
+        seen = UnitSeen(
+            last_contact=c.last_contact_at if c else None,
+            hotlist_version=c.hotlist_version if c else None,
+            hotlist_fetched=c.hotlist_fetched_at if c else None,
+            shift_started=s.started_at if s else None,
+            shift_ended=s.ended_at if s else None,
+            reads_waiting=c.reads_waiting if c else None,
+        )
+        on_shift = s is not None and s.ended_at is None
+        out.append(
+            UnitStatusPublic(
+                name=unit.name,
+                kind=unit.kind,
+                approved_for=unit.approved_for,
+                active=unit.active,
+                officer=s.username if on_shift and s else None,
+                shift_started_at=s.started_at if on_shift and s else None,
+                last_shift_ended_at=s.ended_at if s else None,
+                last_contact_at=seen.last_contact,
+                last_read_received_at=c.last_read_received_at if c else None,
+                last_read_captured_at=c.last_read_captured_at if c else None,
+                hotlist_version=seen.hotlist_version,
+                hotlist_fetched_at=seen.hotlist_fetched,
+                reads_waiting=seen.reads_waiting,
+                warnings=warnings(seen, current, now) if unit.active else [],
+            )
+        )
+    return out, current
