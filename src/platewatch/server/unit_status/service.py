@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from platewatch.domain.unit_health import UnitSeen, warnings
@@ -29,8 +30,13 @@ def touch(
     was sent; the reads it delivered."""
     row = db.get(UnitContact, unit.id)
     if row is None:
-        row = UnitContact(unit_id=unit.id, last_contact_at=now)
-        db.add(row)
+        try:
+            with db.begin_nested():  # the unit's first request; two at once (its sync and its screen) may race
+                db.add(UnitContact(unit_id=unit.id, last_contact_at=now))
+        except IntegrityError:
+            pass
+        row = db.get(UnitContact, unit.id)
+        assert row is not None
     row.last_contact_at = now
     if reads_waiting is not None:
         row.reads_waiting = reads_waiting
