@@ -36,6 +36,7 @@ def test_an_untrained_officer_reaches_no_data_until_the_course_is_recorded(serve
     refused = searched(server, token)
     assert refused.status_code == 403 and refused.json()["error"] == "training_required"
     assert officer.username in refused.json()["message"] and "V.D.2" in refused.json()["message"]
+    assert "/training" in refused.json()["message"]  # where the course is recorded
     with server.client(token) as c:
         assert c.get("/api/v1/alerts").status_code == 403
         assert c.get("/api/v1/me").status_code == 200

@@ -77,4 +77,3 @@ def test_a_bad_outbox_header_is_ignored_and_officers_do_not_see_units(server: Li
     assert status_of(server, Role.ADMINISTRATOR)["car-12"]["reads_waiting"] is None
     with server.client(server.login(server.add_person(Role.OFFICER))) as c:
         assert c.get("/api/v1/units/status").status_code == 403
-

@@ -124,7 +124,7 @@ class require:
                 403,
                 "training_required",
                 f"no current LPR training is on record for {user.username} (order V.D.2): "
-                "ask the Program Administrator or your supervisor to record your course",
+                "the Program Administrator or a supervisor records courses on the Training page (/training)",
             )
         return session
 
