@@ -23,6 +23,11 @@ class MatchKind(IntEnum):
     LOOKALIKE = 1
     ONE_EDIT = 2
 
+    @property
+    def label(self) -> str:
+        """The name the API, the alerts table and the unit use: exact, lookalike, one_edit."""
+        return self.name.lower()
+
 
 class StateRule(StrEnum):
     LOWER = "lower"  # a state mismatch lowers the hit's priority (default)

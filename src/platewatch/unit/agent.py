@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from platewatch.domain.matching import Hit
 from platewatch.engine.pipeline import Pipeline
-from platewatch.unit.alerts import MATCH_KINDS, AlertGate, RaisedAlert
+from platewatch.unit.alerts import AlertGate, RaisedAlert
 from platewatch.unit.gps import Positions
 from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
@@ -114,7 +114,7 @@ class UnitAgent:
                 hotlist_version=hotlist.version,
                 entry=hit.listed.entry,
                 matched_text=hit.matched_text,
-                match_kind=MATCH_KINDS[int(hit.kind)],
+                match_kind=hit.kind.label,
                 reason=hit.reason,
                 priority=hit.priority,
                 state_match=hit.state_match,

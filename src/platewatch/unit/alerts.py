@@ -17,9 +17,6 @@ QUIET_MS = 60_000.0
 """An entry that alerted stays quiet this long (stream time): one car, seen in many frames and then as a voted
 pass, is one alert, not twenty."""
 
-MATCH_KINDS = {0: "exact", 1: "lookalike", 2: "one_edit"}
-"""`MatchKind` as the server's API names it."""
-
 
 def alert_key(hit: Hit) -> AlertKey:
     entry = hit.listed.entry

@@ -22,8 +22,6 @@ from platewatch.server.hotlists.service import StoredEntry
 from platewatch.server.reads.models import Read
 from platewatch.server.settings import Settings
 
-_KIND = {0: "exact", 1: "lookalike", 2: "one_edit"}
-
 
 @dataclass(frozen=True, slots=True)
 class ReadForMatching:
@@ -47,7 +45,7 @@ def _alert(read_id: uuid.UUID, hit: Hit, version: int, origin: str, covert: bool
         "version_id": version,
         "created_at": now,
         "origin": origin,
-        "match_kind": _KIND[int(hit.kind)],
+        "match_kind": hit.kind.label,
         "matched_text": hit.matched_text,
         "reason": hit.reason[:200],
         "priority": hit.priority,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,9 +54,8 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
     """Every unit with what the server last heard from it and what a supervisor must know (V.E.2h, V.F.2)."""
     current = current_version_id(db)
     contacts = {c.unit_id: c for c in db.scalars(select(UnitContact))}
-    latest: dict[object, UnitShift] = {}
-    for shift in db.scalars(select(UnitShift).order_by(UnitShift.started_at)):
-        latest[shift.unit_id] = shift  # the last one wins
+    newest = select(func.max(UnitShift.id)).group_by(UnitShift.unit_id)  # ids grow with each log-on
+    latest = {s.unit_id: s for s in db.scalars(select(UnitShift).where(UnitShift.id.in_(newest)))}
     out = []
     for unit in db.scalars(select(Unit).order_by(Unit.name)):
         c, s = contacts.get(unit.id), latest.get(unit.id)
