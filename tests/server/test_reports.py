@@ -56,3 +56,61 @@ def test_a_supervisor_counts_reads_and_alarms_by_unit_day_list_and_outcome(serve
     with actors.client(Role.AUDITOR) as c:
         page = c.get("/reports", params={"since": since, "until": until})
     assert page.status_code == 200 and '<span id="reads">4</span>' in page.text and "car-2" in page.text
+
+
+def test_the_report_says_how_fast_alarms_were_decided_and_verified_and_by_whom(server: LiveServer) -> None:
+    actors = Actors(server)
+    bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
+    with actors.client(Role.ADMINISTRATOR) as c:
+        entry = {"purpose": "armed robbery suspect vehicle, case 2026-3001", "plate": "8TRK455"}
+        assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+    car = server.add_unit("car-1")
+    seen = server.clock.now - dt.timedelta(hours=2)
+    ingest(server, car, read_payload("8TRK455", seen, seed=1), read_payload("8TRK455", seen, seed=2),
+           read_payload("5GHJ210", seen, seed=3))  # fmt: skip
+    server.clock.advance(seconds=600)
+    with actors.client(Role.ADMINISTRATOR) as c:  # a newer list matches a read already stored: a retro alarm
+        entry = {"purpose": "stolen vehicle, case 2026-3002", "plate": "5GHJ210"}
+        assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+        listed_at = server.clock.now
+    second = server.add_person(Role.OFFICER)
+    second_token = server.login(second)
+    with actors.client(Role.OFFICER) as c:
+        alerts = c.get("/api/v1/alerts", params={"status": "pending"}).json()["alerts"]
+        live = [a["id"] for a in alerts if a["read"]["plate"] == "8TRK455"]
+        retro = next(a["id"] for a in alerts if a["read"]["plate"] == "5GHJ210")
+        first_decided = server.clock.now
+        assert c.post(f"/api/v1/alerts/{live[0]}/accept").status_code == 200
+        assert c.post(f"/api/v1/alerts/{retro}/accept").status_code == 200
+    server.clock.advance(seconds=300)
+    with server.client(second_token) as c:
+        second_decided = server.clock.now
+        assert c.post(f"/api/v1/alerts/{live[1]}/reject", json={"reason": "misread"}).status_code == 200
+    with actors.client(Role.DISPATCHER) as c:
+        verified = server.clock.now
+        assert c.post(f"/api/v1/alerts/{live[0]}/verify", json={"confirmed": True}).status_code == 200
+    with actors.client(Role.SUPERVISOR) as c:
+        report = c.get("/api/v1/reports/metrics").json()
+        page = c.get("/reports")
+
+    live_delay = (first_decided - seen).total_seconds()
+    retro_delay = (first_decided - listed_at).total_seconds()
+    rejected_delay = (second_decided - seen).total_seconds()
+    assert retro_delay < live_delay < rejected_delay
+    assert report["time_to_decision"] == {
+        "count": 3, "median_seconds": live_delay, "p90_seconds": rejected_delay, "longest_seconds": rejected_delay,
+    }  # fmt: skip
+    one = (verified - first_decided).total_seconds()
+    assert report["time_to_verification"] == {
+        "count": 1,
+        "median_seconds": one,
+        "p90_seconds": one,
+        "longest_seconds": one,
+    }
+    officer = actors.people[Role.OFFICER].username
+    assert report["decisions_by_officer"] == [
+        {"officer": officer, "accepted": 2, "rejected": 0, "median_seconds_to_decide": (live_delay + retro_delay) / 2},
+        {"officer": second.username, "accepted": 0, "rejected": 1, "median_seconds_to_decide": rejected_delay},
+    ]
+    assert page.status_code == 200 and f"<td>{second.username}</td><td>0</td><td>1</td>" in page.text
+    assert "8TRK455" not in page.text

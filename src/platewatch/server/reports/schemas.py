@@ -12,6 +12,20 @@ class Count(BaseModel):
     count: int
 
 
+class Delays(BaseModel):
+    count: int
+    median_seconds: float | None
+    p90_seconds: float | None
+    longest_seconds: float | None
+
+
+class OfficerDecisions(BaseModel):
+    officer: str
+    accepted: int
+    rejected: int
+    median_seconds_to_decide: float | None
+
+
 class MetricsReport(BaseModel):
     since: dt.datetime
     until: dt.datetime
@@ -25,3 +39,8 @@ class MetricsReport(BaseModel):
     alerts_by_status: list[Count] = Field(description="pending, accepted, rejected, confirmed, not_confirmed, disposed")
     rejections_by_reason: list[Count] = Field(description="why officers rejected hits (misreads, wrong state…)")
     dispositions: list[Count] = Field(description="outcomes of disposed hits")
+    time_to_decision: Delays = Field(
+        description="from the alarm (the read's capture; a retro alarm's creation) to the officer's accept or reject"
+    )
+    time_to_verification: Delays = Field(description="from acceptance to dispatch's answer through COLLECT/NCIC")
+    decisions_by_officer: list[OfficerDecisions] = Field(description="who accepted and rejected alarms, most first")

@@ -1,18 +1,27 @@
-"""Counts of reads and alarms in a time window (by the read's capture time), grouped in SQL."""
+"""Counts of reads and alarms in a time window (by the read's capture time), grouped in SQL, and how fast the
+window's alarms were decided and verified."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from platewatch.domain.alert_timings import alarmed_at, delay_seconds, summarize
 from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.models import Alert
 from platewatch.server.hotlists.models import HotList
 from platewatch.server.reads.models import Read
-from platewatch.server.reports.schemas import Count, MetricsReport
+from platewatch.server.reports.schemas import Count, Delays, MetricsReport, OfficerDecisions
+
+
+@dataclass
+class OfficerTally:
+    seconds: list[float] = field(default_factory=list)
+    rejected: int = 0
 
 
 def metrics(db: Session, since: dt.datetime, until: dt.datetime) -> MetricsReport:
@@ -33,11 +42,41 @@ def metrics(db: Session, since: dt.datetime, until: dt.datetime) -> MetricsRepor
                       .group_by(alerts_q.c.reject_reason))  # fmt: skip
     outcomes = _counts(db, select(alerts_q.c.disposition, func.count()).where(alerts_q.c.disposition.is_not(None))
                        .group_by(alerts_q.c.disposition))  # fmt: skip
+    decided = db.execute(
+        select(Alert.origin, Alert.created_at, Read.captured_at, Alert.decided_at, Alert.decided_by,
+               Alert.reject_reason, Alert.verified_at)
+        .join(Read, Read.id == Alert.read_id).where(*window, Alert.decided_at.is_not(None))
+    ).all()  # fmt: skip
+    to_decide: list[float] = []
+    to_verify: list[float] = []
+    officers: dict[str, OfficerTally] = {}
+    for origin, created, captured, decided_at, who, rejected, verified_at in decided:
+        if decided_at is None:  # excluded by the query; this tells the type checker
+            continue
+        seconds = delay_seconds(alarmed_at(origin, captured, created), decided_at)
+        to_decide.append(seconds)
+        if verified_at is not None and rejected is None:
+            to_verify.append(delay_seconds(decided_at, verified_at))
+        tally = officers.setdefault(who or "unknown", OfficerTally())
+        tally.seconds.append(seconds)
+        tally.rejected += rejected is not None
+    by_officer = [
+        OfficerDecisions(officer=name, accepted=len(t.seconds) - t.rejected, rejected=t.rejected,
+                         median_seconds_to_decide=summarize(t.seconds).median_seconds)
+        for name, t in sorted(officers.items(), key=lambda kv: (-len(kv[1].seconds), kv[0]))
+    ]  # fmt: skip
     return MetricsReport(
         since=since, until=until, reads=reads, reads_with_position=located, reads_by_unit=by_unit,
         reads_by_day=by_day, alerts=alerts, alerts_per_1000_reads=round(1000 * alerts / reads, 2) if reads else 0.0,
         alerts_by_list=by_list, alerts_by_status=by_status, rejections_by_reason=reasons, dispositions=outcomes,
+        time_to_decision=_delays(to_decide), time_to_verification=_delays(to_verify), decisions_by_officer=by_officer,
     )  # fmt: skip
+
+
+def _delays(seconds: list[float]) -> Delays:
+    s = summarize(seconds)
+    return Delays(count=s.count, median_seconds=s.median_seconds, p90_seconds=s.p90_seconds,
+                  longest_seconds=s.longest_seconds)  # fmt: skip
 
 
 def _utc_day(db: Session) -> ColumnElement[Any]:
