@@ -49,6 +49,8 @@ def test_user_lifecycle(env: str) -> None:
     assert code == 0 and "otpauth://" in out
     code, out = run("user", "set-password", "jdoe", input="short\nshort\n")
     assert code == 1 and "at least 12" in out
+    code, out = run("user", "set-password", "jdoe", input="a long enough passphrase\na long enough passphrase\n")
+    assert code == 0 and "must change it at their next log-in" in out
     code, out = run("user", "disable", "jdoe")
     assert code == 0
     code, out = run("user", "disable", "nobody")
@@ -57,9 +59,11 @@ def test_user_lifecycle(env: str) -> None:
     with engine.connect() as conn:
         active = conn.execute(text("SELECT active FROM users WHERE username = 'jdoe'")).scalar()
         events = conn.execute(text("SELECT event FROM security_events ORDER BY id")).scalars().all()
+        must_change = conn.execute(text("SELECT must_change_password FROM users WHERE username = 'jdoe'")).scalar()
     engine.dispose()
     assert not active
-    assert events == ["user_created", "user_created", "mfa_reset", "user_disabled"]
+    assert events == ["user_created", "user_created", "mfa_reset", "password_set", "user_disabled"]
+    assert must_change  # an administrator-set password is one-time
 
 
 def test_user_train_documents_a_course(env: str) -> None:

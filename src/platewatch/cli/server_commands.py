@@ -124,15 +124,16 @@ def user_reset_mfa(username: str) -> None:
 
 @user_app.command("set-password")
 def user_set_password(username: str) -> None:
-    """Set a password (asked for twice, never on the command line); also clears a lockout."""
+    """Set a password (asked for twice, never on the command line) that the person must change at their next
+    log-in; also clears a lockout and ends their sessions."""
     password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
     factory = make_sessionmaker(make_engine(_settings().database_url))
     try:
         with transaction(factory) as db:
-            accounts.set_password(db, username, password, "cli")
+            accounts.set_password(db, username, password, "cli", utcnow())
     except accounts.AccountError as exc:
         _fail(exc.message)
-    out.print(f"password of {username} changed")
+    out.print(f"password of {username} set: they must change it at their next log-in")
 
 
 @user_app.command("train")

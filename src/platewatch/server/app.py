@@ -45,6 +45,7 @@ from platewatch.server.web.equipment_pages import router as equipment_pages_rout
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.map_pages import router as map_pages_router
+from platewatch.server.web.people_pages import router as people_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
 from platewatch.server.web.routes import router as web_router
 from platewatch.server.web.training_pages import router as training_pages_router
@@ -87,6 +88,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     training_pages_router,
     audit_pages_router,
     unit_pages_router,
+    people_pages_router,
 )
 
 

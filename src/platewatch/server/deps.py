@@ -107,9 +107,15 @@ def current_session(request: Request, db: DbDep, state: StateDep, at: NowDep) ->
 SessionDep = Annotated[UserSession, Depends(current_session)]
 
 
+PASSWORD_CHANGE_REQUIRED = (
+    "change your one-time password first: on your account page (/account) or with POST /api/v1/me/password"
+)
+
+
 class require:
-    """Dependency: the current person's role must hold `permission`, and for data (`TRAINED_PERMISSIONS`) the
-    person must be trained today; 403 otherwise."""
+    """Dependency: the current person's role must hold `permission`, a one-time password must have been changed
+    (only their own account is open until then), and for data (`TRAINED_PERMISSIONS`) the person must be trained
+    today; 403 otherwise."""
 
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
@@ -118,6 +124,8 @@ class require:
         user = session.user
         if not allows(Role(user.role), self.permission):
             raise ApiError(403, "forbidden", f"your role ({user.role}) may not {self.permission.value}")
+        if user.must_change_password and self.permission is not Permission.VIEW_OWN_ACCOUNT:
+            raise ApiError(403, "password_change_required", PASSWORD_CHANGE_REQUIRED)
         trained_only = state.settings.require_training and self.permission in TRAINED_PERMISSIONS
         if trained_only and not training.is_trained(db, user.username, at.date()):
             raise ApiError(

@@ -13,6 +13,10 @@ from platewatch.server.accounts.models import Unit, User, UserSession
 from platewatch.server.accounts.schemas import (
     LoginRequest,
     LoginResponse,
+    MfaReset,
+    OneTimePassword,
+    PasswordChange,
+    PasswordChanged,
     UnitCreate,
     UnitCreated,
     UnitPublic,
@@ -37,6 +41,7 @@ def user_public(u: User) -> UserPublic:
         role=Role(u.role),
         active=u.active,
         mfa_enrolled=u.totp_secret is not None,
+        must_change_password=u.must_change_password,
         max_sessions=u.max_sessions,
         created_at=u.created_at,
     )
@@ -59,6 +64,7 @@ def do_login(db: DbDep, state: StateDep, at: NowDep, body: LoginRequest, client:
         role=Role(result.session.user.role),
         idle_minutes=state.settings.session_idle_minutes,
         ended_sessions=result.ended_sessions,
+        must_change_password=result.session.user.must_change_password,
     )
 
 
@@ -77,6 +83,17 @@ def logout(session: Own, db: DbDep, at: NowDep) -> dict[str, str]:
 @router.get("/me", response_model=UserPublic, summary="Who am I")
 def me(session: Own) -> UserPublic:
     return user_public(session.user)
+
+
+@router.post("/me/password", response_model=PasswordChanged, summary="Change my password (ends my other sessions)")
+def change_password(body: PasswordChange, session: Own, db: DbDep, at: NowDep) -> PasswordChanged:
+    try:
+        ended = service.change_password(db, session, body.current_password, body.new_password, at)
+    except service.AccountError as exc:
+        db.commit()  # keep the recorded failure
+        raise ApiError(422, exc.code, exc.message) from exc
+    db.commit()
+    return PasswordChanged(ended_sessions=ended)
 
 
 @router.get("/users", response_model=list[UserPublic], summary="All accounts")
@@ -105,6 +122,26 @@ def disable_user(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> User
         raise ApiError(404, exc.code, exc.message) from exc
     db.commit()
     return user_public(service.get_user(db, username))
+
+
+@router.post("/users/{username}/password", response_model=OneTimePassword, summary="Issue a one-time password")
+def issue_password(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> OneTimePassword:
+    try:
+        password = service.issue_one_time_password(db, username, admin.user.username, at)
+    except service.AccountError as exc:
+        raise ApiError(404, exc.code, exc.message) from exc
+    db.commit()
+    return OneTimePassword(username=username, one_time_password=password)
+
+
+@router.post("/users/{username}/reset-mfa", response_model=MfaReset, summary="A new authenticator secret")
+def reset_mfa(username: str, admin: UserAdmin, db: DbDep, state: StateDep) -> MfaReset:
+    try:
+        uri = service.reset_mfa(db, username, admin.user.username, state.settings.agency_name)
+    except service.AccountError as exc:
+        raise ApiError(404, exc.code, exc.message) from exc
+    db.commit()
+    return MfaReset(username=username, totp_uri=uri)
 
 
 @router.get("/units", response_model=list[UnitPublic], summary="All units")

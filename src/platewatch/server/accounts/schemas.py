@@ -24,6 +24,7 @@ class LoginResponse(BaseModel):
     role: Role
     idle_minutes: int
     ended_sessions: int
+    must_change_password: bool = Field(description="a one-time password: only /api/v1/me/password works until then")
 
 
 class UserPublic(BaseModel):
@@ -32,6 +33,7 @@ class UserPublic(BaseModel):
     role: Role
     active: bool
     mfa_enrolled: bool
+    must_change_password: bool
     max_sessions: int
     created_at: dt.datetime
 
@@ -69,3 +71,24 @@ class UnitPublic(BaseModel):
 class UnitCreated(BaseModel):
     unit: UnitPublic
     token: str = Field(description="shown once; store it in the unit's configuration")
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChanged(BaseModel):
+    ended_sessions: int = Field(description="your other sessions, ended by the change")
+
+
+class OneTimePassword(BaseModel):
+    username: str
+    one_time_password: str = Field(description="shown once; the person must change it at their next log-in")
+
+
+class MfaReset(BaseModel):
+    username: str
+    totp_uri: str = Field(description="shown once: the new secret for the authenticator app; old codes stop working")

@@ -88,6 +88,7 @@ def create_user(
         role=role.value,
         password_hash=security.hash_password(pw),
         totp_secret=secret,
+        must_change_password=generated,
     )
     db.add(user)
     db.flush()
@@ -120,15 +121,55 @@ def reset_mfa(db: Session, username: str, actor: str, issuer: str = "PlateWatch"
     return security.totp_uri(user.totp_secret, username, issuer)
 
 
-def set_password(db: Session, username: str, password: str, actor: str) -> None:
+def set_password(db: Session, username: str, password: str, actor: str, now: dt.datetime) -> None:
+    """An administrator sets a password (the CLI): the person must change it at their next log-in, and their
+    sessions end."""
     user = get_user(db, username)
+    _store_password(user, password)
+    user.must_change_password = True
+    user.failed_logins, user.locked_until = 0, None
+    for s in _open_sessions(db, user.id):
+        s.ended_at, s.end_reason = now, "password_reset"
+    record_event(db, username, "password_set", "success", "to be changed at the next log-in", actor)
+
+
+def issue_one_time_password(db: Session, username: str, actor: str, now: dt.datetime) -> str:
+    """A forgotten password: a new generated one, to be changed at the next log-in; the person's sessions end."""
+    user = get_user(db, username)
+    password = security.generate_one_time_password()
+    user.password_hash = security.hash_password(password)
+    user.must_change_password = True
+    user.failed_logins, user.locked_until = 0, None
+    for s in _open_sessions(db, user.id):
+        s.ended_at, s.end_reason = now, "password_reset"
+    record_event(db, username, "password_reset", "success", "one-time password issued", actor)
+    return password
+
+
+def change_password(db: Session, session: UserSession, current: str, new: str, now: dt.datetime) -> int:
+    """The person changes their own password (the current one proves it is them); their other sessions end.
+    Returns how many ended."""
+    user = session.user
+    if not security.verify_password(user.password_hash, current):
+        record_event(db, user.username, "password_changed", "failure", "wrong current password")
+        raise AccountError("wrong_password", "the current password is wrong")
+    if security.verify_password(user.password_hash, new):
+        raise AccountError("same_password", "the new password must differ from the current one")
+    _store_password(user, new)
+    user.must_change_password = False
+    others = [s for s in _open_sessions(db, user.id) if s.id != session.id]
+    for s in others:
+        s.ended_at, s.end_reason = now, "password_changed"
+    record_event(db, user.username, "password_changed", "success", f"ended {len(others)} other session(s)")
+    return len(others)
+
+
+def _store_password(user: User, password: str) -> None:
     try:
-        security.check_password_strength(password, username)
+        security.check_password_strength(password, user.username)
     except security.WeakPasswordError as exc:
         raise AccountError("weak_password", str(exc)) from exc
     user.password_hash = security.hash_password(password)
-    user.failed_logins, user.locked_until = 0, None
-    record_event(db, username, "password_changed", "success", "", actor)
 
 
 def _open_sessions(db: Session, user_id: uuid.UUID) -> list[UserSession]:

@@ -37,6 +37,11 @@ def logon(
             db, user.username, "unit_logon", "failure", f"{where}: role {user.role} may not decide alerts"
         )
         raise ShiftError(403, "not_allowed_on_unit", f"your role ({user.role}) may not take alerts on a unit")
+    if user.must_change_password:
+        accounts.record_event(db, user.username, "unit_logon", "failure", f"{where}: one-time password not changed")
+        raise ShiftError(
+            403, "password_change_required", "change your one-time password on the server's web page first"
+        )
     if require_training and not training.is_trained(db, user.username, now.date()):
         accounts.record_event(db, user.username, "unit_logon", "failure", f"{where}: no current training")
         raise ShiftError(

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission, Role, allows
+from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.routes import do_login
 from platewatch.server.accounts.schemas import LoginRequest
@@ -102,6 +103,8 @@ def login_submit(
     target = next if next.startswith("/") and not next.startswith("//") else ""
     if target in ("", "/", "/search"):
         target = landing_page(result.role)
+    if result.must_change_password:
+        target = "/account"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, result.token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
@@ -120,7 +123,34 @@ def logout(session: Own, db: DbDep, at: NowDep) -> RedirectResponse:
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, session: Own) -> HTMLResponse:
-    return page(request, "account.html", user=session.user, role=session.user.role)
+    changed = request.query_params.get("changed")
+    return page(request, "account.html", user=session.user, role=session.user.role, changed=changed)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    session: Own,
+    db: DbDep,
+    at: NowDep,
+    current_password: Annotated[str, Form(max_length=200)] = "",
+    new_password: Annotated[str, Form(max_length=200)] = "",
+    repeat_password: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The person's own password; a one-time password's holder lands on their first page once it is changed."""
+    user = session.user
+    first = user.must_change_password
+    if new_password != repeat_password:
+        return page(request, "account.html", status=400, user=user, role=user.role,
+                    error="the new password and its repetition differ")  # fmt: skip
+    try:
+        ended = accounts.change_password(db, session, current_password, new_password, at)
+    except accounts.AccountError as exc:
+        db.commit()  # keep the recorded failure
+        return page(request, "account.html", status=400, user=user, role=user.role, error=exc.message)
+    db.commit()
+    target = landing_page(Role(user.role)) if first else "/account"
+    return RedirectResponse(f"{target}?changed={ended}" if target == "/account" else target, status_code=303)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -1,0 +1,102 @@
+"""The People page (order V.B.1e): the Program Administrator creates accounts, disables them, issues one-time
+passwords and new authenticator secrets; a secret is shown once, the authenticator's as a QR code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import segno
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+
+from platewatch.domain.roles import Permission, Role
+from platewatch.server.accounts import service as accounts
+from platewatch.server.accounts.models import User, UserSession
+from platewatch.server.deps import DbDep, NowDep, StateDep, require
+from platewatch.server.errors import ApiError
+from platewatch.server.training import service as training
+from platewatch.server.web.routes import page
+
+router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
+Admin = Annotated[UserSession, Depends(require(Permission.MANAGE_USERS))]
+
+
+def qr_svg(uri: str) -> str:
+    """The authenticator URI as an inline SVG QR code (drawn here: the secret never leaves the server)."""
+    return str(segno.make(uri, error="m").svg_inline(scale=5, title="Authenticator QR code"))
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people_page(request: Request, who: Admin, db: DbDep, at: NowDep) -> HTMLResponse:
+    users = list(db.scalars(select(User).order_by(User.username)))
+    standing = {p.username: p.status for p in training.roster(db, at.date())}
+    return page(
+        request, "people.html", users=users, standing=standing, roles=list(Role), role=who.user.role,
+        me=who.user.username, done=request.query_params.get("done", ""),
+    )  # fmt: skip
+
+
+@router.post("/people", response_class=HTMLResponse)
+def create_person(
+    request: Request,
+    who: Admin,
+    db: DbDep,
+    state: StateDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    full_name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=32)] = "",
+) -> HTMLResponse:
+    if role not in {r.value for r in Role}:
+        raise ApiError(400, "invalid_form", f"role: choose one of {', '.join(r.value for r in Role)}")
+    try:
+        new = accounts.create_user(
+            db, username, Role(role), full_name=full_name.strip(), actor=who.user.username,
+            issuer=state.settings.agency_name,
+        )  # fmt: skip
+    except accounts.AccountError as exc:
+        raise ApiError(409 if exc.code == "username_taken" else 400, exc.code, exc.message) from exc
+    db.commit()
+    return _secret(request, who, new.user.username, "Account created", new.password, new.totp_uri)
+
+
+@router.post("/people/{username}/disable")
+def disable_person(username: str, who: Admin, db: DbDep, at: NowDep) -> RedirectResponse:
+    if username == who.user.username:
+        raise ApiError(400, "own_account", "you cannot disable your own account here")
+    _known(lambda: accounts.disable_user(db, username, who.user.username, at))
+    db.commit()
+    return RedirectResponse(f"/people?done={username}+disabled", status_code=303)
+
+
+@router.post("/people/{username}/password", response_class=HTMLResponse)
+def new_password(request: Request, username: str, who: Admin, db: DbDep, at: NowDep) -> HTMLResponse:
+    password = _known(lambda: accounts.issue_one_time_password(db, username, who.user.username, at))
+    db.commit()
+    return _secret(request, who, username, "New one-time password", password, None)
+
+
+@router.post("/people/{username}/authenticator", response_class=HTMLResponse)
+def new_authenticator(request: Request, username: str, who: Admin, db: DbDep, state: StateDep) -> HTMLResponse:
+    uri = _known(lambda: accounts.reset_mfa(db, username, who.user.username, state.settings.agency_name))
+    db.commit()
+    return _secret(request, who, username, "New authenticator secret", None, uri)
+
+
+def _known(action: Callable[[], T]) -> T:
+    """The action's result; an unknown account as a 404."""
+    try:
+        return action()
+    except accounts.AccountError as exc:
+        raise ApiError(404, exc.code, exc.message) from exc
+
+
+def _secret(
+    request: Request, who: UserSession, username: str, title: str, password: str | None, uri: str | None
+) -> HTMLResponse:
+    return page(
+        request, "people_secret.html", title=title, username=username, password=password, uri=uri,
+        qr=qr_svg(uri) if uri else None, role=who.user.role,
+    )  # fmt: skip

@@ -1,0 +1,98 @@
+"""The People page in a real browser: the Program Administrator creates an account and hands over its one-time
+password and authenticator QR code; the new person logs in, is kept on their account page until they choose a
+password, then reaches their work. A forgotten password gets a new one-time password the same way."""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+
+from platewatch.domain.roles import Role
+from tests.support.live_server import LiveServer, Person
+from tests.web.test_pages import log_in, open_as
+
+pytestmark = pytest.mark.browser
+CHOSEN = "my own long passphrase 7"
+
+
+def test_an_account_is_created_handed_over_and_its_password_changed(
+    server: LiveServer, browser: Any, shots: Path
+) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    context, page = open_as(browser, server, admin, "/people")
+    page.fill("#username", "jrivera")
+    page.fill("#full_name", "Jo Rivera")
+    page.select_option("#role", "investigator")
+    page.click("#create-button")
+    page.wait_for_selector("#secret")
+    one_time = page.inner_text("#one-time-password")
+    uri = page.inner_text("#totp-uri")
+    assert page.locator("#qr svg").count() == 1  # the QR code is drawn by the server, inline
+    page.screenshot(path=str(shots / "people-secret.png"), full_page=True)
+    secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+    page.goto(server.url + "/people")
+    row = page.locator("#person-jrivera")
+    assert "one-time, not changed yet" in row.inner_text() and "untrained" in row.inner_text()
+    page.goto(server.url + "/training")  # the course, so the data opens once the password is changed
+    page.fill("#username", "jrivera")
+    page.fill("#trainer", "Sgt. Rivera")
+    page.click("#record-button")
+    page.wait_for_selector("#done")
+    context.close()
+
+    person = Person("jrivera", Role.INVESTIGATOR, one_time, secret)
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, person, "/search")
+    page.wait_for_url("**/account")
+    assert page.locator("#must-change").is_visible()
+    page.goto(server.url + "/search")
+    assert "change your one-time password first" in page.inner_text("body")
+    page.goto(server.url + "/account")
+    page.fill("#current_password", one_time)
+    page.fill("#new_password", CHOSEN)
+    page.fill("#repeat_password", CHOSEN + "x")
+    page.click("#password-button")
+    assert "differ" in page.inner_text("#error")
+    page.fill("#current_password", one_time)
+    page.fill("#new_password", CHOSEN)
+    page.fill("#repeat_password", CHOSEN)
+    page.click("#password-button")
+    page.wait_for_url("**/search")
+    assert page.locator("#search-button").is_visible()
+    context.close()
+
+    # forgotten: the administrator issues a new one-time password; the chosen one stops working
+    context, page = open_as(browser, server, admin, "/people")
+    page.locator("#person-jrivera button.new-password").click()
+    page.wait_for_selector("#one-time-password")
+    again = page.inner_text("#one-time-password")
+    assert again != one_time and page.locator("#qr").count() == 0
+    context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, Person("jrivera", Role.INVESTIGATOR, CHOSEN, secret), "/search")
+    assert "wrong username, password or code" in page.inner_text("body")
+    server.clock.advance(seconds=31)
+    page.fill("#username", "jrivera")
+    page.fill("#password", again)
+    page.fill("#totp", pyotp.TOTP(secret).at(server.clock.now))
+    page.click("#login-button")
+    page.wait_for_url("**/account")
+    context.close()
+
+
+def test_the_administrator_disables_an_account_from_the_people_page(server: LiveServer, browser: Any) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    server.add_person(Role.OFFICER, username="leaving")
+    context, page = open_as(browser, server, admin, "/people")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#person-leaving button.disable").click()
+    page.wait_for_selector("#done")
+    assert "disabled" in page.locator("#person-leaving").inner_text()
+    assert page.locator(f"#person-{admin.username} button.disable").count() == 0  # not one's own account
+    context.close()
