@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner
 
-from platewatch.cli.main import app
 from platewatch.server.db.engine import make_engine
 from tests.server.hotlists.fixtures import ncic
+from tests.support.cli import run
 
-runner = CliRunner()
 GOOD = "\n".join([ncic("V123456789", "AB123456", "CA"), ncic("P987654321", "7XYZ890", "CT"), ncic("V1", "000", "CT")])
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", database_url)
-    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(tmp_path / "data"))
-    return database_url
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
 
 
 def versions(url: str) -> list[tuple[str, int]]:

@@ -13,25 +13,10 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from typer.testing import CliRunner
 
-from platewatch.cli.main import app
 from platewatch.server.db.engine import make_engine
+from tests.support.cli import run
 from tests.support.live_server import free_port
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", database_url)
-    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(tmp_path / "data"))
-    return database_url
-
-
-def run(*args: str, input: str | None = None) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), input=input)
-    return result.exit_code, result.output
 
 
 def test_user_lifecycle(env: str) -> None:

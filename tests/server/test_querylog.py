@@ -162,7 +162,7 @@ def test_log_is_append_only_in_the_database(server: LiveServer) -> None:
         db.rollback()
 
 
-def _drop_guard(db: Any) -> None:
+def drop_guard(db: Any) -> None:
     """Play an attacker with database-owner rights: remove the append-only triggers."""
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("DROP TRIGGER query_log_no_change ON query_log"))
@@ -190,7 +190,7 @@ def test_verify_detects_tampering(server: LiveServer, tamper: str, problem: str)
         ok = c.get("/api/v1/querylog/verify").json()
     assert ok == {"rows_checked": 4, "intact": True, "problems": []}
     with server.db() as db:
-        _drop_guard(db)
+        drop_guard(db)
         db.execute(text(tamper))
         db.commit()
         _count, problems = service.verify(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import typer
 from pydantic import ValidationError
@@ -198,19 +199,58 @@ def unit_revoke(name: str) -> None:
 
 
 @querylog_app.command("verify")
-def querylog_verify() -> None:
-    """Check the query log's hash chain; exit 1 and list the rows when any was edited or deleted."""
+def querylog_verify(
+    anchors: Path | None = typer.Option(
+        None, "--anchors", help="an anchor file: every anchored row must still be there with its hash"
+    ),
+) -> None:
+    """Check the query log's hash chain (and, with --anchors, that it was not rewritten whole or cut back); exit 1
+    and list the rows when any was edited or deleted."""
+    from platewatch.domain.querylog_anchors import AnchorFileError, parse_anchors
     from platewatch.server.querylog import service
+    from platewatch.server.querylog.anchors import verify_anchors
 
-    factory = make_sessionmaker(make_engine(_settings().database_url))
+    settings = _settings()
+    try:
+        anchored = parse_anchors(anchors.read_text(encoding="utf-8").splitlines()) if anchors else []
+    except (OSError, AnchorFileError) as exc:
+        _fail(f"anchor file {anchors}: {exc}")
+    factory = make_sessionmaker(make_engine(settings.database_url))
     with factory() as db:
         count, problems = service.verify(db)
+        problems += verify_anchors(db, anchored)
     if problems:
         for p in problems:
             err.print(f"[red]row {p.seq}:[/red] {p.problem}")
         err.print(f"query log is NOT intact: {len(problems)} problem(s) in {count} rows")
         raise typer.Exit(1)
-    out.print(f"query log intact: {count} rows verified")
+    matched = f", {len(anchored)} anchors matched" if anchors else ""
+    out.print(f"query log intact: {count} rows verified{matched}")
+
+
+@querylog_app.command("anchor")
+def querylog_anchor(
+    file: Path | None = typer.Option(None, "--file", help="the anchor file (default PLATEWATCH_QUERYLOG_ANCHOR_FILE)"),
+) -> None:
+    """Append the query log's head (last row number and hash) to an anchor file now; the server also does it
+    every PLATEWATCH_QUERYLOG_ANCHOR_MINUTES when PLATEWATCH_QUERYLOG_ANCHOR_FILE is set."""
+    from platewatch.server.querylog.anchors import append_anchor
+
+    settings = _settings()
+    path = file or settings.querylog_anchor_file
+    if path is None:
+        _fail("name the anchor file: --file PATH or PLATEWATCH_QUERYLOG_ANCHOR_FILE")
+        return
+    if not path.parent.is_dir():
+        _fail(f"no folder {path.parent} for the anchor file")
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with factory() as db:
+            anchor = append_anchor(db, path, utcnow())
+    except OSError as exc:
+        _fail(f"cannot write the anchor file {path}: {exc}")
+        return
+    out.print(anchor.line() if anchor else "the query log is empty: nothing to anchor", highlight=False)
 
 
 def purge(

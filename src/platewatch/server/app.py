@@ -26,7 +26,7 @@ from platewatch.server.equipment.routes import router as equipment_router
 from platewatch.server.errors import install_handlers
 from platewatch.server.governance.routes import purge_router
 from platewatch.server.governance.routes import router as holds_router
-from platewatch.server.governance.scheduler import purge_forever
+from platewatch.server.governance.scheduler import anchor_forever, purge_forever
 from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.http_guard import HttpGuard
@@ -104,9 +104,12 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Retention (order V.D.3) is the server's own job, not a cron line someone may forget.
-        task = asyncio.create_task(purge_forever(state)) if settings.purge_every_minutes > 0 else None
+        tasks = [asyncio.create_task(purge_forever(state))] if settings.purge_every_minutes > 0 else []
+        # The query log's head, copied where the database's administrators cannot rewrite it (order V.D.9-10).
+        if settings.querylog_anchor_file is not None:
+            tasks.append(asyncio.create_task(anchor_forever(state)))
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task

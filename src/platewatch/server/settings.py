@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     purge_every_minutes: float = Field(
         60.0, ge=0.0, description="How often the server purges expired reads (0: never; then run `platewatch purge`)"
     )
+    querylog_anchor_file: Path | None = Field(
+        None,
+        description="Append the Data Query Log's head (last row number and hash) to this file every "
+        "querylog_anchor_minutes: a file the database's administrators cannot rewrite (another machine's mount, "
+        "append-only or WORM storage); `platewatch querylog verify --anchors FILE` checks the log against it",
+    )
+    querylog_anchor_minutes: float = Field(60.0, gt=0.0, description="How often the server anchors the query log")
     require_training: bool = Field(
         True, description="Order V.D.2: only people with a current training record reach LPR data"
     )
@@ -72,6 +79,13 @@ class Settings(BaseSettings):
     @classmethod
     def _an_area(cls, value: str) -> str:
         parse_bbox(value)  # a ValueError names what is wrong
+        return value
+
+    @field_validator("querylog_anchor_file")
+    @classmethod
+    def _a_folder_that_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.parent.is_dir():
+            raise ValueError(f"no folder {value.parent} for the anchor file")
         return value
 
     @property
