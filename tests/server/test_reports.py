@@ -4,18 +4,25 @@ outcome, for a window; no plate in the answer."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from platewatch.domain.roles import Role
 from tests.server.test_hotlists_api import Actors, ingest, make_list
 from tests.support.live_server import LiveServer, read_payload
 
 
-def test_a_supervisor_counts_reads_and_alarms_by_unit_day_list_and_outcome(server: LiveServer) -> None:
-    actors = Actors(server)
+def bolo_listing(actors: Actors, plate: str) -> dict[str, Any]:
+    """A manual BOLO list with `plate` on it."""
     bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
     with actors.client(Role.ADMINISTRATOR) as c:
-        entry = {"purpose": "armed robbery suspect vehicle, case 2026-3001", "plate": "8TRK455"}
+        entry = {"purpose": "armed robbery suspect vehicle, case 2026-3001", "plate": plate}
         assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+    return bolo
+
+
+def test_a_supervisor_counts_reads_and_alarms_by_unit_day_list_and_outcome(server: LiveServer) -> None:
+    actors = Actors(server)
+    bolo_listing(actors, "8TRK455")
     today = server.clock.now.date()
     day1 = dt.datetime.combine(today - dt.timedelta(days=2), dt.time(10), dt.UTC)
     day2 = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(10), dt.UTC)
@@ -60,10 +67,7 @@ def test_a_supervisor_counts_reads_and_alarms_by_unit_day_list_and_outcome(serve
 
 def test_the_report_says_how_fast_alarms_were_decided_and_verified_and_by_whom(server: LiveServer) -> None:
     actors = Actors(server)
-    bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
-    with actors.client(Role.ADMINISTRATOR) as c:
-        entry = {"purpose": "armed robbery suspect vehicle, case 2026-3001", "plate": "8TRK455"}
-        assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+    bolo = bolo_listing(actors, "8TRK455")
     car = server.add_unit("car-1")
     seen = server.clock.now - dt.timedelta(hours=2)
     ingest(server, car, read_payload("8TRK455", seen, seed=1), read_payload("8TRK455", seen, seed=2),
