@@ -197,7 +197,8 @@ def test_the_live_agent_keeps_its_reads_through_an_outage(video: Path, tmp_path:
 
 
 def test_the_live_agent_places_reads_from_the_cars_receiver(server: LiveServer, video: Path, tmp_path: Path) -> None:
-    port, receiver = serve_nmea([NORTH_350, NORTH_10] * 40, connections=1)  # a fix every 50 ms for 4 s
+    # a fix every 50 ms for up to 20 s: the agent hangs up when it is done, however slowly the models load
+    port, receiver = serve_nmea([NORTH_350, NORTH_10] * 200, connections=1)
     args = ["unit", "run", str(video), "--server", server.url, "--token-file", str(token_file(server, tmp_path))]
     result = runner.invoke(app, [*args, "--outbox", str(tmp_path / "o.db"), "--gps", f"tcp://127.0.0.1:{port}"])
     receiver.join(timeout=10)
