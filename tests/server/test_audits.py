@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from platewatch.domain.roles import Role
 from platewatch.server.accounts.models import SecurityEvent
-from tests.server.test_querylog import _drop_guard, seed_read
+from tests.server.test_querylog import drop_guard, seed_read
 from tests.support.live_server import PURPOSE, LiveServer
 
 
@@ -78,7 +78,7 @@ def test_an_audit_of_a_period_without_accesses_is_refused(server: LiveServer) ->
 def test_a_damaged_query_log_is_recorded_in_the_audit(server: LiveServer) -> None:
     searches(server, 3)
     with server.db() as db:  # someone with the database owner's rights deletes a row
-        _drop_guard(db)
+        drop_guard(db)
         db.execute(text("DELETE FROM query_log WHERE seq = 2"))
         db.commit()
     with auditor(server) as c:
