@@ -138,3 +138,17 @@ def test_the_people_page_refuses_bad_forms_and_other_roles(server: LiveServer) -
     with server.client(server.login(server.add_person(Role.SUPERVISOR))) as c:
         assert c.get("/people").status_code == 403
         assert c.post("/people", data={"username": "x", "role": "officer"}).status_code == 403
+
+
+def test_wrong_current_passwords_lock_the_account_and_end_its_sessions(server: LiveServer) -> None:
+    officer = server.add_person(Role.OFFICER)
+    token = server.login(officer)
+    with server.client(token) as c:
+        tries = [
+            c.post("/api/v1/me/password", json={"current_password": f"guess {i}", "new_password": NEW_PASSWORD})
+            for i in range(5)
+        ]
+        assert [t.status_code for t in tries] == [422] * 5
+        assert c.get("/api/v1/me").status_code == 401  # the fifth locked the account: the session ended
+    locked = log_in(server, officer, PASSWORD)
+    assert locked.status_code == 423 and locked.json()["error"] == "locked"

@@ -86,9 +86,9 @@ def me(session: Own) -> UserPublic:
 
 
 @router.post("/me/password", response_model=PasswordChanged, summary="Change my password (ends my other sessions)")
-def change_password(body: PasswordChange, session: Own, db: DbDep, at: NowDep) -> PasswordChanged:
+def change_password(body: PasswordChange, session: Own, db: DbDep, state: StateDep, at: NowDep) -> PasswordChanged:
     try:
-        ended = service.change_password(db, session, body.current_password, body.new_password, at)
+        ended = service.change_password(db, session, body.current_password, body.new_password, at, state.lockout)
     except service.AccountError as exc:
         db.commit()  # keep the recorded failure
         raise ApiError(422, exc.code, exc.message) from exc

@@ -146,12 +146,21 @@ def issue_one_time_password(db: Session, username: str, actor: str, now: dt.date
     return password
 
 
-def change_password(db: Session, session: UserSession, current: str, new: str, now: dt.datetime) -> int:
+def change_password(
+    db: Session, session: UserSession, current: str, new: str, now: dt.datetime, lockout: LockoutPolicy
+) -> int:
     """The person changes their own password (the current one proves it is them); their other sessions end.
-    Returns how many ended."""
+    Returns how many ended. A wrong current password counts as a failed log-in: whoever holds a stolen session
+    cannot try passwords without locking the account, which ends its sessions."""
     user = session.user
     if not security.verify_password(user.password_hash, current):
+        counted = after_failure(user.failed_logins, lockout, now)
+        user.failed_logins, user.locked_until = counted.failed_logins, counted.locked_until
         record_event(db, user.username, "password_changed", "failure", "wrong current password")
+        if counted.locked_until is not None:
+            for s in _open_sessions(db, user.id):
+                s.ended_at, s.end_reason = now, "locked"
+            record_event(db, user.username, "lockout", "success", f"locked for {lockout.minutes} minutes")
         raise AccountError("wrong_password", "the current password is wrong")
     if security.verify_password(user.password_hash, new):
         raise AccountError("same_password", "the new password must differ from the current one")

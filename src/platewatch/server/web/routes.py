@@ -132,6 +132,7 @@ def change_password(
     request: Request,
     session: Own,
     db: DbDep,
+    state: StateDep,
     at: NowDep,
     current_password: Annotated[str, Form(max_length=200)] = "",
     new_password: Annotated[str, Form(max_length=200)] = "",
@@ -144,7 +145,7 @@ def change_password(
         return page(request, "account.html", status=400, user=user, role=user.role,
                     error="the new password and its repetition differ")  # fmt: skip
     try:
-        ended = accounts.change_password(db, session, current_password, new_password, at)
+        ended = accounts.change_password(db, session, current_password, new_password, at, state.lockout)
     except accounts.AccountError as exc:
         db.commit()  # keep the recorded failure
         return page(request, "account.html", status=400, user=user, role=user.role, error=exc.message)
