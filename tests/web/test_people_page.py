@@ -50,6 +50,7 @@ def test_an_account_is_created_handed_over_and_its_password_changed(
     log_in(page, server, person, "/search")
     page.wait_for_url("**/account")
     assert page.locator("#must-change").is_visible()
+    assert page.locator("header a").all_inner_texts() == ["Account"]  # nothing else answers yet
     page.goto(server.url + "/search")
     assert "change your one-time password first" in page.inner_text("body")
     page.goto(server.url + "/account")

@@ -46,11 +46,13 @@ ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permiss
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render a template; with `role` in the context, `can.<permission>` drives what the page offers."""
+    """Render a template; with `role` in the context, `can.<permission>` drives what the page offers (nothing for a
+    `user` who must change a one-time password first: only their account answers them)."""
     state = request.app.state.platewatch
     context.setdefault("agency", state.settings.agency_name)
-    role = context.get("role")
-    context["can"] = {p.value: role is not None and allows(Role(role), p) for p in Permission}
+    role, user = context.get("role"), context.get("user")
+    open_to = None if role is None or (user is not None and user.must_change_password) else Role(role)
+    context["can"] = {p.value: open_to is not None and allows(open_to, p) for p in Permission}
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
