@@ -181,6 +181,31 @@ def test_logon_replaces_the_open_shift_and_logoff_ends_it(server: LiveServer) ->
         ("unit_logoff", "success", "unit car-12")]  # fmt: skip
 
 
+def test_a_log_off_sent_late_by_an_offline_unit_keeps_its_own_time(server: LiveServer) -> None:
+    unit = server.add_unit("car-12")
+    officer, relief = server.add_person(Role.OFFICER), server.add_person(Role.OFFICER)
+    first = logon(server, unit, officer).json()["shift"]
+    started = server.clock.now
+    logged_off = started + dt.timedelta(hours=2)  # on the unit, out of coverage
+    server.clock.advance(hours=3)
+    second = logon(server, unit, relief).json()["shift"]  # back in coverage: the next officer's log-on
+    with server.client(unit) as c:
+        for bad in (started - dt.timedelta(minutes=10), server.clock.now + dt.timedelta(minutes=10)):
+            r = c.post("/api/v1/unit/logoff", json={"shift": first, "ended_at": bad.isoformat()})
+            assert r.status_code == 422 and r.json()["error"] == "invalid_logoff_time"
+        r = c.post("/api/v1/unit/logoff", json={"shift": first, "ended_at": logged_off.isoformat()})
+        assert r.status_code == 200 and dt.datetime.fromisoformat(r.json()["ended_at"]) == logged_off
+        slightly_ahead = server.clock.now + dt.timedelta(minutes=2)  # a car clock running ahead, within the skew
+        r = c.post("/api/v1/unit/logoff", json={"shift": second, "ended_at": slightly_ahead.isoformat()})
+        assert dt.datetime.fromisoformat(r.json()["ended_at"]) == server.clock.now
+        again = c.post("/api/v1/unit/logoff", json={"shift": first, "ended_at": started.isoformat()})
+        assert dt.datetime.fromisoformat(again.json()["ended_at"]) == logged_off  # a log-off is not moved again
+    by_id = {s.id: s for s in shifts(server)}
+    assert (by_id[first].end_reason, by_id[first].ended_at) == ("logoff", logged_off)
+    assert (by_id[second].end_reason, by_id[second].ended_at) == ("logoff", server.clock.now)
+    assert any("while offline" in e[2] for e in events(server, officer.username) if e[0] == "unit_logoff")
+
+
 def test_decision_on_an_alert_raised_at_ingest_and_sent_again(server: LiveServer) -> None:
     c = car(server)
     read_id = c.read()

@@ -119,9 +119,14 @@ def test_a_pressed_key_and_the_officer_survive_a_crash_and_wait_for_the_server(t
             "decided_at": (T0 + dt.timedelta(seconds=9)).isoformat(),
         }
         assert book.counts() == {"pending": 0, "waiting": 1}
-        book.log_off()
-        assert book.officer() is None
+        off = T0 + dt.timedelta(hours=8)
+        assert book.log_off(off) == OFFICER
+        assert book.officer() is None and book.log_off(off) is None
         assert len(book.waiting()) == 1  # logging off does not drop a decision
+    with AlertBook(tmp_path / "unit.db") as book:  # restarted again before the server was reached
+        assert book.logoffs_waiting() == [(41, off)]
+        book.logoff_sent(41)
+        assert book.logoffs_waiting() == []
 
 
 def test_the_servers_answer_settles_each_decision(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ credentials, and decisions that wait for their read, then reach the server's ale
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from platewatch.domain.roles import Role
 from platewatch.server.alerts.models import Alert
+from platewatch.server.unit_shifts.models import UnitShift
 from platewatch.unit.alert_book import AlertBook
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.uploader import LogonRefused, ServerError, Uploader, log_off, log_on, server_client
@@ -29,7 +31,8 @@ def test_the_officer_logs_on_with_the_servers_credentials(server: LiveServer) ->
             log_on(client, auditor.username, auditor.password, server.totp(auditor))
         shift = log_on(client, officer.username, officer.password, server.totp(officer))
         assert (shift.username, shift.role) == (officer.username, "officer")
-        log_off(client, shift.shift)
+        assert log_off(client, shift.shift, server.clock.now) is None
+        assert "no shift 999" in (log_off(client, 999, server.clock.now) or "")  # done with: nothing to end
     down = server_client(f"http://127.0.0.1:{free_port()}", "pwu_x", timeout=5)
     with down, pytest.raises(ServerError, match="unreachable"):
         log_on(down, officer.username, officer.password, None)
@@ -66,3 +69,25 @@ def test_decisions_wait_for_their_read_then_reach_the_alert_queue(server: LiveSe
     with server.db() as session:
         (alert,) = session.scalars(select(Alert)).all()
     assert (alert.status, alert.decided_by, str(alert.read_id)) == ("accepted", officer.username, read["id"])
+
+
+def test_a_log_off_made_offline_reaches_the_server_with_its_time(server: LiveServer, tmp_path: Path) -> None:
+    officer = server.add_person(Role.OFFICER)
+    token = server.add_unit()
+    db = tmp_path / "unit.db"
+    with AlertBook(db) as book:
+        with server_client(server.url, token) as client:
+            book.log_on(log_on(client, officer.username, officer.password, server.totp(officer)))
+        off = server.clock.now + dt.timedelta(hours=1)
+        with Outbox(db) as box, Uploader.connect(box, f"http://127.0.0.1:{free_port()}", token, timeout=5) as down:
+            shift = book.log_off(off)  # out of coverage: the unit logs off at once, the server waits
+            assert shift is not None
+            assert "unreachable" in (down.send_logoffs(book) or "")
+        assert book.logoffs_waiting() == [(shift.shift, off)]
+        server.clock.advance(hours=2)
+        with Outbox(db) as box, Uploader.connect(box, server.url, token) as uploader:
+            assert uploader.send_logoffs(book) is None
+        assert book.logoffs_waiting() == []
+    with server.db() as session:
+        (row,) = session.scalars(select(UnitShift)).all()
+    assert (row.end_reason, row.ended_at) == ("logoff", off)

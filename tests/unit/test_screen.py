@@ -32,8 +32,9 @@ class Link:
             raise self.refuse
         return Officer(12, username, "officer", T0)
 
-    def log_off(self, shift: int) -> None:
-        self.calls.append(f"logoff {shift}")
+    def log_off(self, shift: int, at: dt.datetime) -> str | None:
+        self.calls.append(f"logoff {shift} {at:%H:%M}")
+        return None
 
     def decided(self) -> None:
         self.calls.append("decided")
@@ -141,7 +142,7 @@ def test_the_officer_logs_on_accepts_and_rejects(screen: tuple[str, AlertBook, L
         state = client.get("/api/state").json()
         assert state["officer"]["username"] == "jsmith" and state["counts"] == {"pending": 0, "waiting": 2}
         assert client.post("/api/logoff", headers=headers).json() == {"logged_off": "jsmith", "server_told": True}
-    assert link.calls == ["logon jsmith 1", "decided", "decided", "logoff 12"]
+    assert link.calls == ["logon jsmith 1", "decided", "decided", f"logoff 12 {T0:%H:%M}"]
     assert book.officer() is None
 
 

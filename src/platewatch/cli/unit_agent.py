@@ -275,11 +275,12 @@ def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOpti
         report = uploader.upload()
         for read_id, reason in box.rejected():
             typer.echo(f"rejected by the server, kept in the outbox: {read_id}: {reason}", err=True)
-        decisions_error = uploader.send_decisions(book)
-        waiting = book.counts()["waiting"]
+        decisions_error = uploader.send_decisions(book) or uploader.send_logoffs(book)
+        waiting = book.counts()["waiting"] + len(book.logoffs_waiting())
     typer.echo(_summary(report))
     if waiting or decisions_error:
-        typer.echo(f"{waiting} alert decisions waiting" + (f" ({decisions_error})" if decisions_error else ""))
+        why = f" ({decisions_error})" if decisions_error else ""
+        typer.echo(f"{waiting} alert decisions and log-offs waiting{why}")
     if report.pending:
         raise typer.Exit(1)
 

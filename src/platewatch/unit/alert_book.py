@@ -57,6 +57,12 @@ SCHEMA = (
         started_at TEXT NOT NULL
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS unit_logoffs (
+        shift INTEGER PRIMARY KEY,
+        ended_at TEXT NOT NULL
+    )
+    """,
 )
 
 RECENT_DECIDED = 20
@@ -208,9 +214,28 @@ class AlertBook:
                 (officer.shift, officer.username, officer.role, officer.started_at.isoformat()),
             )
 
-    def log_off(self) -> None:
+    def log_off(self, at: dt.datetime) -> Officer | None:
+        """The officer leaves the unit at once; the log-off waits here, with its time, until the server has it
+        (`logoffs_waiting`, `logoff_sent`). Returns who logged off."""
+        officer = self.officer()
         with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM unit_officer")
+            if officer is not None:
+                insert = "INSERT OR IGNORE INTO unit_logoffs (shift, ended_at) VALUES (?, ?)"
+                self._db.execute(insert, (officer.shift, at.isoformat()))
+            self._db.execute("COMMIT")
+        return officer
+
+    def logoffs_waiting(self) -> list[tuple[int, dt.datetime]]:
+        """Log-offs the server has not confirmed: (shift, when), oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT shift, ended_at FROM unit_logoffs ORDER BY shift").fetchall()
+        return [(int(r["shift"]), dt.datetime.fromisoformat(r["ended_at"])) for r in rows]
+
+    def logoff_sent(self, shift: int) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM unit_logoffs WHERE shift = ?", (shift,))
 
     def decide(
         self, alert_id: str, accept: bool, at: dt.datetime, reason: str | None = None, note: str = ""

@@ -57,7 +57,8 @@ class ScreenServices:
     book: AlertBook
     status: Callable[[], UnitStatus]
     log_on: Callable[[str, str, str | None], Officer]
-    log_off: Callable[[int], None]
+    log_off: Callable[[int, dt.datetime], str | None]
+    """Tells the server; raises ServerError when it cannot be reached (the log-off then waits in the book)."""
     decided: Callable[[], None] = lambda: None
     """Called after each key press (the live agent uploads at once)."""
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
@@ -183,12 +184,13 @@ def create_screen(services: ScreenServices) -> FastAPI:
 
     @app.post("/api/logoff", dependencies=[Key])
     def log_off() -> dict[str, Any]:
-        officer = book.officer()
+        when = services.clock()
+        officer = book.log_off(when)  # at once on the unit; the server is told when it can be
         if officer is None:
             return {"logged_off": None}
-        book.log_off()  # at once on the unit; the server is told when it can be
         try:
-            services.log_off(officer.shift)
+            services.log_off(officer.shift, when)
+            book.logoff_sent(officer.shift)
             told = True
         except ServerError:
             told = False
@@ -265,7 +267,7 @@ def agent_screen(address: str, book: AlertBook, sync: ServerSync, server: str, t
         book=book,
         status=status,
         log_on=log_on,
-        log_off=lambda shift: uploader.log_off(client, shift),
+        log_off=lambda shift, at: uploader.log_off(client, shift, at),
         decided=sync.nudge,
     )
     return ScreenServer(services, address, on_close=client.close)

@@ -114,7 +114,7 @@ class ServerSync:
     def _upload(self, uploader: Uploader) -> None:
         self.report = uploader.upload()
         if self._book is not None:
-            self.decisions_error = uploader.send_decisions(self._book)
+            self.decisions_error = uploader.send_decisions(self._book) or uploader.send_logoffs(self._book)
 
     def _guarded(self, step: Callable[[Uploader], None], uploader: Uploader) -> None:
         """A step that fails unexpectedly (a full disk, a server answering nonsense) is logged and tried again on

@@ -57,14 +57,19 @@ def log_on(client: httpx.Client, username: str, password: str, otp: str | None) 
         raise ServerError("the log-on answer is not a PlateWatch answer") from exc
 
 
-def log_off(client: httpx.Client, shift: int) -> None:
-    """End the officer's shift on the server (raises ServerError when it cannot be told)."""
+def log_off(client: httpx.Client, shift: int, ended_at: dt.datetime) -> str | None:
+    """End the officer's shift on the server at the time the officer logged off on the unit (raises ServerError
+    when it cannot be told). Returns why the server would not take it (an unknown shift, a time outside it):
+    nothing the unit can change, so the log-off is done with."""
     try:
-        response = client.post(LOGOFF, json={"shift": shift})
+        response = client.post(LOGOFF, json={"shift": shift, "ended_at": ended_at.isoformat()})
     except httpx.HTTPError as exc:
         raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
-    if response.status_code not in (200, 404):  # 404: the server no longer knows the shift: nothing to end
+    if response.status_code in (404, 422):
+        return _message(response)
+    if response.status_code != 200:
         raise ServerError(f"log-off failed ({response.status_code}): {_message(response)}")
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +157,19 @@ class Uploader:
                 continue
             if not book.settle(answer):
                 return None  # the rest wait for their reads
+        return None
+
+    def send_logoffs(self, book: AlertBook) -> str | None:
+        """Tell the server of log-offs made while it could not be reached (after the decisions of the shift);
+        returns why it stopped early, or None."""
+        for shift, ended_at in book.logoffs_waiting():
+            try:
+                refused = log_off(self.client, shift, ended_at)
+            except ServerError as exc:
+                return str(exc)
+            if refused:
+                log.warning("log-off of shift %d not taken by the server: %s", shift, refused)
+            book.logoff_sent(shift)
         return None
 
     def _post_decisions(self, items: list[dict[str, Any]]) -> list[dict[str, Any]] | str | None:

@@ -33,7 +33,7 @@ def logon(unit: UnitDep, body: LogonRequest, db: DbDep, at: NowDep, state: State
 
 @router.post("/logoff", response_model=LogoffResult, summary="End the officer's shift on the unit")
 def logoff(unit: UnitDep, body: LogoffRequest, db: DbDep, at: NowDep) -> LogoffResult:
-    shift = service.logoff(db, unit, body.shift, at)
+    shift = service.logoff(db, unit, body.shift, at, body.ended_at)
     db.commit()
     assert shift.ended_at is not None
     return LogoffResult(shift=shift.id, ended_at=shift.ended_at)

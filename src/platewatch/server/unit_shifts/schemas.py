@@ -33,6 +33,9 @@ class LogoffRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     shift: int = Field(ge=1)
+    ended_at: AwareDatetime | None = Field(
+        None, description="when the officer logged off on the unit (a unit that was offline says it later); default now"
+    )
 
 
 class LogoffResult(BaseModel):

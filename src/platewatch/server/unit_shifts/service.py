@@ -14,6 +14,7 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit
 from platewatch.server.errors import ApiError
 from platewatch.server.training import service as training
+from platewatch.server.unit_shifts.decisions import CLOCK_SKEW
 from platewatch.server.unit_shifts.models import UnitShift
 from platewatch.server.unit_shifts.schemas import LogonRequest
 
@@ -56,12 +57,24 @@ def logon(
     return shift
 
 
-def logoff(db: Session, unit: Unit, shift_id: int, now: dt.datetime) -> UnitShift:
-    """End the shift; a shift already ended stays as it was."""
+def logoff(db: Session, unit: Unit, shift_id: int, now: dt.datetime, ended_at: dt.datetime | None = None) -> UnitShift:
+    """End the shift at `ended_at` (the unit's time of the log-off, sent late by a unit that was offline; now
+    by default). A shift that ended by log-off stays as it was; one the unit's next log-on replaced while the
+    log-off waited on the unit gets the log-off's true, earlier time."""
     shift = get(db, unit, shift_id)
-    if shift.ended_at is None:
-        shift.ended_at, shift.end_reason = now, "logoff"
-        accounts.record_event(db, shift.username, "unit_logoff", "success", f"unit {unit.name}")
+    when = now if ended_at is None else ended_at
+    if when > now + CLOCK_SKEW or when < shift.started_at - CLOCK_SKEW:
+        raise ShiftError(
+            422, "invalid_logoff_time",
+            f"log-off at {when:%Y-%m-%d %H:%M:%S%z} is outside shift {shift.id} (began {shift.started_at:%H:%M:%S}, "
+            "now the server's clock)",
+        )  # fmt: skip
+    when = min(max(when, shift.started_at), now)
+    late = shift.end_reason == "replaced" and shift.ended_at is not None and when < shift.ended_at
+    if shift.ended_at is None or late:
+        shift.ended_at, shift.end_reason = when, "logoff"
+        detail = f"unit {unit.name}" + (f", logged off at {when:%H:%M:%S} UTC while offline" if late else "")
+        accounts.record_event(db, shift.username, "unit_logoff", "success", detail)
     return shift
 
 
