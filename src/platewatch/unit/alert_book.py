@@ -220,10 +220,14 @@ class AlertBook:
         officer = self.officer()
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM unit_officer")
-            if officer is not None:
-                insert = "INSERT OR IGNORE INTO unit_logoffs (shift, ended_at) VALUES (?, ?)"
-                self._db.execute(insert, (officer.shift, at.isoformat()))
+            try:
+                self._db.execute("DELETE FROM unit_officer")
+                if officer is not None:
+                    insert = "INSERT OR IGNORE INTO unit_logoffs (shift, ended_at) VALUES (?, ?)"
+                    self._db.execute(insert, (officer.shift, at.isoformat()))
+            except BaseException:
+                self._db.execute("ROLLBACK")  # both or neither: the officer is never gone without the log-off
+                raise
             self._db.execute("COMMIT")
         return officer
 
