@@ -224,3 +224,14 @@ def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Pa
         runs = conn.execute(text("SELECT ran_by, reads_deleted FROM purge_runs")).all()
     engine.dispose()
     assert plates == ["NEW0001"] and [tuple(r) for r in runs] == [("cli", 1)]
+
+
+def test_user_set_role(env: str) -> None:
+    assert run("db", "upgrade")[0] == 0
+    assert run("user", "add", "tech1", "--role", "equipment")[0] == 0
+    code, out = run("user", "set-role", "tech1", "--role", "investigator")
+    assert code == 0 and "tech1 is now investigator" in out and "otpauth://" in out  # data roles need TOTP
+    code, out = run("user", "set-role", "tech1", "--role", "investigator")
+    assert code == 1 and "already has the role investigator" in out
+    code, out = run("user", "set-role", "ghost", "--role", "officer")
+    assert code == 1 and "no user named 'ghost'" in out

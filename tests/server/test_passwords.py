@@ -152,3 +152,27 @@ def test_wrong_current_passwords_lock_the_account_and_end_its_sessions(server: L
         assert c.get("/api/v1/me").status_code == 401  # the fifth locked the account: the session ended
     locked = log_in(server, officer, PASSWORD)
     assert locked.status_code == 423 and locked.json()["error"] == "locked"
+
+
+def test_an_administrator_changes_a_role_and_the_persons_sessions_end(server: LiveServer) -> None:
+    admin_person = server.add_person(Role.ADMINISTRATOR)
+    admin = server.login(admin_person)
+    tech = server.add_person(Role.EQUIPMENT)  # no second factor: equipment staff see no read data
+    officer = server.add_person(Role.OFFICER)
+    officer_token = server.login(officer)
+    with server.client(admin) as c:
+        promoted = c.post(f"/api/v1/users/{officer.username}/role", json={"role": "supervisor"})
+        same = c.post(f"/api/v1/users/{officer.username}/role", json={"role": "supervisor"})
+        to_data = c.post(f"/api/v1/users/{tech.username}/role", json={"role": "investigator"})
+        own = c.post(f"/api/v1/users/{admin_person.username}/role", json={"role": "officer"})
+        ghost = c.post("/api/v1/users/ghost/role", json={"role": "officer"})
+        bad = c.post(f"/api/v1/users/{officer.username}/role", json={"role": "janitor"})
+    assert promoted.status_code == 200 and promoted.json()["user"]["role"] == "supervisor"
+    assert promoted.json()["totp_uri"] is None  # the officer's authenticator still serves
+    assert (same.status_code, own.status_code, ghost.status_code, bad.status_code) == (409, 400, 404, 422)
+    assert to_data.status_code == 200 and to_data.json()["totp_uri"].startswith("otpauth://")
+    with server.client(officer_token) as c:
+        assert c.get("/api/v1/me").status_code == 401  # what they may do changed: log in again
+    with server.db() as db:
+        events = db.scalars(select(SecurityEvent.detail).where(SecurityEvent.event == "role_changed")).all()
+    assert sorted(events) == ["equipment -> investigator", "officer -> supervisor"]

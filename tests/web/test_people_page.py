@@ -97,3 +97,16 @@ def test_the_administrator_disables_an_account_from_the_people_page(server: Live
     assert "disabled" in page.locator("#person-leaving").inner_text()
     assert page.locator(f"#person-{admin.username} button.disable").count() == 0  # not one's own account
     context.close()
+
+
+def test_the_administrator_changes_a_role_from_the_people_page(server: LiveServer, browser: Any) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    server.add_person(Role.OFFICER, username="sgtsmith")
+    context, page = open_as(browser, server, admin, "/people")
+    row = page.locator("#person-sgtsmith")
+    row.locator("select[name=role]").select_option("supervisor")
+    row.locator("button.change-role").click()
+    page.wait_for_selector("#done")
+    assert "sgtsmith is now supervisor" in page.inner_text("#done")
+    assert "supervisor" in page.locator("#person-sgtsmith").inner_text()
+    context.close()

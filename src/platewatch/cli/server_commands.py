@@ -123,6 +123,26 @@ def user_reset_mfa(username: str) -> None:
     out.print(f"TOTP enrolment URI for {username}: {uri}")
 
 
+@user_app.command("set-role")
+def user_set_role(
+    username: str,
+    role: Role = typer.Option(..., help="administrator|supervisor|officer|investigator|auditor|equipment|dispatcher"),
+) -> None:
+    """Give an account another role (its sessions end); prints an authenticator URI once when the new role needs
+    one the person lacked."""
+    settings = _settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with transaction(factory) as db:
+            uri = accounts.change_role(db, username, role, "cli", utcnow(), settings.agency_name)
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+        return
+    out.print(f"{username} is now {role.value}")
+    if uri:
+        out.print(f"TOTP enrolment URI (give to the user in person): {uri}")
+
+
 @user_app.command("set-password")
 def user_set_password(username: str) -> None:
     """Set a password (asked for twice, never on the command line) that the person must change at their next

@@ -17,6 +17,8 @@ from platewatch.server.accounts.schemas import (
     OneTimePassword,
     PasswordChange,
     PasswordChanged,
+    RoleChange,
+    RoleChanged,
     UnitCreate,
     UnitCreated,
     UnitPublic,
@@ -132,6 +134,20 @@ def issue_password(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> On
         raise ApiError(404, exc.code, exc.message) from exc
     db.commit()
     return OneTimePassword(username=username, one_time_password=password)
+
+
+@router.post("/users/{username}/role", response_model=RoleChanged, summary="Give an account another role")
+def change_role(
+    username: str, body: RoleChange, admin: UserAdmin, db: DbDep, state: StateDep, at: NowDep
+) -> RoleChanged:
+    if username == admin.user.username:
+        raise ApiError(400, "own_account", "another administrator changes your role")
+    try:
+        uri = service.change_role(db, username, body.role, admin.user.username, at, state.settings.agency_name)
+    except service.AccountError as exc:
+        raise ApiError(404 if exc.code == "no_such_user" else 409, exc.code, exc.message) from exc
+    db.commit()
+    return RoleChanged(user=user_public(service.get_user(db, username)), totp_uri=uri)
 
 
 @router.post("/users/{username}/reset-mfa", response_model=MfaReset, summary="A new authenticator secret")

@@ -92,3 +92,14 @@ class OneTimePassword(BaseModel):
 class MfaReset(BaseModel):
     username: str
     totp_uri: str = Field(description="shown once: the new secret for the authenticator app; old codes stop working")
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+
+
+class RoleChanged(BaseModel):
+    user: UserPublic
+    totp_uri: str | None = Field(description="shown once, when the new role needs an authenticator the person lacked")

@@ -113,6 +113,26 @@ def disable_user(db: Session, username: str, actor: str, now: dt.datetime) -> No
     record_event(db, username, "user_disabled", "success", "", actor)
 
 
+def change_role(
+    db: Session, username: str, role: Role, actor: str, now: dt.datetime, issuer: str = "PlateWatch"
+) -> str | None:
+    """Give the person another role: their sessions end (what they may do changed). A role that sees read data
+    needs a second factor: one without gets a new authenticator secret, whose enrolment URI is returned (shown
+    once); None otherwise."""
+    user = get_user(db, username)
+    if user.role == role.value:
+        raise AccountError("same_role", f"{username} already has the role {role.value}")
+    before, user.role = user.role, role.value
+    for s in _open_sessions(db, user.id):
+        s.ended_at, s.end_reason = now, "role_changed"
+    uri = None
+    if requires_mfa(role) and user.totp_secret is None:
+        user.totp_secret, user.last_totp_step = security.new_totp_secret(), 0
+        uri = security.totp_uri(user.totp_secret, username, issuer)
+    record_event(db, username, "role_changed", "success", f"{before} -> {role.value}", actor)
+    return uri
+
+
 def reset_mfa(db: Session, username: str, actor: str, issuer: str = "PlateWatch") -> str:
     user = get_user(db, username)
     user.totp_secret = security.new_totp_secret()

@@ -8,7 +8,7 @@ from typing import Annotated, TypeVar
 
 import segno
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from platewatch.domain.roles import Permission, Role
@@ -83,6 +83,30 @@ def new_authenticator(request: Request, username: str, who: Admin, db: DbDep, st
     uri = _known(lambda: accounts.reset_mfa(db, username, who.user.username, state.settings.agency_name))
     db.commit()
     return _secret(request, who, username, "New authenticator secret", None, uri)
+
+
+@router.post("/people/{username}/role", response_class=HTMLResponse)
+def change_role(
+    request: Request,
+    username: str,
+    who: Admin,
+    db: DbDep,
+    state: StateDep,
+    at: NowDep,
+    role: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    if role not in {r.value for r in Role}:
+        raise ApiError(400, "invalid_form", f"role: choose one of {', '.join(r.value for r in Role)}")
+    if username == who.user.username:
+        raise ApiError(400, "own_account", "another administrator changes your role")
+    try:
+        uri = accounts.change_role(db, username, Role(role), who.user.username, at, state.settings.agency_name)
+    except accounts.AccountError as exc:
+        raise ApiError(404 if exc.code == "no_such_user" else 409, exc.code, exc.message) from exc
+    db.commit()
+    if uri:
+        return _secret(request, who, username, f"Now {role}: authenticator secret", None, uri)
+    return RedirectResponse(f"/people?done={username}+is+now+{role}", status_code=303)
 
 
 def _known(action: Callable[[], T]) -> T:
