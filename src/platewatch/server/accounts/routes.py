@@ -140,12 +140,10 @@ def issue_password(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> On
 def change_role(
     username: str, body: RoleChange, admin: UserAdmin, db: DbDep, state: StateDep, at: NowDep
 ) -> RoleChanged:
-    if username == admin.user.username:
-        raise ApiError(400, "own_account", "another administrator changes your role")
     try:
         uri = service.change_role(db, username, body.role, admin.user.username, at, state.settings.agency_name)
     except service.AccountError as exc:
-        raise ApiError(404 if exc.code == "no_such_user" else 409, exc.code, exc.message) from exc
+        raise ApiError(service.ROLE_CHANGE_STATUS[exc.code], exc.code, exc.message) from exc
     db.commit()
     return RoleChanged(user=user_public(service.get_user(db, username)), totp_uri=uri)
 

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 LOGIN_STATUS = {"bad_credentials": 401, "locked": 423, "mfa_not_enrolled": 403}
 """HTTP status of each refused log-in (the web login and the unit's log-on answer alike)."""
 
+ROLE_CHANGE_STATUS = {"own_account": 400, "no_such_user": 404, "same_role": 409}
+"""HTTP status of each refused role change (the API and the People page answer alike)."""
+
 
 class AccountError(Exception):
     """A refused account operation; `code` is stable for clients, the message is for people."""
@@ -119,6 +122,8 @@ def change_role(
     """Give the person another role: their sessions end (what they may do changed). A role that sees read data
     needs a second factor: one without gets a new authenticator secret, whose enrolment URI is returned (shown
     once); None otherwise."""
+    if username == actor:
+        raise AccountError("own_account", "another administrator changes your role")
     user = get_user(db, username)
     if user.role == role.value:
         raise AccountError("same_role", f"{username} already has the role {role.value}")

@@ -49,11 +49,9 @@ def create_person(
     full_name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> HTMLResponse:
-    if role not in {r.value for r in Role}:
-        raise ApiError(400, "invalid_form", f"role: choose one of {', '.join(r.value for r in Role)}")
     try:
         new = accounts.create_user(
-            db, username, Role(role), full_name=full_name.strip(), actor=who.user.username,
+            db, username, _form_role(role), full_name=full_name.strip(), actor=who.user.username,
             issuer=state.settings.agency_name,
         )  # fmt: skip
     except accounts.AccountError as exc:
@@ -95,18 +93,21 @@ def change_role(
     at: NowDep,
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    if role not in {r.value for r in Role}:
-        raise ApiError(400, "invalid_form", f"role: choose one of {', '.join(r.value for r in Role)}")
-    if username == who.user.username:
-        raise ApiError(400, "own_account", "another administrator changes your role")
     try:
-        uri = accounts.change_role(db, username, Role(role), who.user.username, at, state.settings.agency_name)
+        uri = accounts.change_role(db, username, _form_role(role), who.user.username, at, state.settings.agency_name)
     except accounts.AccountError as exc:
-        raise ApiError(404 if exc.code == "no_such_user" else 409, exc.code, exc.message) from exc
+        raise ApiError(accounts.ROLE_CHANGE_STATUS[exc.code], exc.code, exc.message) from exc
     db.commit()
     if uri:
         return _secret(request, who, username, f"Now {role}: authenticator secret", None, uri)
     return RedirectResponse(f"/people?done={username}+is+now+{role}", status_code=303)
+
+
+def _form_role(value: str) -> Role:
+    """The role a form names; a 400 listing the roles otherwise."""
+    if value not in {r.value for r in Role}:
+        raise ApiError(400, "invalid_form", f"role: choose one of {', '.join(r.value for r in Role)}")
+    return Role(value)
 
 
 def _known(action: Callable[[], T]) -> T:
