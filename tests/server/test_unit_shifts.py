@@ -329,6 +329,68 @@ def test_decisions_around_the_shift_allow_for_the_units_clock(server: LiveServer
     assert sorted(a.status for a in alerts(server)) == ["accepted", "accepted", "pending"]
 
 
+def shift_status(server: LiveServer, token: str, shift: int) -> httpx.Response:
+    with server.client(token) as c:
+        return c.get(f"/api/v1/unit/shifts/{shift}")
+
+
+def test_the_server_ends_the_shift_of_an_officer_who_may_no_longer_take_alerts(server: LiveServer) -> None:
+    # Order V.A.1: an officer whose account is disabled, or whose role changes, stops taking alerts in the car at
+    # once; revoking a unit ends its shift too. Decisions taken before the end still count; later ones do not.
+    c = car(server)
+    before, after = c.read(), c.read(state="CT")
+    taken_before = c.decision(before)
+    r = shift_status(server, c.token, c.shift)
+    assert r.status_code == 200 and r.json()["ended_at"] is None and r.json()["end_reason"] is None
+    actors = Actors(server)
+    with actors.client(Role.ADMINISTRATOR) as admin:
+        server.clock.advance(minutes=1)
+        assert admin.post(f"/api/v1/users/{c.officer.username}/disable").status_code == 200
+    disabled_at = server.clock.now
+    status = shift_status(server, c.token, c.shift).json()
+    assert (status["end_reason"], dt.datetime.fromisoformat(status["ended_at"])) == ("disabled", disabled_at)
+    assert "account was disabled" in status["message"] and "Nobody is logged on" in status["message"]
+    # A decision from within the shift, sent late, is recorded; one taken after the end is refused, with no
+    # after-shift minutes, only the unit clock's five.
+    taken_after = c.decision(after, decided_at=(disabled_at + dt.timedelta(minutes=6)).isoformat())
+    results = c.outcomes(taken_before, taken_after)
+    assert [x["outcome"] for x in results] == ["recorded", "refused"]
+    assert "the server ended shift" in results[1]["message"] and "disabled" in results[1]["message"]
+    assert sorted(a.status for a in alerts(server)) == ["accepted", "pending"]
+    disabled_events = [e for e in events(server, c.officer.username) if e[0] == "user_disabled"]
+    assert disabled_events == [("user_disabled", "success", f"unit shift(s) {c.shift} ended")]
+
+    promoted, other = server.add_person(Role.OFFICER), server.add_person(Role.OFFICER)
+    unit_a, unit_b = server.add_unit("car-30"), server.add_unit("car-31")
+    shift_a = logon(server, unit_a, promoted).json()["shift"]
+    shift_b = logon(server, unit_b, other).json()["shift"]
+    with actors.client(Role.ADMINISTRATOR) as admin:
+        r = admin.post(f"/api/v1/users/{promoted.username}/role", json={"role": "auditor"})
+        assert r.status_code == 200, r.text
+        assert admin.post("/api/v1/units/car-31/revoke").status_code == 200
+    assert shift_status(server, unit_a, shift_a).json()["end_reason"] == "role_changed"
+    assert shift_status(server, unit_b, shift_b).status_code == 401  # a revoked unit asks nothing more
+    by_id = {s.id: s for s in shifts(server)}
+    assert (by_id[shift_b].end_reason, by_id[shift_b].ended_at) == ("unit_revoked", server.clock.now)
+    role_events = [e for e in events(server, promoted.username) if e[0] == "role_changed"]
+    assert role_events == [("role_changed", "success", f"officer -> auditor; unit shift(s) {shift_a} ended")]
+    # Another unit's shift is as unknown as one that does not exist.
+    for unknown in (shift_a, 9999):
+        r = shift_status(server, c.token, unknown)
+        assert r.status_code == 404 and r.json()["error"] == "shift_not_found"
+
+
+def test_a_lockout_or_a_new_password_leaves_the_shift_open(server: LiveServer) -> None:
+    # Failed log-ins by someone else must not throw the officer out of the car; a forgotten password neither.
+    c = car(server)
+    actors = Actors(server)
+    for _ in range(5):
+        logon(server, server.add_unit(), c.officer, "not the password")
+    with actors.client(Role.ADMINISTRATOR) as admin:
+        assert admin.post(f"/api/v1/users/{c.officer.username}/password").status_code == 200
+    assert shift_status(server, c.token, c.shift).json()["ended_at"] is None
+
+
 def test_invalid_body_is_422_and_writes_nothing(server: LiveServer) -> None:
     c = car(server)
     read_id = c.read()

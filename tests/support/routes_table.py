@@ -73,4 +73,5 @@ def fill_path(path: str, read_id: uuid.UUID | None = None) -> str:
         .replace("{list_id}", "1")
         .replace("{hold_id}", "1")
         .replace("{equipment_id}", "1")
+        .replace("{shift_id}", "1")
     )

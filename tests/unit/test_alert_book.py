@@ -129,6 +129,15 @@ def test_a_pressed_key_and_the_officer_survive_a_crash_and_wait_for_the_server(t
         assert book.logoffs_waiting() == []
 
 
+def test_a_shift_the_server_ended_logs_off_only_that_shift_and_owes_no_log_off(tmp_path: Path) -> None:
+    with AlertBook(tmp_path / "unit.db") as book:
+        book.log_on(OFFICER)
+        assert book.ended_by_server(40) is None and book.officer() == OFFICER  # an older shift: nothing changes
+        assert book.ended_by_server(41) == OFFICER
+        assert book.officer() is None and book.ended_by_server(41) is None
+        assert book.logoffs_waiting() == []
+
+
 def test_the_servers_answer_settles_each_decision(tmp_path: Path) -> None:
     alerts = [raised(f"AAA{i}") for i in range(4)]
     with AlertBook(tmp_path / "unit.db") as book:

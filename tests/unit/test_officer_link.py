@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
 from platewatch.domain.roles import Role
 from platewatch.server.alerts.models import Alert
 from platewatch.server.unit_shifts.models import UnitShift
-from platewatch.unit.alert_book import AlertBook
+from platewatch.unit.alert_book import AlertBook, AlertBookError
 from platewatch.unit.outbox import Outbox
+from platewatch.unit.screen import agent_screen
+from platewatch.unit.sync import ServerSync
 from platewatch.unit.uploader import LogonRefused, ServerError, Uploader, log_off, log_on, server_client
 from tests.server.test_hotlists_api import Actors, make_list
 from tests.support.live_server import LiveServer, free_port, read_payload
@@ -91,3 +96,52 @@ def test_a_log_off_made_offline_reaches_the_server_with_its_time(server: LiveSer
     with server.db() as session:
         (row,) = session.scalars(select(UnitShift)).all()
     assert (row.end_reason, row.ended_at) == ("logoff", off)
+
+
+def test_the_unit_logs_the_officer_off_when_the_server_ends_the_shift(server: LiveServer, tmp_path: Path) -> None:
+    # The administrator disables an officer who is on patrol: the car stops taking their decisions on its next
+    # round, after sending those taken before, and its screen says why.
+    actors = Actors(server)
+    stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
+    entry = {"purpose": "stolen vehicle, case 2026-2210", "plate": "6ZR4117", "state": "CT"}
+    with actors.client(Role.ADMINISTRATOR) as c:
+        assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
+    officer = server.add_person(Role.OFFICER)
+    token = server.add_unit()
+    read = read_payload("6ZR4117", server.clock.now, state="CT")
+    db = tmp_path / "unit.db"
+    with Outbox(db) as box, AlertBook(db) as book:
+        with server_client(server.url, token) as client:
+            book.log_on(log_on(client, officer.username, officer.password, server.totp(officer)))
+            version = client.get("/api/v1/unit/hotlist").json()["version"]
+        hit = raised("6ZR4117", read_id=uuid.UUID(read["id"]), list_id=stolen["id"], hotlist_version=version)
+        book.add(hit)
+        book.decide(str(hit.id), True, server.clock.now)
+        box.put(read)
+        with ServerSync(db, server.url, token, upload_every=0.2, book=book) as sync:
+            screen = agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token)
+            with screen, httpx.Client(base_url=screen.url) as page:
+                wait_until(lambda: book.get(str(hit.id)).upload == "done", "the decision to reach the server")
+                assert book.officer() is not None and page.get("/api/state").json()["shift_notice"] is None
+                with actors.client(Role.ADMINISTRATOR) as admin:
+                    assert admin.post(f"/api/v1/users/{officer.username}/disable").status_code == 200
+                wait_until(lambda: book.officer() is None, "the unit to log the officer off")
+                state = page.get("/api/state").json()
+                assert state["officer"] is None
+                assert "account was disabled" in state["shift_notice"], state["shift_notice"]
+        assert book.logoffs_waiting() == []  # the server ended the shift: no log-off is owed
+        with pytest.raises(AlertBookError, match="log"):
+            book.decide(str(hit.id), False, server.clock.now, "misread")
+    with server.db() as session:
+        (alert,) = session.scalars(select(Alert)).all()
+        (shift,) = session.scalars(select(UnitShift)).all()
+    assert (alert.status, alert.decided_by) == ("accepted", officer.username)
+    assert shift.end_reason == "disabled"
+
+
+def wait_until(check: Callable[[], bool], what: str, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)

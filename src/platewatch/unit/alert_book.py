@@ -231,6 +231,16 @@ class AlertBook:
             self._db.execute("COMMIT")
         return officer
 
+    def ended_by_server(self, shift: int) -> Officer | None:
+        """The server ended `shift` (the officer's account was disabled, their role changed): nobody is logged on
+        any more and no log-off is owed. Returns the officer, or None when `shift` was no longer the current one."""
+        officer = self.officer()
+        if officer is None or officer.shift != shift:
+            return None
+        with self._lock:
+            gone = self._db.execute("DELETE FROM unit_officer WHERE shift = ?", (shift,)).rowcount
+        return officer if gone else None
+
     def logoffs_waiting(self) -> list[tuple[int, dt.datetime]]:
         """Log-offs the server has not confirmed: (shift, when), oldest first."""
         with self._lock:

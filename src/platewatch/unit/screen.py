@@ -48,6 +48,8 @@ class UnitStatus:
     reads_waiting: int = 0
     upload_error: str | None = None
     decisions_error: str | None = None
+    shift_notice: str | None = None
+    """Why the server ended the officer's shift (account disabled, role changed); None otherwise."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ def create_screen(services: ScreenServices) -> FastAPI:
                 "upload_error": status.upload_error,
                 "decisions_error": status.decisions_error,
             },
+            "shift_notice": status.shift_notice if officer is None else None,
             "counts": book.counts(),
             "alerts": [asdict(a) for a in book.listing()],
         }
@@ -256,10 +259,12 @@ def agent_screen(address: str, book: AlertBook, sync: ServerSync, server: str, t
             reads_waiting=report.pending,
             upload_error=report.error,
             decisions_error=sync.decisions_error,
+            shift_notice=sync.shift_notice,
         )
 
     def log_on(username: str, password: str, otp: str | None) -> Officer:
         officer = uploader.log_on(client, username, password, otp)
+        sync.shift_notice = None
         sync.nudge(hotlist=True)  # the shift starts with the current hot list (order V.E.8a)
         return officer
 

@@ -14,7 +14,7 @@ from platewatch.domain.retention import RetentionPolicy
 from platewatch.unit.alert_book import AlertBook
 from platewatch.unit.hotlist import HotListError, UnitHotList
 from platewatch.unit.outbox import Outbox
-from platewatch.unit.uploader import ServerError, Uploader, UploadReport
+from platewatch.unit.uploader import ServerError, Uploader, UploadReport, shift_ended
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class ServerSync:
         """Reads deleted unsent because they passed the retention period (an outage of more than 14 days)."""
         self.decisions_error: str | None = None
         """Why the officer's last decisions could not all be sent (None when they were)."""
+        self.shift_notice: str | None = None
+        """Why the server ended the officer's shift, for the screen (None until it does; a log-on clears it)."""
         self._retention = retention
         self._book = book
         self._wake = threading.Event()
@@ -97,6 +99,7 @@ class ServerSync:
                     next_check = now + self._hotlist_every
                 if now >= next_upload:
                     self._guarded(self._upload, uploader)
+                    self._guarded(self._check_shift, uploader)
                     next_upload = now + self._upload_every
                 self._wake.wait(max(0.0, min(next_upload, next_check) - time.monotonic()))
                 self._wake.clear()
@@ -115,6 +118,21 @@ class ServerSync:
         self.report = uploader.upload()
         if self._book is not None:
             self.decisions_error = uploader.send_decisions(self._book) or uploader.send_logoffs(self._book)
+
+    def _check_shift(self, uploader: Uploader) -> None:
+        """Log the officer off when the server ended their shift (after their decisions went up, so none taken
+        while they could is lost). An unreachable server says nothing: the officer stays until it can."""
+        officer = self._book.officer() if self._book is not None else None
+        if officer is None or self._book is None:
+            return
+        try:
+            why = shift_ended(uploader.client, officer.shift)
+        except ServerError as exc:
+            log.debug("shift check skipped: %s", exc)
+            return
+        if why is not None and self._book.ended_by_server(officer.shift) is not None:
+            self.shift_notice = why
+            log.warning("the server ended shift %d: the officer is logged off", officer.shift)
 
     def _guarded(self, step: Callable[[Uploader], None], uploader: Uploader) -> None:
         """A step that fails unexpectedly (a full disk, a server answering nonsense) is logged and tried again on

@@ -20,6 +20,7 @@ INGEST = "/api/v1/reads"
 HOTLIST = "/api/v1/unit/hotlist"
 LOGON = "/api/v1/unit/logon"
 LOGOFF = "/api/v1/unit/logoff"
+SHIFTS = "/api/v1/unit/shifts/{shift}"
 DECISIONS = "/api/v1/unit/alert-decisions"
 
 
@@ -70,6 +71,24 @@ def log_off(client: httpx.Client, shift: int, ended_at: dt.datetime) -> str | No
     if response.status_code != 200:
         raise ServerError(f"log-off failed ({response.status_code}): {_message(response)}")
     return None
+
+
+def shift_ended(client: httpx.Client, shift: int) -> str | None:
+    """Why the server ended the officer's shift (an account disabled, a role changed), in words for the screen;
+    None while it is open. Raises ServerError when the server cannot say."""
+    try:
+        response = client.get(SHIFTS.format(shift=shift))
+    except httpx.HTTPError as exc:
+        raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+    if response.status_code == 404:
+        return _message(response)
+    if response.status_code != 200:
+        raise ServerError(f"shift check failed ({response.status_code}): {_message(response)}")
+    try:
+        data = response.json()
+        return None if data["ended_at"] is None else str(data["message"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ServerError("the shift answer is not a PlateWatch answer") from exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.access_rules import (
@@ -24,6 +24,7 @@ from platewatch.domain.access_rules import (
 from platewatch.domain.roles import Role, requires_mfa
 from platewatch.server.accounts import security
 from platewatch.server.accounts.models import SecurityEvent, Unit, UnitToken, User, UserSession
+from platewatch.server.unit_shifts.models import UnitShift
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ def disable_user(db: Session, username: str, actor: str, now: dt.datetime) -> No
     user.disabled_at = now
     for s in _open_sessions(db, user.id):
         s.ended_at, s.end_reason = now, "disabled"
-    record_event(db, username, "user_disabled", "success", "", actor)
+    shifts = _end_unit_shifts(db, select(UnitShift).where(UnitShift.username == username), now, "disabled")
+    record_event(db, username, "user_disabled", "success", shifts, actor)
 
 
 def change_role(
@@ -130,11 +132,14 @@ def change_role(
     before, user.role = user.role, role.value
     for s in _open_sessions(db, user.id):
         s.ended_at, s.end_reason = now, "role_changed"
+    shifts = _end_unit_shifts(db, select(UnitShift).where(UnitShift.username == username), now, "role_changed")
     uri = None
     if requires_mfa(role) and user.totp_secret is None:
         user.totp_secret, user.last_totp_step = security.new_totp_secret(), 0
         uri = security.totp_uri(user.totp_secret, username, issuer)
-    record_event(db, username, "role_changed", "success", f"{before} -> {role.value}", actor)
+    record_event(
+        db, username, "role_changed", "success", "; ".join(filter(None, [f"{before} -> {role.value}", shifts])), actor
+    )
     return uri
 
 
@@ -204,6 +209,15 @@ def _store_password(user: User, password: str) -> None:
     except security.WeakPasswordError as exc:
         raise AccountError("weak_password", str(exc)) from exc
     user.password_hash = security.hash_password(password)
+
+
+def _end_unit_shifts(db: Session, shifts: Select[UnitShift], now: dt.datetime, reason: str) -> str:
+    """End the open unit shifts that `shifts` selects: whoever holds them may no longer take alerts in the car as
+    they were allowed to (order V.A.1). The unit learns it on its next round; returns a note for the event."""
+    ended = list(db.scalars(shifts.where(UnitShift.ended_at.is_(None))))
+    for shift in ended:
+        shift.ended_at, shift.end_reason = now, reason
+    return f"unit shift(s) {', '.join(str(s.id) for s in ended)} ended" if ended else ""
 
 
 def _open_sessions(db: Session, user_id: uuid.UUID) -> list[UserSession]:
@@ -348,7 +362,10 @@ def revoke_unit(db: Session, name: str, actor: str, now: dt.datetime) -> int:
     tokens = db.scalars(select(UnitToken).where(UnitToken.unit_id == unit.id, UnitToken.revoked_at.is_(None))).all()
     for t in tokens:
         t.revoked_at = now
-    record_event(db, name, "unit_revoked", "success", f"{len(tokens)} token(s)", actor)
+    shifts = _end_unit_shifts(db, select(UnitShift).where(UnitShift.unit_id == unit.id), now, "unit_revoked")
+    record_event(
+        db, name, "unit_revoked", "success", "; ".join(filter(None, [f"{len(tokens)} token(s)", shifts])), actor
+    )
     return len(tokens)
 
 

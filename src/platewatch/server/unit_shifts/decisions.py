@@ -28,6 +28,13 @@ AFTER_SHIFT = dt.timedelta(minutes=5)
 CLOCK_SKEW = dt.timedelta(minutes=5)
 """The car computer's clock may run this far behind the server's: a decision taken just after log-on, dated by the
 unit, is not refused as taken before the shift."""
+ENDED_BY_SERVER = {
+    "disabled": "the officer's account was disabled",
+    "role_changed": "the officer's role was changed",
+    "unit_revoked": "the unit's access was revoked",
+}
+"""Shifts the server ended (`UnitShift.end_reason`), and why: the officer may no longer take alerts in the car, so
+no time after the end is allowed for finishing one (only for the unit's clock)."""
 
 
 class NotRecorded(Exception):
@@ -78,7 +85,11 @@ def _shift(db: Session, unit: Unit, item: DecisionIn) -> UnitShift:
         raise NotRecorded("refused", f"shift {item.shift} is not a shift of this unit")
     if item.decided_at < shift.started_at - CLOCK_SKEW:
         raise NotRecorded("refused", f"decided at {item.decided_at:%Y-%m-%d %H:%M:%S%z}, before shift {shift.id} began")
-    if shift.ended_at is not None and item.decided_at > shift.ended_at + AFTER_SHIFT + CLOCK_SKEW:
+    if shift.ended_at is not None and shift.end_reason in ENDED_BY_SERVER:
+        if item.decided_at > shift.ended_at + CLOCK_SKEW:
+            why = ENDED_BY_SERVER[shift.end_reason]
+            raise NotRecorded("refused", f"decided after the server ended shift {shift.id}: {why}")
+    elif shift.ended_at is not None and item.decided_at > shift.ended_at + AFTER_SHIFT + CLOCK_SKEW:
         raise NotRecorded("refused", f"decided more than 10 minutes after shift {shift.id} ended")
     return shift
 

@@ -14,6 +14,7 @@ from platewatch.server.unit_shifts.schemas import (
     LogoffResult,
     LogonRequest,
     ShiftPublic,
+    ShiftStatus,
 )
 
 router = APIRouter(prefix="/api/v1/unit", tags=["units"])
@@ -37,6 +38,15 @@ def logoff(unit: UnitDep, body: LogoffRequest, db: DbDep, at: NowDep) -> LogoffR
     db.commit()
     assert shift.ended_at is not None
     return LogoffResult(shift=shift.id, ended_at=shift.ended_at)
+
+
+@router.get("/shifts/{shift_id}", response_model=ShiftStatus, summary="Whether one of the unit's shifts is still open")
+def shift_status(unit: UnitDep, shift_id: int, db: DbDep) -> ShiftStatus:
+    shift = service.get(db, unit, shift_id)
+    return ShiftStatus(
+        shift=shift.id, username=shift.username, started_at=shift.started_at, ended_at=shift.ended_at,
+        end_reason=shift.end_reason, message=service.describe(shift),
+    )  # fmt: skip
 
 
 @router.post(

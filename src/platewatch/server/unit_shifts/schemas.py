@@ -43,6 +43,18 @@ class LogoffResult(BaseModel):
     ended_at: dt.datetime
 
 
+class ShiftStatus(BaseModel):
+    """Whether the unit's shift is still open; the unit asks while an officer is logged on and logs them off when
+    the server ended it (account disabled, role changed)."""
+
+    shift: int
+    username: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str | None = Field(description="logoff, replaced, disabled, role_changed or unit_revoked")
+    message: str = Field(description="what the unit's screen tells the officer")
+
+
 class DecisionIn(BaseModel):
     """One press of the accept or reject key on the unit (order V.E.5), sent when the unit is online."""
 

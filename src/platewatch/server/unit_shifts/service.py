@@ -14,7 +14,7 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit
 from platewatch.server.errors import ApiError
 from platewatch.server.training import service as training
-from platewatch.server.unit_shifts.decisions import CLOCK_SKEW
+from platewatch.server.unit_shifts.decisions import CLOCK_SKEW, ENDED_BY_SERVER
 from platewatch.server.unit_shifts.models import UnitShift
 from platewatch.server.unit_shifts.schemas import LogonRequest
 
@@ -84,3 +84,13 @@ def get(db: Session, unit: Unit, shift_id: int) -> UnitShift:
     if shift is None or shift.unit_id != unit.id:
         raise ShiftError(404, "shift_not_found", f"no shift {shift_id} on this unit")
     return shift
+
+
+def describe(shift: UnitShift) -> str:
+    """The shift's state in the words the officer reads on the unit's screen."""
+    if shift.ended_at is None:
+        return f"shift {shift.id} of {shift.username} is open"
+    ended = f"shift {shift.id} of {shift.username} ended at {shift.ended_at:%H:%M} UTC"
+    if shift.end_reason in ENDED_BY_SERVER:
+        return f"{ended}: {ENDED_BY_SERVER[shift.end_reason]}. Nobody is logged on to take alerts"
+    return ended + (" (logged off)" if shift.end_reason == "logoff" else " (another log-on replaced it)")
