@@ -143,3 +143,17 @@ def test_a_rejection_with_its_reason_reaches_the_server(server: LiveServer, brow
         page.click("#logoff")
         page.wait_for_selector("form#logon:not([hidden])")
         assert book.officer() is None
+
+
+def test_the_screen_says_when_the_server_ended_the_shift(server: LiveServer, browser: Any, tmp_path: Path) -> None:
+    officer = server.add_person(Role.OFFICER)
+    with unit_on_patrol(server, browser, tmp_path) as (page, book):
+        log_on(page, server, officer)
+        page.wait_for_selector(f"#officer:has-text('{officer.username}')")
+        assert page.locator("#shift-notice").is_hidden()
+        with Actors(server).client(Role.ADMINISTRATOR) as admin:  # the officer's role changes during the patrol
+            assert admin.post(f"/api/v1/users/{officer.username}/role", json={"role": "auditor"}).status_code == 200
+        page.wait_for_selector("#shift-notice:not([hidden])", timeout=20_000)
+        assert "the officer's role was changed" in page.inner_text("#shift-notice")
+        assert page.inner_text("#officer") == "Nobody logged on" and book.officer() is None
+        assert page.locator("article.alert button.accept").is_disabled()  # the alert waits for the next officer
