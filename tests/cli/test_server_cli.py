@@ -22,16 +22,17 @@ from tests.support.live_server import free_port
 def test_user_lifecycle(env: str) -> None:
     code, out = run("user", "add", "jdoe", "--role", "officer", "--full-name", "Jane Doe")
     assert code == 0, out
-    assert re.search(r"one-time password: \S{12,}", out)
-    assert "otpauth://totp/" in out and "secret=" in out
+    assert re.search(r"one-time password \(give it in person\): \S{12,}", out)
+    assert "sets up their authenticator app" in out and "otpauth" not in out  # the person enrols it, nobody else
     code, out = run("user", "add", "jdoe", "--role", "officer")
     assert code == 1 and "already exists" in out
     code, out = run("user", "add", "tech1", "--role", "equipment")
-    assert code == 0 and "otpauth" not in out  # no read data, no TOTP needed
+    assert code == 0 and "authenticator" not in out  # no read data, no TOTP needed
     code, out = run("user", "add", "x", "--role", "janitor")
     assert code != 0 and "janitor" in out
     code, out = run("user", "reset-mfa", "jdoe")
-    assert code == 0 and "otpauth://" in out
+    assert code == 0 and "authenticator of jdoe removed" in out and "otpauth" not in out
+    assert re.search(r"one-time password \(give it in person\): \S{12,}", out)
     code, out = run("user", "set-password", "jdoe", input="short\nshort\n")
     assert code == 1 and "at least 12" in out
     code, out = run("user", "set-password", "jdoe", input="a long enough passphrase\na long enough passphrase\n")
@@ -132,7 +133,7 @@ def test_server_process_serves_the_login_page(tmp_path: Path) -> None:
     assert "First administrator created: admin" in output
     password = re.search(r"one-time password \(shown once\): (\S+)", output)
     assert password and len(password.group(1)) >= 12
-    assert "otpauth://totp/" in output
+    assert "otpauth" not in output and "sets up the authenticator app" in output  # enrolled by the administrator
 
 
 @pytest.mark.slow
@@ -230,7 +231,8 @@ def test_user_set_role(env: str) -> None:
     assert run("db", "upgrade")[0] == 0
     assert run("user", "add", "tech1", "--role", "equipment")[0] == 0
     code, out = run("user", "set-role", "tech1", "--role", "investigator")
-    assert code == 0 and "tech1 is now investigator" in out and "otpauth://" in out  # data roles need TOTP
+    assert code == 0 and "tech1 is now investigator" in out  # data roles need TOTP: set up with a one-time password
+    assert re.search(r"needs an authenticator; one-time password \(give it in person\): \S{12,}", out)
     code, out = run("user", "set-role", "tech1", "--role", "investigator")
     assert code == 1 and "already has the role investigator" in out
     code, out = run("user", "set-role", "ghost", "--role", "officer")

@@ -1,10 +1,10 @@
 """The People page in a real browser: the Program Administrator creates an account and hands over its one-time
-password and authenticator QR code; the new person logs in, is kept on their account page until they choose a
-password, then reaches their work. A forgotten password gets a new one-time password the same way."""
+password; the new person logs in with it, sets up their own authenticator app from the QR code on their account
+page (nobody else sees its secret), chooses a password, then reaches their work. A forgotten password gets a new
+one-time password the same way, and a lost phone a one-time password to set up another authenticator."""
 
 from __future__ import annotations
 
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,24 @@ pytestmark = pytest.mark.browser
 CHOSEN = "my own long passphrase 7"
 
 
-def test_an_account_is_created_handed_over_and_its_password_changed(
+def enrol_on_the_account_page(page: Any, server: LiveServer) -> str:
+    """Scan the QR code (here: read the key under it) and confirm a current code; returns the secret."""
+    assert page.locator("#qr svg").count() == 1  # the QR code is drawn by the server, inline
+    secret = page.inner_text("#totp-secret")
+    assert not page.locator("#password-form").is_visible()  # the password comes after the authenticator
+    page.fill("#otp", "000000")
+    page.click("#enrol-button")
+    assert "does not match" in page.inner_text("#enrol-error")
+    assert page.inner_text("#totp-secret") == secret  # the same secret until it is confirmed
+    server.clock.advance(seconds=31)
+    page.fill("#otp", pyotp.TOTP(secret).at(server.clock.now))
+    page.click("#enrol-button")
+    page.wait_for_selector("#enrolled")
+    assert page.locator("#enrol").count() == 0 and page.locator("#password-form").is_visible()
+    return secret
+
+
+def test_an_account_is_created_handed_over_enrolled_and_its_password_changed(
     server: LiveServer, browser: Any, shots: Path
 ) -> None:
     admin = server.add_person(Role.ADMINISTRATOR)
@@ -30,10 +47,8 @@ def test_an_account_is_created_handed_over_and_its_password_changed(
     page.click("#create-button")
     page.wait_for_selector("#secret")
     one_time = page.inner_text("#one-time-password")
-    uri = page.inner_text("#totp-uri")
-    assert page.locator("#qr svg").count() == 1  # the QR code is drawn by the server, inline
+    assert page.locator("#enrol").is_visible() and page.locator("#qr").count() == 0  # no secret for the admin
     page.screenshot(path=str(shots / "people-secret.png"), full_page=True)
-    secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
     page.goto(server.url + "/people")
     row = page.locator("#person-jrivera")
     assert "one-time, not changed yet" in row.inner_text() and "untrained" in row.inner_text()
@@ -44,16 +59,17 @@ def test_an_account_is_created_handed_over_and_its_password_changed(
     page.wait_for_selector("#done")
     context.close()
 
-    person = Person("jrivera", Role.INVESTIGATOR, one_time, secret)
     context = browser.new_context()
     page = context.new_page()
-    log_in(page, server, person, "/search")
+    log_in(page, server, Person("jrivera", Role.INVESTIGATOR, one_time, None), "/search")  # no code yet
     page.wait_for_url("**/account")
-    assert page.locator("#must-change").is_visible()
+    assert page.locator("#must-change").count() == 1
     assert page.locator("header a").all_inner_texts() == ["Account"]  # nothing else answers yet
+    page.screenshot(path=str(shots / "account-enrol.png"), full_page=True)
     page.goto(server.url + "/search")
     assert "change your one-time password first" in page.inner_text("body")
     page.goto(server.url + "/account")
+    secret = enrol_on_the_account_page(page, server)
     page.fill("#current_password", one_time)
     page.fill("#new_password", CHOSEN)
     page.fill("#repeat_password", CHOSEN + "x")
@@ -72,7 +88,7 @@ def test_an_account_is_created_handed_over_and_its_password_changed(
     page.locator("#person-jrivera button.new-password").click()
     page.wait_for_selector("#one-time-password")
     again = page.inner_text("#one-time-password")
-    assert again != one_time and page.locator("#qr").count() == 0
+    assert again != one_time and page.locator("#enrol").count() == 0  # the authenticator stays
     context.close()
     context = browser.new_context()
     page = context.new_page()
@@ -84,6 +100,26 @@ def test_an_account_is_created_handed_over_and_its_password_changed(
     page.fill("#totp", pyotp.TOTP(secret).at(server.clock.now))
     page.click("#login-button")
     page.wait_for_url("**/account")
+    assert page.locator("#enrol").count() == 0 and page.locator("#password-form").is_visible()
+    context.close()
+
+
+def test_a_lost_phone_gets_a_one_time_password_to_set_up_another(server: LiveServer, browser: Any) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    server.add_person(Role.SUPERVISOR, username="sgtlee")
+    context, page = open_as(browser, server, admin, "/people")
+    page.locator("#person-sgtlee button.new-authenticator").click()
+    page.wait_for_selector("#one-time-password")
+    one_time = page.inner_text("#one-time-password")
+    assert page.locator("#enrol").is_visible() and page.locator("#qr").count() == 0
+    page.goto(server.url + "/people")
+    assert "none" in page.locator("#person-sgtlee").inner_text()  # no authenticator until the person sets one up
+    context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, Person("sgtlee", Role.SUPERVISOR, one_time, None), "/search")
+    page.wait_for_url("**/account")
+    enrol_on_the_account_page(page, server)
     context.close()
 
 

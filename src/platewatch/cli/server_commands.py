@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from platewatch.domain.roles import Role
+from platewatch.domain.roles import Role, requires_mfa
 from platewatch.server.accounts import service as accounts
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
@@ -73,7 +73,9 @@ def bootstrap_admin(settings: Settings) -> None:
     err.print(f"[bold]First administrator created:[/bold] {name}")
     if settings.bootstrap_admin_password is None:
         err.print(f"  one-time password (shown once): [bold]{new.password}[/bold]")
-    err.print(f"  add to the authenticator app (shown once): {new.totp_uri}")
+        err.print("  log in without a code: the account page sets up the authenticator app, then the password")
+    else:
+        err.print(f"  add to the authenticator app (shown once): {new.totp_uri}")
 
 
 @user_app.command("add")
@@ -82,7 +84,7 @@ def user_add(
     role: Role = typer.Option(..., help="administrator|supervisor|officer|investigator|auditor|equipment"),
     full_name: str = typer.Option("", help="Full name"),
 ) -> None:
-    """Create an account; prints a one-time password and the TOTP enrolment URI once."""
+    """Create an account; prints its one-time password once (the person sets up their authenticator with it)."""
     settings = _settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
     try:
@@ -93,9 +95,9 @@ def user_add(
     except accounts.AccountError as exc:
         _fail(exc.message)
     out.print(f"user {username} ({role.value}) created")
-    out.print(f"one-time password: {new.password}")
-    if new.totp_uri:
-        out.print(f"TOTP enrolment URI (give to the user in person): {new.totp_uri}")
+    out.print(f"one-time password (give it in person): {new.password}")
+    if requires_mfa(role):
+        out.print("at the first log-in (no code) the person sets up their authenticator app, then a password")
 
 
 @user_app.command("disable")
@@ -112,15 +114,16 @@ def user_disable(username: str) -> None:
 
 @user_app.command("reset-mfa")
 def user_reset_mfa(username: str) -> None:
-    """Give the user a new TOTP secret (old codes stop working); prints the enrolment URI once."""
-    settings = _settings()
-    factory = make_sessionmaker(make_engine(settings.database_url))
+    """Remove the user's authenticator (a lost phone: its codes stop working) and print a one-time password, with
+    which they set up a new one at the next log-in."""
+    factory = make_sessionmaker(make_engine(_settings().database_url))
     try:
         with transaction(factory) as db:
-            uri = accounts.reset_mfa(db, username, "cli", settings.agency_name)
+            password = accounts.reset_mfa(db, username, "cli", utcnow())
     except accounts.AccountError as exc:
         _fail(exc.message)
-    out.print(f"TOTP enrolment URI for {username}: {uri}")
+    out.print(f"authenticator of {username} removed; one-time password (give it in person): {password}")
+    out.print("at the next log-in (no code) the person sets up their authenticator app, then a password")
 
 
 @user_app.command("set-role")
@@ -128,19 +131,18 @@ def user_set_role(
     username: str,
     role: Role = typer.Option(..., help="administrator|supervisor|officer|investigator|auditor|equipment|dispatcher"),
 ) -> None:
-    """Give an account another role (its sessions end); prints an authenticator URI once when the new role needs
-    one the person lacked."""
-    settings = _settings()
-    factory = make_sessionmaker(make_engine(settings.database_url))
+    """Give an account another role (its sessions end); prints a one-time password once when the new role needs an
+    authenticator the person lacked (they set it up with it at the next log-in)."""
+    factory = make_sessionmaker(make_engine(_settings().database_url))
     try:
         with transaction(factory) as db:
-            uri = accounts.change_role(db, username, role, "cli", utcnow(), settings.agency_name)
+            password = accounts.change_role(db, username, role, "cli", utcnow())
     except accounts.AccountError as exc:
         _fail(exc.message)
         return
     out.print(f"{username} is now {role.value}")
-    if uri:
-        out.print(f"TOTP enrolment URI (give to the user in person): {uri}")
+    if password:
+        out.print(f"the role needs an authenticator; one-time password (give it in person): {password}")
 
 
 @user_app.command("set-password")

@@ -22,6 +22,8 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """A generated or administrator-set password: only the person's own account page works until they change it."""
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The secret offered to the person for their authenticator, until they confirm a code from it."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     max_sessions: Mapped[int] = mapped_column(Integer, default=1)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,6 +11,8 @@ from platewatch.domain.roles import Permission, Role
 from platewatch.server.accounts import service
 from platewatch.server.accounts.models import Unit, User, UserSession
 from platewatch.server.accounts.schemas import (
+    EnrolmentConfirm,
+    EnrolmentOffer,
     LoginRequest,
     LoginResponse,
     MfaReset,
@@ -98,6 +100,28 @@ def change_password(body: PasswordChange, session: Own, db: DbDep, state: StateD
     return PasswordChanged(ended_sessions=ended)
 
 
+@router.post("/me/authenticator", response_model=EnrolmentOffer, summary="The secret to put in my authenticator app")
+def offer_authenticator(session: Own, db: DbDep, state: StateDep) -> EnrolmentOffer:
+    try:
+        uri = service.enrolment_uri(db, session.user, state.settings.agency_name)
+    except service.AccountError as exc:
+        raise ApiError(409, exc.code, exc.message) from exc
+    db.commit()
+    return EnrolmentOffer(totp_uri=uri)
+
+
+@router.post(
+    "/me/authenticator/confirm", response_model=UserPublic, summary="Confirm my authenticator with a current code"
+)
+def confirm_authenticator(body: EnrolmentConfirm, session: Own, db: DbDep, at: NowDep) -> UserPublic:
+    try:
+        service.confirm_enrolment(db, session.user, body.otp, at)
+    except service.AccountError as exc:
+        raise ApiError(422 if exc.code == "bad_code" else 409, exc.code, exc.message) from exc
+    db.commit()
+    return user_public(session.user)
+
+
 @router.get("/users", response_model=list[UserPublic], summary="All accounts")
 def list_users(_: UserAdmin, db: DbDep) -> list[UserPublic]:
     return [user_public(u) for u in db.scalars(select(User).order_by(User.username))]
@@ -141,21 +165,21 @@ def change_role(
     username: str, body: RoleChange, admin: UserAdmin, db: DbDep, state: StateDep, at: NowDep
 ) -> RoleChanged:
     try:
-        uri = service.change_role(db, username, body.role, admin.user.username, at, state.settings.agency_name)
+        password = service.change_role(db, username, body.role, admin.user.username, at)
     except service.AccountError as exc:
         raise ApiError(service.ROLE_CHANGE_STATUS[exc.code], exc.code, exc.message) from exc
     db.commit()
-    return RoleChanged(user=user_public(service.get_user(db, username)), totp_uri=uri)
+    return RoleChanged(user=user_public(service.get_user(db, username)), one_time_password=password)
 
 
-@router.post("/users/{username}/reset-mfa", response_model=MfaReset, summary="A new authenticator secret")
-def reset_mfa(username: str, admin: UserAdmin, db: DbDep, state: StateDep) -> MfaReset:
+@router.post("/users/{username}/reset-mfa", response_model=MfaReset, summary="Remove the authenticator (a lost phone)")
+def reset_mfa(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> MfaReset:
     try:
-        uri = service.reset_mfa(db, username, admin.user.username, state.settings.agency_name)
+        password = service.reset_mfa(db, username, admin.user.username, at)
     except service.AccountError as exc:
         raise ApiError(404, exc.code, exc.message) from exc
     db.commit()
-    return MfaReset(username=username, totp_uri=uri)
+    return MfaReset(username=username, one_time_password=password)
 
 
 @router.get("/units", response_model=list[UnitPublic], summary="All units")

@@ -49,7 +49,9 @@ class UserCreate(BaseModel):
 class UserCreated(BaseModel):
     user: UserPublic
     one_time_password: str
-    totp_uri: str | None
+    totp_uri: str | None = Field(
+        description="always null here: the person enrols their own authenticator at the first log-in"
+    )
 
 
 class UnitCreate(BaseModel):
@@ -91,7 +93,19 @@ class OneTimePassword(BaseModel):
 
 class MfaReset(BaseModel):
     username: str
-    totp_uri: str = Field(description="shown once: the new secret for the authenticator app; old codes stop working")
+    one_time_password: str = Field(
+        description="shown once: the old authenticator stops working; with this password the person enrols a new one"
+    )
+
+
+class EnrolmentOffer(BaseModel):
+    totp_uri: str = Field(description="the secret for your authenticator app (the same until you confirm a code)")
+
+
+class EnrolmentConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    otp: str = Field(min_length=6, max_length=12, description="the current code the authenticator app shows")
 
 
 class RoleChange(BaseModel):
@@ -102,4 +116,6 @@ class RoleChange(BaseModel):
 
 class RoleChanged(BaseModel):
     user: UserPublic
-    totp_uri: str | None = Field(description="shown once, when the new role needs an authenticator the person lacked")
+    one_time_password: str | None = Field(
+        description="shown once, when the new role needs an authenticator the person lacked: they enrol it with this"
+    )

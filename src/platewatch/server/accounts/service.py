@@ -85,7 +85,10 @@ def create_user(
             security.check_password_strength(pw, username)
         except security.WeakPasswordError as exc:
             raise AccountError("weak_password", str(exc)) from exc
-    secret = security.new_totp_secret() if requires_mfa(role) else None
+    # A generated password is handed over in person and is one-time: its holder enrols their own authenticator at
+    # the first log-in, so nobody else ever sees its secret. A chosen password (the bootstrap administrator's) is
+    # not one-time, so that account gets its secret here.
+    secret = security.new_totp_secret() if requires_mfa(role) and not generated else None
     user = User(
         username=username,
         full_name=full_name,
@@ -118,12 +121,10 @@ def disable_user(db: Session, username: str, actor: str, now: dt.datetime) -> No
     record_event(db, username, "user_disabled", "success", shifts, actor)
 
 
-def change_role(
-    db: Session, username: str, role: Role, actor: str, now: dt.datetime, issuer: str = "PlateWatch"
-) -> str | None:
+def change_role(db: Session, username: str, role: Role, actor: str, now: dt.datetime) -> str | None:
     """Give the person another role: their sessions end (what they may do changed). A role that sees read data
-    needs a second factor: one without gets a new authenticator secret, whose enrolment URI is returned (shown
-    once); None otherwise."""
+    needs a second factor: a person without one gets a one-time password (returned, shown once) with which they
+    enrol their authenticator at the next log-in; None otherwise."""
     if username == actor:
         raise AccountError("own_account", "another administrator changes your role")
     user = get_user(db, username)
@@ -133,22 +134,48 @@ def change_role(
     for s in _open_sessions(db, user.id):
         s.ended_at, s.end_reason = now, "role_changed"
     shifts = _end_unit_shifts(db, select(UnitShift).where(UnitShift.username == username), now, "role_changed")
-    uri = None
+    password = None
     if requires_mfa(role) and user.totp_secret is None:
-        user.totp_secret, user.last_totp_step = security.new_totp_secret(), 0
-        uri = security.totp_uri(user.totp_secret, username, issuer)
-    record_event(
-        db, username, "role_changed", "success", "; ".join(filter(None, [f"{before} -> {role.value}", shifts])), actor
-    )
-    return uri
+        password = _one_time_password(db, user, now)
+    enrol = "one-time password issued to enrol an authenticator" if password else ""
+    detail = "; ".join(filter(None, [f"{before} -> {role.value}", shifts, enrol]))
+    record_event(db, username, "role_changed", "success", detail, actor)
+    return password
 
 
-def reset_mfa(db: Session, username: str, actor: str, issuer: str = "PlateWatch") -> str:
+def reset_mfa(db: Session, username: str, actor: str, now: dt.datetime) -> str:
+    """A lost or replaced phone: the authenticator is removed and a one-time password issued (returned, shown once);
+    with it the person enrols a new authenticator at the next log-in. Their sessions end."""
     user = get_user(db, username)
-    user.totp_secret = security.new_totp_secret()
-    user.last_totp_step = 0
-    record_event(db, username, "mfa_reset", "success", "", actor)
-    return security.totp_uri(user.totp_secret, username, issuer)
+    password = _one_time_password(db, user, now)
+    user.totp_secret, user.pending_totp_secret, user.last_totp_step = None, None, 0
+    record_event(db, username, "mfa_reset", "success", "authenticator removed; one-time password issued", actor)
+    return password
+
+
+def enrolment_uri(db: Session, user: User, issuer: str = "PlateWatch") -> str:
+    """The authenticator secret offered to the person (the same one until they confirm it), as an otpauth URI.
+    Only a person without an authenticator who logged in with a one-time password may enrol one."""
+    if user.totp_secret is not None:
+        raise AccountError("already_enrolled", "your authenticator is already set up; an administrator can reset it")
+    if not user.must_change_password:
+        raise AccountError(
+            "enrolment_closed", "an authenticator is set up with a one-time password: ask an administrator for one"
+        )
+    if user.pending_totp_secret is None:
+        user.pending_totp_secret = security.new_totp_secret()
+    return security.totp_uri(user.pending_totp_secret, user.username, issuer)
+
+
+def confirm_enrolment(db: Session, user: User, code: str, now: dt.datetime) -> None:
+    """The person proves the authenticator works with a current code from it; it is their second factor from now."""
+    enrolment_uri(db, user)  # the same conditions
+    assert user.pending_totp_secret is not None
+    step = security.totp_step(code.strip(), user.pending_totp_secret, 0, now.timestamp())
+    if step is None:
+        raise AccountError("bad_code", "that code does not match: check the phone's time and type the current code")
+    user.totp_secret, user.pending_totp_secret, user.last_totp_step = user.pending_totp_secret, None, step
+    record_event(db, user.username, "mfa_enrolled", "success", "by the person")
 
 
 def set_password(db: Session, username: str, password: str, actor: str, now: dt.datetime) -> None:
@@ -166,12 +193,7 @@ def set_password(db: Session, username: str, password: str, actor: str, now: dt.
 def issue_one_time_password(db: Session, username: str, actor: str, now: dt.datetime) -> str:
     """A forgotten password: a new generated one, to be changed at the next log-in; the person's sessions end."""
     user = get_user(db, username)
-    password = security.generate_one_time_password()
-    user.password_hash = security.hash_password(password)
-    user.must_change_password = True
-    user.failed_logins, user.locked_until = 0, None
-    for s in _open_sessions(db, user.id):
-        s.ended_at, s.end_reason = now, "password_reset"
+    password = _one_time_password(db, user, now)
     record_event(db, username, "password_reset", "success", "one-time password issued", actor)
     return password
 
@@ -194,6 +216,8 @@ def change_password(
         raise AccountError("wrong_password", "the current password is wrong")
     if security.verify_password(user.password_hash, new):
         raise AccountError("same_password", "the new password must differ from the current one")
+    if user.totp_secret is None and requires_mfa(Role(user.role)):
+        raise AccountError("enrol_first", "set up your authenticator first: your role needs it to log in")
     _store_password(user, new)
     user.must_change_password = False
     others = [s for s in _open_sessions(db, user.id) if s.id != session.id]
@@ -201,6 +225,17 @@ def change_password(
         s.ended_at, s.end_reason = now, "password_changed"
     record_event(db, user.username, "password_changed", "success", f"ended {len(others)} other session(s)")
     return len(others)
+
+
+def _one_time_password(db: Session, user: User, now: dt.datetime) -> str:
+    """A new generated password the person must change at the next log-in; their sessions end."""
+    password = security.generate_one_time_password()
+    user.password_hash = security.hash_password(password)
+    user.must_change_password = True
+    user.failed_logins, user.locked_until = 0, None
+    for s in _open_sessions(db, user.id):
+        s.ended_at, s.end_reason = now, "password_reset"
+    return password
 
 
 def _store_password(user: User, password: str) -> None:
@@ -258,9 +293,10 @@ def check_credentials(
     if ok and user.totp_secret is not None:
         step = security.totp_step(totp_code or "", user.totp_secret, user.last_totp_step, now.timestamp())
         ok = step is not None
-    if ok and user.totp_secret is None and requires_mfa(Role(user.role)):
+    if ok and user.totp_secret is None and requires_mfa(Role(user.role)) and not user.must_change_password:
         failed("MFA not enrolled")
         raise AccountError("mfa_not_enrolled", "this role needs a TOTP second factor; ask an administrator")
+    # Without an authenticator, a one-time password opens only the person's account page, where they enrol one.
     if not ok:
         counted = after_failure(user.failed_logins, lockout, now)
         user.failed_logins, user.locked_until = counted.failed_logins, counted.locked_until

@@ -1,12 +1,11 @@
-"""The People page (order V.B.1e): the Program Administrator creates accounts, disables them, issues one-time
-passwords and new authenticator secrets; a secret is shown once, the authenticator's as a QR code."""
+"""The People page (order V.B.1e): the Program Administrator creates accounts, disables them, changes roles and
+issues one-time passwords (shown once), also to set up a new authenticator, which the person enrols themselves."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -22,11 +21,6 @@ from platewatch.server.web.routes import page
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
 Admin = Annotated[UserSession, Depends(require(Permission.MANAGE_USERS))]
-
-
-def qr_svg(uri: str) -> str:
-    """The authenticator URI as an inline SVG QR code (drawn here: the secret never leaves the server)."""
-    return str(segno.make(uri, error="m").svg_inline(scale=5, title="Authenticator QR code"))
 
 
 @router.get("/people", response_class=HTMLResponse)
@@ -57,7 +51,7 @@ def create_person(
     except accounts.AccountError as exc:
         raise ApiError(409 if exc.code == "username_taken" else 400, exc.code, exc.message) from exc
     db.commit()
-    return _secret(request, who, new.user.username, "Account created", new.password, new.totp_uri)
+    return _secret(request, who, new.user.username, "Account created", new.password, enrol=new.user.totp_secret is None)
 
 
 @router.post("/people/{username}/disable")
@@ -73,14 +67,14 @@ def disable_person(username: str, who: Admin, db: DbDep, at: NowDep) -> Redirect
 def new_password(request: Request, username: str, who: Admin, db: DbDep, at: NowDep) -> HTMLResponse:
     password = _known(lambda: accounts.issue_one_time_password(db, username, who.user.username, at))
     db.commit()
-    return _secret(request, who, username, "New one-time password", password, None)
+    return _secret(request, who, username, "New one-time password", password)
 
 
 @router.post("/people/{username}/authenticator", response_class=HTMLResponse)
-def new_authenticator(request: Request, username: str, who: Admin, db: DbDep, state: StateDep) -> HTMLResponse:
-    uri = _known(lambda: accounts.reset_mfa(db, username, who.user.username, state.settings.agency_name))
+def new_authenticator(request: Request, username: str, who: Admin, db: DbDep, at: NowDep) -> HTMLResponse:
+    password = _known(lambda: accounts.reset_mfa(db, username, who.user.username, at))
     db.commit()
-    return _secret(request, who, username, "New authenticator secret", None, uri)
+    return _secret(request, who, username, "Authenticator removed", password, enrol=True)
 
 
 @router.post("/people/{username}/role", response_class=HTMLResponse)
@@ -89,17 +83,16 @@ def change_role(
     username: str,
     who: Admin,
     db: DbDep,
-    state: StateDep,
     at: NowDep,
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     try:
-        uri = accounts.change_role(db, username, _form_role(role), who.user.username, at, state.settings.agency_name)
+        password = accounts.change_role(db, username, _form_role(role), who.user.username, at)
     except accounts.AccountError as exc:
         raise ApiError(accounts.ROLE_CHANGE_STATUS[exc.code], exc.code, exc.message) from exc
     db.commit()
-    if uri:
-        return _secret(request, who, username, f"Now {role}: authenticator secret", None, uri)
+    if password:
+        return _secret(request, who, username, f"Now {role}", password, enrol=True)
     return RedirectResponse(f"/people?done={username}+is+now+{role}", status_code=303)
 
 
@@ -119,9 +112,10 @@ def _known(action: Callable[[], T]) -> T:
 
 
 def _secret(
-    request: Request, who: UserSession, username: str, title: str, password: str | None, uri: str | None
+    request: Request, who: UserSession, username: str, title: str, password: str, enrol: bool = False
 ) -> HTMLResponse:
+    """The one-time password, shown once; `enrol`: with it the person also sets up their authenticator."""
     return page(
-        request, "people_secret.html", title=title, username=username, password=password, uri=uri,
-        qr=qr_svg(uri) if uri else None, role=who.user.role,
+        request, "people_secret.html", title=title, username=username, password=password, enrol=enrol,
+        role=who.user.role,
     )  # fmt: skip

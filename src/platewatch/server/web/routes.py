@@ -6,13 +6,14 @@ import base64
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import parse_qs, urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from platewatch.domain.querylog import Action
-from platewatch.domain.roles import Permission, Role, allows
+from platewatch.domain.roles import Permission, Role, allows, requires_mfa
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.routes import do_login
@@ -34,6 +35,7 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.web.qr_codes import qr_svg
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -124,9 +126,40 @@ def logout(session: Own, db: DbDep, at: NowDep) -> RedirectResponse:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, session: Own) -> HTMLResponse:
+def account(request: Request, session: Own, db: DbDep, state: StateDep) -> HTMLResponse:
     changed = request.query_params.get("changed")
-    return page(request, "account.html", user=session.user, role=session.user.role, changed=changed)
+    return account_page(request, session, db, state, changed=changed)
+
+
+def account_page(
+    request: Request, session: UserSession, db: DbDep, state: StateDep, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """The person's account; one who holds a one-time password and needs an authenticator is offered its secret
+    first (the same until they confirm a code), and chooses a password after."""
+    user, offer = session.user, None
+    if user.totp_secret is None and user.must_change_password and requires_mfa(Role(user.role)):
+        uri = accounts.enrolment_uri(db, user, state.settings.agency_name)
+        db.commit()
+        offer = {"uri": uri, "secret": parse_qs(urlparse(uri).query)["secret"][0], "qr": qr_svg(uri)}
+    return page(request, "account.html", status, user=user, role=user.role, offer=offer, **context)
+
+
+@router.post("/account/authenticator", response_class=HTMLResponse)
+def enrol_authenticator(
+    request: Request,
+    session: Own,
+    db: DbDep,
+    state: StateDep,
+    at: NowDep,
+    otp: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """The person confirms their new authenticator with a current code from it."""
+    try:
+        accounts.confirm_enrolment(db, session.user, otp, at)
+    except accounts.AccountError as exc:
+        return account_page(request, session, db, state, status=400, enrol_error=exc.message)
+    db.commit()
+    return RedirectResponse("/account?enrolled=1", status_code=303)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -144,13 +177,12 @@ def change_password(
     user = session.user
     first = user.must_change_password
     if new_password != repeat_password:
-        return page(request, "account.html", status=400, user=user, role=user.role,
-                    error="the new password and its repetition differ")  # fmt: skip
+        return account_page(request, session, db, state, 400, error="the new password and its repetition differ")
     try:
         ended = accounts.change_password(db, session, current_password, new_password, at, state.lockout)
     except accounts.AccountError as exc:
         db.commit()  # keep the recorded failure
-        return page(request, "account.html", status=400, user=user, role=user.role, error=exc.message)
+        return account_page(request, session, db, state, 400, error=exc.message)
     db.commit()
     target = landing_page(Role(user.role)) if first else "/account"
     return RedirectResponse(f"{target}?changed={ended}" if target == "/account" else target, status_code=303)
