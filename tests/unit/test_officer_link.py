@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,12 +44,18 @@ def test_the_officer_logs_on_with_the_servers_credentials(server: LiveServer) ->
         log_on(down, officer.username, officer.password, None)
 
 
-def test_decisions_wait_for_their_read_then_reach_the_alert_queue(server: LiveServer, tmp_path: Path) -> None:
-    actors = Actors(server)
+def list_stolen(actors: Actors) -> dict[str, Any]:
+    """A stolen-vehicle list holding 6ZR4117 (CT), made by an administrator."""
     stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
     entry = {"purpose": "stolen vehicle, case 2026-2210", "plate": "6ZR4117", "state": "CT"}
     with actors.client(Role.ADMINISTRATOR) as c:
         assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
+    return stolen
+
+
+def test_decisions_wait_for_their_read_then_reach_the_alert_queue(server: LiveServer, tmp_path: Path) -> None:
+    actors = Actors(server)
+    stolen = list_stolen(actors)
     officer = server.add_person(Role.OFFICER)
     token = server.add_unit()
     read = read_payload("6ZR4117", server.clock.now, state="CT")
@@ -102,10 +109,7 @@ def test_the_unit_logs_the_officer_off_when_the_server_ends_the_shift(server: Li
     # The administrator disables an officer who is on patrol: the car stops taking their decisions on its next
     # round, after sending those taken before, and its screen says why.
     actors = Actors(server)
-    stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
-    entry = {"purpose": "stolen vehicle, case 2026-2210", "plate": "6ZR4117", "state": "CT"}
-    with actors.client(Role.ADMINISTRATOR) as c:
-        assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
+    stolen = list_stolen(actors)
     officer = server.add_person(Role.OFFICER)
     token = server.add_unit()
     read = read_payload("6ZR4117", server.clock.now, state="CT")
