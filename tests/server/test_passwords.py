@@ -65,6 +65,8 @@ def test_a_one_time_password_opens_only_the_account_until_it_is_changed(server: 
         assert "/account" in refused.json()["message"]
         early = c.post("/api/v1/me/password", json={"current_password": one_time, "new_password": NEW_PASSWORD})
         assert (early.status_code, early.json()["error"]) == (422, "enrol_first")  # else the next log-in fails
+        unasked = c.post("/api/v1/me/authenticator/confirm", json={"otp": "123456"})
+        assert (unasked.status_code, unasked.json()["error"]) == (409, "no_secret_offered")
         first, again = c.post("/api/v1/me/authenticator"), c.post("/api/v1/me/authenticator")
         assert first.json() == again.json()  # the same secret until it is confirmed
         bad = c.post("/api/v1/me/authenticator/confirm", json={"otp": "000000"})

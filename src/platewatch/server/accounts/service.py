@@ -156,12 +156,7 @@ def reset_mfa(db: Session, username: str, actor: str, now: dt.datetime) -> str:
 def enrolment_uri(db: Session, user: User, issuer: str = "PlateWatch") -> str:
     """The authenticator secret offered to the person (the same one until they confirm it), as an otpauth URI.
     Only a person without an authenticator who logged in with a one-time password may enrol one."""
-    if user.totp_secret is not None:
-        raise AccountError("already_enrolled", "your authenticator is already set up; an administrator can reset it")
-    if not user.must_change_password:
-        raise AccountError(
-            "enrolment_closed", "an authenticator is set up with a one-time password: ask an administrator for one"
-        )
+    _enrolment_open(user)
     if user.pending_totp_secret is None:
         user.pending_totp_secret = security.new_totp_secret()
     return security.totp_uri(user.pending_totp_secret, user.username, issuer)
@@ -169,13 +164,23 @@ def enrolment_uri(db: Session, user: User, issuer: str = "PlateWatch") -> str:
 
 def confirm_enrolment(db: Session, user: User, code: str, now: dt.datetime) -> None:
     """The person proves the authenticator works with a current code from it; it is their second factor from now."""
-    enrolment_uri(db, user)  # the same conditions
-    assert user.pending_totp_secret is not None
+    _enrolment_open(user)
+    if user.pending_totp_secret is None:
+        raise AccountError("no_secret_offered", "ask for the secret first (your account page shows it)")
     step = security.totp_step(code.strip(), user.pending_totp_secret, 0, now.timestamp())
     if step is None:
         raise AccountError("bad_code", "that code does not match: check the phone's time and type the current code")
     user.totp_secret, user.pending_totp_secret, user.last_totp_step = user.pending_totp_secret, None, step
     record_event(db, user.username, "mfa_enrolled", "success", "by the person")
+
+
+def _enrolment_open(user: User) -> None:
+    if user.totp_secret is not None:
+        raise AccountError("already_enrolled", "your authenticator is already set up; an administrator can reset it")
+    if not user.must_change_password:
+        raise AccountError(
+            "enrolment_closed", "an authenticator is set up with a one-time password: ask an administrator for one"
+        )
 
 
 def set_password(db: Session, username: str, password: str, actor: str, now: dt.datetime) -> None:

@@ -157,7 +157,8 @@ def enrol_authenticator(
     try:
         accounts.confirm_enrolment(db, session.user, otp, at)
     except accounts.AccountError as exc:
-        return account_page(request, session, db, state, status=400, enrol_error=exc.message)
+        if exc.code != "already_enrolled":  # a second click of the button: it is done
+            return account_page(request, session, db, state, status=400, enrol_error=exc.message)
     db.commit()
     return RedirectResponse("/account?enrolled=1", status_code=303)
 
