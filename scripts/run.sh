@@ -42,10 +42,11 @@ if [ -s "$demo/unit.token" ]; then
     child=
     trap '[ -z "$child" ] || kill "$child" 2>/dev/null; exit 0' TERM
     while true; do
-      # A replay stopped half-way loses nothing: its reads wait in the outbox for the next one.
-      # The unit agent a patrol car runs, with the recording as its camera (played at its own frame rate).
+      # The unit agent a patrol car runs, with the recording as its camera (played at its own frame rate, again
+      # every minute: its officer screen on 127.0.0.1:8089 stays up). Restarted if it stops; a replay stopped
+      # half-way loses nothing: its reads wait in the outbox.
       .venv/bin/platewatch unit run "$demo/patrol.avi" --server "$url" --token-file "$demo/unit.token" \
-        --camera demo --outbox "$demo/outbox.db" --nmea "$demo/patrol.nmea" >&2 &
+        --camera demo --outbox "$demo/outbox.db" --nmea "$demo/patrol.nmea" --repeat 60 >&2 &
       child=$!
       wait "$child" || true
       sleep 60 &
@@ -54,6 +55,7 @@ if [ -s "$demo/unit.token" ]; then
     done
   ) &
   replayer=$!
-  echo "demo unit: replaying $demo/patrol.avi into $url every minute (PLATEWATCH_DEMO_UNIT=0 to stop it)" >&2
+  echo "demo unit: replaying $demo/patrol.avi into $url every minute, its officer screen on http://127.0.0.1:8089/" \
+    "(PLATEWATCH_DEMO_UNIT=0 to stop it)" >&2
 fi
 wait $server

@@ -4,8 +4,14 @@ arrives as one read with its images, through an outage too."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -231,3 +237,29 @@ def test_the_alert_screen_is_served_on_loopback_only(server: LiveServer, video: 
     result = runner.invoke(app, [*args, *outbox, "--screen", f"127.0.0.1:{port}"])
     assert result.exit_code == 0, result.output
     assert f"the officer's alert screen: http://127.0.0.1:{port}/" in result.stderr
+
+
+def test_a_demo_unit_plays_its_video_again_until_stopped(server: LiveServer, video: Path, tmp_path: Path) -> None:
+    # `make run`'s demo unit: one agent that replays its recording every few seconds, so its alert screen and
+    # server link stay up between plays; SIGTERM (the service stopping) ends it cleanly.
+    exe = Path(sys.executable).with_name("platewatch")
+    port = free_port()
+    args = ["unit", "run", str(video), "--server", server.url, "--token-file", str(token_file(server, tmp_path)),
+            "--outbox", str(tmp_path / "o.db"), "--screen", f"127.0.0.1:{port}", "--repeat", "1"]  # fmt: skip
+    proc = subprocess.Popen([str(exe), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while server.count(Read) < 2:  # the same car, once per play
+            assert proc.poll() is None and time.monotonic() < deadline, "the agent stopped before a second play"
+            time.sleep(0.2)
+        screen = httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=5)  # up between plays
+        assert screen.status_code == 200 and screen.json()["hotlist"] is not None
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert re.search(r"frames read, \d+ skipped in [2-9] plays; [2-9] vehicle passes queued", out), out
+    with server.db() as db:
+        plates = db.scalars(select(Read.plate)).all()
+    assert len(plates) >= 2 and set(plates) == {"6ZR4117"}

@@ -18,11 +18,13 @@ import typer
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from platewatch.unit.agent import UnitAgent
     from platewatch.unit.alert_book import AlertBook
     from platewatch.unit.alerts import RaisedAlert
     from platewatch.unit.gps import GpsTrack
     from platewatch.unit.gps_feed import GpsFeed
     from platewatch.unit.hotlist import UnitHotList
+    from platewatch.unit.sources import LiveSource
     from platewatch.unit.sync import ServerSync
     from platewatch.unit.uploader import Uploader, UploadReport
 
@@ -144,6 +146,15 @@ def run(
             "host:port, or 'off'.",
         ),
     ] = "127.0.0.1:8089",
+    repeat: Annotated[
+        float,
+        typer.Option(
+            "--repeat",
+            min=0.0,
+            help="Play a video file again this many seconds after it ends, until stopped (0: once). A demo unit's "
+            "screen and server link stay up between plays.",
+        ),
+    ] = 0.0,
 ) -> None:
     """The unit agent: read a camera until stopped (Ctrl-C) or the video ends; alert the officer on hot-list hits
     (the alert screen, with the accept and reject keys); upload every read and decision, keeping the hot list
@@ -169,6 +180,7 @@ def run(
     except SourceError as exc:
         raise _refused(exc) from exc
     stop = threading.Event()
+    plays, totals = 0, [0, 0, 0, 0]  # frames, skipped, passes, hits over every play
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         if feed is not None:
@@ -181,27 +193,33 @@ def run(
         ):
             hotlist = sync.wait_for_hotlist()
             _say_hotlist(hotlist, sync.hotlist_error)
-            live.start()
-            track = gps_log.shifted(live.started_at) if gps_log else feed
 
             def on_hit(alert: RaisedAlert) -> None:
                 book.add(alert)  # on the officer's screen first, then said
                 _say_hit(alert)
 
-            agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=on_hit)
             typer.echo(f"reading {shown(source)}; Ctrl-C stops", err=True)
             try:
-                while not stop.is_set():
-                    frame = live.next(timeout=0.5)
-                    if frame is None:
-                        if live.ended:
-                            break
-                        continue
-                    agent.hotlist = sync.hotlist or agent.hotlist
-                    agent.process(frame)
+                while True:
+                    live.start()
+                    track = gps_log.shifted(live.started_at) if gps_log else feed
+                    agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=on_hit)
+                    plays += 1
+                    try:
+                        _patrol(live, agent, sync, stop)
+                    finally:
+                        agent.finish()
+                        done = (agent.counts.frames, live.dropped, agent.counts.passes, agent.counts.hits)
+                        totals = [a + b for a, b in zip(totals, done, strict=True)]
+                    if not repeat or stop.wait(repeat):
+                        break
+                    live.close()
+                    live = LiveSource(source)  # the video again, from its start
+                    hotlist = sync.hotlist or hotlist
             except KeyboardInterrupt:
                 pass
-            agent.finish()
+            except SourceError as exc:
+                typer.echo(f"the camera stopped: {exc}", err=True)
             report = sync.close()
     except ScreenError as exc:
         raise _refused(exc) from exc
@@ -210,10 +228,24 @@ def run(
         if feed is not None:
             feed.close()
         signal.signal(signal.SIGTERM, previous)
-    frames = f"{agent.counts.frames} frames read, {live.dropped} skipped"
-    typer.echo(f"{shown(source)}: {frames}; {_passes(agent.counts.passes, agent.counts.hits)}; {_summary(report)}")
+    frames, dropped, passes, hits = totals
+    played = f" in {plays} plays" if plays > 1 else ""
+    typer.echo(f"{shown(source)}: {frames} frames read, {dropped} skipped{played}; {_passes(passes, hits)}; "
+               f"{_summary(report)}")  # fmt: skip
     if report.pending:
         raise typer.Exit(1)
+
+
+def _patrol(live: LiveSource, agent: UnitAgent, sync: ServerSync, stop: threading.Event) -> None:
+    """Feed the camera's frames to the agent, with the newest hot list, until the video ends or `stop` is set."""
+    while not stop.is_set():
+        frame = live.next(timeout=0.5)
+        if frame is None:
+            if live.ended:
+                return
+            continue
+        agent.hotlist = sync.hotlist or agent.hotlist
+        agent.process(frame)
 
 
 def _refused(exc: Exception) -> typer.Exit:
