@@ -24,7 +24,7 @@ from platewatch.unit.screen import agent_screen
 from platewatch.unit.sync import ServerSync
 from platewatch.unit.uploader import LogonRefused, ServerError, Uploader, log_off, log_on, server_client
 from tests.server.test_hotlists_api import Actors, make_list
-from tests.support.live_server import LiveServer, free_port, read_payload
+from tests.support.live_server import LiveServer, Person, free_port, read_payload
 from tests.unit.test_alert_book import raised
 
 
@@ -44,21 +44,19 @@ def test_the_officer_logs_on_with_the_servers_credentials(server: LiveServer) ->
         log_on(down, officer.username, officer.password, None)
 
 
-def list_stolen(actors: Actors) -> dict[str, Any]:
-    """A stolen-vehicle list holding 6ZR4117 (CT), made by an administrator."""
+def on_patrol(server: LiveServer) -> tuple[Actors, dict[str, Any], Person, str, dict[str, Any]]:
+    """A stolen-vehicle list holding 6ZR4117 (CT), an officer, a unit's token, and the unit's read of that car."""
+    actors = Actors(server)
     stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
     entry = {"purpose": "stolen vehicle, case 2026-2210", "plate": "6ZR4117", "state": "CT"}
     with actors.client(Role.ADMINISTRATOR) as c:
         assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
-    return stolen
+    read = read_payload("6ZR4117", server.clock.now, state="CT")
+    return actors, stolen, server.add_person(Role.OFFICER), server.add_unit(), read
 
 
 def test_decisions_wait_for_their_read_then_reach_the_alert_queue(server: LiveServer, tmp_path: Path) -> None:
-    actors = Actors(server)
-    stolen = list_stolen(actors)
-    officer = server.add_person(Role.OFFICER)
-    token = server.add_unit()
-    read = read_payload("6ZR4117", server.clock.now, state="CT")
+    _, stolen, officer, token, read = on_patrol(server)
     db = tmp_path / "unit.db"
     with Outbox(db) as box, AlertBook(db) as book, Uploader.connect(box, server.url, token) as uploader:
         version = uploader.download_hotlist()["version"]
@@ -108,11 +106,7 @@ def test_a_log_off_made_offline_reaches_the_server_with_its_time(server: LiveSer
 def test_the_unit_logs_the_officer_off_when_the_server_ends_the_shift(server: LiveServer, tmp_path: Path) -> None:
     # The administrator disables an officer who is on patrol: the car stops taking their decisions on its next
     # round, after sending those taken before, and its screen says why.
-    actors = Actors(server)
-    stolen = list_stolen(actors)
-    officer = server.add_person(Role.OFFICER)
-    token = server.add_unit()
-    read = read_payload("6ZR4117", server.clock.now, state="CT")
+    actors, stolen, officer, token, read = on_patrol(server)
     db = tmp_path / "unit.db"
     with Outbox(db) as box, AlertBook(db) as book:
         with server_client(server.url, token) as client:
