@@ -163,6 +163,7 @@ def test_the_people_page_refuses_bad_forms_and_other_roles(server: LiveServer) -
     admin = server.login(admin_person)
     with server.client(admin) as c:
         made = c.post("/people", data={"username": "jdoe", "role": "officer"})
+        technician = c.post("/people", data={"username": "tech9", "role": "equipment"})
         again = c.post("/people", data={"username": "jdoe", "role": "officer"})
         bad_role = c.post("/people", data={"username": "kdoe", "role": "janitor"})
         bad_name = c.post("/people", data={"username": "k doe", "role": "officer"})
@@ -170,6 +171,7 @@ def test_the_people_page_refuses_bad_forms_and_other_roles(server: LiveServer) -
         own = c.post(f"/people/{admin_person.username}/disable")
     assert made.status_code == 200 and 'id="one-time-password"' in made.text and 'id="enrol"' in made.text
     assert "<svg" not in made.text and "otpauth" not in made.text  # the person enrols their own authenticator
+    assert technician.status_code == 200 and 'id="enrol"' not in technician.text  # no read data, no authenticator
     assert again.status_code == 409 and "already exists" in again.text
     assert bad_role.status_code == 400 and "role: choose one of" in bad_role.text
     assert bad_name.status_code == 400 and "username" in bad_name.text
