@@ -14,13 +14,16 @@ from tests.server.test_querylog import drop_guard, seed_read
 from tests.support.live_server import PURPOSE, LiveServer
 
 
-def searches(server: LiveServer, n: int) -> None:
-    """`n` searches by an investigator (and one refused search without a purpose, which is not sampled)."""
+def searches(server: LiveServer, n: int) -> str:
+    """`n` searches by an investigator (and one refused search without a purpose, which is not sampled); returns
+    the investigator's name."""
     seed_read(server)
-    with server.client(server.login(server.add_person(Role.INVESTIGATOR))) as c:
+    investigator = server.add_person(Role.INVESTIGATOR)
+    with server.client(server.login(investigator)) as c:
         for _ in range(n):
             assert c.get("/api/v1/reads/search", params={**PURPOSE, "plate": "ABC1234"}).status_code == 200
         assert c.get("/api/v1/reads/search", params={"plate": "ABC1234"}).status_code == 400
+    return investigator.username
 
 
 def auditor(server: LiveServer) -> Any:
@@ -28,13 +31,18 @@ def auditor(server: LiveServer) -> Any:
 
 
 def test_an_audit_samples_answered_accesses_and_closes_when_all_are_reviewed(server: LiveServer) -> None:
-    searches(server, 6)
+    investigator = searches(server, 6)
+    supervisor = server.add_person(Role.SUPERVISOR)
+    with server.client(server.login(supervisor)) as c:  # no purpose, twice: refused, and counted for the auditor
+        for _ in range(2):
+            assert c.get("/api/v1/reads/search", params={"plate": "ABC1234"}).status_code == 400
     with auditor(server) as c:
         assert c.get("/api/v1/audits").json() == {"audits": [], "due": True}
         opened = c.post("/api/v1/audits", json={"sample_size": 4})
         assert opened.status_code == 201, opened.text
         audit = opened.json()
         assert (audit["accesses_in_period"], audit["log_intact"], audit["findings"]) == (6, True, {"open": 4})
+        assert audit["refused"] == {supervisor.username: 2, investigator: 1}  # most first
         entries = [i["entry"] for i in audit["items"]]
         seqs = [e["seq"] for e in entries]
         assert len(set(seqs)) == 4 and seqs == sorted(seqs)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_auditor_reviews_a_random_sample_and_closes_the_audit(server: LiveServer, browser: Any, shots: Path) -> None:
-    searches(server, 5)
+    investigator = searches(server, 5)
     context, page = open_as(browser, server, server.add_person(Role.AUDITOR), "/audits")
     assert "An audit is due" in page.inner_text("#due")
     page.fill("#sample_size", "3")
@@ -25,6 +25,7 @@ def test_an_auditor_reviews_a_random_sample_and_closes_the_audit(server: LiveSer
     page.wait_for_url("**/audits/1")
     rows = page.locator("#items tbody tr")
     assert rows.count() == 3 and "search" in rows.first.inner_text()
+    assert f"{investigator} 1" in page.inner_text("#refused")  # the search without a purpose, not in the sample
     page.fill("#summary", "every sampled search had a purpose and a case number")
     page.click("#close-button")
     assert "3 sampled access(es) not reviewed yet" in page.inner_text("body")

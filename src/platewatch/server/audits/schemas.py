@@ -56,6 +56,9 @@ class AuditPublic(BaseModel):
     summary: str
     findings: dict[str, int]
     """Sampled accesses by finding (`open` for those not reviewed yet)."""
+    refused: dict[str, int] = Field(
+        description="attempts the server refused in the period (no purpose, a role not allowed), by person"
+    )
 
 
 class AuditDetail(AuditPublic):

@@ -121,11 +121,24 @@ def public(db: Session, audit: Audit) -> AuditPublic:
     ).all()
     findings = {(f or "open"): int(n) for f, n in rows}
     return AuditPublic(
+        refused=refused_by_person(db, audit.period_start, audit.period_end),
         id=audit.id, period_start=audit.period_start, period_end=audit.period_end,
         accesses_in_period=audit.accesses_in_period, log_intact=audit.log_intact,
         log_rows_checked=audit.log_rows_checked, opened_by=audit.opened_by, opened_at=audit.opened_at,
         closed_by=audit.closed_by, closed_at=audit.closed_at, summary=audit.summary, findings=findings,
     )  # fmt: skip
+
+
+def refused_by_person(db: Session, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
+    """Refused attempts at LPR data in the period (the sample holds only answered accesses), by person, most first:
+    repeated refusals are worth the auditor's question."""
+    stmt = (
+        select(QueryLogEntry.username, func.count())
+        .where(QueryLogEntry.at >= since, QueryLogEntry.at < until, QueryLogEntry.outcome == Outcome.REFUSED.value)
+        .group_by(QueryLogEntry.username)
+    )
+    counts = [(str(who), int(n)) for who, n in db.execute(stmt).all()]
+    return dict(sorted(counts, key=lambda c: (-c[1], c[0])))
 
 
 def all_audits(db: Session) -> list[Audit]:
