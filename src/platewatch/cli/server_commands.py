@@ -54,6 +54,10 @@ def db_upgrade() -> None:
     out.print("database schema is up to date")
 
 
+ENROL_AT_LOG_IN = "at the next log-in (no code) the person sets up their authenticator app, then a password"
+"""What the administrator is told after handing over a one-time password that also sets up an authenticator."""
+
+
 def bootstrap_admin(settings: Settings) -> None:
     """Create the first administrator when none exists: from PLATEWATCH_BOOTSTRAP_ADMIN_* or with a
     one-time password printed once. There is never a default password."""
@@ -97,7 +101,7 @@ def user_add(
     out.print(f"user {username} ({role.value}) created")
     out.print(f"one-time password (give it in person): {new.password}")
     if requires_mfa(role):
-        out.print("at the first log-in (no code) the person sets up their authenticator app, then a password")
+        out.print(ENROL_AT_LOG_IN)
 
 
 @user_app.command("disable")
@@ -123,7 +127,7 @@ def user_reset_mfa(username: str) -> None:
     except accounts.AccountError as exc:
         _fail(exc.message)
     out.print(f"authenticator of {username} removed; one-time password (give it in person): {password}")
-    out.print("at the next log-in (no code) the person sets up their authenticator app, then a password")
+    out.print(ENROL_AT_LOG_IN)
 
 
 @user_app.command("set-role")

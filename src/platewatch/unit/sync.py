@@ -122,8 +122,7 @@ class ServerSync:
     def _check_shift(self, uploader: Uploader) -> None:
         """Log the officer off when the server ended their shift (after their decisions went up, so none taken
         while they could is lost). An unreachable server says nothing: the officer stays until it can."""
-        officer = self._book.officer() if self._book is not None else None
-        if officer is None or self._book is None:
+        if self._book is None or (officer := self._book.officer()) is None:
             return
         try:
             why = shift_ended(uploader.client, officer.shift)

@@ -103,7 +103,7 @@ def change_password(body: PasswordChange, session: Own, db: DbDep, state: StateD
 @router.post("/me/authenticator", response_model=EnrolmentOffer, summary="The secret to put in my authenticator app")
 def offer_authenticator(session: Own, db: DbDep, state: StateDep) -> EnrolmentOffer:
     try:
-        uri = service.enrolment_uri(db, session.user, state.settings.agency_name)
+        uri = service.enrolment_uri(session.user, state.settings.agency_name)
     except service.AccountError as exc:
         raise ApiError(409, exc.code, exc.message) from exc
     db.commit()

@@ -134,12 +134,9 @@ def change_role(db: Session, username: str, role: Role, actor: str, now: dt.date
     for s in _open_sessions(db, user.id):
         s.ended_at, s.end_reason = now, "role_changed"
     shifts = _end_unit_shifts(db, select(UnitShift).where(UnitShift.username == username), now, "role_changed")
-    password = None
-    if requires_mfa(role) and user.totp_secret is None:
-        password = _one_time_password(db, user, now)
+    password = _one_time_password(db, user, now) if lacks_authenticator(user) else None  # the new role's need
     enrol = "one-time password issued to enrol an authenticator" if password else ""
-    detail = "; ".join(filter(None, [f"{before} -> {role.value}", shifts, enrol]))
-    record_event(db, username, "role_changed", "success", detail, actor)
+    record_event(db, username, "role_changed", "success", _detail(f"{before} -> {role.value}", shifts, enrol), actor)
     return password
 
 
@@ -153,7 +150,17 @@ def reset_mfa(db: Session, username: str, actor: str, now: dt.datetime) -> str:
     return password
 
 
-def enrolment_uri(db: Session, user: User, issuer: str = "PlateWatch") -> str:
+def lacks_authenticator(user: User) -> bool:
+    """The person's role needs a TOTP second factor (it sees read data) and they have none yet."""
+    return user.totp_secret is None and requires_mfa(Role(user.role))
+
+
+def enrolment_due(user: User) -> bool:
+    """The person logged in with a one-time password and must set up the authenticator their role needs first."""
+    return lacks_authenticator(user) and user.must_change_password
+
+
+def enrolment_uri(user: User, issuer: str = "PlateWatch") -> str:
     """The authenticator secret offered to the person (the same one until they confirm it), as an otpauth URI.
     Only a person without an authenticator who logged in with a one-time password may enrol one."""
     _enrolment_open(user)
@@ -221,7 +228,7 @@ def change_password(
         raise AccountError("wrong_password", "the current password is wrong")
     if security.verify_password(user.password_hash, new):
         raise AccountError("same_password", "the new password must differ from the current one")
-    if user.totp_secret is None and requires_mfa(Role(user.role)):
+    if lacks_authenticator(user):
         raise AccountError("enrol_first", "set up your authenticator first: your role needs it to log in")
     _store_password(user, new)
     user.must_change_password = False
@@ -258,6 +265,11 @@ def _end_unit_shifts(db: Session, shifts: Select[UnitShift], now: dt.datetime, r
     for shift in ended:
         shift.ended_at, shift.end_reason = now, reason
     return f"unit shift(s) {', '.join(str(s.id) for s in ended)} ended" if ended else ""
+
+
+def _detail(*parts: str) -> str:
+    """A security event's detail from the parts that say something."""
+    return "; ".join(p for p in parts if p)
 
 
 def _open_sessions(db: Session, user_id: uuid.UUID) -> list[UserSession]:
@@ -298,7 +310,7 @@ def check_credentials(
     if ok and user.totp_secret is not None:
         step = security.totp_step(totp_code or "", user.totp_secret, user.last_totp_step, now.timestamp())
         ok = step is not None
-    if ok and user.totp_secret is None and requires_mfa(Role(user.role)) and not user.must_change_password:
+    if ok and lacks_authenticator(user) and not user.must_change_password:
         failed("MFA not enrolled")
         raise AccountError("mfa_not_enrolled", "this role needs a TOTP second factor; ask an administrator")
     # Without an authenticator, a one-time password opens only the person's account page, where they enrol one.
@@ -404,9 +416,7 @@ def revoke_unit(db: Session, name: str, actor: str, now: dt.datetime) -> int:
     for t in tokens:
         t.revoked_at = now
     shifts = _end_unit_shifts(db, select(UnitShift).where(UnitShift.unit_id == unit.id), now, "unit_revoked")
-    record_event(
-        db, name, "unit_revoked", "success", "; ".join(filter(None, [f"{len(tokens)} token(s)", shifts])), actor
-    )
+    record_event(db, name, "unit_revoked", "success", _detail(f"{len(tokens)} token(s)", shifts), actor)
     return len(tokens)
 
 

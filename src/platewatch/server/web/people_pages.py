@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from platewatch.domain.roles import Permission, Role, requires_mfa
+from platewatch.domain.roles import Permission, Role
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import User, UserSession
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
@@ -51,7 +51,7 @@ def create_person(
     except accounts.AccountError as exc:
         raise ApiError(409 if exc.code == "username_taken" else 400, exc.code, exc.message) from exc
     db.commit()
-    enrol = new.user.totp_secret is None and requires_mfa(Role(new.user.role))
+    enrol = accounts.lacks_authenticator(new.user)
     return _secret(request, who, new.user.username, "Account created", new.password, enrol=enrol)
 
 

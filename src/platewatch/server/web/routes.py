@@ -6,14 +6,13 @@ import base64
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from platewatch.domain.querylog import Action
-from platewatch.domain.roles import Permission, Role, allows, requires_mfa
+from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.routes import do_login
@@ -137,10 +136,10 @@ def account_page(
     """The person's account; one who holds a one-time password and needs an authenticator is offered its secret
     first (the same until they confirm a code), and chooses a password after."""
     user, offer = session.user, None
-    if user.totp_secret is None and user.must_change_password and requires_mfa(Role(user.role)):
-        uri = accounts.enrolment_uri(db, user, state.settings.agency_name)
+    if accounts.enrolment_due(user):
+        uri = accounts.enrolment_uri(user, state.settings.agency_name)
         db.commit()
-        offer = {"uri": uri, "secret": parse_qs(urlparse(uri).query)["secret"][0], "qr": qr_svg(uri)}
+        offer = {"secret": user.pending_totp_secret, "qr": qr_svg(uri)}
     return page(request, "account.html", status, user=user, role=user.role, offer=offer, **context)
 
 
