@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from training import common
 from training.data import load_folder_images, load_photos, load_us_crops
@@ -200,6 +201,7 @@ def main() -> None:
     ap.add_argument("--arch", choices=sorted(ARCHITECTURES), default="v1", help="layout (see MODEL_CARD)")
     ap.add_argument("--init", type=Path, help="checkpoint (.pt) or exported detector (.onnx) to continue from")
     ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm statistics and affine fixed")
+    ap.add_argument("--ema", type=float, default=0.0, help="export an exponential moving average of the weights")
     ap.add_argument("--teacher", type=Path, help="an exported v1 detector (.onnx) whose heat and boxes are learned too")
     ap.add_argument("--out", type=Path, default=common.MODELS / "detector.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "detector")
@@ -231,6 +233,7 @@ def main() -> None:
         len(eu),
     )
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
+    ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(args.ema), use_buffers=True) if args.ema else None
     budget = args.minutes * 60
     start = last_save = time.time()
     step, seen, hist = 0, 0, []
@@ -251,6 +254,8 @@ def main() -> None:
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 10.0)
         opt.step()
+        if ema is not None:
+            ema.update_parameters(model)
         hist.append((float(lh.detach()), float(lr_.detach()), float(ld.detach())))
         step += 1
         seen += x.shape[0]
@@ -260,6 +265,8 @@ def main() -> None:
         if time.time() - last_save > 300:
             last_save = time.time()
             torch.save(model.state_dict(), args.run / "last.pt")
+    if ema is not None:  # the averaged weights are the ones exported (and continued from)
+        model.load_state_dict(ema.module.state_dict())
     torch.save(model.state_dict(), args.run / "last.pt")
     model.eval()
     common.export_onnx(model, torch.zeros(1, 3, 384, 640), args.out, ["image"], ["heat", "reg"], spatial=True)
