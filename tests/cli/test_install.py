@@ -8,7 +8,6 @@ import os
 import re
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import cv2
@@ -16,7 +15,7 @@ import httpx
 import numpy as np
 import pytest
 
-from tests.support.live_server import free_port
+from tests.support.live_server import first_answer, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL = REPO / "deploy" / "install.sh"
@@ -93,15 +92,7 @@ def test_a_staged_install_runs_away_from_the_checkout_and_an_upgrade_keeps_the_s
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
+        page = first_answer(f"http://127.0.0.1:{port}/login", server, 60)
         assert page.status_code == 200 and "Log in" in page.text
         assert httpx.get(f"http://127.0.0.1:{port}/static/leaflet/leaflet.min.js", timeout=5).status_code == 200
     finally:

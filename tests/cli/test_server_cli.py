@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from platewatch.server.db.engine import make_engine
 from tests.support.cli import run
-from tests.support.live_server import free_port
+from tests.support.live_server import first_answer, free_port
 
 
 def test_user_lifecycle(env: str) -> None:
@@ -117,15 +117,7 @@ def test_server_process_serves_the_login_page(tmp_path: Path) -> None:
         [str(exe), "server"], env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        r = first_answer(f"http://127.0.0.1:{port}/login", proc, 30)
         assert r.status_code == 200 and "Log in" in r.text and "Authenticator code" in r.text
     finally:
         proc.terminate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -39,6 +40,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def first_answer(url: str, process: subprocess.Popen[str], seconds: float) -> httpx.Response:
+    """GET `url` once the server `process` started answers; raises if it exits or stays silent for `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.2)
 
 
 @dataclass
