@@ -76,6 +76,8 @@ def test_a_staged_install_runs_away_from_the_checkout_and_an_upgrade_keeps_the_s
     upgrade = subprocess.run([platewatch, "db", "upgrade"], env=environ, cwd=tmp_path, capture_output=True, text=True)
     assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     assert (root / "var" / "lib" / "platewatch" / "platewatch.db").exists()
+    checked = subprocess.run([platewatch, "check"], env=environ, cwd=tmp_path, capture_output=True, text=True)
+    assert checked.returncode == 0 and "FAIL" not in checked.stdout, checked.stdout + checked.stderr
     blank = tmp_path / "empty-street.png"
     cv2.imwrite(str(blank), np.full((480, 640, 3), 90, np.uint8))
     recognized = subprocess.run(

@@ -1,4 +1,4 @@
-"""Operations-server commands: `server`, `db upgrade`, `user …`, `unit …`, `querylog verify`, `purge`."""
+"""Operations-server commands: `server`, `check`, `db upgrade`, `user …`, `unit …`, `querylog verify`, `purge`."""
 
 from __future__ import annotations
 
@@ -28,10 +28,14 @@ unit_app = typer.Typer(
 querylog_app = typer.Typer(help="The Data Query Log.", no_args_is_help=True)
 
 
-def _settings() -> Settings:
-    """The server's settings from the environment; a bad value exits 2 naming its variable."""
+def _settings(env_file: Path | None = None) -> Settings:
+    """The server's settings from the environment (and a service's settings file, the environment first); a bad
+    value exits 2 naming its variable."""
+    if env_file is not None and not env_file.is_file():
+        err.print(f"[red]error:[/red] no settings file {env_file}", highlight=False)
+        raise typer.Exit(2)
     try:
-        return Settings()
+        return Settings(_env_file=env_file)
     except ValidationError as exc:
         for e in exc.errors():
             name = "PLATEWATCH_" + "_".join(str(p) for p in e["loc"]).upper()
@@ -302,6 +306,23 @@ def purge(
     )
 
 
+def check(
+    env_file: Path | None = typer.Option(
+        None, "--env-file", help="The service's settings file, e.g. /etc/platewatch/server.env (KEY=VALUE lines)."
+    ),
+) -> None:
+    """Check this server's installation (run it as the service's user, with its settings): the database answers
+    and its schema is current, the data folder is writable with room, the query log's anchor file can grow.
+    Exits 1 when something needs fixing."""
+    from platewatch.server.install_check import run_checks
+
+    checks = run_checks(_settings(env_file))
+    for c in checks:
+        out.print(f"{'[green]ok[/green]  ' if c.ok else '[red]FAIL[/red]'}  {c.name}: {c.detail}", highlight=False)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
 def server(
     host: str | None = typer.Option(None, help="listen address (default PLATEWATCH_HOST or 127.0.0.1)"),
     port: int | None = typer.Option(None, help="port (default PLATEWATCH_PORT or 8000)"),
@@ -332,6 +353,7 @@ def server(
 def register(app: typer.Typer) -> None:
     app.command("server")(server)
     app.command("purge")(purge)
+    app.command("check")(check)
     app.add_typer(db_app, name="db")
     app.add_typer(user_app, name="user")
     app.add_typer(unit_app, name="unit")

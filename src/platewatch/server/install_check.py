@@ -1,0 +1,99 @@
+"""Checks of a server's installation for IT after an install or an upgrade (`platewatch check`): the database
+answers, its schema is the code's, the data folder takes files and has room, the query log's anchor file can grow."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from platewatch.server.db.engine import make_engine
+from platewatch.server.db.migrate import alembic_config, current
+from platewatch.server.settings import Settings
+
+MIN_FREE_BYTES = 2 * 1024**3
+"""Below this much free space in the data folder, images of new reads may soon not fit."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing checked: its name, whether it is fine, and what was found (or what to do)."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def database(settings: Settings) -> Check:
+    url = make_url(settings.database_url)
+    file = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+    if file and not Path(file).is_file():  # connecting would create an empty file, owned by whoever checks
+        return Check("database", False, f"no SQLite file at {url.database}: run `platewatch db upgrade`")
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return Check("database", True, f"{engine.dialect.name} answers")
+    except (SQLAlchemyError, OSError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return Check("database", False, f"cannot connect ({engine.dialect.name}): {first_line}")
+    finally:
+        engine.dispose()
+
+
+def schema(settings: Settings) -> Check:
+    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
+    found = current(settings.database_url)
+    if found == head:
+        return Check("schema", True, f"at {head}, the newest")
+    if found is None:
+        return Check("schema", False, "not created: run `platewatch db upgrade`")
+    return Check("schema", False, f"at {found}, the code needs {head}: run `platewatch db upgrade`")
+
+
+def data_folder(settings: Settings) -> Check:
+    folder = settings.data_dir
+    if folder.exists() and not folder.is_dir():
+        return Check("data folder", False, f"{folder} is not a folder")
+    if not folder.exists():
+        return Check("data folder", False, f"{folder} does not exist")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".check-"):
+            pass
+    except OSError as exc:
+        return Check("data folder", False, f"cannot write in {folder}: {exc.strerror or exc}")
+    free = shutil.disk_usage(folder).free
+    room = f"{free / 1024**3:.1f} GiB free"
+    if free < MIN_FREE_BYTES:
+        return Check("data folder", False, f"{folder}: only {room} (images of new reads need room)")
+    return Check("data folder", True, f"{folder.resolve()} is writable, {room}")
+
+
+def anchor_file(settings: Settings) -> Check:
+    path = settings.querylog_anchor_file
+    if path is None:
+        return Check(
+            "query-log anchors",
+            True,
+            "not set: set PLATEWATCH_QUERYLOG_ANCHOR_FILE to storage the database's administrators cannot rewrite",
+        )
+    target = path if path.exists() else path.parent
+    if path.exists() and not path.is_file():
+        return Check("query-log anchors", False, f"{path} is not a file")
+    if not os.access(target, os.W_OK):
+        return Check("query-log anchors", False, f"{target} is not writable by this user")
+    return Check("query-log anchors", True, f"{path} can be appended to")
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """Every check, in order; the schema only when the database answers."""
+    checks = [database(settings)]
+    steps: list[Callable[[Settings], Check]] = [schema] if checks[0].ok else []
+    return checks + [step(settings) for step in [*steps, data_folder, anchor_file]]

@@ -1,0 +1,80 @@
+"""`platewatch check`, as IT runs it after an install or an upgrade: what is fine, what is not, and what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from platewatch.server.db.migrate import alembic_config
+from tests.support.cli import run
+from tests.support.live_server import free_port
+
+
+def test_a_current_installation_passes(env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data").mkdir()
+    monkeypatch.setenv("PLATEWATCH_QUERYLOG_ANCHOR_FILE", str(tmp_path / "anchors.jsonl"))
+    code, out = run("check")
+    assert code == 0, out
+    assert "ok    database: " in out and "answers" in out
+    assert "ok    schema: at " in out and "the newest" in out
+    assert "ok    data folder: " in out and "is writable" in out and "GiB free" in out
+    assert "ok    query-log anchors: " in out and "can be appended to" in out
+    assert not (tmp_path / "anchors.jsonl").exists()  # checking writes nothing there
+
+
+def test_a_schema_behind_the_code_fails_until_upgraded(env: str, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    command.downgrade(alembic_config(env), "-1")
+    code, out = run("check")
+    assert code == 1
+    assert "FAIL  schema: at " in out and "the code needs" in out and "run `platewatch db upgrade`" in out
+    assert run("db", "upgrade")[0] == 0
+    code, out = run("check")
+    assert code == 0, out
+
+
+def test_a_data_folder_that_is_a_file_or_missing_fails(env: str, tmp_path: Path) -> None:
+    code, out = run("check")
+    assert code == 1 and f"FAIL  data folder: {tmp_path / 'data'} does not exist" in out
+    (tmp_path / "data").write_text("not a folder")
+    code, out = run("check")
+    assert code == 1 and "is not a folder" in out
+
+
+def test_a_database_that_does_not_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'missing.db'}")
+    code, out = run("check")
+    assert code == 1 and "FAIL  database: no SQLite file at" in out and "schema" not in out
+    assert not (tmp_path / "missing.db").exists()  # checking did not create an empty store
+    port = free_port()
+    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", f"postgresql+psycopg://nobody@127.0.0.1:{port}/platewatch")
+    code, out = run("check")
+    assert code == 1 and "FAIL  database: cannot connect (postgresql)" in out and str(port) in out
+
+
+def test_an_anchor_path_that_is_a_folder_fails(env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "anchors").mkdir()
+    monkeypatch.setenv("PLATEWATCH_QUERYLOG_ANCHOR_FILE", str(tmp_path / "anchors"))
+    code, out = run("check")
+    assert code == 1 and "FAIL  query-log anchors: " in out and "is not a file" in out
+
+
+def test_the_services_settings_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PLATEWATCH_DATABASE_URL", "PLATEWATCH_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    settings = tmp_path / "server.env"
+    settings.write_text(
+        f"# as deploy/install.sh writes it\nPLATEWATCH_DATABASE_URL=sqlite:///{tmp_path / 'pw.db'}\n"
+        f"PLATEWATCH_DATA_DIR={tmp_path}\nPLATEWATCH_AGENCY_NAME=Town of Example Police\n"
+    )
+    code, out = run("check", "--env-file", str(settings))
+    assert code == 1 and f"no SQLite file at {tmp_path / 'pw.db'}" in out and f"{tmp_path} is writable" in out
+    code, out = run("check", "--env-file", str(tmp_path / "nowhere.env"))
+    assert code == 2 and "no settings file" in out and "nowhere.env" in out
+    settings.write_text("PLATEWATCH_RETENTION_DAYS=0\n")
+    code, out = run("check", "--env-file", str(settings))
+    assert code == 2 and "PLATEWATCH_RETENTION_DAYS" in out
