@@ -38,8 +38,11 @@ bench: install
 train-reader: install
 	scripts/train.sh reader
 
+# The shipped detector (MODEL_CARD.md, "Retraining"): the patch-stem layout, 50 + 40 + 75 minutes.
 train-detector: install
-	scripts/train.sh detector
+	scripts/train.sh detector --arch patch --minutes 50 --seed 5 --out training/runs/det-patch/detector.onnx --run training/runs/det-patch
+	scripts/train.sh detector --arch patch --init training/runs/det-patch/last.pt --lr 1e-3 --minutes 40 --seed 11 --out training/runs/det-patch-c/detector.onnx --run training/runs/det-patch-c
+	scripts/train.sh detector --arch patch --init training/runs/det-patch-c/last.pt --lr 1e-3 --minutes 75 --ema 0.999 --seed 13
 
 train-state: install
 	scripts/train.sh state
