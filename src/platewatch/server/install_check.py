@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +41,12 @@ def database(settings: Settings) -> Check:
             conn.execute(text("SELECT 1"))
         return Check("database", True, f"{engine.dialect.name} answers")
     except (SQLAlchemyError, OSError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return Check("database", False, f"cannot connect ({engine.dialect.name}): {first_line}")
+        said = str(exc).strip()
+        return Check(
+            "database",
+            False,
+            f"cannot connect ({engine.dialect.name}): {said.splitlines()[0] if said else type(exc).__name__}",
+        )
     finally:
         engine.dispose()
 
@@ -60,10 +63,8 @@ def schema(settings: Settings) -> Check:
 
 def data_folder(settings: Settings) -> Check:
     folder = settings.data_dir
-    if folder.exists() and not folder.is_dir():
-        return Check("data folder", False, f"{folder} is not a folder")
-    if not folder.exists():
-        return Check("data folder", False, f"{folder} does not exist")
+    if not folder.is_dir():
+        return Check("data folder", False, f"{folder} {'is not a folder' if folder.exists() else 'does not exist'}")
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".check-"):
             pass
@@ -84,9 +85,9 @@ def anchor_file(settings: Settings) -> Check:
             True,
             "not set: set PLATEWATCH_QUERYLOG_ANCHOR_FILE to storage the database's administrators cannot rewrite",
         )
-    target = path if path.exists() else path.parent
     if path.exists() and not path.is_file():
         return Check("query-log anchors", False, f"{path} is not a file")
+    target = path if path.exists() else path.parent
     if not os.access(target, os.W_OK):
         return Check("query-log anchors", False, f"{target} is not writable by this user")
     return Check("query-log anchors", True, f"{path} can be appended to")
@@ -94,6 +95,6 @@ def anchor_file(settings: Settings) -> Check:
 
 def run_checks(settings: Settings) -> list[Check]:
     """Every check, in order; the schema only when the database answers."""
-    checks = [database(settings)]
-    steps: list[Callable[[Settings], Check]] = [schema] if checks[0].ok else []
-    return checks + [step(settings) for step in [*steps, data_folder, anchor_file]]
+    answered = database(settings)
+    first = [answered, schema(settings)] if answered.ok else [answered]
+    return [*first, data_folder(settings), anchor_file(settings)]
