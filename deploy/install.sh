@@ -136,8 +136,9 @@ for role in "${roles[@]}"; do
       ;;
     unit)
       echo "  unit:   on the server, \`platewatch unit add NAME --kind mobile\` prints the unit's token; put it in"
-      echo "          /etc/platewatch/unit.token (owner $user, mode 600), edit /etc/platewatch/unit.env, then"
-      echo "          systemctl enable --now platewatch-unit"
+      echo "          /etc/platewatch/unit.token (owner $user, mode 600), edit /etc/platewatch/unit.env,"
+      echo "          sudo -u $user /opt/platewatch/.venv/bin/platewatch unit check --env-file /etc/platewatch/unit.env"
+      echo "          then systemctl enable --now platewatch-unit"
       ;;
   esac
 done

@@ -77,3 +77,19 @@ def test_a_bad_outbox_header_is_ignored_and_officers_do_not_see_units(server: Li
     assert status_of(server, Role.ADMINISTRATOR)["car-12"]["reads_waiting"] is None
     with server.client(server.login(server.add_person(Role.OFFICER))) as c:
         assert c.get("/api/v1/units/status").status_code == 403
+
+
+def test_a_unit_asks_who_it_is_and_the_servers_time(server: LiveServer) -> None:
+    token = server.add_unit("car-12")
+    with server.client(token) as c:
+        r = c.get("/api/v1/unit/me")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["name"], body["kind"], body["approved_for"]) == ("car-12", "mobile", "Car 12")
+    assert dt.datetime.fromisoformat(body["server_time"]) == server.clock.now
+    assert status_of(server)["car-12"]["last_contact_at"] is not None  # a contact like any other
+    with server.client(server.login(server.add_person(Role.ADMINISTRATOR))) as admin:
+        assert admin.post("/api/v1/units/car-12/revoke").status_code == 200
+    with server.client(token) as c:
+        refused = c.get("/api/v1/unit/me")
+    assert refused.status_code == 401 and refused.json()["error"] == "revoked_unit_token"

@@ -314,13 +314,10 @@ def check(
     """Check this server's installation (run it as the service's user, with its settings): the database answers
     and its schema is current, the data folder is writable with room, the query log's anchor file can grow.
     Exits 1 when something needs fixing."""
+    from platewatch.cli.check_report import report
     from platewatch.server.install_check import run_checks
 
-    checks = run_checks(_settings(env_file))
-    for c in checks:
-        out.print(f"{'[green]ok[/green]  ' if c.ok else '[red]FAIL[/red]'}  {c.name}: {c.detail}", highlight=False)
-    if not all(c.ok for c in checks):
-        raise typer.Exit(1)
+    report(run_checks(_settings(env_file)))
 
 
 def server(

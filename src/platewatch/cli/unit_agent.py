@@ -1,6 +1,6 @@
-"""`platewatch unit run`, `unit replay` and `unit upload`: the unit's side — a camera (or a recorded video) read,
-tracked, matched with the hot list, queued in the outbox and uploaded to the server; and the outbox flushed
-after an outage."""
+"""`platewatch unit run`, `unit replay`, `unit upload` and `unit check`: the unit's side — a camera (or a recorded
+video) read, tracked, matched with the hot list, queued in the outbox and uploaded to the server; the outbox flushed
+after an outage; the installation checked by IT."""
 
 from __future__ import annotations
 
@@ -360,6 +360,55 @@ def demo_video(
         typer.echo(f"{nmea}: the car's GPS log, on Main Street, New Canaan")
 
 
+def check(
+    source: Annotated[
+        str | None, typer.Argument(help="The camera, as for `unit run` (default: PLATEWATCH_UNIT_CAMERA).")
+    ] = None,
+    token_file: TokenFileOption = Path("/etc/platewatch/unit.token"),
+    server: Annotated[
+        str | None, typer.Option("--server", help="The operations server (default: PLATEWATCH_UNIT_SERVER).")
+    ] = None,
+    outbox: OutboxOption = Path("/var/lib/platewatch/outbox.db"),
+    gps: Annotated[
+        str | None, typer.Option("--gps", help="The GPS receiver, as for `unit run` (default: PLATEWATCH_UNIT_GPS).")
+    ] = None,
+    screen: Annotated[
+        str | None,
+        typer.Option("--screen", help="The officer's screen address, or 'off' (default: PLATEWATCH_UNIT_SCREEN)."),
+    ] = None,
+    env_file: Annotated[
+        Path | None,
+        typer.Option("--env-file", help="The service's settings file, e.g. /etc/platewatch/unit.env (KEY=VALUE)."),
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", min=1.0, max=300.0, help="Seconds the GPS may take to give a position.")
+    ] = 10.0,
+) -> None:
+    """Check this unit's installation (stop the agent, then run it as the service's user): the token file, the
+    server (which unit it takes the token for) and the unit's clock against it, the outbox, a frame from the camera
+    and the models' time on it, a position from the GPS, the screen's address. Exits 1 when something needs fixing."""
+    from pydantic import ValidationError
+
+    from platewatch.cli.check_report import report
+    from platewatch.unit.install_check import UnitSetup, run_checks
+    from platewatch.unit.settings import UnitSettings
+
+    if env_file is not None and not env_file.is_file():
+        typer.echo(f"error: no settings file {env_file}", err=True)
+        raise typer.Exit(2)
+    try:
+        site = UnitSettings(_env_file=env_file)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    camera, server = source or site.camera, server or site.server
+    if not camera or not server:
+        missing = " and ".join(n for n, v in (("the camera", camera), ("the server", server)) if not v)
+        typer.echo(f"error: give {missing} (arguments, or PLATEWATCH_UNIT_CAMERA/SERVER in --env-file)", err=True)
+        raise typer.Exit(2)
+    setup = UnitSetup(token_file, server, camera, outbox, gps or site.gps, screen or site.screen, wait)
+    report(run_checks(setup))
+
+
 def _summary(report: UploadReport) -> str:
     text = f"{report.delivered} delivered, {report.rejected} rejected, {report.pending} waiting in the outbox"
     return text + (f" ({report.error})" if report.error else "")
@@ -370,3 +419,4 @@ def register(unit_app: typer.Typer) -> None:
     unit_app.command("run")(run)
     unit_app.command("upload")(upload)
     unit_app.command("demo-video")(demo_video)
+    unit_app.command("check")(check)

@@ -6,28 +6,19 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from platewatch.domain.install_checks import Check, free_space_check
 from platewatch.server.db.engine import make_engine
 from platewatch.server.db.migrate import alembic_config, current
 from platewatch.server.settings import Settings
 
 MIN_FREE_BYTES = 2 * 1024**3
 """Below this much free space in the data folder, images of new reads may soon not fit."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One thing checked: its name, whether it is fine, and what was found (or what to do)."""
-
-    name: str
-    ok: bool
-    detail: str
 
 
 def database(settings: Settings) -> Check:
@@ -71,10 +62,8 @@ def data_folder(settings: Settings) -> Check:
     except OSError as exc:
         return Check("data folder", False, f"cannot write in {folder}: {exc.strerror or exc}")
     free = shutil.disk_usage(folder).free
-    room = f"{free / 1024**3:.1f} GiB free"
-    if free < MIN_FREE_BYTES:
-        return Check("data folder", False, f"{folder}: only {room} (images of new reads need room)")
-    return Check("data folder", True, f"{folder.resolve()} is writable, {room}")
+    short = free_space_check("data folder", str(folder), free, MIN_FREE_BYTES, "images of new reads need room")
+    return short or Check("data folder", True, f"{folder.resolve()} is writable, {free / 1024**3:.1f} GiB free")
 
 
 def anchor_file(settings: Settings) -> Check:

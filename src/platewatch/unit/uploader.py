@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ LOGON = "/api/v1/unit/logon"
 LOGOFF = "/api/v1/unit/logoff"
 SHIFTS = "/api/v1/unit/shifts/{shift}"
 DECISIONS = "/api/v1/unit/alert-decisions"
+IDENTITY = "/api/v1/unit/me"
 
 
 class ServerError(RuntimeError):
@@ -89,6 +91,49 @@ def shift_ended(client: httpx.Client, shift: int) -> str | None:
         return None if data["ended_at"] is None else str(data["message"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ServerError("the shift answer is not a PlateWatch answer") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class UnitIdentity:
+    """Who the server knows the unit as, and its clock against the unit's."""
+
+    name: str
+    kind: str
+    approved_for: str
+    clock_skew_s: float
+    """The server's clock minus the unit's, in seconds (positive: the unit's clock is behind)."""
+    uncertainty_s: float
+    """Half the request's round trip: how far `clock_skew_s` may be off."""
+
+
+class TokenRefused(ServerError):
+    """The server answered, and refused the unit's token (revoked, or another server's)."""
+
+
+def unit_identity(client: httpx.Client) -> UnitIdentity:
+    """Ask the server who this unit is; the server's time in the answer is compared with the unit's clock at the
+    middle of the request. Raises TokenRefused or ServerError."""
+    sent = time.time()
+    try:
+        response = client.get(IDENTITY)
+    except httpx.HTTPError as exc:
+        raise ServerError(f"cannot reach {client.base_url}: {type(exc).__name__}: {exc}") from exc
+    back = time.time()
+    if response.status_code == 401:
+        raise TokenRefused(f"the server refuses the unit's token: {_message(response)}")
+    if response.status_code == 404:
+        raise ServerError(f"{client.base_url} has no PlateWatch unit API (404): is it the server's address?")
+    if response.status_code != 200:
+        raise ServerError(f"the server answered {response.status_code}: {_message(response)}")
+    try:
+        data = response.json()
+        server_time = dt.datetime.fromisoformat(data["server_time"])
+        identity = (str(data["name"]), str(data["kind"]), str(data["approved_for"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ServerError(f"the answer of {client.base_url} is not a PlateWatch answer") from exc
+    if server_time.tzinfo is None:
+        server_time = server_time.replace(tzinfo=dt.UTC)
+    return UnitIdentity(*identity, server_time.timestamp() - (sent + back) / 2, (back - sent) / 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Unit status API: supervisors, the Program Administrator and equipment staff see where each unit stands."""
+"""Unit status API: supervisors, the Program Administrator and equipment staff see where each unit stands; a unit
+asks who the server knows it as."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from fastapi import APIRouter, Depends
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.deps import DbDep, NowDep, UnitDep, require
 from platewatch.server.unit_status import service
-from platewatch.server.unit_status.schemas import UnitStatusList
+from platewatch.server.unit_status.schemas import UnitSelf, UnitStatusList
 
 router = APIRouter(prefix="/api/v1", tags=["units"])
 Overseer = Annotated[UserSession, Depends(require(Permission.VIEW_UNITS))]
@@ -20,3 +21,10 @@ Overseer = Annotated[UserSession, Depends(require(Permission.VIEW_UNITS))]
 def units_status(_: Overseer, db: DbDep, at: NowDep) -> UnitStatusList:
     units, current = service.status(db, at)
     return UnitStatusList(units=units, current_hotlist_version=current, warnings=sum(len(u.warnings) for u in units))
+
+
+@router.get("/unit/me", response_model=UnitSelf, summary="The unit the token belongs to, and the server's clock")
+def unit_me(unit: UnitDep, at: NowDep) -> UnitSelf:
+    """For `platewatch unit check` in the car: the token is accepted, for which unit, and how far the unit's clock
+    is from the server's (reads are stamped by the unit)."""
+    return UnitSelf(name=unit.name, kind=unit.kind, approved_for=unit.approved_for, server_time=at)

@@ -30,3 +30,12 @@ class UnitStatusList(BaseModel):
     units: list[UnitStatusPublic]
     current_hotlist_version: int | None
     warnings: int
+
+
+class UnitSelf(BaseModel):
+    """What the server knows a unit as, answered to the unit itself."""
+
+    name: str
+    kind: str
+    approved_for: str
+    server_time: dt.datetime

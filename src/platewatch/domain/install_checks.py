@@ -1,0 +1,63 @@
+"""Installation checks' outcomes, and the rules that judge what a check found (a unit's clock, a secret file's mode,
+free space): pure, so that `platewatch check` and `platewatch unit check` say the same things the same way."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass
+
+MAX_CLOCK_SKEW_S = 5.0
+"""A unit's clock stamps every read it makes (evidence, order V.E.2): beyond this much apart from the server's, it
+is not kept in step (NTP), and a read's time may be wrong in court. The server refuses reads more than 10 minutes
+ahead of it, and decisions dated more than 5 minutes outside the shift."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing checked: its name, whether it is fine, and what was found (or what to do)."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def clock_check(skew_s: float, uncertainty_s: float) -> Check:
+    """Judge the unit's clock from `skew_s` (the server's clock minus the unit's, seconds) measured to within
+    `uncertainty_s` (half the request's round trip): it fails only when it is surely further off than allowed."""
+    off = abs(skew_s)
+    said = _duration(off)
+    if off - uncertainty_s <= MAX_CLOCK_SKEW_S:
+        return Check("clock", True, f"within {max(off, 0.1):.1f} s of the server's")
+    way = "behind" if skew_s > 0 else "ahead of"
+    return Check(
+        "clock",
+        False,
+        f"the unit's clock is {said} {way} the server's; reads are stamped with it: keep it in step "
+        "(`timedatectl set-ntp true`, or the department's NTP server)",
+    )
+
+
+def secret_file_check(name: str, path: str, mode: int) -> Check:
+    """A file holding a secret is read by its owner only (mode 600 or 400)."""
+    loose = stat.S_IMODE(mode) & 0o077
+    if loose:
+        who = "others" if loose & 0o007 else "its group"
+        return Check(name, False, f"{path} is readable by {who} (mode {stat.S_IMODE(mode):o}): `chmod 600 {path}`")
+    return Check(name, True, f"{path} holds one token, readable by its owner only")
+
+
+def free_space_check(name: str, where: str, free_bytes: int, needed_bytes: int, what: str) -> Check | None:
+    """A failed check when `where` has less than `needed_bytes` free (`what` says what the room is for)."""
+    if free_bytes >= needed_bytes:
+        return None
+    return Check(name, False, f"{where}: only {free_bytes / 1024**3:.1f} GiB free ({what})")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"

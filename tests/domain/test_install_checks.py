@@ -1,0 +1,38 @@
+"""The rules that judge what an installation check found: a unit's clock, a secret file's mode, free space."""
+
+from __future__ import annotations
+
+from platewatch.domain.install_checks import Check, clock_check, free_space_check, secret_file_check
+
+
+def test_a_clock_within_five_seconds_of_the_server_passes() -> None:
+    assert clock_check(4.9, 0.01) == Check("clock", True, "within 4.9 s of the server's")
+    assert clock_check(-0.02, 0.01) == Check("clock", True, "within 0.1 s of the server's")
+
+
+def test_a_clock_further_off_fails_saying_which_way_and_how_far() -> None:
+    behind = clock_check(6.0, 0.2)
+    assert not behind.ok and behind.detail.startswith("the unit's clock is 6 s behind the server's")
+    assert "timedatectl set-ntp true" in behind.detail
+    ahead = clock_check(-200.0, 0.1)
+    assert not ahead.ok and ahead.detail.startswith("the unit's clock is 3 min 20 s ahead of the server's")
+    assert clock_check(7260.0, 0.1).detail.startswith("the unit's clock is 2 h 1 min behind")
+
+
+def test_a_slow_round_trip_gives_the_clock_the_benefit_of_the_doubt() -> None:
+    assert clock_check(7.0, 2.5).ok  # it may be 4.5 s off only
+    assert not clock_check(7.0, 1.5).ok
+
+
+def test_a_secret_file_is_read_by_its_owner_only() -> None:
+    assert secret_file_check("token file", "/etc/t", 0o100600).ok
+    assert secret_file_check("token file", "/etc/t", 0o100400).ok
+    group = secret_file_check("token file", "/etc/t", 0o100640)
+    assert group == Check("token file", False, "/etc/t is readable by its group (mode 640): `chmod 600 /etc/t`")
+    assert "readable by others (mode 644)" in secret_file_check("token file", "/etc/t", 0o100644).detail
+
+
+def test_free_space_below_the_need_fails() -> None:
+    assert free_space_check("outbox", "/var/lib/x", 2 * 1024**3, 1024**3, "reads wait") is None
+    short = free_space_check("outbox", "/var/lib/x", 512 * 1024**2, 1024**3, "reads wait")
+    assert short == Check("outbox", False, "/var/lib/x: only 0.5 GiB free (reads wait)")
