@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from platewatch.domain.unit_health import UnitSeen, warnings
+from platewatch.domain.unit_health import UnitSeen, clock_offset, warnings
 
 NOW = dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
@@ -53,3 +53,25 @@ def test_an_old_or_lagging_hot_list_on_shift_is_named() -> None:
     assert warnings(just_changed, 40, NOW) == []  # the next 5-minute check brings it
     off_duty = seen(hotlist_fetched=NOW - 30 * H, shift_ended=NOW - 40 * H, last_contact=NOW - 30 * H)
     assert warnings(off_duty, 40, NOW) == []  # a parked car is not on the road
+
+
+def test_a_clock_off_by_more_than_half_a_minute_is_named_either_way() -> None:
+    assert warnings(seen(clock_skew_s=29.0), 40, NOW) == []
+    assert warnings(seen(clock_skew_s=-29.0), 40, NOW) == []
+    assert warnings(seen(clock_skew_s=200.0), 40, NOW) == [
+        "the unit's clock is 3 min 20 s behind the server's: its reads are stamped with it (keep it in step; "
+        "`platewatch unit check`)"
+    ]
+    (ahead,) = warnings(seen(clock_skew_s=-3 * 3600.0, shift_started=None), 40, NOW)  # off shift too
+    assert ahead.startswith("the unit's clock is 3 h 0 min ahead of the server's")
+
+
+def test_clock_offsets_in_words() -> None:
+    assert [clock_offset(s) for s in (6.2, -45.0, 60.0, 61.0, -3599.0, 7260.0)] == [
+        "6 s behind",
+        "45 s ahead of",
+        "1 min behind",
+        "1 min 1 s behind",
+        "59 min 59 s ahead of",
+        "2 h 1 min behind",
+    ]

@@ -93,3 +93,29 @@ def test_a_unit_asks_who_it_is_and_the_servers_time(server: LiveServer) -> None:
     with server.client(token) as c:
         refused = c.get("/api/v1/unit/me")
     assert refused.status_code == 401 and refused.json()["error"] == "revoked_unit_token"
+
+
+def test_a_units_clock_is_measured_from_its_questions(server: LiveServer) -> None:
+    token = server.add_unit("car-12")
+    behind = (server.clock.now - dt.timedelta(minutes=3, seconds=20)).isoformat()
+    with server.client(token) as c:
+        assert c.get("/api/v1/unit/hotlist", headers={"X-Unit-Time": behind}).status_code == 200
+    car = status_of(server)["car-12"]
+    assert car["clock_skew_s"] == 200.0
+    assert car["warnings"] == [
+        "the unit's clock is 3 min 20 s behind the server's: its reads are stamped with it (keep it in step; "
+        "`platewatch unit check`)"
+    ]
+    # An upload's time includes its transfer; a time without a zone, or not a time, says nothing.
+    right = server.clock.now.isoformat()
+    with server.client(token) as c:
+        r = c.post(
+            "/api/v1/reads", json={"reads": [read_payload("6ZR4117", server.clock.now)]}, headers={"X-Unit-Time": right}
+        )
+        assert r.status_code == 200
+        for said in (server.clock.now.replace(tzinfo=None).isoformat(), "yesterday", "9" * 60):
+            assert c.get("/api/v1/unit/me", headers={"X-Unit-Time": said}).status_code == 200
+    assert status_of(server)["car-12"]["clock_skew_s"] == 200.0
+    with server.client(token) as c:  # (logging a supervisor in moved the server's clock on)
+        assert c.get("/api/v1/unit/me", headers={"X-Unit-Time": server.clock.now.isoformat()}).status_code == 200
+    assert (status_of(server)["car-12"]["clock_skew_s"], status_of(server)["car-12"]["warnings"]) == (0.0, [])

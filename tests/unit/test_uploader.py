@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,3 +114,13 @@ def test_a_server_error_stops_the_upload_and_keeps_the_reads(tmp_path: Path) -> 
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_units_clock_goes_with_its_questions(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit()
+    server.clock.now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)  # the unit's clock two minutes ahead
+    with Outbox(tmp_path / "outbox.db") as box, Uploader.connect(box, server.url, token) as up:
+        up.download_hotlist()
+    with server.db() as db:
+        (contact,) = db.scalars(select(UnitContact)).all()
+    assert contact.clock_skew_s is not None and -125 < contact.clock_skew_s <= -120

@@ -6,6 +6,8 @@ from __future__ import annotations
 import stat
 from dataclasses import dataclass
 
+from platewatch.domain.unit_health import clock_offset
+
 MAX_CLOCK_SKEW_S = 5.0
 """A unit's clock stamps every read it makes (evidence, order V.E.2): beyond this much apart from the server's, it
 is not kept in step (NTP), and a read's time may be wrong in court. The server refuses reads more than 10 minutes
@@ -25,14 +27,12 @@ def clock_check(skew_s: float, uncertainty_s: float) -> Check:
     """Judge the unit's clock from `skew_s` (the server's clock minus the unit's, seconds) measured to within
     `uncertainty_s` (half the request's round trip): it fails only when it is surely further off than allowed."""
     off = abs(skew_s)
-    said = _duration(off)
     if off - uncertainty_s <= MAX_CLOCK_SKEW_S:
         return Check("clock", True, f"within {max(off, 0.1):.1f} s of the server's")
-    way = "behind" if skew_s > 0 else "ahead of"
     return Check(
         "clock",
         False,
-        f"the unit's clock is {said} {way} the server's; reads are stamped with it: keep it in step "
+        f"the unit's clock is {clock_offset(skew_s)} the server's; reads are stamped with it: keep it in step "
         "(`timedatectl set-ntp true`, or the department's NTP server)",
     )
 
@@ -51,13 +51,3 @@ def free_space_check(name: str, where: str, free_bytes: int, needed_bytes: int, 
     if free_bytes >= needed_bytes:
         return None
     return Check(name, False, f"{where}: only {free_bytes / 1024**3:.1f} GiB free ({what})")
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"

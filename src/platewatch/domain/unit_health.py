@@ -1,5 +1,5 @@
 """What a supervisor must hear about a unit (order V.E.2h, V.E.3, V.F.2): a shift's reads not on the server, a hot
-list more than 24 hours old or behind the server's (pure rules)."""
+list more than 24 hours old or behind the server's, a clock that stamps reads with the wrong time (pure rules)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ HOTLIST_MAX_AGE = dt.timedelta(hours=24)
 """V.F.2: hits compare against a list at most 24 hours old."""
 HOTLIST_CATCH_UP = dt.timedelta(minutes=15)
 """A unit checks for a newer list every 5 minutes: one still behind after this long is not getting it."""
+CLOCK_WARNING_S = 30.0
+"""A unit's clock this far from the server's, as its last question showed, is named. The measure includes the
+request's one-way delay (a second or two on a cellular link), so it is looser than `platewatch unit check`'s 5 s,
+which knows the round trip."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +27,22 @@ class UnitSeen:
     shift_ended: dt.datetime | None
     reads_waiting: int | None = None
     """Reads in the unit's outbox at its last contact, as the unit said (None: it did not say)."""
+    clock_skew_s: float | None = None
+    """The server's clock minus the unit's at its last question (None: it did not say its time)."""
+
+
+def clock_offset(skew_s: float) -> str:
+    """`skew_s` (the server's clock minus the unit's) in words: "3 min 20 s behind", "6 s ahead of"."""
+    seconds = abs(skew_s)
+    if seconds < 60:
+        said = f"{seconds:.0f} s"
+    elif seconds < 3600:
+        minutes, rest = divmod(round(seconds), 60)
+        said = f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    else:
+        hours, minutes = divmod(round(seconds) // 60, 60)
+        said = f"{hours} h {minutes} min"
+    return f"{said} {'behind' if skew_s > 0 else 'ahead of'}"
 
 
 def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> list[str]:
@@ -52,4 +72,9 @@ def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> l
             and seen.last_contact - seen.hotlist_fetched > HOTLIST_CATCH_UP
         ):
             out.append(f"hot list version {seen.hotlist_version} behind the server's {current_version}")
+    if seen.clock_skew_s is not None and abs(seen.clock_skew_s) > CLOCK_WARNING_S:
+        out.append(
+            f"the unit's clock is {clock_offset(seen.clock_skew_s)} the server's: its reads are stamped with it "
+            "(keep it in step; `platewatch unit check`)"
+        )
     return out

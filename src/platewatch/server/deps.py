@@ -152,9 +152,28 @@ def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
         raise ApiError(401, exc.code, exc.message) from exc
     waiting = request.headers.get("x-outbox-pending", "")
     # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
-    unit_status.touch(db, unit, at, reads_waiting=int(waiting) if waiting.isdigit() and len(waiting) < 10 else None)
+    unit_status.touch(
+        db,
+        unit,
+        at,
+        reads_waiting=int(waiting) if waiting.isdigit() and len(waiting) < 10 else None,
+        clock_skew_s=_clock_skew(request, at),
+    )
     db.commit()
     return unit
+
+
+def _clock_skew(request: Request, at: dt.datetime) -> float | None:
+    """The server's clock minus the unit's (`X-Unit-Time`, set as the unit sends), from questions only: a request
+    with a body (a batch of reads with images) may take seconds to arrive, which would count as skew."""
+    said = request.headers.get("x-unit-time", "")
+    if request.method != "GET" or not said or len(said) > 40:
+        return None
+    try:
+        unit_time = dt.datetime.fromisoformat(said)
+    except ValueError:
+        return None
+    return (at - unit_time).total_seconds() if unit_time.tzinfo is not None else None
 
 
 UnitDep = Annotated[Unit, Depends(unit_auth)]

@@ -35,8 +35,18 @@ class LogonRefused(ValueError):
 
 
 def server_client(server_url: str, token: str, timeout: float = 30.0) -> httpx.Client:
-    """An HTTP client of the server, authenticated with the unit's API token."""
-    return httpx.Client(base_url=server_url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
+    """An HTTP client of the server, authenticated with the unit's API token. Each request says the unit's time
+    as it leaves (`X-Unit-Time`), so that supervisors see a unit whose clock is off (its reads' times are)."""
+    return httpx.Client(
+        base_url=server_url.rstrip("/"),
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=timeout,
+        event_hooks={"request": [_say_unit_time]},
+    )
+
+
+def _say_unit_time(request: httpx.Request) -> None:
+    request.headers["X-Unit-Time"] = dt.datetime.now(dt.UTC).isoformat()
 
 
 def log_on(client: httpx.Client, username: str, password: str, otp: str | None) -> Officer:

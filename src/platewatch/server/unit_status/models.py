@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ForeignKey, Integer
+from sqlalchemy import Float, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platewatch.server.db.base import Base
@@ -21,3 +21,4 @@ class UnitContact(Base):
     hotlist_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     hotlist_fetched_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     reads_waiting: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the unit's outbox, as it said
+    clock_skew_s: Mapped[float | None] = mapped_column(Float, nullable=True)  # the server's clock minus the unit's

@@ -23,6 +23,8 @@ class UnitStatusPublic(BaseModel):
     hotlist_fetched_at: dt.datetime | None
     reads_waiting: int | None
     """Reads in the unit's outbox at its last contact, as the unit said."""
+    clock_skew_s: float | None
+    """The server's clock minus the unit's at its last question, in seconds (positive: the unit's is behind)."""
     warnings: list[str]
 
 

@@ -25,9 +25,10 @@ def touch(
     reads_waiting: int | None = None,
     hotlist_version: int | None = None,
     reads_captured: list[dt.datetime] | None = None,
+    clock_skew_s: float | None = None,
 ) -> None:
-    """Record a request of `unit`: always its time (and its outbox's size when it says); the hot-list version it
-    was sent; the reads it delivered."""
+    """Record a request of `unit`: always its time (and its outbox's size, and its clock, when it says); the
+    hot-list version it was sent; the reads it delivered."""
     row = db.get(UnitContact, unit.id)
     if row is None:
         try:
@@ -40,6 +41,8 @@ def touch(
     row.last_contact_at = now
     if reads_waiting is not None:
         row.reads_waiting = reads_waiting
+    if clock_skew_s is not None:
+        row.clock_skew_s = clock_skew_s
     if hotlist_version is not None:
         row.hotlist_version, row.hotlist_fetched_at = hotlist_version, now
     if reads_captured:
@@ -66,6 +69,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
             shift_started=s.started_at if s else None,
             shift_ended=s.ended_at if s else None,
             reads_waiting=c.reads_waiting if c else None,
+            clock_skew_s=c.clock_skew_s if c else None,
         )
         on_shift = s is not None and s.ended_at is None
         out.append(
@@ -83,6 +87,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
                 hotlist_version=seen.hotlist_version,
                 hotlist_fetched_at=seen.hotlist_fetched,
                 reads_waiting=seen.reads_waiting,
+                clock_skew_s=None if seen.clock_skew_s is None else round(seen.clock_skew_s, 1),
                 warnings=warnings(seen, current, now) if unit.active else [],
             )
         )
