@@ -7,17 +7,23 @@ import argparse
 from pathlib import Path
 
 from platewatch.engine.models import DETECTOR, READER, STATE
-from platewatch.engine.pipeline import Pipeline
+from platewatch.engine.pipeline import Pipeline, PipelineConfig
 
 
 def add_model_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
     ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
     ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
+    ap.add_argument(
+        "--one-crop",
+        action="store_true",
+        help="read each detection at one margin only (the pipeline before 2026-12-01)",
+    )
 
 
 def pipeline_from(args: argparse.Namespace) -> Pipeline:
     """The pipeline with the models the options name, warmed up."""
-    pipeline = Pipeline.default(reader=args.reader, state=args.state, detector=args.detector)
+    config = PipelineConfig(reread_margins=()) if getattr(args, "one_crop", False) else PipelineConfig()
+    pipeline = Pipeline.default(config=config, reader=args.reader, state=args.state, detector=args.detector)
     pipeline.warmup()
     return pipeline

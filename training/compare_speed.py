@@ -1,14 +1,18 @@
-"""Time detectors against each other in one run, interleaved image by image (a noisy machine slows them
-alike): the detector alone at 640×480 and the whole pipeline on the EU and BR val photos, one thread.
+"""Time detectors (or the shipped models reading each plate at more margins) against each other in one run,
+interleaved image by image (a noisy machine slows them alike): the detector alone at 640×480, the whole pipeline on
+the EU and BR val photos, and the reading of a plate (state, crops, reader, decoding), one thread.
 
     PYTHONPATH=. .venv/bin/python training/compare_speed.py training/runs/det-lite/detector.onnx
-(the shipped detector is always the first column; ratios are to it)."""
+    PYTHONPATH=. .venv/bin/python training/compare_speed.py --reread 0.02,0.03 0.08,0.11
+(the shipped pipeline is always the first row; ratios are to it)."""
 
 from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -18,20 +22,52 @@ from platewatch.engine.pipeline import Pipeline
 from training.data import load_photos
 
 
+def margin(text: str) -> tuple[float, float]:
+    x, y = (float(v) for v in text.split(","))
+    return x, y
+
+
+def timed_reading(pipe: Pipeline, spent: list[float], plates: list[int]) -> None:
+    """Record the time `pipe` spends reading each frame's detections, and how many it reads."""
+    inner = pipe._read
+
+    def read(crops: list[np.ndarray], detections: list[Any], **kw: Any) -> Any:
+        t0 = time.perf_counter()
+        out = inner(crops, detections, **kw)
+        spent.append((time.perf_counter() - t0) * 1000)
+        plates.append(len(crops))
+        return out
+
+    pipe._read = read  # type: ignore[method-assign,assignment]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("detectors", type=Path, nargs="+", help="detector .onnx files (with their .json)")
+    ap.add_argument("detectors", type=Path, nargs="*", help="detector .onnx files (with their .json)")
+    ap.add_argument("--reread", type=margin, nargs="+", default=[], help="also the shipped models with these margins")
+    ap.add_argument("--reread-below", type=float, default=1.01, help="only for readings less sure than this")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the photos")
     args = ap.parse_args()
     cv2.setNumThreads(1)
     paths = [DETECTOR, *args.detectors]
     pipelines = [Pipeline.default(threads=1, detector=p) for p in paths]
+    names = [str(p) for p in paths]
+    if args.reread:
+        shipped = pipelines[0]
+        config = replace(shipped.config, reread_margins=tuple(args.reread), reread_below=args.reread_below)
+        pipelines.append(Pipeline(shipped.detector, shipped.reader, shipped.states, config))
+        also = ", ".join(f"{x}/{y}" for x, y in args.reread)
+        names.append(f"{DETECTOR.name}, reading at {also} too below {args.reread_below}")
     photos = [p.image for p in load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")]
     blank = np.random.default_rng(0).integers(0, 255, (480, 640, 3), np.uint8)
     for pipe in pipelines:  # warm-up
         pipe.run(photos[0])
-    alone: list[list[float]] = [[] for _ in paths]
-    whole: list[list[float]] = [[] for _ in paths]
+    alone: list[list[float]] = [[] for _ in pipelines]
+    whole: list[list[float]] = [[] for _ in pipelines]
+    reading: list[list[float]] = [[] for _ in pipelines]
+    plates: list[list[int]] = [[] for _ in pipelines]
+    for pipe, spent, count in zip(pipelines, reading, plates, strict=True):
+        timed_reading(pipe, spent, count)
     for _ in range(args.rounds):
         for image in photos:
             for i, pipe in enumerate(pipelines):
@@ -44,10 +80,17 @@ def main() -> None:
                 whole[i].append((t2 - t1) * 1000)
     base_alone, base_whole = np.median(alone[0]), np.median(whole[0])
     print(f"{len(photos)} EU+BR val photos × {args.rounds} rounds, interleaved, one thread")
-    print("detector | detector alone at 640×480, ms median (ratio) | whole pipeline per photo, ms median, p90 (ratio)")
-    for p, a, w in zip(paths, alone, whole, strict=True):
+    print(
+        "pipeline | detector alone at 640×480, ms median (ratio) | whole pipeline per photo, ms median, p90 (ratio) "
+        "| reading, ms per plate"
+    )
+    for name, a, w, r, n in zip(names, alone, whole, reading, plates, strict=True):
         ma, mw = np.median(a), np.median(w)
-        print(f"{p} | {ma:.1f} ({ma / base_alone:.2f}) | {mw:.1f}, {np.percentile(w, 90):.1f} ({mw / base_whole:.2f})")
+        per_plate = sum(r) / max(1, sum(n))
+        print(
+            f"{name} | {ma:.1f} ({ma / base_alone:.2f}) | {mw:.1f}, {np.percentile(w, 90):.1f} ({mw / base_whole:.2f}) "
+            f"| {per_plate:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Iterator
 
 import cv2
 import numpy as np
 
 from platewatch.engine.benchmark import BenchResult, LabelRow, score_photo
 from training.candidate_models import add_model_options, pipeline_from
-from training.data import PhotoSample, load_photos, load_us_crops
+from training.data import CropSample, PhotoSample, load_photos, load_us_crops
 
 US_TO_EU_WIDTH = 0.6  # 12 in (305 mm) against 520 mm
 
@@ -40,17 +41,22 @@ def swap_plate(photo: PhotoSample, plate: np.ndarray) -> tuple[np.ndarray, tuple
     return scene, (float(x0), float(y0), float(x0 + nw), float(y0 + nh))
 
 
+def swapped_scenes() -> Iterator[tuple[np.ndarray, tuple[float, float, float, float], CropSample]]:
+    """(photo with a US val crop in place of its plate, the new plate's box, the crop) for each US val crop."""
+    photos = load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
+    for i, s in enumerate(load_us_crops("val")):
+        scene, box = swap_plate(photos[i % len(photos)], s.image)
+        yield scene, box, s
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     add_model_options(ap)
     args = ap.parse_args()
     pipeline = pipeline_from(args)
-    photos = load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
-    crops = load_us_crops("val")
     res = BenchResult("us-crops-swapped-into-eu-br-photos", "val", "photos", topn=5)
     widths: list[float] = []
-    for i, s in enumerate(crops):
-        scene, box = swap_plate(photos[i % len(photos)], s.image)
+    for i, (scene, box, s) in enumerate(swapped_scenes()):
         widths.append(box[2] - box[0])
         res.images += 1
         t0 = time.perf_counter()
@@ -58,7 +64,7 @@ def main() -> None:
         res.ms.append((time.perf_counter() - t0) * 1000)
         score_photo(res, LabelRow(f"swap-{i}", s.plate, s.state, box), reads)
     print(
-        f"US val crops swapped into {len(photos)} val EU/BR car photos: {res.images} images, plates "
+        f"US val crops swapped into the val EU/BR car photos: {res.images} images, plates "
         f"{np.percentile(widths, 10):.0f}-{np.percentile(widths, 90):.0f} px wide (p10-p90), "
         f"detected {res.rate(res.detected):.1%}, exact top-1 {res.rate(res.exact):.1%}, "
         f"state {res.rate(res.state_ok):.1%}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
@@ -10,6 +12,8 @@ from platewatch.domain.plates import within_one_edit
 from platewatch.engine.models import DETECTOR, MODELS_DIR, READER, STATE, ReaderSpec, StateSpec
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
+from platewatch.engine.preprocess import crop
+from platewatch.engine.reader import vote
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, label_rows, needs_datasets
 from training import canary
 
@@ -48,6 +52,41 @@ def test_drawn_scene_plate_is_found_and_read(pipeline: Pipeline, text: str) -> N
     assert 0.3 <= best.confidence <= 1.0
     assert best.candidates[0].text == text
     assert len(best.char_confidences) == len(text)
+
+
+def test_reading_at_more_margins_is_the_vote_of_each_margins_reading(pipeline: Pipeline) -> None:
+    frame, box = draw_scene("5HX2290", seed=3)
+    more = ((0.08, 0.11), (0.02, 0.03))
+    config = replace(pipeline.config, reread_margins=more, reread_below=1.01)  # every detection, however sure
+    rereading = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, config)
+    best = max(rereading.run(frame), key=lambda r: iou(r.box, box))
+    det = max(pipeline.detector.detect(frame), key=lambda d: iou(d.box, best.box))  # the read's box is rounded
+    assert pipeline.states is not None
+    (guess,) = pipeline.states.classify_many([crop(frame, det.box, pipeline.config.margin)])
+    margins = sorted([pipeline.config.margin, *more])  # narrowest first, whatever the configured order
+    each = vote([pipeline.reader.read(crop(frame, det.box, m), 5, guess.region) for m in margins])
+    assert (best.text, best.state) == (each.text, guess.state) and best.text == "5HX2290"
+    assert [c.text for c in best.candidates] == [c.text for c in each.candidates]
+    assert best.confidence == pytest.approx(each.confidence, abs=1e-3)
+
+
+def test_a_sure_reading_is_not_read_again(pipeline: Pipeline) -> None:
+    frame, box = draw_scene("7KD4821")
+    once = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, replace(pipeline.config, reread_margins=()))
+    (single,) = [r for r in once.run(frame) if iou(r.box, box) >= 0.5]
+    sure = replace(pipeline.config, reread_below=single.confidence)  # this reading is not below it
+    (kept,) = [
+        r
+        for r in Pipeline(pipeline.detector, pipeline.reader, pipeline.states, sure).run(frame)
+        if iou(r.box, box) >= 0.5
+    ]
+    unsure = replace(pipeline.config, reread_below=single.confidence + 1e-6)
+    (voted,) = [
+        r
+        for r in Pipeline(pipeline.detector, pipeline.reader, pipeline.states, unsure).run(frame)
+        if iou(r.box, box) >= 0.5
+    ]
+    assert kept == single and voted.text == single.text and voted.confidence != single.confidence
 
 
 def test_reader_reads_drawn_plates(pipeline: Pipeline) -> None:

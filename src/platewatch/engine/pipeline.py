@@ -11,10 +11,10 @@ import numpy as np
 from platewatch.engine.detector import PlateDetector
 from platewatch.engine.models import DETECTOR, READER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
-from platewatch.engine.reader import PlateReader
+from platewatch.engine.reader import PlateReader, vote
 from platewatch.engine.state import StateClassifier
 from platewatch.engine.syntax import load_syntax
-from platewatch.engine.types import Box, Detection, PlateRead, StateGuess
+from platewatch.engine.types import Box, Detection, OcrResult, PlateRead, StateGuess
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,14 @@ class PipelineConfig:
     """Crop margin around a detected box (fraction of its width, height). About the mean of the margins the
     reader trains on (photo crops: -3..10 % of the width, -5..16 % of the height per side; pasted crops:
     2 %/4 % with detector-like jitter); a box that cuts into the plate loses end characters."""
+    reread_margins: tuple[tuple[float, float], ...] = ((0.02, 0.03), (0.08, 0.11))
+    """Further margins at which a detection is also cut and read when its reading is unsure; the readings of its
+    crops are combined (`reader.vote`). Crops that differ by a few pixels err differently, so their agreement is a
+    better guess than any one of them: 16 more exact reads of 1,661 (MODEL_CARD, "Reading unsure plates at three
+    margins"). `()` reads one crop."""
+    reread_below: float = 0.90
+    """Only a detection whose reading at `margin` is less sure than this is read at `reread_margins` too (above
+    1: every detection); sure readings, most plates, cost nothing more."""
     topn: int = 5
     home_state: str | None = "CT"
     min_text_confidence: float = 0.05
@@ -69,7 +77,8 @@ class Pipeline:
         frame = to_bgr(frame)
         detections = self.detector.detect(frame)[: self.config.max_plates]
         crops = [crop(frame, d.box, self.config.margin) for d in detections]
-        return self._read(crops, detections)
+        more = [[crop(frame, d.box, m) for d in detections] for m in self.config.reread_margins]
+        return self._read(crops, detections, more=more)
 
     def read_crop(self, plate: np.ndarray) -> PlateRead:
         """Read a crop that is already one whole plate (no detection)."""
@@ -78,11 +87,18 @@ class Pipeline:
         reads = self._read([to_bgr(plate)], [det], keep_empty=True)
         return reads[0]
 
-    def _read(self, crops: list[np.ndarray], detections: list[Detection], keep_empty: bool = False) -> list[PlateRead]:
+    def _read(
+        self,
+        crops: list[np.ndarray],
+        detections: list[Detection],
+        keep_empty: bool = False,
+        more: list[list[np.ndarray]] | None = None,
+    ) -> list[PlateRead]:
+        """Read each detection's crop (and its crops at the other margins, `more`, one list per margin)."""
         if not crops:
             return []
         guesses = self.states.classify_many(crops) if self.states else [StateGuess(None, 0.0)] * len(crops)
-        results = self.reader.read_many(crops, self.config.topn, [g.region for g in guesses])
+        results = self._ocr(crops, more or [], [g.region for g in guesses])
         reads = []
         for det, ocr, guess in zip(detections, results, guesses, strict=True):
             weak = len(ocr.text) < self.config.min_chars or ocr.confidence < self.config.min_text_confidence
@@ -104,3 +120,26 @@ class Pipeline:
         reads.sort(key=lambda r: r.confidence, reverse=True)
         log.debug("%d plates read", len(reads))
         return reads
+
+    def _ocr(self, crops: list[np.ndarray], more: list[list[np.ndarray]], regions: list[str | None]) -> list[OcrResult]:
+        """The reader on every crop; a detection whose reading is less sure than `reread_below` is read at the other
+        margins too (in one batch), and its readings combined in the order of their margins (narrowest first)."""
+        topn = self.config.topn
+        first = self.reader.read_many(crops, topn, regions)
+        unsure = [j for j, r in enumerate(first) if r.confidence < self.config.reread_below] if more else []
+        if not unsure:
+            return first
+        margins = [self.config.margin, *self.config.reread_margins]
+        groups = [crops, *more]
+        order = sorted(range(len(groups)), key=lambda k: margins[k])  # narrowest first
+        extra = [k for k in order if k]
+        again = self.reader.read_many(
+            [groups[k][j] for k in extra for j in unsure], topn, [regions[j] for j in unsure] * len(extra)
+        )
+        readings = {(0, j): first[j] for j in unsure} | dict(
+            zip([(k, j) for k in extra for j in unsure], again, strict=True)
+        )
+        out = list(first)
+        for j in unsure:
+            out[j] = vote([readings[k, j] for k in order], topn)
+        return out

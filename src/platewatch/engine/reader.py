@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +35,22 @@ def result_from_probs(
     chars = greedy_confs if text == greedy_text else even
     cands = tuple(Candidate(t, round(c, 4)) for t, c in beams[:topn])
     return OcrResult(text, float(conf), chars, cands)
+
+
+def vote(results: Sequence[OcrResult], topn: int = 5) -> OcrResult:
+    """One reading from several crops of the same plate: each candidate text's probability averaged over the crops
+    (0 where a crop does not list it), the best mean first; its character confidences from the first crop that
+    read it."""
+    if len(results) == 1:
+        return results[0]
+    mean: dict[str, float] = defaultdict(float)
+    for r in results:
+        for c in r.candidates:
+            mean[c.text] += c.confidence / len(results)
+    ranked = sorted(mean.items(), key=lambda kv: -kv[1])
+    text, conf = ranked[0]
+    chars = next((r.char_confidences for r in results if r.text == text), results[0].char_confidences)
+    return OcrResult(text, conf, chars, tuple(Candidate(t, round(c, 4)) for t, c in ranked[:topn]))
 
 
 class PlateReader:
