@@ -46,6 +46,7 @@ def main() -> None:
     ap.add_argument("detectors", type=Path, nargs="*", help="detector .onnx files (with their .json)")
     ap.add_argument("--reread", type=margin, nargs="+", default=[], help="also the shipped models with these margins")
     ap.add_argument("--reread-below", type=float, default=1.01, help="only for readings less sure than this")
+    ap.add_argument("--reread-floor", type=float, default=0.0, help="and at least this sure")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the photos")
     args = ap.parse_args()
     cv2.setNumThreads(1)
@@ -54,10 +55,15 @@ def main() -> None:
     names = [str(p) for p in paths]
     if args.reread:
         shipped = pipelines[0]
-        config = replace(shipped.config, reread_margins=tuple(args.reread), reread_below=args.reread_below)
+        config = replace(
+            shipped.config,
+            reread_margins=tuple(args.reread),
+            reread_below=args.reread_below,
+            reread_floor=args.reread_floor,
+        )
         pipelines.append(Pipeline(shipped.detector, shipped.reader, shipped.states, config))
         also = ", ".join(f"{x}/{y}" for x, y in args.reread)
-        names.append(f"{DETECTOR.name}, reading at {also} too below {args.reread_below}")
+        names.append(f"{DETECTOR.name}, reading at {also} too from {args.reread_floor} below {args.reread_below}")
     photos = [p.image for p in load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")]
     blank = np.random.default_rng(0).integers(0, 255, (480, 640, 3), np.uint8)
     for pipe in pipelines:  # warm-up

@@ -18,14 +18,15 @@ from training.data import load_photos
 from training.eval_pasted import pasted_scenes
 from training.eval_swapped import swapped_scenes
 
-VARIANTS: dict[str, tuple[tuple[tuple[float, float], ...], float]] = {
-    "B": ((), 1.01),
-    "M2": (((0.08, 0.11),), 1.01),
-    "M3": (((0.02, 0.03), (0.08, 0.11)), 1.01),
-    "M3-A": (((0.02, 0.03), (0.08, 0.11)), 0.90),
+VARIANTS: dict[str, tuple[tuple[tuple[float, float], ...], float, float]] = {
+    "B": ((), 1.01, 0.0),
+    "M2": (((0.08, 0.11),), 1.01, 0.0),
+    "M3": (((0.02, 0.03), (0.08, 0.11)), 1.01, 0.0),
+    "M3-A": (((0.02, 0.03), (0.08, 0.11)), 0.90, 0.0),
+    "M3-B": (((0.02, 0.03), (0.08, 0.11)), 0.90, 0.05),
 }
-"""Each variant's further crop margins, besides the pipeline's (0.04, 0.06), and below which confidence of the
-reading at (0.04, 0.06) they are read."""
+"""Each variant's further crop margins, besides the pipeline's (0.04, 0.06), and the band of confidences of the
+reading at (0.04, 0.06) in which they are read (below the first, from the second)."""
 Scene = tuple[str, np.ndarray, tuple[float, float, float, float], str, str | None]
 
 
@@ -36,9 +37,9 @@ def variants(shipped: Pipeline) -> dict[str, Pipeline]:
             shipped.detector,
             shipped.reader,
             shipped.states,
-            replace(shipped.config, reread_margins=more, reread_below=below),
+            replace(shipped.config, reread_margins=more, reread_below=below, reread_floor=floor),
         )
-        for name, (more, below) in VARIANTS.items()
+        for name, (more, below, floor) in VARIANTS.items()
     }
 
 

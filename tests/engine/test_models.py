@@ -14,6 +14,7 @@ from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
 from platewatch.engine.preprocess import crop
 from platewatch.engine.reader import vote
+from platewatch.engine.types import PlateRead
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, label_rows, needs_datasets
 from training import canary
 
@@ -57,7 +58,7 @@ def test_drawn_scene_plate_is_found_and_read(pipeline: Pipeline, text: str) -> N
 def test_reading_at_more_margins_is_the_vote_of_each_margins_reading(pipeline: Pipeline) -> None:
     frame, box = draw_scene("5HX2290", seed=3)
     more = ((0.08, 0.11), (0.02, 0.03))
-    config = replace(pipeline.config, reread_margins=more, reread_below=1.01)  # every detection, however sure
+    config = replace(pipeline.config, reread_margins=more, reread_below=1.01, reread_floor=0.0)  # every detection
     rereading = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, config)
     best = max(rereading.run(frame), key=lambda r: iou(r.box, box))
     det = max(pipeline.detector.detect(frame), key=lambda d: iou(d.box, best.box))  # the read's box is rounded
@@ -70,23 +71,20 @@ def test_reading_at_more_margins_is_the_vote_of_each_margins_reading(pipeline: P
     assert best.confidence == pytest.approx(each.confidence, abs=1e-3)
 
 
-def test_a_sure_reading_is_not_read_again(pipeline: Pipeline) -> None:
+def test_only_readings_between_the_floor_and_the_bar_are_read_again(pipeline: Pipeline) -> None:
     frame, box = draw_scene("7KD4821")
-    once = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, replace(pipeline.config, reread_margins=()))
-    (single,) = [r for r in once.run(frame) if iou(r.box, box) >= 0.5]
-    sure = replace(pipeline.config, reread_below=single.confidence)  # this reading is not below it
-    (kept,) = [
-        r
-        for r in Pipeline(pipeline.detector, pipeline.reader, pipeline.states, sure).run(frame)
-        if iou(r.box, box) >= 0.5
-    ]
-    unsure = replace(pipeline.config, reread_below=single.confidence + 1e-6)
-    (voted,) = [
-        r
-        for r in Pipeline(pipeline.detector, pipeline.reader, pipeline.states, unsure).run(frame)
-        if iou(r.box, box) >= 0.5
-    ]
-    assert kept == single and voted.text == single.text and voted.confidence != single.confidence
+
+    def plate(**config: object) -> PlateRead:
+        run = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, replace(pipeline.config, **config))
+        (read,) = [r for r in run.run(frame) if iou(r.box, box) >= 0.5]
+        return read
+
+    single = plate(reread_margins=())
+    c = single.confidence
+    assert plate(reread_below=c, reread_floor=0.0) == single  # sure enough: not below the bar
+    assert plate(reread_below=1.01, reread_floor=c + 1e-6) == single  # too faint: under the floor
+    voted = plate(reread_below=c + 1e-6, reread_floor=c)
+    assert voted.text == single.text and voted.confidence != c
 
 
 def test_reader_reads_drawn_plates(pipeline: Pipeline) -> None:

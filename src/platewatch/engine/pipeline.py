@@ -33,6 +33,9 @@ class PipelineConfig:
     reread_below: float = 0.90
     """Only a detection whose reading at `margin` is less sure than this is read at `reread_margins` too (above
     1: every detection); sure readings, most plates, cost nothing more."""
+    reread_floor: float = 0.05
+    """A detection whose reading at `margin` is less sure than this is not read again: it is most likely no plate, and
+    is dropped (`min_text_confidence`). Most of the detections that are not plates are such (rule TTA-3)."""
     topn: int = 5
     home_state: str | None = "CT"
     min_text_confidence: float = 0.05
@@ -126,7 +129,8 @@ class Pipeline:
         margins too (in one batch), and its readings combined in the order of their margins (narrowest first)."""
         topn = self.config.topn
         first = self.reader.read_many(crops, topn, regions)
-        unsure = [j for j, r in enumerate(first) if r.confidence < self.config.reread_below] if more else []
+        floor, below = self.config.reread_floor, self.config.reread_below
+        unsure = [j for j, r in enumerate(first) if floor <= r.confidence < below] if more else []
         if not unsure:
             return first
         margins = [self.config.margin, *self.config.reread_margins]
