@@ -5,7 +5,8 @@
 #     server  the operations server and the hot-list folder watcher
 #     unit    the unit agent (a patrol car's computer or a trailer)
 # It creates the `platewatch` system user, /opt/platewatch/.venv (a non-editable install of this checkout),
-# /etc/platewatch (settings: written once, never overwritten), /var/lib/platewatch (data) and the systemd units.
+# /etc/platewatch (settings: written once, never overwritten), /var/lib/platewatch (data), /var/backups/platewatch
+# (the server's daily backups) and the systemd units.
 # It enables and starts nothing: it prints what to do next. Run it again from a newer checkout to upgrade.
 # --root DIR stages everything under DIR instead of / (packaging, tests): no user is created, nothing is chowned,
 # systemd is not reloaded.
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --root) [ $# -ge 2 ] || { echo "--root needs a folder; $usage" >&2; exit 2; }; root=$2; shift 2 ;;
     server|unit) roles+=("$1"); shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown role or option: $1; $usage" >&2; exit 2 ;;
   esac
 done
@@ -84,6 +85,7 @@ for role in "${roles[@]}"; do
   case "$role" in
     server)
       folder 2770 "$root/srv/hotlists" "$user" "$user"
+      folder 750 "$root/var/backups/platewatch" "$user" "$user"
       settings "$etc/server.env" <<'EOF'
 # The operations server's settings (docs/operations.md), read by platewatch-server.service and
 # platewatch-hotlist-watch.service. Upgrades never overwrite this file. Every setting: `platewatch server --help`
@@ -99,7 +101,8 @@ PLATEWATCH_DATA_DIR=/var/lib/platewatch
 # ReadWritePaths in the service: `systemctl edit platewatch-server`).
 #PLATEWATCH_QUERYLOG_ANCHOR_FILE=/mnt/lpr-anchors/querylog.anchors
 EOF
-      install -m 644 "$repo/deploy/systemd/platewatch-server.service" "$repo/deploy/systemd/platewatch-hotlist-watch.service" "$units/"
+      install -m 644 "$repo/deploy/systemd/platewatch-server.service" "$repo/deploy/systemd/platewatch-hotlist-watch.service" \
+        "$repo/deploy/systemd/platewatch-backup.service" "$repo/deploy/systemd/platewatch-backup.timer" "$units/"
       ;;
     unit)
       settings "$etc/unit.env" <<'EOF'
@@ -131,7 +134,8 @@ for role in "${roles[@]}"; do
   case "$role" in
     server)
       echo "  server: edit /etc/platewatch/server.env, then"
-      echo "          systemctl enable --now platewatch-server platewatch-hotlist-watch"
+      echo "          systemctl enable --now platewatch-server platewatch-hotlist-watch platewatch-backup.timer"
+      echo "          (daily backups in /var/backups/platewatch, kept 14 days: copy them off the machine with rsync --delete)"
       echo "          (the first start prints the administrator's one-time password: journalctl -u platewatch-server)"
       ;;
     unit)

@@ -66,7 +66,13 @@ def test_a_staged_install_runs_away_from_the_checkout_and_an_upgrade_keeps_the_s
     assert stat.S_IMODE(etc.stat().st_mode) == 0o750
     assert stat.S_IMODE((root / "srv" / "hotlists").stat().st_mode) == 0o2770
     services = root / "etc" / "systemd" / "system"
-    assert {p.name for p in services.iterdir()} == {"platewatch-server.service", "platewatch-hotlist-watch.service"}
+    assert {p.name for p in services.iterdir()} == {
+        "platewatch-server.service",
+        "platewatch-hotlist-watch.service",
+        "platewatch-backup.service",
+        "platewatch-backup.timer",
+    }
+    assert stat.S_IMODE((root / "var" / "backups" / "platewatch").stat().st_mode) == 0o750
 
     # The installed command, from outside the checkout, with the written settings (paths under the staging root).
     settings = env_file(etc / "server.env", root)

@@ -50,3 +50,14 @@ def test_each_service_runs_a_real_command_with_real_options(path: Path) -> None:
 
 def test_there_are_service_files_for_the_server_and_the_unit() -> None:
     assert {p.name for p in DEPLOY.glob("*.service")} >= {"platewatch-server.service", "platewatch-unit.service"}
+
+
+def test_each_timer_starts_a_service_that_exists() -> None:
+    timers = sorted(DEPLOY.glob("*.timer"))
+    assert [t.name for t in timers] == ["platewatch-backup.timer"]
+    for timer in timers:
+        parser = configparser.ConfigParser(strict=False, interpolation=None)
+        parser.read_string(timer.read_text())
+        unit = parser["Timer"].get("Unit", timer.name.replace(".timer", ".service"))
+        assert (DEPLOY / unit).is_file(), f"{timer.name} starts {unit}, which deploy/systemd lacks"
+        assert parser["Timer"]["Persistent"] == "true"  # a day the machine was off still gets its backup

@@ -19,6 +19,13 @@ def test_a_read_expires_fourteen_days_after_its_capture() -> None:
     assert not policy.expired(dt.datetime(2026, 10, 1, tzinfo=dt.UTC), NOW, held=True)  # a legal hold keeps it
 
 
+def test_a_backup_goes_when_every_read_in_it_has_expired() -> None:
+    policy = RetentionPolicy(14)
+    assert policy.backup_expired(dt.datetime(2026, 11, 16, 11, 59, tzinfo=dt.UTC), NOW)
+    assert not policy.backup_expired(dt.datetime(2026, 11, 16, 12, 0, tzinfo=dt.UTC), NOW)
+    assert RetentionPolicy(7).backup_expired(dt.datetime(2026, 11, 20, tzinfo=dt.UTC), NOW)
+
+
 def test_bad_policies_and_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="at least 1 day"):
         RetentionPolicy(0)

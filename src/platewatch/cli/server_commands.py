@@ -1,10 +1,12 @@
-"""Operations-server commands: `server`, `check`, `db upgrade`, `user …`, `unit …`, `querylog verify`, `purge`."""
+"""Operations-server commands: `server`, `check`, `db upgrade`, `user …`, `unit …`, `querylog verify`, `purge`,
+`backup …`."""
 
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -26,6 +28,12 @@ unit_app = typer.Typer(
     no_args_is_help=True,
 )
 querylog_app = typer.Typer(help="The Data Query Log.", no_args_is_help=True)
+backup_app = typer.Typer(
+    help="Backups of the store (database and images) that keep the retention period.", no_args_is_help=True
+)
+EnvFileOption = typer.Option(
+    None, "--env-file", help="The service's settings file, e.g. /etc/platewatch/server.env (KEY=VALUE lines)."
+)
 
 
 def _settings(env_file: Path | None = None) -> Settings:
@@ -44,7 +52,7 @@ def _settings(env_file: Path | None = None) -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     err.print(f"[red]error:[/red] {message}")
     raise typer.Exit(1)
 
@@ -306,11 +314,7 @@ def purge(
     )
 
 
-def check(
-    env_file: Path | None = typer.Option(
-        None, "--env-file", help="The service's settings file, e.g. /etc/platewatch/server.env (KEY=VALUE lines)."
-    ),
-) -> None:
+def check(env_file: Path | None = EnvFileOption) -> None:
     """Check this server's installation (run it as the service's user, with its settings): the database answers
     and its schema is current, the data folder is writable with room, the query log's anchor file can grow.
     Exits 1 when something needs fixing."""
@@ -318,6 +322,82 @@ def check(
     from platewatch.server.install_check import run_checks
 
     report(run_checks(_settings(env_file)))
+
+
+@backup_app.command("create")
+def backup_create(
+    into: Path = typer.Argument(..., help="The backups' folder (a new dated folder is made in it)."),
+    keep_days: int | None = typer.Option(
+        None, "--keep-days", min=1, help="Delete backups older than this (default and most: the retention period)."
+    ),
+    env_file: Path | None = EnvFileOption,
+) -> None:
+    """Back up the database and the images its reads name, then delete the backups older than the retention period
+    (a backup is a copy of reads the order requires deleted after it). Run it daily, as the service's user."""
+    import getpass
+
+    from platewatch.domain.retention import RetentionPolicy
+    from platewatch.server import backups
+
+    settings = _settings(env_file)
+    days = settings.retention_days if keep_days is None else keep_days
+    if days > settings.retention_days:
+        _refuse(f"--keep-days {days} would keep reads past the {settings.retention_days}-day retention period")
+    try:
+        made = backups.create(settings, into, utcnow(), getpass.getuser())
+    except (backups.BackupError, OSError) as exc:
+        _fail(f"no backup made: {exc}")
+    out.print(f"{made.path}: {made.reads} reads, {made.images} images" + _missing(made), highlight=False)
+    for gone in backups.expire(into, utcnow(), RetentionPolicy(days)):
+        out.print(f"deleted {gone.path.name} (made {gone.created_at:%Y-%m-%d %H:%M} UTC, over {days} days ago)")
+
+
+@backup_app.command("list")
+def backup_list(into: Path = typer.Argument(..., help="The backups' folder.")) -> None:
+    """The backups in a folder, oldest first."""
+    from platewatch.server import backups
+
+    found = backups.backups(into)
+    if not found:
+        _fail(f"no backups in {into}")
+    for b in found:
+        oldest = f" (oldest {b.oldest_read:%Y-%m-%d %H:%M} UTC)" if b.oldest_read else ""
+        missing = f" ({b.images_missing} missing)" if b.images_missing else ""
+        out.print(
+            f"{b.path.name}  made {b.created_at:%Y-%m-%d %H:%M} UTC  {b.database}, schema {b.schema or '—'}  "
+            f"{b.reads} reads{oldest}  {b.images} images{missing}",
+            highlight=False,
+        )
+
+
+@backup_app.command("restore")
+def backup_restore(
+    backup: Path = typer.Argument(..., help="One backup's folder (from `backup list`)."),
+    replace: bool = typer.Option(False, "--replace", help="Put it in place of a store that already holds reads."),
+    env_file: Path | None = EnvFileOption,
+) -> None:
+    """Restore a backup as this server's store, with the server stopped; then start the server, which migrates an
+    older schema and purges the reads past the retention period."""
+    import getpass
+
+    from platewatch.server import backups
+
+    settings = _settings(env_file)
+    try:
+        done = backups.restore(settings, backup, replace, getpass.getuser())
+    except backups.BackupError as exc:
+        _fail(f"nothing restored: {exc}")
+    out.print(f"restored {done.path.name}: {done.reads} reads, {done.images} images", highlight=False)
+
+
+def _missing(backup: object) -> str:
+    missing = getattr(backup, "images_missing", 0)
+    return f" ({missing} named by reads were already gone: purged while the backup ran)" if missing else ""
+
+
+def _refuse(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(2)
 
 
 def server(
@@ -355,3 +435,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")
     app.add_typer(unit_app, name="unit")
     app.add_typer(querylog_app, name="querylog")
+    app.add_typer(backup_app, name="backup")

@@ -29,6 +29,11 @@ class RetentionPolicy:
         """True when a read may be purged: older than the retention period and under no active hold."""
         return not held and captured_at < self.cutoff(now)
 
+    def backup_expired(self, created_at: dt.datetime, now: dt.datetime) -> bool:
+        """True when a backup must go: every read in it is now past the retention period (a read under a legal hold
+        stays in the live store, so no backup is needed to keep it)."""
+        return created_at < self.cutoff(now)
+
 
 @dataclass(frozen=True, slots=True)
 class ListVersion:

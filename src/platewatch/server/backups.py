@@ -1,0 +1,255 @@
+"""Backups of the server's store that keep the order's retention (V.D.3): the database (SQLite's online backup, or
+`pg_dump`) and the images its reads name, in a dated folder with a manifest; backups older than the retention
+period are deleted, because a backup is a copy of reads the order requires gone; a backup restores into an empty
+store, or over one when asked."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select, union
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from platewatch.domain.retention import RetentionPolicy
+from platewatch.server.accounts.service import record_event
+from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
+from platewatch.server.db.migrate import current
+from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.models import Read
+from platewatch.server.settings import Settings
+
+MANIFEST = "manifest.json"
+PREFIX = "platewatch-"
+SQLITE_FILE = "platewatch.db"
+PG_FILE = "platewatch.pgdump"
+
+
+class BackupError(RuntimeError):
+    """A backup that cannot be made, found or restored; the message says why."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup folder, as its manifest describes it."""
+
+    path: Path
+    created_at: dt.datetime
+    database: str
+    """`sqlite` or `postgresql`: a backup restores only into the same kind of store."""
+    schema: str | None
+    reads: int
+    images: int
+    images_missing: int
+    """Images the database names that were not in the store (purged while the backup ran)."""
+    oldest_read: dt.datetime | None
+
+
+def create(settings: Settings, into: Path, now: dt.datetime, actor: str) -> Backup:
+    """Back up the store into a new folder of `into`, named by `now`; the folder appears whole or not at all."""
+    url = make_url(settings.database_url)
+    into.mkdir(parents=True, exist_ok=True)
+    name = f"{PREFIX}{now:%Y%m%dT%H%M%SZ}"
+    final = next(into / n for n in (name, *(f"{name}-{k}" for k in range(2, 100))) if not (into / n).exists())
+    partial = into / f".partial-{final.name}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(mode=0o700)  # reads and images: for the service's user only, whatever the umask
+    try:
+        kind = url.get_backend_name()
+        if kind == "sqlite":
+            _sqlite_copy(_sqlite_file(url), partial / SQLITE_FILE)
+            facts_url = f"sqlite:///{partial / SQLITE_FILE}"  # what the copy holds, exactly
+        else:
+            _pg_dump(url, partial / PG_FILE)
+            facts_url = settings.database_url  # after the dump: the images of reads stored since are a harmless extra
+        digests, reads, oldest = _facts(facts_url)
+        missing = _copy_images(ImageStore(settings.image_dir), ImageStore(partial / "images"), digests)
+        backup = Backup(final, now, kind, current(facts_url), reads, len(digests) - missing, missing, oldest)
+        _write_manifest(partial, backup)
+        partial.rename(final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    _record(settings.database_url, "backup_created", f"{final.name}: {reads} reads, {backup.images} images", actor)
+    return backup
+
+
+def backups(into: Path) -> list[Backup]:
+    """The backups in `into`, oldest first (folders without a readable manifest are not backups)."""
+    found = []
+    for folder in sorted(into.glob(f"{PREFIX}*")) if into.is_dir() else []:
+        with contextlib.suppress(BackupError):
+            found.append(read_manifest(folder))
+    return sorted(found, key=lambda b: b.created_at)
+
+
+def expire(into: Path, now: dt.datetime, policy: RetentionPolicy) -> list[Backup]:
+    """Delete the backups made before the retention period, and any unfinished one; returns the deleted backups."""
+    gone = [b for b in backups(into) if policy.backup_expired(b.created_at, now)]
+    for b in gone:
+        shutil.rmtree(b.path)
+    for partial in into.glob(".partial-*") if into.is_dir() else []:
+        if now.timestamp() - partial.stat().st_mtime > 3600:  # a backup that died; not one running now
+            shutil.rmtree(partial, ignore_errors=True)
+    return gone
+
+
+def restore(settings: Settings, folder: Path, replace: bool, actor: str) -> Backup:
+    """Put a backup back as the store of `settings` (the server stopped): into an empty store, or over the current
+    one with `replace`. The images are copied before the database, so no restored read names a missing image."""
+    backup = read_manifest(folder)
+    url = make_url(settings.database_url)
+    if backup.database != url.get_backend_name():
+        raise BackupError(f"{folder} is a {backup.database} backup; this server's store is {url.get_backend_name()}")
+    if not replace and _has_reads(settings.database_url):
+        raise BackupError("the store already holds reads: restore with --replace to put the backup in their place")
+    source = ImageStore(folder / "images")
+    target = ImageStore(settings.image_dir)
+    digests = {p.stem for p in (folder / "images").rglob("*.jpg")}
+    if _copy_images(source, target, digests):
+        raise BackupError(f"{folder}: some images are unreadable")
+    if backup.database == "sqlite":
+        path = _sqlite_file(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_copy(folder / SQLITE_FILE, path)
+    else:
+        _pg_restore(url, folder / PG_FILE)
+    _record(settings.database_url, "backup_restored", f"{folder.name}: {backup.reads} reads", actor)
+    return backup
+
+
+def read_manifest(folder: Path) -> Backup:
+    try:
+        data = json.loads((folder / MANIFEST).read_text())
+        return Backup(
+            path=folder,
+            created_at=dt.datetime.fromisoformat(data["created_at"]),
+            database=str(data["database"]),
+            schema=data["schema"],
+            reads=int(data["reads"]),
+            images=int(data["images"]),
+            images_missing=int(data["images_missing"]),
+            oldest_read=dt.datetime.fromisoformat(data["oldest_read"]) if data["oldest_read"] else None,
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BackupError(f"{folder} is not a PlateWatch backup (no readable {MANIFEST})") from exc
+
+
+def _write_manifest(folder: Path, backup: Backup) -> None:
+    data = asdict(backup)
+    del data["path"]
+    for key in ("created_at", "oldest_read"):
+        data[key] = data[key].isoformat() if data[key] else None
+    (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n")
+
+
+def _sqlite_file(url: URL) -> Path:
+    if url.database in (None, "", ":memory:"):
+        raise BackupError("an in-memory SQLite database cannot be backed up")
+    return Path(url.database)
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite database (the online backup API), written under a temporary name first."""
+    if not source.is_file():
+        raise BackupError(f"no SQLite database at {source}")
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    live = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    with contextlib.closing(live) as src, contextlib.closing(sqlite3.connect(temporary)) as dst:
+        src.backup(dst)
+    for leftover in target.parent.glob(f"{target.name}-*"):  # the old database's -wal and -shm
+        leftover.unlink()
+    os.replace(temporary, target)
+
+
+def _pg_url(url: URL) -> tuple[str, dict[str, str]]:
+    """A libpq URL without the password (which `ps` would show) and the environment that carries it."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    plain = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    return plain, env
+
+
+def _pg_dump(url: URL, target: Path) -> None:
+    plain, env = _pg_url(url)
+    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", plain], env, "pg_dump")
+
+
+def _pg_restore(url: URL, source: Path) -> None:
+    plain, env = _pg_url(url)
+    command = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={plain}"]
+    _run([*command, str(source)], env, "pg_restore")
+
+
+def _run(command: list[str], env: dict[str, str], name: str) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"{name} is not installed (Debian: apt install postgresql-client)")
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise BackupError(f"{name} failed: {said[-1] if said else f'exit {done.returncode}'}")
+
+
+def _facts(url: str) -> tuple[set[str], int, dt.datetime | None]:
+    """The images the reads of the database at `url` name, how many reads it holds, and the oldest one's time."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            named = union(
+                select(Read.plate_image.label("d")).where(Read.plate_image.is_not(None)),
+                select(Read.vehicle_image.label("d")).where(Read.vehicle_image.is_not(None)),
+            )
+            digests = {str(d) for (d,) in conn.execute(named)}
+            count, oldest = conn.execute(select(func.count(), func.min(Read.captured_at)).select_from(Read)).one()
+    except SQLAlchemyError as exc:
+        raise BackupError(f"cannot read the database: {str(exc).splitlines()[0]}") from exc
+    finally:
+        engine.dispose()
+    return digests, int(count), oldest
+
+
+def _copy_images(source: ImageStore, target: ImageStore, digests: set[str]) -> int:
+    """Copy the named images that `target` lacks (in batches, durably); returns how many `source` did not have."""
+    missing, batch = 0, []
+    for digest in sorted(digests):
+        if target.path_for(digest).exists():
+            continue
+        data = source.get(digest)
+        if data is None:
+            missing += 1
+            continue
+        batch.append(data)
+        if len(batch) >= 500:
+            target.put_many(batch)
+            batch = []
+    if batch:
+        target.put_many(batch)
+    return missing
+
+
+def _has_reads(url: str) -> bool:
+    try:
+        _, count, _ = _facts(url)
+    except BackupError:
+        return False  # no database yet, or no schema: nothing to lose
+    return count > 0
+
+
+def _record(url: str, event: str, detail: str, actor: str) -> None:
+    """A security event in the store itself (who backed up or restored, when), beside the log-ons."""
+    engine = make_engine(url)
+    try:
+        with transaction(make_sessionmaker(engine)) as db:
+            record_event(db, f"cli:{actor}", event, "success", detail, actor=f"cli:{actor}")
+    finally:
+        engine.dispose()

@@ -1,0 +1,124 @@
+"""`platewatch backup create | list | restore` on SQLite and PostgreSQL: a unit's reads and their images come back
+after the disk is lost; backups past the retention period are deleted; bad requests change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from typer.testing import CliRunner
+
+from platewatch.cli.main import app
+from platewatch.server.accounts.models import SecurityEvent
+from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.models import Read
+from tests.support.live_server import LiveServer, read_payload
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> LiveServer:
+    """The live server's store, as the CLI's settings."""
+    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", server.settings.database_url)
+    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(server.settings.data_dir))
+    return server
+
+
+def upload(server: LiveServer, token: str, plates: list[str]) -> None:
+    reads = [read_payload(p, server.clock.now - dt.timedelta(hours=1), seed=i) for i, p in enumerate(plates)]
+    with server.client(token) as c:
+        assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
+
+
+def in_store(url: str) -> tuple[list[tuple[str, str | None, str | None]], list[str]]:
+    """(plate, plate image, vehicle image) of every read, and the security events, from a fresh connection."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            reads = conn.execute(select(Read.plate, Read.plate_image, Read.vehicle_image).order_by(Read.plate)).all()
+            events = conn.execute(select(SecurityEvent.event).order_by(SecurityEvent.id)).scalars().all()
+    finally:
+        engine.dispose()
+    return [tuple(r) for r in reads], list(events)  # type: ignore[misc]
+
+
+def test_reads_and_images_come_back_after_the_disk_is_lost(store: LiveServer, tmp_path: Path) -> None:
+    token = store.add_unit()
+    upload(store, token, ["6ZR4117", "7AB1234", "AR55K"])
+    before, _ = in_store(store.settings.database_url)
+    backups = tmp_path / "backups"
+    made = runner.invoke(app, ["backup", "create", str(backups)])
+    assert made.exit_code == 0, made.output
+    (folder,) = backups.glob("platewatch-*")
+    assert made.stdout.strip() == f"{folder}: 3 reads, 6 images"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (manifest["reads"], manifest["images"], manifest["images_missing"]) == (3, 6, 0)
+    assert manifest["database"] == store.settings.database_url.split(":")[0].split("+")[0]
+    listing = runner.invoke(app, ["backup", "list", str(backups)])
+    assert listing.exit_code == 0 and folder.name in listing.stdout and "0015" in listing.stdout
+
+    upload(store, token, ["LATER1", "LATER2"])  # after the backup
+    images = ImageStore(store.settings.image_dir)
+    for path in store.settings.image_dir.rglob("*.jpg"):
+        path.unlink()  # the disk that held them is lost
+
+    refused = runner.invoke(app, ["backup", "restore", str(folder)])
+    assert refused.exit_code == 1 and "already holds reads: restore with --replace" in refused.output
+    assert len(in_store(store.settings.database_url)[0]) == 5  # nothing changed
+
+    restored = runner.invoke(app, ["backup", "restore", str(folder), "--replace"])
+    assert restored.exit_code == 0, restored.output
+    assert restored.stdout.strip() == f"restored {folder.name}: 3 reads, 6 images"
+    after, events = in_store(store.settings.database_url)
+    assert after == before
+    assert all(images.verify(d) for _, plate, vehicle in after for d in (plate, vehicle) if d)
+    assert events[-1] == "backup_restored"
+
+
+def test_backups_past_the_retention_period_are_deleted(store: LiveServer, tmp_path: Path) -> None:
+    upload(store, store.add_unit(), ["6ZR4117"])
+    backups = tmp_path / "backups"
+    old, recent = backups / "platewatch-20200101T000000Z", backups / "platewatch-20200102T000000Z"
+    now = dt.datetime.now(dt.UTC)
+    for folder, age in ((old, dt.timedelta(days=14, minutes=5)), (recent, dt.timedelta(days=13))):
+        folder.mkdir(parents=True)
+        fields = {"database": "sqlite", "schema": "0015", "reads": 1, "images": 2, "images_missing": 0}
+        manifest = {"created_at": (now - age).isoformat(), "oldest_read": None, **fields}
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+    dead = backups / ".partial-platewatch-20200103T000000Z"  # a backup that died two hours ago
+    dead.mkdir()
+    os.utime(dead, (now.timestamp() - 7200, now.timestamp() - 7200))
+
+    made = runner.invoke(app, ["backup", "create", str(backups)])
+    assert made.exit_code == 0, made.output
+    assert f"deleted {old.name}" in made.stdout and "over 14 days ago" in made.stdout
+    assert not old.exists() and recent.exists() and not dead.exists()
+    assert len(list(backups.glob("platewatch-*"))) == 2
+
+    shorter = runner.invoke(app, ["backup", "create", str(backups), "--keep-days", "7"])
+    assert shorter.exit_code == 0 and f"deleted {recent.name}" in shorter.stdout
+    too_long = runner.invoke(app, ["backup", "create", str(backups), "--keep-days", "20"])
+    assert too_long.exit_code == 2
+    assert "--keep-days 20 would keep reads past the 14-day retention period" in too_long.output
+    assert len(list(backups.glob("platewatch-*"))) == 2  # nothing made
+    events = in_store(store.settings.database_url)[1]
+    assert events.count("backup_created") == 2
+
+
+def test_what_is_not_a_backup_is_named(store: LiveServer, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["backup", "restore", str(tmp_path / "empty")])
+    assert result.exit_code == 1
+    assert f"nothing restored: {tmp_path / 'empty'} is not a PlateWatch backup (no readable manifest.json)" in (
+        " ".join(result.output.split())
+    )
+    assert runner.invoke(app, ["backup", "list", str(tmp_path / "empty")]).exit_code == 1
+    with create_engine(store.settings.database_url).connect() as conn:
+        assert conn.execute(select(func.count()).select_from(SecurityEvent)).scalar_one() == 0
