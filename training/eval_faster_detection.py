@@ -22,9 +22,9 @@ from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
 from platewatch.engine.preprocess import PAD_VALUE, shrink, to_bgr
 from platewatch.engine.types import Box, Detection, PlateRead
-from training.data import load_folder_images, load_photos, load_us_crops
+from training.data import load_photos, load_us_crops
+from training.eval_pasted import pasted_scenes
 from training.eval_swapped import swap_plate
-from training.synth import augment
 
 Item = tuple[np.ndarray, Box, str]
 
@@ -113,17 +113,8 @@ def early_exit(shipped: Pipeline, min_width: float, min_confidence: float) -> Ca
 
 def pasted(count: int, seed: int, lo: float, hi: float) -> Iterator[Item]:
     """As `eval_pasted.py`: val US crops in perspective in 1280×720 plate-free scenes."""
-    rng = np.random.default_rng(seed)
-    val, negatives = load_us_crops("val")[:count], load_folder_images("negatives")
-    for s in val:
-        scene = cv2.resize(negatives[int(rng.integers(len(negatives)))], (1280, 720))
-        width = float(rng.uniform(lo, hi))
-        ph, pw = s.image.shape[:2]
-        quad = augment.random_quad(width, width * ph / pw, rng, 0.03)
-        quad += np.array([rng.uniform(200, 1000), rng.uniform(200, 600)], np.float32) - quad.mean(axis=0)
-        augment.paste_quad(scene, s.image, quad)
-        (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
-        yield scene, (float(x0), float(y0), float(x1), float(y1)), s.plate
+    for scene, box, s, _ in pasted_scenes(seed, count, lo, hi):
+        yield scene, box, s.plate
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Reading each detection at more than one crop margin and voting (`PipelineConfig.reread_margins`), against the
-pipeline's one margin, over the swapped, pasted (seeds 0-3) and EU/BR val sets (rule TTA-1 in MODEL_CARD): each
-variant runs the whole pipeline on every image. Prints exact reads per set and variant."""
+pipeline's one margin, over the swapped, pasted (seeds 0-3) and EU/BR val sets (rules TTA-1 to TTA-3 in
+docs/benchmarks.md): each variant runs the whole pipeline on every image. Prints exact reads per set and variant."""
 
 from __future__ import annotations
 

@@ -116,13 +116,9 @@ class UnitIdentity:
     """Half the request's round trip: how far `clock_skew_s` may be off."""
 
 
-class TokenRefused(ServerError):
-    """The server answered, and refused the unit's token (revoked, or another server's)."""
-
-
 def unit_identity(client: httpx.Client) -> UnitIdentity:
     """Ask the server who this unit is; the server's time in the answer is compared with the unit's clock at the
-    middle of the request. Raises TokenRefused or ServerError."""
+    middle of the request. Raises ServerError (saying whether the server refused the token or could not be asked)."""
     sent = time.time()
     try:
         response = client.get(IDENTITY)
@@ -130,7 +126,7 @@ def unit_identity(client: httpx.Client) -> UnitIdentity:
         raise ServerError(f"cannot reach {client.base_url}: {type(exc).__name__}: {exc}") from exc
     back = time.time()
     if response.status_code == 401:
-        raise TokenRefused(f"the server refuses the unit's token: {_message(response)}")
+        raise ServerError(f"the server refuses the unit's token: {_message(response)}")
     if response.status_code == 404:
         raise ServerError(f"{client.base_url} has no PlateWatch unit API (404): is it the server's address?")
     if response.status_code != 200:
