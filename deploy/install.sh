@@ -95,6 +95,8 @@ PLATEWATCH_DATABASE_URL=sqlite:////var/lib/platewatch/platewatch.db
 # A county or more: PostgreSQL 15+ (the role may create the pg_trgm extension), password in ~/.pgpass or the URL.
 #PLATEWATCH_DATABASE_URL=postgresql+psycopg://platewatch@dbhost:5432/platewatch
 PLATEWATCH_DATA_DIR=/var/lib/platewatch
+# Where platewatch-backup.timer's daily backups go (kept 14 days), which `platewatch check` looks at.
+PLATEWATCH_BACKUP_DIR=/var/backups/platewatch
 #PLATEWATCH_AGENCY_NAME=New Canaan Police Department
 #PLATEWATCH_MAP_AREA=41.09,-73.57,41.21,-73.43
 # The Data Query Log's anchors: storage the database's administrators cannot rewrite (also add the folder to

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,28 @@ def test_the_services_settings_file_is_read(tmp_path: Path, monkeypatch: pytest.
     settings.write_text("PLATEWATCH_RETENTION_DAYS=0\n")
     code, out = run("check", "--env-file", str(settings))
     assert code == 2 and "PLATEWATCH_RETENTION_DAYS" in out
+
+
+def test_backups_that_stopped_fail(env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data").mkdir()
+    code, out = run("check")
+    assert code == 0 and "ok    backups: not set: set PLATEWATCH_BACKUP_DIR" in out
+    backups = tmp_path / "backups"
+    monkeypatch.setenv("PLATEWATCH_BACKUP_DIR", str(backups))
+    code, out = run("check")
+    assert code == 1 and f"FAIL  backups: {backups} does not exist" in out
+    backups.mkdir()
+    code, out = run("check")
+    assert code == 1 and f"FAIL  backups: no backup in {backups} yet" in out
+    assert run("backup", "create")[0] == 0  # the setting names the folder
+    code, out = run("check")
+    assert code == 0 and f"ok    backups: the newest in {backups} is 0 min old (0 reads)" in out, out
+    (made,) = backups.glob("platewatch-*")
+    manifest = json.loads((made / "manifest.json").read_text())
+    manifest["created_at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).isoformat()
+    (made / "manifest.json").write_text(json.dumps(manifest))
+    code, out = run("check")
+    assert code == 1 and f"FAIL  backups: the newest backup in {backups} is 2 days old" in out
+    monkeypatch.delenv("PLATEWATCH_BACKUP_DIR")
+    code, out = run("backup", "create")
+    assert code == 2 and "name the backups' folder, or set PLATEWATCH_BACKUP_DIR" in out

@@ -33,7 +33,9 @@ def env_file(path: Path, root: Path) -> dict[str, str]:
     for line in path.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             key, value = line.split("=", 1)
-            values[key] = value.replace("/var/lib/platewatch", str(root / "var/lib/platewatch"))
+            for folder in ("/var/lib/platewatch", "/var/backups/platewatch"):
+                value = value.replace(folder, str(root / folder.lstrip("/")))
+            values[key] = value
     return values
 
 
@@ -82,6 +84,8 @@ def test_a_staged_install_runs_away_from_the_checkout_and_an_upgrade_keeps_the_s
     upgrade = subprocess.run([platewatch, "db", "upgrade"], env=environ, cwd=tmp_path, capture_output=True, text=True)
     assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
     assert (root / "var" / "lib" / "platewatch" / "platewatch.db").exists()
+    backup = subprocess.run([platewatch, "backup", "create"], env=environ, cwd=tmp_path, capture_output=True, text=True)
+    assert backup.returncode == 0 and "0 reads, 0 images" in backup.stdout, backup.stdout + backup.stderr
     checked = subprocess.run([platewatch, "check"], env=environ, cwd=tmp_path, capture_output=True, text=True)
     assert checked.returncode == 0 and "FAIL" not in checked.stdout, checked.stdout + checked.stderr
     blank = tmp_path / "empty-street.png"

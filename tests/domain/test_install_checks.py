@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from platewatch.domain.install_checks import Check, clock_check, free_space_check, secret_file_check
+import datetime as dt
+
+from platewatch.domain.install_checks import Check, backup_check, clock_check, free_space_check, secret_file_check
 
 
 def test_a_clock_within_five_seconds_of_the_server_passes() -> None:
@@ -36,3 +38,20 @@ def test_free_space_below_the_need_fails() -> None:
     assert free_space_check("outbox", "/var/lib/x", 2 * 1024**3, 1024**3, "reads wait") is None
     short = free_space_check("outbox", "/var/lib/x", 512 * 1024**2, 1024**3, "reads wait")
     assert short == Check("outbox", False, "/var/lib/x: only 0.5 GiB free (reads wait)")
+
+
+def test_the_newest_backup_is_at_most_a_day_and_a_bit_old() -> None:
+    now = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
+    assert backup_check("/b", now - dt.timedelta(hours=3), 812, now) == Check(
+        "backups", True, "the newest in /b is 3 h old (812 reads)"
+    )
+    assert backup_check("/b", now - dt.timedelta(hours=26), 1, now).ok
+    assert (
+        backup_check("/b", now - dt.timedelta(minutes=12), 1, now).detail == "the newest in /b is 12 min old (1 reads)"
+    )
+    late = backup_check("/b", now - dt.timedelta(hours=27), 1, now)
+    assert not late.ok and late.detail.startswith("the newest backup in /b is 27 h old: is platewatch-backup.timer")
+    assert "is 3 days old" in backup_check("/b", now - dt.timedelta(days=3), 1, now).detail
+    assert backup_check("/b", None, 0, now) == Check(
+        "backups", False, "no backup in /b yet: `platewatch backup create` (daily by its timer)"
+    )

@@ -321,12 +321,14 @@ def check(env_file: Path | None = EnvFileOption) -> None:
     from platewatch.cli.check_report import report
     from platewatch.server.install_check import run_checks
 
-    report(run_checks(_settings(env_file)))
+    report(run_checks(_settings(env_file), utcnow()))
 
 
 @backup_app.command("create")
 def backup_create(
-    into: Path = typer.Argument(..., help="The backups' folder (a new dated folder is made in it)."),
+    into: Path | None = typer.Argument(
+        None, help="The backups' folder (a new dated folder is made in it; default PLATEWATCH_BACKUP_DIR)."
+    ),
     keep_days: int | None = typer.Option(
         None, "--keep-days", min=1, help="Delete backups older than this (default and most: the retention period)."
     ),
@@ -340,6 +342,7 @@ def backup_create(
     from platewatch.server import backups
 
     settings = _settings(env_file)
+    into = _backup_dir(into, settings)
     days = settings.retention_days if keep_days is None else keep_days
     if days > settings.retention_days:
         _refuse(f"--keep-days {days} would keep reads past the {settings.retention_days}-day retention period")
@@ -353,10 +356,14 @@ def backup_create(
 
 
 @backup_app.command("list")
-def backup_list(into: Path = typer.Argument(..., help="The backups' folder.")) -> None:
+def backup_list(
+    into: Path | None = typer.Argument(None, help="The backups' folder (default PLATEWATCH_BACKUP_DIR)."),
+    env_file: Path | None = EnvFileOption,
+) -> None:
     """The backups in a folder, oldest first."""
     from platewatch.server import backups
 
+    into = _backup_dir(into, _settings(env_file))
     found = backups.backups(into)
     if not found:
         _fail(f"no backups in {into}")
@@ -388,6 +395,13 @@ def backup_restore(
     except backups.BackupError as exc:
         _fail(f"nothing restored: {exc}")
     out.print(f"restored {done.path.name}: {done.reads} reads, {done.images} images", highlight=False)
+
+
+def _backup_dir(given: Path | None, settings: Settings) -> Path:
+    folder = given or settings.backup_dir
+    if folder is None:
+        _refuse("name the backups' folder, or set PLATEWATCH_BACKUP_DIR")
+    return folder
 
 
 def _missing(backup: object) -> str:

@@ -3,6 +3,7 @@ free space): pure, so that `platewatch check` and `platewatch unit check` say th
 
 from __future__ import annotations
 
+import datetime as dt
 import stat
 from dataclasses import dataclass
 
@@ -12,6 +13,10 @@ MAX_CLOCK_SKEW_S = 5.0
 """A unit's clock stamps every read it makes (evidence, order V.E.2): beyond this much apart from the server's, it
 is not kept in step (NTP), and a read's time may be wrong in court. The server refuses reads more than 10 minutes
 ahead of it, and decisions dated more than 5 minutes outside the shift."""
+
+
+MAX_BACKUP_AGE = dt.timedelta(hours=26)
+"""Backups run daily: a newest backup older than a day and a bit means they stopped."""
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,26 @@ def free_space_check(name: str, where: str, free_bytes: int, needed_bytes: int, 
     if free_bytes >= needed_bytes:
         return None
     return Check(name, False, f"{where}: only {free_bytes / 1024**3:.1f} GiB free ({what})")
+
+
+def backup_check(folder: str, newest: dt.datetime | None, reads: int, now: dt.datetime) -> Check:
+    """The newest backup in `folder` (made at `newest`, holding `reads`) is at most a day and a bit old."""
+    if newest is None:
+        return Check("backups", False, f"no backup in {folder} yet: `platewatch backup create` (daily by its timer)")
+    age = now - newest
+    hours = age.total_seconds() / 3600
+    said = (
+        f"{age.total_seconds() / 60:.0f} min"
+        if hours < 1
+        else f"{hours:.0f} h"
+        if hours < 48
+        else f"{hours / 24:.0f} days"
+    )
+    if age > MAX_BACKUP_AGE:
+        return Check(
+            "backups",
+            False,
+            f"the newest backup in {folder} is {said} old: is platewatch-backup.timer running "
+            "(`systemctl list-timers platewatch-backup`, `journalctl -u platewatch-backup`)?",
+        )
+    return Check("backups", True, f"the newest in {folder} is {said} old ({reads} reads)")

@@ -1,8 +1,10 @@
 """Checks of a server's installation for IT after an install or an upgrade (`platewatch check`): the database
-answers, its schema is the code's, the data folder takes files and has room, the query log's anchor file can grow."""
+answers, its schema is the code's, the data folder takes files and has room, the query log's anchor file can grow,
+the daily backups run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -12,7 +14,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from platewatch.domain.install_checks import Check, free_space_check
+from platewatch.domain.install_checks import Check, backup_check, free_space_check
+from platewatch.server import backups
 from platewatch.server.db.engine import make_engine
 from platewatch.server.db.migrate import alembic_config, current
 from platewatch.server.settings import Settings
@@ -82,8 +85,19 @@ def anchor_file(settings: Settings) -> Check:
     return Check("query-log anchors", True, f"{path} can be appended to")
 
 
-def run_checks(settings: Settings) -> list[Check]:
+def newest_backup(settings: Settings, now: dt.datetime) -> Check:
+    folder = settings.backup_dir
+    if folder is None:
+        return Check("backups", True, "not set: set PLATEWATCH_BACKUP_DIR to the daily backups' folder to check them")
+    if not folder.is_dir():
+        return Check("backups", False, f"{folder} does not exist")
+    made = backups.backups(folder)
+    newest = made[-1] if made else None
+    return backup_check(str(folder), newest.created_at if newest else None, newest.reads if newest else 0, now)
+
+
+def run_checks(settings: Settings, now: dt.datetime) -> list[Check]:
     """Every check, in order; the schema only when the database answers."""
     answered = database(settings)
     first = [answered, schema(settings)] if answered.ok else [answered]
-    return [*first, data_folder(settings), anchor_file(settings)]
+    return [*first, data_folder(settings), anchor_file(settings), newest_backup(settings, now)]

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         "append-only or WORM storage); `platewatch querylog verify --anchors FILE` checks the log against it",
     )
     querylog_anchor_minutes: float = Field(60.0, gt=0.0, description="How often the server anchors the query log")
+    backup_dir: Path | None = Field(
+        None,
+        description="The daily backups' folder: `platewatch backup create` and `list` use it when given no folder, "
+        "and `platewatch check` fails when its newest backup is more than 26 hours old",
+    )
     require_training: bool = Field(
         True, description="Order V.D.2: only people with a current training record reach LPR data"
     )
