@@ -11,7 +11,7 @@ from alembic import command
 
 from platewatch.server.db.migrate import alembic_config
 from tests.support.cli import run
-from tests.support.live_server import free_port
+from tests.support.live_server import LiveServer, free_port, read_payload
 
 
 def test_a_current_installation_passes(env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,3 +105,23 @@ def test_backups_that_stopped_fail(env: str, tmp_path: Path, monkeypatch: pytest
     monkeypatch.delenv("PLATEWATCH_BACKUP_DIR")
     code, out = run("backup", "create")
     assert code == 2 and "name the backups' folder, or set PLATEWATCH_BACKUP_DIR" in out
+
+
+def test_reads_the_purge_left_past_the_retention_period_fail(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", server.settings.database_url)
+    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(server.settings.data_dir))
+    server.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    code, out = run("check")
+    assert code == 0 and "ok    retention: no read past the 14-day retention period outside a legal hold" in out
+    assert "(last purge: never)" in out
+    server.clock.now = dt.datetime.now(dt.UTC) - dt.timedelta(days=20)  # the unit uploads a read then ...
+    with server.client(server.add_unit()) as c:
+        assert c.post("/api/v1/reads", json={"reads": [read_payload("6ZR4117", server.clock.now)]}).status_code == 200
+    code, out = run("check")  # ... and nobody purged it since
+    assert code == 1 and "FAIL  retention: 1 reads past the 14-day retention period and under no legal hold" in out
+    assert run("purge")[0] == 0
+    code, out = run("check")
+    assert code == 0 and "ok    retention: no read past the 14-day retention period outside a legal hold" in out
+    assert "(last purge: never)" not in out

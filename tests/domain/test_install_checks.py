@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from platewatch.domain.install_checks import Check, backup_check, clock_check, free_space_check, secret_file_check
+from platewatch.domain.install_checks import (
+    Check,
+    backup_check,
+    clock_check,
+    free_space_check,
+    retention_check,
+    secret_file_check,
+)
 
 
 def test_a_clock_within_five_seconds_of_the_server_passes() -> None:
@@ -54,4 +61,18 @@ def test_the_newest_backup_is_at_most_a_day_and_a_bit_old() -> None:
     assert "is 3 days old" in backup_check("/b", now - dt.timedelta(days=3), 1, now).detail
     assert backup_check("/b", None, 0, now) == Check(
         "backups", False, "no backup in /b yet: `platewatch backup create` (daily by its timer)"
+    )
+
+
+def test_no_read_past_the_retention_period_outside_a_hold() -> None:
+    last = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
+    assert retention_check(0, 0, 14, last) == Check(
+        "retention",
+        True,
+        "no read past the 14-day retention period outside a legal hold (last purge: 2026-12-01 05:00 UTC)",
+    )
+    assert retention_check(0, 3, 14, last).detail.endswith("(last purge: 2026-12-01 05:00 UTC; 3 held reads kept)")
+    late = retention_check(212, 0, 14, None)
+    assert not late.ok and late.detail.startswith(
+        "212 reads past the 14-day retention period and under no legal hold are still stored (last purge: never)"
     )

@@ -79,3 +79,22 @@ def backup_check(folder: str, newest: dt.datetime | None, reads: int, now: dt.da
             "(`systemctl list-timers platewatch-backup`, `journalctl -u platewatch-backup`)?",
         )
     return Check("backups", True, f"the newest in {folder} is {said} old ({reads} reads)")
+
+
+def retention_check(expired: int, held: int, days: int, last_purge: dt.datetime | None) -> Check:
+    """No read past the retention period is stored outside a legal hold (order V.D.3-4): `expired` such reads were
+    found (allowing for the time between two purges), `held` are kept by holds."""
+    when = f"{last_purge:%Y-%m-%d %H:%M} UTC" if last_purge else "never"
+    kept = f"; {held} held reads kept" if held else ""
+    if expired:
+        return Check(
+            "retention",
+            False,
+            f"{expired} reads past the {days}-day retention period and under no legal hold are still stored (last "
+            f"purge: {when}): is the server running its purge (PLATEWATCH_PURGE_EVERY_MINUTES), or `platewatch purge`?",
+        )
+    return Check(
+        "retention",
+        True,
+        f"no read past the {days}-day retention period outside a legal hold (last purge: {when}{kept})",
+    )

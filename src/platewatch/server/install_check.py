@@ -11,13 +11,16 @@ import tempfile
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import make_url, text
+from sqlalchemy import func, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from platewatch.domain.install_checks import Check, backup_check, free_space_check
+from platewatch.domain.install_checks import Check, backup_check, free_space_check, retention_check
 from platewatch.server import backups
-from platewatch.server.db.engine import make_engine
+from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.db.migrate import alembic_config, current
+from platewatch.server.governance.models import PurgeRun
+from platewatch.server.governance.retention import held_read_ids
+from platewatch.server.reads.models import Read
 from platewatch.server.settings import Settings
 
 MIN_FREE_BYTES = 2 * 1024**3
@@ -96,8 +99,30 @@ def newest_backup(settings: Settings, now: dt.datetime) -> Check:
     return backup_check(str(folder), newest.created_at if newest else None, newest.reads if newest else 0, now)
 
 
+def retention(settings: Settings, now: dt.datetime) -> Check:
+    """Reads past the retention period outside a legal hold, allowing for the time between two purges (a day when
+    the server does not purge and a timer runs `platewatch purge`)."""
+    every = dt.timedelta(minutes=settings.purge_every_minutes)
+    slack = max(2 * every, dt.timedelta(hours=1)) if every else dt.timedelta(hours=25)
+    cutoff = now - dt.timedelta(days=settings.retention_days)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as db:
+            overdue = Read.captured_at < cutoff - slack
+            expired = db.scalar(select(func.count()).select_from(Read).where(overdue, ~held_read_ids()))
+            held = db.scalar(select(func.count()).select_from(Read).where(Read.captured_at < cutoff, held_read_ids()))
+            last = db.scalar(select(func.max(PurgeRun.ran_at)))
+    finally:
+        engine.dispose()
+    return retention_check(int(expired or 0), int(held or 0), settings.retention_days, last)
+
+
 def run_checks(settings: Settings, now: dt.datetime) -> list[Check]:
-    """Every check, in order; the schema only when the database answers."""
-    answered = database(settings)
-    first = [answered, schema(settings)] if answered.ok else [answered]
-    return [*first, data_folder(settings), anchor_file(settings), newest_backup(settings, now)]
+    """Every check, in order; the schema and the retention only when the database answers (the retention when its
+    schema is current)."""
+    found = [database(settings)]
+    if found[-1].ok:
+        found.append(schema(settings))
+        if found[-1].ok:
+            found.append(retention(settings, now))
+    return [*found, data_folder(settings), anchor_file(settings), newest_backup(settings, now)]
