@@ -15,14 +15,14 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, union
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, func, select, text, union
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.accounts.service import record_event
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
-from platewatch.server.db.migrate import current
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 from platewatch.server.settings import Settings
@@ -66,19 +66,21 @@ def create(settings: Settings, into: Path, now: dt.datetime, actor: str) -> Back
         kind = url.get_backend_name()
         if kind == "sqlite":
             _sqlite_copy(_sqlite_file(url), partial / SQLITE_FILE)
-            facts_url = f"sqlite:///{partial / SQLITE_FILE}"  # what the copy holds, exactly
+            facts = _facts(f"sqlite:///{partial / SQLITE_FILE}")  # what the copy holds, exactly
         else:
-            _pg_dump(url, partial / PG_FILE)
-            facts_url = settings.database_url  # after the dump: the images of reads stored since are a harmless extra
-        digests, reads, oldest = _facts(facts_url)
-        missing = _copy_images(ImageStore(settings.image_dir), ImageStore(partial / "images"), digests)
-        backup = Backup(final, now, kind, current(facts_url), reads, len(digests) - missing, missing, oldest)
+            facts = _pg_dump(settings.database_url, partial / PG_FILE)
+        missing = _copy_images(ImageStore(settings.image_dir), ImageStore(partial / "images"), facts.images)
+        backup = Backup(
+            final, now, kind, facts.schema, facts.reads, len(facts.images) - missing, missing, facts.oldest_read
+        )
         _write_manifest(partial, backup)
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    _record(settings.database_url, "backup_created", f"{final.name}: {reads} reads, {backup.images} images", actor)
+    _record(
+        settings.database_url, "backup_created", f"{final.name}: {backup.reads} reads, {backup.images} images", actor
+    )
     return backup
 
 
@@ -180,9 +182,22 @@ def _pg_url(url: URL) -> tuple[str, dict[str, str]]:
     return plain, env
 
 
-def _pg_dump(url: URL, target: Path) -> None:
-    plain, env = _pg_url(url)
-    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", plain], env, "pg_dump")
+def _pg_dump(database_url: str, target: Path) -> Facts:
+    """`pg_dump` of the snapshot of a transaction that also reads the facts: the dump and the manifest see the same
+    reads, whatever the server stores or purges meanwhile."""
+    plain, env = _pg_url(make_url(database_url))
+    engine = make_engine(database_url, isolation_level="REPEATABLE READ")
+    try:
+        with engine.connect() as conn, conn.begin():
+            snapshot = str(conn.execute(text("SELECT pg_export_snapshot()")).scalar_one())
+            facts = _facts_of(conn)
+            command = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target}", plain]
+            _run(command, env, "pg_dump")
+    except SQLAlchemyError as exc:
+        raise BackupError(f"cannot read the database: {str(exc).splitlines()[0]}") from exc
+    finally:
+        engine.dispose()
+    return facts
 
 
 def _pg_restore(url: URL, source: Path) -> None:
@@ -200,22 +215,36 @@ def _run(command: list[str], env: dict[str, str], name: str) -> None:
         raise BackupError(f"{name} failed: {said[-1] if said else f'exit {done.returncode}'}")
 
 
-def _facts(url: str) -> tuple[set[str], int, dt.datetime | None]:
-    """The images the reads of the database at `url` name, how many reads it holds, and the oldest one's time."""
+@dataclass(frozen=True)
+class Facts:
+    """What a backed-up database holds: the images its reads name, how many reads, the oldest, the schema."""
+
+    images: set[str]
+    reads: int
+    oldest_read: dt.datetime | None
+    schema: str | None
+
+
+def _facts(url: str) -> Facts:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            named = union(
-                select(Read.plate_image.label("d")).where(Read.plate_image.is_not(None)),
-                select(Read.vehicle_image.label("d")).where(Read.vehicle_image.is_not(None)),
-            )
-            digests = {str(d) for (d,) in conn.execute(named)}
-            count, oldest = conn.execute(select(func.count(), func.min(Read.captured_at)).select_from(Read)).one()
+            return _facts_of(conn)
     except SQLAlchemyError as exc:
         raise BackupError(f"cannot read the database: {str(exc).splitlines()[0]}") from exc
     finally:
         engine.dispose()
-    return digests, int(count), oldest
+
+
+def _facts_of(conn: Connection) -> Facts:
+    named = union(
+        select(Read.plate_image.label("d")).where(Read.plate_image.is_not(None)),
+        select(Read.vehicle_image.label("d")).where(Read.vehicle_image.is_not(None)),
+    )
+    images = {str(d) for (d,) in conn.execute(named)}
+    count, oldest = conn.execute(select(func.count(), func.min(Read.captured_at)).select_from(Read)).one()
+    schema = MigrationContext.configure(conn).get_current_revision()
+    return Facts(images, int(count), oldest, schema)
 
 
 def _copy_images(source: ImageStore, target: ImageStore, digests: set[str]) -> int:
@@ -239,10 +268,9 @@ def _copy_images(source: ImageStore, target: ImageStore, digests: set[str]) -> i
 
 def _has_reads(url: str) -> bool:
     try:
-        _, count, _ = _facts(url)
+        return _facts(url).reads > 0
     except BackupError:
         return False  # no database yet, or no schema: nothing to lose
-    return count > 0
 
 
 def _record(url: str, event: str, detail: str, actor: str) -> None:
