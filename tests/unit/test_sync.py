@@ -3,6 +3,7 @@ version picked up while the unit runs, an outage that only delays."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -117,8 +118,6 @@ def test_a_captive_portal_answering_for_the_server_loses_nothing(tmp_path: Path)
 
 
 def test_reads_older_than_the_retention_period_leave_the_unit_unsent(tmp_path: Path) -> None:
-    import datetime as dt
-
     outbox = tmp_path / "outbox.db"
     now = dt.datetime.now(dt.UTC)
     with Outbox(outbox) as box:  # an outage of more than two weeks: the server would refuse the first one
@@ -130,3 +129,25 @@ def test_reads_older_than_the_retention_period_leave_the_unit_unsent(tmp_path: P
     assert report.pending == 1
     with Outbox(outbox) as box:
         assert [r["plate"] for r in box.pending()] == ["NEW0001"]
+
+
+def test_a_unit_clock_a_month_ahead_deletes_nothing_the_server_still_takes(server: LiveServer, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox.db"
+    now = dt.datetime.now(dt.UTC)
+    with Outbox(outbox) as box:
+        box.put(read_payload("6ZR4117", now - dt.timedelta(hours=1), seed=1))
+
+    def ahead() -> dt.datetime:  # the car computer's clock jumped a month ahead after it queued the read
+        return dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+
+    with ServerSync(outbox, server.url, server.add_unit(), upload_every=0.2, hotlist_every=60, clock=ahead) as sync:
+        assert wait_until(lambda: sync.report.delivered == 1)
+    assert sync.expired == 0 and server.count(Read) == 1
+    # With no answer from the server, the unit's own clock is all it has: the read would then be deleted.
+    with Outbox(outbox) as box:
+        box.put(read_payload("7AB1234", now - dt.timedelta(hours=1), seed=2))
+    down = ServerSync(
+        outbox, f"http://127.0.0.1:{free_port()}", "pwu_x", upload_every=60, hotlist_every=60, clock=ahead
+    )
+    assert wait_until(lambda: down.expired == 1)
+    down.close()

@@ -8,12 +8,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
 from platewatch.server.reads.models import Read
 from platewatch.server.unit_status.models import UnitContact
 from platewatch.unit.outbox import Outbox
-from platewatch.unit.uploader import Uploader
+from platewatch.unit.uploader import ServerTime, Uploader, server_time
 from tests.support.live_server import LiveServer, free_port, read_payload
 
 
@@ -124,3 +125,11 @@ def test_the_units_clock_goes_with_its_questions(server: LiveServer, tmp_path: P
     with server.db() as db:
         (contact,) = db.scalars(select(UnitContact)).all()
     assert contact.clock_skew_s is not None and -125 < contact.clock_skew_s <= -120
+
+
+def test_the_servers_time_from_its_date_header_moves_with_the_monotonic_clock() -> None:
+    seen = server_time(httpx.Response(200, headers={"date": "Tue, 01 Dec 2026 06:00:00 GMT"}))
+    assert seen is not None and seen.at == dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
+    assert ServerTime(seen.at, 100.0).now(160.5) == dt.datetime(2026, 12, 1, 6, 1, 0, 500000, tzinfo=dt.UTC)
+    assert server_time(httpx.Response(200)) is None
+    assert server_time(httpx.Response(200, headers={"date": "yesterday"})) is None

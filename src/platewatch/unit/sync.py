@@ -32,6 +32,7 @@ class ServerSync:
         hotlist_every: float = 300.0,
         retention: RetentionPolicy = RetentionPolicy(),
         book: AlertBook | None = None,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.hotlist: UnitHotList | None = None
         self.hotlist_error: str | None = None
@@ -47,6 +48,8 @@ class ServerSync:
         """Why the server ended the officer's shift, for the screen (None until it does; a log-on clears it)."""
         self._retention = retention
         self._book = book
+        self._clock = clock
+        """The unit's wall clock: what expiry falls back on before the server has said its time."""
         self._wake = threading.Event()
         self._nudged = False
         self._nudge_hotlist = False
@@ -106,7 +109,10 @@ class ServerSync:
             self._guarded(self._upload, uploader)
 
     def _expire(self, uploader: Uploader) -> None:
-        cutoff = self._retention.cutoff(dt.datetime.now(dt.UTC))
+        """Delete what passed the retention period by the server's time, carried forward from its last answer (a
+        unit whose clock jumped ahead must not delete evidence it still owes); by the unit's clock before any."""
+        seen = uploader.server_time
+        cutoff = self._retention.cutoff(seen.now() if seen else self._clock())
         if self._book is not None:
             self._book.expire(cutoff)
         gone = uploader.outbox.expire(cutoff)

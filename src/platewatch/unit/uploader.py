@@ -5,6 +5,7 @@ the one module of the unit that speaks HTTP to the server."""
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import logging
 import time
 from dataclasses import dataclass
@@ -104,6 +105,30 @@ def shift_ended(client: httpx.Client, shift: int) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerTime:
+    """The server's clock as an answer of the server gave it (its `Date` header, to the second), and the unit's
+    monotonic clock then."""
+
+    at: dt.datetime
+    monotonic: float
+
+    def now(self, monotonic: float | None = None) -> dt.datetime:
+        """The server's time now, carried forward by the unit's monotonic clock: a jump of the unit's wall clock (a
+        dead battery, a GPS week roll-over, a bad manual setting) does not move it."""
+        elapsed = (time.monotonic() if monotonic is None else monotonic) - self.monotonic
+        return self.at + dt.timedelta(seconds=elapsed)
+
+
+def server_time(response: httpx.Response) -> ServerTime | None:
+    """The time in an answer's `Date` header (None without a readable one)."""
+    try:
+        at = email.utils.parsedate_to_datetime(response.headers.get("date", ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return ServerTime(at if at.tzinfo else at.replace(tzinfo=dt.UTC), time.monotonic())
+
+
+@dataclass(frozen=True, slots=True)
 class UnitIdentity:
     """Who the server knows the unit as, and its clock against the unit's."""
 
@@ -161,6 +186,8 @@ class Uploader:
 
     def __init__(self, outbox: Outbox, client: httpx.Client, batch: int = 100) -> None:
         self.outbox, self.client, self.batch = outbox, client, batch
+        self.server_time: ServerTime | None = None
+        """The server's clock from its last hot list or accepted batch (None until one came)."""
         self._refusal = ""
 
     @classmethod
@@ -193,6 +220,7 @@ class Uploader:
             raise ServerError("the hot list answer is not JSON: is this the PlateWatch server?") from exc
         if not isinstance(body, dict):
             raise ServerError("the hot list answer is not a JSON object")
+        self.server_time = server_time(response) or self.server_time
         return body
 
     def upload(self) -> UploadReport:
@@ -273,6 +301,7 @@ class Uploader:
             self.outbox.failed(ids, error)
             return error
         if response.status_code == 200:
+            self.server_time = server_time(response) or self.server_time
             try:
                 body = response.json()
             except ValueError:
