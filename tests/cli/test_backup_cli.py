@@ -10,11 +10,13 @@ import stat
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
 from platewatch.server.accounts.models import SecurityEvent
+from platewatch.server.db.migrate import alembic_config
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 from tests.support.live_server import LiveServer, read_payload
@@ -62,7 +64,11 @@ def test_reads_and_images_come_back_after_the_disk_is_lost(store: LiveServer, tm
     assert (manifest["reads"], manifest["images"], manifest["images_missing"]) == (3, 6, 0)
     assert manifest["database"] == store.settings.database_url.split(":")[0].split("+")[0]
     listing = runner.invoke(app, ["backup", "list", str(backups)])
-    assert listing.exit_code == 0 and folder.name in listing.stdout and "0015" in listing.stdout
+    assert listing.exit_code == 0 and folder.name in listing.stdout and f"schema {manifest['schema']}" in listing.stdout
+    assert (
+        manifest["schema"]
+        == ScriptDirectory.from_config(alembic_config(store.settings.database_url)).get_current_head()
+    )
 
     upload(store, token, ["LATER1", "LATER2"])  # after the backup
     images = ImageStore(store.settings.image_dir)

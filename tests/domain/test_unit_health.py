@@ -75,3 +75,11 @@ def test_clock_offsets_in_words() -> None:
         "59 min 59 s ahead of",
         "2 h 1 min behind",
     ]
+
+
+def test_reads_the_unit_deleted_unsent_are_named_on_or_off_shift() -> None:
+    assert warnings(seen(reads_deleted=0), 40, NOW) == []
+    assert warnings(seen(reads_deleted=37, shift_started=None), 40, NOW) == [
+        "37 reads deleted on the unit unsent in the last 7 days: they passed the retention period before it could "
+        "reach the server (V.E.2h)"
+    ]

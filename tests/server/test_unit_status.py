@@ -4,9 +4,12 @@ the reads received, the hot list it holds, and what to act on; recorded from the
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from platewatch.domain.roles import Role
+from platewatch.unit.outbox import Outbox
+from platewatch.unit.uploader import Uploader
 from tests.support.live_server import LiveServer, read_payload
 
 
@@ -119,3 +122,22 @@ def test_a_units_clock_is_measured_from_its_questions(server: LiveServer) -> Non
     with server.client(token) as c:  # (logging a supervisor in moved the server's clock on)
         assert c.get("/api/v1/unit/me", headers={"X-Unit-Time": server.clock.now.isoformat()}).status_code == 200
     assert (status_of(server)["car-12"]["clock_skew_s"], status_of(server)["car-12"]["warnings"]) == (0.0, [])
+
+
+def test_reads_a_unit_deleted_unsent_reach_the_supervisor(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit("car-12")
+    now = dt.datetime.now(dt.UTC)
+    with Outbox(tmp_path / "outbox.db") as box:  # an outage of more than two weeks: two reads went unsent
+        for i in range(2):
+            box.put(read_payload(f"OLD000{i}", now - dt.timedelta(days=15), seed=i))
+        assert box.expire(now - dt.timedelta(days=14), now) == 2
+        with Uploader.connect(box, server.url, token) as uploader:
+            uploader.download_hotlist()  # the unit's next contact says so
+    car = status_of(server)["car-12"]
+    assert car["reads_deleted"] == 2 and car["warnings"] == [
+        "2 reads deleted on the unit unsent in the last 7 days: they passed the retention period before it could "
+        "reach the server (V.E.2h)"
+    ]
+    with server.client(token) as c:  # a header that is not a count changes nothing
+        assert c.get("/api/v1/unit/me", headers={"X-Outbox-Deleted": "-3"}).status_code == 200
+    assert status_of(server)["car-12"]["reads_deleted"] == 2

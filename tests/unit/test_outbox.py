@@ -102,10 +102,15 @@ def test_reads_past_the_retention_period_are_deleted_queued_or_rejected(tmp_path
         for r in (kept, east, old, refused, a_read("NOTIME1"), undated):
             box.put(r)
         box.reject(str(refused["id"]), "captured_at: is older than the 14-day retention period")
-        assert box.expire(cutoff) == 2
+        now = cutoff + dt.timedelta(days=14)
+        assert box.expire(cutoff, now) == 2
         assert [r["plate"] for r in box.pending()] == ["KEEP001", "KEEP002", "NOTIME1", "UNDATED"]
         assert box.rejected() == []
-        assert box.expire(cutoff) == 0
+        assert box.expire(cutoff, now + dt.timedelta(hours=1)) == 0
+        # How many went, and when, is kept for the server (the last week's count goes with each request).
+        assert (
+            box.deleted_since(now - dt.timedelta(days=7)) == 2 and box.deleted_since(now + dt.timedelta(seconds=1)) == 0
+        )
         with pytest.raises(ValueError, match="time zone"):
             box.expire(dt.datetime(2026, 11, 16))
 

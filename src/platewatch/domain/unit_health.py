@@ -29,6 +29,8 @@ class UnitSeen:
     """Reads in the unit's outbox at its last contact, as the unit said (None: it did not say)."""
     clock_skew_s: float | None = None
     """The server's clock minus the unit's at its last question (None: it did not say its time)."""
+    reads_deleted: int | None = None
+    """Reads the unit deleted unsent, past the retention period, in the week before its last contact."""
 
 
 def clock_offset(skew_s: float) -> str:
@@ -72,6 +74,11 @@ def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> l
             and seen.last_contact - seen.hotlist_fetched > HOTLIST_CATCH_UP
         ):
             out.append(f"hot list version {seen.hotlist_version} behind the server's {current_version}")
+    if seen.reads_deleted:
+        out.append(
+            f"{seen.reads_deleted} reads deleted on the unit unsent in the last 7 days: they passed the retention "
+            "period before it could reach the server (V.E.2h)"
+        )
     if seen.clock_skew_s is not None and abs(seen.clock_skew_s) > CLOCK_WARNING_S:
         out.append(
             f"the unit's clock is {clock_offset(seen.clock_skew_s)} the server's: its reads are stamped with it "

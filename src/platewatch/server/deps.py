@@ -150,17 +150,23 @@ def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
         unit = accounts.unit_for_token(db, token, at)
     except accounts.AccountError as exc:
         raise ApiError(401, exc.code, exc.message) from exc
-    waiting = request.headers.get("x-outbox-pending", "")
     # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
     unit_status.touch(
         db,
         unit,
         at,
-        reads_waiting=int(waiting) if waiting.isdigit() and len(waiting) < 10 else None,
+        reads_waiting=_count(request, "x-outbox-pending"),
+        reads_deleted=_count(request, "x-outbox-deleted"),
         clock_skew_s=_clock_skew(request, at),
     )
     db.commit()
     return unit
+
+
+def _count(request: Request, header: str) -> int | None:
+    """A count a unit says in a header (None when it says none, or not a count)."""
+    said = request.headers.get(header, "")
+    return int(said) if said.isdigit() and len(said) < 10 else None
 
 
 def _clock_skew(request: Request, at: dt.datetime) -> float | None:

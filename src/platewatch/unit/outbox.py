@@ -20,6 +20,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT,
     rejected_at TEXT,
     captured_ts REAL
+);
+CREATE TABLE IF NOT EXISTS expired_reads (
+    at_ts REAL NOT NULL,
+    reads INTEGER NOT NULL
 )
 """
 
@@ -48,7 +52,7 @@ class Outbox:
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(SCHEMA)
+        self._db.executescript(SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
         if "captured_ts" not in columns:  # an outbox made before the unit kept capture times apart
             self._db.execute("ALTER TABLE outbox ADD COLUMN captured_ts REAL")
@@ -113,9 +117,10 @@ class Outbox:
         ).fetchall()
         return [(str(i), str(e)) for i, e in rows]
 
-    def expire(self, cutoff: dt.datetime) -> int:
+    def expire(self, cutoff: dt.datetime, now: dt.datetime | None = None) -> int:
         """Delete the reads captured before `cutoff`, queued or rejected: past the retention period the server
-        refuses them (order V.D.3), so the unit must not keep them either. Returns how many went."""
+        refuses them (order V.D.3), so the unit must not keep them either. Returns how many went; how many and when
+        is kept, for the server (`deleted_since`)."""
         if cutoff.tzinfo is None:
             raise ValueError("cutoff needs a time zone")
         legacy = self._db.execute(
@@ -124,7 +129,17 @@ class Outbox:
         self._db.executemany(
             "UPDATE outbox SET captured_ts = ? WHERE read_id = ?", [(_captured(at).timestamp(), i) for i, at in legacy]
         )
-        return self._db.execute("DELETE FROM outbox WHERE captured_ts < ?", (cutoff.timestamp(),)).rowcount
+        gone = int(self._db.execute("DELETE FROM outbox WHERE captured_ts < ?", (cutoff.timestamp(),)).rowcount)
+        if gone:
+            at = (now or dt.datetime.now(dt.UTC)).timestamp()
+            self._db.execute("INSERT INTO expired_reads (at_ts, reads) VALUES (?, ?)", (at, gone))
+        return gone
+
+    def deleted_since(self, since: dt.datetime) -> int:
+        """Reads deleted unsent (`expire`) since `since`."""
+        query = "SELECT coalesce(sum(reads), 0) FROM expired_reads WHERE at_ts >= ?"
+        (total,) = self._db.execute(query, (since.timestamp(),)).fetchone()
+        return int(total)
 
     def stats(self) -> OutboxStats:
         pending, oldest = self._db.execute(

@@ -112,10 +112,11 @@ class ServerSync:
         """Delete what passed the retention period by the server's time, carried forward from its last answer (a
         unit whose clock jumped ahead must not delete evidence it still owes); by the unit's clock before any."""
         seen = uploader.server_time
-        cutoff = self._retention.cutoff(seen.now() if seen else self._clock())
+        now = seen.now() if seen else self._clock()
+        cutoff = self._retention.cutoff(now)
         if self._book is not None:
             self._book.expire(cutoff)
-        gone = uploader.outbox.expire(cutoff)
+        gone = uploader.outbox.expire(cutoff, now)
         if gone:
             self.expired += gone
             log.warning("%d reads older than %d days deleted unsent (order V.D.3)", gone, self._retention.days)

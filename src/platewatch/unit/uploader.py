@@ -25,6 +25,8 @@ LOGOFF = "/api/v1/unit/logoff"
 SHIFTS = "/api/v1/unit/shifts/{shift}"
 DECISIONS = "/api/v1/unit/alert-decisions"
 IDENTITY = "/api/v1/unit/me"
+DELETED_WINDOW = dt.timedelta(days=7)
+"""The unit tells the server how many reads it deleted unsent (past the retention period) in this long."""
 
 
 class ServerError(RuntimeError):
@@ -288,8 +290,11 @@ class Uploader:
         return list(results) if isinstance(results, list) else "the server's answer has no list of results"
 
     def _backlog(self, sending: int = 0) -> dict[str, str]:
-        """The reads that will still wait after this request, for the server's unit status (order V.E.2h)."""
-        return {"X-Outbox-Pending": str(max(0, self.outbox.stats().pending - sending))}
+        """The reads that will still wait after this request, and those deleted unsent in the last week, for the
+        server's unit status (order V.E.2h)."""
+        now = self.server_time.now() if self.server_time else dt.datetime.now(dt.UTC)
+        week = self.outbox.deleted_since(now - DELETED_WINDOW)
+        return {"X-Outbox-Pending": str(max(0, self.outbox.stats().pending - sending)), "X-Outbox-Deleted": str(week)}
 
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""

@@ -25,6 +25,8 @@ class UnitStatusPublic(BaseModel):
     """Reads in the unit's outbox at its last contact, as the unit said."""
     clock_skew_s: float | None
     """The server's clock minus the unit's at its last question, in seconds (positive: the unit's is behind)."""
+    reads_deleted: int | None
+    """Reads the unit deleted unsent in the week before its last contact, past the retention period, as it said."""
     warnings: list[str]
 
 

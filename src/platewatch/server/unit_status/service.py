@@ -26,6 +26,7 @@ def touch(
     hotlist_version: int | None = None,
     reads_captured: list[dt.datetime] | None = None,
     clock_skew_s: float | None = None,
+    reads_deleted: int | None = None,
 ) -> None:
     """Record a request of `unit`: always its time (and its outbox's size, and its clock, when it says); the
     hot-list version it was sent; the reads it delivered."""
@@ -43,6 +44,8 @@ def touch(
         row.reads_waiting = reads_waiting
     if clock_skew_s is not None:
         row.clock_skew_s = clock_skew_s
+    if reads_deleted is not None:
+        row.reads_deleted = reads_deleted
     if hotlist_version is not None:
         row.hotlist_version, row.hotlist_fetched_at = hotlist_version, now
     if reads_captured:
@@ -70,6 +73,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
             shift_ended=s.ended_at if s else None,
             reads_waiting=c.reads_waiting if c else None,
             clock_skew_s=c.clock_skew_s if c else None,
+            reads_deleted=c.reads_deleted if c else None,
         )
         on_shift = s is not None and s.ended_at is None
         out.append(
@@ -88,6 +92,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
                 hotlist_fetched_at=seen.hotlist_fetched,
                 reads_waiting=seen.reads_waiting,
                 clock_skew_s=None if seen.clock_skew_s is None else round(seen.clock_skew_s, 1),
+                reads_deleted=seen.reads_deleted,
                 warnings=warnings(seen, current, now) if unit.active else [],
             )
         )
