@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -17,6 +17,9 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.settings import Settings
+
+if TYPE_CHECKING:
+    from platewatch.server.backups import Backup
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -404,8 +407,8 @@ def _backup_dir(given: Path | None, settings: Settings) -> Path:
     return folder
 
 
-def _missing(backup: object) -> str:
-    missing = getattr(backup, "images_missing", 0)
+def _missing(backup: Backup) -> str:
+    missing = backup.images_missing
     return f" ({missing} named by reads were already gone: purged while the backup ran)" if missing else ""
 
 

@@ -39,12 +39,14 @@ OutboxOption = Annotated[Path, typer.Option("--outbox", help="The unit's outbox 
 
 def read_token(path: Path) -> str:
     """The unit's API token from its file (never on the command line, where `ps` shows it)."""
+    from platewatch.unit.uploader import one_token
+
     try:
-        token = path.read_text().strip()
+        token = one_token(path.read_text())
     except OSError as exc:
         typer.echo(f"error: cannot read the token file {path}: {exc.strerror}", err=True)
         raise typer.Exit(2) from exc
-    if not token or any(c.isspace() for c in token):
+    if token is None:
         typer.echo(f"error: the token file {path} must hold one API token", err=True)
         raise typer.Exit(2)
     return token

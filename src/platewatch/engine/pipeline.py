@@ -137,13 +137,13 @@ class Pipeline:
         groups = [crops, *more]
         order = sorted(range(len(groups)), key=lambda k: margins[k])  # narrowest first
         extra = [k for k in order if k]
-        again = self.reader.read_many(
-            [groups[k][j] for k in extra for j in unsure], topn, [regions[j] for j in unsure] * len(extra)
-        )
-        readings = {(0, j): first[j] for j in unsure} | dict(
-            zip([(k, j) for k in extra for j in unsure], again, strict=True)
+        again = iter(
+            self.reader.read_many(
+                [groups[k][j] for j in unsure for k in extra], topn, [regions[j] for j in unsure for _ in extra]
+            )
         )
         out = list(first)
         for j in unsure:
-            out[j] = vote([readings[k, j] for k in order], topn)
+            reading = {0: first[j]} | {k: next(again) for k in extra}
+            out[j] = vote([reading[k] for k in order], topn)
         return out

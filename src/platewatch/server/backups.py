@@ -87,7 +87,7 @@ def create(settings: Settings, into: Path, now: dt.datetime, actor: str) -> Back
 def backups(into: Path) -> list[Backup]:
     """The backups in `into`, oldest first (folders without a readable manifest are not backups)."""
     found = []
-    for folder in sorted(into.glob(f"{PREFIX}*")) if into.is_dir() else []:
+    for folder in into.glob(f"{PREFIX}*") if into.is_dir() else []:
         with contextlib.suppress(BackupError):
             found.append(read_manifest(folder))
     return sorted(found, key=lambda b: b.created_at)
@@ -267,10 +267,14 @@ def _copy_images(source: ImageStore, target: ImageStore, digests: set[str]) -> i
 
 
 def _has_reads(url: str) -> bool:
+    engine = make_engine(url)
     try:
-        return _facts(url).reads > 0
-    except BackupError:
+        with engine.connect() as conn:
+            return conn.execute(select(Read.id).limit(1)).first() is not None
+    except SQLAlchemyError:
         return False  # no database yet, or no schema: nothing to lose
+    finally:
+        engine.dispose()
 
 
 def _record(url: str, event: str, detail: str, actor: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import func, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from platewatch.domain.install_checks import Check, backup_check, free_space_check, retention_check
+from platewatch.domain.retention import RetentionPolicy
 from platewatch.server import backups
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.db.migrate import alembic_config, current
@@ -104,7 +105,7 @@ def retention(settings: Settings, now: dt.datetime) -> Check:
     the server does not purge and a timer runs `platewatch purge`)."""
     every = dt.timedelta(minutes=settings.purge_every_minutes)
     slack = max(2 * every, dt.timedelta(hours=1)) if every else dt.timedelta(hours=25)
-    cutoff = now - dt.timedelta(days=settings.retention_days)
+    cutoff = RetentionPolicy(settings.retention_days).cutoff(now)
     engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as db:

@@ -21,7 +21,7 @@ from platewatch.unit.gps import GpsError
 from platewatch.unit.gps_feed import GpsFeed
 from platewatch.unit.screen import ScreenError, parse_address
 from platewatch.unit.sources import SourceError, first_frame, open_capture, shown
-from platewatch.unit.uploader import ServerError, server_client, unit_identity
+from platewatch.unit.uploader import ServerError, one_token, server_client, unit_identity
 
 MIN_OUTBOX_FREE_BYTES = 1024**3
 """Below this much free space beside the outbox, an outage's reads (each with its two JPEGs) may not fit."""
@@ -44,10 +44,10 @@ class UnitSetup:
 def token(path: Path) -> tuple[Check, str | None]:
     """The token file is there, holds one token, and only its owner can read it; the token when it holds one."""
     try:
-        mode, said = path.stat().st_mode, path.read_text().strip()
+        mode, said = path.stat().st_mode, one_token(path.read_text())
     except OSError as exc:
         return Check("token file", False, f"cannot read {path}: {exc.strerror or exc}"), None
-    if not said or any(c.isspace() for c in said):
+    if said is None:
         return Check("token file", False, f"{path} must hold one API token (`platewatch unit add` on the server)"), None
     return secret_file_check("token file", str(path), mode), said
 

@@ -37,6 +37,12 @@ class LogonRefused(ValueError):
     """The server refused the officer's log-on (wrong password or code, locked, a role that cannot decide)."""
 
 
+def one_token(text: str) -> str | None:
+    """The API token a token file holds (None unless it holds exactly one, whitespace around it aside)."""
+    token = text.strip()
+    return token if token and not any(c.isspace() for c in token) else None
+
+
 def server_client(server_url: str, token: str, timeout: float = 30.0) -> httpx.Client:
     """An HTTP client of the server, authenticated with the unit's API token. Each request says the unit's time
     as it leaves (`X-Unit-Time`), so that supervisors see a unit whose clock is off (its reads' times are)."""
