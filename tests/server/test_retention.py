@@ -4,6 +4,7 @@ versions stay (order V.D.3-4)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -167,3 +168,34 @@ def test_a_hold_placed_while_a_purge_runs_wins(server: LiveServer) -> None:
         except IntegrityError:
             db.rollback()
     assert stored(server) == {"RACE001"} and server.count(HeldRead) == 1
+
+
+def test_a_read_stored_while_the_purge_deletes_its_byte_identical_images_keeps_them(server: LiveServer) -> None:
+    # Byte-identical images share one file. The purge has found the files of an expired read unused; just before
+    # it deletes them, a unit uploads a new read with the same two JPEGs. Storing finds the files present and
+    # writes nothing, so the new read keeps its images only if the upload waits for the purge (or the purge for it).
+    unit = server.add_unit()
+    ingest(server, unit, read_payload("OLD0001", server.clock.now, seed=7))
+    server.clock.advance(days=15)
+    new = read_payload("NEW0001", server.clock.now, seed=7)
+    uploads: list[threading.Thread] = []
+
+    class UploadingWhileDeleting(ImageStore):
+        def remove(self, digest: str) -> bool:
+            if not uploads:
+                uploads.append(threading.Thread(target=ingest, args=(server, unit, new)))
+                uploads[0].start()
+                uploads[0].join(2.0)  # without the lock the upload is done long before this
+            return super().remove(digest)
+
+    with server.db() as db:
+        report = purge(db, UploadingWhileDeleting(server.settings.image_dir), server.clock.now, RetentionPolicy(14),
+                       "test")  # fmt: skip
+    uploads[0].join(30)
+    assert not uploads[0].is_alive() and report.reads_deleted == 1 and report.images_deleted == 2
+    assert stored(server) == {"NEW0001"}
+    with server.db() as db:
+        read = db.scalars(select(Read)).one()
+    store = ImageStore(server.settings.image_dir)
+    assert read.plate_image and read.vehicle_image
+    assert store.verify(read.plate_image) and store.verify(read.vehicle_image)

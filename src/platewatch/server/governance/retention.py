@@ -15,6 +15,7 @@ from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_
 from platewatch.server.alerts.models import Alert
 from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
 from platewatch.server.hotlists.models import HotListEntryRow, HotListVersion
+from platewatch.server.reads.image_files_lock import lock_for_deleting
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 
@@ -86,25 +87,22 @@ def purge(
         if not dry_run:
             db.commit()
     versions = _purge_versions(db, cutoff)
-    if not dry_run:
-        db.commit()
-    orphans = digests - _still_used(db, digests)
-    report = PurgeReport(cutoff, reads, alerts, len(orphans), versions, held, dry_run)
     if dry_run:
+        report = PurgeReport(cutoff, reads, alerts, len(digests - _still_used(db, digests)), versions, held, True)
         db.rollback()
         return report
-    for digest in orphans:  # after the commit: a file goes only once no stored read names it
-        store.remove(digest)
+    db.commit()
+    images = _delete_unused_images(db, store, digests)  # after the commit: only once no stored read names a file
     db.add(
         PurgeRun(
             ran_at=now, cutoff=cutoff, ran_by=ran_by, reads_deleted=reads, alerts_deleted=alerts,
-            images_deleted=len(orphans), hotlist_versions_deleted=versions, reads_held=held,
+            images_deleted=images, hotlist_versions_deleted=versions, reads_held=held,
         )
     )  # fmt: skip
     db.commit()
     log.info("purge: %d reads, %d alerts, %d images, %d hot-list versions deleted; %d held", reads, alerts,
-             len(orphans), versions, held)  # fmt: skip
-    return report
+             images, versions, held)  # fmt: skip
+    return PurgeReport(cutoff, reads, alerts, images, versions, held, False)
 
 
 def delete_reads(db: Session, ids: list[uuid.UUID]) -> tuple[int, int]:
@@ -142,6 +140,21 @@ def _purge_versions(db: Session, cutoff: dt.datetime) -> int:
         db.execute(delete(HotListEntryRow).where(HotListEntryRow.version_id.in_(part)))
         db.execute(delete(HotListVersion).where(HotListVersion.id.in_(part)))
     return len(doomed)
+
+
+def _delete_unused_images(db: Session, store: ImageStore, digests: set[str], part: int = 500) -> int:
+    """Delete the image files among `digests` that no stored read names; how many. Each part is checked and
+    deleted under the image-files lock, so a read being stored meanwhile with a byte-identical image (which finds
+    the file present and writes nothing) either commits first and keeps the file, or waits and writes it again."""
+    ordered, deleted = sorted(digests), 0
+    for k in range(0, len(ordered), part):
+        chunk = set(ordered[k : k + part])
+        lock_for_deleting(db)
+        for digest in chunk - _still_used(db, chunk):
+            store.remove(digest)
+            deleted += 1
+        db.commit()
+    return deleted
 
 
 def _still_used(db: Session, digests: set[str]) -> set[str]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from platewatch.domain.plates import canonical
 from platewatch.server.accounts.models import Unit
 from platewatch.server.errors import ApiError
+from platewatch.server.reads.image_files_lock import lock_for_storing
 from platewatch.server.reads.imagestore import ImageError, ImageStore, check_jpeg
 from platewatch.server.reads.models import Read
 from platewatch.server.reads.schemas import ReadCreate
@@ -91,8 +92,10 @@ def ingest(
     source: str = "platewatch",
     attributes: list[dict[str, Any]] | None = None,
 ) -> IngestOutcome:
-    """Insert the reads not yet stored; images were checked by `prepare`. Does not commit."""
+    """Insert the reads not yet stored; images were checked by `prepare`. Does not commit: the purge deletes no
+    image file until the transaction ends (`image_files_lock`)."""
     ids = [r.id for r in reads]
+    lock_for_storing(db)
     if db.get_bind().dialect.name == "postgresql":
         stored = _copy_insert(db, _copy_lines(unit, reads, images, store, now, source, attributes))
     else:
