@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from platewatch.domain.unit_health import UnitSeen, clock_offset, warnings
+from platewatch.domain.unit_health import UnitSeen, clock_off, clock_offset, warnings
 
 NOW = dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
@@ -75,6 +75,12 @@ def test_clock_offsets_in_words() -> None:
         "59 min 59 s ahead of",
         "2 h 1 min behind",
     ]
+
+
+def test_a_clock_is_named_only_beyond_the_warning() -> None:
+    assert [clock_off(s) for s in (None, 0.0, 30.0, -30.0)] == [None] * 4
+    assert clock_off(30.5) == "the unit's clock is 30 s behind the server's"
+    assert clock_off(-200.0) == "the unit's clock is 3 min 20 s ahead of the server's"
 
 
 def test_reads_the_unit_deleted_unsent_are_named_on_or_off_shift() -> None:

@@ -97,6 +97,7 @@ def test_state_shows_the_alert_the_officer_and_the_lists_age(screen: tuple[str, 
             "error": None,
         }
         assert state["server"]["reads_waiting"] == 3
+        assert state["clock"] == {"skew_s": None, "warning": None}  # no answer from the server yet
         (shown,) = state["alerts"]
         assert (shown["id"], shown["text"], shown["status"]) == (str(alert.id), "6ZR4117", "pending")
         plate = client.get(f"/alerts/{alert.id}/plate.jpg")

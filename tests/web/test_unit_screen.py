@@ -5,6 +5,7 @@ accepts, and the server's alert queue shows the officer's decision for dispatch 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -157,3 +158,36 @@ def test_the_screen_says_when_the_server_ended_the_shift(server: LiveServer, bro
         assert "the officer's role was changed" in page.inner_text("#shift-notice")
         assert page.inner_text("#officer") == "Nobody logged on" and book.officer() is None
         assert page.locator("article.alert button.accept").is_disabled()  # the alert waits for the next officer
+
+
+def test_the_screen_warns_when_the_units_clock_is_off(server: LiveServer, browser: Any, tmp_path: Path) -> None:
+    # Reads are evidence stamped by the unit's clock: the officer sees when it is minutes off the server's.
+    token = server.add_unit("car-14")
+    db = tmp_path / "unit.db"
+    for behind, warning in ((dt.timedelta(minutes=3), True), (dt.timedelta(0), False)):
+        with (
+            AlertBook(db) as book,
+            ServerSync(db, server.url, token, book=book) as sync,
+            agent_screen(
+                f"127.0.0.1:{free_port()}",
+                book,
+                sync,
+                server.url,
+                token,
+                clock=lambda behind=behind: dt.datetime.now(dt.UTC) - behind,
+            ) as screen,  # fmt: skip
+        ):
+            assert sync.wait_for_hotlist() is not None and sync.server_time is not None
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(screen.url)
+            page.wait_for_selector("#server:has-text('waiting for the server')")  # the state has been shown
+            if warning:
+                said = page.inner_text("#clock")  # the server's Date header is whole seconds, updated each second
+                assert re.fullmatch(
+                    r"This unit's clock is (3 min|2 min 5\d s) behind the server's: reads are stamped with it; tell IT",
+                    said,
+                ), said
+            else:
+                assert page.locator("#clock").is_hidden()
+            context.close()

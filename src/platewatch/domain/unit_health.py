@@ -33,6 +33,14 @@ class UnitSeen:
     """Reads the unit deleted unsent, past the retention period, in the week before its last contact."""
 
 
+def clock_off(skew_s: float | None) -> str | None:
+    """ "the unit's clock is 3 min 20 s behind the server's" when `skew_s` (the server's clock minus the unit's) is
+    beyond CLOCK_WARNING_S; None when it is within it or unknown."""
+    if skew_s is None or abs(skew_s) <= CLOCK_WARNING_S:
+        return None
+    return f"the unit's clock is {clock_offset(skew_s)} the server's"
+
+
 def clock_offset(skew_s: float) -> str:
     """`skew_s` (the server's clock minus the unit's) in words: "3 min 20 s behind", "6 s ahead of"."""
     seconds = abs(skew_s)
@@ -79,9 +87,6 @@ def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> l
             f"{seen.reads_deleted} reads deleted on the unit unsent in the last 7 days: they passed the retention "
             "period before it could reach the server (V.E.2h)"
         )
-    if seen.clock_skew_s is not None and abs(seen.clock_skew_s) > CLOCK_WARNING_S:
-        out.append(
-            f"the unit's clock is {clock_offset(seen.clock_skew_s)} the server's: its reads are stamped with it "
-            "(keep it in step; `platewatch unit check`)"
-        )
+    if (off := clock_off(seen.clock_skew_s)) is not None:
+        out.append(f"{off}: its reads are stamped with it (keep it in step; `platewatch unit check`)")
     return out

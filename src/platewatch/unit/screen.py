@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from platewatch.domain.alerts import HOTLIST_AGE_WARNING, hotlist_is_stale
+from platewatch.domain.unit_health import clock_off
 from platewatch.unit import uploader
 from platewatch.unit.alert_book import AlertBook, AlertBookError, Officer
 from platewatch.unit.sync import ServerSync
@@ -50,6 +51,8 @@ class UnitStatus:
     decisions_error: str | None = None
     shift_notice: str | None = None
     """Why the server ended the officer's shift (account disabled, role changed); None otherwise."""
+    clock_skew_s: float | None = None
+    """The server's clock minus the unit's, in seconds, by the server's last answer (None before one)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,10 @@ def create_screen(services: ScreenServices) -> FastAPI:
                 "decisions_error": status.decisions_error,
             },
             "shift_notice": status.shift_notice if officer is None else None,
+            "clock": {
+                "skew_s": None if status.clock_skew_s is None else round(status.clock_skew_s, 1),
+                "warning": clock_off(status.clock_skew_s),
+            },
             "counts": book.counts(),
             "alerts": [asdict(a) for a in book.listing()],
         }
@@ -245,13 +252,20 @@ class ScreenServer:
         self._on_close()
 
 
-def agent_screen(address: str, book: AlertBook, sync: ServerSync, server: str, token: str) -> ScreenServer:
+def agent_screen(
+    address: str,
+    book: AlertBook,
+    sync: ServerSync,
+    server: str,
+    token: str,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> ScreenServer:
     """The screen of the live agent (not started): its status from `sync`, log-on and log-off through the unit's
-    own HTTP client of the server, and an upload as soon as the officer presses a key."""
+    own HTTP client of the server, and an upload as soon as the officer presses a key. `clock` is the unit's."""
     client = uploader.server_client(server, token, timeout=15.0)
 
     def status() -> UnitStatus:
-        hotlist, report = sync.hotlist, sync.report
+        hotlist, report, seen = sync.hotlist, sync.report, sync.server_time
         return UnitStatus(
             hotlist_version=hotlist.version if hotlist else None,
             hotlist_created_at=hotlist.created_at if hotlist else None,
@@ -260,6 +274,7 @@ def agent_screen(address: str, book: AlertBook, sync: ServerSync, server: str, t
             upload_error=report.error,
             decisions_error=sync.decisions_error,
             shift_notice=sync.shift_notice,
+            clock_skew_s=None if seen is None else (seen.now() - clock()).total_seconds(),
         )
 
     def log_on(username: str, password: str, otp: str | None) -> Officer:
@@ -274,5 +289,6 @@ def agent_screen(address: str, book: AlertBook, sync: ServerSync, server: str, t
         log_on=log_on,
         log_off=lambda shift, at: uploader.log_off(client, shift, at),
         decided=sync.nudge,
+        clock=clock,
     )
     return ScreenServer(services, address, on_close=client.close)

@@ -14,7 +14,7 @@ from platewatch.domain.retention import RetentionPolicy
 from platewatch.unit.alert_book import AlertBook
 from platewatch.unit.hotlist import HotListError, UnitHotList
 from platewatch.unit.outbox import Outbox
-from platewatch.unit.uploader import ServerError, Uploader, UploadReport, shift_ended
+from platewatch.unit.uploader import ServerError, ServerTime, Uploader, UploadReport, shift_ended
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ class ServerSync:
         """Why the officer's last decisions could not all be sent (None when they were)."""
         self.shift_notice: str | None = None
         """Why the server ended the officer's shift, for the screen (None until it does; a log-on clears it)."""
+        self.server_time: ServerTime | None = None
+        """The server's clock as its last answer gave it (None until one came)."""
         self._retention = retention
         self._book = book
         self._clock = clock
@@ -147,6 +149,7 @@ class ServerSync:
             step(uploader)
         except Exception as exc:  # any failure: the reads stay in the outbox
             log.error("server sync step %s failed: %s", step.__name__, type(exc).__name__)
+        self.server_time = uploader.server_time
 
     def _check_hotlist(self, uploader: Uploader) -> None:
         try:
