@@ -20,10 +20,10 @@ from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.alerts.routes import router as alerts_router
 from platewatch.server.audits.routes import router as audits_router
 from platewatch.server.db.base import utcnow
-from platewatch.server.db.engine import make_engine, make_sessionmaker
-from platewatch.server.deps import AppState, PublicDep
+from platewatch.server.db.engine import answers, make_engine, make_sessionmaker
+from platewatch.server.deps import AppState, PublicDep, StateDep
 from platewatch.server.equipment.routes import router as equipment_router
-from platewatch.server.errors import install_handlers
+from platewatch.server.errors import ApiError, install_handlers
 from platewatch.server.governance.routes import purge_router
 from platewatch.server.governance.routes import router as holds_router
 from platewatch.server.governance.scheduler import anchor_forever, purge_forever
@@ -56,9 +56,17 @@ log = logging.getLogger(__name__)
 health_router = APIRouter(tags=["health"])
 
 
-@health_router.get("/api/v1/health", summary="Liveness check (no data)")
-def health(_: PublicDep) -> dict[str, str]:
-    return {"status": "ok", "version": __version__}
+@health_router.get(
+    "/api/v1/health",
+    summary="Health check for monitoring and load balancers (no data): 200 when the server runs and its database "
+    "answers, 503 when the database does not",
+    responses={503: {"description": "the database does not answer"}},
+)
+def health(_: PublicDep, state: StateDep) -> dict[str, str]:
+    if not answers(state.engine):
+        log.error("health check: the database does not answer")
+        raise ApiError(503, "database_unavailable", "the server runs but its database does not answer")
+    return {"status": "ok", "version": __version__, "database": "ok"}
 
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -99,7 +107,9 @@ def api_routes() -> list[APIRoute]:
 
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
     engine = make_engine(settings.database_url)
-    state = AppState(settings=settings, sessions=make_sessionmaker(engine), clock=clock, matcher=Matcher())
+    state = AppState(
+        settings=settings, sessions=make_sessionmaker(engine), clock=clock, matcher=Matcher(), engine=engine
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from platewatch.domain.access_rules import LockoutPolicy, SessionPolicy
@@ -39,6 +40,7 @@ class AppState:
     sessions: sessionmaker[Session]
     clock: Callable[[], dt.datetime]
     matcher: Matcher
+    engine: Engine
 
     @property
     def lockout(self) -> LockoutPolicy:

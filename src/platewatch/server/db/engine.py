@@ -46,6 +46,21 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def answers(engine: Engine) -> bool:
+    """True when the database takes a connection and answers `SELECT 1`. Outside any transaction: on SQLite every
+    transaction begins by taking the write lock, and a health check must not wait behind a purge."""
+    try:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() is not None
+        finally:
+            connection.close()
+    except Exception:  # the driver's own errors (refused, cannot open the file, gone mid-answer) come unwrapped
+        return False
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
