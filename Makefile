@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test check lint types fast-test bench train-reader train-detector train-state clean
+.PHONY: install run test check lint types fast-test bench train-reader train-detector train-state train-rectifier clean
 
 $(STAMP): pyproject.toml
 	@scripts/ensure_venv.sh "$(PYTHON)" "$(VENV)"
@@ -46,6 +46,9 @@ train-detector: install
 
 train-state: install
 	scripts/train.sh state
+
+train-rectifier: install
+	scripts/train.sh rectifier
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Train one recognition model on this machine's CPU and export it to src/platewatch/engine/models/.
-#   scripts/train.sh reader|detector|state [extra args for training/<model>.py, e.g. --minutes 10]
+#   scripts/train.sh reader|detector|state|rectifier [extra args for training/<model>.py, e.g. --minutes 10]
 # Needs ../shared/datasets and Debian fonts (also listed in scripts/apt_deps.sh); installs the [train] extra (torch) and
 # Pillow (glyph rendering) into .venv. One thread by default (TRAIN_THREADS=2 on an idle 2-core box).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model=${1:?usage: scripts/train.sh reader|detector|state [args...]}
+model=${1:?usage: scripts/train.sh reader|detector|state|rectifier [args...]}
 shift
-case "$model" in reader|detector|state) ;; *) echo "unknown model: $model" >&2; exit 2 ;; esac
+case "$model" in reader|detector|state|rectifier) ;; *) echo "unknown model: $model" >&2; exit 2 ;; esac
 fonts=(fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35 fonts-croscore)
 if [ ! -f /usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Bold.otf ] || [ ! -d /usr/share/fonts/truetype/croscore ]; then
   [ "$(id -u)" = 0 ] || { echo "missing fonts; as root: apt-get install ${fonts[*]}" >&2; exit 1; }

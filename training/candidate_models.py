@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from platewatch.engine.models import DETECTOR, READER, STATE
+from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
 from platewatch.engine.pipeline import Pipeline, PipelineConfig
 
 
@@ -14,6 +14,9 @@ def add_model_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--reader", type=Path, default=READER, help="a reader .onnx other than the shipped one")
     ap.add_argument("--state", type=Path, default=STATE, help="a state classifier .onnx other than the shipped one")
     ap.add_argument("--detector", type=Path, default=DETECTOR, help="a detector .onnx other than the shipped one")
+    ap.add_argument(
+        "--rectifier", type=Path, default=RECTIFIER, help="a corner model .onnx other than the shipped one (none: none)"
+    )
     ap.add_argument(
         "--one-crop",
         action="store_true",
@@ -24,6 +27,8 @@ def add_model_options(ap: argparse.ArgumentParser) -> None:
 def pipeline_from(args: argparse.Namespace) -> Pipeline:
     """The pipeline with the models the options name, warmed up."""
     config = PipelineConfig(reread_margins=()) if getattr(args, "one_crop", False) else PipelineConfig()
-    pipeline = Pipeline.default(config=config, reader=args.reader, state=args.state, detector=args.detector)
+    pipeline = Pipeline.default(
+        config=config, reader=args.reader, state=args.state, detector=args.detector, rectifier=args.rectifier
+    )
     pipeline.warmup()
     return pipeline

@@ -1,6 +1,7 @@
 """Reading each detection at more than one crop margin and voting (`PipelineConfig.reread_margins`), against the
 pipeline's one margin, over the swapped, pasted (seeds 0-3) and EU/BR val sets (rules TTA-1 to TTA-3 in
-docs/benchmarks.md): each variant runs the whole pipeline on every image. Prints exact reads per set and variant."""
+docs/benchmarks.md), and with unsure plates warped upright from a rectifier's corners (`--rectifier`, rule RECT-2):
+each variant runs the whole pipeline on every image. Prints exact reads per set and variant."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ Scene = tuple[str, np.ndarray, tuple[float, float, float, float], str, str | Non
 
 
 def variants(shipped: Pipeline) -> dict[str, Pipeline]:
-    """The shipped pipeline's models under each variant's margins."""
-    return {
+    """The shipped pipeline's models under each variant's margins, reading box crops; with a rectifier, also "R-U":
+    M3-B reading its unsure plates warped upright from their corners (rule RECT-2)."""
+    out = {
         name: Pipeline(
             shipped.detector,
             shipped.reader,
@@ -41,6 +43,11 @@ def variants(shipped: Pipeline) -> dict[str, Pipeline]:
         )
         for name, (more, below, floor) in VARIANTS.items()
     }
+    if shipped.rectifier is not None:
+        more, below, floor = VARIANTS["M3-B"]
+        config = replace(shipped.config, reread_margins=more, reread_below=below, reread_floor=floor)
+        out["R-U"] = Pipeline(shipped.detector, shipped.reader, shipped.states, config, shipped.rectifier)
+    return out
 
 
 def scenes() -> Iterator[Scene]:
@@ -70,15 +77,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     add_model_options(ap)
     ap.add_argument("--limit", type=int, default=None, help="only the first N images (a smoke run)")
+    ap.add_argument("--variants", nargs="+", help=f"only these of {', '.join(VARIANTS)} (and R-U, with a rectifier)")
     args = ap.parse_args()
-    results = measure(variants(pipeline_from(args)), itertools.islice(scenes(), args.limit))
+    pipelines = variants(pipeline_from(args))
+    names = args.variants or list(pipelines)
+    results = measure({n: pipelines[n] for n in names}, itertools.islice(scenes(), args.limit))
     groups = list(dict.fromkeys(g for g, _ in results))
-    print("set".ljust(10) + "".join(f"{n:>8}" for n in VARIANTS) + "   (exact top-1; detected)")
+    print("set".ljust(10) + "".join(f"{n:>8}" for n in names) + "   (exact top-1; detected)")
     for g in groups:
-        row = "".join(f"{results[g, n].exact:>8}" for n in VARIANTS)
-        print(f"{g:<10}{row}   ({results[g, 'B'].detected} of {results[g, 'B'].images})")
-    sums = {n: sum(results[g, n].exact for g in groups) for n in VARIANTS}
-    print("sum".ljust(10) + "".join(f"{sums[n]:>8}" for n in VARIANTS))
+        row = "".join(f"{results[g, n].exact:>8}" for n in names)
+        detected = "/".join(str(results[g, n].detected) for n in names)
+        print(f"{g:<10}{row}   ({detected} of {results[g, names[0]].images})")
+    sums = {n: sum(results[g, n].exact for g in groups) for n in names}
+    print("sum".ljust(10) + "".join(f"{sums[n]:>8}" for n in names))
 
 
 if __name__ == "__main__":

@@ -130,6 +130,10 @@ def test_bench_refuses_a_missing_or_wrong_model(tmp_path: Path) -> None:
     wrong = runner.invoke(app, ["bench", "recognition", str(folder), "--no-report", "--detector", str(READER)])
     assert wrong.exit_code == 2
     assert "reader.onnx cannot run" in wrong.output
+    absent = runner.invoke(app, ["bench", "recognition", str(folder), "--no-report", "--rectifier", "nope.onnx"])
+    assert absent.exit_code == 2 and "--rectifier nope.onnx: no such model file" in absent.output
+    swapped = runner.invoke(app, ["bench", "recognition", str(folder), "--no-report", "--rectifier", str(READER)])
+    assert swapped.exit_code == 2 and "reader.onnx cannot run" in swapped.output
 
 
 def test_bench_needs_labels(tmp_path: Path) -> None:

@@ -9,11 +9,21 @@ import numpy as np
 import pytest
 
 from platewatch.domain.plates import within_one_edit
-from platewatch.engine.models import DETECTOR, MODELS_DIR, READER, STATE, ReaderSpec, StateSpec
+from platewatch.engine.models import (
+    DETECTOR,
+    MODELS_DIR,
+    READER,
+    RECTIFIER,
+    STATE,
+    ReaderSpec,
+    RectifierSpec,
+    StateSpec,
+)
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
 from platewatch.engine.preprocess import crop
 from platewatch.engine.reader import vote
+from platewatch.engine.rectifier import upright
 from platewatch.engine.types import PlateRead
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, label_rows, needs_datasets
 from training import canary
@@ -27,13 +37,14 @@ EU_EXACT_FLOOR = 0.75
 
 
 def test_model_files_are_small_and_described() -> None:
-    files = [DETECTOR, READER, STATE]
+    files = [DETECTOR, READER, STATE, RECTIFIER]
     sizes = [f.stat().st_size for f in files]
     assert all(s < 8 * 1024 * 1024 for s in sizes), sizes
     assert sum(f.stat().st_size for f in MODELS_DIR.iterdir()) < 20 * 1024 * 1024
     assert (MODELS_DIR / "MODEL_CARD.md").is_file()
     assert len(ReaderSpec.load(READER).charset) == 36
     assert len(StateSpec.load(STATE).classes) == 52
+    assert RectifierSpec.load(RECTIFIER).context == (0.12, 0.20)
 
 
 def test_reader_output_matches_its_charset(pipeline: Pipeline) -> None:
@@ -85,6 +96,50 @@ def test_only_readings_between_the_floor_and_the_bar_are_read_again(pipeline: Pi
     assert plate(reread_below=1.01, reread_floor=c + 1e-6) == single  # too faint: under the floor
     voted = plate(reread_below=c + 1e-6, reread_floor=c)
     assert voted.text == single.text and voted.confidence != c
+
+
+def slanted_scene(text: str) -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
+    """A drawn plate turned and foreshortened into the drawn street: (frame, its corners, its box)."""
+    frame, _ = draw_scene(None)
+    plate = draw_plate(text, 220)
+    h, w = plate.shape[:2]
+    quad = np.array([[520, 430], [735, 462], [738, 560], [516, 522]], np.float32)
+    m = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), quad)
+    warped = cv2.warpPerspective(plate, m, frame.shape[1::-1])
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, frame.shape[1::-1])
+    frame[mask > 0] = warped[mask > 0]
+    x0, y0 = quad.min(axis=0)
+    x1, y1 = quad.max(axis=0)
+    return frame, quad, (float(x0), float(y0), float(x1), float(y1))
+
+
+def test_an_unsure_plate_is_read_warped_upright_at_every_margin(pipeline: Pipeline) -> None:
+    frame, _, box = slanted_scene("5HX2290")
+    config = replace(pipeline.config, reread_below=1.01, reread_floor=0.0)  # every detection is read again
+    rereading = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, config, pipeline.rectifier)
+    best = max(rereading.run(frame), key=lambda r: iou(r.box, box))
+    det = max(pipeline.detector.detect(frame), key=lambda d: iou(d.box, best.box))
+    assert pipeline.rectifier is not None and pipeline.states is not None
+    (corners,) = pipeline.rectifier.corners(frame, [det.box])
+    assert corners is not None
+    (guess,) = pipeline.states.classify_many([crop(frame, det.box, pipeline.config.margin)])  # the box, as given
+    margins = sorted([pipeline.config.margin, *pipeline.config.reread_margins])
+    each = vote([pipeline.reader.read(upright(frame, corners, m), 5, guess.region) for m in margins])
+    assert best.text == each.text == "5HX2290" and best.state == guess.state
+    assert best.confidence == pytest.approx(each.confidence, abs=1e-3)
+
+
+def test_a_slanted_plate_is_read_warped_upright_from_its_corners(pipeline: Pipeline) -> None:
+    assert pipeline.rectifier is not None, "the shipped pipeline reads plates warped upright (RECTIFIER)"
+    frame, quad, box = slanted_scene("7KD4821")
+    det = max(pipeline.detector.detect(frame), key=lambda d: iou(d.box, box))
+    (corners,) = pipeline.rectifier.corners(frame, [det.box])
+    assert corners is not None
+    assert np.abs(corners - quad).max() <= 0.06 * (quad[1, 0] - quad[0, 0])  # within 6 % of the plate's width
+    flat = upright(frame, corners, pipeline.config.margin)
+    assert pipeline.reader.read(flat).text == "7KD4821"
+    best = max(pipeline.run(frame), key=lambda r: iou(r.box, box))
+    assert best.text == "7KD4821"
 
 
 def test_reader_reads_drawn_plates(pipeline: Pipeline) -> None:

@@ -31,6 +31,9 @@ def recognition(
     state: Annotated[
         Path | None, typer.Option("--state", help="A state classifier .onnx other than the shipped one.")
     ] = None,
+    rectifier: Annotated[
+        Path | None, typer.Option("--rectifier", help="A corner model .onnx other than the shipped one.")
+    ] = None,
 ) -> None:
     """Detection recall (IoU ≥ 0.5), exact plate top-1 and top-N, state accuracy, ms per image (1 thread)."""
     from rich.console import Console
@@ -41,7 +44,7 @@ def recognition(
     from platewatch.engine.benchmark import markdown_section, run_benchmark
     from platewatch.engine.pipeline import PipelineConfig
 
-    candidates = {"--detector": detector, "--reader": reader, "--state": state}
+    candidates = {"--detector": detector, "--reader": reader, "--state": state, "--rectifier": rectifier}
     for option, path in candidates.items():
         if path is not None and not path.is_file():
             typer.echo(f"error: {option} {path}: no such model file", err=True)
@@ -49,7 +52,9 @@ def recognition(
     import cv2
 
     cv2.setNumThreads(1)  # one thread means OpenCV's resizing too, which would otherwise use every core
-    pipeline = load_pipeline(1, PipelineConfig(topn=topn), reader=reader, state=state, detector=detector)
+    pipeline = load_pipeline(
+        1, PipelineConfig(topn=topn), reader=reader, state=state, detector=detector, rectifier=rectifier
+    )
     err = Console(stderr=True)
     try:
         with Progress(console=err, transient=True) as progress:

@@ -18,15 +18,21 @@ def load_pipeline(
     reader: Path | None = None,
     state: Path | None = None,
     detector: Path | None = None,
+    rectifier: Path | None = None,
 ) -> Pipeline:
     """The shipped models (or the given ones), warmed up so that the first frame is not timed with start-up."""
-    from platewatch.engine.models import DETECTOR, READER, STATE
+    from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
     from platewatch.engine.onnx_runtime import ModelError
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
 
     try:
         pipeline = Pipeline.default(
-            threads, config or PipelineConfig(), reader or READER, state or STATE, detector or DETECTOR
+            threads,
+            config or PipelineConfig(),
+            reader or READER,
+            state or STATE,
+            detector or DETECTOR,
+            rectifier or RECTIFIER,
         )
         pipeline.warmup()
     except ModelError as exc:

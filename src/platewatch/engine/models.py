@@ -11,6 +11,7 @@ MODELS_DIR = Path(__file__).with_name("models")
 DETECTOR = MODELS_DIR / "detector.onnx"
 READER = MODELS_DIR / "reader.onnx"
 STATE = MODELS_DIR / "state.onnx"
+RECTIFIER = MODELS_DIR / "rectifier.onnx"
 
 
 def sidecar(model: Path) -> dict[str, Any]:
@@ -69,3 +70,18 @@ class StateSpec:
         m = sidecar(model)
         _, h, w = m.get("input", [3, 64, 128])
         return cls(int(h), int(w), tuple(m.get("classes", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class RectifierSpec:
+    height: int = 64
+    width: int = 128
+    context: tuple[float, float] = (0.12, 0.20)
+    """The detection's box is grown by this fraction of its width and height on each side: what the model sees."""
+
+    @classmethod
+    def load(cls, model: Path) -> RectifierSpec:
+        m = sidecar(model)
+        _, h, w = m.get("input", [3, 64, 128])
+        cx, cy = m.get("context", [0.12, 0.20])
+        return cls(int(h), int(w), (float(cx), float(cy)))

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from platewatch.engine.detector import PlateDetector
-from platewatch.engine.models import DETECTOR, READER, STATE
+from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
 from platewatch.engine.reader import PlateReader, vote
+from platewatch.engine.rectifier import PlateRectifier, upright
 from platewatch.engine.state import StateClassifier
 from platewatch.engine.syntax import load_syntax
 from platewatch.engine.types import Box, Detection, OcrResult, PlateRead, StateGuess
@@ -51,8 +52,10 @@ class Pipeline:
         reader: PlateReader,
         states: StateClassifier | None = None,
         config: PipelineConfig = PipelineConfig(),
+        rectifier: PlateRectifier | None = None,
     ) -> None:
         self.detector, self.reader, self.states, self.config = detector, reader, states, config
+        self.rectifier = rectifier
 
     @classmethod
     def default(
@@ -62,17 +65,21 @@ class Pipeline:
         reader: Path = READER,
         state: Path = STATE,
         detector: Path = DETECTOR,
+        rectifier: Path = RECTIFIER,
     ) -> Pipeline:
-        """The shipped models (the state classifier when its file is there); `detector`/`reader`/`state` swap
-        in others (a candidate model measured with the same pipeline)."""
+        """The shipped models (the state classifier and the rectifier when their files are there);
+        `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline)."""
         syntax = load_syntax(config.home_state)
         states = StateClassifier(state, threads) if state.is_file() else None
-        return cls(PlateDetector(detector, threads), PlateReader(reader, threads, syntax), states, config)
+        corners = PlateRectifier(rectifier, threads) if rectifier.is_file() else None
+        return cls(PlateDetector(detector, threads), PlateReader(reader, threads, syntax), states, config, corners)
 
     def warmup(self) -> None:
         """Run every model once so that the first real frame is not timed with session start-up."""
         frame = np.full((360, 640, 3), 128, np.uint8)
         self.detector.detect(frame)
+        if self.rectifier is not None:
+            self.rectifier.corners(frame, [(0.0, 0.0, 128.0, 64.0)])
         self._read([frame[:64, :128]], [Detection((0.0, 0.0, 128.0, 64.0), 1.0)], keep_empty=True)
 
     def run(self, frame: np.ndarray) -> list[PlateRead]:
@@ -80,8 +87,7 @@ class Pipeline:
         frame = to_bgr(frame)
         detections = self.detector.detect(frame)[: self.config.max_plates]
         crops = [crop(frame, d.box, self.config.margin) for d in detections]
-        more = [[crop(frame, d.box, m) for d in detections] for m in self.config.reread_margins]
-        return self._read(crops, detections, more=more)
+        return self._read(crops, detections, frame=frame)
 
     def read_crop(self, plate: np.ndarray) -> PlateRead:
         """Read a crop that is already one whole plate (no detection)."""
@@ -95,13 +101,16 @@ class Pipeline:
         crops: list[np.ndarray],
         detections: list[Detection],
         keep_empty: bool = False,
-        more: list[list[np.ndarray]] | None = None,
+        frame: np.ndarray | None = None,
     ) -> list[PlateRead]:
-        """Read each detection's crop (and its crops at the other margins, `more`, one list per margin)."""
+        """Read each detection's crop; given the `frame` they were cut from, unsure readings are read again."""
         if not crops:
             return []
         guesses = self.states.classify_many(crops) if self.states else [StateGuess(None, 0.0)] * len(crops)
-        results = self._ocr(crops, more or [], [g.region for g in guesses])
+        regions = [g.region for g in guesses]
+        results = self.reader.read_many(crops, self.config.topn, regions)
+        if frame is not None:
+            results = self._again(frame, detections, results, regions)
         reads = []
         for det, ocr, guess in zip(detections, results, guesses, strict=True):
             weak = len(ocr.text) < self.config.min_chars or ocr.confidence < self.config.min_text_confidence
@@ -124,26 +133,29 @@ class Pipeline:
         log.debug("%d plates read", len(reads))
         return reads
 
-    def _ocr(self, crops: list[np.ndarray], more: list[list[np.ndarray]], regions: list[str | None]) -> list[OcrResult]:
-        """The reader on every crop; a detection whose reading is less sure than `reread_below` is read at the other
-        margins too (in one batch), and its readings combined in the order of their margins (narrowest first)."""
-        topn = self.config.topn
-        first = self.reader.read_many(crops, topn, regions)
-        floor, below = self.config.reread_floor, self.config.reread_below
-        unsure = [j for j, r in enumerate(first) if floor <= r.confidence < below] if more else []
+    def _again(
+        self, frame: np.ndarray, detections: list[Detection], first: list[OcrResult], regions: list[str | None]
+    ) -> list[OcrResult]:
+        """A detection whose reading is unsure (from `reread_floor`, below `reread_below`) is read again at every
+        margin (`margin` and `reread_margins`; all unsure detections in one batch) and its readings are voted,
+        narrowest margin first: the plate warped upright from its corners when the pipeline has a rectifier that finds
+        plausible ones, else its box crops (whose reading at `margin` is the one already made)."""
+        floor, below, topn = self.config.reread_floor, self.config.reread_below, self.config.topn
+        unsure = [j for j, r in enumerate(first) if floor <= r.confidence < below] if self.config.reread_margins else []
         if not unsure:
             return first
-        margins = [self.config.margin, *self.config.reread_margins]
-        groups = [crops, *more]
-        order = sorted(range(len(groups)), key=lambda k: margins[k])  # narrowest first
-        extra = [k for k in order if k]
-        again = iter(
-            self.reader.read_many(
-                [groups[k][j] for j in unsure for k in extra], topn, [regions[j] for j in unsure for _ in extra]
-            )
-        )
+        margins = sorted([self.config.margin, *self.config.reread_margins])
+        boxes = [detections[j].box for j in unsure]
+        quads = self.rectifier.corners(frame, boxes) if self.rectifier is not None else [None] * len(unsure)
+        plans = [
+            [None if m == self.config.margin else crop(frame, box, m) for m in margins]
+            if quad is None
+            else [upright(frame, quad, m) for m in margins]
+            for box, quad in zip(boxes, quads, strict=True)
+        ]
+        todo = [(c, regions[j]) for j, plan in zip(unsure, plans, strict=True) for c in plan if c is not None]
+        again = iter(self.reader.read_many([c for c, _ in todo], topn, [r for _, r in todo]))
         out = list(first)
-        for j in unsure:
-            reading = {0: first[j]} | {k: next(again) for k in extra}
-            out[j] = vote([reading[k] for k in order], topn)
+        for j, plan in zip(unsure, plans, strict=True):
+            out[j] = vote([first[j] if c is None else next(again) for c in plan], topn)
         return out
