@@ -27,6 +27,11 @@ def setup(seed: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
 
 
+def cbr(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
+    """3×3 convolution (no bias), BatchNorm, ReLU."""
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True))
+
+
 def lr_at(progress: float, base: float, warmup: float = 0.03) -> float:
     """Linear warm-up then cosine decay to 2 % of base, as a function of elapsed/total time."""
     if progress < warmup:

@@ -19,18 +19,15 @@ import torch
 from torch import nn
 
 from training import common
+from training.common import cbr
 from training.data import CropSample, load_folder_images, load_us_crops
-from training.samples import READER_H, READER_W, camera_look
+from training.samples import READER_H, READER_W, at_photo_scale
 from training.synth import augment, plates
 
 log = logging.getLogger("training.rectifier")
 CONTEXT = (0.12, 0.20)
 """The detection's box is grown by this fraction of its width and height on each side: the rectifier's view."""
 Rng = np.random.Generator
-
-
-def cbr(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True))
 
 
 class RectifierNet(nn.Module):
@@ -74,20 +71,8 @@ def cut_around(canvas: np.ndarray, quad: np.ndarray, rng: Rng) -> tuple[np.ndarr
 
 
 def pasted(plate_bgr: np.ndarray, rng: Rng, patches: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """A plate image warped at 45–320 px wide into a scene patch, as `pasted_us_crop` does; the rectifier's view."""
-    img = plate_bgr
-    ph, pw = img.shape[:2]
-    width = float(np.exp(rng.uniform(np.log(45), np.log(320))))
-    height = width * ph / pw
-    if rng.random() < 0.5 and width < pw:
-        img = cv2.resize(img, (max(8, round(width * 1.3)), max(4, round(height * 1.3))), interpolation=cv2.INTER_AREA)
-    quad = augment.random_quad(width, height, rng, float(rng.uniform(0.0, 0.06)))
-    pad = int(0.5 * width) + 8
-    qw, qh = quad.max(axis=0)
-    canvas = augment.context_canvas(int(qh) + 2 * pad, int(qw) + 2 * pad, rng, patches)
-    quad = quad + pad
-    augment.paste_quad(canvas, img, quad)
-    canvas = camera_look(canvas, rng)
+    """A plate image at photo scale in a scene patch, as `pasted_us_crop` shows it; the rectifier's view of it."""
+    canvas, quad = at_photo_scale(plate_bgr, rng, patches)
     crop, corners = cut_around(canvas, quad, rng)
     crop = cv2.resize(crop, (READER_W, READER_H), interpolation=cv2.INTER_AREA)
     return augment.damage(crop, rng, 0.3), corners

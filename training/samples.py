@@ -75,27 +75,32 @@ def camera_look(canvas: np.ndarray, rng: Rng) -> np.ndarray:
     return canvas
 
 
-def pasted_us_crop(
-    sample: CropSample, rng: Rng, patches: list[np.ndarray] | None, margin: tuple[float, float] = (0.02, 0.04)
-) -> np.ndarray:
-    """A real US crop as a 1280×720 photo shows it: warped in perspective at 45–320 px wide into a scene
-    patch (sometimes pre-blurred to its size, sometimes aliased), camera blur/noise/JPEG at that scale,
-    then cut like the pipeline cuts a detection: the bounding box with detector-like side jitter (≈4 % of
-    the width, ≈5.5 % of the height, measured on pasted scenes) plus the pipeline margin. BGR, reader size."""
-    img = sample.image
+def at_photo_scale(plate: np.ndarray, rng: Rng, patches: list[np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """A plate image as a 1280×720 photo shows it: warped in perspective at 45–320 px wide into a scene patch
+    (sometimes pre-blurred to its size, sometimes aliased), with camera blur/JPEG at that scale; (the patch, the
+    plate's corners tl tr br bl in it)."""
+    img = plate
     ph, pw = img.shape[:2]
     width = float(np.exp(rng.uniform(np.log(45), np.log(320))))
     height = width * ph / pw
     if rng.random() < 0.5 and width < pw:  # optics blur before sampling instead of aliasing
         img = cv2.resize(img, (max(8, round(width * 1.3)), max(4, round(height * 1.3))), interpolation=cv2.INTER_AREA)
-        ph, pw = img.shape[:2]
     quad = augment.random_quad(width, height, rng, float(rng.uniform(0.0, 0.06)))
     pad = int(0.5 * width) + 8
     qw, qh = quad.max(axis=0)
     canvas = augment.context_canvas(int(qh) + 2 * pad, int(qw) + 2 * pad, rng, patches)
     quad = quad + pad
     augment.paste_quad(canvas, img, quad)
-    canvas = camera_look(canvas, rng)
+    return camera_look(canvas, rng), quad
+
+
+def pasted_us_crop(
+    sample: CropSample, rng: Rng, patches: list[np.ndarray] | None, margin: tuple[float, float] = (0.02, 0.04)
+) -> np.ndarray:
+    """A real US crop as a 1280×720 photo shows it (`at_photo_scale`), then cut like the pipeline cuts a detection:
+    the bounding box with detector-like side jitter (≈4 % of the width, ≈5.5 % of the height, measured on pasted
+    scenes) plus the pipeline margin. BGR, reader size."""
+    canvas, quad = at_photo_scale(sample.image, rng, patches)
     x0, y0 = quad.min(axis=0)
     x1, y1 = quad.max(axis=0)
     bw, bh = x1 - x0, y1 - y0

@@ -14,6 +14,7 @@ from torch import nn
 
 from platewatch.engine.types import NOT_US
 from training import common
+from training.common import cbr
 from training.data import load_folder_images, load_photos, load_us_crops
 from training.samples import (
     READER_H,
@@ -29,10 +30,6 @@ from training.synth.styles import STATE_CODES
 
 log = logging.getLogger("training.state")
 CLASSES = (*sorted(STATE_CODES), NOT_US)
-
-
-def cbr(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True))
 
 
 class StateNet(nn.Module):

@@ -34,8 +34,8 @@ class UnitSeen:
 
 
 def clock_off(skew_s: float | None) -> str | None:
-    """ "the unit's clock is 3 min 20 s behind the server's" when `skew_s` (the server's clock minus the unit's) is
-    beyond CLOCK_WARNING_S; None when it is within it or unknown."""
+    """The clock's offset in words ("the unit's clock is 3 min 20 s behind the server's") when `skew_s` (the server's
+    clock minus the unit's) is beyond CLOCK_WARNING_S; None when it is within it or unknown."""
     if skew_s is None or abs(skew_s) <= CLOCK_WARNING_S:
         return None
     return f"the unit's clock is {clock_offset(skew_s)} the server's"
