@@ -11,6 +11,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+PG_CONNECT_TIMEOUT_S = 10
+"""Seconds to wait for PostgreSQL to accept a connection (libpq's `connect_timeout`; the URL's own wins)."""
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine; for SQLite make the parent folder and set the pragmas a server needs."""
@@ -23,7 +26,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # psycopg prepares statements run 5+ times, and PostgreSQL then may switch to a generic plan, which
     # cannot use the trigram index for `plate LIKE $1` (1 ms became 55 ms at 1 M reads). Plan every time.
-    connect_args = {"options": "-c plan_cache_mode=force_custom_plan"}
+    connect_args: dict[str, Any] = {"options": "-c plan_cache_mode=force_custom_plan"}
+    if "connect_timeout" not in parsed.query:  # a database host that went silent fails requests, not hangs them
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args, **kwargs)
 
 
