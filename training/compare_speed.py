@@ -35,11 +35,8 @@ def timed_reading(pipe: Pipeline, spent: list[float], plates: list[int]) -> None
     inner = pipe._read
 
     def read(crops: list[np.ndarray], detections: list[Any], **kw: Any) -> Any:
-        t0 = time.perf_counter()
-        out = inner(crops, detections, **kw)
-        spent.append((time.perf_counter() - t0) * 1000)
         plates.append(len(crops))
-        return out
+        return timed(inner, spent, crops, detections, **kw)
 
     pipe._read = read  # type: ignore[method-assign,assignment]
 
@@ -143,12 +140,17 @@ def timed_reader(pipe: Pipeline, spent: list[float]) -> None:
     inner = pipe.reader.read_many
 
     def read_many(*a: Any, **kw: Any) -> Any:
-        t0 = time.perf_counter()
-        out = inner(*a, **kw)
-        spent.append((time.perf_counter() - t0) * 1000)
-        return out
+        return timed(inner, spent, *a, **kw)
 
     pipe.reader.read_many = read_many  # type: ignore[method-assign]
+
+
+def timed(call: Any, spent: list[float], *a: Any, **kw: Any) -> Any:
+    """`call(*a, **kw)`, its ms appended to `spent`."""
+    t0 = time.perf_counter()
+    out = call(*a, **kw)
+    spent.append((time.perf_counter() - t0) * 1000)
+    return out
 
 
 if __name__ == "__main__":

@@ -71,8 +71,8 @@ class Pipeline:
         `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline)."""
         syntax = load_syntax(config.home_state)
         states = StateClassifier(state, threads) if state.is_file() else None
-        corners = PlateRectifier(rectifier, threads) if rectifier.is_file() else None
-        return cls(PlateDetector(detector, threads), PlateReader(reader, threads, syntax), states, config, corners)
+        rectifying = PlateRectifier(rectifier, threads) if rectifier.is_file() else None
+        return cls(PlateDetector(detector, threads), PlateReader(reader, threads, syntax), states, config, rectifying)
 
     def warmup(self) -> None:
         """Run every model once so that the first real frame is not timed with session start-up."""
