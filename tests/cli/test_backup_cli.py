@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,12 @@ from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
-from platewatch.server.accounts.models import SecurityEvent
+from platewatch.server.accounts.models import SecurityEvent, User
+from platewatch.server.db import store_lock
 from platewatch.server.db.migrate import alembic_config
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
-from tests.support.live_server import LiveServer, read_payload
+from tests.support.live_server import LiveServer, free_port, read_payload
 
 runner = CliRunner()
 
@@ -75,6 +78,12 @@ def test_reads_and_images_come_back_after_the_disk_is_lost(store: LiveServer, tm
     for path in store.settings.image_dir.rglob("*.jpg"):
         path.unlink()  # the disk that held them is lost
 
+    running = runner.invoke(app, ["backup", "restore", str(folder), "--replace"])
+    assert running.exit_code == 1
+    assert "a PlateWatch server is running on this store" in running.output and "stop the server" in running.output
+    assert len(in_store(store.settings.database_url)[0]) == 5 and not store.image_files()  # nothing changed
+
+    store.stop()
     refused = runner.invoke(app, ["backup", "restore", str(folder)])
     assert refused.exit_code == 1 and "already holds reads: restore with --replace" in refused.output
     assert len(in_store(store.settings.database_url)[0]) == 5  # nothing changed
@@ -128,3 +137,25 @@ def test_what_is_not_a_backup_is_named(store: LiveServer, tmp_path: Path) -> Non
     assert runner.invoke(app, ["backup", "list", str(tmp_path / "empty")]).exit_code == 1
     with create_engine(store.settings.database_url).connect() as conn:
         assert conn.execute(select(func.count()).select_from(SecurityEvent)).scalar_one() == 0
+
+
+def test_a_server_does_not_start_while_a_restore_runs(database_url: str, tmp_path: Path) -> None:
+    """The other side of the lock: `platewatch server` started during a restore neither migrates, nor creates its
+    first administrator, nor serves; it says why and exits."""
+    environ = {
+        **os.environ,
+        "PLATEWATCH_DATABASE_URL": database_url,
+        "PLATEWATCH_DATA_DIR": str(tmp_path / "data"),
+        "PLATEWATCH_PORT": str(free_port()),
+    }
+    exe = Path(sys.executable).with_name("platewatch")
+    with store_lock.restoring(database_url):
+        done = subprocess.run([str(exe), "server"], env=environ, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "a backup is being restored into this store" in done.stderr and "Traceback" not in done.stderr
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(User)).scalar_one() == 0
+    finally:
+        engine.dispose()

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from platewatch import __version__
 from platewatch.server.app import create_app
 from platewatch.server.db import engine
 from platewatch.server.settings import Settings
 from tests.conftest import Clock
-from tests.support.live_server import LiveServer, free_port, serving
+from tests.support.live_server import LiveServer, serving
+from tests.support.tcp_relay import TcpRelay
 
 
 def test_the_health_check_says_the_server_and_its_database_answer(server: LiveServer) -> None:
@@ -21,16 +24,11 @@ def test_the_health_check_says_the_server_and_its_database_answer(server: LiveSe
     assert r.status_code == 200 and r.json() == {"status": "ok", "version": __version__, "database": "ok"}
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_a_database_that_does_not_answer_makes_it_503(kind: str, tmp_path: Path, clock: Clock) -> None:
+def test_a_sqlite_database_that_cannot_be_opened_makes_it_503(tmp_path: Path, clock: Clock) -> None:
     folder = tmp_path / "not-a-database-file"
     folder.mkdir()
-    url = (
-        f"sqlite:///{folder}"
-        if kind == "sqlite"
-        else f"postgresql+psycopg://platewatch@127.0.0.1:{free_port()}/platewatch"  # nobody listens there
-    )
-    app = create_app(Settings(database_url=url, data_dir=tmp_path / "data", purge_every_minutes=0), clock=clock)
+    settings = Settings(database_url=f"sqlite:///{folder}", data_dir=tmp_path / "data", purge_every_minutes=0)
+    app = create_app(settings, clock=clock)
     with serving(app) as base:
         r = httpx.get(f"{base}/api/v1/health")
     assert r.status_code == 503
@@ -38,20 +36,38 @@ def test_a_database_that_does_not_answer_makes_it_503(kind: str, tmp_path: Path,
     app.state.engine.dispose()
 
 
+@contextmanager
+def through_a_relay(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[tuple[str, TcpRelay]]:
+    """A server whose PostgreSQL is reached through a relay the test can break; yields its URL and the relay."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("a network path to the database: PostgreSQL only")
+    url = make_url(database_url)
+    relay = TcpRelay((url.host or "127.0.0.1", url.port or 5432))
+    relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    app = create_app(Settings(database_url=relayed, data_dir=tmp_path / "data", purge_every_minutes=0), clock=clock)
+    try:
+        with serving(app) as base:
+            assert httpx.get(f"{base}/api/v1/health").status_code == 200
+            yield base, relay
+    finally:
+        relay.close()
+        app.state.engine.dispose()
+
+
+def test_a_database_that_goes_down_makes_it_503(database_url: str, tmp_path: Path, clock: Clock) -> None:
+    with through_a_relay(database_url, tmp_path, clock) as (base, relay):
+        relay.refuse()
+        r = httpx.get(f"{base}/api/v1/health")
+    assert r.status_code == 503
+    assert r.json()["error"] == "database_unavailable" and "database does not answer" in r.json()["message"]
+
+
 def test_a_database_host_that_accepts_but_never_answers_is_503_within_the_connect_timeout(
-    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A host that went silent (a dead network path, a hung server) must not hang the check, or every request.
     monkeypatch.setattr(engine, "PG_CONNECT_TIMEOUT_S", 1)  # the default bound, shortened for the test
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen()
-    url = f"postgresql+psycopg://platewatch@127.0.0.1:{silent.getsockname()[1]}/platewatch"
-    app = create_app(Settings(database_url=url, data_dir=tmp_path / "data", purge_every_minutes=0), clock=clock)
-    try:
-        with serving(app) as base:
-            r = httpx.get(f"{base}/api/v1/health", timeout=30)
-        assert r.status_code == 503 and r.json()["error"] == "database_unavailable"
-    finally:
-        silent.close()
-        app.state.engine.dispose()
+    with through_a_relay(database_url, tmp_path, clock) as (base, relay):
+        relay.silence()
+        r = httpx.get(f"{base}/api/v1/health", timeout=30)
+    assert r.status_code == 503 and r.json()["error"] == "database_unavailable"

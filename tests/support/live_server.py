@@ -9,8 +9,8 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,8 @@ class LiveServer:
     settings: Settings
     clock: Clock
     sessions: Any
+    stop: Callable[[], None] = lambda: None
+    """Stop serving before the test ends (the fixture's own stop then does nothing)."""
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -146,8 +148,9 @@ def server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServ
     settings = Settings(database_url=database_url, data_dir=tmp_path / "data", purge_every_minutes=0)
     app = create_app(settings, clock=clock)
     sessions = make_sessionmaker(make_engine(database_url))
-    with serving(app) as base:
-        yield LiveServer(base, settings, clock, sessions)
+    with ExitStack() as running:
+        base = running.enter_context(serving(app))
+        yield LiveServer(base, settings, clock, sessions, stop=running.close)
     sessions.kw["bind"].dispose()
     app.state.engine.dispose()
 

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from platewatch.domain.roles import Role, requires_mfa
 from platewatch.server.accounts import service as accounts
+from platewatch.server.db import store_lock
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.settings import Settings
@@ -430,18 +431,22 @@ def server(
 
     settings = _settings()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if migrate:
-        from platewatch.server.db.migrate import upgrade
-
-        upgrade(settings.database_url)
-    bootstrap_admin(settings)
     # uvicorn's access log would print query strings (plates, purposes): it stays off. No `Server` header
     # telling scanners which software and version answers.
     where = {"host": host or settings.host, "port": port or settings.port, "access_log": False, "server_header": False}
-    if workers > 1:
-        uvicorn.run("platewatch.server.app:app_from_env", factory=True, workers=workers, **where)  # type: ignore[arg-type]
-    else:
-        uvicorn.run(create_app(settings), **where)  # type: ignore[arg-type]
+    try:
+        with store_lock.serving(settings.database_url):  # no migration, first administrator or serving mid-restore
+            if migrate:
+                from platewatch.server.db.migrate import upgrade
+
+                upgrade(settings.database_url)
+            bootstrap_admin(settings)
+            if workers > 1:
+                uvicorn.run("platewatch.server.app:app_from_env", factory=True, workers=workers, **where)  # type: ignore[arg-type]
+            else:
+                uvicorn.run(create_app(settings), **where)  # type: ignore[arg-type]
+    except store_lock.StoreInUse as exc:
+        _fail(str(exc))
 
 
 def register(app: typer.Typer) -> None:

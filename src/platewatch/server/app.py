@@ -19,6 +19,7 @@ from platewatch.server.accounts.routes import router as accounts_router
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.alerts.routes import router as alerts_router
 from platewatch.server.audits.routes import router as audits_router
+from platewatch.server.db import store_lock
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import answers, make_engine, make_sessionmaker
 from platewatch.server.deps import AppState, PublicDep, StateDep
@@ -113,16 +114,10 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Retention (order V.D.3) is the server's own job, not a cron line someone may forget.
-        tasks = [asyncio.create_task(purge_forever(state))] if settings.purge_every_minutes > 0 else []
-        # The query log's head, copied where the database's administrators cannot rewrite it (order V.D.9-10).
-        if settings.querylog_anchor_file is not None:
-            tasks.append(asyncio.create_task(anchor_forever(state)))
-        yield
-        for task in tasks:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+        # Held while serving, so that `backup restore` refuses to replace the store under this server.
+        with store_lock.serving(settings.database_url):
+            async with _background_tasks(state):
+                yield
 
     app = FastAPI(
         lifespan=lifespan,
@@ -141,6 +136,24 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
 
     app.add_middleware(HttpGuard, max_body_bytes=settings.request_max_bytes)
     return app
+
+
+@asynccontextmanager
+async def _background_tasks(state: AppState) -> AsyncIterator[None]:
+    """The server's own jobs, running while it serves."""
+    settings = state.settings
+    # Retention (order V.D.3) is the server's own job, not a cron line someone may forget.
+    tasks = [asyncio.create_task(purge_forever(state))] if settings.purge_every_minutes > 0 else []
+    # The query log's head, copied where the database's administrators cannot rewrite it (order V.D.9-10).
+    if settings.querylog_anchor_file is not None:
+        tasks.append(asyncio.create_task(anchor_forever(state)))
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 def _describe_json_bodies(app: FastAPI) -> None:

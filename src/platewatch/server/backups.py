@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.accounts.service import record_event
+from platewatch.server.db import store_lock
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
@@ -105,12 +106,24 @@ def expire(into: Path, now: dt.datetime, policy: RetentionPolicy) -> list[Backup
 
 
 def restore(settings: Settings, folder: Path, replace: bool, actor: str) -> Backup:
-    """Put a backup back as the store of `settings` (the server stopped): into an empty store, or over the current
-    one with `replace`. The images are copied before the database, so no restored read names a missing image."""
+    """Put a backup back as the store of `settings`: into an empty store, or over the current one with `replace`.
+    Refused while a server runs on the store (`store_lock`). The images are copied before the database, so no
+    restored read names a missing image."""
     backup = read_manifest(folder)
     url = make_url(settings.database_url)
     if backup.database != url.get_backend_name():
         raise BackupError(f"{folder} is a {backup.database} backup; this server's store is {url.get_backend_name()}")
+    try:
+        with store_lock.restoring(settings.database_url):
+            _restore(settings, folder, backup, replace)
+    except store_lock.StoreInUse as exc:
+        raise BackupError(str(exc)) from exc
+    _record(settings.database_url, "backup_restored", f"{folder.name}: {backup.reads} reads", actor)
+    return backup
+
+
+def _restore(settings: Settings, folder: Path, backup: Backup, replace: bool) -> None:
+    url = make_url(settings.database_url)
     if not replace and _has_reads(settings.database_url):
         raise BackupError("the store already holds reads: restore with --replace to put the backup in their place")
     source = ImageStore(folder / "images")
@@ -124,8 +137,6 @@ def restore(settings: Settings, folder: Path, replace: bool, actor: str) -> Back
         _sqlite_copy(folder / SQLITE_FILE, path)
     else:
         _pg_restore(url, folder / PG_FILE)
-    _record(settings.database_url, "backup_restored", f"{folder.name}: {backup.reads} reads", actor)
-    return backup
 
 
 def read_manifest(folder: Path) -> Backup:
