@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -35,8 +36,10 @@ def store(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> LiveServer:
     return server
 
 
-def upload(server: LiveServer, token: str, plates: list[str]) -> None:
-    reads = [read_payload(p, server.clock.now - dt.timedelta(hours=1), seed=i) for i, p in enumerate(plates)]
+def upload(server: LiveServer, token: str, plates: list[str], seed: int = 0) -> None:
+    """Reads of `plates`, each with two images made from `seed` + 2 × its place (the same seed, the same bytes)."""
+    at = server.clock.now - dt.timedelta(hours=1)
+    reads = [read_payload(p, at, seed=seed + 2 * i) for i, p in enumerate(plates)]
     with server.client(token) as c:
         assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
 
@@ -95,6 +98,36 @@ def test_reads_and_images_come_back_after_the_disk_is_lost(store: LiveServer, tm
     assert after == before
     assert all(images.verify(d) for _, plate, vehicle in after for d in (plate, vehicle) if d)
     assert events[-1] == "backup_restored"
+
+
+def test_a_daily_backup_stores_the_images_it_shares_with_the_previous_one_once(
+    store: LiveServer, tmp_path: Path
+) -> None:
+    token = store.add_unit()
+    upload(store, token, ["6ZR4117", "7AB1234"])
+    backups = tmp_path / "backups"
+    assert runner.invoke(app, ["backup", "create", str(backups)]).exit_code == 0
+    (first,) = backups.glob("platewatch-*")
+    upload(store, token, ["LATER1"], seed=10)  # the next day's reads
+    made = runner.invoke(app, ["backup", "create", str(backups)])
+    assert made.exit_code == 0, made.output
+    (second,) = set(backups.glob("platewatch-*")) - {first}
+    assert made.stdout.strip() == f"{second}: 3 reads, 6 images (4 unchanged since the previous backup: stored once)"
+    assert json.loads((second / "manifest.json").read_text())["images_shared"] == 4
+    old = {p.relative_to(first): p.stat() for p in first.rglob("*.jpg")}
+    new = {p.relative_to(second): p.stat() for p in second.rglob("*.jpg")}
+    assert len(old) == 4 and len(new) == 6 and set(old) < set(new)
+    assert all(new[name].st_ino == old[name].st_ino and new[name].st_nlink == 2 for name in old)  # one file each
+    assert all(new[name].st_nlink == 1 for name in set(new) - set(old))
+
+    shutil.rmtree(first)  # expired: the second backup stands alone
+    store.stop()
+    restored = runner.invoke(app, ["backup", "restore", str(second), "--replace"])
+    assert restored.exit_code == 0, restored.output
+    reads, _ = in_store(store.settings.database_url)
+    images = ImageStore(store.settings.image_dir)
+    assert len(reads) == 3 and all(images.verify(d) for _, plate, vehicle in reads for d in (plate, vehicle) if d)
+    assert all(ImageStore(second / "images").verify(p.stem) for p in second.rglob("*.jpg"))
 
 
 def test_backups_past_the_retention_period_are_deleted(store: LiveServer, tmp_path: Path) -> None:

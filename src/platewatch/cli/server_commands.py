@@ -354,7 +354,8 @@ def backup_create(
         made = backups.create(settings, into, utcnow(), getpass.getuser())
     except (backups.BackupError, OSError) as exc:
         _fail(f"no backup made: {exc}")
-    out.print(f"{made.path}: {made.reads} reads, {made.images} images" + _missing(made), highlight=False)
+    shared = f" ({made.images_shared} unchanged since the previous backup: stored once)" if made.images_shared else ""
+    out.print(f"{made.path}: {made.reads} reads, {made.images} images{shared}" + _missing(made), highlight=False)
     for gone in backups.expire(into, utcnow(), RetentionPolicy(days)):
         out.print(f"deleted {gone.path.name} (made {gone.created_at:%Y-%m-%d %H:%M} UTC, over {days} days ago)")
 

@@ -1,7 +1,8 @@
 """Backups of the server's store that keep the order's retention (V.D.3): the database (SQLite's online backup, or
 `pg_dump`) and the images its reads name, in a dated folder with a manifest; backups older than the retention
-period are deleted, because a backup is a copy of reads the order requires gone; a backup restores into an empty
-store, or over one when asked."""
+period are deleted, because a backup is a copy of reads the order requires gone; the images a backup shares with the
+previous one are hard links to its files (stored once on disk); a backup restores into an empty store, or over one
+when asked."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ class Backup:
     images_missing: int
     """Images the database names that were not in the store (purged while the backup ran)."""
     oldest_read: dt.datetime | None
+    images_shared: int = 0
+    """Images hard-linked from the previous backup instead of copied: unchanged files are stored once on disk."""
 
 
 def create(settings: Settings, into: Path, now: dt.datetime, actor: str) -> Backup:
@@ -70,10 +73,14 @@ def create(settings: Settings, into: Path, now: dt.datetime, actor: str) -> Back
             facts = _facts(f"sqlite:///{partial / SQLITE_FILE}")  # what the copy holds, exactly
         else:
             facts = _pg_dump(settings.database_url, partial / PG_FILE)
-        missing = _copy_images(ImageStore(settings.image_dir), ImageStore(partial / "images"), facts.images)
+        images = ImageStore(partial / "images")
+        previous = backups(into)
+        shared = images.link_from(ImageStore(previous[-1].path / "images"), facts.images) if previous else set()
+        missing = _copy_images(ImageStore(settings.image_dir), images, facts.images - shared)
         backup = Backup(
-            final, now, kind, facts.schema, facts.reads, len(facts.images) - missing, missing, facts.oldest_read
-        )
+            final, now, kind, facts.schema, facts.reads, len(facts.images) - missing, missing, facts.oldest_read,
+            len(shared),
+        )  # fmt: skip
         _write_manifest(partial, backup)
         partial.rename(final)
     except BaseException:
@@ -151,6 +158,7 @@ def read_manifest(folder: Path) -> Backup:
             images=int(data["images"]),
             images_missing=int(data["images_missing"]),
             oldest_read=dt.datetime.fromisoformat(data["oldest_read"]) if data["oldest_read"] else None,
+            images_shared=int(data.get("images_shared", 0)),  # not in the manifests of before 2026-12-01
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise BackupError(f"{folder} is not a PlateWatch backup (no readable {MANIFEST})") from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import hashlib
 import os
 import tempfile
@@ -71,6 +72,33 @@ class ImageStore:
             for tmp, _ in pending.values():
                 Path(tmp).unlink(missing_ok=True)
         return digests
+
+    def link_from(self, other: ImageStore, digests: Iterable[str]) -> set[str]:
+        """Hard-link the named images that `other` holds and this store lacks, durably; returns those linked.
+
+        A stored image never changes (its name is its hash), so two stores on one filesystem may share its file:
+        deleting it from one leaves the other's. Where the filesystem cannot link (another device, no hard links),
+        nothing more is linked and the caller copies the rest."""
+        linked: set[str] = set()
+        for digest in digests:
+            source, path = other.path_for(digest), self.path_for(digest)
+            if path.exists() or not source.exists():
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, path)
+            except FileNotFoundError:  # gone from `other` meanwhile
+                continue
+            except OSError as exc:
+                if exc.errno == errno.EMLINK:  # this file has the filesystem's most links: copy it
+                    continue
+                if exc.errno in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+                    break
+                raise
+            linked.add(digest)
+        if linked:
+            _sync(self.root, {self.path_for(d).parent for d in linked})
+        return linked
 
     def get(self, digest: str) -> bytes | None:
         try:
