@@ -191,3 +191,30 @@ def test_the_screen_warns_when_the_units_clock_is_off(server: LiveServer, browse
             else:
                 assert page.locator("#clock").is_hidden()
             context.close()
+
+
+def test_the_screen_says_its_alarm_is_silent_until_a_tap(server: LiveServer, browser: Any, tmp_path: Path) -> None:
+    # A browser plays sound only after a tap or key press on the page: a screen reopened on a logged-on shift (a
+    # restart of the car's computer) would alarm silently. It says so, and the first tap anywhere turns sound on.
+    token = server.add_unit("car-15")
+    db = tmp_path / "unit.db"
+    with (
+        AlertBook(db) as book,
+        ServerSync(db, server.url, token, book=book) as sync,
+        agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token) as screen,
+    ):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(screen.url)
+        sound = page.locator("#sound")
+        sound.wait_for()
+        assert sound.inner_text() == "Alarm sound is off: tap here to turn it on"
+        assert page.evaluate("audio.state") == "suspended"  # the browser's own rule, not the page's
+        page.click("#officer")  # any tap on the screen
+        sound.wait_for(state="hidden")
+        assert page.evaluate("audio.state") == "running"
+        page.reload()  # opened again: silent again until a tap
+        sound.wait_for()
+        page.keyboard.press("Tab")
+        sound.wait_for(state="hidden")
+        context.close()
