@@ -3,14 +3,16 @@ purpose, sees the alarms in red, keeps only the alarms, and opens a read from th
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from platewatch.domain.roles import Role
-from tests.server.test_maps import town_with_a_hit
-from tests.support.live_server import PURPOSE, LiveServer
+from tests.server.test_hotlists_api import ingest
+from tests.server.test_maps import MAIN_STREET, town_with_a_hit
+from tests.support.live_server import PURPOSE, LiveServer, read_payload
 from tests.web.test_pages import open_as
 
 pytestmark = pytest.mark.browser
@@ -27,12 +29,12 @@ def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveSer
     page.click("#map-button")
     page.wait_for_selector("#map.leaflet-container")  # Leaflet came from the server itself, not a CDN
     assert "3 read(s), 3 with a position, 2 with an alarm" in page.inner_text("#summary")
-    assert page.evaluate("window.platewatchMap") == {"points": 3, "alarms": 2}
+    assert page.evaluate("window.platewatchMap") == {"points": 3, "alarms": 2, "places": 3}
     assert page.locator("#map path.leaflet-interactive").count() == 3
     page.screenshot(path=str(shots / "map.png"), full_page=True)
 
     page.check("#alarms-only")
-    assert page.evaluate("window.platewatchMap") == {"points": 2, "alarms": 2}
+    assert page.evaluate("window.platewatchMap") == {"points": 2, "alarms": 2, "places": 2}
     page.locator("#map path.leaflet-interactive").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -41,4 +43,34 @@ def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveSer
     page.wait_for_url("**/reads/**")
     assert "context=" in page.url  # the map's query-log entry authorizes opening its reads
     assert page.locator("h1.plate").inner_text().split()[0] in ("6ZR4117", "SPY007")
+    context.close()
+
+
+def test_a_trailers_reads_at_one_place_share_a_marker_that_lists_them(server: LiveServer, browser: Any) -> None:
+    # A portable trailer reads hundreds of cars at one spot: one marker per read would show only the top one.
+    town_with_a_hit(server)
+    lat, lon = MAIN_STREET[0] + 0.01, MAIN_STREET[1] + 0.01
+    now = server.clock.now
+    plates = [f"TRL{k:04d}" for k in range(59)] + ["6ZR4117"]  # the stolen car passes last
+    at = [now - dt.timedelta(minutes=90 - k) for k in range(len(plates))]
+    reads = [read_payload(p, t, lat=lat, lon=lon, images=False) for p, t in zip(plates, at, strict=True)]
+    ingest(server, server.add_unit("trailer-3"), *reads)
+    context, page = open_as(browser, server, server.add_person(Role.INVESTIGATOR), "/map")
+    page.fill("#bbox", "41.10,-73.55,41.20,-73.45")
+    page.fill("#purpose", PURPOSE["purpose"])
+    page.fill("#case_number", PURPOSE["case_number"])
+    page.click("#map-button")
+    page.wait_for_selector("#map.leaflet-container")
+    assert page.evaluate("window.platewatchMap") == {"points": 63, "alarms": 3, "places": 4}
+    assert page.locator("#map path.leaflet-interactive").count() == 4
+    count = page.locator(".leaflet-tooltip.map-count")
+    assert count.count() == 1 and count.inner_text() == "60"
+    count.click(force=True)  # the label lets the click through to its marker
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("strong.place").inner_text() == "60 reads here, 1 with an alarm"
+    plates_listed = popup.locator("a.plate").all_inner_texts()
+    assert plates_listed[:3] == ["6ZR4117", "TRL0058", "TRL0057"]  # the alarm first, then the newest
+    assert len(plates_listed) == 50 and "and 10 more: narrow the time window to list them" in popup.inner_text()
+    assert "Stolen: stolen vehicle (pending)" in popup.inner_text()
     context.close()
