@@ -1,12 +1,21 @@
-"""Every response carries the security headers; bodies over the limit are refused, announced or streamed."""
+"""Every response carries the security headers; bodies over the limit are refused, announced or streamed; a request
+that changes something from a page of another site or host is refused."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
+from sqlalchemy import select
+from starlette.datastructures import Headers
+
+from platewatch.domain.roles import Role
+from platewatch.server.accounts.models import User
 from platewatch.server.app import create_app
 from platewatch.server.db.engine import make_engine, make_sessionmaker
+from platewatch.server.deps import SESSION_COOKIE
+from platewatch.server.http_guard import cross_site
 from platewatch.server.reads.models import Read
 from platewatch.server.settings import Settings
 from tests.conftest import Clock
@@ -47,3 +56,40 @@ def test_bodies_over_the_limit_are_refused(database_url: str, tmp_path: Path, cl
         assert server.count(Read) == 0
     sessions.kw["bind"].dispose()
     app.state.engine.dispose()
+
+
+def test_cross_site_names_requests_from_pages_of_other_sites_or_hosts() -> None:
+    def ask(method: str, **headers: str) -> str | None:
+        return cross_site(method, Headers(headers={"host": "lpr.town.gov", **headers}))
+
+    assert ask("POST", **{"sec-fetch-site": "same-origin", "origin": "https://lpr.town.gov"}) is None
+    assert ask("POST", origin="https://lpr.town.gov:443") is None  # the port is nginx's, the host is the same
+    assert ask("POST") is None  # no browser sent it (a script: no cookie of a browser either)
+    assert ask("GET", **{"sec-fetch-site": "cross-site"}) is None  # reading is not changing
+    assert ask("POST", authorization="Bearer x", origin="https://evil.example") is None  # a unit or script
+    assert ask("POST", **{"sec-fetch-site": "cross-site"}) == "it came from a page of another site (cross-site)"
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        said = ask(method, **{"sec-fetch-site": "same-site", "origin": "https://wiki.town.gov"})
+        assert said == "it came from a page of another host or port (same-site)"
+    wiki = "it came from a page of https://wiki.town.gov, not of lpr.town.gov"
+    assert ask("POST", origin="https://wiki.town.gov") == wiki
+    assert ask("POST", **{"sec-fetch-site": "same-origin", "origin": "null"}) is None  # our forms: no referrer
+    assert ask("POST", **{"sec-fetch-site": "cross-site", "origin": "null"}) is not None
+    assert ask("POST", origin="null") is None  # an old browser that hides the page it came from: not provable
+
+
+def test_a_form_posted_from_another_origin_changes_nothing(server: LiveServer) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    token = server.login(admin)
+    form = {"username": "intruder", "full_name": "Not Hired", "role": "administrator"}
+    with httpx.Client(base_url=server.url, cookies={SESSION_COOKIE: token}, timeout=30) as c:
+        r = c.post("/people", data=form, headers={"origin": "http://127.0.0.2:8080", "sec-fetch-site": "same-site"})
+        assert r.status_code == 403
+        assert r.json()["error"] == "cross_site_request"
+        said = "refused: it came from a page of another host or port (same-site); use PlateWatch's own pages"
+        assert r.json()["message"] == said
+        assert r.headers["x-frame-options"] == "DENY"
+        with server.db() as db:
+            assert db.scalar(select(User).where(User.username == "intruder")) is None
+        same = c.post("/people", data=form, headers={"origin": server.url, "sec-fetch-site": "same-origin"})
+        assert same.status_code == 200 and "Account created" in same.text

@@ -1,10 +1,13 @@
-"""ASGI middleware around every request: a body-size limit and the security headers of every response.
+"""ASGI middleware around every request: requests that change something from a page of another site or origin are
+refused, bodies have a size limit, and every response has the security headers.
 
 Plain ASGI rather than Starlette's `BaseHTTPMiddleware`, which copies each request and response through
 an extra task and costs measurably on the ingest path.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
@@ -19,6 +22,32 @@ SECURITY_HEADERS = (
     ("Cache-Control", "no-store"),
 )
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def cross_site(method: str, headers: Headers) -> str | None:
+    """Why a request that changes something came from a page of another site or origin, or None.
+
+    The session cookie is SameSite=Strict, which keeps it off requests from other *sites*; but another host of the
+    town's domain (or another port of this host) is the same site, and its pages would get the cookie sent. So a
+    browser's request is refused when it says it came from a page of another site or of the same site
+    (`Sec-Fetch-Site`, which every current browser sends); a browser too old to send it is judged by the host of
+    its `Origin`. `Origin: null` is what our own pages' forms send (they set no referrer), so it proves nothing.
+    Requests with an `Authorization` header (units, scripts) carry no cookie and are not checked; neither are
+    requests no browser sent."""
+    if method not in UNSAFE_METHODS or "authorization" in headers:
+        return None
+    site = headers.get("sec-fetch-site")
+    if site is not None:
+        if site in ("same-origin", "none"):
+            return None
+        return f"it came from a page of another {'site' if site == 'cross-site' else 'host or port'} ({site})"
+    origin = headers.get("origin")
+    host = urlsplit(f"//{headers.get('host', '')}").hostname
+    if origin is None or origin == "null" or urlsplit(origin).hostname == host:
+        return None
+    return f"it came from a page of {origin}, not of {host}"
+
 
 class HttpGuard:
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
@@ -29,8 +58,15 @@ class HttpGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = Headers(scope=scope)
+        refused = cross_site(scope["method"], headers)
+        if refused is not None:
+            message = f"refused: {refused}; use PlateWatch's own pages"
+            response = JSONResponse(error_body("cross_site_request", message), 403)
+            await response(scope, receive, self._with_headers(send))
+            return
         limit = self.max_body_bytes
-        length = Headers(scope=scope).get("content-length")
+        length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             response = JSONResponse(error_body("body_too_large", f"request body over {limit} bytes"), 413)
             await response(scope, receive, self._with_headers(send))
