@@ -33,6 +33,19 @@ def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveSer
     assert page.locator("#map path.leaflet-interactive").count() == 3
     page.screenshot(path=str(shots / "map.png"), full_page=True)
 
+    # A script that reached the page from data (an unescaped hot-list field, say) would not run: only the
+    # server's own scripts do (Content-Security-Policy with a nonce).
+    refused = page.evaluate(
+        """() => new Promise((done) => {
+            document.addEventListener("securitypolicyviolation", (e) => done(e.violatedDirective), {once: true});
+            setTimeout(() => done("no violation"), 3000);
+            const injected = document.createElement("script");
+            injected.textContent = "window.injected = true";
+            document.body.append(injected);
+        })"""
+    )
+    assert refused.startswith("script-src") and page.evaluate("window.injected === undefined")
+
     page.check("#alarms-only")
     assert page.evaluate("window.platewatchMap") == {"points": 2, "alarms": 2, "places": 2}
     page.locator("#map path.leaflet-interactive").first.click()

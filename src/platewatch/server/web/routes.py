@@ -34,6 +34,8 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.web.content_policy import HEADER as CSP_HEADER
+from platewatch.server.web.content_policy import content_policy, new_nonce
 from platewatch.server.web.qr_codes import qr_svg
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +56,10 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     role, user = context.get("role"), context.get("user")
     open_to = None if role is None or (user is not None and user.must_change_password) else Role(role)
     context["can"] = {p.value: open_to is not None and allows(open_to, p) for p in Permission}
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    context["csp_nonce"] = nonce = new_nonce()
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers[CSP_HEADER] = content_policy(nonce, state.settings.map_tiles_url)
+    return response
 
 
 def data_uri(store: ImageStore, digest: str | None) -> str | None:
