@@ -3,6 +3,7 @@ that changes something from a page of another site or host is refused."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,3 +94,10 @@ def test_a_form_posted_from_another_origin_changes_nothing(server: LiveServer) -
             assert db.scalar(select(User).where(User.username == "intruder")) is None
         same = c.post("/people", data=form, headers={"origin": server.url, "sec-fetch-site": "same-origin"})
         assert same.status_code == 200 and "Account created" in same.text
+
+
+def test_every_page_gets_a_fresh_nonce_that_its_own_scripts_carry(server: LiveServer) -> None:
+    with server.client() as c:
+        first, second = c.get("/login"), c.get("/login")
+    nonces = [re.search(r"'nonce-([^']+)'", r.headers["content-security-policy"]) for r in (first, second)]
+    assert all(nonces) and nonces[0].group(1) != nonces[1].group(1)  # type: ignore[union-attr]

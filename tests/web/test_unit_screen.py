@@ -207,7 +207,9 @@ def test_the_screen_says_its_alarm_is_silent_until_a_tap(server: LiveServer, bro
         page = context.new_page()
         page.goto(screen.url)
         sound = page.locator("#sound")
-        sound.wait_for()
+        sound.wait_for()  # the page's own script runs under its Content-Security-Policy
+        policy = page.evaluate("fetch('/').then(r => r.headers.get('content-security-policy'))")
+        assert "script-src 'self' 'nonce-" in policy
         assert sound.inner_text() == "Alarm sound is off: tap here to turn it on"
         assert page.evaluate("audio.state") == "suspended"  # the browser's own rule, not the page's
         page.click("#officer")  # any tap on the screen

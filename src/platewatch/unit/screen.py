@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from platewatch.domain import content_policy
 from platewatch.domain.alerts import HOTLIST_AGE_WARNING, hotlist_is_stale
 from platewatch.domain.unit_health import clock_off
 from platewatch.unit import uploader
@@ -126,8 +127,10 @@ def create_screen(services: ScreenServices) -> FastAPI:
     Key = Depends(key)
 
     @app.get("/", response_class=HTMLResponse)
-    def page() -> str:
-        return TEMPLATES.get_template("screen.html").render(token=token)
+    def page() -> HTMLResponse:
+        nonce = content_policy.new_nonce()
+        html = TEMPLATES.get_template("screen.html").render(token=token, csp_nonce=nonce)
+        return HTMLResponse(html, headers={content_policy.HEADER: content_policy.content_policy(nonce)})
 
     @app.get("/api/state")
     def state() -> dict[str, Any]:

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from platewatch.domain.content_policy import HEADER as CSP_HEADER
+from platewatch.domain.content_policy import content_policy, new_nonce
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service as accounts
@@ -34,8 +36,6 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
-from platewatch.server.web.content_policy import HEADER as CSP_HEADER
-from platewatch.server.web.content_policy import content_policy, new_nonce
 from platewatch.server.web.qr_codes import qr_svg
 
 router = APIRouter(include_in_schema=False)

@@ -1,6 +1,6 @@
-"""The web pages' Content-Security-Policy: a script runs only when the server sent it (its files, or a block of the
-page carrying the page's one-time nonce), so text that reached a page from data (a hot-list description, a plate)
-can never run as a script, even if a template forgot to escape it."""
+"""The Content-Security-Policy of PlateWatch's pages (the server's and the unit screen's): a script runs only when
+the server sent it (its files, or a block of the page carrying the page's one-time nonce), so text that reached a
+page from data (a hot-list description, a plate) can never run as a script, even if a template forgot to escape it."""
 
 from __future__ import annotations
 
