@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fcntl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
@@ -33,37 +33,28 @@ class StoreInUse(RuntimeError):
     """The store's lock is held the other way: a server runs on it (for a restore), or a restore (for a server)."""
 
 
-@contextmanager
-def serving(database_url: str) -> Iterator[None]:
+def serving(database_url: str) -> AbstractContextManager[None]:
     """Hold the lock shared while a server serves the store; `StoreInUse` while a restore holds it."""
-    with _held(database_url, exclusive=False) as got:
-        if not got:
-            raise StoreInUse(
-                f"a backup is being restored into this store ({_where(database_url)}): start the server when "
-                "`platewatch backup restore` has finished"
-            )
-        yield
+    refusal = "a backup is being restored into this store ({where}): start the server when the restore has finished"
+    return _held(database_url, False, refusal)
 
 
-@contextmanager
-def restoring(database_url: str) -> Iterator[None]:
+def restoring(database_url: str) -> AbstractContextManager[None]:
     """Hold the lock exclusively for a restore; `StoreInUse` while any server (or another restore) holds it."""
-    with _held(database_url, exclusive=True) as got:
-        if not got:
-            raise StoreInUse(
-                f"a PlateWatch server is running on this store ({_where(database_url)}), or another restore is: "
-                "stop the server (`systemctl stop platewatch-server`), then restore"
-            )
-        yield
+    refusal = (
+        "a PlateWatch server is running on this store ({where}), or another restore is: stop the server "
+        "(`systemctl stop platewatch-server`), then restore"
+    )
+    return _held(database_url, True, refusal)
 
 
 @contextmanager
-def _held(database_url: str, exclusive: bool) -> Iterator[bool]:
-    """Try the lock without waiting; yields whether it is held, and releases it after the block."""
+def _held(database_url: str, exclusive: bool, refusal: str) -> Iterator[None]:
+    """Take the lock without waiting, or raise `StoreInUse` with `refusal`; release it after the block."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):  # a store no other process can open
-            yield True
+            yield
             return
         path = Path(url.database)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,16 +62,16 @@ def _held(database_url: str, exclusive: bool) -> Iterator[bool]:
             try:
                 fcntl.flock(file, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
             except BlockingIOError:
-                yield False
-                return
-            yield True  # closing the file releases the lock
+                raise StoreInUse(refusal.format(where=_where(database_url))) from None
+            yield  # closing the file releases the lock
         return
     function = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
     engine = make_engine(database_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            got = bool(connection.execute(text(f"SELECT {function}(:key)"), {"key": STORE_LOCK}).scalar_one())
-            yield got  # the connection's end releases the lock
+            if not connection.execute(text(f"SELECT {function}(:key)"), {"key": STORE_LOCK}).scalar_one():
+                raise StoreInUse(refusal.format(where=_where(database_url)))
+            yield  # the connection's end releases the lock
     finally:
         engine.dispose()
 
