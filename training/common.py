@@ -111,3 +111,12 @@ def train_mode(model: nn.Module) -> None:
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d) and not m.weight.requires_grad:
             m.eval()
+
+
+def pick_device(name: str) -> torch.device:
+    """`auto` (a CUDA GPU when torch sees one, else the CPU), `cpu` or `cuda`."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: torch sees no CUDA GPU (the CPU build of torch, or no driver)")
+    return torch.device(name)

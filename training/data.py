@@ -1,8 +1,10 @@
-"""Real labelled data from ../shared/datasets: US crops, EU/BR photos with boxes, detector crops."""
+"""Real labelled data from ../shared/datasets (or the folder in PLATEWATCH_DATASETS: a copy carried to another
+machine): US crops, EU/BR photos with boxes, detector crops."""
 
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,7 @@ import cv2
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-DATASETS = (REPO / "../shared/datasets").resolve()
+DATASETS = Path(os.environ.get("PLATEWATCH_DATASETS", REPO / "../shared/datasets")).resolve()
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,11 @@ import json
 import logging
 import pickle
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 from torch import nn
@@ -154,12 +157,67 @@ class Batches:
         return x, torch.tensor(targets, dtype=torch.long), torch.tensor(lengths, dtype=torch.long)
 
 
+@dataclass(frozen=True)
+class BatchRecipe:
+    """What `Batches` needs, picklable: each worker process of `--workers` makes its own from it."""
+
+    seed: int
+    batch: int
+    real_share: float
+    photo_share: float
+    det_boxes: Path | None
+    pasted_share: float
+    det_crops: Path | None
+    det_crops_share: float
+    real_damage: float
+    side_marks: float
+    mixed_ends: float
+
+    def make(self, seed: int) -> Batches:
+        plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = self.side_marks, self.mixed_ends
+        data = Batches(seed, self.real_share, self.photo_share, self.det_boxes, self.pasted_share)
+        data.use_det_crops(self.det_crops, self.det_crops_share)
+        data.real_damage = self.real_damage
+        return data
+
+
+class BatchStream(torch.utils.data.IterableDataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
+    """Endless batches made in a worker process, seeded by the run's seed and the worker's number: the samples
+    are drawn while the model trains (about a quarter of a step's time on one CPU core; nearly all of it next to a
+    GPU)."""
+
+    def __init__(self, recipe: BatchRecipe) -> None:
+        self.recipe = recipe
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        info = torch.utils.data.get_worker_info()
+        worker = info.id if info is not None else 0
+        torch.set_num_threads(1)
+        cv2.setNumThreads(1)
+        data = self.recipe.make(self.recipe.seed + 1009 * (worker + 1))
+        while True:
+            yield data.batch(self.recipe.batch)
+
+
+def batches(recipe: BatchRecipe, workers: int) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """The run's batches: made in this process (`workers` 0, the runs before 2026-12-01), or by `workers`
+    processes taking turns."""
+    if workers == 0:
+        data = recipe.make(recipe.seed)
+        while True:
+            yield data.batch(recipe.batch)
+    loader = torch.utils.data.DataLoader(
+        BatchStream(recipe), batch_size=None, num_workers=workers, persistent_workers=True, prefetch_factor=4
+    )
+    yield from loader
+
+
 def readings(model: Reader, crops: list[np.ndarray]) -> list[str]:
     """Greedy readings of BGR crops (the whole crop, as the engine reads it)."""
     model.eval()
     with torch.no_grad():
         x = torch.from_numpy(np.stack([to_reader(c) for c in crops])[:, None].astype(np.float32) / 255.0)
-        logp = model(x).numpy()
+        logp = model(x.to(next(model.parameters()).device)).cpu().numpy()
     common.train_mode(model)
     return [greedy(lp) for lp in logp]
 
@@ -175,7 +233,7 @@ def monitor(model: Reader, val: tuple[list[np.ndarray], list[str]], drawn: tuple
 
 
 def export(model: Reader, out: Path) -> None:
-    model.eval()
+    model.cpu().eval()
     dummy = torch.zeros(1, 1, READER_H, READER_W)
     common.export_onnx(model, dummy, out, ["image"], ["logprobs"])
     meta = {"input": [1, READER_H, READER_W], "charset": CHARSET, "blank": BLANK, "normalize": "grey/255"}
@@ -203,24 +261,31 @@ def main() -> None:
         "--mixed-ends", type=float, default=plates.MIXED_END_SHARE, help="share of plates with one end in another face"
     )
     ap.add_argument("--monitor-minutes", type=float, default=5.0, help="log val and canary scores this often")
+    ap.add_argument(
+        "--workers", type=int, default=0, help="processes drawing the samples while the model trains (0: this one)"
+    )
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model trains")
     ap.add_argument("--out", type=Path, default=common.MODELS / "reader.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "reader")
     args = ap.parse_args()
     common.setup(args.seed)
-    plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = args.side_marks, args.mixed_ends
+    device = common.pick_device(args.device)
     args.run.mkdir(parents=True, exist_ok=True)
     model = Reader()
     if args.init and args.init.suffix == ".onnx":
         common.load_onnx_weights(model, args.init)
     elif args.init:
-        model.load_state_dict(torch.load(args.init))
+        model.load_state_dict(torch.load(args.init, map_location="cpu"))
     if args.freeze_bn:
         common.freeze_batchnorm(model)
+    model.to(device)
     common.train_mode(model)
-    log.info("reader parameters: %d", sum(p.numel() for p in model.parameters()))
-    data = Batches(args.seed, args.real_share, args.photo_share, args.det_boxes, args.pasted_share)
-    data.use_det_crops(args.det_crops, args.det_crops_share)
-    data.real_damage = args.real_damage
+    log.info("reader parameters: %d, on %s", sum(p.numel() for p in model.parameters()), device)
+    recipe = BatchRecipe(
+        args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
+        args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends,
+    )  # fmt: skip
+    data = batches(recipe, args.workers)
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]
     drawn = canary.plates()
@@ -234,7 +299,7 @@ def main() -> None:
     while (elapsed := time.time() - start) < budget:
         for g in opt.param_groups:
             g["lr"] = common.lr_at(elapsed / budget, args.lr)
-        x, targets, lengths = data.batch(args.batch)
+        x, targets, lengths = (t.to(device, non_blocking=True) for t in next(data))
         logp = model(x)
         inp_len = torch.full((x.shape[0],), logp.shape[1], dtype=torch.long)
         loss = ctc(logp.permute(1, 0, 2), targets, inp_len, lengths)
@@ -252,10 +317,10 @@ def main() -> None:
         if time.time() - last_eval > args.monitor_minutes * 60:
             last_eval = time.time()
             log.info("%s", monitor(model, val_set, drawn_set))
-            torch.save(model.state_dict(), args.run / "last.pt")
+            torch.save({k: v.cpu() for k, v in model.state_dict().items()}, args.run / "last.pt")
     if ema is not None:  # the averaged weights are the ones exported (and continued from)
         model.load_state_dict(ema.module.state_dict())
-    torch.save(model.state_dict(), args.run / "last.pt")
+    torch.save({k: v.cpu() for k, v in model.state_dict().items()}, args.run / "last.pt")
     log.info("final (greedy) %s", monitor(model, val_set, drawn_set))
     export(model, args.out)
     log.info("exported %s after %d steps, %d samples, %.1f min", args.out, step, seen, (time.time() - start) / 60)
