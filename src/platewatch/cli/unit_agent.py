@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import os
 import signal
 import threading
 import time
@@ -393,7 +394,7 @@ def check(
 
     from platewatch.cli.check_report import report
     from platewatch.unit.install_check import UnitSetup, run_checks
-    from platewatch.unit.settings import UnitSettings
+    from platewatch.unit.settings import UnitSettings, tls_environment
 
     if env_file is not None and not env_file.is_file():
         typer.echo(f"error: no settings file {env_file}", err=True)
@@ -402,6 +403,8 @@ def check(
         site = UnitSettings(_env_file=env_file)
     except ValidationError as exc:
         raise _refused(exc) from exc
+    if env_file is not None:
+        os.environ.update(tls_environment(env_file))  # as the service gets them
     camera, server = source or site.camera, server or site.server
     if not camera or not server:
         missing = " and ".join(n for n, v in (("the camera", camera), ("the server", server)) if not v)

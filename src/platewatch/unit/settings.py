@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from dotenv import dotenv_values
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from platewatch.unit.screen import DEFAULT_SCREEN
@@ -18,3 +21,14 @@ class UnitSettings(BaseSettings):
     server: str | None = None
     gps: str | None = None
     screen: str = DEFAULT_SCREEN
+
+
+TLS_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+"""What a unit.env may set for the unit's trust in the server's certificate (OpenSSL's own variables)."""
+
+
+def tls_environment(env_file: Path) -> dict[str, str]:
+    """The TLS variables `env_file` sets: systemd's EnvironmentFile gives them to the service; `unit check` takes
+    them the same way, so that it trusts what the agent will."""
+    values = dotenv_values(env_file)
+    return {k: str(values[k]) for k in TLS_VARIABLES if values.get(k)}

@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
+import ssl
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import certifi
 import httpx
 
 from platewatch.unit.alert_book import AlertBook, Officer
@@ -51,7 +54,31 @@ def server_client(server_url: str, token: str, timeout: float = 30.0) -> httpx.C
         headers={"Authorization": f"Bearer {token}"},
         timeout=timeout,
         event_hooks={"request": [_say_unit_time]},
+        verify=tls_trust(),
     )
+
+
+def tls_trust() -> ssl.SSLContext:
+    """The certificates a unit trusts for the server's: the operating system's (where IT puts the department's own
+    CA, as for every other program: Debian's `update-ca-certificates`), or the file or folder named by SSL_CERT_FILE
+    or SSL_CERT_DIR; the public CAs of `certifi` only on a system that has none."""
+    context = ssl.create_default_context()
+    paths = ssl.get_default_verify_paths()
+    if not context.get_ca_certs() and not (paths.capath and any(Path(paths.capath).glob("*.0"))):
+        context.load_verify_locations(certifi.where())
+    return context
+
+
+def unreachable(exc: httpx.HTTPError, url: object = None) -> str:
+    """Why the server could not be asked, for the officer's screen, the logs and `unit check`."""
+    said = f"{'server unreachable' if url is None else f'cannot reach {url}'}: {type(exc).__name__}: {exc}"
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        said += (
+            " (the server's certificate is not signed by a CA this computer trusts: add the department's CA to"
+            " /usr/local/share/ca-certificates and run update-ca-certificates, or name its file in SSL_CERT_FILE"
+            " in /etc/platewatch/unit.env)"
+        )
+    return said
 
 
 def _say_unit_time(request: httpx.Request) -> None:
@@ -65,7 +92,7 @@ def log_on(client: httpx.Client, username: str, password: str, otp: str | None) 
     try:
         response = client.post(LOGON, json=body)
     except httpx.HTTPError as exc:
-        raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+        raise ServerError(unreachable(exc)) from exc
     if response.status_code in (400, 401, 403, 422, 423):
         raise LogonRefused(_message(response))
     if response.status_code != 200:
@@ -86,7 +113,7 @@ def log_off(client: httpx.Client, shift: int, ended_at: dt.datetime) -> str | No
     try:
         response = client.post(LOGOFF, json={"shift": shift, "ended_at": ended_at.isoformat()})
     except httpx.HTTPError as exc:
-        raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+        raise ServerError(unreachable(exc)) from exc
     if response.status_code in (404, 422):
         return _message(response)
     if response.status_code != 200:
@@ -100,7 +127,7 @@ def shift_ended(client: httpx.Client, shift: int) -> str | None:
     try:
         response = client.get(SHIFTS.format(shift=shift))
     except httpx.HTTPError as exc:
-        raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+        raise ServerError(unreachable(exc)) from exc
     if response.status_code == 404:
         return _message(response)
     if response.status_code != 200:
@@ -156,7 +183,7 @@ def unit_identity(client: httpx.Client) -> UnitIdentity:
     try:
         response = client.get(IDENTITY)
     except httpx.HTTPError as exc:
-        raise ServerError(f"cannot reach {client.base_url}: {type(exc).__name__}: {exc}") from exc
+        raise ServerError(unreachable(exc, client.base_url)) from exc
     back = time.time()
     if response.status_code == 401:
         raise ServerError(f"the server refuses the unit's token: {_message(response)}")
@@ -219,7 +246,7 @@ class Uploader:
             params = {"since": since} if since is not None else None
             response = self.client.get(HOTLIST, params=params, headers=self._backlog())
         except httpx.HTTPError as exc:
-            raise ServerError(f"server unreachable: {type(exc).__name__}: {exc}") from exc
+            raise ServerError(unreachable(exc)) from exc
         if response.status_code != 200:
             raise ServerError(f"hot list refused ({response.status_code}): {_message(response)}")
         try:
@@ -283,7 +310,7 @@ class Uploader:
         try:
             response = self.client.post(DECISIONS, json={"decisions": items}, headers=self._backlog())
         except httpx.HTTPError as exc:
-            return f"server unreachable: {type(exc).__name__}: {exc}"
+            return unreachable(exc)
         if response.status_code == 422:
             self._refusal = _message(response)
             return None
@@ -308,7 +335,7 @@ class Uploader:
         try:
             response = self.client.post(INGEST, json={"reads": batch}, headers=self._backlog(len(batch)))
         except httpx.HTTPError as exc:
-            error = f"server unreachable: {type(exc).__name__}: {exc}"
+            error = unreachable(exc)
             self.outbox.failed(ids, error)
             return error
         if response.status_code == 200:
