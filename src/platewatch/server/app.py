@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from platewatch import __version__
 from platewatch.server.accounts.routes import router as accounts_router
@@ -119,7 +120,9 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
             async with _background_tasks(state):
                 yield
 
-    app = FastAPI(
+    # /docs from the package's own copy of Swagger UI, not a CDN; no /redoc (its bundle asks cdn.redoc.ly).
+    app = FastAPIOffline(
+        redoc_url=None,
         lifespan=lifespan,
         title="PlateWatch operations server",
         version=__version__,
