@@ -29,6 +29,9 @@ def test_security_headers_on_pages_api_and_errors(server: LiveServer) -> None:
             r = c.get(path)
             assert r.headers["x-content-type-options"] == "nosniff", path
             assert r.headers["x-frame-options"] == "DENY" and r.headers["cache-control"] == "no-store", path
+            allowed = r.headers["permissions-policy"]
+            assert "camera=()" in allowed and "geolocation=()" in allowed, path
+            assert r.headers["cross-origin-opener-policy"] == "same-origin", path
 
 
 def test_bodies_over_the_limit_are_refused(database_url: str, tmp_path: Path, clock: Clock) -> None:
