@@ -16,6 +16,7 @@ for the whole restore, or refuses at once; a server does not start while a resto
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -58,12 +59,16 @@ def _held(database_url: str, exclusive: bool, refusal: str) -> Iterator[None]:
             return
         path = Path(url.database)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path.with_name(path.name + LOCK_FILE_SUFFIX), "a") as file:
+        # Read-only, readable by all: a lock file that root's restore made must not stop the service's user.
+        fd = os.open(path.with_name(path.name + LOCK_FILE_SUFFIX), os.O_RDONLY | os.O_CREAT, 0o644)
+        try:
             try:
-                fcntl.flock(file, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise StoreInUse(refusal.format(where=_where(database_url))) from None
-            yield  # closing the file releases the lock
+            yield
+        finally:
+            os.close(fd)  # releases the lock
         return
     function = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
     engine = make_engine(database_url, isolation_level="AUTOCOMMIT")
