@@ -15,6 +15,7 @@ for the whole restore, or refuses at once; a server does not start while a resto
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from platewatch.server.db.engine import make_engine
 
@@ -70,13 +72,23 @@ def _held(database_url: str, exclusive: bool, refusal: str) -> Iterator[None]:
         finally:
             os.close(fd)  # releases the lock
         return
-    function = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
+    take, release = (
+        ("pg_try_advisory_lock", "pg_advisory_unlock")
+        if exclusive
+        else ("pg_try_advisory_lock_shared", "pg_advisory_unlock_shared")
+    )
     engine = make_engine(database_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            if not connection.execute(text(f"SELECT {function}(:key)"), {"key": STORE_LOCK}).scalar_one():
+            if not connection.execute(text(f"SELECT {take}(:key)"), {"key": STORE_LOCK}).scalar_one():
                 raise StoreInUse(refusal.format(where=_where(database_url)))
-            yield  # the connection's end releases the lock
+            try:
+                yield
+            finally:
+                # Released here, not by closing: PostgreSQL frees a closed session's locks when its backend has
+                # ended, a moment later, and a server started right after a restore would find it still held.
+                with contextlib.suppress(SQLAlchemyError):  # a lost connection has released it already
+                    connection.execute(text(f"SELECT {release}(:key)"), {"key": STORE_LOCK})
     finally:
         engine.dispose()
 
