@@ -27,9 +27,14 @@ def setup(seed: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
 
 
-def cbr(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
-    """3×3 convolution (no bias), BatchNorm, ReLU."""
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True))
+def cbr(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
+    """3×3 convolution (no bias; padded to keep the size at stride 1), BatchNorm, ReLU: the layer of every network
+    here (their state-dict keys are those of this Sequential: `0.weight`, `1.running_mean`, …)."""
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, stride, dilation, dilation=dilation, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+    )
 
 
 def lr_at(progress: float, base: float, warmup: float = 0.03) -> float:

@@ -16,6 +16,7 @@ from torch.nn import functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from training import common
+from training.common import cbr
 from training.data import load_folder_images, load_photos, load_us_crops
 from training.scenes import Boxes, SceneMaker
 
@@ -24,14 +25,6 @@ STRIDE = 4
 LONG_SIDE = 640
 MAX_PIXELS = 640 * 480
 """Input area cap at run time: squarer frames than 4:3 are scaled below LONG_SIDE (the cost grows with area)."""
-
-
-def cbr(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, stride, dilation, dilation=dilation, bias=False),
-        nn.BatchNorm2d(cout),
-        nn.ReLU(inplace=True),
-    )
 
 
 class TopDown(nn.Module):

@@ -18,6 +18,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from training import canary, common
+from training.common import cbr
 from training.data import PhotoSample, load_folder_images, load_photos, load_us_crops
 from training.samples import (
     READER_H,
@@ -36,10 +37,6 @@ CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 BLANK = 0  # class 0 is the CTC blank; class i+1 is CHARSET[i]
 
 
-def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
-
-
 class Reader(nn.Module):
     """Stride-2 stem, four conv stages collapsing the height, two 1-D convs over the 32 time steps."""
 
@@ -47,15 +44,15 @@ class Reader(nn.Module):
         super().__init__()
         c = [16 * width, 32 * width, 64 * width, 96 * width, 128 * width]
         self.features = nn.Sequential(
-            conv(1, c[0], 2),  # 32×64
-            conv(c[0], c[1]),
+            cbr(1, c[0], 2),  # 32×64
+            cbr(c[0], c[1]),
             nn.MaxPool2d(2),  # 16×32
-            conv(c[1], c[2]),
-            conv(c[2], c[2]),
+            cbr(c[1], c[2]),
+            cbr(c[2], c[2]),
             nn.MaxPool2d((2, 1)),  # 8×32
-            conv(c[2], c[3]),
+            cbr(c[2], c[3]),
             nn.MaxPool2d((2, 1)),  # 4×32
-            conv(c[3], c[4]),
+            cbr(c[3], c[4]),
             nn.Conv2d(c[4], c[4], (4, 1), bias=False),  # 1×32
             nn.BatchNorm2d(c[4]),
             nn.ReLU(inplace=True),

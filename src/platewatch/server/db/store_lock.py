@@ -23,7 +23,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from platewatch.server.db.engine import make_engine
@@ -67,7 +67,7 @@ def _held(database_url: str, exclusive: bool, refusal: str) -> Iterator[None]:
             try:
                 fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StoreInUse(refusal.format(where=_where(database_url))) from None
+                raise StoreInUse(refusal.format(where=_where(url))) from None
             yield
         finally:
             os.close(fd)  # releases the lock
@@ -81,7 +81,7 @@ def _held(database_url: str, exclusive: bool, refusal: str) -> Iterator[None]:
     try:
         with engine.connect() as connection:
             if not connection.execute(text(f"SELECT {take}(:key)"), {"key": STORE_LOCK}).scalar_one():
-                raise StoreInUse(refusal.format(where=_where(database_url)))
+                raise StoreInUse(refusal.format(where=_where(url)))
             try:
                 yield
             finally:
@@ -93,8 +93,7 @@ def _held(database_url: str, exclusive: bool, refusal: str) -> Iterator[None]:
         engine.dispose()
 
 
-def _where(database_url: str) -> str:
-    url = make_url(database_url)
+def _where(url: URL) -> str:
     if url.get_backend_name() == "sqlite":
         return f"SQLite {url.database}"
     return f"PostgreSQL database {url.database} on {url.host or 'localhost'}"
