@@ -23,7 +23,8 @@ from platewatch.server.db import store_lock
 from platewatch.server.db.migrate import alembic_config
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
-from tests.support.live_server import LiveServer, free_port, read_payload
+from tests.support.live_server import LiveServer, first_answer, free_port, read_payload
+from tests.support.store_lock_sessions import lock_holders, postgresql_only, restore_after_a_restart
 
 runner = CliRunner()
 
@@ -192,3 +193,31 @@ def test_a_server_does_not_start_while_a_restore_runs(database_url: str, tmp_pat
             assert conn.execute(select(func.count()).select_from(User)).scalar_one() == 0
     finally:
         engine.dispose()
+
+
+def test_a_server_whose_store_a_restore_took_stops(database_url: str, tmp_path: Path) -> None:
+    """PostgreSQL restarted, and a restore got the store before the server took its lock again: the server stops
+    (systemd starts it again, and it waits for the restore to end) instead of serving a store replaced under it."""
+    postgresql_only(database_url)
+    port = free_port()
+    environ = {
+        **os.environ,
+        "PLATEWATCH_DATABASE_URL": database_url,
+        "PLATEWATCH_DATA_DIR": str(tmp_path / "data"),
+        "PLATEWATCH_PORT": str(port),
+        "PLATEWATCH_STORE_LOCK_CHECK_SECONDS": "0.2",
+    }
+    exe = Path(sys.executable).with_name("platewatch")
+    process = subprocess.Popen([str(exe), "server"], env=environ, stderr=subprocess.PIPE, text=True)
+    try:
+        assert first_answer(f"http://127.0.0.1:{port}/api/v1/health", process, 60).status_code == 200
+        assert len(lock_holders(database_url)) == 2  # the command's, from before its migration, and the app's
+        with restore_after_a_restart(database_url):
+            _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 1, stderr
+    assert "this server stopped serving: a backup is being restored into this store" in stderr
+    assert "Traceback" not in stderr

@@ -444,8 +444,17 @@ def server(
             bootstrap_admin(settings)
             if workers > 1:
                 uvicorn.run("platewatch.server.app:app_from_env", factory=True, workers=workers, **where)  # type: ignore[arg-type]
-            else:
-                uvicorn.run(create_app(settings), **where)  # type: ignore[arg-type]
+                return
+
+            def stop() -> None:  # a restore took the store: finish the requests in flight and exit
+                uvicorn_server.should_exit = True
+
+            app = create_app(settings, on_store_lost=stop)
+            uvicorn_server = uvicorn.Server(uvicorn.Config(app, **where))  # type: ignore[arg-type]
+            uvicorn_server.run()
+            lost = app.state.platewatch.store.lost
+            if lost is not None:  # systemd starts the server again: it waits for the restore to end
+                _fail(lost)
     except store_lock.StoreInUse as exc:
         _fail(str(exc))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -28,7 +29,7 @@ from platewatch.server.equipment.routes import router as equipment_router
 from platewatch.server.errors import ApiError, install_handlers
 from platewatch.server.governance.routes import purge_router
 from platewatch.server.governance.routes import router as holds_router
-from platewatch.server.governance.scheduler import anchor_forever, purge_forever
+from platewatch.server.governance.scheduler import anchor_forever, keep_store_lock_forever, purge_forever
 from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.http_guard import HttpGuard
@@ -62,9 +63,11 @@ health_router = APIRouter(tags=["health"])
     "/api/v1/health",
     summary="Health check for monitoring and load balancers (no data): 200 when the server runs and its database "
     "answers, 503 when the database does not",
-    responses={503: {"description": "the database does not answer"}},
+    responses={503: {"description": "the database does not answer, or a restore took the store from this server"}},
 )
 def health(_: PublicDep, state: StateDep) -> dict[str, str]:
+    if state.store.lost is not None:
+        raise ApiError(503, "store_restored", state.store.lost)
     if not answers(state.engine):
         log.error("health check: the database does not answer")
         raise ApiError(503, "database_unavailable", "the server runs but its database does not answer")
@@ -107,17 +110,27 @@ def api_routes() -> list[APIRoute]:
     return [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
 
 
-def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
+def create_app(
+    settings: Settings,
+    clock: Callable[[], dt.datetime] = utcnow,
+    on_store_lost: Callable[[], None] | None = None,
+) -> FastAPI:
+    """The app; `on_store_lost` is called if a restore takes the store from under it (`AppState.on_store_lost`)."""
     engine = make_engine(settings.database_url)
     state = AppState(
-        settings=settings, sessions=make_sessionmaker(engine), clock=clock, matcher=Matcher(), engine=engine
+        settings=settings,
+        sessions=make_sessionmaker(engine),
+        clock=clock,
+        matcher=Matcher(),
+        engine=engine,
+        on_store_lost=on_store_lost,
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Held while serving, so that `backup restore` refuses to replace the store under this server.
-        with store_lock.serving(settings.database_url):
-            async with _background_tasks(state):
+        with store_lock.serving(settings.database_url) as holding:
+            async with _background_tasks(state, holding):
                 yield
 
     # /docs from the package's own copy of Swagger UI, not a CDN; no /redoc (its bundle asks cdn.redoc.ly).
@@ -142,11 +155,13 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) ->
 
 
 @asynccontextmanager
-async def _background_tasks(state: AppState) -> AsyncIterator[None]:
+async def _background_tasks(state: AppState, holding: store_lock.Holding) -> AsyncIterator[None]:
     """The server's own jobs, running while it serves."""
     settings = state.settings
+    tasks = [asyncio.create_task(keep_store_lock_forever(state, holding))]
     # Retention (order V.D.3) is the server's own job, not a cron line someone may forget.
-    tasks = [asyncio.create_task(purge_forever(state))] if settings.purge_every_minutes > 0 else []
+    if settings.purge_every_minutes > 0:
+        tasks.append(asyncio.create_task(purge_forever(state)))
     # The query log's head, copied where the database's administrators cannot rewrite it (order V.D.9-10).
     if settings.querylog_anchor_file is not None:
         tasks.append(asyncio.create_task(anchor_forever(state)))
@@ -172,5 +187,6 @@ def _describe_json_bodies(app: FastAPI) -> None:
 
 
 def app_from_env() -> FastAPI:
-    """The app with settings from the environment: the factory uvicorn's worker processes import."""
-    return create_app(Settings())
+    """The app with settings from the environment: the factory uvicorn's worker processes import. A worker whose
+    store a restore takes ends itself as its supervisor would end it."""
+    return create_app(Settings(), on_store_lost=lambda: signal.raise_signal(signal.SIGTERM))

@@ -32,6 +32,14 @@ from platewatch.server.unit_status import service as unit_status
 SESSION_COOKIE = "pw_session"
 
 
+@dataclass
+class StoreWatch:
+    """Whether this server still holds the store's lock (`store_lock`): `lost` says why not, once a restore has
+    taken the store from under it; from then on it answers no request with data and stops."""
+
+    lost: str | None = None
+
+
 @dataclass(frozen=True)
 class AppState:
     """What the app factory builds once and every request uses."""
@@ -41,6 +49,10 @@ class AppState:
     clock: Callable[[], dt.datetime]
     matcher: Matcher
     engine: Engine
+    store: StoreWatch = field(default_factory=StoreWatch)
+    on_store_lost: Callable[[], None] | None = None
+    """Called once when the store's lock is lost to a restore (the CLI's server stops itself: systemd restarts it,
+    and it starts on the restored store once the restore has ended)."""
 
     @property
     def lockout(self) -> LockoutPolicy:
@@ -60,7 +72,10 @@ StateDep = Annotated[AppState, Depends(get_state)]
 
 
 def get_db(state: StateDep) -> Iterator[Session]:
-    """A session per request; handlers commit explicitly, anything uncommitted is rolled back."""
+    """A session per request; handlers commit explicitly, anything uncommitted is rolled back. None once a restore
+    has taken the store from under this server (503)."""
+    if state.store.lost is not None:
+        raise ApiError(503, "store_restored", state.store.lost)
     with state.sessions() as db:
         try:
             yield db

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         "append-only or WORM storage); `platewatch querylog verify --anchors FILE` checks the log against it",
     )
     querylog_anchor_minutes: float = Field(60.0, gt=0.0, description="How often the server anchors the query log")
+    store_lock_check_seconds: float = Field(
+        10.0,
+        gt=0.0,
+        description="How often the server makes sure it still holds the store's lock (PostgreSQL drops it when it "
+        "restarts; it is taken again, or the server stops if a restore took it meanwhile)",
+    )
     backup_dir: Path | None = Field(
         None,
         description="The daily backups' folder: `platewatch backup create` and `list` use it when given no folder, "

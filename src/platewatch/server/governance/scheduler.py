@@ -1,5 +1,5 @@
-"""The server's own recurring jobs, started and stopped with the app: the purge, every `purge_every_minutes`, and
-the query log's anchor, every `querylog_anchor_minutes`."""
+"""The server's own recurring jobs, started and stopped with the app: the purge, every `purge_every_minutes`, the
+query log's anchor, every `querylog_anchor_minutes`, and the store's lock, kept every `store_lock_check_seconds`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from platewatch.domain.retention import RetentionPolicy
+from platewatch.server.db import store_lock
 from platewatch.server.deps import AppState
 from platewatch.server.governance.retention import purge
 from platewatch.server.querylog.anchors import append_anchor
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 def purge_once(state: AppState) -> None:
     """One purge by the server's clock; a failure is logged (by type: no plate data) and retried next time."""
     settings = state.settings
+    if state.store.lost is not None:  # a restore took the store: not this server's any more
+        return
     try:
         with state.sessions() as db:
             purge(db, ImageStore(settings.image_dir), state.clock(), RetentionPolicy(settings.retention_days), "server")
@@ -35,7 +38,7 @@ async def purge_forever(state: AppState) -> None:
 def anchor_once(state: AppState) -> None:
     """Append the query log's head to the anchor file; a failure is logged and retried next time."""
     settings = state.settings
-    if settings.querylog_anchor_file is None:
+    if settings.querylog_anchor_file is None or state.store.lost is not None:
         return
     try:
         with state.sessions() as db:
@@ -50,3 +53,28 @@ async def anchor_forever(state: AppState) -> None:
     while True:
         await asyncio.to_thread(anchor_once, state)
         await asyncio.sleep(state.settings.querylog_anchor_minutes * 60)
+
+
+def keep_store_lock_once(state: AppState, holding: store_lock.Holding) -> None:
+    """Take the store's lock again if PostgreSQL dropped it (a restart); if a restore has taken it meanwhile, this
+    server stops serving: the store it knew is being replaced."""
+    if state.store.lost is not None:
+        return
+    try:
+        if holding.keep():
+            log.warning("the store's lock had been lost (PostgreSQL restarted?) and is held again")
+    except store_lock.StoreInUse as exc:
+        state.store.lost = f"this server stopped serving: {exc}"
+        log.critical("%s", state.store.lost)
+        if state.on_store_lost is not None:
+            state.on_store_lost()
+    except Exception as exc:
+        log.error("the store's lock could not be checked (%s); next try in %s s", type(exc).__name__,
+                  state.settings.store_lock_check_seconds)  # fmt: skip
+
+
+async def keep_store_lock_forever(state: AppState, holding: store_lock.Holding) -> None:
+    """Check the store's lock every `store_lock_check_seconds`, in a worker thread (it may wait on the network)."""
+    while state.store.lost is None:
+        await asyncio.sleep(state.settings.store_lock_check_seconds)
+        await asyncio.to_thread(keep_store_lock_once, state, holding)
