@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions, versions_in_force
+from platewatch.domain.retention import HoldScope, ListVersion, RetentionPolicy, purgeable_versions, versions_in_force
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 
@@ -55,3 +55,25 @@ def test_purgeable_versions_keep_what_kept_reads_and_alerts_saw() -> None:
     assert purgeable_versions(versions, [], [1], cutoff) == {3, 2}
     # Newest versions (6 of list 1, 5 of list 2) are never purgeable.
     assert not {5, 6} & purgeable_versions(versions, [], [], dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+
+
+def _utc(day: int, hour: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, tzinfo=dt.UTC)
+
+
+def test_a_hold_catches_late_reads_captured_before_it_was_placed() -> None:
+    hold = HoldScope("6ZR4117", _utc(10), _utc(20), placed_at=_utc(15, 12))
+    assert hold.catches_late_read("6ZR4117", _utc(10))  # the window's first instant
+    assert hold.catches_late_read("6ZR4117", _utc(15, 11))  # captured before the hold, stored after it
+    assert not hold.catches_late_read("6ZR4117", _utc(15, 12))  # captured once the hold was placed
+    assert not hold.catches_late_read("6ZR4117", _utc(18))  # in the window, but after placing: no following
+    assert not hold.catches_late_read("6ZR4117", _utc(9, 23))  # before the window
+    assert not hold.catches_late_read("6ZR4118", _utc(12))  # another plate
+
+
+def test_a_hold_without_a_window_catches_what_was_captured_before_it() -> None:
+    hold = HoldScope("AR55K", None, None, placed_at=_utc(15))
+    assert hold.catches_late_read("AR55K", _utc(1))
+    assert not hold.catches_late_read("AR55K", _utc(15))
+    past = HoldScope("AR55K", None, _utc(5), placed_at=_utc(15))  # a window that ended before the hold
+    assert past.catches_late_read("AR55K", _utc(4, 23)) and not past.catches_late_read("AR55K", _utc(5))

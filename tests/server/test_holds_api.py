@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import select
@@ -90,3 +91,48 @@ def test_bad_hold_requests_are_refused_and_hold_nothing(server: LiveServer) -> N
     with server.db() as db:  # every refused request is in the query log, as refused (not as a server error)
         outcomes = [e.outcome for e in db.scalars(select(QueryLogEntry).where(QueryLogEntry.action == "place_hold"))]
     assert outcomes == ["not_found", "not_found"] + ["refused"] * 6
+
+
+def test_a_hold_by_plate_holds_the_reads_a_unit_uploads_after_it_was_placed(server: LiveServer) -> None:
+    """A car out of contact uploads its reads after the investigator placed the hold: those captured before the
+    hold, in its window, are held as they arrive; a read captured after the hold is not (a hold preserves evidence,
+    it does not follow the car), nor another plate's, nor any by a released hold."""
+    actors = Actors(server)
+    station, car = server.add_unit(), server.add_unit()
+    start = server.clock.now
+    ingest(server, station, read_payload("ABC1234", start))
+    server.clock.advance(hours=1)  # the car, out of contact, read the plate meanwhile
+    body = {"reason": "preservation letter", "plate": "ABC1234", "captured_from": start.isoformat()}
+    with actors.client(Role.INVESTIGATOR) as c:
+        bodies = (body, {**body, "captured_from": None}, body)
+        placed = [c.post("/api/v1/holds", params=PURPOSE, json=b) for b in bodies]
+    assert [r.status_code for r in placed] == [201, 201, 201], placed[0].text
+    hold, unbounded, released = (r.json() for r in placed)
+    assert hold["read_count"] == 1 and hold["plate"] == "ABC1234" and unbounded["captured_from"] is None
+    with actors.client(Role.ADMINISTRATOR) as c:
+        assert c.post(f"/api/v1/holds/{released['id']}/release", json={"note": "withdrawn"}).status_code == 200
+
+    server.clock.advance(hours=2)  # the car comes back into contact
+    late = [
+        read_payload("ABC1234", start + dt.timedelta(minutes=20)),
+        read_payload("ABCI234", start + dt.timedelta(minutes=40)),  # a look-alike reading of it
+    ]
+    after_hold = read_payload("ABC1234", server.clock.now - dt.timedelta(minutes=5))
+    too_early = read_payload("ABC1234", start - dt.timedelta(minutes=5))  # before the hold's window
+    ingest(server, car, *late, after_hold, too_early, read_payload("XYZ9876", start + dt.timedelta(minutes=20)))
+    ingest(server, car, late[0])  # sent again (the car did not hear the answer): held once
+
+    with Actors(server).client(Role.INVESTIGATOR) as c:  # the first sessions have expired
+        detail = c.get(f"/api/v1/holds/{hold['id']}", params=PURPOSE).json()
+        assert c.get(f"/api/v1/holds/{unbounded['id']}", params=PURPOSE).json()["read_count"] == 4  # too_early too
+        assert c.get(f"/api/v1/holds/{released['id']}", params=PURPOSE).json()["read_count"] == 1
+        listing = c.get("/holds").text  # the Legal holds page says what each hold covers
+    assert f"plate ABC1234 and its look-alikes, captured from {start:%Y-%m-%d %H:%M} before the hold" in listing
+    held = {str(i) for i in detail["read_ids"]}
+    assert detail["read_count"] == 3 and {r["id"] for r in late} <= held
+    assert after_hold["id"] not in held and too_early["id"] not in held
+
+    server.clock.advance(days=15)
+    report = run_purge(server)
+    assert report.reads_held == 4  # the station's read, the two late ones, and too_early (by the unbounded hold)
+    assert report.reads_deleted == 2  # the read after the hold, and XYZ9876

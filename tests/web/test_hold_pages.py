@@ -42,6 +42,7 @@ def test_investigator_holds_a_read_and_the_administrator_releases_it(
     row = page.locator("#holds tbody tr").first
     assert "2026-004411" in row.inner_text() and row.locator(".count").inner_text() == "1"
     assert row.locator(".status").inner_text().startswith("active")
+    assert row.locator(".scope").inner_text() == "the reads it names"
     assert row.locator("form.release").count() == 0  # investigators place holds; they do not release them
     row.locator("form.evidence input[name=purpose]").fill("evidence for the State's Attorney, subpoena 26-CR-9")
     with page.expect_download() as download:

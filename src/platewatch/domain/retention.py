@@ -79,3 +79,23 @@ def purgeable_versions(
             if older.id not in needed and newer.created_at < cutoff:
                 out.add(older.id)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class HoldScope:
+    """What a legal hold placed by plate covers: reads of that plate (canonical form: its look-alikes too) captured
+    in an optional window, as the hold was placed at `placed_at`."""
+
+    plate_canonical: str
+    captured_from: dt.datetime | None
+    captured_to: dt.datetime | None
+    placed_at: dt.datetime
+
+    def catches_late_read(self, plate_canonical: str, captured_at: dt.datetime) -> bool:
+        """A read stored after the hold was placed (a unit out of contact uploads it later) is held when it is of
+        the hold's plate, in its window, and was captured *before the hold was placed*: evidence that existed when
+        the hold was ordered. A read captured afterwards never is: a hold preserves evidence (V.D.4), it does not
+        follow a plate past the retention period (V.D.3)."""
+        end = self.placed_at if self.captured_to is None else min(self.captured_to, self.placed_at)
+        after_start = self.captured_from is None or captured_at >= self.captured_from
+        return plate_canonical == self.plate_canonical and after_start and captured_at < end

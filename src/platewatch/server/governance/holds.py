@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.plates import canonical
+from platewatch.domain.retention import HoldScope
 from platewatch.server.accounts.service import record_event
 from platewatch.server.errors import ApiError
 from platewatch.server.governance.models import HeldRead, LegalHold
@@ -52,13 +54,45 @@ def covered_reads(db: Session, scope: HoldCreate) -> list[uuid.UUID]:
 def place(db: Session, scope: HoldCreate, case_number: str, who: str, at: dt.datetime) -> HoldDetail:
     """A new active hold on the reads the scope names."""
     ids = covered_reads(db, scope)
-    hold = LegalHold(case_number=case_number, reason=scope.reason.strip(), created_by=who, created_at=at)
+    hold = LegalHold(
+        case_number=case_number,
+        reason=scope.reason.strip(),
+        created_by=who,
+        created_at=at,
+        plate=scope.plate,
+        captured_from=scope.captured_from,
+        captured_to=scope.captured_to,
+    )
     db.add(hold)
     db.flush()
     db.add_all(HeldRead(hold_id=hold.id, read_id=i) for i in ids)
     db.flush()
     record_event(db, who, "legal_hold_placed", "success", f"hold {hold.id}: {len(ids)} reads")
     return HoldDetail(**_public(hold, len(ids)).model_dump(), read_ids=ids)
+
+
+def hold_late_reads(db: Session, stored: Sequence[tuple[uuid.UUID, str, dt.datetime]]) -> int:
+    """Put reads just stored (id, canonical plate, capture time) under every active hold placed by plate whose scope
+    catches them (`HoldScope.catches_late_read`); returns how many holdings were added. Does not commit: it is part
+    of the ingest's transaction."""
+    if not stored:
+        return 0
+    plates = {plate for _, plate, _ in stored}
+    scopes = [
+        (hold.id, HoldScope(canonical(hold.plate), hold.captured_from, hold.captured_to, hold.created_at))
+        for hold in db.scalars(select(LegalHold).where(LegalHold.released_at.is_(None), LegalHold.plate.is_not(None)))
+        if hold.plate is not None
+    ]
+    rows = [
+        {"hold_id": hold_id, "read_id": read_id}
+        for hold_id, scope in scopes
+        if scope.plate_canonical in plates
+        for read_id, plate, captured_at in stored
+        if scope.catches_late_read(plate, captured_at)
+    ]
+    if rows:
+        db.execute(insert(HeldRead), rows)
+    return len(rows)
 
 
 def all_holds(db: Session) -> list[HoldPublic]:
@@ -91,4 +125,5 @@ def _public(hold: LegalHold, count: int) -> HoldPublic:
         id=hold.id, case_number=hold.case_number, reason=hold.reason, created_by=hold.created_by,
         created_at=hold.created_at, active=hold.released_at is None, released_by=hold.released_by,
         released_at=hold.released_at, release_note=hold.release_note, read_count=count,
+        plate=hold.plate, captured_from=hold.captured_from, captured_to=hold.captured_to,
     )  # fmt: skip

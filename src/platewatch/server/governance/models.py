@@ -24,6 +24,12 @@ class LegalHold(Base):
     released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     released_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     release_note: Mapped[str] = mapped_column(String(500), default="")
+    # A hold placed by plate: its scope (the plate as given; its look-alikes are held too), so that reads of that
+    # plate captured before the hold and stored after it (a unit out of contact) are held too
+    # (`domain.retention.HoldScope`). None for holds on listed reads only.
+    plate: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    captured_from: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    captured_to: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
 class HeldRead(Base):

@@ -55,6 +55,14 @@ class HoldPublic(BaseModel):
     released_at: dt.datetime | None
     release_note: str
     read_count: int = Field(description="reads this hold preserves (still stored)")
+    plate: str | None = Field(
+        None,
+        description="a hold placed by plate: the plate (its look-alikes are held too), with its capture window "
+        "below; reads of that plate captured in the window before the hold was placed and stored after it (a unit "
+        "out of contact) are held as they arrive",
+    )
+    captured_from: dt.datetime | None = None
+    captured_to: dt.datetime | None = None
 
 
 class HoldDetail(HoldPublic):

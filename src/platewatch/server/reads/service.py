@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from platewatch.domain.plates import canonical
 from platewatch.server.accounts.models import Unit
 from platewatch.server.errors import ApiError
+from platewatch.server.governance.holds import hold_late_reads
 from platewatch.server.reads.image_files_lock import lock_for_storing
 from platewatch.server.reads.imagestore import ImageError, ImageStore, check_jpeg
 from platewatch.server.reads.models import Read
@@ -100,6 +101,8 @@ def ingest(
         stored = _copy_insert(db, _copy_lines(unit, reads, images, store, now, source, attributes))
     else:
         stored = _sqlite_insert(db, unit, reads, images, store, now, source, attributes)
+    # Evidence a hold was placed on while it was still in a car: held as it arrives, in the same transaction.
+    hold_late_reads(db, [(r.id, canonical(r.plate), r.captured_at) for r in reads if r.id in stored])
     return IngestOutcome(
         stored=[i for i in ids if i in stored],
         already_stored=[i for i in ids if i not in stored],
