@@ -199,3 +199,25 @@ def test_a_read_stored_while_the_purge_deletes_its_byte_identical_images_keeps_t
     store = ImageStore(server.settings.image_dir)
     assert read.plate_image and read.vehicle_image
     assert store.verify(read.plate_image) and store.verify(read.vehicle_image)
+
+
+def test_a_read_uploaded_while_a_hold_on_its_plate_is_being_placed_is_held(server: LiveServer) -> None:
+    # The investigator's hold is written but not yet committed when a car uploads a read of that plate captured before
+    # it: the upload waits for the hold, then finds it (without waiting, it would not see the uncommitted hold).
+    from platewatch.server.governance import holds
+    from platewatch.server.governance.schemas import HoldCreate
+
+    unit = server.add_unit()
+    ingest(server, unit, read_payload("RACE002", server.clock.now))
+    late = read_payload("RACE002", server.clock.now - dt.timedelta(minutes=5))
+    with server.db() as db:
+        detail = holds.place(db, HoldCreate(reason="letter", plate="RACE002"), "2026-7", "inv", server.clock.now)
+        upload = threading.Thread(target=ingest, args=(server, unit, late))
+        upload.start()
+        upload.join(1.0)  # without the lock the upload is done long before this, and misses the hold
+        db.commit()
+    upload.join(30)
+    assert not upload.is_alive() and stored(server) == {"RACE002"}
+    with server.db() as db:
+        held = set(db.scalars(select(HeldRead.read_id).where(HeldRead.hold_id == detail.id)))
+    assert uuid.UUID(late["id"]) in held and len(held) == 2

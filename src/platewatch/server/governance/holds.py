@@ -15,6 +15,7 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.errors import ApiError
 from platewatch.server.governance.models import HeldRead, LegalHold
 from platewatch.server.governance.schemas import HoldCreate, HoldDetail, HoldPublic
+from platewatch.server.reads.image_files_lock import lock_for_deleting
 from platewatch.server.reads.models import Read
 
 
@@ -53,6 +54,9 @@ def covered_reads(db: Session, scope: HoldCreate) -> list[uuid.UUID]:
 
 def place(db: Session, scope: HoldCreate, case_number: str, who: str, at: dt.datetime) -> HoldDetail:
     """A new active hold on the reads the scope names."""
+    # Uploads in flight finish first and new ones wait until this hold is committed: a read being stored is either
+    # found here or finds this hold (`hold_late_reads`). Milliseconds; on SQLite the transaction is the lock.
+    lock_for_deleting(db)
     ids = covered_reads(db, scope)
     hold = LegalHold(
         case_number=case_number,
