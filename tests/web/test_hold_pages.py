@@ -1,7 +1,9 @@
-"""Legal holds in a real browser: an investigator holds a read from its page; the administrator releases it."""
+"""Legal holds in a real browser: an investigator holds a read, or its plate over a period, from a read's page; the
+administrator releases a hold."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 
 from platewatch.domain.roles import Role
+from platewatch.server.governance.models import LegalHold
 from tests.server.test_retention import run_purge, stored
 from tests.support.live_server import LiveServer, read_payload
 from tests.web.test_pages import open_as
@@ -67,3 +70,53 @@ def test_investigator_holds_a_read_and_the_administrator_releases_it(
     page.screenshot(path=str(shots / "released.png"), full_page=True)
     context.close()
     assert run_purge(server).reads_deleted == 1 and stored(server) == set()
+
+
+def test_investigator_holds_every_read_of_a_plate_in_a_window_from_a_read_page(
+    server: LiveServer, browser: Any, shots: Path
+) -> None:
+    """A preservation letter names a plate and a period: from one read's page the investigator holds every stored
+    read of that plate (look-alike readings too) captured in it; a read of the plate outside the period is not."""
+    start = server.clock.now
+    unit = server.add_unit("car-12")
+    reads = [
+        read_payload("ABC1234", start - dt.timedelta(days=3), seed=1),  # before the letter's period
+        read_payload("ABC1234", start - dt.timedelta(days=1), seed=2),
+        read_payload("ABCI234", start - dt.timedelta(hours=5), seed=3),  # a look-alike reading of the same plate
+        read_payload("XYZ0001", start - dt.timedelta(hours=5), seed=4),
+    ]
+    with server.client(unit) as c:
+        assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
+    investigator = server.add_person(Role.INVESTIGATOR)
+    context, page = open_as(browser, server, investigator, "/search")
+    page.fill("#plate", "ABC1234")
+    page.fill("#hours", "96")
+    page.fill("#purpose", "preservation letter of the State's Attorney, 26-CR-14")
+    page.fill("#case_number", "2026-004412")
+    page.click("#search-button")
+    page.locator("#results a.plate").first.click()
+    page.wait_for_selector("#hold-form")
+    page.check("#hold-scope input[value=plate]")
+    since = start - dt.timedelta(days=2)
+    page.fill("#hold-from", since.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#hold-reason", "preservation letter of the State's Attorney")
+    page.screenshot(path=str(shots / "hold-by-plate.png"), full_page=True)
+    form = {"read_id": page.locator("#hold-form input[name=read_id]").input_value(), "reason": "letter"}
+    bad = page.request.post(
+        server.url + (page.locator("#hold-form").get_attribute("action") or ""),
+        form={**form, "scope": "plate", "captured_from": "last Tuesday"},
+    )
+    assert bad.status == 400 and "captured_from: not a date and time" in bad.text()
+    assert server.count(LegalHold) == 0
+    page.click("#hold-button")
+    page.wait_for_url("**/holds*")
+    row = page.locator("#holds tbody tr").first
+    assert row.locator(".count").inner_text() == "2"
+    assert (
+        row.locator(".scope")
+        .inner_text()
+        .startswith(f"plate ABC1234 and its look-alikes, captured from {since:%Y-%m-%d %H:%M} before the hold")
+    )
+    context.close()
+    server.clock.advance(days=15)
+    assert run_purge(server).reads_held == 2 and stored(server) == {"ABC1234", "ABCI234"}

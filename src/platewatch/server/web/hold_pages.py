@@ -3,8 +3,9 @@ administrator) and the purge log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,6 +18,7 @@ from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, re
 from platewatch.server.errors import ApiError
 from platewatch.server.governance import holds, retention
 from platewatch.server.governance.schemas import HoldCreate, HoldRelease
+from platewatch.server.reads.models import Read
 from platewatch.server.web.routes import page
 
 router = APIRouter(include_in_schema=False)
@@ -39,16 +41,42 @@ def invalid_form(exc: ValidationError) -> ApiError:
 
 @router.post("/holds")
 def place_hold(
-    ctx: PlaceCtx, read_id: Annotated[uuid.UUID, Form()], reason: Annotated[str, Form(max_length=500)] = ""
+    ctx: PlaceCtx,
+    read_id: Annotated[uuid.UUID, Form()],
+    reason: Annotated[str, Form(max_length=500)] = "",
+    scope: Annotated[Literal["read", "plate"], Form()] = "read",
+    captured_from: Annotated[str, Form(max_length=40)] = "",
+    captured_to: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:
-    """From a read's page (`?context=` its query-log row: the purpose and case number carry over)."""
+    """From a read's page (`?context=` its query-log row: the purpose and case number carry over): that read, or
+    every read of its plate (look-alikes too) captured in an optional window, the browser's local times in UTC."""
     try:
-        scope = HoldCreate(reason=reason.strip(), read_ids=[read_id])
-        detail = holds.place(ctx.db, scope, ctx.case_number, ctx.username, ctx.at)
+        if scope == "read":
+            wanted = HoldCreate(reason=reason.strip(), read_ids=[read_id])
+        else:
+            read = ctx.db.get(Read, read_id)
+            if read is None:
+                raise ApiError(404, "not_found", f"no read {read_id}")
+            wanted = HoldCreate(
+                reason=reason.strip(), plate=read.plate,
+                captured_from=_utc(captured_from, "captured_from"), captured_to=_utc(captured_to, "captured_to"),
+            )  # fmt: skip
+        detail = holds.place(ctx.db, wanted, ctx.case_number, ctx.username, ctx.at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
-    ctx.record(1, {"hold": detail.id, "read_ids": 1})
+    ctx.record(detail.read_count, {"hold": detail.id, "read_ids": len(wanted.read_ids), "plate": wanted.plate or ""})
     return RedirectResponse(f"/holds#hold-{detail.id}", status_code=303)
+
+
+def _utc(value: str, field: str) -> dt.datetime | None:
+    """A form's `datetime-local` value (no zone: the page asks for UTC), or None when left empty."""
+    if not value.strip():
+        return None
+    try:
+        given = dt.datetime.fromisoformat(value.strip())
+        return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise ApiError(400, "invalid_form", f"{field}: not a date and time ({value[:40]!r})") from None
 
 
 @router.get("/holds", response_class=HTMLResponse)
