@@ -20,21 +20,30 @@ from tests.web.test_pages import open_as
 pytestmark = pytest.mark.browser
 
 
+def read_page(
+    server: LiveServer, browser: Any, unit: str, reads: list[dict[str, Any]], purpose: str, case: str, hours: int = 24
+) -> tuple[Any, Any]:
+    """The unit uploads `reads`; an investigator searches ABC1234 for `purpose` and opens the first read found."""
+    with server.client(unit) as c:
+        assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
+    context, page = open_as(browser, server, server.add_person(Role.INVESTIGATOR), "/search")
+    page.fill("#plate", "ABC1234")
+    page.fill("#hours", str(hours))
+    page.fill("#purpose", purpose)
+    page.fill("#case_number", case)
+    page.click("#search-button")
+    page.locator("#results a.plate").first.click()
+    page.wait_for_selector("#hold-form")
+    return context, page
+
+
 def test_investigator_holds_a_read_and_the_administrator_releases_it(
     server: LiveServer, browser: Any, shots: Path
 ) -> None:
     unit = server.add_unit("car-12")
-    with server.client(unit) as c:
-        reads = [read_payload("ABC1234", server.clock.now, seed=1), read_payload("XYZ0001", server.clock.now, seed=2)]
-        assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
-    investigator = server.add_person(Role.INVESTIGATOR)
-    context, page = open_as(browser, server, investigator, "/search")
-    page.fill("#plate", "ABC1234")
-    page.fill("#purpose", "hit-and-run investigation, witness saw the plate")
-    page.fill("#case_number", "2026-004411")
-    page.click("#search-button")
-    page.locator("#results a.plate").first.click()
-    page.wait_for_selector("#hold-form")
+    reads = [read_payload("ABC1234", server.clock.now, seed=1), read_payload("XYZ0001", server.clock.now, seed=2)]
+    context, page = read_page(server, browser, unit, reads, "hit-and-run investigation, witness saw the plate",
+                              "2026-004411")  # fmt: skip
     assert page.locator("#hold-form").count() == 1 and page.title() == "Read ABC1234 · New Canaan Police Department"
     page.click("#hold-button")  # no reason yet: the browser asks for one, nothing is sent
     assert "/reads/" in page.url
@@ -85,17 +94,8 @@ def test_investigator_holds_every_read_of_a_plate_in_a_window_from_a_read_page(
         read_payload("ABCI234", start - dt.timedelta(hours=5), seed=3),  # a look-alike reading of the same plate
         read_payload("XYZ0001", start - dt.timedelta(hours=5), seed=4),
     ]
-    with server.client(unit) as c:
-        assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
-    investigator = server.add_person(Role.INVESTIGATOR)
-    context, page = open_as(browser, server, investigator, "/search")
-    page.fill("#plate", "ABC1234")
-    page.fill("#hours", "96")
-    page.fill("#purpose", "preservation letter of the State's Attorney, 26-CR-14")
-    page.fill("#case_number", "2026-004412")
-    page.click("#search-button")
-    page.locator("#results a.plate").first.click()
-    page.wait_for_selector("#hold-form")
+    context, page = read_page(server, browser, unit, reads, "preservation letter of the State's Attorney, 26-CR-14",
+                              "2026-004412", hours=96)  # fmt: skip
     page.check("#hold-scope input[value=plate]")
     since = start - dt.timedelta(days=2)
     page.fill("#hold-from", since.strftime("%Y-%m-%dT%H:%M"))
