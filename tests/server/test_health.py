@@ -71,3 +71,18 @@ def test_a_database_host_that_accepts_but_never_answers_is_503_within_the_connec
         relay.silence()
         r = httpx.get(f"{base}/api/v1/health", timeout=30)
     assert r.status_code == 503 and r.json()["error"] == "database_unavailable"
+
+
+def test_postgresql_connections_carry_the_tcp_bounds_and_the_url_may_change_them(database_url: str) -> None:
+    # What libpq was given (the behaviour needs a packet black hole, which cannot be made here without privileges).
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("libpq's TCP settings: PostgreSQL only")
+    for url, idle in ((database_url, "30"), (f"{database_url}?keepalives_idle=5", "5")):
+        made = engine.make_engine(url)
+        try:
+            with made.connect() as conn:
+                given = conn.connection.dbapi_connection.info.get_parameters()
+        finally:
+            made.dispose()
+        assert given["keepalives"] == "1" and given["tcp_user_timeout"] == "30000", given
+        assert given["keepalives_idle"] == idle and given["keepalives_count"] == "3", given

@@ -13,6 +13,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 PG_CONNECT_TIMEOUT_S = 10
 """Seconds to wait for PostgreSQL to accept a connection (libpq's `connect_timeout`; the URL's own wins)."""
+PG_TCP = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
+"""libpq's TCP settings (the URL's own win). A database host that vanishes without closing its connections (power
+lost, a network cut) otherwise leaves a pooled connection's next query waiting for TCP's own timeout, about 15
+minutes: keepalives find an idle connection dead within a minute, and `tcp_user_timeout` (ms) ends one whose sent
+data goes unacknowledged for 30 s. Neither limits a long query: the server acknowledges it at once."""
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -29,6 +40,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     connect_args: dict[str, Any] = {"options": "-c plan_cache_mode=force_custom_plan"}
     if "connect_timeout" not in parsed.query:  # a database host that went silent fails requests, not hangs them
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    connect_args.update({name: value for name, value in PG_TCP.items() if name not in parsed.query})
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args, **kwargs)
 
 
