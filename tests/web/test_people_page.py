@@ -146,3 +146,31 @@ def test_the_administrator_changes_a_role_from_the_people_page(server: LiveServe
     assert "sgtsmith is now supervisor" in page.inner_text("#done")
     assert "supervisor" in page.locator("#person-sgtsmith").inner_text()
     context.close()
+
+
+def test_the_administrator_finds_accounts_by_name_role_and_state(server: LiveServer, browser: Any) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    for name, role in (("jsmith", Role.OFFICER), ("asmithers", Role.INVESTIGATOR), ("bjones", Role.OFFICER)):
+        server.add_person(role, username=name)
+    context, page = open_as(browser, server, admin, "/people")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#person-bjones button.disable").click()
+    page.wait_for_selector("#done")
+
+    def shown() -> list[str]:
+        with page.expect_navigation():
+            page.click("#filter-button")
+        return page.locator("#people td.username").all_inner_texts()
+
+    page.fill("#filter-q", "SMITH")  # user name or full name, any case
+    assert shown() == ["asmithers", "jsmith"] and page.inner_text("#people-count") == "2 of 4 accounts"
+    page.select_option("#filter-role", "officer")
+    assert shown() == ["jsmith"] and page.input_value("#filter-q") == "SMITH"  # the filters stay set
+    page.fill("#filter-q", "")
+    page.select_option("#filter-account", "disabled")
+    assert shown() == ["bjones"]
+    page.fill("#filter-q", "nobody")
+    assert shown() == [] and "No account matches" in page.inner_text("#people")
+    assert page.goto(server.url + "/people?role=chief").status == 422  # not a role: refused, named
+    assert "role: 'chief' is not one of" in page.content()
+    context.close()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from platewatch.domain.roles import Permission, Role
 from platewatch.server.accounts import service as accounts
@@ -24,12 +24,37 @@ Admin = Annotated[UserSession, Depends(require(Permission.MANAGE_USERS))]
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people_page(request: Request, who: Admin, db: DbDep, at: NowDep) -> HTMLResponse:
-    users = list(db.scalars(select(User).order_by(User.username)))
+def people_page(
+    request: Request,
+    who: Admin,
+    db: DbDep,
+    at: NowDep,
+    q: Annotated[str, Query(max_length=64)] = "",
+    role: Annotated[str, Query(max_length=32)] = "",
+    account: Annotated[str, Query(max_length=16)] = "",
+) -> HTMLResponse:
+    """Every account, or those whose user name or full name holds `q`, of a role, active or disabled (the form sends
+    an empty value for "any"): a county's program has hundreds."""
+    roles = [r.value for r in Role]
+    if role and role not in roles:
+        raise ApiError(422, "invalid_filter", f"role: {role[:32]!r} is not one of {', '.join(roles)}")
+    if account not in ("", "active", "disabled"):
+        raise ApiError(422, "invalid_filter", f"account: {account[:16]!r} is not active or disabled")
+    stmt = select(User).order_by(User.username)
+    if q.strip():
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(User.username).like(pattern), func.lower(User.full_name).like(pattern)))
+    if role:
+        stmt = stmt.where(User.role == role)
+    if account:
+        stmt = stmt.where(User.active.is_(account == "active"))
+    users = list(db.scalars(stmt))
+    total = db.scalar(select(func.count()).select_from(User)) or 0
     standing = {p.username: p.status for p in training.roster(db, at.date())}
     return page(
-        request, "people.html", users=users, standing=standing, roles=list(Role), role=who.user.role,
+        request, "people.html", users=users, total=total, standing=standing, roles=list(Role), role=who.user.role,
         me=who.user.username, done=request.query_params.get("done", ""),
+        filters={"q": q.strip(), "role": role, "account": account},
     )  # fmt: skip
 
 
