@@ -45,6 +45,7 @@ def test_an_evidence_package_holds_the_reads_images_and_hits_and_each_export_is_
             assert hashlib.sha256(z.read(name)).hexdigest() == digest
         manifest = json.loads(z.read("manifest.json"))
         assert manifest["hold"]["case_number"] == PURPOSE["case_number"] and manifest["exported_by"]
+        assert (manifest["hold"]["plate"], manifest["hold"]["captured_from"]) == ("8TRK455", None)  # what it covers
         assert sorted(x["id"] for x in manifest["reads"]) == sorted([hit["id"], other["id"]])
         assert all(x["plate"] == "8TRK455" and x["unit"] == "car-12" for x in manifest["reads"])
         image = manifest["reads"][0]["plate_image"]

@@ -64,6 +64,9 @@ def build(db: Session, store: ImageStore, hold_id: int, agency: str, who: str, a
         "hold": {
             "id": hold.id, "case_number": hold.case_number, "reason": hold.reason, "placed_by": hold.created_by,
             "placed_at": hold.created_at.isoformat(), "released_at": _iso(hold.released_at),
+            # What it covers: listed reads (no plate), or a plate's reads in a window, those stored later included
+            # (a read's `received_at` after `placed_at` says it came in after the hold).
+            "plate": hold.plate, "captured_from": _iso(hold.captured_from), "captured_to": _iso(hold.captured_to),
         },
         "reads": [_read(read, unit, intact) for read, unit in rows],
         "alerts": [_alert(a) for a in alerts],
