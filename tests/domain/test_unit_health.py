@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from platewatch.domain.unit_health import UnitSeen, clock_off, clock_offset, warnings
+from platewatch.domain.unit_health import UnitSeen, clock_off, clock_offset, disk_short, warnings
 
 NOW = dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
@@ -89,3 +89,16 @@ def test_reads_the_unit_deleted_unsent_are_named_on_or_off_shift() -> None:
         "37 reads deleted on the unit unsent in the last 7 days: they passed the retention period before it could "
         "reach the server (V.E.2h)"
     ]
+
+
+def test_the_officer_hears_of_a_full_or_nearly_full_disk() -> None:
+    mib = 1024**2
+    assert disk_short(10 * 1024 * mib, 0) is None
+    assert disk_short(256 * mib, 0) is None  # the line itself is still enough
+    assert disk_short(255 * mib, 0) == (
+        "this unit's disk is nearly full (255 MiB free): reads will soon be lost; tell IT"
+    )
+    assert disk_short(0, 1) == (
+        "this unit's disk is full: 1 alert is kept in memory only, and reads are not being stored; tell IT"
+    )
+    assert disk_short(50 * mib, 3) is not None and "3 alerts are kept in memory" in str(disk_short(50 * mib, 3))

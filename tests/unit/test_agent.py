@@ -13,6 +13,7 @@ from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.sources import video_frames
 from tests.engine.conftest import write_approach_video
+from tests.support.small_disk import small_disk
 from tests.unit.test_hotlist import entry_json, snapshot
 
 START = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
@@ -55,3 +56,18 @@ def test_a_car_not_on_the_list_raises_no_alert(tmp_path: Path) -> None:
         agent.finish()
         assert [r["plate"] for r in box.pending(10)] == ["5HX2290"]
     assert alerts == []
+
+
+def test_a_full_disk_loses_the_read_but_not_the_officers_alert(tmp_path: Path) -> None:
+    video = write_approach_video(tmp_path / "patrol.avi", "6ZR4117", frames=8)
+    hotlist = UnitHotList.from_snapshot(snapshot([entry_json(1, "6ZR4117", state=None)]))
+    alerts: list[RaisedAlert] = []
+    with small_disk(tmp_path) as disk, Outbox(disk.path / "outbox.db") as box:
+        disk.fill()  # an outage's reads took the disk
+        agent = UnitAgent(Pipeline.default(), box, "front", START, hotlist, on_hit=alerts.append)
+        for frame in video_frames(video):
+            agent.process(frame)
+        agent.finish()  # the pass ends: its read cannot be stored, and the patrol goes on
+        assert box.stats().pending == 0
+    assert [a.text for a in alerts] == ["6ZR4117"]
+    assert (agent.counts.passes, agent.counts.lost, agent.counts.hits) == (1, 1, 1)

@@ -12,6 +12,7 @@ import pytest
 from platewatch.domain.hotlists import Category, HotListEntry, Vehicle
 from platewatch.unit.alert_book import AlertBook, AlertBookError, Officer
 from platewatch.unit.alerts import RaisedAlert
+from tests.support.small_disk import small_disk
 
 T0 = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 OFFICER = Officer(41, "jsmith", "officer", T0)
@@ -118,7 +119,7 @@ def test_a_pressed_key_and_the_officer_survive_a_crash_and_wait_for_the_server(t
             "note": "NY plate",
             "decided_at": (T0 + dt.timedelta(seconds=9)).isoformat(),
         }
-        assert book.counts() == {"pending": 0, "waiting": 1}
+        assert book.counts() == {"pending": 0, "waiting": 1, "unsaved": 0}
         off = T0 + dt.timedelta(hours=8)
         assert book.log_off(off) == OFFICER
         assert book.officer() is None and book.log_off(off) is None
@@ -184,3 +185,32 @@ def test_expiry_keeps_decisions_the_server_has_not_got(tmp_path: Path) -> None:
         gone = book.expire(T0 + dt.timedelta(days=1))
         assert gone == 2
         assert sorted(a.text for a in book.listing()) == ["NEW1", "OLD1"]
+
+
+def test_an_alert_the_full_disk_cannot_take_is_still_the_officers(tmp_path: Path) -> None:
+    """An outage filled the car computer's disk: the next alert is shown, its images too, and both keys work; all
+    of it reaches the file, and so the server, once the disk has room again."""
+    with small_disk(tmp_path) as disk:
+        path = disk.path / "unit.db"
+        first, stolen = raised("FIRST01", at=T0), raised("6ZR4117", at=T0 + dt.timedelta(minutes=1))
+        with AlertBook(path) as book:
+            book.log_on(OFFICER)
+            book.add(first)
+            disk.fill()
+            book.add(stolen)  # the disk refuses it: kept in memory
+            assert [a.text for a in book.listing()] == ["6ZR4117", "FIRST01"]
+            assert book.counts() == {"pending": 2, "waiting": 0, "unsaved": 1}
+            assert book.image(str(stolen.id), "plate") == b"\xff\xd8plate"
+            book.decide(str(first.id), True, T0 + dt.timedelta(minutes=2))  # an alert of the file: its key too
+            book.decide(str(stolen.id), False, T0 + dt.timedelta(minutes=3), "misread")
+            assert book.counts() == {"pending": 0, "waiting": 2, "unsaved": 2}
+            assert [w["plate"] for w in book.waiting()] == ["FIRST01", "6ZR4117"]
+            with pytest.raises(AlertBookError, match="must be pending"):
+                book.decide(str(stolen.id), True, T0 + dt.timedelta(minutes=4))
+            disk.free()
+            assert [a.status for a in book.listing()] == ["rejected", "accepted"]  # written on the next look
+            assert book.counts()["unsaved"] == 0
+        with AlertBook(path) as again:  # the file has it all: after a restart, the decisions still go out
+            assert [(w["plate"], w["decision"]) for w in again.waiting()] == [("FIRST01", "accepted"),
+                                                                               ("6ZR4117", "rejected")]  # fmt: skip
+            assert again.image(str(stolen.id), "plate") == b"\xff\xd8plate"

@@ -26,6 +26,8 @@ from platewatch.unit.sync import ServerSync
 from tests.engine.conftest import write_approach_video
 from tests.server.test_hotlists_api import Actors, make_list
 from tests.support.live_server import LiveServer, Person, free_port
+from tests.support.small_disk import small_disk
+from tests.unit.test_alert_book import raised
 
 pytestmark = pytest.mark.browser
 
@@ -191,6 +193,37 @@ def test_the_screen_warns_when_the_units_clock_is_off(server: LiveServer, browse
             else:
                 assert page.locator("#clock").is_hidden()
             context.close()
+
+
+def test_a_full_disk_is_named_and_its_alert_still_shown(server: LiveServer, browser: Any, tmp_path: Path) -> None:
+    # An outage filled the car computer's disk: the alert the disk refused is on the screen all the same, and the
+    # screen tells the officer why reads are no longer kept (and, before that, that the disk was nearly full).
+    token = server.add_unit("car-16")
+    with (
+        small_disk(tmp_path) as disk,
+        AlertBook(disk.path / "unit.db") as book,
+        ServerSync(disk.path / "unit.db", server.url, token, book=book) as sync,
+        agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token) as screen,
+    ):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(screen.url)
+        page.wait_for_selector("#server:has-text('waiting for the server')")
+        said = page.inner_text("#disk")  # a 4 MiB disk: nearly full from the start
+        assert re.fullmatch(
+            r"This unit's disk is nearly full \([34] MiB free\): reads will soon be lost; tell IT", said
+        ), said
+        disk.fill()
+        book.add(raised("6ZR4117"))
+        page.wait_for_selector("article.alert")
+        assert "6ZR4117" in page.inner_text("article.alert")
+        assert page.inner_text("#disk") == (
+            "This unit's disk is full: 1 alert is kept in memory only, and reads are not being stored; tell IT"
+        )
+        disk.free()  # IT made room: the alert is written, and the warning is the first one again
+        page.wait_for_selector("#disk:has-text('nearly full')")
+        assert book.counts()["unsaved"] == 0
+        context.close()
 
 
 def test_the_screen_says_its_alarm_is_silent_until_a_tap(server: LiveServer, browser: Any, tmp_path: Path) -> None:

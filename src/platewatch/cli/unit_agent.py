@@ -105,7 +105,8 @@ def replay(
                 last_upload = time.monotonic()
         agent.finish()
         report = uploader.upload()
-    typer.echo(f"{video}: {_passes(agent.counts.passes, agent.counts.hits)}; {_summary(report)}")
+    counts = agent.counts
+    typer.echo(f"{video}: {_passes(counts.passes, counts.hits, counts.lost)}; {_summary(report)}")
     if report.pending:
         raise typer.Exit(1)
 
@@ -183,7 +184,7 @@ def run(
     except SourceError as exc:
         raise _refused(exc) from exc
     stop = threading.Event()
-    plays, totals = 0, [0, 0, 0, 0]  # frames, skipped, passes, hits over every play
+    plays, totals = 0, [0, 0, 0, 0, 0]  # frames, skipped, passes, hits, reads lost over every play
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         if feed is not None:
@@ -212,7 +213,8 @@ def run(
                         _patrol(live, agent, sync, stop)
                     finally:
                         agent.finish()
-                        done = (agent.counts.frames, live.dropped, agent.counts.passes, agent.counts.hits)
+                        counts = agent.counts
+                        done = (counts.frames, live.dropped, counts.passes, counts.hits, counts.lost)
                         totals = [a + b for a, b in zip(totals, done, strict=True)]
                     if not repeat or stop.wait(repeat):
                         break
@@ -231,9 +233,9 @@ def run(
         if feed is not None:
             feed.close()
         signal.signal(signal.SIGTERM, previous)
-    frames, dropped, passes, hits = totals
+    frames, dropped, passes, hits, lost = totals
     played = f" in {plays} plays" if plays > 1 else ""
-    typer.echo(f"{shown(source)}: {frames} frames read, {dropped} skipped{played}; {_passes(passes, hits)}; "
+    typer.echo(f"{shown(source)}: {frames} frames read, {dropped} skipped{played}; {_passes(passes, hits, lost)}; "
                f"{_summary(report)}")  # fmt: skip
     if report.pending:
         raise typer.Exit(1)
@@ -289,10 +291,11 @@ def _say_hit(alert: RaisedAlert) -> None:
     typer.echo(f"HIT {alert.text} at frame {alert.frame}: {alert.line}")
 
 
-def _passes(passes: int, hits: int) -> str:
+def _passes(passes: int, hits: int, lost: int = 0) -> str:
     noun = "vehicle pass" if passes == 1 else "vehicle passes"
     hit_noun = "hot-list hit" if hits == 1 else "hot-list hits"
-    return f"{passes} {noun} queued, {hits} {hit_noun}"
+    gone = f", {lost} not stored: the outbox's disk is full or failing (tell IT)" if lost else ""
+    return f"{passes - lost} {noun} queued{gone}, {hits} {hit_noun}"
 
 
 def upload(server: ServerOption, token_file: TokenFileOption, outbox: OutboxOption = DEFAULT_OUTBOX) -> None:

@@ -41,6 +41,23 @@ def clock_off(skew_s: float | None) -> str | None:
     return f"the unit's clock is {clock_offset(skew_s)} the server's"
 
 
+DISK_WARNING_BYTES = 256 * 1024**2
+"""Below this much free space beside the unit's outbox, its screen tells the officer to call IT: an hour of reads with
+their images, about (`platewatch unit check` wants 1 GiB before a shift)."""
+
+
+def disk_short(free_bytes: int, alerts_in_memory: int) -> str | None:
+    """What the officer's screen says of the unit's disk: full (alerts the disk refused are held in memory, and reads
+    are not being stored), nearly full, or nothing."""
+    if alerts_in_memory:
+        alerts = "1 alert is" if alerts_in_memory == 1 else f"{alerts_in_memory} alerts are"
+        return f"this unit's disk is full: {alerts} kept in memory only, and reads are not being stored; tell IT"
+    if free_bytes < DISK_WARNING_BYTES:
+        free = f"{free_bytes / 1024**2:.0f} MiB free"
+        return f"this unit's disk is nearly full ({free}): reads will soon be lost; tell IT"
+    return None
+
+
 def clock_offset(skew_s: float) -> str:
     """`skew_s` (the server's clock minus the unit's) in words: "3 min 20 s behind", "6 s ahead of"."""
     seconds = abs(skew_s)

@@ -4,6 +4,8 @@ vehicle pass in the outbox (one loop for `unit replay` and the live `unit run`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +19,8 @@ from platewatch.unit.outbox import Outbox
 from platewatch.unit.reads import evidence_images, pass_to_read
 from platewatch.unit.sources import Frame
 from platewatch.unit.tracker import PlateTracker, TrackerConfig, VehiclePass
+
+log = logging.getLogger(__name__)
 
 MAX_HITS_PER_READ = 3
 FRAME_ALERT_CONFIDENCE = 0.5
@@ -34,6 +38,8 @@ class AgentCounts:
     frames: int = 0
     passes: int = 0
     hits: int = 0
+    lost: int = 0
+    """Reads the outbox could not store (a full or failing disk): the patrol and its alerts went on without them."""
 
 
 @dataclass
@@ -84,7 +90,11 @@ class UnitAgent:
                 read["hotlist_version"] = hotlist.version
                 hits = hotlist.match(p)
                 self._alert(hotlist, hits, p.text, read_id, p.best.frame, p.frames[-1].ms, p.best.images)  # at its end
-            self.outbox.put(read)
+            try:
+                self.outbox.put(read)
+            except sqlite3.Error as exc:  # the officer's alerts matter more than this read: go on
+                self.counts.lost += 1
+                log.error("the outbox could not store a read (%s): %d lost so far", exc, self.counts.lost)
             self.counts.passes += 1
         return passes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
@@ -68,6 +69,8 @@ SCHEMA = (
 RECENT_DECIDED = 20
 """Decided alerts the screen still lists under the pending ones (the shift's recent history)."""
 
+log = logging.getLogger(__name__)
+
 SETTLED = {"recorded": "done", "already_recorded": "done", "conflict": "refused", "refused": "refused"}
 """The server's outcome for a decision → its upload state here; any other outcome (`read_not_stored`: the read
 has not reached the server yet) leaves it waiting for the next round."""
@@ -122,7 +125,11 @@ class AlertView:
 
 class AlertBook:
     """Thread-safe (the agent adds, the screen decides, the server link uploads): one connection, one lock, every
-    change committed with `synchronous=FULL` before returning, so a key pressed is never lost to a crash."""
+    change committed with `synchronous=FULL` before returning, so a key pressed is never lost to a crash.
+
+    An alert the disk cannot take (full, failing) is still the officer's: it and its decision are kept in memory, in
+    a second database of the same shape, whose rows win over the file's, and written to the file as soon as it
+    takes them again (`unsaved` counts them; the screen says so)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,10 +141,18 @@ class AlertBook:
         self._db.execute("PRAGMA synchronous=FULL")
         for statement in SCHEMA:
             self._db.execute(statement)
+        self._memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._memory.row_factory = sqlite3.Row
+        self._memory.execute(SCHEMA[0])
 
     def close(self) -> None:
         with self._lock:
+            self._flush_memory()
+            unsaved = self._unsaved()
+            if unsaved:
+                log.error("%d alerts could not be written to %s (the disk is full?): lost at exit", unsaved, self.path)
             self._db.close()
+            self._memory.close()
 
     def __enter__(self) -> AlertBook:
         return self
@@ -167,37 +182,41 @@ class AlertBook:
             "plate_jpeg": alert.plate_jpeg,
             "vehicle_jpeg": alert.vehicle_jpeg,
         }
-        names = ", ".join(row)
-        marks = ", ".join(f":{k}" for k in row)
         with self._lock:
-            self._db.execute(f"INSERT OR IGNORE INTO unit_alerts ({names}) VALUES ({marks})", row)
+            self._flush_memory()
+            try:
+                _insert(self._db, row)
+            except sqlite3.Error as exc:  # the officer sees it all the same
+                log.error("the alert book could not write an alert (%s): kept in memory until it can", exc)
+                _insert(self._memory, row)
 
     def listing(self) -> list[AlertView]:
         """Pending alerts, most urgent then newest first, followed by the latest decided ones."""
         with self._lock:
-            pending = self._db.execute(
-                "SELECT * FROM unit_alerts WHERE status = 'pending' ORDER BY priority, raised_ts DESC"
-            ).fetchall()
-            decided = self._db.execute(
+            self._flush_memory()  # the disk may take them again
+            pending = self._rows("SELECT * FROM unit_alerts WHERE status = 'pending'")
+            decided = self._rows(
                 "SELECT * FROM unit_alerts WHERE status != 'pending' ORDER BY decided_at DESC LIMIT ?",
                 (RECENT_DECIDED,),
-            ).fetchall()
-        return [_view(r) for r in [*pending, *decided]]
+            )
+        pending.sort(key=lambda r: (r["priority"], -r["raised_ts"]))
+        decided.sort(key=lambda r: r["decided_at"], reverse=True)
+        return [_view(r) for r in [*pending, *decided[:RECENT_DECIDED]]]
 
     def get(self, alert_id: str) -> AlertView:
         with self._lock:
-            row = self._db.execute("SELECT * FROM unit_alerts WHERE id = ?", (alert_id,)).fetchone()
-        if row is None:
+            rows = self._rows("SELECT * FROM unit_alerts WHERE id = ?", (alert_id,))
+        if not rows:
             raise AlertBookError("alert_not_found", f"no alert {alert_id} on this unit")
-        return _view(row)
+        return _view(rows[0])
 
     def image(self, alert_id: str, which: str) -> bytes | None:
         """The plate or vehicle JPEG of an alert (None when it has none)."""
         if which not in ("plate", "vehicle"):
             raise ValueError(f"no {which!r} image: plate or vehicle")
         with self._lock:
-            row = self._db.execute(f"SELECT {which}_jpeg FROM unit_alerts WHERE id = ?", (alert_id,)).fetchone()
-        return None if row is None else row[0]
+            rows = self._rows(f"SELECT id, {which}_jpeg FROM unit_alerts WHERE id = ?", (alert_id,))
+        return None if not rows else rows[0][1]
 
     def officer(self) -> Officer | None:
         with self._lock:
@@ -280,20 +299,31 @@ class AlertBook:
                 new = rules.reject(state, officer.username, at, why, note.strip())
         except rules.InvalidTransition as exc:
             raise AlertBookError("invalid_transition", str(exc)) from exc
+        decision = (
+            "UPDATE unit_alerts SET status = ?, decided_by = ?, shift = ?, decided_at = ?, reject_reason = ?,"
+            " note = ?, upload = 'waiting' WHERE id = ? AND status = 'pending'"
+        )
+        values = (
+            new.status.value,
+            officer.username,
+            officer.shift,
+            at.isoformat(),
+            new.reject_reason.value if new.reject_reason else None,
+            new.reject_note,
+            alert_id,
+        )
         with self._lock:
-            changed = self._db.execute(
-                "UPDATE unit_alerts SET status = ?, decided_by = ?, shift = ?, decided_at = ?, reject_reason = ?,"
-                " note = ?, upload = 'waiting' WHERE id = ? AND status = 'pending'",
-                (
-                    new.status.value,
-                    officer.username,
-                    officer.shift,
-                    at.isoformat(),
-                    new.reject_reason.value if new.reject_reason else None,
-                    new.reject_note,
-                    alert_id,
-                ),
-            ).rowcount
+            self._flush_memory()
+            if self._in_memory(alert_id):
+                changed = self._memory.execute(decision, values).rowcount
+            else:
+                try:
+                    changed = self._db.execute(decision, values).rowcount
+                except sqlite3.Error as exc:  # the key press stands: kept in memory with its alert
+                    log.error("the alert book could not write a decision (%s): kept in memory until it can", exc)
+                    row = self._db.execute("SELECT * FROM unit_alerts WHERE id = ?", (alert_id,)).fetchone()
+                    _insert(self._memory, dict(row))
+                    changed = self._memory.execute(decision, values).rowcount
         if not changed:  # decided from another window meanwhile
             raise AlertBookError("invalid_transition", "this alert was decided meanwhile")
         return self.get(alert_id)
@@ -301,9 +331,10 @@ class AlertBook:
     def waiting(self, limit: int = 200) -> list[dict[str, Any]]:
         """Decisions the server does not have yet, oldest first, as `POST /api/v1/unit/alert-decisions` items."""
         with self._lock:
-            rows = self._db.execute(
+            rows = self._rows(
                 "SELECT * FROM unit_alerts WHERE upload = 'waiting' ORDER BY decided_at LIMIT ?", (limit,)
-            ).fetchall()
+            )
+        rows = sorted(rows, key=lambda r: r["decided_at"])[:limit]
         out = []
         for r in rows:
             entry = json.loads(r["entry"])
@@ -334,26 +365,67 @@ class AlertBook:
                 upload = SETTLED.get(str(result.get("outcome")))
                 if upload is None:
                     continue
-                settled += self._db.execute(
-                    "UPDATE unit_alerts SET upload = ?, server_message = ? WHERE id = ? AND upload = 'waiting'",
-                    (upload, str(result.get("message", ""))[:500], str(result.get("id"))),
-                ).rowcount
+                alert_id = str(result.get("id"))
+                book = self._memory if self._in_memory(alert_id) else self._db
+                try:
+                    settled += book.execute(
+                        "UPDATE unit_alerts SET upload = ?, server_message = ? WHERE id = ? AND upload = 'waiting'",
+                        (upload, str(result.get("message", ""))[:500], alert_id),
+                    ).rowcount
+                except sqlite3.Error as exc:  # sent again next round: the server answers that it has it
+                    log.error("the alert book could not note the server's answer (%s)", exc)
         return settled
 
     def expire(self, cutoff: dt.datetime) -> int:
         """Delete alerts raised before `cutoff` (the retention period) except decisions still to be sent."""
+        expired = "DELETE FROM unit_alerts WHERE raised_ts < ? AND upload != 'waiting'"
         with self._lock:
-            return self._db.execute(
-                "DELETE FROM unit_alerts WHERE raised_ts < ? AND upload != 'waiting'", (cutoff.timestamp(),)
-            ).rowcount
+            gone = self._memory.execute(expired, (cutoff.timestamp(),)).rowcount
+            try:
+                return gone + self._db.execute(expired, (cutoff.timestamp(),)).rowcount
+            except sqlite3.Error as exc:  # deleted next time
+                log.error("the alert book could not delete expired alerts (%s)", exc)
+                return gone
 
     def counts(self) -> dict[str, int]:
-        """Pending alerts and decisions waiting for the server (for the screen's status line)."""
+        """Pending alerts, decisions waiting for the server, and alerts the disk did not take (kept in memory), for
+        the screen's status line."""
         with self._lock:
-            pending, waiting = self._db.execute(
-                "SELECT SUM(status = 'pending'), SUM(upload = 'waiting') FROM unit_alerts"
-            ).fetchone()
-        return {"pending": int(pending or 0), "waiting": int(waiting or 0)}
+            rows = self._rows("SELECT id, status = 'pending', upload = 'waiting' FROM unit_alerts")
+            unsaved = self._unsaved()
+        return {"pending": sum(r[1] for r in rows), "waiting": sum(r[2] for r in rows), "unsaved": unsaved}
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """`sql` (a SELECT whose first column is the alert's id) over the memory's rows and the file's, the memory's
+        winning: an alert whose decision only memory has. Call with the lock held."""
+        kept = self._memory.execute(sql, params).fetchall()
+        if not self._unsaved():
+            return self._db.execute(sql, params).fetchall()
+        ids = {r[0] for r in self._memory.execute("SELECT id FROM unit_alerts")}
+        return [*kept, *(r for r in self._db.execute(sql, params) if r[0] not in ids)]
+
+    def _in_memory(self, alert_id: str) -> bool:
+        return self._memory.execute("SELECT 1 FROM unit_alerts WHERE id = ?", (alert_id,)).fetchone() is not None
+
+    def _unsaved(self) -> int:
+        return int(self._memory.execute("SELECT COUNT(*) FROM unit_alerts").fetchone()[0])
+
+    def _flush_memory(self) -> None:
+        """Write what memory keeps to the file, oldest first, while the file takes it. Call with the lock held."""
+        for row in self._memory.execute("SELECT * FROM unit_alerts ORDER BY raised_ts").fetchall():
+            try:
+                _insert(self._db, dict(row), replace=True)
+            except sqlite3.Error:
+                return
+            self._memory.execute("DELETE FROM unit_alerts WHERE id = ?", (row["id"],))
+            log.info("an alert kept in memory is written to %s", self.path)
+
+
+def _insert(book: sqlite3.Connection, row: Mapping[str, Any], replace: bool = False) -> None:
+    names = ", ".join(row)
+    marks = ", ".join(f":{k}" for k in row)
+    verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+    book.execute(f"{verb} INTO unit_alerts ({names}) VALUES ({marks})", row)
 
 
 def _view(row: sqlite3.Row) -> AlertView:

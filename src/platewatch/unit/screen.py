@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from platewatch.domain import content_policy
 from platewatch.domain.alerts import HOTLIST_AGE_WARNING, hotlist_is_stale
-from platewatch.domain.unit_health import clock_off
+from platewatch.domain.unit_health import clock_off, disk_short
 from platewatch.unit import uploader
 from platewatch.unit.alert_book import AlertBook, AlertBookError, Officer
 from platewatch.unit.sync import ServerSync
@@ -138,6 +139,7 @@ def create_screen(services: ScreenServices) -> FastAPI:
         status = services.status()
         officer = book.officer()
         created = status.hotlist_created_at
+        counts = book.counts()
         return {
             "now": now.isoformat(),
             "officer": None if officer is None else {**asdict(officer), "started_at": officer.started_at.isoformat()},
@@ -159,7 +161,8 @@ def create_screen(services: ScreenServices) -> FastAPI:
                 "skew_s": None if status.clock_skew_s is None else round(status.clock_skew_s, 1),
                 "warning": clock_off(status.clock_skew_s),
             },
-            "counts": book.counts(),
+            "counts": counts,
+            "disk": {"warning": disk_short(shutil.disk_usage(book.path.parent).free, counts["unsaved"])},
             "alerts": [asdict(a) for a in book.listing()],
         }
 
