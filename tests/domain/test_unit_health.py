@@ -102,3 +102,11 @@ def test_the_officer_hears_of_a_full_or_nearly_full_disk() -> None:
         "this unit's disk is full: 1 alert is kept in memory only, and reads are not being stored; tell IT"
     )
     assert disk_short(50 * mib, 3) is not None and "3 alerts are kept in memory" in str(disk_short(50 * mib, 3))
+
+
+def test_a_units_nearly_full_disk_is_named() -> None:
+    assert warnings(seen(disk_free_mib=256), 40, NOW) == [] and warnings(seen(disk_free_mib=None), 40, NOW) == []
+    assert warnings(seen(disk_free_mib=120, shift_started=None), 40, NOW) == [
+        "its disk had 120 MiB free at its last contact: its reads are lost when it is full (free space on the car "
+        "computer; `platewatch unit check`)"
+    ]

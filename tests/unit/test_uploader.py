@@ -15,7 +15,9 @@ from platewatch.server.reads.models import Read
 from platewatch.server.unit_status.models import UnitContact
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.uploader import ServerTime, Uploader, server_time
+from tests.server.test_unit_status import status_of
 from tests.support.live_server import LiveServer, free_port, read_payload
+from tests.support.small_disk import small_disk
 
 
 def queue(box: Outbox, server: LiveServer, n: int) -> list[dict[str, object]]:
@@ -133,3 +135,14 @@ def test_the_servers_time_from_its_date_header_moves_with_the_monotonic_clock() 
     assert ServerTime(seen.at, 100.0).now(160.5) == dt.datetime(2026, 12, 1, 6, 1, 0, 500000, tzinfo=dt.UTC)
     assert server_time(httpx.Response(200)) is None
     assert server_time(httpx.Response(200, headers={"date": "yesterday"})) is None
+
+
+def test_the_supervisor_hears_when_a_units_disk_is_nearly_full(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit("car-21")
+    with small_disk(tmp_path) as disk, Outbox(disk.path / "outbox.db") as box:  # a 4 MiB disk
+        queue(box, server, 2)
+        with Uploader.connect(box, server.url, token) as up:
+            assert up.upload().delivered == 2
+    car = status_of(server)["car-21"]
+    assert car["disk_free_mib"] in (2, 3, 4)
+    assert any(f"its disk had {car['disk_free_mib']} MiB free at its last contact" in w for w in car["warnings"])

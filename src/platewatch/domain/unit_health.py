@@ -31,6 +31,8 @@ class UnitSeen:
     """The server's clock minus the unit's at its last question (None: it did not say its time)."""
     reads_deleted: int | None = None
     """Reads the unit deleted unsent, past the retention period, in the week before its last contact."""
+    disk_free_mib: int | None = None
+    """Free space beside the unit's outbox at its last contact, in MiB (None: it did not say)."""
 
 
 def clock_off(skew_s: float | None) -> str | None:
@@ -103,6 +105,11 @@ def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> l
         out.append(
             f"{seen.reads_deleted} reads deleted on the unit unsent in the last 7 days: they passed the retention "
             "period before it could reach the server (V.E.2h)"
+        )
+    if seen.disk_free_mib is not None and seen.disk_free_mib * 1024**2 < DISK_WARNING_BYTES:
+        out.append(
+            f"its disk had {seen.disk_free_mib} MiB free at its last contact: its reads are lost when it is full "
+            "(free space on the car computer; `platewatch unit check`)"
         )
     if (off := clock_off(seen.clock_skew_s)) is not None:
         out.append(f"{off}: its reads are stamped with it (keep it in step; `platewatch unit check`)")

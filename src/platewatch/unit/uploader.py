@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
+import shutil
 import ssl
 import time
 from dataclasses import dataclass
@@ -323,11 +324,13 @@ class Uploader:
         return list(results) if isinstance(results, list) else "the server's answer has no list of results"
 
     def _backlog(self, sending: int = 0) -> dict[str, str]:
-        """The reads that will still wait after this request, and those deleted unsent in the last week, for the
-        server's unit status (order V.E.2h)."""
+        """The reads that will still wait after this request, those deleted unsent in the last week, and the free
+        space beside the outbox (MiB), for the server's unit status (order V.E.2h)."""
         now = self.server_time.now() if self.server_time else dt.datetime.now(dt.UTC)
         week = self.outbox.deleted_since(now - DELETED_WINDOW)
-        return {"X-Outbox-Pending": str(max(0, self.outbox.stats().pending - sending)), "X-Outbox-Deleted": str(week)}
+        free = shutil.disk_usage(self.outbox.path.parent).free // 2**20
+        pending = max(0, self.outbox.stats().pending - sending)
+        return {"X-Outbox-Pending": str(pending), "X-Outbox-Deleted": str(week), "X-Disk-Free-MiB": str(free)}
 
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""

@@ -27,6 +27,8 @@ class UnitStatusPublic(BaseModel):
     """The server's clock minus the unit's at its last question, in seconds (positive: the unit's is behind)."""
     reads_deleted: int | None
     """Reads the unit deleted unsent in the week before its last contact, past the retention period, as it said."""
+    disk_free_mib: int | None = None
+    """Free space beside the unit's outbox at its last contact, in MiB, as it said."""
     warnings: list[str]
 
 

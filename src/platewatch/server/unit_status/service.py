@@ -27,6 +27,7 @@ def touch(
     reads_captured: list[dt.datetime] | None = None,
     clock_skew_s: float | None = None,
     reads_deleted: int | None = None,
+    disk_free_mib: int | None = None,
 ) -> None:
     """Record a request of `unit`: always its time (and its outbox's size, and its clock, when it says); the
     hot-list version it was sent; the reads it delivered."""
@@ -46,6 +47,8 @@ def touch(
         row.clock_skew_s = clock_skew_s
     if reads_deleted is not None:
         row.reads_deleted = reads_deleted
+    if disk_free_mib is not None:
+        row.disk_free_mib = disk_free_mib
     if hotlist_version is not None:
         row.hotlist_version, row.hotlist_fetched_at = hotlist_version, now
     if reads_captured:
@@ -74,6 +77,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
             reads_waiting=c.reads_waiting if c else None,
             clock_skew_s=c.clock_skew_s if c else None,
             reads_deleted=c.reads_deleted if c else None,
+            disk_free_mib=c.disk_free_mib if c else None,
         )
         on_shift = s is not None and s.ended_at is None
         out.append(
@@ -93,6 +97,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
                 reads_waiting=seen.reads_waiting,
                 clock_skew_s=None if seen.clock_skew_s is None else round(seen.clock_skew_s, 1),
                 reads_deleted=seen.reads_deleted,
+                disk_free_mib=seen.disk_free_mib,
                 warnings=warnings(seen, current, now) if unit.active else [],
             )
         )
