@@ -6,15 +6,24 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import shutil
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from platewatch.domain.plates import canonical
+from platewatch.server.accounts import service as accounts
+from platewatch.server.app import create_app
+from platewatch.server.db.engine import make_sessionmaker, transaction
 from platewatch.server.reads.models import Read
-from tests.support.live_server import LiveServer, b64, jpeg, read_payload
+from platewatch.server.settings import Settings
+from tests.conftest import Clock
+from tests.support.live_server import LiveServer, b64, jpeg, read_payload, serving
+from tests.support.small_disk import small_disk
 
 
 def post(server: LiveServer, token: str | None, body: Any, raw: bytes | None = None) -> Any:
@@ -307,3 +316,53 @@ def test_the_same_batch_from_two_connections_at_once_is_stored_once(server: Live
     assert stored[0] | stored[1] == ids and not stored[0] & stored[1]
     assert again[0] == ids - stored[0] and again[1] == ids - stored[1]
     assert server.count(Read) == 300
+
+
+def test_a_full_server_disk_is_503_and_stores_nothing_until_it_has_room(
+    database_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    # The image store's disk is full: the unit is told to send again later (503, as for an outage), the batch is
+    # stored not at all, and once space is freed the same batch goes in whole.
+    with small_disk(tmp_path) as disk:
+        settings = Settings(database_url=database_url, data_dir=disk.path / "data", purge_every_minutes=0)
+        app = create_app(settings, clock=clock)
+        with transaction(make_sessionmaker(app.state.engine)) as db:
+            _, token = accounts.create_unit(db, "car-31", "mobile", "Car 31", "t")
+        batch = {"reads": [read_payload("FULL001", clock.now, seed=1), read_payload("FULL002", clock.now, seed=3)]}
+        try:
+            with serving(app) as base, httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as c:
+                disk.fill()
+                r = c.post("/api/v1/reads", json=batch)
+                assert r.status_code == 503 and r.json()["error"] == "storage_full", r.text
+                assert "nothing of this request was stored" in r.json()["message"]
+                with transaction(make_sessionmaker(app.state.engine)) as db:
+                    assert db.query(Read).count() == 0
+                assert not [f for f in (disk.path / "data").rglob("*") if f.is_file()]  # no image left behind
+                disk.free()
+                r = c.post("/api/v1/reads", json=batch)
+                assert r.status_code == 200 and len(r.json()["stored"]) == 2, r.text
+        finally:
+            app.state.engine.dispose()
+
+
+def test_a_full_disk_under_sqlite_is_503_too(database_url: str, tmp_path: Path, clock: Clock) -> None:
+    # A town's server keeps its SQLite file and its images on one disk: the database's own write fails first.
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the SQLite file on the full disk")
+    with small_disk(tmp_path, kib=8192) as disk:
+        store = disk.path / "platewatch.db"
+        shutil.copy(database_url.removeprefix("sqlite:///"), store)
+        settings = Settings(database_url=f"sqlite:///{store}", data_dir=disk.path / "data", purge_every_minutes=0)
+        app = create_app(settings, clock=clock)
+        with transaction(make_sessionmaker(app.state.engine)) as db:
+            _, token = accounts.create_unit(db, "car-32", "mobile", "Car 32", "t")
+        batch = {"reads": [read_payload("FULL003", clock.now, images=False)]}
+        try:
+            with serving(app) as base, httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as c:
+                disk.fill()
+                r = c.post("/api/v1/reads", json=batch)
+                assert r.status_code == 503 and r.json()["error"] == "storage_full", r.text
+                disk.free()
+                assert c.post("/api/v1/reads", json=batch).status_code == 200
+        finally:
+            app.state.engine.dispose()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from typing import Any
 from urllib.parse import quote
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -66,6 +70,24 @@ def _html_error(request: Request, status: int, code: str, message: str) -> Respo
     return page(request, "error.html", status=status, title=title, message=message, code=code)
 
 
+STORAGE_FULL = (
+    "the server's disk is full: nothing of this request was stored; a unit keeps its reads and sends them again "
+    "(the server's administrator frees space in its data folder or database)"
+)
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """A full disk or quota, as the filesystem, SQLite or PostgreSQL says it."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, OperationalError):
+        orig = exc.orig
+        if isinstance(orig, sqlite3.OperationalError):
+            return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(orig)
+        return isinstance(orig, psycopg.errors.DiskFull)
+    return False
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -84,6 +106,19 @@ def install_handlers(app: FastAPI) -> None:
         if not request.url.path.startswith("/api/"):
             return _html_error(request, 422, "invalid_request", summary)
         return JSONResponse(error_body("invalid_request", summary, details), status_code=422)
+
+    async def _storage(request: Request, exc: Exception) -> Response:
+        """503 for a full disk (the request's transaction was rolled back), as a unit expects to try again later;
+        any other error of these types is the server's fault, as before."""
+        if not is_storage_full(exc):
+            raise exc
+        log.critical("a request failed because the disk is full (%s)", type(exc).__name__)
+        if not request.url.path.startswith("/api/"):
+            return _html_error(request, 503, "storage_full", STORAGE_FULL)
+        return JSONResponse(error_body("storage_full", STORAGE_FULL), status_code=503)
+
+    app.add_exception_handler(OSError, _storage)
+    app.add_exception_handler(OperationalError, _storage)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
