@@ -214,3 +214,26 @@ def test_an_alert_the_full_disk_cannot_take_is_still_the_officers(tmp_path: Path
             assert [(w["plate"], w["decision"]) for w in again.waiting()] == [("FIRST01", "accepted"),
                                                                                ("6ZR4117", "rejected")]  # fmt: skip
             assert again.image(str(stolen.id), "plate") == b"\xff\xd8plate"
+
+
+def test_an_officer_logs_on_and_off_while_the_disk_is_full(tmp_path: Path) -> None:
+    """The shift starts on a full disk: the officer is on the unit all the same, presses the keys, and the log-off
+    waits for the server; the file has it all once the disk has room."""
+    with small_disk(tmp_path) as disk:
+        path = disk.path / "unit.db"
+        alert = raised("6ZR4117")
+        with AlertBook(path) as book:
+            book.add(alert)
+            disk.fill()
+            book.log_on(OFFICER)
+            assert book.officer() == OFFICER
+            book.decide(str(alert.id), True, T0 + dt.timedelta(minutes=1))
+            assert book.log_off(T0 + dt.timedelta(hours=8)) == OFFICER and book.officer() is None
+            assert book.logoffs_waiting() == [(41, T0 + dt.timedelta(hours=8))]
+            disk.free()
+            book.listing()  # the screen's next look writes what memory kept
+        with AlertBook(path) as again:
+            assert again.officer() is None and again.logoffs_waiting() == [(41, T0 + dt.timedelta(hours=8))]
+            assert [(w["decision"], w["shift"]) for w in again.waiting()] == [("accepted", 41)]
+            again.logoff_sent(41)
+            assert again.logoffs_waiting() == []

@@ -3,6 +3,7 @@ the accept/reject keys pressed, and which decisions have still to reach the serv
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -129,7 +130,7 @@ class AlertBook:
 
     An alert the disk cannot take (full, failing) is still the officer's: it and its decision are kept in memory, in
     a second database of the same shape, whose rows win over the file's, and written to the file as soon as it
-    takes them again (`unsaved` counts them; the screen says so)."""
+    takes them again (`unsaved` counts them; the screen says so). So are a log-on or log-off the disk refuses."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +144,10 @@ class AlertBook:
             self._db.execute(statement)
         self._memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self._memory.row_factory = sqlite3.Row
-        self._memory.execute(SCHEMA[0])
+        for statement in SCHEMA:
+            self._memory.execute(statement)
+        self._officer_in_memory: Officer | bool | None = False
+        """The officer as memory knows them (None: logged off) while the file cannot take it; False: ask the file."""
 
     def close(self) -> None:
         with self._lock:
@@ -220,55 +224,61 @@ class AlertBook:
 
     def officer(self) -> Officer | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM unit_officer").fetchone()
+            return self._current_officer()
+
+    def _current_officer(self) -> Officer | None:
+        if self._officer_in_memory is not False:
+            return self._officer_in_memory if isinstance(self._officer_in_memory, Officer) else None
+        row = self._db.execute("SELECT * FROM unit_officer").fetchone()
         if row is None:
             return None
         return Officer(row["shift"], row["username"], row["role"], dt.datetime.fromisoformat(row["started_at"]))
 
     def log_on(self, officer: Officer) -> None:
-        """The officer the server confirmed; survives a restart of the unit until `log_off`."""
+        """The officer the server confirmed; survives a restart of the unit until `log_off` (not while the disk
+        refuses it: then it is kept in memory until the disk takes it)."""
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO unit_officer (one, shift, username, role, started_at) VALUES (1, ?, ?, ?, ?)",
-                (officer.shift, officer.username, officer.role, officer.started_at.isoformat()),
-            )
+            self._officer_in_memory = officer
+            self._flush_memory()
 
     def log_off(self, at: dt.datetime) -> Officer | None:
         """The officer leaves the unit at once; the log-off waits here, with its time, until the server has it
         (`logoffs_waiting`, `logoff_sent`). Returns who logged off."""
-        officer = self.officer()
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute("DELETE FROM unit_officer")
-                if officer is not None:
-                    insert = "INSERT OR IGNORE INTO unit_logoffs (shift, ended_at) VALUES (?, ?)"
-                    self._db.execute(insert, (officer.shift, at.isoformat()))
-            except BaseException:
-                self._db.execute("ROLLBACK")  # both or neither: the officer is never gone without the log-off
-                raise
-            self._db.execute("COMMIT")
+            officer = self._current_officer()
+            self._officer_in_memory = None
+            if officer is not None:
+                insert = "INSERT OR IGNORE INTO unit_logoffs (shift, ended_at) VALUES (?, ?)"
+                self._memory.execute(insert, (officer.shift, at.isoformat()))
+            self._flush_memory()
         return officer
 
     def ended_by_server(self, shift: int) -> Officer | None:
         """The server ended `shift` (the officer's account was disabled, their role changed): nobody is logged on
         any more and no log-off is owed. Returns the officer, or None when `shift` was no longer the current one."""
-        officer = self.officer()
-        if officer is None or officer.shift != shift:
-            return None
         with self._lock:
-            gone = self._db.execute("DELETE FROM unit_officer WHERE shift = ?", (shift,)).rowcount
-        return officer if gone else None
+            officer = self._current_officer()
+            if officer is None or officer.shift != shift:
+                return None
+            self._officer_in_memory = None
+            self._flush_memory()
+        return officer
 
     def logoffs_waiting(self) -> list[tuple[int, dt.datetime]]:
         """Log-offs the server has not confirmed: (shift, when), oldest first."""
+        query = "SELECT shift, ended_at FROM unit_logoffs ORDER BY shift"
         with self._lock:
-            rows = self._db.execute("SELECT shift, ended_at FROM unit_logoffs ORDER BY shift").fetchall()
-        return [(int(r["shift"]), dt.datetime.fromisoformat(r["ended_at"])) for r in rows]
+            rows = {int(r["shift"]): r["ended_at"] for r in self._db.execute(query)}
+            rows.update({int(r["shift"]): r["ended_at"] for r in self._memory.execute(query)})
+        return [(shift, dt.datetime.fromisoformat(rows[shift])) for shift in sorted(rows)]
 
     def logoff_sent(self, shift: int) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM unit_logoffs WHERE shift = ?", (shift,))
+            self._memory.execute("DELETE FROM unit_logoffs WHERE shift = ?", (shift,))
+            try:
+                self._db.execute("DELETE FROM unit_logoffs WHERE shift = ?", (shift,))
+            except sqlite3.Error as exc:  # sent again later: the server answers that it has it
+                log.error("the alert book could not note a log-off sent (%s)", exc)
 
     def decide(
         self, alert_id: str, accept: bool, at: dt.datetime, reason: str | None = None, note: str = ""
@@ -411,7 +421,30 @@ class AlertBook:
         return int(self._memory.execute("SELECT COUNT(*) FROM unit_alerts").fetchone()[0])
 
     def _flush_memory(self) -> None:
-        """Write what memory keeps to the file, oldest first, while the file takes it. Call with the lock held."""
+        """Write what memory keeps to the file (the officer, log-offs, then alerts oldest first) while the file takes
+        it. Call with the lock held."""
+        if self._officer_in_memory is not False:
+            officer = self._officer_in_memory
+            logoffs = self._memory.execute("SELECT shift, ended_at FROM unit_logoffs").fetchall()
+            self._db.execute("BEGIN IMMEDIATE")
+            try:  # both or neither: the officer is never gone without the log-off
+                self._db.execute("DELETE FROM unit_officer")
+                if isinstance(officer, Officer):
+                    self._db.execute(
+                        "INSERT INTO unit_officer (one, shift, username, role, started_at) VALUES (1, ?, ?, ?, ?)",
+                        (officer.shift, officer.username, officer.role, officer.started_at.isoformat()),
+                    )
+                for shift, ended_at in logoffs:
+                    self._db.execute("INSERT OR IGNORE INTO unit_logoffs (shift, ended_at) VALUES (?, ?)",
+                                     (shift, ended_at))  # fmt: skip
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                log.error("the alert book could not write the officer's log-on or log-off (%s): kept in memory", exc)
+                return
+            self._officer_in_memory = False
+            self._memory.execute("DELETE FROM unit_logoffs")
         for row in self._memory.execute("SELECT * FROM unit_alerts ORDER BY raised_ts").fetchall():
             try:
                 _insert(self._db, dict(row), replace=True)
