@@ -58,3 +58,36 @@ def test_equipment_is_added_damaged_repaired_and_checked_every_year(server: Live
         assert retire.json()["status"] == "retired" and retire.json()["inventory_due"] is False
         r = c.post(f"/api/v1/equipment/{cam_id}/status", json={"status": "in_service", "note": "back"})
         assert r.status_code == 409 and "retired" in r.json()["message"]
+
+
+def test_cleaning_and_service_are_recorded_and_come_due_at_the_manufacturers_interval(server: LiveServer) -> None:
+    actors = Actors(server)
+    with actors.client(Role.EQUIPMENT) as c:
+        body = {"serial": "ELS-5520", "kind": "camera", "location": "car 14", "maintain_every_days": 90}
+        cam = c.post("/api/v1/equipment", json=body).json()
+        gps = c.post("/api/v1/equipment", json={"serial": "GPS-1", "kind": "gps"}).json()  # no interval: never due
+        assert (cam["maintain_every_days"], cam["maintenance_due"], gps["maintenance_due"]) == (90, False, False)
+        bad = [
+            c.post("/api/v1/equipment", json={**body, "serial": "X3", "maintain_every_days": 0}),
+            c.post(f"/api/v1/equipment/{cam['id']}/maintenance", json={"note": ""}),
+            c.post("/api/v1/equipment/999/maintenance", json={"note": "lens cleaned"}),
+        ]
+        assert [r.status_code for r in bad] == [422, 422, 404]
+    server.clock.advance(days=91)
+    with Actors(server).client(Role.EQUIPMENT) as c:
+        listed = c.get("/api/v1/equipment").json()
+        assert listed["maintenance_due"] == 1
+        assert [p["serial"] for p in listed["equipment"] if p["maintenance_due"]] == ["ELS-5520"]
+        done = c.post(f"/api/v1/equipment/{cam['id']}/maintenance",
+                      json={"note": "lens cleaned, housing resealed", "maintain_every_days": 60})  # fmt: skip
+        assert done.status_code == 200, done.text
+        piece = done.json()
+        assert piece["maintenance_due"] is False and piece["maintain_every_days"] == 60
+        assert piece["last_maintained_at"] is not None
+        assert piece["events"][-1]["event"] == "maintained"
+        assert piece["events"][-1]["note"] == "lens cleaned, housing resealed (every 60 days)"
+    with actors.client(Role.OFFICER) as c:
+        assert c.post(f"/api/v1/equipment/{cam['id']}/maintenance", json={"note": "wiped"}).status_code == 403
+    server.clock.advance(days=61)
+    with Actors(server).client(Role.EQUIPMENT) as c:
+        assert c.get(f"/api/v1/equipment/{cam['id']}").json()["maintenance_due"] is True

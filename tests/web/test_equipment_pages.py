@@ -1,5 +1,5 @@
-"""The equipment pages in a real browser: equipment staff record a camera, an officer reports it damaged, the
-staff see it and mark it seen at the physical inventory."""
+"""The equipment pages in a real browser: equipment staff record a camera with its service interval, an officer
+reports it damaged, the staff see it, mark it seen at the physical inventory and record its cleaning."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def test_a_camera_is_recorded_reported_damaged_and_seen(server: LiveServer, brow
     page.fill("#serial", "ELS-4471")
     page.select_option("#kind", "camera")
     page.fill("#unit", "car-12")
+    page.fill("#maintain_every_days", "90")  # the manufacturer's cleaning interval
     page.click("#add-button")
     page.wait_for_selector("#equipment .serial")
     row = page.locator("#equipment tbody tr").first
@@ -49,5 +50,15 @@ def test_a_camera_is_recorded_reported_damaged_and_seen(server: LiveServer, brow
     page.wait_for_url("**/equipment")
     seen = page.locator("#equipment tbody tr .seen").first.inner_text()
     assert "due" not in seen and seen.startswith(str(server.clock.now.date()))
+    service = page.locator("#equipment tbody tr .service").first
+    assert service.inner_text().startswith("never, every 90 days") and "due" not in service.inner_text()
+    service.locator("input[name=note]").fill("lens replaced and cleaned")
+    service.locator("button").click()
+    page.wait_for_url("**/equipment")
+    assert (
+        page.locator("#equipment tbody tr .service")
+        .first.inner_text()
+        .startswith(f"{server.clock.now.date()}, every 90 days")
+    )
     page.screenshot(path=str(shots / "equipment.png"), full_page=True)
     context.close()

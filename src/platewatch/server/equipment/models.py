@@ -23,10 +23,13 @@ class Equipment(Base):
     status: Mapped[str] = mapped_column(String(16))  # in_service | damaged | repair | retired
     added_at: Mapped[dt.datetime] = mapped_column()
     last_inventoried_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    maintain_every_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the manufacturer's (V.A.6)
+    last_maintained_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
 class EquipmentEvent(Base):
-    """One thing that happened to a piece: added, damage reported, status changed, seen at the annual check."""
+    """One thing that happened to a piece: added, damage reported, status changed, seen at the annual check,
+    cleaned or serviced."""
 
     __tablename__ = "equipment_events"
 
@@ -34,6 +37,6 @@ class EquipmentEvent(Base):
     equipment_id: Mapped[int] = mapped_column(ForeignKey("equipment.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column()
     username: Mapped[str] = mapped_column(String(64))
-    event: Mapped[str] = mapped_column(String(24))  # added | damage_reported | status_changed | inventoried
+    event: Mapped[str] = mapped_column(String(24))  # added|damage_reported|status_changed|inventoried|maintained
     status: Mapped[str] = mapped_column(String(16))  # the status after the event
     note: Mapped[str] = mapped_column(String(500), default="")

@@ -18,6 +18,7 @@ from platewatch.server.equipment.schemas import (
     EquipmentList,
     EquipmentPublic,
     InventoryCheck,
+    MaintenanceRecord,
     StatusChange,
 )
 
@@ -26,12 +27,13 @@ Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
 Reporter = Annotated[UserSession, Depends(require(Permission.REPORT_DAMAGE))]
 
 
-@router.get("", response_model=EquipmentList, summary="The inventory, with what is due for its annual check")
+@router.get("", response_model=EquipmentList, summary="The inventory, with what is due for its annual check or service")
 def list_equipment(_: Keeper, db: DbDep, at: NowDep) -> EquipmentList:
     pieces = service.listing(db, at)
     return EquipmentList(
         equipment=pieces,
         inventory_due=sum(p.inventory_due for p in pieces),
+        maintenance_due=sum(p.maintenance_due for p in pieces),
         damaged=sum(p.status == "damaged" for p in pieces),
     )
 
@@ -65,5 +67,18 @@ def change_status(equipment_id: int, body: StatusChange, who: Keeper, db: DbDep,
 @router.post("/{equipment_id}/inventory", response_model=EquipmentDetail, summary="Seen at the physical inventory")
 def inventory_check(equipment_id: int, body: InventoryCheck, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
     service.inventoried(db, equipment_id, body.note, who.user.username, at)
+    db.commit()
+    return service.detail(db, equipment_id, at)
+
+
+@router.post(
+    "/{equipment_id}/maintenance",
+    response_model=EquipmentDetail,
+    summary="Cleaned or serviced as the manufacturer recommends (V.A.6)",
+)
+def record_maintenance(
+    equipment_id: int, body: MaintenanceRecord, who: Keeper, db: DbDep, at: NowDep
+) -> EquipmentDetail:
+    service.maintained(db, equipment_id, body, who.user.username, at)
     db.commit()
     return service.detail(db, equipment_id, at)

@@ -19,6 +19,9 @@ class EquipmentCreate(BaseModel):
     description: str = Field("", max_length=200)
     unit: str | None = Field(None, max_length=64, description="the unit (car or trailer) it is installed in")
     location: str = Field("", max_length=200, description="where it is when not in a unit")
+    maintain_every_days: int | None = Field(
+        None, ge=1, le=3650, description="the manufacturer's interval for cleaning and service, in days (V.A.6)"
+    )
 
 
 class DamageReport(BaseModel):
@@ -38,6 +41,15 @@ class InventoryCheck(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field("", max_length=500, description="where it was found, its condition")
+
+
+class MaintenanceRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=3, max_length=500, description="what was done (lens cleaned, housing resealed…)")
+    maintain_every_days: int | None = Field(
+        None, ge=1, le=3650, description="a new interval from the manufacturer, in days (else the one recorded)"
+    )
 
 
 class EquipmentEventPublic(BaseModel):
@@ -61,6 +73,9 @@ class EquipmentPublic(BaseModel):
     added_at: dt.datetime
     last_inventoried_at: dt.datetime | None
     inventory_due: bool = Field(description="not seen at a physical check in the last 365 days (V.A.5)")
+    maintain_every_days: int | None = None
+    last_maintained_at: dt.datetime | None = None
+    maintenance_due: bool = Field(False, description="past the manufacturer's cleaning and service interval (V.A.6)")
 
 
 class EquipmentDetail(EquipmentPublic):
@@ -70,4 +85,5 @@ class EquipmentDetail(EquipmentPublic):
 class EquipmentList(BaseModel):
     equipment: list[EquipmentPublic]
     inventory_due: int
+    maintenance_due: int = 0
     damaged: int

@@ -1,5 +1,5 @@
-"""The inventory's rules: adding a piece, damage reports, status changes, the annual physical check. Callers
-commit."""
+"""The inventory's records: adding a piece, damage reports, status changes, the annual physical check, cleaning and
+service. Callers commit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from platewatch.domain.equipment import inventory_due, maintenance_due
 from platewatch.server.accounts.models import Unit
 from platewatch.server.accounts.service import record_event
 from platewatch.server.equipment.models import Equipment, EquipmentEvent
@@ -17,12 +18,10 @@ from platewatch.server.equipment.schemas import (
     EquipmentDetail,
     EquipmentEventPublic,
     EquipmentPublic,
+    MaintenanceRecord,
     StatusChange,
 )
 from platewatch.server.errors import ApiError
-
-CHECK_EVERY = dt.timedelta(days=365)
-"""V.A.5: an annual physical inventory."""
 
 
 class EquipmentError(ApiError):
@@ -38,7 +37,8 @@ def add(db: Session, body: EquipmentCreate, who: str, at: dt.datetime) -> Equipm
         if unit_id is None:
             raise EquipmentError(404, "unit_not_found", f"no unit named {body.unit!r}")
     piece = Equipment(serial=body.serial, kind=body.kind, description=body.description.strip(), unit_id=unit_id,
-                      location=body.location.strip(), status="in_service", added_at=at)  # fmt: skip
+                      location=body.location.strip(), status="in_service", added_at=at,
+                      maintain_every_days=body.maintain_every_days)  # fmt: skip
     db.add(piece)
     db.flush()
     _event(db, piece, who, at, "added", "")
@@ -68,6 +68,19 @@ def inventoried(db: Session, piece_id: int, note: str, who: str, at: dt.datetime
     piece = get(db, piece_id)
     piece.last_inventoried_at = at
     _event(db, piece, who, at, "inventoried", note.strip())
+    return piece
+
+
+def maintained(db: Session, piece_id: int, body: MaintenanceRecord, who: str, at: dt.datetime) -> Equipment:
+    """Cleaned or serviced as its manufacturer recommends (V.A.6), perhaps with a new interval."""
+    piece = get(db, piece_id)
+    if piece.status == "retired":
+        raise EquipmentError(409, "retired", f"{piece.serial} is retired")
+    piece.last_maintained_at = at
+    if body.maintain_every_days is not None:
+        piece.maintain_every_days = body.maintain_every_days
+    every = f" (every {piece.maintain_every_days} days)" if piece.maintain_every_days else ""
+    _event(db, piece, who, at, "maintained", body.note.strip() + every)
     return piece
 
 
@@ -103,11 +116,13 @@ def detail(db: Session, piece_id: int, at: dt.datetime) -> EquipmentDetail:
 
 def public(piece: Equipment, unit: str | None, at: dt.datetime) -> EquipmentPublic:
     last = piece.last_inventoried_at
-    due = piece.status != "retired" and (last is None or at - last > CHECK_EVERY)
     return EquipmentPublic(
         id=piece.id, serial=piece.serial, kind=piece.kind, description=piece.description, unit=unit,
         location=piece.location, status=piece.status, added_at=piece.added_at, last_inventoried_at=last,
-        inventory_due=due,
+        inventory_due=inventory_due(piece.status, last, at), maintain_every_days=piece.maintain_every_days,
+        last_maintained_at=piece.last_maintained_at,
+        maintenance_due=maintenance_due(piece.status, piece.maintain_every_days, piece.last_maintained_at,
+                                        piece.added_at, at),
     )  # fmt: skip
 
 

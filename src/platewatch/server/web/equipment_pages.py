@@ -12,7 +12,7 @@ from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, require
 from platewatch.server.equipment import service
-from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate
+from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate, MaintenanceRecord
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
 
@@ -36,10 +36,12 @@ def add_piece(
     unit: Annotated[str, Form(max_length=64)] = "",
     location: Annotated[str, Form(max_length=200)] = "",
     description: Annotated[str, Form(max_length=200)] = "",
+    maintain_every_days: Annotated[str, Form(max_length=8)] = "",
 ) -> RedirectResponse:
     try:
         body = EquipmentCreate(serial=serial.strip(), kind=kind, unit=unit.strip() or None,
-                               location=location, description=description)  # fmt: skip
+                               location=location, description=description,
+                               maintain_every_days=maintain_every_days.strip() or None)  # fmt: skip
         service.add(db, body, who.user.username, at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
@@ -50,6 +52,18 @@ def add_piece(
 @router.post("/equipment/{equipment_id}/inventory")
 def mark_seen(equipment_id: int, who: Keeper, db: DbDep, at: NowDep) -> RedirectResponse:
     service.inventoried(db, equipment_id, "physical inventory (web)", who.user.username, at)
+    db.commit()
+    return RedirectResponse("/equipment", status_code=303)
+
+
+@router.post("/equipment/{equipment_id}/maintenance")
+def mark_maintained(
+    equipment_id: int, who: Keeper, db: DbDep, at: NowDep, note: Annotated[str, Form(max_length=500)] = ""
+) -> RedirectResponse:
+    try:
+        service.maintained(db, equipment_id, MaintenanceRecord(note=note.strip()), who.user.username, at)
+    except ValidationError as exc:
+        raise invalid_form(exc) from exc
     db.commit()
     return RedirectResponse("/equipment", status_code=303)
 
