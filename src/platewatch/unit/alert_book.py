@@ -148,6 +148,7 @@ class AlertBook:
             self._memory.execute(statement)
         self._officer_in_memory: Officer | bool | None = False
         """The officer as memory knows them (None: logged off) while the file cannot take it; False: ask the file."""
+        self._officer_unwritten = False
 
     def close(self) -> None:
         with self._lock:
@@ -441,8 +442,12 @@ class AlertBook:
             except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
-                log.error("the alert book could not write the officer's log-on or log-off (%s): kept in memory", exc)
+                if not self._officer_unwritten:  # said once, not at each of the screen's looks
+                    log.error("the alert book could not write the officer's log-on or log-off (%s): kept in memory",
+                              exc)  # fmt: skip
+                self._officer_unwritten = True
                 return
+            self._officer_unwritten = False
             self._officer_in_memory = False
             self._memory.execute("DELETE FROM unit_logoffs")
         for row in self._memory.execute("SELECT * FROM unit_alerts ORDER BY raised_ts").fetchall():
