@@ -110,3 +110,11 @@ def test_a_units_nearly_full_disk_is_named() -> None:
         "its disk had 120 MiB free at its last contact: its reads are lost when it is full (free space on the car "
         "computer; `platewatch unit check`)"
     ]
+
+
+def test_reads_a_units_full_disk_refused_are_named() -> None:
+    assert warnings(seen(reads_lost=0), 40, NOW) == []
+    assert warnings(seen(reads_lost=3), 40, NOW) == [
+        "3 reads could not be stored on the unit since its agent started (its disk was full): lost (V.E.2h)"
+    ]
+    assert warnings(seen(reads_lost=1), 40, NOW)[0].startswith("1 read could not be stored")

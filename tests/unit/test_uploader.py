@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from platewatch.server.reads.models import Read
@@ -137,12 +139,22 @@ def test_the_servers_time_from_its_date_header_moves_with_the_monotonic_clock() 
     assert server_time(httpx.Response(200, headers={"date": "yesterday"})) is None
 
 
-def test_the_supervisor_hears_when_a_units_disk_is_nearly_full(server: LiveServer, tmp_path: Path) -> None:
+def test_the_supervisor_hears_when_a_units_disk_is_nearly_full_and_when_it_lost_reads(
+    server: LiveServer, tmp_path: Path
+) -> None:
     token = server.add_unit("car-21")
     with small_disk(tmp_path) as disk, Outbox(disk.path / "outbox.db") as box:  # a 4 MiB disk
         queue(box, server, 2)
         with Uploader.connect(box, server.url, token) as up:
             assert up.upload().delivered == 2
+        car = status_of(server)["car-21"]
+        assert car["disk_free_mib"] in (2, 3, 4) and car["reads_lost"] == 0
+        assert any(f"its disk had {car['disk_free_mib']} MiB free at its last contact" in w for w in car["warnings"])
+        disk.fill()
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            box.put(read_payload("LOST001", server.clock.now))
+        with Outbox(disk.path / "outbox.db") as link, Uploader.connect(link, server.url, token) as up:
+            up.download_hotlist()  # the server link's own handle on the outbox says it too
     car = status_of(server)["car-21"]
-    assert car["disk_free_mib"] in (2, 3, 4)
-    assert any(f"its disk had {car['disk_free_mib']} MiB free at its last contact" in w for w in car["warnings"])
+    assert car["reads_lost"] == 1 and car["disk_free_mib"] == 0
+    assert "1 read could not be stored on the unit since its agent started" in car["warnings"][0]

@@ -33,6 +33,8 @@ class UnitSeen:
     """Reads the unit deleted unsent, past the retention period, in the week before its last contact."""
     disk_free_mib: int | None = None
     """Free space beside the unit's outbox at its last contact, in MiB (None: it did not say)."""
+    reads_lost: int | None = None
+    """Reads the unit's disk refused since its agent started (None: it did not say)."""
 
 
 def clock_off(skew_s: float | None) -> str | None:
@@ -105,6 +107,11 @@ def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> l
         out.append(
             f"{seen.reads_deleted} reads deleted on the unit unsent in the last 7 days: they passed the retention "
             "period before it could reach the server (V.E.2h)"
+        )
+    if seen.reads_lost:
+        reads = "1 read" if seen.reads_lost == 1 else f"{seen.reads_lost} reads"
+        out.append(
+            f"{reads} could not be stored on the unit since its agent started (its disk was full): lost (V.E.2h)"
         )
     if seen.disk_free_mib is not None and seen.disk_free_mib * 1024**2 < DISK_WARNING_BYTES:
         out.append(

@@ -175,6 +175,7 @@ def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
         reads_waiting=_count(request, "x-outbox-pending"),
         reads_deleted=_count(request, "x-outbox-deleted"),
         disk_free_mib=_count(request, "x-disk-free-mib"),
+        reads_lost=_count(request, "x-reads-lost"),
         clock_skew_s=_clock_skew(request, at),
     )
     db.commit()

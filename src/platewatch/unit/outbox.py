@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS expired_reads (
 """
 
 
+_LOST: dict[Path, int] = {}
+"""Reads this process could not store, per outbox file (its disk refused them), told to the server: kept apart from
+the file, which cannot take them, and shared by the agent's and the server link's handles on it."""
+
+
 class OutboxError(ValueError):
     """A read the outbox cannot keep (no id, not JSON); the message says why."""
 
@@ -77,11 +82,21 @@ class Outbox:
         except (TypeError, ValueError) as exc:
             raise OutboxError(f"read {read_id} is not JSON: {exc}") from exc
         at = (now or dt.datetime.now(dt.UTC)).isoformat()
-        cur = self._db.execute(
-            "INSERT OR IGNORE INTO outbox (read_id, queued_at, payload, captured_ts) VALUES (?, ?, ?, ?)",
-            (read_id, at, payload, _captured(read.get("captured_at")).timestamp()),
-        )
+        try:
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO outbox (read_id, queued_at, payload, captured_ts) VALUES (?, ?, ?, ?)",
+                (read_id, at, payload, _captured(read.get("captured_at")).timestamp()),
+            )
+        except sqlite3.Error:  # a full or failing disk: counted for the server, the caller goes on without it
+            key = self.path.resolve()
+            _LOST[key] = _LOST.get(key, 0) + 1
+            raise
         return cur.rowcount == 1
+
+    @property
+    def lost(self) -> int:
+        """Reads that this process could not store here (the disk refused them)."""
+        return _LOST.get(self.path.resolve(), 0)
 
     def pending(self, limit: int = 100) -> list[dict[str, Any]]:
         """The oldest `limit` reads waiting for the server."""

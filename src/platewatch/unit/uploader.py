@@ -324,13 +324,18 @@ class Uploader:
         return list(results) if isinstance(results, list) else "the server's answer has no list of results"
 
     def _backlog(self, sending: int = 0) -> dict[str, str]:
-        """The reads that will still wait after this request, those deleted unsent in the last week, and the free
-        space beside the outbox (MiB), for the server's unit status (order V.E.2h)."""
+        """The reads that will still wait after this request, those deleted unsent in the last week, the free space
+        beside the outbox (MiB) and the reads it could not store, for the server's unit status (order V.E.2h)."""
         now = self.server_time.now() if self.server_time else dt.datetime.now(dt.UTC)
         week = self.outbox.deleted_since(now - DELETED_WINDOW)
         free = shutil.disk_usage(self.outbox.path.parent).free // 2**20
         pending = max(0, self.outbox.stats().pending - sending)
-        return {"X-Outbox-Pending": str(pending), "X-Outbox-Deleted": str(week), "X-Disk-Free-MiB": str(free)}
+        return {
+            "X-Outbox-Pending": str(pending),
+            "X-Outbox-Deleted": str(week),
+            "X-Disk-Free-MiB": str(free),
+            "X-Reads-Lost": str(self.outbox.lost),
+        }
 
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""

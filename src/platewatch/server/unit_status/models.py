@@ -24,3 +24,4 @@ class UnitContact(Base):
     clock_skew_s: Mapped[float | None] = mapped_column(Float, nullable=True)  # the server's clock minus the unit's
     reads_deleted: Mapped[int | None] = mapped_column(Integer, nullable=True)  # unsent, past retention, last 7 days
     disk_free_mib: Mapped[int | None] = mapped_column(Integer, nullable=True)  # beside the unit's outbox, as it said
+    reads_lost: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its disk refused them, since its start

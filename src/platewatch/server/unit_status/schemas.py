@@ -29,6 +29,8 @@ class UnitStatusPublic(BaseModel):
     """Reads the unit deleted unsent in the week before its last contact, past the retention period, as it said."""
     disk_free_mib: int | None = None
     """Free space beside the unit's outbox at its last contact, in MiB, as it said."""
+    reads_lost: int | None = None
+    """Reads the unit's disk refused since its agent started, as it said at its last contact."""
     warnings: list[str]
 
 

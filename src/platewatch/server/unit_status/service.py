@@ -28,6 +28,7 @@ def touch(
     clock_skew_s: float | None = None,
     reads_deleted: int | None = None,
     disk_free_mib: int | None = None,
+    reads_lost: int | None = None,
 ) -> None:
     """Record a request of `unit`: always its time (and its outbox's size, and its clock, when it says); the
     hot-list version it was sent; the reads it delivered."""
@@ -49,6 +50,8 @@ def touch(
         row.reads_deleted = reads_deleted
     if disk_free_mib is not None:
         row.disk_free_mib = disk_free_mib
+    if reads_lost is not None:
+        row.reads_lost = reads_lost
     if hotlist_version is not None:
         row.hotlist_version, row.hotlist_fetched_at = hotlist_version, now
     if reads_captured:
@@ -78,6 +81,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
             clock_skew_s=c.clock_skew_s if c else None,
             reads_deleted=c.reads_deleted if c else None,
             disk_free_mib=c.disk_free_mib if c else None,
+            reads_lost=c.reads_lost if c else None,
         )
         on_shift = s is not None and s.ended_at is None
         out.append(
@@ -98,6 +102,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
                 clock_skew_s=None if seen.clock_skew_s is None else round(seen.clock_skew_s, 1),
                 reads_deleted=seen.reads_deleted,
                 disk_free_mib=seen.disk_free_mib,
+                reads_lost=seen.reads_lost,
                 warnings=warnings(seen, current, now) if unit.active else [],
             )
         )
