@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
 from typing import Any
 from urllib.parse import quote
 
-import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from platewatch.server.db.engine import disk_full
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +80,7 @@ def is_storage_full(exc: BaseException) -> bool:
     """A full disk or quota, as the filesystem, SQLite or PostgreSQL says it."""
     if isinstance(exc, OSError):
         return exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    if isinstance(exc, OperationalError):
-        orig = exc.orig
-        if isinstance(orig, sqlite3.OperationalError):
-            return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(orig)
-        return isinstance(orig, psycopg.errors.DiskFull)
-    return False
+    return isinstance(exc, OperationalError) and disk_full(exc)
 
 
 def install_handlers(app: FastAPI) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 PG_CONNECT_TIMEOUT_S = 10
@@ -76,6 +79,14 @@ def answers(engine: Engine) -> bool:
             connection.close()
     except Exception:  # the driver's own errors (refused, cannot open the file, gone mid-answer) come unwrapped
         return False
+
+
+def disk_full(exc: OperationalError) -> bool:
+    """The database says its disk (or quota) is full: SQLite's SQLITE_FULL, PostgreSQL's 53100 (disk_full)."""
+    orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(orig)
+    return isinstance(orig, psycopg.errors.DiskFull)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
