@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from platewatch.domain.unit_health import UnitSeen, clock_off, clock_offset, disk_short, warnings
+from platewatch.domain.unit_health import UnitSeen, clock_off, clock_offset, disk_short, gps_lost, warnings
 
 NOW = dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
@@ -118,3 +118,15 @@ def test_reads_a_units_full_disk_refused_are_named() -> None:
         "3 reads could not be stored on the unit since its agent started (its disk was full): lost (V.E.2h)"
     ]
     assert warnings(seen(reads_lost=1), 40, NOW)[0].startswith("1 read could not be stored")
+
+
+def test_the_officer_hears_when_the_gps_gives_no_fix() -> None:
+    receiver = "tcp://192.168.0.1:9999"
+    assert gps_lost(None, None, NOW) is None  # no receiver configured (or a replayed log): nothing to say
+    assert gps_lost(receiver, NOW - dt.timedelta(seconds=60), NOW) is None
+    assert gps_lost(receiver, None, NOW) == (
+        "no GPS fix from tcp://192.168.0.1:9999 yet: reads have no location until one comes"
+    )
+    assert gps_lost(receiver, NOW - dt.timedelta(seconds=200), NOW) == (
+        "no GPS fix for 3 min 20 s: reads have no location; tell IT"
+    )

@@ -19,6 +19,7 @@ from platewatch.engine.pipeline import Pipeline
 from platewatch.server.alerts.models import Alert
 from platewatch.unit.agent import UnitAgent
 from platewatch.unit.alert_book import AlertBook
+from platewatch.unit.gps_feed import GpsFeed
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.screen import agent_screen
 from platewatch.unit.sources import video_frames
@@ -28,6 +29,8 @@ from tests.server.test_hotlists_api import Actors, make_list
 from tests.support.live_server import LiveServer, Person, free_port
 from tests.support.small_disk import small_disk
 from tests.unit.test_alert_book import raised
+from tests.unit.test_gps import NORTH_10
+from tests.unit.test_gps_feed import serve_nmea, wait_for_fix
 
 pytestmark = pytest.mark.browser
 
@@ -193,6 +196,42 @@ def test_the_screen_warns_when_the_units_clock_is_off(server: LiveServer, browse
             else:
                 assert page.locator("#clock").is_hidden()
             context.close()
+
+
+def test_the_screen_says_when_the_gps_gives_no_fix(server: LiveServer, browser: Any, tmp_path: Path) -> None:
+    # A read with no fix has no location: the officer sees when the receiver stopped giving fixes (a dead cable, the
+    # router's feed down), so that IT is called before a shift of reads without places.
+    token = server.add_unit("car-17")
+    port, receiver = serve_nmea([NORTH_10], connections=1)  # one fix, then the receiver hangs up
+    feed = GpsFeed(f"tcp://127.0.0.1:{port}", reconnect_s=30).start()
+    unit_time = {"ahead": dt.timedelta(0)}
+    try:
+        wait_for_fix(feed, 10.0)
+        with (
+            AlertBook(tmp_path / "unit.db") as book,
+            ServerSync(tmp_path / "unit.db", server.url, token, book=book) as sync,
+            agent_screen(
+                f"127.0.0.1:{free_port()}",
+                book,
+                sync,
+                server.url,
+                token,
+                gps=feed,
+                clock=lambda: dt.datetime.now(dt.UTC) + unit_time["ahead"],
+            ) as screen,  # fmt: skip
+        ):
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(screen.url)
+            page.wait_for_selector("#server:has-text('waiting for the server')")
+            assert page.locator("#gps").is_hidden()  # a fix a moment ago
+            unit_time["ahead"] = dt.timedelta(minutes=3)  # three minutes on, no fix came
+            page.wait_for_selector("#gps:has-text('No GPS fix for 3 min')")
+            assert page.inner_text("#gps").endswith(": reads have no location; tell IT")
+            context.close()
+    finally:
+        feed.close()
+        receiver.join(timeout=5)
 
 
 def test_a_full_disk_is_named_and_its_alert_still_shown(server: LiveServer, browser: Any, tmp_path: Path) -> None:

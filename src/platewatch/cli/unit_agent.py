@@ -193,7 +193,7 @@ def run(
             Outbox(outbox) as box,
             AlertBook(outbox) as book,
             ServerSync(outbox, server, token, upload_every, hotlist_every, book=book) as sync,
-            _officer_screen(screen, book, sync, server, token),
+            _officer_screen(screen, book, sync, server, token, feed),
         ):
             hotlist = sync.wait_for_hotlist()
             _say_hotlist(hotlist, sync.hotlist_error)
@@ -275,14 +275,14 @@ def _gps(nmea: Path | None, feed_url: str | None = None) -> tuple[GpsTrack | Non
 
 
 def _officer_screen(
-    address: str, book: AlertBook, sync: ServerSync, server: str, token: str
+    address: str, book: AlertBook, sync: ServerSync, server: str, token: str, gps: GpsFeed | None
 ) -> AbstractContextManager[object]:
     """The officer's alert screen, served while the agent runs (nothing with `--screen off`)."""
     from platewatch.unit.screen import agent_screen
 
     if address == "off":
         return contextlib.nullcontext()
-    screen = agent_screen(address, book, sync, server, token)
+    screen = agent_screen(address, book, sync, server, token, gps=gps)
     typer.echo(f"the officer's alert screen: {screen.url}", err=True)
     return screen
 

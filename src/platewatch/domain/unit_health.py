@@ -62,18 +62,36 @@ def disk_short(free_bytes: int, alerts_in_memory: int) -> str | None:
     return None
 
 
+GPS_STALE = dt.timedelta(seconds=60)
+"""A receiver sends a fix every second; none for this long and the unit's reads have no location."""
+
+
+def gps_lost(receiver: str | None, last_fix: dt.datetime | None, now: dt.datetime) -> str | None:
+    """What the officer's screen says of the GPS: nothing with no receiver configured or a fresh fix; else that
+    reads are being stored without a location (a read never gets a guessed one)."""
+    if receiver is None:
+        return None
+    if last_fix is None:
+        return f"no GPS fix from {receiver} yet: reads have no location until one comes"
+    if now - last_fix <= GPS_STALE:
+        return None
+    return f"no GPS fix for {in_words((now - last_fix).total_seconds())}: reads have no location; tell IT"
+
+
 def clock_offset(skew_s: float) -> str:
     """`skew_s` (the server's clock minus the unit's) in words: "3 min 20 s behind", "6 s ahead of"."""
-    seconds = abs(skew_s)
+    return f"{in_words(abs(skew_s))} {'behind' if skew_s > 0 else 'ahead of'}"
+
+
+def in_words(seconds: float) -> str:
+    """A duration as the screen says it: "6 s", "3 min 20 s", "1 h 5 min"."""
     if seconds < 60:
-        said = f"{seconds:.0f} s"
-    elif seconds < 3600:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
         minutes, rest = divmod(round(seconds), 60)
-        said = f"{minutes} min {rest} s" if rest else f"{minutes} min"
-    else:
-        hours, minutes = divmod(round(seconds) // 60, 60)
-        said = f"{hours} h {minutes} min"
-    return f"{said} {'behind' if skew_s > 0 else 'ahead of'}"
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(round(seconds) // 60, 60)
+    return f"{hours} h {minutes} min"
 
 
 def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> list[str]:

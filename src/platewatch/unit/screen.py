@@ -24,9 +24,10 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from platewatch.domain import content_policy
 from platewatch.domain.alerts import HOTLIST_AGE_WARNING, hotlist_is_stale
-from platewatch.domain.unit_health import clock_off, disk_short
+from platewatch.domain.unit_health import clock_off, disk_short, gps_lost
 from platewatch.unit import uploader
 from platewatch.unit.alert_book import AlertBook, AlertBookError, Officer
+from platewatch.unit.gps_feed import GpsFeed
 from platewatch.unit.sync import ServerSync
 from platewatch.unit.uploader import LogonRefused, ServerError
 
@@ -55,6 +56,10 @@ class UnitStatus:
     """Why the server ended the officer's shift (account disabled, role changed); None otherwise."""
     clock_skew_s: float | None = None
     """The server's clock minus the unit's, in seconds, by the server's last answer (None before one)."""
+    gps_receiver: str | None = None
+    """The GPS receiver the agent listens to (None: none configured, or a replayed log)."""
+    gps_fix_at: dt.datetime | None = None
+    """When its latest fix arrived (None: none yet)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ def create_screen(services: ScreenServices) -> FastAPI:
             },
             "counts": counts,
             "disk": {"warning": disk_short(shutil.disk_usage(book.path.parent).free, counts["unsaved"])},
+            "gps": {"warning": gps_lost(status.gps_receiver, status.gps_fix_at, now)},
             "alerts": [asdict(a) for a in book.listing()],
         }
 
@@ -265,9 +271,11 @@ def agent_screen(
     server: str,
     token: str,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    gps: GpsFeed | None = None,
 ) -> ScreenServer:
-    """The screen of the live agent (not started): its status from `sync`, log-on and log-off through the unit's
-    own HTTP client of the server, and an upload as soon as the officer presses a key. `clock` is the unit's."""
+    """The screen of the live agent (not started): its status from `sync` (and `gps`, the receiver's feed), log-on
+    and log-off through the unit's own HTTP client of the server, and an upload as soon as the officer presses a
+    key. `clock` is the unit's."""
     client = uploader.server_client(server, token, timeout=15.0)
 
     def status() -> UnitStatus:
@@ -281,6 +289,8 @@ def agent_screen(
             decisions_error=sync.decisions_error,
             shift_notice=sync.shift_notice,
             clock_skew_s=None if seen is None else (seen.now() - clock()).total_seconds(),
+            gps_receiver=None if gps is None else gps.url,
+            gps_fix_at=None if gps is None or (fix := gps.latest()) is None else fix.at,
         )
 
     def log_on(username: str, password: str, otp: str | None) -> Officer:
