@@ -130,3 +130,12 @@ def test_the_officer_hears_when_the_gps_gives_no_fix() -> None:
     assert gps_lost(receiver, NOW - dt.timedelta(seconds=200), NOW) == (
         "no GPS fix for 3 min 20 s: reads have no location; tell IT"
     )
+
+
+def test_a_unit_on_shift_without_a_gps_fix_is_named() -> None:
+    assert warnings(seen(gps_fix_age_s=None), 40, NOW) == [] and warnings(seen(gps_fix_age_s=60), 40, NOW) == []
+    assert warnings(seen(gps_fix_age_s=300), 40, NOW) == [
+        "no GPS fix for 5 min at its last contact: its reads have no location (the receiver or its cable)"
+    ]
+    assert warnings(seen(gps_fix_age_s=-1), 40, NOW)[0].startswith("no GPS fix yet at its last contact")
+    assert warnings(seen(gps_fix_age_s=-1, shift_started=None), 40, NOW) == []  # parked, nobody on shift

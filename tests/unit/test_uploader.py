@@ -17,7 +17,7 @@ from platewatch.server.reads.models import Read
 from platewatch.server.unit_status.models import UnitContact
 from platewatch.unit.outbox import Outbox
 from platewatch.unit.uploader import ServerTime, Uploader, server_time
-from tests.server.test_unit_status import status_of
+from tests.server.test_unit_status import logon, status_of
 from tests.support.live_server import LiveServer, free_port, read_payload
 from tests.support.small_disk import small_disk
 
@@ -158,3 +158,20 @@ def test_the_supervisor_hears_when_a_units_disk_is_nearly_full_and_when_it_lost_
     car = status_of(server)["car-21"]
     assert car["reads_lost"] == 1 and car["disk_free_mib"] == 0
     assert "1 read could not be stored on the unit since its agent started" in car["warnings"][0]
+
+
+def test_the_supervisor_hears_when_a_unit_on_shift_has_no_gps_fix(server: LiveServer, tmp_path: Path) -> None:
+    token = server.add_unit("car-22")
+    logon(server, token)
+    with Outbox(tmp_path / "outbox.db") as box, Uploader.connect(box, server.url, token) as up:
+        up.gps_fix_age = lambda: 300.0  # the receiver's last fix came five minutes ago
+        up.download_hotlist()
+        car = status_of(server)["car-22"]
+        assert car["gps_fix_age_s"] == 300
+        assert "no GPS fix for 5 min at its last contact: its reads have no location" in car["warnings"][0]
+        up.gps_fix_age = lambda: None  # none since the agent started
+        up.download_hotlist()
+        assert status_of(server)["car-22"]["warnings"][0].startswith("no GPS fix yet")
+        up.gps_fix_age = lambda: 2.4
+        up.download_hotlist()
+        assert not [w for w in status_of(server)["car-22"]["warnings"] if "GPS" in w]  # a fix a moment ago

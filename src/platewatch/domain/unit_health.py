@@ -35,6 +35,8 @@ class UnitSeen:
     """Free space beside the unit's outbox at its last contact, in MiB (None: it did not say)."""
     reads_lost: int | None = None
     """Reads the unit's disk refused since its agent started (None: it did not say)."""
+    gps_fix_age_s: int | None = None
+    """Seconds since its GPS receiver's latest fix at its last contact (-1: none yet; None: no receiver or unsaid)."""
 
 
 def clock_off(skew_s: float | None) -> str | None:
@@ -131,6 +133,13 @@ def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> l
         out.append(
             f"{reads} could not be stored on the unit since its agent started (its disk was full): lost (V.E.2h)"
         )
+    if (
+        on_shift
+        and seen.gps_fix_age_s is not None
+        and (seen.gps_fix_age_s < 0 or seen.gps_fix_age_s > GPS_STALE.total_seconds())
+    ):
+        since = "yet" if seen.gps_fix_age_s < 0 else f"for {in_words(seen.gps_fix_age_s)}"
+        out.append(f"no GPS fix {since} at its last contact: its reads have no location (the receiver or its cable)")
     if seen.disk_free_mib is not None and seen.disk_free_mib * 1024**2 < DISK_WARNING_BYTES:
         out.append(
             f"its disk had {seen.disk_free_mib} MiB free at its last contact: its reads are lost when it is full "

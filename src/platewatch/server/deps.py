@@ -176,6 +176,7 @@ def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
         reads_deleted=_count(request, "x-outbox-deleted"),
         disk_free_mib=_count(request, "x-disk-free-mib"),
         reads_lost=_count(request, "x-reads-lost"),
+        gps_fix_age_s=_gps_fix_age(request),
         clock_skew_s=_clock_skew(request, at),
     )
     db.commit()
@@ -186,6 +187,13 @@ def _count(request: Request, header: str) -> int | None:
     """A count a unit says in a header (None when it says none, or not a count)."""
     said = request.headers.get(header, "")
     return int(said) if said.isdigit() and len(said) < 10 else None
+
+
+def _gps_fix_age(request: Request) -> int | None:
+    """Seconds since the unit's latest GPS fix, as it says (`X-GPS-Fix-Age-S`; -1: none yet; None: it has no
+    receiver, or did not say)."""
+    said = request.headers.get("x-gps-fix-age-s", "")
+    return -1 if said == "none" else _count(request, "x-gps-fix-age-s")
 
 
 def _clock_skew(request: Request, at: dt.datetime) -> float | None:

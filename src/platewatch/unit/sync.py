@@ -33,6 +33,7 @@ class ServerSync:
         retention: RetentionPolicy = RetentionPolicy(),
         book: AlertBook | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        gps_fix_age: Callable[[], float | None] | None = None,
     ) -> None:
         self.hotlist: UnitHotList | None = None
         self.hotlist_error: str | None = None
@@ -52,6 +53,7 @@ class ServerSync:
         self._book = book
         self._clock = clock
         """The unit's wall clock: what expiry falls back on before the server has said its time."""
+        self._gps_fix_age = gps_fix_age
         self._wake = threading.Event()
         self._nudged = False
         self._nudge_hotlist = False
@@ -88,6 +90,7 @@ class ServerSync:
 
     def _run(self) -> None:
         with Outbox(self._outbox) as box, Uploader.connect(box, self._server, self._token) as uploader:
+            uploader.gps_fix_age = self._gps_fix_age
             next_upload = time.monotonic() + self._upload_every
             next_check = time.monotonic()
             while not self._stop.is_set():

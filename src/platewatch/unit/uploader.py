@@ -10,6 +10,7 @@ import logging
 import shutil
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,8 @@ class Uploader:
         self.outbox, self.client, self.batch = outbox, client, batch
         self.server_time: ServerTime | None = None
         """The server's clock from its last hot list or accepted batch (None until one came)."""
+        self.gps_fix_age: Callable[[], float | None] | None = None
+        """Seconds since the GPS receiver's latest fix (None: none yet), told to the server; unset: no receiver."""
         self._refusal = ""
 
     @classmethod
@@ -330,12 +333,16 @@ class Uploader:
         week = self.outbox.deleted_since(now - DELETED_WINDOW)
         free = shutil.disk_usage(self.outbox.path.parent).free // 2**20
         pending = max(0, self.outbox.stats().pending - sending)
-        return {
+        said = {
             "X-Outbox-Pending": str(pending),
             "X-Outbox-Deleted": str(week),
             "X-Disk-Free-MiB": str(free),
             "X-Reads-Lost": str(self.outbox.lost),
         }
+        if self.gps_fix_age is not None:
+            age = self.gps_fix_age()
+            said["X-GPS-Fix-Age-S"] = "none" if age is None else str(int(age))
+        return said
 
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""

@@ -25,3 +25,4 @@ class UnitContact(Base):
     reads_deleted: Mapped[int | None] = mapped_column(Integer, nullable=True)  # unsent, past retention, last 7 days
     disk_free_mib: Mapped[int | None] = mapped_column(Integer, nullable=True)  # beside the unit's outbox, as it said
     reads_lost: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its disk refused them, since its start
+    gps_fix_age_s: Mapped[int | None] = mapped_column(Integer, nullable=True)  # -1: no fix yet; None: no receiver

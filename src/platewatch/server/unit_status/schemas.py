@@ -31,6 +31,8 @@ class UnitStatusPublic(BaseModel):
     """Free space beside the unit's outbox at its last contact, in MiB, as it said."""
     reads_lost: int | None = None
     """Reads the unit's disk refused since its agent started, as it said at its last contact."""
+    gps_fix_age_s: int | None = None
+    """Seconds since its GPS receiver's latest fix at its last contact (-1: none yet; None: no receiver)."""
     warnings: list[str]
 
 

@@ -29,6 +29,7 @@ def touch(
     reads_deleted: int | None = None,
     disk_free_mib: int | None = None,
     reads_lost: int | None = None,
+    gps_fix_age_s: int | None = None,
 ) -> None:
     """Record a request of `unit`: always its time (and its outbox's size, and its clock, when it says); the
     hot-list version it was sent; the reads it delivered."""
@@ -52,6 +53,8 @@ def touch(
         row.disk_free_mib = disk_free_mib
     if reads_lost is not None:
         row.reads_lost = reads_lost
+    if gps_fix_age_s is not None:
+        row.gps_fix_age_s = gps_fix_age_s
     if hotlist_version is not None:
         row.hotlist_version, row.hotlist_fetched_at = hotlist_version, now
     if reads_captured:
@@ -82,6 +85,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
             reads_deleted=c.reads_deleted if c else None,
             disk_free_mib=c.disk_free_mib if c else None,
             reads_lost=c.reads_lost if c else None,
+            gps_fix_age_s=c.gps_fix_age_s if c else None,
         )
         on_shift = s is not None and s.ended_at is None
         out.append(
@@ -103,6 +107,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
                 reads_deleted=seen.reads_deleted,
                 disk_free_mib=seen.disk_free_mib,
                 reads_lost=seen.reads_lost,
+                gps_fix_age_s=seen.gps_fix_age_s,
                 warnings=warnings(seen, current, now) if unit.active else [],
             )
         )
