@@ -63,6 +63,26 @@ def unit_on_patrol(server: LiveServer, browser: Any, tmp_path: Path) -> Iterator
         context.close()
 
 
+@contextmanager
+def screen_page(
+    server: LiveServer, browser: Any, token: str, db: Path, **screen: Any
+) -> Iterator[tuple[Any, AlertBook]]:
+    """A unit's alert book, server link and screen (with `screen`'s options: its clock, its GPS feed), the screen
+    open in a browser once it shows the server's state."""
+    with (
+        AlertBook(db) as book,
+        ServerSync(db, server.url, token, book=book) as sync,
+        agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token, **screen) as shown,
+    ):
+        assert sync.wait_for_hotlist() is not None and sync.server_time is not None
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(shown.url)
+        page.wait_for_selector("#server:has-text('waiting for the server')")  # the state has been shown
+        yield page, book
+        context.close()
+
+
 def list_stolen(server: LiveServer, plate: str) -> None:
     actors = Actors(server)
     stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
@@ -168,25 +188,9 @@ def test_the_screen_says_when_the_server_ended_the_shift(server: LiveServer, bro
 def test_the_screen_warns_when_the_units_clock_is_off(server: LiveServer, browser: Any, tmp_path: Path) -> None:
     # Reads are evidence stamped by the unit's clock: the officer sees when it is minutes off the server's.
     token = server.add_unit("car-14")
-    db = tmp_path / "unit.db"
     for behind, warning in ((dt.timedelta(minutes=3), True), (dt.timedelta(0), False)):
-        with (
-            AlertBook(db) as book,
-            ServerSync(db, server.url, token, book=book) as sync,
-            agent_screen(
-                f"127.0.0.1:{free_port()}",
-                book,
-                sync,
-                server.url,
-                token,
-                clock=lambda behind=behind: dt.datetime.now(dt.UTC) - behind,
-            ) as screen,  # fmt: skip
-        ):
-            assert sync.wait_for_hotlist() is not None and sync.server_time is not None
-            context = browser.new_context()
-            page = context.new_page()
-            page.goto(screen.url)
-            page.wait_for_selector("#server:has-text('waiting for the server')")  # the state has been shown
+        clock = lambda behind=behind: dt.datetime.now(dt.UTC) - behind  # noqa: E731
+        with screen_page(server, browser, token, tmp_path / "unit.db", clock=clock) as (page, _):
             if warning:
                 said = page.inner_text("#clock")  # the server's Date header is whole seconds, updated each second
                 assert re.fullmatch(
@@ -195,7 +199,6 @@ def test_the_screen_warns_when_the_units_clock_is_off(server: LiveServer, browse
                 ), said
             else:
                 assert page.locator("#clock").is_hidden()
-            context.close()
 
 
 def test_the_screen_says_when_the_gps_gives_no_fix(server: LiveServer, browser: Any, tmp_path: Path) -> None:
@@ -207,28 +210,12 @@ def test_the_screen_says_when_the_gps_gives_no_fix(server: LiveServer, browser: 
     unit_time = {"ahead": dt.timedelta(0)}
     try:
         wait_for_fix(feed, 10.0)
-        with (
-            AlertBook(tmp_path / "unit.db") as book,
-            ServerSync(tmp_path / "unit.db", server.url, token, book=book) as sync,
-            agent_screen(
-                f"127.0.0.1:{free_port()}",
-                book,
-                sync,
-                server.url,
-                token,
-                gps=feed,
-                clock=lambda: dt.datetime.now(dt.UTC) + unit_time["ahead"],
-            ) as screen,  # fmt: skip
-        ):
-            context = browser.new_context()
-            page = context.new_page()
-            page.goto(screen.url)
-            page.wait_for_selector("#server:has-text('waiting for the server')")
+        clock = lambda: dt.datetime.now(dt.UTC) + unit_time["ahead"]  # noqa: E731
+        with screen_page(server, browser, token, tmp_path / "unit.db", gps=feed, clock=clock) as (page, _):
             assert page.locator("#gps").is_hidden()  # a fix a moment ago
             unit_time["ahead"] = dt.timedelta(minutes=3)  # three minutes on, no fix came
             page.wait_for_selector("#gps:has-text('No GPS fix for 3 min')")
             assert page.inner_text("#gps").endswith(": reads have no location; tell IT")
-            context.close()
     finally:
         feed.close()
         receiver.join(timeout=5)
@@ -238,16 +225,7 @@ def test_a_full_disk_is_named_and_its_alert_still_shown(server: LiveServer, brow
     # An outage filled the car computer's disk: the alert the disk refused is on the screen all the same, and the
     # screen tells the officer why reads are no longer kept (and, before that, that the disk was nearly full).
     token = server.add_unit("car-16")
-    with (
-        small_disk(tmp_path) as disk,
-        AlertBook(disk.path / "unit.db") as book,
-        ServerSync(disk.path / "unit.db", server.url, token, book=book) as sync,
-        agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token) as screen,
-    ):
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(screen.url)
-        page.wait_for_selector("#server:has-text('waiting for the server')")
+    with small_disk(tmp_path) as disk, screen_page(server, browser, token, disk.path / "unit.db") as (page, book):
         said = page.inner_text("#disk")  # a 4 MiB disk: nearly full from the start
         assert re.fullmatch(
             r"This unit's disk is nearly full \([34] MiB free\): reads will soon be lost; tell IT", said
@@ -262,7 +240,6 @@ def test_a_full_disk_is_named_and_its_alert_still_shown(server: LiveServer, brow
         disk.free()  # IT made room: the alert is written, and the warning is the first one again
         page.wait_for_selector("#disk:has-text('nearly full')")
         assert book.counts()["unsaved"] == 0
-        context.close()
 
 
 def test_the_screen_says_its_alarm_is_silent_until_a_tap(server: LiveServer, browser: Any, tmp_path: Path) -> None:

@@ -43,18 +43,17 @@ def touch(
         row = db.get(UnitContact, unit.id)
         assert row is not None
     row.last_contact_at = now
-    if reads_waiting is not None:
-        row.reads_waiting = reads_waiting
-    if clock_skew_s is not None:
-        row.clock_skew_s = clock_skew_s
-    if reads_deleted is not None:
-        row.reads_deleted = reads_deleted
-    if disk_free_mib is not None:
-        row.disk_free_mib = disk_free_mib
-    if reads_lost is not None:
-        row.reads_lost = reads_lost
-    if gps_fix_age_s is not None:
-        row.gps_fix_age_s = gps_fix_age_s
+    said = {
+        "reads_waiting": reads_waiting,
+        "clock_skew_s": clock_skew_s,
+        "reads_deleted": reads_deleted,
+        "disk_free_mib": disk_free_mib,
+        "reads_lost": reads_lost,
+        "gps_fix_age_s": gps_fix_age_s,
+    }
+    for column, value in said.items():  # what the unit did not say this time keeps its last value
+        if value is not None:
+            setattr(row, column, value)
     if hotlist_version is not None:
         row.hotlist_version, row.hotlist_fetched_at = hotlist_version, now
     if reads_captured:
