@@ -158,3 +158,12 @@ def test_a_receiver_on_a_serial_port() -> None:
         os.close(receiver)
         os.close(port)
     assert feed.skipped >= 1  # the garbage line
+
+
+def test_the_latest_fix_is_aged_by_the_feeds_own_clock() -> None:
+    clock = Clock()
+    feed = GpsFeed("tcp://127.0.0.1:1", clock=clock)
+    assert feed.seconds_since_fix() is None  # nothing heard yet
+    feed.add_line(NORTH_10)
+    clock.now = T0 + dt.timedelta(seconds=75)
+    assert feed.seconds_since_fix() == 75.0

@@ -11,7 +11,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -194,8 +193,14 @@ def run(
             Outbox(outbox) as box,
             AlertBook(outbox) as book,
             ServerSync(
-                outbox, server, token, upload_every, hotlist_every, book=book, gps_fix_age=_fix_age(feed)
-            ) as sync,
+                outbox,
+                server,
+                token,
+                upload_every,
+                hotlist_every,
+                book=book,
+                gps_fix_age=None if feed is None else feed.seconds_since_fix,
+            ) as sync,  # fmt: skip
             _officer_screen(screen, book, sync, server, token, feed),
         ):
             hotlist = sync.wait_for_hotlist()
@@ -288,18 +293,6 @@ def _officer_screen(
     screen = agent_screen(address, book, sync, server, token, gps=gps)
     typer.echo(f"the officer's alert screen: {screen.url}", err=True)
     return screen
-
-
-def _fix_age(feed: GpsFeed | None) -> Callable[[], float | None] | None:
-    """Seconds since the receiver's latest fix, for the server's unit status (None with no receiver)."""
-    if feed is None:
-        return None
-
-    def age() -> float | None:
-        fix = feed.latest()
-        return None if fix is None else (dt.datetime.now(dt.UTC) - fix.at).total_seconds()
-
-    return age
 
 
 def _say_hit(alert: RaisedAlert) -> None:

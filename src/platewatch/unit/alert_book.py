@@ -409,9 +409,9 @@ class AlertBook:
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """`sql` (a SELECT whose first column is the alert's id) over the memory's rows and the file's, the memory's
         winning: an alert whose decision only memory has. Call with the lock held."""
-        kept = self._memory.execute(sql, params).fetchall()
         if not self._unsaved():
             return self._db.execute(sql, params).fetchall()
+        kept = self._memory.execute(sql, params).fetchall()
         ids = {r[0] for r in self._memory.execute("SELECT id FROM unit_alerts")}
         return [*kept, *(r for r in self._db.execute(sql, params) if r[0] not in ids)]
 

@@ -100,6 +100,11 @@ class GpsFeed:
         with self._lock:
             return self._fixes[-1] if self._fixes else None
 
+    def seconds_since_fix(self) -> float | None:
+        """How old the latest fix is by the feed's own clock (None: none yet), for the server's unit status."""
+        fix = self.latest()
+        return None if fix is None else (self.clock() - fix.at).total_seconds()
+
     def at(self, when: dt.datetime) -> Fix | None:
         with self._lock:
             fixes = list(self._fixes)

@@ -54,6 +54,7 @@ class Outbox:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._lost_key = path.resolve()
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -88,15 +89,14 @@ class Outbox:
                 (read_id, at, payload, _captured(read.get("captured_at")).timestamp()),
             )
         except sqlite3.Error:  # a full or failing disk: counted for the server, the caller goes on without it
-            key = self.path.resolve()
-            _LOST[key] = _LOST.get(key, 0) + 1
+            _LOST[self._lost_key] = _LOST.get(self._lost_key, 0) + 1
             raise
         return cur.rowcount == 1
 
     @property
     def lost(self) -> int:
         """Reads that this process could not store here (the disk refused them)."""
-        return _LOST.get(self.path.resolve(), 0)
+        return _LOST.get(self._lost_key, 0)
 
     def pending(self, limit: int = 100) -> list[dict[str, Any]]:
         """The oldest `limit` reads waiting for the server."""

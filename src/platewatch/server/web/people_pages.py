@@ -42,8 +42,13 @@ def people_page(
         raise ApiError(422, "invalid_filter", f"account: {account[:16]!r} is not active or disabled")
     stmt = select(User).order_by(User.username)
     if q.strip():
-        pattern = f"%{q.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(User.username).like(pattern), func.lower(User.full_name).like(pattern)))
+        said = q.strip().lower()  # `%` and `_` typed in a name are letters, not wildcards
+        stmt = stmt.where(
+            or_(
+                func.lower(User.username).contains(said, autoescape=True),
+                func.lower(User.full_name).contains(said, autoescape=True),
+            )
+        )
     if role:
         stmt = stmt.where(User.role == role)
     if account:
