@@ -23,6 +23,7 @@ from training.data import PhotoSample, load_folder_images, load_photos, load_us_
 from training.samples import (
     READER_H,
     READER_W,
+    distant_crop,
     pasted_us_crop,
     real_photo_crop,
     real_us_crop,
@@ -96,6 +97,7 @@ class Batches:
         photo_share: float,
         det_boxes: Path | None = None,
         pasted_share: float = 0.0,
+        distant_share: float = 0.0,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.us = [s for s in load_us_crops("train") if encode(s.plate)]
@@ -110,6 +112,7 @@ class Batches:
         log.info("detector boxes for %d photos", sum(b is not None for b in self.det_boxes))
         self.patches = load_folder_images("negatives", limit=120)
         self.real_share, self.photo_share, self.pasted_share = real_share, photo_share, pasted_share
+        self.distant_share = distant_share
         self.real_damage = 0.5
         self.det_crops: list[tuple[np.ndarray, str, str]] = []
         self.det_crops_share = 0.0
@@ -126,6 +129,9 @@ class Batches:
 
     def sample(self) -> tuple[np.ndarray, str]:
         r = self.rng.random()
+        if r < self.distant_share:
+            return self.distant()
+        r = (r - self.distant_share) / (1 - self.distant_share)
         if r < self.real_share:
             s = self.us[int(self.rng.integers(len(self.us)))]
             return to_reader(real_us_crop(s, self.rng, self.real_damage)), s.plate
@@ -141,6 +147,14 @@ class Batches:
             return to_reader(augment.damage(to_colour(cut), self.rng, 0.3)), plate
         img, text, _ = synth_crop(self.rng, self.patches)
         return to_reader(img), text
+
+    def distant(self) -> tuple[np.ndarray, str]:
+        """A plate far off (`samples.distant_crop`): a real US train crop (60 %) or a synthetic plate."""
+        if self.rng.random() < 0.6:
+            s = self.us[int(self.rng.integers(len(self.us)))]
+            return to_reader(distant_crop(s.image, self.rng, self.patches)), s.plate
+        p = plates.render_any(self.rng, 0.9)
+        return to_reader(distant_crop(p.image[..., ::-1].copy(), self.rng, self.patches)), p.text
 
     def batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         imgs, targets, lengths = [], [], []
@@ -169,10 +183,11 @@ class BatchRecipe:
     real_damage: float
     side_marks: float
     mixed_ends: float
+    distant_share: float = 0.0
 
     def make(self, seed: int) -> Batches:
         plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = self.side_marks, self.mixed_ends
-        data = Batches(seed, self.real_share, self.photo_share, self.det_boxes, self.pasted_share)
+        data = Batches(seed, self.real_share, self.photo_share, self.det_boxes, self.pasted_share, self.distant_share)
         data.use_det_crops(self.det_crops, self.det_crops_share)
         data.real_damage = self.real_damage
         return data
@@ -249,6 +264,9 @@ def main() -> None:
     ap.add_argument("--init", type=Path, help="checkpoint (.pt) or exported reader (.onnx) to continue from")
     ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm statistics and affine fixed")
     ap.add_argument("--pasted-share", type=float, default=0.0, help="real US crops pasted at photo scale")
+    ap.add_argument(
+        "--distant-share", type=float, default=0.0, help="plates far off, 45-130 px in a 1280-px frame (first)"
+    )
     ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
     ap.add_argument("--det-crops", type=Path, help="training/detector_crops.py output: a detector's cuts of US plates")
     ap.add_argument("--det-crops-share", type=float, default=0.0, help="share of samples from --det-crops")
@@ -281,7 +299,7 @@ def main() -> None:
     log.info("reader parameters: %d, on %s", sum(p.numel() for p in model.parameters()), device)
     recipe = BatchRecipe(
         args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
-        args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends,
+        args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends, args.distant_share,
     )  # fmt: skip
     data = batches(recipe, args.workers)
     val = load_us_crops("val")

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from training.data import CropSample, PhotoSample
-from training.synth import augment, plates
+from training.synth import augment, camera, plates
 
 Rng = np.random.Generator
 
@@ -94,13 +94,11 @@ def at_photo_scale(plate: np.ndarray, rng: Rng, patches: list[np.ndarray] | None
     return camera_look(canvas, rng), quad
 
 
-def pasted_us_crop(
-    sample: CropSample, rng: Rng, patches: list[np.ndarray] | None, margin: tuple[float, float] = (0.02, 0.04)
+def cut_like_detector(
+    canvas: np.ndarray, quad: np.ndarray, rng: Rng, margin: tuple[float, float] = (0.02, 0.04)
 ) -> np.ndarray:
-    """A real US crop as a 1280×720 photo shows it (`at_photo_scale`), then cut like the pipeline cuts a detection:
-    the bounding box with detector-like side jitter (≈4 % of the width, ≈5.5 % of the height, measured on pasted
-    scenes) plus the pipeline margin. BGR, reader size."""
-    canvas, quad = at_photo_scale(sample.image, rng, patches)
+    """The plate at `quad` in `canvas` cut like the pipeline cuts a detection: the bounding box with detector-like side
+    jitter (≈4 % of the width, ≈5.5 % of the height, measured on pasted scenes) plus the pipeline margin."""
     x0, y0 = quad.min(axis=0)
     x1, y1 = quad.max(axis=0)
     bw, bh = x1 - x0, y1 - y0
@@ -111,7 +109,38 @@ def pasted_us_crop(
     xb, yb = min(w, round(x1 + jx[1] + mx)), min(h, round(y1 + jy[1] + my))
     if xb - xa < 4 or yb - ya < 4:
         xa, ya, xb, yb = round(x0), round(y0), round(x1), round(y1)
-    return augment.damage(to_colour(canvas[ya:yb, xa:xb]), rng, 0.3)
+    return canvas[ya:yb, xa:xb]
+
+
+def pasted_us_crop(
+    sample: CropSample, rng: Rng, patches: list[np.ndarray] | None, margin: tuple[float, float] = (0.02, 0.04)
+) -> np.ndarray:
+    """A real US crop as a 1280×720 photo shows it (`at_photo_scale`), then cut like the pipeline cuts a detection
+    (`cut_like_detector`). BGR, reader size."""
+    canvas, quad = at_photo_scale(sample.image, rng, patches)
+    return augment.damage(to_colour(cut_like_detector(canvas, quad, rng, margin)), rng, 0.3)
+
+
+DISTANT_WIDTHS = (45.0, 130.0)
+"""Plate widths (px of a 1280-px frame) of `distant_crop`: where real photos' plates are and readings fail most."""
+
+
+def distant_crop(plate: np.ndarray, rng: Rng, patches: list[np.ndarray] | None) -> np.ndarray:
+    """A plate image (BGR) as a car camera shows it far off: area-downscaled to 45–130 px wide (log-uniform), warped in
+    slight perspective into a scene patch, through the camera (`synth/camera.py`: optics, motion, day/dusk/night
+    light, JPEG at that size), then cut like a detection. BGR, reader size."""
+    ph, pw = plate.shape[:2]
+    width = float(np.exp(rng.uniform(*np.log(DISTANT_WIDTHS))))
+    small = cv2.resize(plate, (max(8, round(width)), max(4, round(width * ph / pw))), interpolation=cv2.INTER_AREA)
+    quad = augment.random_quad(float(small.shape[1]), float(small.shape[0]), rng, float(rng.uniform(0.0, 0.04)))
+    pad = int(0.5 * width) + 8
+    qw, qh = quad.max(axis=0)
+    canvas = augment.context_canvas(int(qh) + 2 * pad, int(qw) + 2 * pad, rng, patches)
+    quad = quad + pad
+    augment.paste_quad(canvas, small, quad)
+    (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
+    shot, _, _ = camera.shoot(canvas, (float(x0), float(y0), float(x1), float(y1)), rng)
+    return to_colour(cut_like_detector(shot, quad, rng))
 
 
 def real_photo_crop(sample: PhotoSample, rng: Rng, box: tuple[float, float, float, float] | None = None) -> np.ndarray:
