@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -33,6 +33,7 @@ from platewatch.server.governance.scheduler import anchor_forever, keep_store_lo
 from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.http_guard import HttpGuard
+from platewatch.server.inputs import refuse_control_characters
 from platewatch.server.json_body import openapi_components
 from platewatch.server.maps.routes import router as maps_router
 from platewatch.server.querylog.routes import router as querylog_router
@@ -137,6 +138,8 @@ def create_app(
     app = FastAPIOffline(
         redoc_url=None,
         lifespan=lifespan,
+        # No route gets a text with a control character (NUL, ESC, …): a 422 names the field (server.inputs).
+        dependencies=[Depends(refuse_control_characters)],
         title="PlateWatch operations server",
         version=__version__,
         description="Reads, search and the Data Query Log of an LPR program (General Order 14-01-117).",

@@ -23,6 +23,7 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit, UserSession
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.errors import ApiError
+from platewatch.server.inputs import Seq
 from platewatch.server.querylog import service as querylog
 from platewatch.server.querylog.models import QueryLogEntry
 from platewatch.server.settings import Settings
@@ -276,7 +277,7 @@ def query_logged(
         at: NowDep,
         purpose: Annotated[str | None, Query(max_length=500)] = None,
         case_number: Annotated[str | None, Query(max_length=40)] = None,
-        context: Annotated[int | None, Query(description="query-log seq of the search this follows")] = None,
+        context: Annotated[Seq | None, Query(description="query-log seq of the search this follows")] = None,
     ) -> Iterator[QueryContext]:
         username = session.user.username
         skip = ("purpose", "case_number", "context")

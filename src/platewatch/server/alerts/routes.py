@@ -31,6 +31,7 @@ from platewatch.server.errors import ApiError
 from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
 from platewatch.server.hotlists.schemas import entry_public
 from platewatch.server.hotlists.service import StoredEntry, row_to_entry
+from platewatch.server.inputs import Count, RowId
 from platewatch.server.reads.models import Read
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
@@ -161,7 +162,7 @@ def list_alerts(
 def stream(
     ctx: FeedCtx,
     state: StateDep,
-    after: Annotated[int | None, Query(ge=0, description="send alerts with a larger id (default: only new)")] = None,
+    after: Annotated[Count | None, Query(ge=0, description="send alerts with a larger id (default: only new)")] = None,
     seconds: Annotated[int, Query(ge=1, le=3600, description="close the stream after this long")] = 3600,
 ) -> StreamingResponse:
     covert = sees_covert(ctx.role)
@@ -194,7 +195,7 @@ def stream(
 
 
 @router.get("/{alert_id}", response_model=AlertPublic, summary="One alert (logged)")
-def get_alert(alert_id: int, ctx: QueueCtx, at: NowDep) -> AlertPublic:
+def get_alert(alert_id: RowId, ctx: QueueCtx, at: NowDep) -> AlertPublic:
     try:
         alert = service.get(ctx.db, alert_id)
     except service.AlertError as exc:
@@ -205,7 +206,7 @@ def get_alert(alert_id: int, ctx: QueueCtx, at: NowDep) -> AlertPublic:
     return alerts_public(ctx.db, [alert], at, entry.seq)[0]
 
 
-def act_on_alert(db: Session, alert_id: int, action: str, who: UserSession, at: Any, **kw: Any) -> AlertStatusPublic:
+def act_on_alert(db: Session, alert_id: RowId, action: str, who: UserSession, at: Any, **kw: Any) -> AlertStatusPublic:
     """Apply a lifecycle action for `who` and commit (shared by the API and the web page)."""
     try:
         alert = service.get(db, alert_id)
@@ -219,22 +220,22 @@ def act_on_alert(db: Session, alert_id: int, action: str, who: UserSession, at: 
 
 
 @router.post("/{alert_id}/accept", response_model=AlertStatusPublic, summary="Officer: the image matches the entry")
-def accept(alert_id: int, who: Decider, db: DbDep, at: NowDep) -> AlertStatusPublic:
+def accept(alert_id: RowId, who: Decider, db: DbDep, at: NowDep) -> AlertStatusPublic:
     return act_on_alert(db, alert_id, "accept", who, at)
 
 
 @router.post("/{alert_id}/reject", response_model=AlertStatusPublic, summary="Officer: not a hit, and why")
-def reject(alert_id: int, body: RejectBody, who: Decider, db: DbDep, at: NowDep) -> AlertStatusPublic:
+def reject(alert_id: RowId, body: RejectBody, who: Decider, db: DbDep, at: NowDep) -> AlertStatusPublic:
     return act_on_alert(db, alert_id, "reject", who, at, reason=body.reason, note=body.note)
 
 
 @router.post("/{alert_id}/verify", response_model=AlertStatusPublic, summary="Dispatch: COLLECT/NCIC confirmation")
-def verify(alert_id: int, body: VerifyBody, who: Verifier, db: DbDep, at: NowDep) -> AlertStatusPublic:
+def verify(alert_id: RowId, body: VerifyBody, who: Verifier, db: DbDep, at: NowDep) -> AlertStatusPublic:
     return act_on_alert(db, alert_id, "verify", who, at, confirmed=body.confirmed, note=body.note)
 
 
 @router.post("/{alert_id}/dispose", response_model=AlertStatusPublic, summary="Outcome and LEAS incident number")
-def dispose(alert_id: int, body: DisposeBody, who: Disposer, db: DbDep, at: NowDep) -> AlertStatusPublic:
+def dispose(alert_id: RowId, body: DisposeBody, who: Disposer, db: DbDep, at: NowDep) -> AlertStatusPublic:
     return act_on_alert(
         db, alert_id, "dispose", who, at, disposition=body.disposition, incident_number=body.incident_number
     )

@@ -14,6 +14,7 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.audits import service
 from platewatch.server.audits.schemas import AuditClose, AuditDetail, AuditList, AuditOpen, AuditPublic, Finding
 from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.inputs import RowId, Seq
 
 router = APIRouter(prefix="/api/v1/audits", tags=["audits"])
 Auditor = Annotated[UserSession, Depends(require(Permission.MANAGE_AUDITS))]
@@ -32,7 +33,7 @@ def list_audits(_: Auditor, db: DbDep, at: NowDep) -> AuditList:
 
 
 @router.get("/{audit_id}", response_model=AuditDetail, summary="One audit with its sampled accesses")
-def get_audit(audit_id: int, who: Auditor, db: DbDep) -> AuditDetail:
+def get_audit(audit_id: RowId, who: Auditor, db: DbDep) -> AuditDetail:
     audit = service.get(db, audit_id)
     detail = AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit))
     record_event(db, who.user.username, "audit_viewed", "success", f"audit {audit_id}")
@@ -41,7 +42,7 @@ def get_audit(audit_id: int, who: Auditor, db: DbDep) -> AuditDetail:
 
 
 @router.post("/{audit_id}/items/{seq}", response_model=AuditPublic, summary="Record the finding for one access")
-def review_item(audit_id: int, seq: int, body: Finding, who: Auditor, db: DbDep, at: NowDep) -> AuditPublic:
+def review_item(audit_id: RowId, seq: Seq, body: Finding, who: Auditor, db: DbDep, at: NowDep) -> AuditPublic:
     audit = service.get(db, audit_id)
     service.review(db, audit, seq, body, who.user.username, at)
     db.commit()
@@ -49,7 +50,7 @@ def review_item(audit_id: int, seq: int, body: Finding, who: Auditor, db: DbDep,
 
 
 @router.post("/{audit_id}/close", response_model=AuditPublic, summary="Close the audit with its summary")
-def close_audit(audit_id: int, body: AuditClose, who: Auditor, db: DbDep, at: NowDep) -> AuditPublic:
+def close_audit(audit_id: RowId, body: AuditClose, who: Auditor, db: DbDep, at: NowDep) -> AuditPublic:
     audit = service.close(db, service.get(db, audit_id), body.summary, who.user.username, at)
     db.commit()
     return service.public(db, audit)

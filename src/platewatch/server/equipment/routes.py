@@ -21,6 +21,7 @@ from platewatch.server.equipment.schemas import (
     MaintenanceRecord,
     StatusChange,
 )
+from platewatch.server.inputs import RowId
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
 Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
@@ -46,26 +47,26 @@ def add_equipment(body: EquipmentCreate, who: Keeper, db: DbDep, at: NowDep) -> 
 
 
 @router.get("/{equipment_id}", response_model=EquipmentDetail, summary="One piece and its history")
-def get_equipment(equipment_id: int, _: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
+def get_equipment(equipment_id: RowId, _: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
     return service.detail(db, equipment_id, at)
 
 
 @router.post("/{equipment_id}/damage", response_model=EquipmentDetail, summary="Report damage at once (V.A.7)")
-def report_damage(equipment_id: int, body: DamageReport, who: Reporter, db: DbDep, at: NowDep) -> EquipmentDetail:
+def report_damage(equipment_id: RowId, body: DamageReport, who: Reporter, db: DbDep, at: NowDep) -> EquipmentDetail:
     service.report_damage(db, equipment_id, body, who.user.username, at)
     db.commit()
     return service.detail(db, equipment_id, at)
 
 
 @router.post("/{equipment_id}/status", response_model=EquipmentDetail, summary="In service, in repair, retired")
-def change_status(equipment_id: int, body: StatusChange, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
+def change_status(equipment_id: RowId, body: StatusChange, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
     service.change_status(db, equipment_id, body, who.user.username, at)
     db.commit()
     return service.detail(db, equipment_id, at)
 
 
 @router.post("/{equipment_id}/inventory", response_model=EquipmentDetail, summary="Seen at the physical inventory")
-def inventory_check(equipment_id: int, body: InventoryCheck, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
+def inventory_check(equipment_id: RowId, body: InventoryCheck, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
     service.inventoried(db, equipment_id, body.note, who.user.username, at)
     db.commit()
     return service.detail(db, equipment_id, at)
@@ -77,7 +78,7 @@ def inventory_check(equipment_id: int, body: InventoryCheck, who: Keeper, db: Db
     summary="Cleaned or serviced as the manufacturer recommends (V.A.6)",
 )
 def record_maintenance(
-    equipment_id: int, body: MaintenanceRecord, who: Keeper, db: DbDep, at: NowDep
+    equipment_id: RowId, body: MaintenanceRecord, who: Keeper, db: DbDep, at: NowDep
 ) -> EquipmentDetail:
     service.maintained(db, equipment_id, body, who.user.username, at)
     db.commit()

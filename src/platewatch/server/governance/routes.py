@@ -24,6 +24,7 @@ from platewatch.server.governance.schemas import (
     PurgeRunPublic,
     PurgeRunsPublic,
 )
+from platewatch.server.inputs import RowId
 from platewatch.server.reads.imagestore import ImageStore
 
 router = APIRouter(prefix="/api/v1/holds", tags=["governance"])
@@ -62,7 +63,7 @@ def list_holds(ctx: ViewCtx) -> HoldsPublic:
 
 
 @router.get("/{hold_id}", response_model=HoldDetail, summary="One legal hold and the reads it preserves (logged)")
-def get_hold(hold_id: int, ctx: ViewCtx) -> HoldDetail:
+def get_hold(hold_id: RowId, ctx: ViewCtx) -> HoldDetail:
     detail = holds.one(ctx.db, hold_id)
     ctx.record(detail.read_count)
     return detail
@@ -74,7 +75,7 @@ def get_hold(hold_id: int, ctx: ViewCtx) -> HoldDetail:
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}}},
 )
-def export_evidence(hold_id: int, ctx: EvidenceCtx, state: StateDep) -> Response:
+def export_evidence(hold_id: RowId, ctx: EvidenceCtx, state: StateDep) -> Response:
     settings = state.settings
     store = ImageStore(settings.image_dir)
     package = evidence.build(ctx.db, store, hold_id, settings.agency_name, ctx.username, ctx.at)
@@ -90,7 +91,7 @@ def export_evidence(hold_id: int, ctx: EvidenceCtx, state: StateDep) -> Response
 
 
 @router.get("/{hold_id}/custody", response_model=CustodyPublic, summary="The chain of custody of a hold (logged)")
-def get_custody(hold_id: int, ctx: ViewCtx) -> CustodyPublic:
+def get_custody(hold_id: RowId, ctx: ViewCtx) -> CustodyPublic:
     events = evidence.custody(ctx.db, hold_id)
     ctx.record(len(events))
     return CustodyPublic(hold_id=hold_id, events=[CustodyEventPublic.model_validate(e) for e in events])
@@ -102,7 +103,7 @@ def get_custody(hold_id: int, ctx: ViewCtx) -> CustodyPublic:
     response_model=CustodyEventPublic,
     summary="A custody step for an exported package: transferred to, received from, returned, destroyed",
 )
-def add_custody_step(hold_id: int, step: CustodyStep, who: Custodian, db: DbDep, at: NowDep) -> CustodyEventPublic:
+def add_custody_step(hold_id: RowId, step: CustodyStep, who: Custodian, db: DbDep, at: NowDep) -> CustodyEventPublic:
     event = evidence.record_step(db, hold_id, step, who.user.username, at)
     public = CustodyEventPublic.model_validate(event)
     db.commit()
@@ -114,7 +115,7 @@ def add_custody_step(hold_id: int, step: CustodyStep, who: Custodian, db: DbDep,
     response_model=HoldPublic,
     summary="Program administrator: the obligation ended; its reads are purged with the next purge if expired",
 )
-def release_hold(hold_id: int, body: HoldRelease, who: Releaser, db: DbDep, at: NowDep) -> HoldPublic:
+def release_hold(hold_id: RowId, body: HoldRelease, who: Releaser, db: DbDep, at: NowDep) -> HoldPublic:
     public = holds.release(db, hold_id, body.note, who.user.username, at)
     db.commit()
     return public

@@ -31,6 +31,7 @@ from platewatch.server.hotlists.schemas import (
     VersionPublic,
     entry_public,
 )
+from platewatch.server.inputs import Count, RowId
 from platewatch.server.unit_status import service as unit_status
 
 router = APIRouter(prefix="/api/v1/hotlists", tags=["hot lists"])
@@ -73,7 +74,7 @@ def list_public(db: DbDep, h: HotList, now: NowDep) -> HotListPublic:
     )
 
 
-def _list(db: DbDep, list_id: int) -> HotList:
+def _list(db: DbDep, list_id: RowId) -> HotList:
     try:
         return service.get_list(db, list_id)
     except service.HotListError as exc:
@@ -101,7 +102,7 @@ def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> 
 
 
 @router.get("/{list_id}/versions", response_model=list[VersionPublic], summary="Versions of a list, newest first")
-def list_versions(list_id: int, _: Viewer, db: DbDep) -> list[VersionPublic]:
+def list_versions(list_id: RowId, _: Viewer, db: DbDep) -> list[VersionPublic]:
     _list(db, list_id)
     stmt = select(HotListVersion).where(HotListVersion.hotlist_id == list_id).order_by(HotListVersion.id.desc())
     return [version_public(v) for v in db.scalars(stmt)]
@@ -109,11 +110,11 @@ def list_versions(list_id: int, _: Viewer, db: DbDep) -> list[VersionPublic]:
 
 @router.get("/{list_id}/entries", response_model=list[EntryPublic], summary="Entries of a list's current version")
 def list_entries(
-    list_id: int,
+    list_id: RowId,
     _: Viewer,
     db: DbDep,
     limit: Annotated[int, Query(ge=1, le=10000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Count, Query(ge=0)] = 0,
 ) -> list[EntryPublic]:
     _list(db, list_id)
     v = service.latest_version(db, list_id)
@@ -124,7 +125,7 @@ def list_entries(
 
 @router.post("/{list_id}/entries", response_model=ChangeResult, status_code=201, summary="Add a manual entry")
 def add_entry(
-    list_id: int, body: ManualEntryCreate, who: Entrant, db: DbDep, at: NowDep, state: StateDep
+    list_id: RowId, body: ManualEntryCreate, who: Entrant, db: DbDep, at: NowDep, state: StateDep
 ) -> ChangeResult:
     hotlist = _list(db, list_id)
     try:
@@ -139,7 +140,7 @@ def add_entry(
 
 @router.delete("/{list_id}/entries", response_model=ChangeResult, summary="Remove an entry (a new version)")
 def remove_entry(
-    list_id: int,
+    list_id: RowId,
     who: Entrant,
     db: DbDep,
     at: NowDep,
@@ -171,7 +172,7 @@ def problems_json(problems: Iterable[LineProblem]) -> list[dict[str, object]]:
     openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}},
 )
 async def import_hotlist(
-    list_id: int,
+    list_id: RowId,
     request: Request,
     who: Manager,
     db: DbDep,
@@ -190,7 +191,7 @@ async def import_hotlist(
 
 
 def _import(
-    list_id: int, data: bytes, who: UserSession, db: Session, at: dt.datetime, state: AppState,
+    list_id: RowId, data: bytes, who: UserSession, db: Session, at: dt.datetime, state: AppState,
     format: str | None, encoding: str | None, filename: str,
 ) -> ImportReport:  # fmt: skip
     hotlist = _list(db, list_id)
@@ -218,8 +219,8 @@ def _import(
 def diff(
     _: Viewer,
     db: DbDep,
-    from_version: Annotated[int, Query(ge=0, alias="from")],
-    to_version: Annotated[int | None, Query(ge=1, alias="to")] = None,
+    from_version: Annotated[Count, Query(ge=0, alias="from")],
+    to_version: Annotated[Count | None, Query(ge=1, alias="to")] = None,
 ) -> DiffPublic:
     old = service.snapshot(db, from_version) if from_version else None
     new = service.snapshot(db, to_version)
@@ -237,7 +238,7 @@ def unit_hotlist(
     unit: UnitDep,
     db: DbDep,
     at: NowDep,
-    since: Annotated[int | None, Query(ge=1, description="the version the unit has; answer with a delta")] = None,
+    since: Annotated[Count | None, Query(ge=1, description="the version the unit has; answer with a delta")] = None,
 ) -> SnapshotPublic:
     """Covert lists are not sent to units. With `since`, only the changes are sent (plus the hash of the
     whole current list, which the unit checks after applying them)."""

@@ -3,7 +3,6 @@ audit event (CJIS 5.4.1.1: attempts to access the audit log are logged)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -12,6 +11,7 @@ from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, require
+from platewatch.server.inputs import Count, Instant
 from platewatch.server.querylog import service
 from platewatch.server.querylog.schemas import QueryLogPublic, VerifyResult
 
@@ -27,10 +27,10 @@ def list_entries(
     db: DbDep,
     username: str | None = None,
     case_number: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Count, Query(ge=0)] = 0,
 ) -> list[QueryLogPublic]:
     rows = service.entries(
         db, username=username, case_number=case_number, since=since, until=until, limit=limit, offset=offset

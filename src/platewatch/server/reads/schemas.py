@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from platewatch.domain.plates import InvalidPlateError, normalize_plate
 from platewatch.domain.states import UnknownStateError, normalize_state
+from platewatch.server.inputs import INT32_MAX
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -48,7 +49,7 @@ class ReadCreate(BaseModel):
     heading: float | None = Field(None, ge=0.0, lt=360.0)
     plate_image: str | None = Field(None, description="base64 JPEG of the plate crop")
     vehicle_image: str | None = Field(None, description="base64 JPEG of the vehicle")
-    hotlist_version: int | None = Field(None, ge=0, description="hot-list version the unit compared with")
+    hotlist_version: int | None = Field(None, ge=0, le=INT32_MAX, description="hot-list version the unit compared with")
 
     _norm_plate = field_validator("plate")(_plate)
 

@@ -12,6 +12,7 @@ from platewatch.domain.patterns import parse_pattern
 from platewatch.domain.plates import InvalidPlateError
 from platewatch.server.deps import NowDep, StateDep
 from platewatch.server.errors import ApiError
+from platewatch.server.inputs import Instant
 from platewatch.server.search.service import Mode, SearchQuery, decode_cursor
 
 
@@ -22,8 +23,8 @@ def search_query(
     mode: Annotated[
         str | None, Query(max_length=10, description="exact | partial | similar (default: by pattern)")
     ] = None,
-    since: Annotated[dt.datetime | None, Query(description="start of the window (ISO 8601 with zone)")] = None,
-    until: Annotated[dt.datetime | None, Query(description="end of the window (exclusive)")] = None,
+    since: Annotated[Instant | None, Query(description="start of the window (ISO 8601 with zone)")] = None,
+    until: Annotated[Instant | None, Query(description="end of the window (exclusive)")] = None,
     hours: Annotated[int | None, Query(ge=1, le=24 * 366, description="window: the last N hours")] = None,
     bbox: Annotated[str | None, Query(description="min_lat,min_lon,max_lat,max_lon")] = None,
     polygon: Annotated[str | None, Query(description="lat,lon;lat,lon;lat,lon…")] = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from platewatch.server.deps import DbDep, NowDep, StateDep, UnitDep
+from platewatch.server.inputs import RowId
 from platewatch.server.unit_shifts import decisions, service
 from platewatch.server.unit_shifts.schemas import (
     DecisionBatch,
@@ -41,7 +42,7 @@ def logoff(unit: UnitDep, body: LogoffRequest, db: DbDep, at: NowDep) -> LogoffR
 
 
 @router.get("/shifts/{shift_id}", response_model=ShiftStatus, summary="Whether one of the unit's shifts is still open")
-def shift_status(unit: UnitDep, shift_id: int, db: DbDep) -> ShiftStatus:
+def shift_status(unit: UnitDep, shift_id: RowId, db: DbDep) -> ShiftStatus:
     shift = service.get(db, unit, shift_id)
     return ShiftStatus(
         shift=shift.id, username=shift.username, started_at=shift.started_at, ended_at=shift.ended_at,

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from platewatch.domain.alerts import RejectReason
+from platewatch.server.inputs import RowId
 
 PLATE = r"^[A-Z0-9]{1,10}$"
 Outcome = Literal["recorded", "already_recorded", "read_not_stored", "conflict", "refused"]
@@ -32,7 +33,7 @@ class ShiftPublic(BaseModel):
 class LogoffRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    shift: int = Field(ge=1)
+    shift: RowId
     ended_at: AwareDatetime | None = Field(
         None, description="when the officer logged off on the unit (a unit that was offline says it later); default now"
     )
@@ -62,13 +63,13 @@ class DecisionIn(BaseModel):
 
     id: uuid.UUID = Field(description="the unit's id for this decision (re-sending it is harmless)")
     read_id: uuid.UUID
-    shift: int = Field(ge=1)
-    list_id: int = Field(ge=1)
+    shift: RowId
+    list_id: RowId
     plate: str = Field(pattern=PLATE, description="the listed plate")
     state: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="the listed state")
     matched_text: str = Field(pattern=PLATE, description="the OCR text that matched the listed plate")
     match_kind: Literal["exact", "lookalike", "one_edit"]
-    hotlist_version: int | None = Field(None, ge=1, description="the hot-list version the unit matched with")
+    hotlist_version: RowId | None = Field(None, description="the hot-list version the unit matched with")
     decision: Literal["accepted", "rejected"]
     reject_reason: RejectReason | None = None
     note: str = Field("", max_length=500)

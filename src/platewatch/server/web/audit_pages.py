@@ -14,6 +14,7 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.audits import service
 from platewatch.server.audits.schemas import AuditOpen, Finding
 from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.inputs import RowId, Seq
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
 
@@ -41,7 +42,7 @@ def open_audit(
 
 
 @router.get("/audits/{audit_id}", response_class=HTMLResponse)
-def audit_page(request: Request, audit_id: int, who: Auditor, db: DbDep) -> HTMLResponse:
+def audit_page(request: Request, audit_id: RowId, who: Auditor, db: DbDep) -> HTMLResponse:
     audit = service.get(db, audit_id)
     items = service.items(db, audit)
     record_event(db, who.user.username, "audit_viewed", "success", f"audit {audit_id} (web)")
@@ -51,8 +52,8 @@ def audit_page(request: Request, audit_id: int, who: Auditor, db: DbDep) -> HTML
 
 @router.post("/audits/{audit_id}/items/{seq}")
 def review_item(
-    audit_id: int,
-    seq: int,
+    audit_id: RowId,
+    seq: Seq,
     who: Auditor,
     db: DbDep,
     at: NowDep,
@@ -70,7 +71,7 @@ def review_item(
 
 @router.post("/audits/{audit_id}/close")
 def close_audit(
-    audit_id: int, who: Auditor, db: DbDep, at: NowDep, summary: Annotated[str, Form(max_length=4000)] = ""
+    audit_id: RowId, who: Auditor, db: DbDep, at: NowDep, summary: Annotated[str, Form(max_length=4000)] = ""
 ) -> RedirectResponse:
     service.close(db, service.get(db, audit_id), summary, who.user.username, at)
     db.commit()

@@ -13,6 +13,7 @@ from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, require
 from platewatch.server.equipment import service
 from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate, MaintenanceRecord
+from platewatch.server.inputs import RowId
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
 
@@ -50,7 +51,7 @@ def add_piece(
 
 
 @router.post("/equipment/{equipment_id}/inventory")
-def mark_seen(equipment_id: int, who: Keeper, db: DbDep, at: NowDep) -> RedirectResponse:
+def mark_seen(equipment_id: RowId, who: Keeper, db: DbDep, at: NowDep) -> RedirectResponse:
     service.inventoried(db, equipment_id, "physical inventory (web)", who.user.username, at)
     db.commit()
     return RedirectResponse("/equipment", status_code=303)
@@ -58,7 +59,7 @@ def mark_seen(equipment_id: int, who: Keeper, db: DbDep, at: NowDep) -> Redirect
 
 @router.post("/equipment/{equipment_id}/maintenance")
 def mark_maintained(
-    equipment_id: int, who: Keeper, db: DbDep, at: NowDep, note: Annotated[str, Form(max_length=500)] = ""
+    equipment_id: RowId, who: Keeper, db: DbDep, at: NowDep, note: Annotated[str, Form(max_length=500)] = ""
 ) -> RedirectResponse:
     try:
         service.maintained(db, equipment_id, MaintenanceRecord(note=note.strip()), who.user.username, at)

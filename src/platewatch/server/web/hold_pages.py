@@ -18,6 +18,7 @@ from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, re
 from platewatch.server.errors import ApiError
 from platewatch.server.governance import holds, retention
 from platewatch.server.governance.schemas import HoldCreate, HoldRelease
+from platewatch.server.inputs import RowId
 from platewatch.server.reads.models import Read
 from platewatch.server.web.routes import page
 
@@ -88,7 +89,7 @@ def holds_page(request: Request, ctx: ListCtx) -> HTMLResponse:
 
 @router.post("/holds/{hold_id}/release")
 def release_hold(
-    hold_id: int, who: Releaser, db: DbDep, at: NowDep, note: Annotated[str, Form(max_length=500)] = ""
+    hold_id: RowId, who: Releaser, db: DbDep, at: NowDep, note: Annotated[str, Form(max_length=500)] = ""
 ) -> RedirectResponse:
     try:
         body = HoldRelease(note=note.strip())

@@ -21,6 +21,7 @@ from platewatch.server.hotlists import changes, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList, HotListVersion
 from platewatch.server.hotlists.schemas import ManualEntryCreate
+from platewatch.server.inputs import Count, RowId
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 from platewatch.server.web.routes import data_uri, page
@@ -64,7 +65,7 @@ def hotlists_page(request: Request, who: Viewer, db: DbDep, at: NowDep) -> HTMLR
 
 
 def _detail(
-    request: Request, who: UserSession, db: DbDep, list_id: int, status: int = 200, **extra: object
+    request: Request, who: UserSession, db: DbDep, list_id: RowId, status: int = 200, **extra: object
 ) -> HTMLResponse:
     try:
         hotlist = service.get_list(db, list_id)
@@ -84,14 +85,14 @@ def _detail(
 
 
 @router.get("/hotlists/{list_id}", response_class=HTMLResponse)
-def hotlist_page(request: Request, list_id: int, who: Viewer, db: DbDep) -> HTMLResponse:
+def hotlist_page(request: Request, list_id: RowId, who: Viewer, db: DbDep) -> HTMLResponse:
     return _detail(request, who, db, list_id)
 
 
 @router.post("/hotlists/{list_id}/entries", response_class=HTMLResponse)
 def add_entry_form(
     request: Request,
-    list_id: int,
+    list_id: RowId,
     who: Entrant,
     db: DbDep,
     at: NowDep,
@@ -129,7 +130,7 @@ def add_entry_form(
 @router.post("/hotlists/{list_id}/import", response_class=HTMLResponse)
 async def import_form(
     request: Request,
-    list_id: int,
+    list_id: RowId,
     who: Manager,
     db: DbDep,
     at: NowDep,
@@ -162,7 +163,7 @@ async def import_form(
 
 @router.get("/hotlists-diff", response_class=HTMLResponse)
 def diff_page(
-    request: Request, who: Viewer, db: DbDep, from_version: int = 0, to_version: int | None = None
+    request: Request, who: Viewer, db: DbDep, from_version: Count = 0, to_version: Count | None = None
 ) -> HTMLResponse:
     old = service.snapshot(db, from_version) if from_version else None
     new = service.snapshot(db, to_version)
@@ -197,19 +198,19 @@ def _back(status: str = "") -> RedirectResponse:
     return RedirectResponse("/alerts" + (f"?status={status}" if status else ""), status_code=303)
 
 
-def _act(db: DbDep, alert_id: int, action: str, who: UserSession, at: NowDep, **kw: object) -> RedirectResponse:
+def _act(db: DbDep, alert_id: RowId, action: str, who: UserSession, at: NowDep, **kw: object) -> RedirectResponse:
     act_on_alert(db, alert_id, action, who, at, **kw)
     return _back()
 
 
 @router.post("/alerts/{alert_id}/accept")
-def accept(alert_id: int, who: Decider, db: DbDep, at: NowDep) -> RedirectResponse:
+def accept(alert_id: RowId, who: Decider, db: DbDep, at: NowDep) -> RedirectResponse:
     return _act(db, alert_id, "accept", who, at)
 
 
 @router.post("/alerts/{alert_id}/reject")
 def reject(
-    alert_id: int, who: Decider, db: DbDep, at: NowDep, reason: Annotated[RejectReason, Form()],
+    alert_id: RowId, who: Decider, db: DbDep, at: NowDep, reason: Annotated[RejectReason, Form()],
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:  # fmt: skip
     return _act(db, alert_id, "reject", who, at, reason=reason, note=note)
@@ -217,7 +218,7 @@ def reject(
 
 @router.post("/alerts/{alert_id}/verify")
 def verify(
-    alert_id: int, who: Verifier, db: DbDep, at: NowDep, confirmed: Annotated[str, Form()],
+    alert_id: RowId, who: Verifier, db: DbDep, at: NowDep, confirmed: Annotated[str, Form()],
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:  # fmt: skip
     return _act(db, alert_id, "verify", who, at, confirmed=confirmed == "yes", note=note)
@@ -225,7 +226,7 @@ def verify(
 
 @router.post("/alerts/{alert_id}/dispose")
 def dispose(
-    alert_id: int, who: Disposer, db: DbDep, at: NowDep, disposition: Annotated[Disposition, Form()],
+    alert_id: RowId, who: Disposer, db: DbDep, at: NowDep, disposition: Annotated[Disposition, Form()],
     incident_number: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:  # fmt: skip
     return _act(db, alert_id, "dispose", who, at, disposition=disposition, incident_number=incident_number)
