@@ -15,7 +15,7 @@ from platewatch.server.app import api_routes, create_app
 from platewatch.server.inputs import INT64_MAX
 from platewatch.server.settings import Settings
 from tests.server.test_hotlists_api import Actors
-from tests.support.live_server import PURPOSE, LiveServer
+from tests.support.live_server import PURPOSE, LiveServer, read_payload
 
 HUGE = 2**64 + 1
 PAST_INT32 = 2**31
@@ -125,13 +125,21 @@ def test_text_with_a_control_character_is_422_naming_the_field(server: LiveServe
     with actors.client(Role.SUPERVISOR) as supervisor:
         search = supervisor.get("/api/v1/reads/search", params={"camera": "a\x00b", **PURPOSE})
         found = supervisor.get("/api/v1/reads/search", params={"camera": "front", **PURPOSE})
+    with server.client(server.add_unit()) as unit_client:  # a json_body route, checked after the unit's token
+        batch = unit_client.post("/api/v1/reads", json={"reads": [read_payload(camera="front\x00", images=False)]})
     with server.client() as anonymous:
         form = anonymous.post("/login", data={"username": "a\x00b", "password": "x"})
         half = b'{"username": "x", "password": "y\\udc00"}'  # half a surrogate pair, as JSON may escape it
         surrogate = anonymous.post("/api/v1/auth/login", content=half, headers={"content-type": "application/json"})
     assert ok.status_code == 201, ok.text  # a tab is text
     assert found.status_code == 200, found.text
-    for r, field in ((unit, "name"), (equipment, "description"), (search, "camera"), (surrogate, "password")):
+    for r, field in (
+        (unit, "name"),
+        (equipment, "description"),
+        (search, "camera"),
+        (surrogate, "password"),
+        (batch, "camera"),
+    ):
         assert r.status_code == 422, r.text
         assert [d["field"] for d in r.json()["details"]] == [field], r.text
         assert "control character" in r.json()["message"]

@@ -37,6 +37,11 @@ class UnitSeen:
     """Reads the unit's disk refused since its agent started (None: it did not say)."""
     gps_fix_age_s: int | None = None
     """Seconds since its GPS receiver's latest fix at its last contact (-1: none yet; None: no receiver or unsaid)."""
+    ingest_refused: int | None = None
+    """Its ingest requests the server refused (a 4xx: a bad token, a read that does not validate), all told."""
+    ingest_refused_at: dt.datetime | None = None
+    ingest_refused_reason: str | None = None
+    """The last refusal's status, code and fields (never a plate)."""
 
 
 def clock_off(skew_s: float | None) -> str | None:
@@ -145,6 +150,24 @@ def warnings(seen: UnitSeen, current_version: int | None, now: dt.datetime) -> l
             f"its disk had {seen.disk_free_mib} MiB free at its last contact: its reads are lost when it is full "
             "(free space on the car computer; `platewatch unit check`)"
         )
+    if (refused := ingest_refusals(seen, now)) is not None:
+        out.append(refused)
     if (off := clock_off(seen.clock_skew_s)) is not None:
         out.append(f"{off}: its reads are stamped with it (keep it in step; `platewatch unit check`)")
     return out
+
+
+REFUSALS_SHOWN = dt.timedelta(hours=24)
+"""A unit's refused uploads are named until this long after the last one."""
+
+
+def ingest_refusals(seen: UnitSeen, now: dt.datetime) -> str | None:
+    """The unit's refused uploads in words, while the last is recent: an agent that ignores the answer (OpenALPR's
+    daemon logs a 401 or 422 as uploaded) loses those reads without anyone hearing of it."""
+    if not seen.ingest_refused or seen.ingest_refused_at is None or now - seen.ingest_refused_at > REFUSALS_SHOWN:
+        return None
+    count = "1 upload" if seen.ingest_refused == 1 else f"{seen.ingest_refused} uploads"
+    return (
+        f"{count} refused by the server, the last at {seen.ingest_refused_at:%Y-%m-%d %H:%M} UTC "
+        f"({seen.ingest_refused_reason}): its reads are not stored (the agent's settings; the server's log)"
+    )

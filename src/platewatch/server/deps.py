@@ -7,6 +7,7 @@ query-log context. Every route declares exactly one of `Public`, `require(...)`,
 # objects that `query_logged` builds in a closure; as strings they would not resolve.
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -29,6 +30,8 @@ from platewatch.server.querylog.models import QueryLogEntry
 from platewatch.server.settings import Settings
 from platewatch.server.training import service as training
 from platewatch.server.unit_status import service as unit_status
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "pw_session"
 
@@ -162,12 +165,18 @@ def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
     """Dependency: a unit's API token from `Authorization: Bearer pwu_…` (or `?api_key=` for OpenALPR
     agents, which cannot set headers)."""
     token = _bearer(request) or request.query_params.get("api_key")
-    if not token:
-        raise ApiError(401, "unit_token_missing", "unit token missing: send Authorization: Bearer pwu_…")
     try:
-        unit = accounts.unit_for_token(db, token, at)
-    except accounts.AccountError as exc:
-        raise ApiError(401, exc.code, exc.message) from exc
+        if not token:
+            raise ApiError(401, "unit_token_missing", "unit token missing: send Authorization: Bearer pwu_…")
+        try:
+            unit = accounts.unit_for_token(db, token, at)
+        except accounts.AccountError as exc:
+            raise ApiError(401, exc.code, exc.message) from exc
+    except ApiError as exc:  # an agent set up with a wrong or revoked token: IT finds it here (never the token)
+        source = request.client.host if request.client else "?"
+        log.warning("unit request refused: %d %s for %s %s from %s", exc.status, exc.code, request.method,
+                    request.url.path, source)  # fmt: skip
+        raise
     # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
     unit_status.touch(
         db,

@@ -62,28 +62,35 @@ def _walk(value: Any, loc: tuple[str | int, ...], found: list[dict[str, Any]]) -
             _walk(item, (*loc, i), found)
 
 
+def json_control_characters(body: bytes) -> list[dict[str, Any]]:
+    """Errors naming each text of a JSON body with a control character (`json_body` routes ask, after the caller's
+    authentication); none for a body that is not JSON (its route says so)."""
+    found: list[dict[str, Any]] = []
+    if _SUSPECT_JSON.search(body):
+        with suppress(ValueError):
+            _walk(json.loads(body), ("body",), found)
+    return found[:20]
+
+
 async def refuse_control_characters(request: Request) -> None:
     """App-wide dependency: a path, query, form or JSON text with a control character (NUL, ESC, …; tab, CR and LF
     are text) or half a surrogate pair is a 422 naming the field, before any route stores or logs it: PostgreSQL
-    refuses NUL (a 500), SQLite stores it silently. Multipart bodies are files and are the importers' to judge."""
+    refuses NUL (a 500), SQLite stores it silently. A body is looked at only when the route has read it already (its
+    declared JSON or form): a `json_body` route checks its own once its caller is authenticated."""
     found: list[dict[str, Any]] = []
     for name, value in request.path_params.items():
         _walk(value, ("path", name), found)
     for name, value in request.query_params.multi_items():
         _walk(name, ("query", name), found)
         _walk(value, ("query", name), found)
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind == "application/x-www-form-urlencoded":
-        with suppress(RuntimeError):  # the route's form, parsed already, is kept; else the body is, for both
-            await request.body()
-        for name, item in (await request.form()).multi_items():
-            _walk(name, ("body", name), found)
-            if isinstance(item, str):
-                _walk(item, ("body", name), found)
-    elif kind == "application/json" or kind.endswith("+json"):
-        body = await request.body()
-        if _SUSPECT_JSON.search(body):
-            with suppress(ValueError):  # not JSON: the route says so (400 malformed_json)
-                _walk(json.loads(body), ("body",), found)
+    if getattr(request.scope.get("route"), "body_field", None) is not None:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for name, item in (await request.form()).multi_items():  # parsed already: FastAPI keeps it
+                _walk(name, ("body", name), found)
+                if isinstance(item, str):
+                    _walk(item, ("body", name), found)
+        elif kind == "application/json" or kind.endswith("+json"):
+            found += json_control_characters(await request.body())  # read already: FastAPI keeps it
     if found:
         raise RequestValidationError(found[:20])

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from platewatch.server.errors import ApiError, validation_details
+from platewatch.server.inputs import json_control_characters
 
 _MODELS: dict[str, type[BaseModel]] = {}
 M = TypeVar("M", bound=BaseModel)
@@ -27,6 +28,8 @@ def json_body(model: type[M]) -> tuple[Callable[[Request], Awaitable[M]], dict[s
 
     async def dependency(request: Request) -> M:
         body = await request.body()
+        if problems := json_control_characters(body):
+            raise RequestValidationError(problems)
         try:
             return model.model_validate_json(body)
         except ValidationError as exc:

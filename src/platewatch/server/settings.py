@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from platewatch.domain.geo import parse_bbox
 
+MAX_INGEST_BATCH = 10_000
+"""The most reads one ingest request may ever carry (`ingest_max_batch` is at most this)."""
+
 
 class Settings(BaseSettings):
     """Everything the operations server can be configured with; unknown PLATEWATCH_ keys are ignored."""
@@ -33,7 +36,12 @@ class Settings(BaseSettings):
     request_max_bytes: int = Field(
         64 * 1024 * 1024, ge=1024, description="Largest request body (a batch of reads with images, a hot-list file)"
     )
-    ingest_max_batch: int = Field(1000, ge=1, le=10000)
+    ingest_max_batch: int = Field(
+        1000,
+        ge=1,
+        le=MAX_INGEST_BATCH,
+        description="The most reads one ingest request carries (a /reads batch, an OpenALPR message); more is a 422",
+    )
     image_max_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted JPEG, decoded bytes")
     search_max_page_size: int = Field(500, ge=1, le=5000)
     retention_days: int = Field(14, ge=1, description="Order V.D.3: reads kept at most this many days")

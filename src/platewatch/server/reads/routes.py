@@ -3,24 +3,69 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from platewatch.domain.matching import StateRule
+from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.service import ReadForMatching, raise_alerts
 from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep
+from platewatch.server.errors import ApiError, validation_details
 from platewatch.server.json_body import json_body
 from platewatch.server.reads import openalpr, service
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.schemas import IngestResult, ReadBatch, ReadCreate
 from platewatch.server.unit_status import service as unit_status
 
+log = logging.getLogger(__name__)
+
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 read_batch, READ_BATCH_OPENAPI = json_body(ReadBatch)
 ReadBatchBody = Annotated[ReadBatch, Depends(read_batch)]
+
+
+def refusal_reason(exc: ApiError | RequestValidationError) -> str:
+    """A refused request's status, code and the fields named: never a message, which may quote a plate."""
+    if isinstance(exc, ApiError):
+        status, code, fields = exc.status, exc.code, [str(d.get("loc") or d.get("field")) for d in exc.details]
+    else:
+        status, code, fields = (
+            422,
+            "invalid_request",
+            [d["loc"] or "body" for d in validation_details(list(exc.errors()))],
+        )
+    shown = ", ".join(dict.fromkeys(fields[:5])) + (", …" if len(fields) > 5 else "")
+    return f"{status} {code}" + (f" at {shown}" if shown else "")
+
+
+def ingesting_unit(unit: UnitDep, db: DbDep, at: NowDep) -> Iterator[Unit]:
+    """The unit of an ingest request; a refusal (its body does not validate, a batch over the cap) is logged with the
+    unit's name and counted for the Units page: agents that ignore the answer lose those reads silently otherwise."""
+    try:
+        yield unit
+    except (ApiError, RequestValidationError) as exc:
+        if isinstance(exc, ApiError) and not 400 <= exc.status < 500:
+            raise
+        reason = refusal_reason(exc)
+        log.warning("ingest refused for unit %s: %s", unit.name, reason)
+        db.rollback()
+        try:
+            unit_status.refused(db, unit, at, reason)
+            db.commit()
+        except SQLAlchemyError:
+            db.rollback()
+            log.exception("could not count the refusal of unit %s", unit.name)
+        raise
+
+
+IngestUnit = Annotated[Unit, Depends(ingesting_unit)]
 
 
 def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[uuid.UUID], at: dt.datetime) -> None:
@@ -42,15 +87,16 @@ def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[u
     response_model=IngestResult,
     summary="Upload a batch of reads (idempotent by read id; all-or-nothing)",
     description=(
-        "Up to 1,000 reads. The batch is validated whole: if any read is invalid the response is 422 "
-        "naming each read index and field, and nothing is stored. Reads whose id is already stored "
+        "Up to 1,000 reads (`PLATEWATCH_INGEST_MAX_BATCH`). The batch is validated whole: if any read is invalid "
+        "the response is 422 naming each read index and field, and nothing is stored. Reads whose id is already stored "
         "are listed in `already_stored` and not stored again."
     ),
     openapi_extra=READ_BATCH_OPENAPI,
 )
 # The unit is authenticated before its body is parsed (dependencies resolve in parameter order).
-def ingest_reads(unit: UnitDep, batch: ReadBatchBody, db: DbDep, at: NowDep, state: StateDep) -> IngestResult:
+def ingest_reads(unit: IngestUnit, batch: ReadBatchBody, db: DbDep, at: NowDep, state: StateDep) -> IngestResult:
     s = state.settings
+    service.check_batch(len(batch.reads), s.ingest_max_batch, "reads")
     images = service.prepare(batch.reads, at, s.image_max_bytes, s.retention_days)
     outcome = service.ingest(db, unit, batch.reads, images, ImageStore(s.image_dir), at)
     _match(db, state, batch.reads, outcome.stored, at)
@@ -64,9 +110,9 @@ def ingest_reads(unit: UnitDep, batch: ReadBatchBody, db: DbDep, at: NowDep, sta
     response_model=IngestResult,
     summary="Accept an OpenALPR/Rekor `alpr_group` or `alpr_results` message as agents send it",
 )
-def ingest_openalpr(unit: UnitDep, db: DbDep, at: NowDep, state: StateDep, message: Any = Body(...)) -> IngestResult:
+def ingest_openalpr(unit: IngestUnit, db: DbDep, at: NowDep, state: StateDep, message: Any = Body(...)) -> IngestResult:
     s = state.settings
-    reads, attrs, kind = openalpr.to_reads(message)
+    reads, attrs, kind = openalpr.to_reads(message, s.ingest_max_batch)
     images = service.prepare(reads, at, s.image_max_bytes, s.retention_days)
     outcome = service.ingest(db, unit, reads, images, ImageStore(s.image_dir), at, kind[:16], attrs)
     _match(db, state, reads, outcome.stored, at)

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from platewatch.domain.plates import InvalidPlateError, normalize_plate
 from platewatch.domain.states import UnknownStateError, normalize_state
 from platewatch.server.inputs import INT32_MAX
+from platewatch.server.settings import MAX_INGEST_BATCH
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -65,11 +66,12 @@ class ReadCreate(BaseModel):
 
 
 class ReadBatch(BaseModel):
-    """Up to 1,000 reads. All-or-nothing: one invalid read refuses the whole batch, nothing stored."""
+    """Up to `ingest_max_batch` reads (1,000 unless set). All-or-nothing: one invalid read refuses the whole batch,
+    nothing stored."""
 
     model_config = ConfigDict(extra="forbid")
 
-    reads: list[ReadCreate] = Field(min_length=1, max_length=1000)
+    reads: list[ReadCreate] = Field(min_length=1, max_length=MAX_INGEST_BATCH)
 
 
 class IngestResult(BaseModel):

@@ -79,6 +79,14 @@ def prepare(
     return images
 
 
+def check_batch(count: int, limit: int, field: str) -> None:
+    """A request over the ingest cap (`PLATEWATCH_INGEST_MAX_BATCH`) is refused whole, naming the field."""
+    if count > limit:
+        message = f"{field}: {count} reads in one request; at most {limit} (PLATEWATCH_INGEST_MAX_BATCH)"
+        detail = {"loc": field, "index": None, "field": field, "message": message}
+        raise ApiError(422, "batch_too_large", message, [detail])
+
+
 def _problem(index: int, field: str, message: str) -> dict[str, Any]:
     return {"loc": f"reads[{index}].{field}", "index": index, "field": field, "message": message}
 

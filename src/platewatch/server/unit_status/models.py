@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Float, ForeignKey, Integer
+from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platewatch.server.db.base import Base
@@ -26,3 +26,6 @@ class UnitContact(Base):
     disk_free_mib: Mapped[int | None] = mapped_column(Integer, nullable=True)  # beside the unit's outbox, as it said
     reads_lost: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its disk refused them, since its start
     gps_fix_age_s: Mapped[int | None] = mapped_column(Integer, nullable=True)  # -1: no fix yet; None: no receiver
+    ingest_refused: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its ingest requests refused (4xx)
+    ingest_refused_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # the last one's time
+    ingest_refused_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)  # status, code, fields

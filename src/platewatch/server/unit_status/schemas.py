@@ -33,6 +33,8 @@ class UnitStatusPublic(BaseModel):
     """Reads the unit's disk refused since its agent started, as it said at its last contact."""
     gps_fix_age_s: int | None = None
     """Seconds since its GPS receiver's latest fix at its last contact (-1: none yet; None: no receiver)."""
+    ingest_refused: int | None = None
+    """Its ingest requests the server refused (bad token, reads that do not validate), all told."""
     warnings: list[str]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,6 +64,16 @@ def touch(
     db.flush()
 
 
+def refused(db: Session, unit: Unit, now: dt.datetime, reason: str) -> None:
+    """Count an ingest request of `unit` the server refused, with its reason (status, code, fields: no plate)."""
+    counted = func.coalesce(UnitContact.ingest_refused, 0) + 1
+    db.execute(
+        update(UnitContact)
+        .where(UnitContact.unit_id == unit.id)
+        .values(ingest_refused=counted, ingest_refused_at=now, ingest_refused_reason=reason[:200])
+    )
+
+
 def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int | None]:
     """Every unit with what the server last heard from it and what a supervisor must know (V.E.2h, V.F.2)."""
     current = current_version_id(db)
@@ -85,6 +95,9 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
             disk_free_mib=c.disk_free_mib if c else None,
             reads_lost=c.reads_lost if c else None,
             gps_fix_age_s=c.gps_fix_age_s if c else None,
+            ingest_refused=c.ingest_refused if c else None,
+            ingest_refused_at=c.ingest_refused_at if c else None,
+            ingest_refused_reason=c.ingest_refused_reason if c else None,
         )
         on_shift = s is not None and s.ended_at is None
         out.append(
@@ -107,6 +120,7 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
                 disk_free_mib=seen.disk_free_mib,
                 reads_lost=seen.reads_lost,
                 gps_fix_age_s=seen.gps_fix_age_s,
+                ingest_refused=seen.ingest_refused,
                 warnings=warnings(seen, current, now) if unit.active else [],
             )
         )
