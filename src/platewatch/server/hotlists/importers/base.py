@@ -88,8 +88,9 @@ class Importer(Protocol):
         """Parse one line (newline removed); None skips it silently; raises LineError when malformed."""
         ...
 
-    def check_file(self, lines: Sequence[str]) -> None:
-        """Check the file as a whole (header, trailer counts); raises FileError. `lines[0]` is line 1."""
+    def check_file(self, lines: Sequence[str]) -> str | None:
+        """Check the file as a whole (header, trailer counts); raises FileError. `lines[0]` is line 1. A note for
+        the import's report when the file is taken but something could not be checked."""
         ...
 
 
@@ -102,5 +103,5 @@ class LineImporter:
     def parse_line(self, line: str, line_no: int) -> HotListEntry | None:
         raise NotImplementedError
 
-    def check_file(self, lines: Sequence[str]) -> None:
+    def check_file(self, lines: Sequence[str]) -> str | None:
         return None

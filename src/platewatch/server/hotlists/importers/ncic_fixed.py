@@ -1,4 +1,5 @@
-"""NCIC "LPR extract" fixed width (also PA PSP, NC, NJ MVC with ORI and date empty, MI with a description)."""
+"""NCIC "LPR extract" fixed width (also PA PSP, NC, NJ MVC with ORI and date empty and its own record codes E and S,
+MI with a description)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ NCIC_FILE_CODES: dict[str, tuple[Category, str]] = {
     "X": (Category.SEX_OFFENDER, "Sex offender"),
     "B": (Category.STOLEN_VEHICLE, "Stolen boat"),
     "N": (Category.WANTED_PERSON, "Deported felon"),
+    # New Jersey MVC's own records in the same layout: registrations, not NCIC entries.
+    "E": (Category.REGISTRATION, "Expired registration (NJ MVC)"),
+    "S": (Category.REGISTRATION, "Suspended registration (NJ MVC)"),
 }
 
 MIN_LENGTH = 39  # through the plate state; vehicle fields may be trimmed when blank
@@ -39,7 +43,7 @@ def file_code(nic: str) -> tuple[Category, str]:
 
 class NcicFixedImporter(LineImporter):
     name = "ncic_fixed"
-    description = "NCIC LPR extract, fixed width (PA PSP, NC, NJ MVC, MI)"
+    description = "NCIC LPR extract, fixed width (PA PSP, NC, NJ MVC with its codes E and S, MI)"
 
     def parse_line(self, line: str, line_no: int) -> HotListEntry | None:
         if not line.strip():

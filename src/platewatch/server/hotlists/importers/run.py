@@ -104,11 +104,14 @@ def import_file(
 
     file_error: str | None = None
     try:
-        importer.check_file(lines)
+        note = importer.check_file(lines)
     except FileError as exc:
         file_error = exc.reason
         text = lines[exc.line_no - 1][:MAX_PROBLEM_TEXT] if 0 < exc.line_no <= len(lines) else ""
         problems.append(LineProblem(exc.line_no, exc.reason, text))
+    else:
+        if note is not None:  # the file is taken; the report says what could not be checked
+            problems.append(LineProblem(0, note, ""))
 
     result = ImportResult(
         entries=tuple(entries),
