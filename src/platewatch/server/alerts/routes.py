@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from platewatch.domain.alerts import hotlist_age, hotlist_is_stale
 from platewatch.domain.querylog import Action
@@ -33,6 +37,8 @@ from platewatch.server.hotlists.schemas import entry_public
 from platewatch.server.hotlists.service import StoredEntry, row_to_entry
 from platewatch.server.inputs import Count, RowId
 from platewatch.server.reads.models import Read
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
@@ -158,6 +164,18 @@ def list_alerts(
     return AlertsPublic(alerts=alerts_public(ctx.db, rows, at, entry.seq), query_log_seq=entry.seq)
 
 
+def new_alerts(
+    sessions: sessionmaker[Session], after: int, covert: bool, now: dt.datetime, seq: int
+) -> list[AlertPublic]:
+    """Up to 100 alerts with an id above `after`, in a short session of its own (one poll of the live feed)."""
+    with sessions() as db:
+        stmt = select(Alert).where(Alert.id > after).order_by(Alert.id)
+        if not covert:
+            stmt = stmt.where(Alert.covert.is_(False))
+        rows = list(db.scalars(stmt.limit(100)))
+        return alerts_public(db, rows, now, seq)
+
+
 @router.get("/stream", summary="Server-Sent Events: each new alert as it is raised")
 def stream(
     ctx: FeedCtx,
@@ -177,17 +195,18 @@ def stream(
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while loop.time() < deadline:
-            with sessions() as db:
-                stmt = select(Alert).where(Alert.id > last).order_by(Alert.id)
-                if not covert:
-                    stmt = stmt.where(Alert.covert.is_(False))
-                rows = list(db.scalars(stmt.limit(100)))
-                payload = alerts_public(db, rows, clock(), entry.seq)
+            # In a worker thread: a query that waits (SQLite's write lock, a table a purge holds) waits there, and the
+            # event loop goes on answering everyone else.
+            try:
+                payload = await run_in_threadpool(new_alerts, sessions, last, covert, clock(), entry.seq)
+            except OperationalError as exc:  # e.g. SQLite's lock held past its busy timeout: try again next second
+                log.warning("alert stream: the database did not answer (%s); trying again", type(exc.orig).__name__)
+                payload = []
             for a in payload:
                 last = max(last, a.id)
                 data = json.dumps(a.model_dump(mode="json"))
                 yield f"id: {a.id}\nevent: alert\ndata: {data}\n\n".encode()
-            if not rows:
+            if not payload:
                 yield b": keep-alive\n\n"
                 await asyncio.sleep(1.0)
 
