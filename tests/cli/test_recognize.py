@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
+from platewatch.engine.benchmark import BenchResult
 from platewatch.engine.models import READER
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, needs_datasets
 
@@ -95,6 +96,30 @@ def test_bench_lists_the_plates_it_missed(tmp_path: Path) -> None:
     listing = result.stdout.split("not read exactly", 1)[1]
     assert "crops/b.png" in listing and "QQQ999" in listing and "7KD482" in listing
     assert "crops/a.png" not in listing
+
+
+def test_bench_reports_wrong_reads_against_confidence(tmp_path: Path) -> None:
+    (tmp_path / "crops").mkdir()
+    cv2.imwrite(str(tmp_path / "crops" / "a.png"), draw_plate("ABC1234"))
+    cv2.imwrite(str(tmp_path / "crops" / "b.png"), draw_plate("7KD482"))
+    # b.png is labelled with a plate it does not show: a sure read that is wrong
+    (tmp_path / "labels.csv").write_text("file,state,plate\ncrops/a.png,CT,ABC1234\ncrops/b.png,CT,QQQ999\n")
+    report = tmp_path / "bench.md"
+    result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--report", str(report)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "wrong reads against confidence" in result.stdout
+    text = report.read_text()
+    assert "| confidence ≥ | reads | wrong | wrong, of those reads | wrong, of all plates |" in text
+    assert "| 0.50 | 2 | 1 | 50.0% | 50.0% |" in text  # drawn plates are read surely, the mislabelled one too
+
+
+def test_wrong_reads_are_counted_at_each_bar() -> None:
+    res = BenchResult(
+        "x", None, "crops", 5, images=4, readings=[(0.99, True), (0.95, False), (0.6, False), (0.2, True)]
+    )
+    assert res.wrong_above(0.9) == (2, 1)
+    assert res.wrong_above(0.5) == (3, 2)
+    assert res.wrong_above(0.999) == (0, 0)
 
 
 def _crop_folder(tmp_path: Path, texts: list[str]) -> Path:

@@ -19,6 +19,8 @@ from platewatch.engine.postprocess import iou
 from platewatch.engine.types import PlateRead
 
 IOU_MATCH = 0.5
+CONFIDENCE_BARS = (0.5, 0.7, 0.8, 0.9, 0.95)
+"""The confidences at which `BenchResult.wrong_above` reports how many reads are wrong (alerts are raised on reads)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +56,16 @@ class BenchResult:
     state_ok: int = 0
     ms: list[float] = field(default_factory=list)
     misses: list[Miss] = field(default_factory=list)
+    readings: list[tuple[float, bool]] = field(default_factory=list)
+    """(confidence, read exactly) of each labelled plate's read."""
 
     def rate(self, n: int) -> float:
         return n / self.images if self.images else 0.0
+
+    def wrong_above(self, bar: float) -> tuple[int, int]:
+        """(reads at `bar` or surer, how many of them are wrong): a sure wrong read raises no second look."""
+        sure = [ok for c, ok in self.readings if c >= bar]
+        return len(sure), sum(not ok for ok in sure)
 
     @property
     def ms_median(self) -> float:
@@ -105,6 +114,7 @@ def score_crop(res: BenchResult, row: LabelRow, read: PlateRead) -> None:
     res.detected += 1
     exact = read.text == row.plate
     res.exact += exact
+    res.readings.append((read.confidence, exact))
     if not exact:
         res.misses.append(Miss(row.file, row.plate, read.text, tuple(c.text for c in read.candidates[: res.topn])))
     res.in_topn += any(c.text == row.plate for c in read.candidates[: res.topn])
@@ -179,4 +189,15 @@ def markdown_section(res: BenchResult, command: str) -> str:
     ]
     if res.errors:
         lines.insert(-1, f"{res.errors} images could not be read.")
+    lines += [confidence_table(res), ""]
     return "\n".join(lines) + "\n"
+
+
+def confidence_table(res: BenchResult) -> str:
+    """Markdown: for each bar of `CONFIDENCE_BARS`, the reads at least that sure and how many of them are wrong (as a
+    share of those reads and of all labelled plates)."""
+    rows = ["| confidence ≥ | reads | wrong | wrong, of those reads | wrong, of all plates |", "|---|---|---|---|---|"]
+    for bar in CONFIDENCE_BARS:
+        n, wrong = res.wrong_above(bar)
+        rows.append(f"| {bar:.2f} | {n} | {wrong} | {wrong / n if n else 0.0:.1%} | {res.rate(wrong):.1%} |")
+    return "\n".join(rows)
