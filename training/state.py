@@ -19,6 +19,7 @@ from training.data import load_folder_images, load_photos, load_us_crops
 from training.samples import (
     READER_H,
     READER_W,
+    distant_crop,
     pasted_us_crop,
     real_photo_crop,
     real_us_crop,
@@ -53,8 +54,8 @@ class StateNet(nn.Module):
 
 
 class Batches:
-    def __init__(self, seed: int, pasted_share: float = 0.0) -> None:
-        self.pasted_share = pasted_share
+    def __init__(self, seed: int, pasted_share: float = 0.0, distant_share: float = 0.0) -> None:
+        self.pasted_share, self.distant_share = pasted_share, distant_share
         self.rng = np.random.default_rng(seed)
         self.us = load_us_crops("train")
         self.photos = load_photos("openalpr-eu-endtoend", "train") + load_photos("openalpr-br-endtoend", "train")
@@ -65,7 +66,10 @@ class Batches:
         r = self.rng.random()
         if r < 0.55:
             s = self.us[int(self.rng.integers(len(self.us)))]
-            if self.rng.random() < self.pasted_share:  # as a 1280×720 photo shows it, cut like a detection
+            way = self.rng.random()
+            if way < self.distant_share:  # far off: 45–130 px through a camera's blur, light and JPEG
+                return distant_crop(s.image, self.rng, self.patches), CLASSES.index(s.state)
+            if way < self.distant_share + self.pasted_share:  # as a 1280×720 photo shows it, cut like a detection
                 return pasted_us_crop(s, self.rng, self.patches), CLASSES.index(s.state)
             return real_us_crop(s, self.rng), CLASSES.index(s.state)
         if r < 0.8:
@@ -108,13 +112,14 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pasted-share", type=float, default=0.5, help="of the real US crops: pasted at photo scale")
+    ap.add_argument("--distant-share", type=float, default=0.0, help="of the real US crops: far off (distant_crop)")
     ap.add_argument("--out", type=Path, default=common.MODELS / "state.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "state")
     args = ap.parse_args()
     common.setup(args.seed)
     args.run.mkdir(parents=True, exist_ok=True)
     model = StateNet()
-    data = Batches(args.seed, args.pasted_share)
+    data = Batches(args.seed, args.pasted_share, args.distant_share)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=5e-4)
     lossf = nn.CrossEntropyLoss(label_smoothing=0.1)
     budget = args.minutes * 60
