@@ -53,8 +53,20 @@ def test_recognize_directory_jsonl(images: Path) -> None:
 def test_recognize_single_good_file_table(images: Path) -> None:
     result = runner.invoke(app, ["recognize", str(images / "scene.jpg"), "--format", "table"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(str(images / "scene.jpg"))
-    assert "ms" in result.stdout
+    header, line = result.stdout.splitlines()
+    assert header == "image\tplates (text, confidence, state)\ttime"  # says what each column is
+    assert line.startswith(f"{images / 'scene.jpg'}\t5HX2290 ") and line.endswith(" ms")
+    assert "??" not in line
+    (plate,) = json.loads(runner.invoke(app, ["recognize", str(images / "scene.jpg")]).stdout)["plates"]
+    if plate["state"] is None:  # a drawn plate has no state's design: the table says so in words
+        assert "5HX2290" in line and line.split("\t")[1].endswith(" state unknown")
+
+
+def test_recognize_help_says_what_it_prints_without_a_missing_document() -> None:
+    result = runner.invoke(app, ["recognize", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "ARCHITECTURE.md" not in result.stdout
+    assert "one JSON object per image" in " ".join(result.stdout.split())
 
 
 def test_recognize_missing_file() -> None:

@@ -41,8 +41,10 @@ def test_one_pass_per_plate_voted_over_its_frames(video: Path) -> None:
 def test_every_other_frame_and_table(video: Path) -> None:
     result = runner.invoke(app, ["recognize-video", str(video), "--every", "2", "--format", "table"])
     assert result.exit_code == 0, result.output
-    (line,) = result.stdout.splitlines()
+    header, line = result.stdout.splitlines()
+    assert header == "video\tframes\tplate (text, confidence, state)"
     assert line.startswith(f"{video}\tframes 0-4 (3 read)\t6ZR4117 ")
+    assert "??" not in line
 
 
 def test_a_bad_file_is_named_and_the_others_still_run(video: Path, tmp_path: Path) -> None:

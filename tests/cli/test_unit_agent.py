@@ -263,3 +263,5 @@ def test_a_demo_unit_plays_its_video_again_until_stopped(server: LiveServer, vid
     with server.db() as db:
         plates = db.scalars(select(Read.plate)).all()
     assert len(plates) >= 2 and set(plates) == {"6ZR4117"}
+    # every read the agent delivered while it ran, not only those of its last upload at the stop
+    assert f"; {len(plates)} delivered, 0 rejected, 0 waiting in the outbox" in out, out

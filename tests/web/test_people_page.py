@@ -75,6 +75,7 @@ def test_an_account_is_created_handed_over_enrolled_and_its_password_changed(
     page.fill("#repeat_password", CHOSEN + "x")
     page.click("#password-button")
     assert "differ" in page.inner_text("#error")
+    assert page.locator("#changed").count() == 0  # refused: nothing was changed, no session ended
     page.fill("#current_password", one_time)
     page.fill("#new_password", CHOSEN)
     page.fill("#repeat_password", CHOSEN)

@@ -123,15 +123,18 @@ def test_the_officer_sees_hears_and_accepts_a_hit(
         assert "READ 6ZR4117" in card.inner_text() and "Stolen: stolen vehicle" in card.inner_text()
         assert "COLLECT/NCIC" in card.inner_text()
         assert page.evaluate("window.platewatchAlarms") == ["alarm"]  # sounded once
-        assert page.evaluate("document.querySelector('article.alert img').naturalWidth") > 20  # the plate image
+        page.wait_for_function("document.querySelector('article.alert img').naturalWidth > 20")  # the plate image
         assert card.locator("button.accept").is_disabled()  # nobody logged on yet
 
         log_on(page, server, officer, "wrong password")
         page.wait_for_selector("#message.bad")
         assert "wrong username, password or code" in page.inner_text("#message")
 
+        assert page.locator("form#logon").is_visible()
         log_on(page, server, officer)
         page.wait_for_selector(f"#officer:has-text('{officer.username}')")
+        page.locator("form#logon").wait_for(state="hidden")  # logged on: the form is gone from the screen
+        assert page.locator("#logoff").is_visible()
         page.screenshot(path=str(shots / "unit-screen-alert.png"), full_page=True)
         card.locator("button.accept").click()
         page.wait_for_selector("article.alert", state="detached")
@@ -269,3 +272,12 @@ def test_the_screen_says_its_alarm_is_silent_until_a_tap(server: LiveServer, bro
         page.keyboard.press("Tab")
         sound.wait_for(state="hidden")
         context.close()
+
+
+def test_before_any_hot_list_the_screen_says_there_is_none(server: LiveServer, browser: Any, tmp_path: Path) -> None:
+    # A new department's first unit: the server has no hot list yet (version 0), which has no age to give.
+    token = server.add_unit("car-18")
+    with screen_page(server, browser, token, tmp_path / "unit.db") as (page, _):
+        said = page.inner_text("#hotlist")
+        assert said == "No hot list yet: the server has none, so no plate can hit", said
+        assert " h old" not in page.inner_text("header")

@@ -65,13 +65,22 @@ def recognize_file(pipeline: Any, path: Path) -> dict[str, Any]:
     }
 
 
+TABLE_HEADER = "image\tplates (text, confidence, state)\ttime"
+UNKNOWN_STATE = "state unknown"
+
+
+def state_shown(state: str | None) -> str:
+    """A plate's state in a table: its code, or plain words when the reader could not tell it."""
+    return state or UNKNOWN_STATE
+
+
 def table_line(result: dict[str, Any]) -> str:
     if "error" in result:
         return f"{result['image']}\tERROR\t{result['error']}"
     plates = result["plates"]
     if not plates:
-        return f"{result['image']}\t-\t{result['ms']:.1f} ms"
-    shown = ", ".join(f"{p['text']} {p['confidence']:.2f} {p['state'] or '??'}" for p in plates)
+        return f"{result['image']}\tno plate\t{result['ms']:.1f} ms"
+    shown = ", ".join(f"{p['text']} {p['confidence']:.2f} {state_shown(p['state'])}" for p in plates)
     return f"{result['image']}\t{shown}\t{result['ms']:.1f} ms"
 
 
@@ -83,7 +92,9 @@ def recognize(
     topn: Annotated[int, typer.Option("--topn", min=1, max=20, help="Candidates per plate.")] = 5,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
 ) -> None:
-    """Detect and read licence plates in images (the JSON of ARCHITECTURE.md Contracts)."""
+    """Detect and read licence plates in images. jsonl: one JSON object per image (image, width, height, ms and
+    its plates, each with text, confidence, state, state_confidence, box (x1, y1, x2, y2) and candidates; or image
+    and error for a file that cannot be read). table: a header, then a line per image."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -94,6 +105,8 @@ def recognize(
     files, saw_dir = expand_inputs(images)
     failed = 0
     console = Console(stderr=True)
+    if fmt == OutputFormat.table:
+        sys.stdout.write(TABLE_HEADER + "\n")
     with Progress(console=console, transient=True, disable=not saw_dir or not files) as progress:
         task = progress.add_task("recognizing", total=len(files))
         for path in files:

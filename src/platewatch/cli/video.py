@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from platewatch.cli.recognize import OutputFormat, plate_json
+from platewatch.cli.recognize import OutputFormat, plate_json, state_shown
 
 
 def pass_json(video: Path, vehicle_pass: Any) -> dict[str, Any]:
@@ -29,9 +29,12 @@ def pass_json(video: Path, vehicle_pass: Any) -> dict[str, Any]:
     }
 
 
+TABLE_HEADER = "video\tframes\tplate (text, confidence, state)"
+
+
 def table_line(result: dict[str, Any]) -> str:
     span = f"frames {result['first_frame']}-{result['last_frame']} ({result['frames']} read)"
-    return f"{result['video']}\t{span}\t{result['text']} {result['confidence']:.2f} {result['state'] or '??'}"
+    return f"{result['video']}\t{span}\t{result['text']} {result['confidence']:.2f} {state_shown(result['state'])}"
 
 
 def recognize_video(
@@ -67,6 +70,8 @@ def recognize_video(
     pipeline = load_pipeline(threads, PipelineConfig(topn=topn))
     config = TrackerConfig(max_missed=max_missed, max_gap_ms=max_gap_ms, min_confidence=min_confidence, topn=topn)
     failed = 0
+    if fmt == OutputFormat.table:
+        sys.stdout.write(TABLE_HEADER + "\n")
     for video in videos:
         tracker = PlateTracker(config)
         frames, passes, ms = 0, 0, []

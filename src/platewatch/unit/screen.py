@@ -143,7 +143,8 @@ def create_screen(services: ScreenServices) -> FastAPI:
         now = services.clock()
         status = services.status()
         officer = book.officer()
-        created = status.hotlist_created_at
+        # version 0 is the server saying it has no list yet: it has no age (its created_at means nothing)
+        created = None if status.hotlist_version == 0 else status.hotlist_created_at
         counts = book.counts()
         return {
             "now": now.isoformat(),

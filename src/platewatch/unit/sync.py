@@ -41,6 +41,7 @@ class ServerSync:
         self.deltas = 0
         """Hot-list answers applied: whole lists and deltas (on a cellular link the difference is the NCIC file)."""
         self.report = UploadReport(0, 0, 0, None)
+        """Reads delivered and rejected since the sync started (each upload adds its own), and what waits now."""
         self.expired = 0
         """Reads deleted unsent because they passed the retention period (an outage of more than 14 days)."""
         self.decisions_error: str | None = None
@@ -127,7 +128,7 @@ class ServerSync:
             log.warning("%d reads older than %d days deleted unsent (order V.D.3)", gone, self._retention.days)
 
     def _upload(self, uploader: Uploader) -> None:
-        self.report = uploader.upload()
+        self.report = running_total(self.report, uploader.upload())
         if self._book is not None:
             self.decisions_error = uploader.send_decisions(self._book) or uploader.send_logoffs(self._book)
 
@@ -186,3 +187,10 @@ class ServerSync:
         fresh = UnitHotList.from_snapshot(uploader.download_hotlist())
         self.full_downloads += 1
         return fresh
+
+
+def running_total(before: UploadReport, latest: UploadReport) -> UploadReport:
+    """The session's report after one more upload: delivered and rejected add up; waiting and the error are the
+    latest upload's."""
+    return UploadReport(before.delivered + latest.delivered, before.rejected + latest.rejected, latest.pending,
+                        latest.error)  # fmt: skip
