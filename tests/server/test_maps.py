@@ -23,8 +23,8 @@ def town_with_a_hit(server: LiveServer) -> Actors:
     stolen = make_list(actors, name="Stolen", source="manual", category="stolen_vehicle")
     intel = make_list(actors, name="Intel", source="manual", category="bolo", covert=True)
     with actors.client(Role.ADMINISTRATOR) as c:
-        for hotlist, plate in ((stolen, "6ZR4117"), (intel, "SPY007")):
-            entry = {"plate": plate, "purpose": "case 2026-2210, stolen vehicle and narcotics"}
+        for hotlist, plate, category in ((stolen, "6ZR4117", "stolen_vehicle"), (intel, "SPY007", "bolo")):
+            entry = {"plate": plate, "purpose": "case 2026-2210, stolen vehicle and narcotics", "category": category}
             assert c.post(f"/api/v1/hotlists/{hotlist['id']}/entries", json=entry).status_code == 201
     now = server.clock.now
     lat, lon = MAIN_STREET
@@ -56,7 +56,9 @@ def test_reads_in_the_area_and_window_are_placed_with_their_alarms(server: LiveS
     assert (found["type"], found["reads"], found["placed"], found["alarms"]) == ("FeatureCollection", 3, 3, 2)
     hit = placed["6ZR4117"]
     assert hit["geometry"] == {"type": "Point", "coordinates": [MAIN_STREET[1], MAIN_STREET[0]]}  # lon, lat
-    assert hit["properties"]["alarms"] == [{"list": "Stolen", "category": "stolen_vehicle", "status": "pending"}]
+    assert hit["properties"]["alarms"] == [
+        {"list": "Stolen", "category": "stolen_vehicle", "category_words": "stolen vehicle", "status": "pending"}
+    ]
     assert hit["properties"]["unit"] == "car-12"
     assert hit["properties"]["url"] == f"/reads/{hit['properties']['id']}?context={found['query_log_seq']}"
     assert placed["SPY007"]["properties"]["alarms"][0]["list"] == "Intel"  # investigators see covert hits

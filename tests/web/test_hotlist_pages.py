@@ -58,6 +58,7 @@ def test_manual_entry_then_alert_accepted_and_confirmed(server: LiveServer, brow
     page.wait_for_selector("#alerts")
     row = page.locator("#alerts tbody tr").first
     assert "WANTED1" in row.inner_text() and "BOLO" in row.inner_text()
+    assert row.locator(".category").inner_text() == "be on the lookout"  # words, not the code "bolo"
     assert row.locator("img.crop").get_attribute("src").startswith("data:image/jpeg;base64,")
     page.screenshot(path=str(shots / "alerts.png"), full_page=True)
     row.locator("button.accept").click()
@@ -73,6 +74,25 @@ def test_manual_entry_then_alert_accepted_and_confirmed(server: LiveServer, brow
     page.locator("#alerts tbody tr").first.locator("button.confirm").click()
     page.wait_for_selector("#alerts")
     assert page.locator("#alerts tbody tr .status").first.inner_text().startswith("confirmed")
+    ctx.close()
+
+    # The officer records the outcome; the alert then shows it, with who accepted it and who recorded it.
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    log_in(page, server, officer, "/alerts")
+    page.wait_for_selector("#alerts")
+    row = page.locator("#alerts tbody tr").first
+    row.locator("select[name=disposition]").select_option(label="vehicle recovered")
+    row.locator("input[name=incident_number]").fill("26-004411")
+    row.locator("button.dispose").click()
+    page.wait_for_selector("#alerts")
+    status = page.locator("#alerts tbody tr .status").first
+    assert status.inner_text().startswith("disposed")
+    assert status.locator(".outcome").inner_text() == "Outcome: vehicle recovered"
+    assert status.locator(".decided").inner_text() == f"accepted by {officer.username}"
+    assert f"verified by {dispatcher.username}" in status.inner_text()
+    assert f"recorded by {officer.username}" in status.inner_text() and "incident 26-004411" in status.inner_text()
+    page.screenshot(path=str(shots / "alert-disposed.png"), full_page=True)
     ctx.close()
 
 

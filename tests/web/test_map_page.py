@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from platewatch.domain.roles import Role
-from tests.server.test_hotlists_api import ingest
+from tests.server.test_hotlists_api import Actors, ingest, make_list
 from tests.server.test_maps import MAIN_STREET, town_with_a_hit
 from tests.support.live_server import PURPOSE, LiveServer, read_payload
 from tests.web.test_pages import open_as
@@ -29,6 +29,7 @@ def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveSer
     page.click("#map-button")
     page.wait_for_selector("#map.leaflet-container")  # Leaflet came from the server itself, not a CDN
     assert "3 read(s), 3 with a position, 2 with an alarm" in page.inner_text("#summary")
+    assert "this map is recorded for audit" in page.inner_text("#summary")
     assert page.evaluate("window.platewatchMap") == {"points": 3, "alarms": 2, "places": 3}
     assert page.locator("#map path.leaflet-interactive").count() == 3
     page.screenshot(path=str(shots / "map.png"), full_page=True)
@@ -51,7 +52,8 @@ def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveSer
     page.locator("#map path.leaflet-interactive").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
-    assert "Stolen: stolen vehicle (pending)" in popup.inner_text() or "Intel: bolo (pending)" in popup.inner_text()
+    said = popup.inner_text()
+    assert "Stolen: stolen vehicle (pending)" in said or "Intel: be on the lookout (pending)" in said, said
     popup.locator("a.plate").click()
     page.wait_for_url("**/reads/**")
     assert "context=" in page.url  # the map's query-log entry authorizes opening its reads
@@ -86,4 +88,30 @@ def test_a_trailers_reads_at_one_place_share_a_marker_that_lists_them(server: Li
     assert plates_listed[:3] == ["6ZR4117", "TRL0058", "TRL0057"]  # the alarm first, then the newest
     assert len(plates_listed) == 50 and "and 10 more: narrow the time window to list them" in popup.inner_text()
     assert "Stolen: stolen vehicle (pending)" in popup.inner_text()
+    context.close()
+
+
+def test_a_marker_names_the_alerts_category_in_words(server: LiveServer, browser: Any) -> None:
+    # A BOLO list holds a stolen car: the map says what the alert says ("stolen vehicle"), not the list's "bolo".
+    actors = Actors(server)
+    bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
+    entry = {"plate": "6ZR4117", "purpose": "case 2026-2210, stolen from Main St", "category": "stolen_vehicle"}
+    with actors.client(Role.ADMINISTRATOR) as c:
+        assert c.post(f"/api/v1/hotlists/{bolo['id']}/entries", json=entry).status_code == 201
+    lat, lon = MAIN_STREET
+    ingest(server, server.add_unit("car-12"), read_payload("6ZR4117", server.clock.now, lat=lat, lon=lon, images=False))
+    investigator = server.add_person(Role.INVESTIGATOR)
+    context, page = open_as(browser, server, investigator, "/alerts")
+    assert page.locator("#alerts tbody tr .category").first.inner_text() == "stolen vehicle"
+    page.goto(server.url + "/map")
+    page.fill("#bbox", "41.10,-73.55,41.20,-73.45")
+    page.fill("#purpose", PURPOSE["purpose"])
+    page.fill("#case_number", PURPOSE["case_number"])
+    page.click("#map-button")
+    page.wait_for_selector("#map.leaflet-container")
+    page.locator("#map path.leaflet-interactive").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "BOLO: stolen vehicle (pending)" in popup.inner_text(), popup.inner_text()
+    assert "bolo" not in popup.inner_text()
     context.close()

@@ -55,9 +55,13 @@ def test_officer_searches_and_opens_a_read(server: LiveServer, browser: Any, sho
     assert img.get_attribute("src").startswith("data:image/jpeg;base64,")
     assert page.evaluate("document.querySelector('img.crop').naturalWidth") == 120  # the JPEG really decoded
     assert "case 2026-000777" in page.inner_text(".notice")
+    # plain words: the search is recorded for audit (no bare "Query log #7")
+    assert "recorded for audit (query log entry" in page.inner_text(".notice")
+    assert "Query log #" not in page.inner_text("body")
     rows.first.locator("a.plate").click()
     page.wait_for_selector("#plate-image")
     assert "purpose: stolen vehicle report follow-up" in page.inner_text(".notice")
+    assert "this view is recorded for audit" in page.inner_text(".notice")
     page.screenshot(path=str(shots / "read.png"), full_page=True)
     # A search without a purpose never runs: the server refuses it and says why.
     page.goto(server.url + "/search/results?plate=ABC1234")

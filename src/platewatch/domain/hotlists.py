@@ -29,6 +29,36 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+# What each category is called on a page (the codes are the API's and the files').
+CATEGORY_WORDS: dict[Category, str] = {
+    Category.STOLEN_VEHICLE: "stolen vehicle",
+    Category.STOLEN_PLATE: "stolen plate",
+    Category.AMBER: "AMBER alert",
+    Category.SILVER: "Silver alert",
+    Category.WANTED_PERSON: "wanted person",
+    Category.MISSING_PERSON: "missing person",
+    Category.PROTECTION_ORDER: "protection order",
+    Category.SEX_OFFENDER: "sex offender",
+    Category.GANG_TERRORIST: "gang or terrorist member",
+    Category.VIOLENT_PERSON: "violent person",
+    Category.SUPERVISED_RELEASE: "supervised release",
+    Category.PROTECTIVE_INTEREST: "protective interest",
+    Category.REGISTRATION: "expired or suspended registration",
+    Category.SUSPENDED_LICENSE: "suspended license",
+    Category.BOLO: "be on the lookout",
+    Category.OTHER: "other",
+}
+
+
+def category_words(code: str) -> str:
+    """A category in plain words ("stolen_vehicle" → "stolen vehicle"); an unknown code with its underscores as
+    spaces."""
+    try:
+        return CATEGORY_WORDS[Category(code)]
+    except ValueError:
+        return code.replace("_", " ")
+
+
 # Default priority by category (1 = most urgent); lists can override.
 CATEGORY_PRIORITY: dict[Category, int] = {
     Category.AMBER: 1,

@@ -10,25 +10,29 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from platewatch.domain.hotlists import category_words
 from platewatch.server.alerts.models import Alert
-from platewatch.server.hotlists.models import HotList
+from platewatch.server.hotlists.models import HotList, HotListEntryRow
 from platewatch.server.reads.models import Read
 
 
 def alarms_by_read(db: Session, read_ids: Sequence[uuid.UUID], covert: bool) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    """The alarms of each read (list, category, status), most urgent first; covert lists only when `covert`."""
+    """The alarms of each read (list, the matched entry's category as the alert gives it, in code and in words, and
+    status), most urgent first; covert lists only when `covert`."""
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for start in range(0, len(read_ids), 500):
         stmt = (
-            select(Alert.read_id, HotList.name, HotList.default_category, Alert.status, Alert.covert, Alert.priority)
+            select(Alert.read_id, HotList.name, HotListEntryRow.category, Alert.status, Alert.covert, Alert.priority)
             .join(HotList, HotList.id == Alert.hotlist_id)
+            .join(HotListEntryRow, HotListEntryRow.id == Alert.entry_id)
             .where(Alert.read_id.in_(read_ids[start : start + 500]))
             .order_by(Alert.priority, Alert.id)
         )
         for read_id, name, category, status, is_covert, _ in db.execute(stmt):
             if is_covert and not covert:
                 continue
-            out.setdefault(read_id, []).append({"list": name, "category": category, "status": status})
+            alarm = {"list": name, "category": category, "category_words": category_words(category), "status": status}
+            out.setdefault(read_id, []).append(alarm)
     return out
 
 

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from platewatch.domain.alerts import Disposition, RejectReason, hotlist_age, hotlist_is_stale
+from platewatch.domain.hotlists import category_words
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import SecurityEvent, UserSession
@@ -191,6 +192,7 @@ def alerts_page(request: Request, ctx: QueueCtx, at: NowDep, state: StateDep, st
     return page(
         request, "alerts.html", role=ctx.role, items=items, filter_status=status, seq=entry.seq,
         reject_reasons=[r.value for r in RejectReason], dispositions=[d.value for d in Disposition],
+        category_words=category_words,
     )  # fmt: skip
 
 
