@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pyotp
 import pytest
@@ -55,10 +56,10 @@ def test_five_failures_lock_the_account_for_ten_minutes(server: LiveServer) -> N
     officer = server.add_person(Role.OFFICER)
     for _ in range(5):
         assert attempt(server, officer, password="not the password").status_code == 401  # type: ignore[attr-defined]
-    locked = attempt(server, officer)  # right password, right code: still locked
-    assert locked.status_code == 423 and locked.json()["error"] == "locked"  # type: ignore[attr-defined]
+    locked = attempt(server, officer)  # right password, right code: still locked, answered as any failure
+    assert locked.status_code == 401 and locked.json()["error"] == "bad_credentials"  # type: ignore[attr-defined]
     server.clock.advance(minutes=8)  # each attempt also moves the clock 31 s: 9 min 2 s after the lock
-    assert attempt(server, officer).status_code == 423  # type: ignore[attr-defined]
+    assert attempt(server, officer).status_code == 401  # type: ignore[attr-defined]
     server.clock.advance(minutes=1)  # 10 min 33 s after the lock
     assert attempt(server, officer).status_code == 200  # type: ignore[attr-defined]
     with server.db() as db:
@@ -140,3 +141,27 @@ def test_every_data_role_gets_a_totp_secret(server: LiveServer, role: Role) -> N
     person = server.add_person(role)
     assert person.totp_secret is not None
     assert pyotp.TOTP(person.totp_secret).at(dt.datetime.now(dt.UTC)).isdigit()
+
+
+def test_a_locked_account_is_answered_as_an_unknown_one_and_administrators_see_who_locked_it(
+    server: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 22: a 423 for a real locked account against a 401 for an unknown name told user names apart."""
+    officer = server.add_person(Role.OFFICER)
+    caplog.set_level(logging.WARNING)
+    for _ in range(5):
+        attempt(server, officer, password="not the password")
+    locked = attempt(server, officer)  # the right password and code
+    with server.client() as c:
+        unknown = c.post("/api/v1/auth/login", json={"username": "nobody", "password": "x", "totp": "123456"})
+        page = c.post("/login", data={"username": officer.username, "password": officer.password})
+    assert (locked.status_code, locked.json()) == (unknown.status_code, unknown.json())  # type: ignore[attr-defined]
+    assert unknown.status_code == 401 and page.status_code == 401
+    with server.db() as db:
+        lockout = db.query(SecurityEvent).filter_by(username=officer.username, event="lockout").one()
+    assert lockout.detail == "locked for 10 minutes from 127.0.0.1"
+    said = [r.getMessage() for r in caplog.records if "locked" in r.getMessage()]
+    assert said == [f"account {officer.username} locked for 10 minutes after 5 failed log-ins, the last from 127.0.0.1"]
+    with server.client(server.login(server.add_person(Role.ADMINISTRATOR))) as c:
+        people = c.get("/people").text
+    assert "locked until" in people and "from 127.0.0.1" in people

@@ -194,7 +194,7 @@ def test_wrong_current_passwords_lock_the_account_and_end_its_sessions(server: L
         assert [t.status_code for t in tries] == [422] * 5
         assert c.get("/api/v1/me").status_code == 401  # the fifth locked the account: the session ended
     locked = log_in(server, officer, PASSWORD)
-    assert locked.status_code == 423 and locked.json()["error"] == "locked"
+    assert locked.status_code == 401 and locked.json()["error"] == "bad_credentials"  # as a wrong password
 
 
 def test_an_administrator_changes_a_role_and_the_persons_sessions_end(server: LiveServer) -> None:

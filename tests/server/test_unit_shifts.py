@@ -139,8 +139,8 @@ def test_bad_password_is_refused_recorded_and_counted_to_lockout(server: LiveSer
     for _ in range(4):
         logon(server, unit, officer, password="not the password")
     locked = logon(server, unit, officer)
-    assert locked.status_code == 423 and locked.json()["error"] == "locked"
-    assert ("lockout", "success", "locked for 10 minutes") in events(server, officer.username)
+    assert locked.status_code == 401 and locked.json()["error"] == "bad_credentials"  # as a wrong password
+    assert ("lockout", "success", "locked for 10 minutes at unit car-12") in events(server, officer.username)
     assert shifts(server) == []
 
 

@@ -55,9 +55,11 @@ def unit_public(u: Unit) -> UnitPublic:
     return UnitPublic(id=u.id, name=u.name, kind=u.kind, approved_for=u.approved_for, active=u.active)
 
 
-def do_login(db: DbDep, state: StateDep, at: NowDep, body: LoginRequest, client: str) -> LoginResponse:
+def do_login(db: DbDep, state: StateDep, at: NowDep, body: LoginRequest, request: Request) -> LoginResponse:
+    """Log in; the request's user agent names the session, its address goes with each failure and lockout."""
+    client, source = request.headers.get("user-agent", ""), request.client.host if request.client else ""
     try:
-        result = service.login(db, body.username, body.password, body.totp, at, state.lockout, client)
+        result = service.login(db, body.username, body.password, body.totp, at, state.lockout, client, source)
     except service.AccountError as exc:
         db.commit()  # failures, counters and lockouts are recorded even though the login is refused
         raise ApiError(service.LOGIN_STATUS.get(exc.code, 401), exc.code, exc.message) from exc
@@ -74,7 +76,7 @@ def do_login(db: DbDep, state: StateDep, at: NowDep, body: LoginRequest, client:
 
 @router.post("/auth/login", response_model=LoginResponse, summary="Log in with password and TOTP code")
 def login(body: LoginRequest, request: Request, db: DbDep, state: StateDep, at: NowDep, _: PublicDep) -> LoginResponse:
-    return do_login(db, state, at, body, request.headers.get("user-agent", ""))
+    return do_login(db, state, at, body, request)
 
 
 @router.post("/auth/logout", summary="End this session")

@@ -29,7 +29,7 @@ from platewatch.server.unit_shifts.models import UnitShift
 log = logging.getLogger(__name__)
 
 
-LOGIN_STATUS = {"bad_credentials": 401, "locked": 423, "mfa_not_enrolled": 403}
+LOGIN_STATUS = {"bad_credentials": 401, "mfa_not_enrolled": 403}
 """HTTP status of each refused log-in (the web login and the unit's log-on answer alike)."""
 
 ROLE_CHANGE_STATUS = {"own_account": 400, "no_such_user": 404, "same_role": 409}
@@ -57,6 +57,11 @@ class LoginResult:
     token: str
     session: UserSession
     ended_sessions: int
+
+
+BAD_CREDENTIALS = "wrong username, password or code"
+"""What every refused log-in says, to a wrong password, an unknown name and a locked account alike (the People page
+tells administrators which accounts are locked, and from where)."""
 
 
 def record_event(db: Session, username: str, event: str, outcome: str, detail: str = "", actor: str = "") -> None:
@@ -285,26 +290,30 @@ def check_credentials(
     lockout: LockoutPolicy,
     event: str = "login",
     where: str = "",
+    source: str = "",
 ) -> User:
     """Check password and TOTP and apply lockout; return the user or raise AccountError.
 
-    Failures are recorded as `event` security events (with `where`, e.g. the unit, in the detail) and
-    counters: the caller commits even on error.
+    Failures are recorded as `event` security events (with `where`, e.g. the unit, and the `source` address in the
+    detail) and counters: the caller commits even on error. A locked account is answered as an unknown one is (the
+    same error, after the same work): the answer never tells which user names exist.
     """
+    origin = f" from {source}" if source else ""
 
     def failed(detail: str) -> None:
-        record_event(db, username[:64], event, "failure", f"{where}: {detail}" if where else detail)
+        said = f"{where}: {detail}" if where else detail
+        record_event(db, username[:64], event, "failure", f"{said}{origin}"[:500])
 
+    refused = AccountError("bad_credentials", BAD_CREDENTIALS)
     user = db.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
         security.dummy_verify()
         failed("unknown or disabled user")
-        raise AccountError("bad_credentials", "wrong username, password or code")
+        raise refused
     if is_locked(user.locked_until, now):
-        failed("account locked")
-        raise AccountError(
-            "locked", f"account locked after repeated failures; try again after {user.locked_until:%H:%M} UTC"
-        )
+        security.dummy_verify()
+        failed(f"account locked until {user.locked_until:%H:%M} UTC")
+        raise refused
     ok = security.verify_password(user.password_hash, password)
     step: int | None = None
     if ok and user.totp_secret is not None:
@@ -319,12 +328,32 @@ def check_credentials(
         user.failed_logins, user.locked_until = counted.failed_logins, counted.locked_until
         failed("bad password or code")
         if counted.locked_until is not None:
-            record_event(db, username, "lockout", "success", f"locked for {lockout.minutes} minutes")
-        raise AccountError("bad_credentials", "wrong username, password or code")
+            at_where = f" at {where}" if where else ""
+            record_event(db, username, "lockout", "success", f"locked for {lockout.minutes} minutes{at_where}{origin}")
+            log.warning("account %s locked for %d minutes after %d failed log-ins, the last%s%s", username,
+                        lockout.minutes, lockout.attempts, at_where, origin)  # fmt: skip
+        raise refused
     user.failed_logins, user.locked_until = 0, None
     if step is not None:
         user.last_totp_step = step
     return user
+
+
+def locks(db: Session, users: list[User], now: dt.datetime) -> dict[str, str]:
+    """The locked accounts among `users`, each with its lock's end and where the failures that locked it came from
+    (for the People page: who is locking whom)."""
+    out = {}
+    for user in users:
+        if user.locked_until is None or not is_locked(user.locked_until, now):
+            continue
+        last = db.scalar(
+            select(SecurityEvent.detail)
+            .where(SecurityEvent.username == user.username, SecurityEvent.event == "lockout")
+            .order_by(SecurityEvent.id.desc())
+            .limit(1)
+        )
+        out[user.username] = f"locked until {user.locked_until:%H:%M} UTC" + (f": {last}" if last else "")
+    return out
 
 
 def login(
@@ -335,13 +364,14 @@ def login(
     now: dt.datetime,
     lockout: LockoutPolicy,
     client: str = "",
+    source: str = "",
 ) -> LoginResult:
     """Check the credentials (`check_credentials`), then open a session; raise AccountError when refused.
 
     Failures are recorded (security events and counters) by the caller committing even on error:
     use `login_failure_commit` semantics — see routes.
     """
-    user = check_credentials(db, username, password, totp_code, now, lockout)
+    user = check_credentials(db, username, password, totp_code, now, lockout, source=source)
     open_sessions = _open_sessions(db, user.id)
     to_end = set(sessions_to_end([(s.created_at, str(s.id)) for s in open_sessions], user.max_sessions))
     for s in open_sessions:

@@ -58,6 +58,7 @@ def people_page(
     standing = {p.username: p.status for p in training.roster(db, at.date())}
     return page(
         request, "people.html", users=users, total=total, standing=standing, roles=list(Role), role=who.user.role,
+        locks=accounts.locks(db, users, at),
         me=who.user.username, done=request.query_params.get("done", ""),
         filters={"q": q.strip(), "role": role, "account": account},
     )  # fmt: skip

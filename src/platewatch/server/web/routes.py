@@ -103,9 +103,8 @@ def login_submit(
 ) -> Response:
     try:
         result = do_login(
-            db, state, at, LoginRequest(username=username or "?", password=password or "?", totp=totp),
-            request.headers.get("user-agent", ""),
-        )  # fmt: skip
+            db, state, at, LoginRequest(username=username or "?", password=password or "?", totp=totp), request
+        )
     except ApiError as exc:
         return page(request, "login.html", status=exc.status, error=exc.message, username=username, next=next)
     target = next if next.startswith("/") and not next.startswith("//") else ""
