@@ -75,11 +75,23 @@ def test_cross_site_names_requests_from_pages_of_other_sites_or_hosts() -> None:
     for method in ("POST", "PUT", "PATCH", "DELETE"):
         said = ask(method, **{"sec-fetch-site": "same-site", "origin": "https://wiki.town.gov"})
         assert said == "it came from a page of another host or port (same-site)"
-    wiki = "it came from a page of https://wiki.town.gov, not of lpr.town.gov"
+    wiki = "it came from a page of https://wiki.town.gov, not of https://lpr.town.gov"
     assert ask("POST", origin="https://wiki.town.gov") == wiki
     assert ask("POST", **{"sec-fetch-site": "same-origin", "origin": "null"}) is None  # our forms: no referrer
     assert ask("POST", **{"sec-fetch-site": "cross-site", "origin": "null"}) is not None
     assert ask("POST", origin="null") is None  # an old browser that hides the page it came from: not provable
+
+
+def test_an_old_browsers_origin_must_be_this_servers_scheme_host_and_port() -> None:
+    def ask(origin: str, host: str = "127.0.0.1:8000", scheme: str = "http") -> str | None:
+        return cross_site("POST", Headers(headers={"host": host, "origin": origin}), scheme)
+
+    assert ask("http://127.0.0.1:8000") is None
+    assert ask("http://127.0.0.1:9999") == "it came from a page of http://127.0.0.1:9999, not of http://127.0.0.1:8000"
+    assert ask("https://127.0.0.1:8000") is not None  # another scheme is another origin
+    assert ask("http://127.0.0.1") is not None and ask("http://127.0.0.1:80x") is not None
+    assert ask("https://lpr.town.gov", host="lpr.town.gov", scheme="https") is None  # behind nginx: 443 both
+    assert ask("https://lpr.town.gov:8443", host="lpr.town.gov", scheme="https") is not None
 
 
 def test_a_form_posted_from_another_origin_changes_nothing(server: LiveServer) -> None:
@@ -95,6 +107,8 @@ def test_a_form_posted_from_another_origin_changes_nothing(server: LiveServer) -
         assert r.headers["x-frame-options"] == "DENY"
         with server.db() as db:
             assert db.scalar(select(User).where(User.username == "intruder")) is None
+        old_browser = c.post("/people", data=form, headers={"origin": "http://127.0.0.1:9999"})  # no Sec-Fetch-Site
+        assert old_browser.status_code == 403 and old_browser.json()["error"] == "cross_site_request"
         same = c.post("/people", data=form, headers={"origin": server.url, "sec-fetch-site": "same-origin"})
         assert same.status_code == 200 and "Account created" in same.text
 

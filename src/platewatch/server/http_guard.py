@@ -28,14 +28,31 @@ SECURITY_HEADERS = (
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def cross_site(method: str, headers: Headers) -> str | None:
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_origin(origin: str, scheme: str, host: str) -> bool:
+    """Whether the page `origin` (scheme://host[:port]) is this server as the browser reached it: `scheme` and the
+    `Host` header (behind the proxy, the scheme it says with X-Forwarded-Proto). An absent port is its scheme's."""
+    theirs, ours = urlsplit(origin), urlsplit(f"{scheme}://{host}")
+    try:
+        their_port = theirs.port or DEFAULT_PORTS.get(theirs.scheme)
+        our_port = ours.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port that is not a number
+        return False
+    return (theirs.scheme, theirs.hostname, their_port) == (scheme, ours.hostname, our_port)
+
+
+def cross_site(method: str, headers: Headers, scheme: str = "https") -> str | None:
     """Why a request that changes something came from a page of another site or origin, or None.
 
     The session cookie is SameSite=Strict, which keeps it off requests from other *sites*; but another host of the
     town's domain (or another port of this host) is the same site, and its pages would get the cookie sent. So a
     browser's request is refused when it says it came from a page of another site or of the same site
-    (`Sec-Fetch-Site`, which every current browser sends); a browser too old to send it is judged by the host of
-    its `Origin`. `Origin: null` is what our own pages' forms send (they set no referrer), so it proves nothing.
+    (`Sec-Fetch-Site`, which every current browser sends); a browser too old to send it is judged by its `Origin`,
+    whose scheme, host and port must be this server's (`scheme`, as uvicorn has it from the proxy's
+    X-Forwarded-Proto, and the `Host` header). `Origin: null` is what our own pages' forms send (they set no
+    referrer), so it proves nothing.
     Requests with an `Authorization` header (units, scripts) carry no cookie and are not checked; neither are
     requests no browser sent."""
     if method not in UNSAFE_METHODS or "authorization" in headers:
@@ -45,11 +62,10 @@ def cross_site(method: str, headers: Headers) -> str | None:
         if site in ("same-origin", "none"):
             return None
         return f"it came from a page of another {'site' if site == 'cross-site' else 'host or port'} ({site})"
-    origin = headers.get("origin")
-    host = urlsplit(f"//{headers.get('host', '')}").hostname
-    if origin is None or origin == "null" or urlsplit(origin).hostname == host:
+    origin, host = headers.get("origin"), headers.get("host", "")
+    if origin is None or origin == "null" or same_origin(origin, scheme, host):
         return None
-    return f"it came from a page of {origin}, not of {host}"
+    return f"it came from a page of {origin}, not of {scheme}://{host}"
 
 
 class HttpGuard:
@@ -62,7 +78,7 @@ class HttpGuard:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        refused = cross_site(scope["method"], headers)
+        refused = cross_site(scope["method"], headers, scope.get("scheme", "http"))
         if refused is not None:
             message = f"refused: {refused}; use PlateWatch's own pages"
             response = JSONResponse(error_body("cross_site_request", message), 403)
