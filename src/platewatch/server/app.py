@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from platewatch import __version__
+from platewatch.server import openapi_security
 from platewatch.server.accounts.routes import router as accounts_router
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.alerts.routes import router as alerts_router
@@ -178,12 +179,14 @@ async def _background_tasks(state: AppState, holding: store_lock.Holding) -> Asy
 
 
 def _describe_json_bodies(app: FastAPI) -> None:
-    """Add the models of `json_body` routes to the OpenAPI document's components."""
+    """Add the models of `json_body` routes to the OpenAPI document's components, and its security."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            build().setdefault("components", {}).setdefault("schemas", {}).update(openapi_components())
+            document = build()
+            document.setdefault("components", {}).setdefault("schemas", {}).update(openapi_components())
+            openapi_security.describe(document, api_routes())
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]
