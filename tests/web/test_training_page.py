@@ -22,7 +22,9 @@ def test_a_new_officer_searches_once_the_course_is_recorded(server: LiveServer, 
     page = context.new_page()
     log_in(page, server, officer, "/search")
     page.wait_for_load_state()
-    assert "no current LPR training is on record for newhire" in page.inner_text("body")
+    assert "no current LPR training on record" in page.inner_text("#training-required")
+    assert "Ask the Program Administrator or a supervisor" in page.inner_text("body")  # an officer cannot record it
+    assert page.locator("header a[href='/search']").count() == 0  # the menu offers no page that would refuse again
     context.close()
 
     context, page = open_as(browser, server, admin, "/training")

@@ -30,6 +30,7 @@ from platewatch.server.querylog.models import QueryLogEntry
 from platewatch.server.settings import Settings
 from platewatch.server.training import service as training
 from platewatch.server.unit_status import service as unit_status
+from platewatch.server.web.menu import PageUser
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ def current_session(request: Request, db: DbDep, state: StateDep, at: NowDep) ->
         db.commit()  # keep the recorded end of an idle session
         raise ApiError(401, exc.code, exc.message) from exc
     db.commit()
+    user = session.user
+    request.state.page_user = PageUser(user.username, user.role, user.must_change_password)  # for an error page
     return session
 
 

@@ -64,10 +64,18 @@ def _html_error(request: Request, status: int, code: str, message: str) -> Respo
     if status == 401:
         target = quote(request.url.path, safe="/")
         return RedirectResponse(f"/login?next={target}", status_code=303)
+    from platewatch.domain.roles import Role
+    from platewatch.server.web.menu import offered, way_on
     from platewatch.server.web.routes import page
 
     title = {403: "Not allowed", 404: "Not found", 400: "Cannot run this query"}.get(status, "Error")
-    return page(request, "error.html", status=status, title=title, message=message, code=code)
+    user = getattr(request.state, "page_user", None)  # set once the request's session was found
+    role = None if user is None else Role(user.role)
+    menu = offered(role, user is not None and user.must_change_password, trained=code != "training_required")
+    return page(
+        request, "error.html", status=status, title=title, message=message, code=code, menu=menu,
+        way_on=way_on(user, menu), person=user,
+    )  # fmt: skip
 
 
 STORAGE_FULL = (

@@ -36,6 +36,7 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.web.menu import offered
 from platewatch.server.web.qr_codes import qr_svg
 
 router = APIRouter(include_in_schema=False)
@@ -54,8 +55,8 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     state = request.app.state.platewatch
     context.setdefault("agency", state.settings.agency_name)
     role, user = context.get("role"), context.get("user")
-    open_to = None if role is None or (user is not None and user.must_change_password) else Role(role)
-    context["can"] = {p.value: open_to is not None and allows(open_to, p) for p in Permission}
+    must_change = user is not None and user.must_change_password
+    context["can"] = offered(None if role is None else Role(role), must_change)
     context["csp_nonce"] = nonce = new_nonce()
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers[CSP_HEADER] = content_policy(nonce, state.settings.map_tiles_url)
@@ -238,4 +239,7 @@ def querylog_page(
     record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows (web)")
     db.commit()
     can_verify = allows(Role(session.user.role), Permission.VERIFY_QUERY_LOG)
-    return page(request, "querylog.html", rows=rows, username=username, case_number=case_number, can_verify=can_verify)
+    return page(
+        request, "querylog.html", rows=rows, username=username, case_number=case_number, can_verify=can_verify,
+        role=session.user.role,
+    )  # fmt: skip

@@ -1,0 +1,43 @@
+"""What a page's menu offers its person, and the way on from an error page (pure rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from platewatch.domain.roles import TRAINED_PERMISSIONS, Permission, Role, allows
+
+
+@dataclass(frozen=True, slots=True)
+class PageUser:
+    """The person a request came from, as its session said (kept for the error page, after the database is gone)."""
+
+    username: str
+    role: str
+    must_change_password: bool
+
+
+def offered(role: Role | None, must_change_password: bool, trained: bool = True) -> dict[str, bool]:
+    """`can.<permission>` for the menu: nothing before a one-time password is changed (only the account answers),
+    and none of the data's pages for someone with no current training (order V.D.2): they would refuse again."""
+    open_to = None if role is None or must_change_password else role
+    return {
+        p.value: open_to is not None and allows(open_to, p) and (trained or p not in TRAINED_PERMISSIONS)
+        for p in Permission
+    }
+
+
+FIRST_PAGES = (
+    ("search_reads", "/search", "Search"),
+    ("view_alerts", "/alerts", "Alerts"),
+    ("view_query_log", "/querylog", "Query log"),
+    ("view_training", "/training", "Training"),
+    ("view_units", "/units", "Units"),
+)
+
+
+def way_on(user: PageUser | None, can: dict[str, bool]) -> tuple[str, str]:
+    """(path, words) of the page to go on to from an error: the first page the person can open, their account
+    otherwise, the log-in page for nobody."""
+    if user is None:
+        return "/login", "Log in"
+    return next(((path, words) for perm, path, words in FIRST_PAGES if can.get(perm)), ("/account", "Your account"))
