@@ -24,7 +24,9 @@ def test_routes_that_return_read_data_are_query_logged() -> None:
 
 def test_public_routes_are_only_the_expected_ones() -> None:
     public = sorted(f"{m} {p}" for m, p, r in routes() if rule_of(r) and rule_of(r).kind == "public")  # type: ignore[union-attr]
-    assert public == ["GET /", "GET /api/v1/health", "GET /login", "POST /api/v1/auth/login", "POST /login"]
+    assert public == [
+        "GET /", "GET /api/v1/health", "GET /favicon.ico", "GET /login", "POST /api/v1/auth/login", "POST /login",
+    ]  # fmt: skip
 
 
 def test_matrix(server: LiveServer) -> None:

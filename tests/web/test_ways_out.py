@@ -70,3 +70,15 @@ def test_an_untrained_administrator_is_taken_to_the_training_page(server: LiveSe
     page.goto(server.url + "/search")
     assert page.locator("#search-button").is_visible()
     context.close()
+
+
+def test_the_browser_finds_the_pages_icon(server: LiveServer, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    icon = page.request.get(server.url + "/favicon.ico")  # what Chromium asks for beside every page
+    assert icon.status == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page.goto(server.url + "/favicon.ico")
+    assert page.evaluate("document.querySelector('img').naturalWidth") == 32  # Chromium decodes it
+    context.close()
