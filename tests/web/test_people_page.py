@@ -43,6 +43,16 @@ def test_an_account_is_created_handed_over_enrolled_and_its_password_changed(
     context, page = open_as(browser, server, admin, "/people")
     page.fill("#username", "jrivera")
     page.fill("#full_name", "Jo Rivera")
+    assert page.input_value("#role") == ""  # no role until one is chosen: never administrator by default
+    page.click("#create-button")
+    assert page.evaluate("document.querySelector('#role').validity.valueMissing")  # the browser asks for one
+    page.evaluate("document.querySelector('#create-form').noValidate = true")
+    page.click("#create-button")  # and the server refuses an account without a role
+    page.wait_for_selector("[role=alert]")
+    assert "role: choose one of" in page.inner_text("[role=alert]")
+    page.goto(server.url + "/people")
+    page.fill("#username", "jrivera")
+    page.fill("#full_name", "Jo Rivera")
     page.select_option("#role", "investigator")
     page.click("#create-button")
     page.wait_for_selector("#secret")
