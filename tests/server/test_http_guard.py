@@ -16,7 +16,7 @@ from platewatch.server.accounts.models import User
 from platewatch.server.app import create_app
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.deps import SESSION_COOKIE
-from platewatch.server.http_guard import cross_site
+from platewatch.server.http_guard import ANONYMOUS_BODY_BYTES, cross_site
 from platewatch.server.reads.models import Read
 from platewatch.server.settings import Settings
 from tests.conftest import Clock
@@ -118,3 +118,40 @@ def test_every_page_gets_a_fresh_nonce_that_its_own_scripts_carry(server: LiveSe
         first, second = c.get("/login"), c.get("/login")
     nonces = [re.search(r"'nonce-([^']+)'", r.headers["content-security-policy"]) for r in (first, second)]
     assert all(nonces) and nonces[0].group(1) != nonces[1].group(1)  # type: ignore[union-attr]
+
+
+def test_a_body_is_not_read_before_its_sender_is_known(server: LiveServer) -> None:
+    """Issue 22: an unauthenticated 60 MB body was read before its 401, and a chunked body over the limit was a 400."""
+    big = b"x" * (ANONYMOUS_BODY_BYTES + 1)
+
+    def chunked(data: bytes) -> Iterator[bytes]:
+        yield from (data[i : i + 8192] for i in range(0, len(data), 8192))
+
+    with server.client() as anonymous:
+        announced = anonymous.post("/api/v1/units", content=big, headers={"content-type": "application/json"})
+        streamed = anonymous.post("/api/v1/units", content=chunked(big), headers={"content-type": "application/json"})
+        login = anonymous.post("/api/v1/auth/login", json={"username": "nobody", "password": "x", "totp": "123456"})
+    with server.client("pwu_not-a-token") as stranger:  # the agent's message is read only once its unit is known
+        agent = stranger.post("/api/v1/openalpr", content=b"not json", headers={"content-type": "application/json"})
+    for r in (announced, streamed):
+        assert r.status_code == 401 and r.json()["error"] == "not_authenticated", r.text
+    assert login.status_code == 401 and login.json()["error"] == "bad_credentials"  # a small body is read
+    assert agent.status_code == 401 and agent.json()["error"] == "bad_unit_token"
+
+
+def test_a_chunked_body_over_the_limit_is_413_on_every_route(database_url: str, tmp_path: Path, clock: Clock) -> None:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", request_max_bytes=4096)
+    app = create_app(settings, clock=clock)
+    sessions = make_sessionmaker(make_engine(database_url))
+    with serving(app) as base:
+        server = LiveServer(base, settings, clock, sessions)
+        with server.client(server.login(server.add_person(Role.ADMINISTRATOR))) as c:
+            body = b'{"name": "' + b"x" * 10_000 + b'", "kind": "mobile"}'
+            r = c.post(
+                "/api/v1/units", content=iter([body[:5000], body[5000:]]), headers={"content-type": "application/json"}
+            )
+            not_allowed = c.delete("/api/v1/health")
+    sessions.kw["bind"].dispose()
+    app.state.engine.dispose()
+    assert r.status_code == 413 and r.json()["error"] == "body_too_large", r.text
+    assert not_allowed.status_code == 405 and not_allowed.headers["allow"] == "GET"

@@ -124,6 +124,9 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _storage)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.__cause__, ApiError):  # raised while FastAPI read the body (one over the size limit)
+            return await _api_error(request, exc.__cause__)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        # A 405 keeps Starlette's Allow header: the methods the path takes.
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)

@@ -26,6 +26,16 @@ SECURITY_HEADERS = (
 )
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ANONYMOUS_BODY_BYTES = 64 * 1024
+"""The most a request with no credentials may send (a log-in is a few hundred bytes): a large one is refused before it
+is read, not after."""
+
+
+def has_credentials(headers: Headers, query_string: bytes) -> bool:
+    """Whether a request carries a token, a session cookie or an agent's `api_key` (valid or not: routes judge)."""
+    if "authorization" in headers or b"api_key=" in query_string:
+        return True
+    return "pw_session=" in headers.get("cookie", "")
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -68,6 +78,9 @@ def cross_site(method: str, headers: Headers, scheme: str = "https") -> str | No
     return f"it came from a page of {origin}, not of {scheme}://{host}"
 
 
+ANONYMOUS_REFUSAL = "log in first: a request without a token or session sends at most {} bytes"
+
+
 class HttpGuard:
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
@@ -84,10 +97,12 @@ class HttpGuard:
             response = JSONResponse(error_body("cross_site_request", message), 403)
             await response(scope, receive, self._with_headers(send))
             return
-        limit = self.max_body_bytes
+        limit, anonymous = self.max_body_bytes, not has_credentials(headers, scope.get("query_string", b""))
+        if anonymous:
+            limit = min(limit, ANONYMOUS_BODY_BYTES)
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            response = JSONResponse(error_body("body_too_large", f"request body over {limit} bytes"), 413)
+            response = self._too_large(limit, anonymous)
             await response(scope, receive, self._with_headers(send))
             return
         received = 0
@@ -99,10 +114,18 @@ class HttpGuard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    if anonymous:
+                        raise ApiError(401, "not_authenticated", ANONYMOUS_REFUSAL.format(limit))
                     raise ApiError(413, "body_too_large", f"request body over {limit} bytes")
             return message
 
         await self.app(scope, counted_receive, self._with_headers(send))
+
+    @staticmethod
+    def _too_large(limit: int, anonymous: bool) -> JSONResponse:
+        if anonymous:
+            return JSONResponse(error_body("not_authenticated", ANONYMOUS_REFUSAL.format(limit)), 401)
+        return JSONResponse(error_body("body_too_large", f"request body over {limit} bytes"), 413)
 
     @staticmethod
     def _with_headers(send: Send) -> Send:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.service import ReadForMatching, raise_alerts
 from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep
 from platewatch.server.errors import ApiError, validation_details
+from platewatch.server.inputs import json_control_characters
 from platewatch.server.json_body import json_body
 from platewatch.server.reads import openalpr, service
 from platewatch.server.reads.imagestore import ImageStore
@@ -68,6 +70,30 @@ def ingesting_unit(unit: UnitDep, db: DbDep, at: NowDep) -> Iterator[Unit]:
 IngestUnit = Annotated[Unit, Depends(ingesting_unit)]
 
 
+async def agent_message(request: Request) -> Any:
+    """An agent's JSON message, read only once its unit is known (it comes after `IngestUnit`): the body of a
+    request with an unknown token is never read. NaN and Infinity parse here, for the message's model to refuse."""
+    body = await request.body()
+    if problems := json_control_characters(body):
+        raise RequestValidationError(problems)
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, "malformed_json", "request body is not valid JSON") from exc
+
+
+AGENT_MESSAGE_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "description": "an OpenALPR alpr_group or alpr_results message"}
+            }
+        },
+    }
+}
+
+
 def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[uuid.UUID], at: dt.datetime) -> None:
     """Compare every newly stored read with the current hot list (whatever version the unit had)."""
     new = set(stored)
@@ -109,8 +135,11 @@ def ingest_reads(unit: IngestUnit, batch: ReadBatchBody, db: DbDep, at: NowDep, 
     "/openalpr",
     response_model=IngestResult,
     summary="Accept an OpenALPR/Rekor `alpr_group` or `alpr_results` message as agents send it",
+    openapi_extra=AGENT_MESSAGE_OPENAPI,
 )
-def ingest_openalpr(unit: IngestUnit, db: DbDep, at: NowDep, state: StateDep, message: Any = Body(...)) -> IngestResult:
+def ingest_openalpr(
+    unit: IngestUnit, message: Annotated[Any, Depends(agent_message)], db: DbDep, at: NowDep, state: StateDep
+) -> IngestResult:
     s = state.settings
     reads, attrs, kind = openalpr.to_reads(message, s.ingest_max_batch)
     images = service.prepare(reads, at, s.image_max_bytes, s.retention_days)

@@ -26,6 +26,9 @@ from platewatch.server.reads.models import Read
 from platewatch.server.reads.schemas import ReadCreate
 
 MAX_FUTURE = dt.timedelta(minutes=10)
+"""A read stamped this far after the server's clock is still taken: a unit's clock that runs ahead must not cost its
+evidence (the read keeps the unit's time; the Units page names a unit 30 s off, `platewatch unit check` wants 5 s).
+Further ahead is no clock error but a wrong date or time zone: a 422."""
 READS_TABLE = cast(Table, Read.__table__)
 
 
