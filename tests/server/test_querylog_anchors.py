@@ -53,3 +53,24 @@ def _lines(path: Path) -> list[str]:
 def test_an_anchor_file_needs_its_folder(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match=r"no folder .*missing"):
         Settings(querylog_anchor_file=tmp_path / "missing" / "anchors.jsonl")
+
+
+def test_without_anchors_verify_and_check_say_a_log_rewritten_whole_would_pass(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: `querylog verify` without anchors passed a chain recomputed whole, and said nothing of it."""
+    from platewatch.server.install_check import anchor_file
+    from tests.support.cli import run
+
+    monkeypatch.setenv("PLATEWATCH_DATABASE_URL", database_url)
+    monkeypatch.setenv("PLATEWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PLATEWATCH_QUERYLOG_ANCHOR_FILE", raising=False)
+    code, said = run("querylog", "verify")
+    assert code == 0 and "intact" in said
+    assert "not checked against anchors" in said and "set PLATEWATCH_QUERYLOG_ANCHOR_FILE" in said
+    off = anchor_file(Settings(database_url=database_url))
+    assert off.ok and off.detail.startswith("off") and "rewritten whole" in off.detail
+    anchors = tmp_path / "anchors.jsonl"
+    monkeypatch.setenv("PLATEWATCH_QUERYLOG_ANCHOR_FILE", str(anchors))
+    code, said = run("querylog", "verify")
+    assert code == 0 and f"add --anchors {anchors}" in said

@@ -79,7 +79,8 @@ def anchor_file(settings: Settings) -> Check:
         return Check(
             "query-log anchors",
             True,
-            "not set: set PLATEWATCH_QUERYLOG_ANCHOR_FILE to storage the database's administrators cannot rewrite",
+            "off (PLATEWATCH_QUERYLOG_ANCHOR_FILE not set): `querylog verify` cannot tell a log rewritten whole, its "
+            "hashes computed again; set it to storage the database's administrators cannot rewrite",
         )
     if path.exists() and not path.is_file():
         return Check("query-log anchors", False, f"{path} is not a file")
