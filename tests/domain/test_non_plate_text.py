@@ -77,6 +77,8 @@ def test_date_stamps_are_not_plates(text: str) -> None:
         "2O14O5IZ",  # three look-alike letters: not a stamp
         "20140513999",  # eleven digits: no date-and-time layout
         "ABCD12",
+        "PRIVAC",  # a vanity plate PRIVACY read short on a stand-in clip: one edit *and* C/E from PRIVATE
+        "PRIVACY",
         "",
     ],
 )
@@ -90,6 +92,9 @@ def test_short_words_must_match_whole() -> None:
     assert not is_sign_word("ONLYS")
     assert not is_sign_word("STO9")
     assert is_sign_word("PRIVAT")  # a letter lost from a seven-letter word
+    assert is_sign_word("PR1VATE")
+    assert is_sign_word("PR1VAT")  # a digit for a letter, and a letter lost
+    assert not is_sign_word("PRIVAC")  # a letter lost, and C for E: two steps from the word
     assert not is_sign_word("PRIV")
 
 

@@ -59,6 +59,8 @@ MIN_YEAR, MAX_YEAR = 1990, 2049
 _SEPARATED_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 _COLON_TIME = re.compile(r"\d{1,2}:\d{2}")
 _CANONICAL_WORDS = tuple((word, canonical(word)) for word in sorted(SIGN_WORDS))
+_DIGIT_LETTERS = str.maketrans("01245678", "OIZASGTB")
+"""Each digit as the letter a reader trained on plates makes of it on a sign."""
 
 
 def is_non_plate_text(text: str) -> bool:
@@ -75,16 +77,19 @@ def is_sign_word(text: str) -> bool:
 
     Their look-alike canonical forms (`plates.canonical`: O/0, I/1, S/5…) must be equal, with at most one
     digit in the reading per three letters of the word: a reader trained on plates turns a sign's O into 0.
-    For words of six letters or more a reading one edit away (a letter lost or misread: `N0TCE`) matches too;
-    shorter words must match whole, because one edit from a four-letter word reaches many real plates."""
+    For words of six letters or more a reading one edit away (a letter lost or misread: `N0TCE`) matches too,
+    its digits read as the letters they resemble but its letters as they are: one edit *and* letter
+    look-alikes (C/E, P/R…) reach real plates (`PRIVAC`, a vanity plate PRIVACY read short, is one edit from
+    PRIVATE's canonical form). Shorter words must match whole, because one edit from a four-letter word
+    reaches many real plates."""
     digits = sum(ch.isdigit() for ch in text)
-    shape = canonical(text)
+    shape, letters = canonical(text), text.translate(_DIGIT_LETTERS)
     for word, word_shape in _CANONICAL_WORDS:
         if digits > len(word) // 3:
             continue
         if shape == word_shape:
             return True
-        if len(word) >= 6 and len(text) >= 5 and within_one_edit(shape, word_shape):
+        if len(word) >= 6 and len(text) >= 5 and within_one_edit(letters, word):
             return True
     return False
 
