@@ -6,13 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from platewatch.domain.hotlists import Category
 from platewatch.domain.roles import Role
+from platewatch.server.accounts.models import SecurityEvent
 from platewatch.server.db.engine import transaction
 from platewatch.server.hotlists import service as hotlists
+from platewatch.server.hotlists.models import HotList
+from tests.server.test_hotlists_api import Actors
 from tests.support.live_server import LiveServer, read_payload
-from tests.web.test_pages import log_in
+from tests.web.test_pages import log_in, open_as
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +118,62 @@ def test_import_report_shows_line_numbers(server: LiveServer, browser: Any, tmp_
     page.goto(server.url + "/hotlists")
     assert "NCIC" in page.inner_text("#import-failures")
     ctx.close()
+
+
+def test_a_hot_list_is_created_changed_and_retired_on_the_page(server: LiveServer, browser: Any, shots: Path) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    context, page = open_as(browser, server, admin, "/hotlists")
+    assert "Create one below" in page.inner_text("#no-lists")  # the empty page says what to do
+    page.fill("#name", "Stolen CT")
+    page.select_option("#source", "state")
+    page.select_option("#category", label="stolen vehicle (priority 2)")
+    page.select_option("#import_format", "ncic_fixed")
+    page.fill("#state_filter", "ct, ny")
+    page.uncheck("#approximate")  # a big state file: exact matches only
+    page.click("#create-button")
+    page.wait_for_url("**/hotlists/*?created=1")
+    assert "Hot list created" in page.inner_text("#notice")
+    with server.db() as db:
+        made = db.scalars(select(HotList).where(HotList.name == "Stolen CT")).one()
+        settings = (made.source, made.default_category, made.priority, made.covert, made.approximate)
+        assert settings == ("state", "stolen_vehicle", 2, False, False)  # as `platewatch hotlist create` makes it
+        assert (made.import_format, made.state_filter, made.created_by) == ("ncic_fixed", "CT,NY", admin.username)
+    list_id = made.id
+    assert page.locator("#versions tbody tr").first.locator("td").nth(3).inner_text() == "create"
+
+    page.goto(server.url + "/hotlists")  # a second list of the same name is refused, the form kept
+    page.fill("#name", "Stolen CT")
+    page.select_option("#category", "bolo")
+    page.click("#create-button")
+    assert "already exists" in page.inner_text("#create-error")
+    assert page.input_value("#name") == "Stolen CT" and page.input_value("#category") == "bolo"
+
+    page.goto(f"{server.url}/hotlists/{list_id}")
+    page.fill("#priority", "1")
+    page.check("#covert")
+    page.select_option("#alert_colour", "purple")
+    page.click("#settings-button")
+    page.wait_for_selector("#notice")
+    change = "priority 2 → 1; covert no → yes; alert colour red → purple"
+    assert page.inner_text("#notice") == f"Settings changed: {change}"
+    row = page.locator("#versions tbody tr").first.locator("td")
+    assert [row.nth(i).inner_text() for i in (2, 3, 5)] == [admin.username, "settings", change]  # the audit trail
+    page.screenshot(path=str(shots / "hotlist-settings.png"), full_page=True)
+    with Actors(server).client(Role.ADMINISTRATOR) as api:  # what the API (and the CLI's `lists`) now say
+        (listed,) = [h for h in api.get("/api/v1/hotlists").json() if h["id"] == list_id]
+    assert (listed["priority"], listed["covert"], listed["alert_colour"]) == (1, True, "purple")
+
+    page.fill("#reason", "replaced by the state's daily file")
+    page.click("#retire-button")
+    page.wait_for_selector("#retired")
+    assert page.locator("#settings-form").count() == 0 and page.locator("#retire-form").count() == 0
+    row = page.locator("#versions tbody tr").first.locator("td")
+    assert [row.nth(i).inner_text() for i in (2, 3, 4)] == [admin.username, "retire", "0"]
+    assert "replaced by the state's daily file" in row.nth(5).inner_text()
+    page.goto(server.url + "/hotlists")
+    assert "(retired)" in page.inner_text("#hotlists")
+    with server.db() as db:
+        assert list_id not in hotlists.snapshot(db).lists  # units and the server's matcher no longer hold it
+        events = db.scalars(select(SecurityEvent.event).where(SecurityEvent.username == admin.username)).all()
+    assert {"hotlist_settings", "hotlist_retired"} <= set(events)
+    context.close()

@@ -68,3 +68,22 @@ def add_manual_entry(
     version = service.add_manual_entry(db, hotlist, entry, actor=actor, now=now)
     new = [s for s in service.stored_entries(db, version.id) if s.entry.key == entry.key]
     return version, retro_hits_for_change(db, matcher, settings, hotlist, new, now)
+
+
+def update_settings(db: Session, hotlist: HotList, *, actor: str, now: dt.datetime, **settings: object) -> str:
+    """Change a list's settings (a new version whose note says what changed); returns that note, or "" when
+    nothing changed."""
+    version = service.update_list(db, hotlist, actor=actor, now=now, **settings)
+    if version is None:
+        return ""
+    record_event(
+        db, actor, "hotlist_settings", "success", f"{hotlist.name}: version {version.id}: {version.note}"[:500]
+    )
+    return version.note
+
+
+def retire(db: Session, hotlist: HotList, *, actor: str, now: dt.datetime, reason: str) -> HotListVersion:
+    """Retire a list: no more hits on the server or units from its last, empty version on."""
+    version = service.retire_list(db, hotlist, actor=actor, now=now, reason=reason)
+    record_event(db, actor, "hotlist_retired", "success", f"{hotlist.name}: version {version.id}: {reason}"[:500])
+    return version

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from platewatch.domain.hotlist_settings import SETTING_WORDS, settings_changes
 from platewatch.domain.hotlists import (
     CATEGORY_PRIORITY,
     Category,
@@ -137,6 +138,44 @@ def create_list(
     return hotlist
 
 
+def update_list(
+    db: Session, hotlist: HotList, *, actor: str, now: dt.datetime, **settings: Any
+) -> HotListVersion | None:
+    """Change a list's settings (`SETTING_WORDS`' keys): a new version with the same entries, its note saying what
+    changed, so units and the server's matcher take the new settings with it; None when nothing changed."""
+    if not hotlist.active:
+        raise HotListError("retired", f"{hotlist.name!r} is retired: it cannot be changed")
+    unknown = set(settings) - set(SETTING_WORDS)
+    if unknown:
+        raise ValueError(f"not a hot-list setting: {', '.join(sorted(unknown))}")
+    if "name" in settings:
+        settings["name"] = name = str(settings["name"]).strip()
+        if not name or len(name) > 64:
+            raise HotListError("bad_name", "list name: 1-64 characters")
+        taken = db.scalar(select(HotList).where(HotList.name == name, HotList.id != hotlist.id))
+        if taken is not None:
+            raise HotListError("list_exists", f"a hot list named {name!r} already exists")
+    changed = settings_changes({key: getattr(hotlist, key) for key in settings}, settings)
+    if not changed:
+        return None
+    for key, value in settings.items():
+        setattr(hotlist, key, value)
+    _, current = _current(db, hotlist)
+    return write_version(db, hotlist, current, change="settings", note="; ".join(changed), actor=actor, now=now)
+
+
+def retire_list(db: Session, hotlist: HotList, *, actor: str, now: dt.datetime, reason: str) -> HotListVersion:
+    """Retire a list: an empty last version (its earlier versions stay, as every version does) and no more hits,
+    on the server or on units, from the next version on."""
+    if not hotlist.active:
+        raise HotListError("retired", f"{hotlist.name!r} is already retired")
+    if not reason.strip():
+        raise HotListError("reason_required", "say why the list is retired")
+    version = write_version(db, hotlist, [], change="retire", note=f"retired: {reason.strip()}", actor=actor, now=now)
+    hotlist.active = False
+    return version
+
+
 def get_list(db: Session, list_id: int) -> HotList:
     hotlist = db.get(HotList, list_id)
     if hotlist is None:
@@ -199,6 +238,9 @@ def write_version(
 
 
 def _current(db: Session, hotlist: HotList) -> tuple[HotListVersion, list[StoredEntry]]:
+    """The list's current version and entries, to change them (a retired list is not changed again)."""
+    if not hotlist.active:
+        raise HotListError("retired", f"{hotlist.name!r} is retired: it cannot be changed")
     version = latest_version(db, hotlist.id)
     if version is None:
         raise HotListError("no_version", f"hot list {hotlist.name!r} has no version")

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from platewatch.domain.alerts import Disposition, RejectReason, hotlist_age, hotlist_is_stale
-from platewatch.domain.hotlists import category_words
+from platewatch.domain.hotlists import CATEGORY_PRIORITY, Category, category_words
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import SecurityEvent, UserSession
@@ -21,7 +21,7 @@ from platewatch.server.errors import ApiError, validation_details
 from platewatch.server.hotlists import changes, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList, HotListVersion
-from platewatch.server.hotlists.schemas import ManualEntryCreate
+from platewatch.server.hotlists.schemas import HotListCreate, ManualEntryCreate
 from platewatch.server.inputs import Count, RowId
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
@@ -54,6 +54,19 @@ def _lists(db: DbDep, now: NowDep) -> list[dict[str, Any]]:
 
 @router.get("/hotlists", response_class=HTMLResponse)
 def hotlists_page(request: Request, who: Viewer, db: DbDep, at: NowDep) -> HTMLResponse:
+    return _index(request, who, db, at)
+
+
+def _index(
+    request: Request,
+    who: UserSession,
+    db: DbDep,
+    at: NowDep,
+    status: int = 200,
+    form: dict[str, str] | None = None,
+    **extra: object,
+) -> HTMLResponse:
+    """The lists, with the form for a new one (filled again with `form` when it was refused)."""
     failures = list(
         db.scalars(
             select(SecurityEvent)
@@ -62,7 +75,121 @@ def hotlists_page(request: Request, who: Viewer, db: DbDep, at: NowDep) -> HTMLR
             .limit(10)
         )
     )
-    return page(request, "hotlists.html", role=who.user.role, lists=_lists(db, at), failures=failures)
+    return page(
+        request, "hotlists.html", status=status, role=who.user.role, lists=_lists(db, at), failures=failures,
+        form=form or {}, **{**_choices(), **extra},
+    )  # fmt: skip
+
+
+def _choices() -> dict[str, Any]:
+    """What a list's settings form offers: categories in words (with their default priority), formats, colours."""
+    return {
+        "categories": [(c.value, category_words(c), CATEGORY_PRIORITY[c]) for c in Category],
+        "sources": service.SOURCES, "formats": formats(), "colours": COLOURS, "sounds": SOUNDS,
+        "category_words": category_words,
+    }  # fmt: skip
+
+
+COLOURS = ("red", "orange", "yellow", "blue", "purple")
+SOUNDS = ("alarm", "chime", "silent")
+
+
+def _form_error(exc: ValidationError) -> str:
+    details = validation_details([dict(e) for e in exc.errors()])
+    return "; ".join(f"{d['field']}: {d['message']}" for d in details)
+
+
+def _settings(
+    name: str, category: str, priority: str, covert: str, approximate: str, import_format: str, state_filter: str,
+    alert_colour: str, alert_sound: str, source: str = "manual",
+) -> HotListCreate:  # fmt: skip
+    """A settings form as the API's shape (the same rules; a blank priority is the category's own)."""
+    return HotListCreate.model_validate({
+        "name": name, "source": source, "category": category, "priority": int(priority) if priority.isdigit() else None,
+        "covert": covert == "on", "approximate": approximate == "on", "import_format": import_format or None,
+        "state_filter": state_filter, "alert_colour": alert_colour, "alert_sound": alert_sound,
+    })  # fmt: skip
+
+
+Text = Annotated[str, Form(max_length=200)]
+
+
+@router.post("/hotlists", response_class=HTMLResponse)
+def create_form(
+    request: Request, who: Manager, db: DbDep, at: NowDep, name: Text = "", source: Text = "", category: Text = "",
+    priority: Text = "", covert: Text = "", approximate: Text = "", import_format: Text = "", state_filter: Text = "",
+    alert_colour: Text = "red", alert_sound: Text = "alarm",
+) -> Response:  # fmt: skip
+    """A new list from the page, as `platewatch hotlist create` or the API makes one (its first version: created)."""
+    form = dict(name=name, source=source, category=category, priority=priority, covert=covert, approximate=approximate,
+                import_format=import_format, state_filter=state_filter, alert_colour=alert_colour,
+                alert_sound=alert_sound)  # fmt: skip
+    try:
+        body = _settings(name, category, priority, covert, approximate, import_format, state_filter, alert_colour,
+                         alert_sound, source)  # fmt: skip
+        h = service.create_list(
+            db, name=body.name, source=body.source, category=body.category, actor=who.user.username, now=at,
+            priority=body.priority, covert=body.covert, approximate=body.approximate, import_format=body.import_format,
+            state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
+            alert_sound=body.alert_sound,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _index(request, who, db, at, status=422, form=form, create_error=_form_error(exc))
+    except service.HotListError as exc:
+        db.rollback()
+        return _index(request, who, db, at, status=422, form=form, create_error=exc.message)
+    db.commit()
+    return RedirectResponse(f"/hotlists/{h.id}?created=1", status_code=303)
+
+
+@router.post("/hotlists/{list_id}/settings", response_class=HTMLResponse)
+def settings_form(
+    request: Request, list_id: RowId, who: Manager, db: DbDep, at: NowDep, name: Text = "", category: Text = "",
+    priority: Text = "", covert: Text = "", approximate: Text = "", import_format: Text = "", state_filter: Text = "",
+    alert_colour: Text = "red", alert_sound: Text = "alarm",
+) -> Response:  # fmt: skip
+    """Change a list's settings: a new version whose note, in the list's versions, says what changed and who did."""
+    hotlist = _known(db, list_id)
+    try:
+        body = _settings(name, category, priority, covert, approximate, import_format, state_filter, alert_colour,
+                         alert_sound)  # fmt: skip
+        note = changes.update_settings(
+            db, hotlist, actor=who.user.username, now=at, name=body.name, default_category=body.category.value,
+            priority=body.priority or CATEGORY_PRIORITY[body.category], covert=body.covert,
+            approximate=body.approximate, import_format=body.import_format,
+            state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
+            alert_sound=body.alert_sound,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return _detail(request, who, db, list_id, status=422, settings_error=_form_error(exc))
+    except service.HotListError as exc:
+        db.rollback()
+        return _detail(request, who, db, list_id, status=422, settings_error=exc.message)
+    db.commit()
+    return _detail(request, who, db, list_id, notice=f"Settings changed: {note}" if note else "Nothing changed")
+
+
+@router.post("/hotlists/{list_id}/retire", response_class=HTMLResponse)
+def retire_form(
+    request: Request, list_id: RowId, who: Manager, db: DbDep, at: NowDep,
+    reason: Annotated[str, Form(max_length=400)] = "",
+) -> Response:  # fmt: skip
+    """Retire a list: its hits stop on the server and on units with its last (empty) version."""
+    hotlist = _known(db, list_id)
+    try:
+        version = changes.retire(db, hotlist, actor=who.user.username, now=at, reason=reason)
+    except service.HotListError as exc:
+        db.rollback()
+        return _detail(request, who, db, list_id, status=422, retire_error=exc.message)
+    db.commit()
+    return _detail(request, who, db, list_id, notice=f"Retired with version {version.id}: no more hits from it")
+
+
+def _known(db: DbDep, list_id: int) -> HotList:
+    try:
+        return service.get_list(db, list_id)
+    except service.HotListError as exc:
+        raise ApiError(404, exc.code, exc.message) from exc
 
 
 def _detail(
@@ -79,9 +206,11 @@ def _detail(
     )
     entries = service.stored_entries(db, versions[0].id) if versions else []
     entries.sort(key=lambda s: s.entry.key)
+    if request.query_params.get("created") and "notice" not in extra:
+        extra["notice"] = "Hot list created: import its file or add its entries below"
     return page(
         request, "hotlist.html", status=status, role=who.user.role, hotlist=hotlist, versions=versions,
-        entries=entries[:500], entry_total=len(entries), formats=formats(), **extra,
+        entries=entries[:500], entry_total=len(entries), **{**_choices(), **extra},
     )  # fmt: skip
 
 
