@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep
 from platewatch.server.errors import ApiError, validation_details
 from platewatch.server.inputs import json_control_characters
 from platewatch.server.json_body import json_body
+from platewatch.server.reads import frames as passes
 from platewatch.server.reads import openalpr, service
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.schemas import IngestResult, ReadBatch, ReadCreate
@@ -82,6 +83,7 @@ async def agent_message(request: Request) -> Any:
         raise ApiError(400, "malformed_json", "request body is not valid JSON") from exc
 
 
+FRAMES = "the agent sends a message per frame (alprd): group a camera's frames into one read per vehicle pass"
 AGENT_MESSAGE_OPENAPI = {
     "requestBody": {
         "required": True,
@@ -97,15 +99,18 @@ AGENT_MESSAGE_OPENAPI = {
 def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[uuid.UUID], at: dt.datetime) -> None:
     """Compare every newly stored read with the current hot list (whatever version the unit had)."""
     new = set(stored)
-    if not new:
+    _raise(db, state, [ReadForMatching(r.id, r.plate, tuple(c.plate for c in r.candidates), r.state)
+                       for r in reads if r.id in new], at)  # fmt: skip
+
+
+def _raise(db: Session, state: AppState, reads: list[ReadForMatching], at: dt.datetime) -> None:
+    """Alerts for the reads' hits; a read already alerted on an entry is not alerted on it again."""
+    if not reads:
         return
     loaded = state.matcher.current(db, at)
     if loaded.index.size == 0:
         return
-    candidates = (
-        ReadForMatching(r.id, r.plate, tuple(c.plate for c in r.candidates), r.state) for r in reads if r.id in new
-    )
-    raise_alerts(db, candidates, loaded, at, state_rule=StateRule(state.settings.hotlist_state_rule))
+    raise_alerts(db, reads, loaded, at, state_rule=StateRule(state.settings.hotlist_state_rule))
 
 
 @router.post(
@@ -135,16 +140,37 @@ def ingest_reads(unit: IngestUnit, batch: ReadBatchBody, db: DbDep, at: NowDep, 
     "/openalpr",
     response_model=IngestResult,
     summary="Accept an OpenALPR/Rekor `alpr_group` or `alpr_results` message as agents send it",
+    description="With `?frames=1` (an agent that sends a message per frame, as OpenALPR's open-source daemon does), "
+    "the frames of one vehicle pass make one read, voted across them, and at most one alert per listed plate.",
     openapi_extra=AGENT_MESSAGE_OPENAPI,
 )
 def ingest_openalpr(
-    unit: IngestUnit, message: Annotated[Any, Depends(agent_message)], db: DbDep, at: NowDep, state: StateDep
+    unit: IngestUnit,
+    message: Annotated[Any, Depends(agent_message)],
+    db: DbDep,
+    at: NowDep,
+    state: StateDep,
+    frames: Annotated[bool, Query(description=FRAMES)] = False,
 ) -> IngestResult:
     s = state.settings
     reads, attrs, kind = openalpr.to_reads(message, s.ingest_max_batch)
     images = service.prepare(reads, at, s.image_max_bytes, s.retention_days)
-    outcome = service.ingest(db, unit, reads, images, ImageStore(s.image_dir), at, kind[:16], attrs)
-    _match(db, state, reads, outcome.stored, at)
+    grouped = passes.Grouped(new=list(range(len(reads))))
+    if frames and kind == passes.SOURCE:
+        keys = [f"{a['openalpr_uuid']}/{a['plate_index']}" for a in attrs]
+        grouped = passes.group(db, unit, reads, attrs, keys)
+    new = [reads[i] for i in grouped.new]
+    stored: list[uuid.UUID] = []
+    already: list[uuid.UUID] = list(grouped.repeated)
+    if new:
+        store = ImageStore(s.image_dir)
+        outcome = service.ingest(db, unit, new, [images[i] for i in grouped.new], store, at, kind[:16],
+                                 [attrs[i] for i in grouped.new])  # fmt: skip
+        stored, already = outcome.stored, already + outcome.already_stored
+        _match(db, state, new, stored, at)
+    merged = [ReadForMatching(r.id, r.plate, tuple(c["plate"] for c in r.candidates), r.state) for r in grouped.merged]
+    _raise(db, state, merged, at)  # a pass voted again may now read a listed plate
     unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in reads])
     db.commit()
-    return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)
+    grouped_ids = list(dict.fromkeys(r.id for r in grouped.merged))
+    return IngestResult(received=len(reads), stored=stored, already_stored=already, grouped=grouped_ids)

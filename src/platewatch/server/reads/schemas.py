@@ -78,6 +78,9 @@ class IngestResult(BaseModel):
     received: int
     stored: list[uuid.UUID]
     already_stored: list[uuid.UUID]
+    grouped: list[uuid.UUID] = Field(
+        default_factory=list, description="OpenALPR frames (?frames=1): the stored reads whose vehicle pass took them"
+    )
 
 
 class ReadPublic(BaseModel):
