@@ -1,5 +1,6 @@
 """A bounded schemathesis run over the whole OpenAPI document, as anonymous, as a unit and as an administrator, on each
-store: no input gets a 5xx (issue 22). Examples are drawn the same way each run (derandomized), so a failure is one
+store: no input gets a 5xx, and every answer is one the document declares (its status, content type and schema)
+(issue 22). Examples are drawn the same way each run (derandomized), so a failure is one
 that a rerun shows again; `PLATEWATCH_FUZZ_EXAMPLES` draws more of them."""
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
+from schemathesis.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.core.failures import Failure, FailureGroup
 
 from platewatch.domain.roles import Role
 from tests.support.live_server import LiveServer
@@ -24,6 +27,7 @@ ENDS_OWN_SESSION = {
     ("POST", "/api/v1/me/password"),  # a right guess would end the other sessions: it cannot, but skip it
 }
 STREAM = ("GET", "/api/v1/alerts/stream")  # a feed open for up to an hour: asked for one second
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def _headers(server: LiveServer, who: str) -> dict[str, str]:
@@ -69,6 +73,13 @@ def test_no_request_gets_a_server_error(server: LiveServer, who: str) -> None:
             failures.setdefault(
                 key, f"{case.formatted_path} {case.query} {str(case.body)[:200]}: {response.text[:300]}"
             )
+            return
+        try:
+            case.validate_response(response, checks=CONFORMANCE)
+        except (Failure, FailureGroup) as exc:
+            for failure in getattr(exc, "exceptions", [exc]):
+                key = f"{case.method} {case.path} {response.status_code} {type(failure).__name__}"
+                failures.setdefault(key, str(failure)[:300])
 
     for result in schema.get_all_operations():
         operation = result.ok()

@@ -26,3 +26,16 @@ def test_every_operation_declares_its_security_and_its_refusals(tmp_path: Path) 
     error = person["responses"]["403"]["content"]["application/json"]["schema"]
     assert error == {"$ref": "#/components/schemas/Error"} and "Error" in document["components"]["schemas"]
     assert "401" in operations["POST /api/v1/openalpr"]["responses"]
+
+
+def test_every_operation_declares_the_error_answers_in_their_one_shape(tmp_path: Path) -> None:
+    document = create_app(Settings(database_url=f"sqlite:///{tmp_path}/x.db")).openapi()
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status in ("400", "404", "409", "413", "422", "503"):
+                said = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert said == error, (method, path, status)
+    assert document["paths"]["/api/v1/auth/login"]["post"]["responses"]["401"]
+    stream = document["paths"]["/api/v1/alerts/stream"]["get"]["responses"]["200"]["content"]
+    assert "text/event-stream" in stream

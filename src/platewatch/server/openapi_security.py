@@ -1,5 +1,6 @@
-"""The OpenAPI document's security: the schemes PlateWatch takes (a person's session, a unit's token) and, for each
-operation, which of them it needs and the 401/403 it answers without them."""
+"""The OpenAPI document's security and errors: the schemes PlateWatch takes (a person's session, a unit's token), for
+each operation which of them it needs and the 401/403 it answers without them, and the error answers any operation
+may give, in the one error shape (`errors.error_body`)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ PERSON = {
     "403": "the person's role may not, training is not current, or a one-time password must be changed first",
 }
 UNIT = {"security": [{"unitToken": []}, {"unitApiKey": []}], "401": "no unit token, or a revoked or unknown one"}
+PUBLIC_WITH_BODY = "wrong credentials, or a body over 64 KiB sent without any (`http_guard`)"
+ERRORS = {
+    "400": "malformed JSON, or a request the route cannot run as given (the message says why)",
+    "404": "no such row (an id, a name)",
+    "409": "the row's state does not allow it (already done, another's)",
+    "413": "the body is over the size limit",
+    "422": "a field is invalid: `details` names each (its place, its field, why)",
+    "503": "the database does not answer, its disk is full, or a restore took the store",
+}
 
 
 def _calls(dep: Dependant) -> Iterator[Callable[..., Any]]:
@@ -70,6 +80,11 @@ def describe(document: dict[str, Any], routes: list[APIRoute]) -> None:
             if operation is None:
                 continue
             operation["security"] = rule["security"] if rule else []
+            responses = operation.setdefault("responses", {})
             for status in ("401", "403"):
                 if rule and status in rule:
-                    operation.setdefault("responses", {})[status] = {"description": rule[status], **_ERROR_REF}
+                    responses[status] = {"description": rule[status], **_ERROR_REF}
+            if rule is None and "requestBody" in operation:
+                responses["401"] = {"description": PUBLIC_WITH_BODY, **_ERROR_REF}
+            for status, description in ERRORS.items():
+                responses[status] = {"description": description, **_ERROR_REF}

@@ -176,7 +176,12 @@ def new_alerts(
         return alerts_public(db, rows, now, seq)
 
 
-@router.get("/stream", summary="Server-Sent Events: each new alert as it is raised")
+@router.get(
+    "/stream",
+    summary="Server-Sent Events: each new alert as it is raised",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
 def stream(
     ctx: FeedCtx,
     state: StateDep,
