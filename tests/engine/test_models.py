@@ -114,7 +114,10 @@ def slanted_scene(text: str) -> tuple[np.ndarray, np.ndarray, tuple[float, float
 
 
 def test_an_unsure_plate_is_read_warped_upright_at_every_margin(pipeline: Pipeline) -> None:
-    frame, _, box = slanted_scene("5HX2290")
+    # 6ZR4117, not 5HX2290 as before 2026-12-06: with the detector at 960 px and its second look at near plates, the
+    # rectifier's corners of that drawn plate fall 4 px short of its right end and every margin reads 5HX229
+    # (MODEL_CARD, "Distant plates"); this test is about the vote of the upright readings.
+    frame, _, box = slanted_scene("6ZR4117")
     config = replace(pipeline.config, reread_below=1.01, reread_floor=0.0)  # every detection is read again
     rereading = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, config, pipeline.rectifier)
     best = max(rereading.run(frame), key=lambda r: iou(r.box, box))
@@ -125,7 +128,7 @@ def test_an_unsure_plate_is_read_warped_upright_at_every_margin(pipeline: Pipeli
     (guess,) = pipeline.states.classify_many([crop(frame, det.box, pipeline.config.margin)])  # the box, as given
     margins = sorted([pipeline.config.margin, *pipeline.config.reread_margins])
     each = vote([pipeline.reader.read(upright(frame, corners, m), 5, guess.region) for m in margins])
-    assert best.text == each.text == "5HX2290" and best.state == guess.state
+    assert best.text == each.text == "6ZR4117" and best.state == guess.state
     assert best.confidence == pytest.approx(each.confidence, abs=1e-3)
 
 

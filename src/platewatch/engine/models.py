@@ -46,16 +46,23 @@ class DetectorSpec:
     multiple: int = 32
     max_pixels: int | None = None
     """Input area cap (the sidecar's `max_pixels`): frames squarer than 4:3 are scaled below `long_side`."""
+    refine_above: float | None = None
+    """A plate found wider than this many input pixels is found again in a window around it, scaled so that it is
+    `refine_width` wide there (the sidecar's `refine_above`; None: never). The detector learned plates of the sizes a
+    640-px input shows; at a larger input a near plate is larger than any it learned, and its box falls short."""
+    refine_width: float = 90.0
 
     @classmethod
     def load(cls, model: Path) -> DetectorSpec:
         m = sidecar(model)
-        cap = m.get("max_pixels")
+        cap, above = m.get("max_pixels"), m.get("refine_above")
         return cls(
             int(m.get("stride", 4)),
             int(m.get("long_side", 640)),
             int(m.get("multiple", 32)),
             int(cap) if cap else None,
+            float(above) if above else None,
+            float(m.get("refine_width", 90.0)),
         )
 
 
