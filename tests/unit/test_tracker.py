@@ -93,7 +93,7 @@ def test_vote_needs_a_frame() -> None:
 
 
 def test_a_moving_plate_is_one_pass_ended_after_it_leaves() -> None:
-    tracker = PlateTracker(TrackerConfig(max_missed=2, max_gap_ms=200.0))
+    tracker = PlateTracker(TrackerConfig(max_missed=2, max_gap_ms=200.0, max_lost_ms=200.0))
     box: Box = (100, 300, 160, 330)
     texts = ["KT4410", "KT441", "KT4410", "KT4410", "KT441O"]
     for i, text in enumerate(texts):
@@ -138,14 +138,14 @@ def test_a_different_plate_far_away_starts_its_own_pass() -> None:
     assert [len(p.frames) for p in passes] == [2, 1]
 
 
-def test_a_plate_that_comes_back_after_the_gap_is_a_new_pass() -> None:
-    tracker = PlateTracker(TrackerConfig(max_missed=2, max_gap_ms=200.0))
+def test_a_plate_that_comes_back_after_it_was_lost_too_long_is_a_new_pass() -> None:
+    tracker = PlateTracker(TrackerConfig(max_missed=2, max_gap_ms=200.0, max_lost_ms=1000.0))
     tracker.update(0, 0.0, [read("CT0001")])
-    ended = tracker.update(1, 100.0, []) + tracker.update(2, 200.0, [])
-    assert [p.text for p in ended] == ["CT0001"]
-    tracker.update(3, 300.0, [read("CT0001")])
+    ended = [p for i in range(1, 11) for p in tracker.update(i, i * 100.0, [])]
+    assert [(p.text, p.frames[-1].ms) for p in ended] == [("CT0001", 0.0)]  # ended when missing for 1000 ms
+    tracker.update(11, 1100.0, [read("CT0001")])
     (again,) = tracker.flush()
-    assert [f.frame for f in again.frames] == [3]
+    assert [f.frame for f in again.frames] == [11]
 
 
 def test_a_fast_plate_with_an_unsure_misread_stays_one_pass() -> None:
@@ -185,7 +185,7 @@ def test_a_blink_at_thirty_frames_a_second_does_not_end_a_pass() -> None:
     for i in range(1, 6):  # five frames (167 ms) without it
         assert tracker.update(i, i * frame_ms, []) == []
     tracker.update(6, 6 * frame_ms, [read("8TRK455")])
-    ended = [p for i in range(7, 17) for p in tracker.update(i, i * frame_ms, [])]
+    ended = [p for i in range(7, 47) for p in tracker.update(i, i * frame_ms, [])]
     assert [(p.text, len(p.frames)) for p in ended] == [("8TRK455", 2)]
     assert ended[0].frames[-1].frame == 6
 
@@ -221,3 +221,111 @@ def test_a_pass_the_officer_was_alerted_on_is_reported_however_unsure_its_vote()
     tracker.keep(unsure_pass)
     tracker.update(1, 100.0, [read("FUA", sign, 0.08), read("6725SC", moved(plate, 10))])
     assert sorted(p.text for p in tracker.flush()) == ["6725SC", "FUA"]
+
+
+def test_a_plate_missing_for_five_frames_at_fifteen_a_second_stays_one_pass() -> None:
+    tracker = PlateTracker()
+    frame_ms = 1000 / 15
+    box: Box = (400, 300, 480, 340)
+    ended = []
+    for i in range(13):
+        seen = i < 5 or i >= 10  # lost in frames 5-9 (333 ms: a passing car hides it)
+        text = "KT4410" if i != 11 else "KT441O"
+        ended += tracker.update(i, i * frame_ms, [read(text, moved(box, 12 * i, 4 * i, grow=2 * i))] if seen else [])
+    ended += tracker.flush()
+    assert [(p.text, len(p.frames)) for p in ended] == [("KT4410", 8)]
+
+
+def test_another_car_where_a_lost_plate_was_starts_its_own_pass() -> None:
+    tracker = PlateTracker()
+    frame_ms = 1000 / 15
+    box: Box = (400, 300, 480, 340)
+    for i in range(4):
+        tracker.update(i, i * frame_ms, [read("JJ2040", box)])
+    for i in range(4, 9):
+        tracker.update(i, i * frame_ms, [])  # 333 ms without it: longer than a blink
+    # the next car's plate on the very spot, read unsurely or surely but otherwise: not the lost pass
+    tracker.update(9, 9 * frame_ms, [read("QQ7777", box, 0.3)])
+    tracker.update(10, 10 * frame_ms, [read("QQ7777", box, 0.9)])
+    assert [(p.text, len(p.frames)) for p in tracker.flush()] == [("JJ2040", 4), ("QQ7777", 2)]
+
+
+def test_within_a_blink_an_unsure_misread_still_joins() -> None:
+    tracker = PlateTracker()
+    box: Box = (400, 300, 480, 340)
+    tracker.update(0, 0.0, [read("JJ2040", box)])
+    tracker.update(1, 33.0, [])
+    tracker.update(2, 67.0, [read("XX1", box, 0.3)])
+    assert [len(p.frames) for p in tracker.flush()] == [2]
+
+
+def test_vote_confidence_is_over_the_frames_that_listed_the_reading() -> None:
+    frames = [
+        FrameRead(0, 0.0, read("ABC12", conf=0.3)),  # a far, poor look that did not list the whole plate
+        FrameRead(1, 100.0, read("ABC12", conf=0.3)),
+        FrameRead(2, 200.0, read("ABC123", conf=0.8)),
+        FrameRead(3, 300.0, read("ABC123", conf=0.8)),
+    ]
+    p = vote(frames)
+    assert p.text == "ABC123"
+    assert p.confidence == pytest.approx(0.8)  # not 0.4: the far frames did not see it
+    assert p.support == 2
+    assert [(c.text, c.confidence) for c in p.candidates] == [("ABC123", 0.8), ("ABC12", 0.3)]
+
+
+def test_a_reading_listed_at_a_low_probability_in_many_frames_is_reported() -> None:
+    tracker = PlateTracker(TrackerConfig(min_confidence=0.2))
+    box: Box = (400, 300, 480, 340)
+    for i in range(10):
+        tracker.update(i, i * 66.7, [read("6MXR221", moved(box, 4 * i), 0.19)])
+    (p,) = tracker.flush()
+    assert (p.text, p.confidence) == ("6MXR221", pytest.approx(0.19))
+
+
+def test_a_reading_only_one_frame_of_a_long_pass_listed_is_not_reported() -> None:
+    tracker = PlateTracker(TrackerConfig(min_confidence=0.2))
+    box: Box = (400, 300, 480, 340)
+    for i, (text, conf) in enumerate([("X1", 0.45), ("Y72", 0.3), ("Z3", 0.3), ("W48", 0.3), ("V5", 0.3)]):
+        tracker.update(i, i * 66.7, [read(text, moved(box, 4 * i), conf)])  # one box, a different guess each time
+    assert tracker.flush() == []
+
+
+def test_two_frames_at_a_low_probability_are_not_reported() -> None:
+    tracker = PlateTracker(TrackerConfig(min_confidence=0.2))
+    for i in range(2):
+        tracker.update(i, i * 66.7, [read("FUA7", conf=0.15)])
+    assert tracker.flush() == []
+
+
+def test_sign_words_and_date_stamps_are_not_reported_unless_kept() -> None:
+    tracker = PlateTracker()
+    marking, stamp, plate, sign = (500, 600, 640, 650), (950, 680, 1250, 710), (400, 300, 480, 340), (50, 50, 250, 100)
+    for i in range(3):
+        reads = [read("ONLY", marking, 0.96), read("20140513", stamp, 0.9), read("7XK421", moved(plate, 5 * i))]
+        reads.append(read("N0TCE", sign, 0.9))
+        tracker.update(i, i * 66.7, reads)
+        if i == 0:
+            tracker.keep(tracker.placed[3])  # the officer was alerted on the sign's reading: it is reported
+    assert sorted(p.text for p in tracker.flush()) == ["7XK421", "N0TCE"]
+
+
+def test_a_clock_burned_into_the_video_is_not_reported() -> None:
+    tracker = PlateTracker(TrackerConfig(min_confidence=0.2))
+    stamp: Box = (950, 680, 1100, 710)
+    for i in range(8):  # the seconds change each frame: each reading is sure, and listed once
+        tracker.update(i, i * 66.7, [read(f"17420{i}", stamp, 0.95)])
+    assert tracker.flush() == []
+
+
+def test_a_fast_approaching_plate_lost_for_five_frames_is_found_where_it_has_grown_to() -> None:
+    tracker = PlateTracker()
+    frame_ms = 1000 / 15
+    ended = []
+    for i in range(12):
+        width = 60 * 1.25**i  # a quarter wider each frame: a car closing in fast
+        cx, cy = 600 + 10 * i, 400 + 8 * i
+        box: Box = (cx - width / 2, cy - width / 4, cx + width / 2, cy + width / 4)
+        seen = i < 5 or i >= 10
+        ended += tracker.update(i, i * frame_ms, [read("8TRK455", box)] if seen else [])
+    ended += tracker.flush()
+    assert [(p.text, len(p.frames)) for p in ended] == [("8TRK455", 7)]

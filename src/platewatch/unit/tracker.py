@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from platewatch.domain.non_plate_text import is_non_plate_text
 from platewatch.domain.plates import canonical, within_one_edit
 from platewatch.engine.postprocess import iou
 from platewatch.engine.types import Box, Candidate, PlateRead
@@ -28,8 +29,11 @@ class VehiclePass:
 
     text: str
     confidence: float
-    """The voted text's mean probability over the pass's frames (a frame that did not list it counts 0)."""
+    """The voted text's mean probability over the frames that listed it among their candidates (a frame that
+    did not, a poor early look at a distant plate, does not pull it down)."""
     candidates: tuple[Candidate, ...]
+    """The readings with the most summed probability, each sum divided by `support` as the voted text's is
+    (so they rank as the vote did)."""
     state: str | None
     state_confidence: float | None
     best: FrameRead
@@ -38,6 +42,8 @@ class VehiclePass:
     pass_id: uuid.UUID | None = None
     """The tracker's id for this pass, given when its first read came: the id of the read the unit uploads, so
     an alert raised on one of its frames names that read."""
+    support: int = 1
+    """How many of the pass's frames listed the voted text among their candidates."""
 
     @property
     def char_confidences(self) -> tuple[float, ...]:
@@ -49,10 +55,15 @@ class VehiclePass:
 @dataclass(frozen=True, slots=True)
 class TrackerConfig:
     max_missed: int = 3
-    """A pass ends when its plate was not seen in this many processed frames in a row…"""
+    """A pass whose plate was not seen in this many processed frames in a row…"""
     max_gap_ms: float = 300.0
-    """…and for this long: at 30 frames a second, three frames are a blink (a passing pole, a missed
-    detection), not a car gone."""
+    """…and for this long is lost: at 30 frames a second, three frames are a blink (a passing pole, a missed
+    detection), in which any read that the rules below place joins the pass."""
+    max_lost_ms: float = 1000.0
+    """A lost pass ends when its plate has been missing this long (video time). Until then only a reading like
+    its own, near where the pass predicts the plate, rejoins it: a plate hidden for a second by another car,
+    or missed in five frames at 15 a second, is the same vehicle, while another car in its place (read
+    otherwise) starts its own pass."""
     min_iou: float = 0.05
     """Overlap with the predicted box that makes a read the same plate."""
     max_jump: float = 2.0
@@ -62,12 +73,23 @@ class TrackerConfig:
     """A read less sure than this joins a nearby pass even when its reading differs (a misread of that plate);
     a surer read joins only by overlap or a similar reading, so a second plate read surely is never absorbed."""
     min_confidence: float = 0.2
-    """Passes whose voted reading is less likely than this are not reported (mostly signs and other text)."""
+    """A pass is reported when its voted reading is at least this likely averaged over all its frames (a frame
+    that did not list it counts 0: mostly signs and other text fall short)…"""
+    support_frames: int = 3
+    support_confidence: float = 0.17
+    """…or when at least half its frames, and at least `support_frames`, listed it at a mean of
+    `support_confidence`: a plate read consistently but unsurely (0.19 in ten frames) is a plate, while a
+    reading that one frame of a long pass listed, however surely, is not (a clock burned into the video)."""
     topn: int = 5
 
 
 RECENT = 5
 """A read is compared with the readings of this many of a pass's latest frames (one may be a misread)."""
+MAX_GROWTH = 1.3
+"""The most a plate's predicted width grows (or shrinks) per processed frame: a plate approaching fast."""
+GROWTH_WEIGHT = 0.5
+"""Weight of the newest frame pair in the growth estimate (geometric mean): a box's size jitters from frame
+to frame, and a lost plate's predicted size is that rate raised to the frames it was missing."""
 
 
 def similar_text(a: str, b: str) -> bool:
@@ -103,20 +125,26 @@ def vote(frames: Sequence[FrameRead], topn: int = 5) -> VehiclePass:
 
     Each frame's candidates (already ranked by the reader and the plate-syntax prior) vote with their
     probability; the text with the most probability summed over the frames wins. Look-alike readings that the
-    syntax prior gave one shared probability tie on that sum; the one more frames ranked first wins then.
-    The state is the one with the most summed classifier confidence."""
+    syntax prior gave one shared probability tie on that sum; the one more frames ranked first wins then. Its
+    confidence is that sum over the frames that listed it. The state is the one with the most summed
+    classifier confidence."""
     if not frames:
         raise ValueError("a vehicle pass needs at least one frame")
     mass: dict[str, float] = {}
     firsts: dict[str, int] = {}
+    listed: dict[str, int] = {}
     for f in frames:
-        for rank, c in enumerate(f.read.candidates or (Candidate(f.read.text, f.read.confidence),)):
+        candidates = f.read.candidates or (Candidate(f.read.text, f.read.confidence),)
+        for rank, c in enumerate(candidates):
             mass[c.text] = mass.get(c.text, 0.0) + c.confidence
             if rank == 0:
                 firsts[c.text] = firsts.get(c.text, 0) + 1
+        for t in {c.text for c in candidates}:
+            listed[t] = listed.get(t, 0) + 1
     n = len(frames)
     ranked = sorted(mass, key=lambda t: (round(mass[t], 9), firsts.get(t, 0)), reverse=True)
     text = ranked[0]
+    seen = listed[text]
     states: dict[str, float] = {}
     for f in frames:
         if f.read.state is not None:
@@ -126,12 +154,13 @@ def vote(frames: Sequence[FrameRead], topn: int = 5) -> VehiclePass:
     best = max(agreeing or frames, key=lambda f: (f.read.confidence, f.read.detection_score))
     return VehiclePass(
         text=text,
-        confidence=mass[text] / n,
-        candidates=tuple(Candidate(t, round(mass[t] / n, 4)) for t in ranked[:topn]),
+        confidence=mass[text] / seen,
+        candidates=tuple(Candidate(t, round(mass[t] / seen, 4)) for t in ranked[:topn]),
         state=state,
         state_confidence=states[state] / n if state else None,
         best=best,
         frames=tuple(frames),
+        support=seen,
     )
 
 
@@ -141,33 +170,46 @@ class _Track:
     missed: int = 0
     velocity: tuple[float, float] = (0.0, 0.0)
     """Centre movement per processed frame."""
+    growth: float = 1.0
+    """Width ratio per processed frame (an approaching plate grows), smoothed, within `MAX_GROWTH`."""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     kept: bool = False
     """Reported even if its vote is unsure (the officer was alerted on one of its frames)."""
+    lost: bool = False
+    """Missing for longer than a blink: only a reading like its own, near the predicted box, rejoins it."""
 
     @property
     def last(self) -> PlateRead:
         return self.frames[-1].read
 
     def predicted(self) -> Box:
-        dx, dy = (v * (self.missed + 1) for v in self.velocity)
+        steps = self.missed + 1
+        (cx, cy), (dx, dy) = _centre(self.last.box), (v * steps for v in self.velocity)
         x1, y1, x2, y2 = self.last.box
-        return (x1 + dx, y1 + dy, x2 + dx, y2 + dy)
+        scale = self.growth**steps / 2
+        w, h = (x2 - x1) * scale, (y2 - y1) * scale
+        return (cx + dx - w, cy + dy - h, cx + dx + w, cy + dy + h)
 
     def add(self, seen: FrameRead) -> None:
         (ax, ay), (bx, by) = _centre(self.last.box), _centre(seen.read.box)
         steps = self.missed + 1
         self.velocity = ((bx - ax) / steps, (by - ay) / steps)
+        ratio = max(1.0, seen.read.box[2] - seen.read.box[0]) / max(1.0, self.last.box[2] - self.last.box[0])
+        now = min(max(ratio ** (1 / steps), 1 / MAX_GROWTH), MAX_GROWTH)
+        self.growth = now if len(self.frames) == 1 else self.growth ** (1 - GROWTH_WEIGHT) * now**GROWTH_WEIGHT
         self.frames.append(seen)
         self.missed = 0
+        self.lost = False
 
 
 class PlateTracker:
     """Follows plates from frame to frame; `update` once per processed frame, in order.
 
     A read joins the open pass whose predicted box it overlaps, or whose reading it resembles nearby;
-    otherwise it starts a pass. A pass ends when its plate has been missing for `max_missed` frames and
-    `max_gap_ms`."""
+    otherwise it starts a pass. A pass whose plate has been missing for `max_missed` frames and `max_gap_ms`
+    is lost: only a reading like its own, near where it predicts the plate, rejoins it then, and it ends when
+    its plate has been missing for `max_lost_ms`. Passes read too unsurely, and those that read a sign's word
+    or a date stamp (`domain.non_plate_text`), are not reported unless `keep` was called."""
 
     def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
         self.config = config
@@ -199,7 +241,11 @@ class PlateTracker:
                 near = distance <= self.config.max_jump and 0.5 <= size <= 2.0
                 same_text = any(similar_text(f.read.text, read.text) for f in track.frames[-RECENT:])
                 unsure = read.confidence < self.config.unsure
-                if overlap >= self.config.min_iou or (near and (same_text or unsure)):
+                if track.lost:
+                    joins = same_text and distance <= 2 * self.config.max_jump and 1 / 3 <= size <= 3.0
+                else:
+                    joins = overlap >= self.config.min_iou or (near and (same_text or unsure))
+                if joins:
                     score = overlap + (1.0 if same_text else 0.0) + max(0.0, 1.0 - distance / self.config.max_jump)
                     pairs.append((score, ti, ri))
         taken_tracks: set[int] = set()
@@ -215,7 +261,9 @@ class PlateTracker:
         for ti, track in enumerate(self._open):
             if ti not in taken_tracks:
                 track.missed += 1
-            gone = track.missed >= self.config.max_missed and ms - track.frames[-1].ms >= self.config.max_gap_ms
+            missing_ms = ms - track.frames[-1].ms
+            track.lost = track.missed >= self.config.max_missed and missing_ms >= self.config.max_gap_ms
+            gone = track.lost and missing_ms >= max(self.config.max_gap_ms, self.config.max_lost_ms)
             (ended if gone else still).append(track)
         for ri, read in enumerate(reads):
             if ri not in taken_reads:
@@ -239,4 +287,11 @@ class PlateTracker:
 
     def _report(self, ended: list[_Track]) -> list[VehiclePass]:
         passes = [(replace(vote(t.frames, self.config.topn), pass_id=t.id), t.kept) for t in ended]
-        return [p for p, kept in passes if kept or p.confidence >= self.config.min_confidence]
+        return [p for p, kept in passes if kept or self._reported(p)]
+
+    def _reported(self, vehicle_pass: VehiclePass) -> bool:
+        """Sure enough, seen in enough of the pass, and not a sign's word or a date stamp."""
+        c, n, seen = self.config, len(vehicle_pass.frames), vehicle_pass.support
+        sure = vehicle_pass.confidence * seen / n >= c.min_confidence - 1e-9
+        consistent = seen >= max(c.support_frames, n / 2) and vehicle_pass.confidence >= c.support_confidence
+        return (sure or consistent) and not is_non_plate_text(vehicle_pass.text)
