@@ -148,3 +148,11 @@ def test_text_with_a_control_character_is_422_naming_the_field(server: LiveServe
         from platewatch.server.querylog.models import QueryLogEntry
 
         assert all("\x00" not in str(e.parameters) for e in db.query(QueryLogEntry))
+
+
+def test_json_nested_past_pythons_stack_is_refused_not_a_500(server: LiveServer) -> None:
+    deep = b'{"reads": ' + b"[" * 5000 + b'"\\u0000"' + b"]" * 5000 + b"}"
+    with server.client(server.add_unit()) as c:
+        r = c.post("/api/v1/reads", content=deep, headers={"content-type": "application/json"})
+        agent = c.post("/api/v1/openalpr", content=deep, headers={"content-type": "application/json"})
+    assert r.status_code in (400, 422) and agent.status_code in (400, 422), (r.text, agent.text)

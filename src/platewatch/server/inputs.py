@@ -67,7 +67,7 @@ def json_control_characters(body: bytes) -> list[dict[str, Any]]:
     authentication); none for a body that is not JSON (its route says so)."""
     found: list[dict[str, Any]] = []
     if _SUSPECT_JSON.search(body):
-        with suppress(ValueError):
+        with suppress(ValueError, RecursionError):  # not JSON, or nested past Python's stack: the route refuses it
             _walk(json.loads(body), ("body",), found)
     return found[:20]
 
