@@ -125,3 +125,21 @@ def test_reads_the_purge_left_past_the_retention_period_fail(
     code, out = run("check")
     assert code == 0 and "ok    retention: no read past the 14-day retention period outside a legal hold" in out
     assert "(last purge: never)" not in out
+
+
+def test_a_retention_longer_than_the_orders_needs_its_legal_authority(
+    env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "data").mkdir()
+    code, out = run("check")
+    assert code == 0 and "ok    retention period: reads are kept 14 days at most (the order allows 14)" in out
+    monkeypatch.setenv("PLATEWATCH_RETENTION_DAYS", "30")
+    for command_line in (("check",), ("server",), ("purge", "--dry-run")):
+        code, out = run(*command_line)
+        assert code == 2 and "Traceback" not in out, out  # refused before anything runs
+        assert "PLATEWATCH_RETENTION_AUTHORITY: a retention period of 30 days is longer than the order's 14" in out
+    monkeypatch.setenv("PLATEWATCH_RETENTION_AUTHORITY", "Superior Court order HHD-CV26-6012345 (preservation)")
+    code, out = run("check")
+    assert code == 0, out
+    assert "ok    retention period: reads are kept 30 days, longer than the order's 14, on the authority of: " in out
+    assert "HHD-CV26-6012345" in out

@@ -76,3 +76,24 @@ def test_no_read_past_the_retention_period_outside_a_hold() -> None:
     assert not late.ok and late.detail.startswith(
         "212 reads past the 14-day retention period and under no legal hold are still stored (last purge: never)"
     )
+
+
+def test_the_retention_period_is_the_orders_or_longer_on_a_recorded_authority() -> None:
+    from platewatch.domain.install_checks import retention_period_check
+    from platewatch.domain.retention import authority_problem
+
+    assert authority_problem(14, "") is None and authority_problem(7, "") is None
+    assert authority_problem(15, "  ") == (
+        "a retention period of 15 days is longer than the order's 14 (V.D.3): record the legal authority that "
+        "requires it (e.g. a statute or court order) in PLATEWATCH_RETENTION_AUTHORITY"
+    )
+    assert authority_problem(15, "C.G.S. 29-1k") is None
+    assert retention_period_check(14, "") == Check(
+        "retention period", True, "reads are kept 14 days at most (the order allows 14)"
+    )
+    assert not retention_period_check(30, "").ok
+    assert retention_period_check(30, "C.G.S. 29-1k") == Check(
+        "retention period",
+        True,
+        "reads are kept 30 days, longer than the order's 14, on the authority of: C.G.S. 29-1k",
+    )

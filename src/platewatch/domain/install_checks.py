@@ -7,6 +7,7 @@ import datetime as dt
 import stat
 from dataclasses import dataclass
 
+from platewatch.domain.retention import ORDER_RETENTION_DAYS, authority_problem
 from platewatch.domain.unit_health import clock_offset
 
 MAX_CLOCK_SKEW_S = 5.0
@@ -79,6 +80,22 @@ def backup_check(folder: str, newest: dt.datetime | None, reads: int, now: dt.da
             "(`systemctl list-timers platewatch-backup`, `journalctl -u platewatch-backup`)?",
         )
     return Check("backups", True, f"the newest in {folder} is {said} old ({reads} reads)")
+
+
+def retention_period_check(days: int, authority: str) -> Check:
+    """The retention period itself (order V.D.3): the order's 14 days or fewer, or longer on a recorded authority."""
+    if days <= ORDER_RETENTION_DAYS:
+        return Check(
+            "retention period", True, f"reads are kept {days} days at most (the order allows {ORDER_RETENTION_DAYS})"
+        )
+    problem = authority_problem(days, authority)
+    if problem:
+        return Check("retention period", False, problem)
+    return Check(
+        "retention period",
+        True,
+        f"reads are kept {days} days, longer than the order's {ORDER_RETENTION_DAYS}, on the authority of: {authority}",
+    )
 
 
 def retention_check(expired: int, held: int, days: int, last_purge: dt.datetime | None) -> Check:

@@ -8,6 +8,20 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+ORDER_RETENTION_DAYS = 14
+"""The order's retention period (V.D.3): a longer one needs a legal authority recorded in the configuration."""
+
+
+def authority_problem(days: int, authority: str) -> str | None:
+    """Why a retention period of `days` cannot run with this recorded `authority` (None: it can). Up to the order's 14
+    days none is needed; above it the legal authority that requires the longer period must be written down."""
+    if days > ORDER_RETENTION_DAYS and not authority.strip():
+        return (
+            f"a retention period of {days} days is longer than the order's {ORDER_RETENTION_DAYS} (V.D.3): record the "
+            "legal authority that requires it (e.g. a statute or court order) in PLATEWATCH_RETENTION_AUTHORITY"
+        )
+    return None
+
 
 @dataclass(frozen=True, slots=True)
 class RetentionPolicy:

@@ -14,7 +14,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from platewatch.domain.install_checks import Check, backup_check, free_space_check, retention_check
+from platewatch.domain.install_checks import (
+    Check,
+    backup_check,
+    free_space_check,
+    retention_check,
+    retention_period_check,
+)
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server import backups
 from platewatch.server.db.engine import make_engine, make_sessionmaker
@@ -127,4 +133,5 @@ def run_checks(settings: Settings, now: dt.datetime) -> list[Check]:
         found.append(schema(settings))
         if found[-1].ok:
             found.append(retention(settings, now))
-    return [*found, data_folder(settings), anchor_file(settings), newest_backup(settings, now)]
+    period = retention_period_check(settings.retention_days, settings.retention_authority)
+    return [*found, period, data_folder(settings), anchor_file(settings), newest_backup(settings, now)]

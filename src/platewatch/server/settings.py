@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from platewatch.domain.geo import parse_bbox
+from platewatch.domain.retention import ORDER_RETENTION_DAYS, authority_problem
 
 MAX_INGEST_BATCH = 10_000
 """The most reads one ingest request may ever carry (`ingest_max_batch` is at most this)."""
@@ -45,6 +46,12 @@ class Settings(BaseSettings):
     image_max_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted JPEG, decoded bytes")
     search_max_page_size: int = Field(500, ge=1, le=5000)
     retention_days: int = Field(14, ge=1, description="Order V.D.3: reads kept at most this many days")
+    retention_authority: str = Field(
+        "",
+        validate_default=True,
+        description="The legal authority (statute, court order) for a retention period above the order's 14 days; "
+        "required then, and named by `platewatch check`",
+    )
     purge_every_minutes: float = Field(
         60.0, ge=0.0, description="How often the server purges expired reads (0: never; then run `platewatch purge`)"
     )
@@ -93,6 +100,14 @@ class Settings(BaseSettings):
     bootstrap_admin_password: str | None = Field(
         None, description="Its password; when unset a one-time password is generated and printed once"
     )
+
+    @field_validator("retention_authority")
+    @classmethod
+    def _an_authority_for_a_longer_retention(cls, value: str, info: ValidationInfo) -> str:
+        problem = authority_problem(int(info.data.get("retention_days", ORDER_RETENTION_DAYS)), value)
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
 
     @field_validator("map_area")
     @classmethod
