@@ -8,7 +8,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions
@@ -69,12 +69,9 @@ def purge(
     )
     after: tuple[dt.datetime, uuid.UUID] | None = None
     while True:
-        # Keyset: each batch starts after the last one, never rescanning the (not yet vacuumed) deleted rows.
-        stmt = (
-            expired
-            if after is None
-            else expired.where(or_(Read.captured_at > after[0], and_(Read.captured_at == after[0], Read.id > after[1])))
-        )
+        # Keyset: each batch starts after the last one, never rescanning the (not yet vacuumed) deleted rows; a row
+        # value on the (captured_at, id) index reads the next batch in order, so a purge is linear in its rows.
+        stmt = expired if after is None else expired.where(tuple_(Read.captured_at, Read.id) > tuple_(*after))
         chunk: list[uuid.UUID] = []
         for rid, captured_at, plate_image, vehicle_image in db.execute(stmt):
             chunk.append(rid)

@@ -40,6 +40,8 @@ class Read(Base):
 
     __table_args__ = (
         Index("ix_reads_captured_at_plate", "captured_at", "plate"),
+        # The purge's keyset: each batch of expired reads starts where the last ended, read in index order.
+        Index("ix_reads_captured_at_id", "captured_at", "id"),
         Index("ix_reads_plate_captured_at", "plate", "captured_at"),
         Index("ix_reads_unit_captured_at", "unit_id", "captured_at"),
         # The purge deletes an image file only once no stored read names it: one lookup per expired image.
