@@ -117,3 +117,19 @@ def test_states(raw: str, code: str) -> None:
 def test_unknown_states(raw: str) -> None:
     with pytest.raises(UnknownStateError, match="unknown"):
         normalize_state(raw)
+
+
+def test_the_one_edit_neighbourhood_is_every_canonical_plate_within_one_edit() -> None:
+    import itertools
+
+    from platewatch.domain.plates import CANONICAL_ALPHABET, canonical, one_edit_neighbourhood, within_one_edit
+
+    assert len(CANONICAL_ALPHABET) == 18 and canonical(CANONICAL_ALPHABET) == CANONICAL_ALPHABET
+    for plate in ("B8", "O", "7Y"):
+        everything = {
+            "".join(p) for n in range(1, 4) for p in itertools.product(CANONICAL_ALPHABET, repeat=n)
+        }  # every canonical plate of 1-3 characters
+        expected = {s for s in everything if within_one_edit(canonical(plate), s)}
+        assert one_edit_neighbourhood(plate) == expected, plate
+    assert max(len(s) for s in one_edit_neighbourhood("ABCDEFGHIJ")) == 10  # never longer than a plate can be
+    assert "" not in one_edit_neighbourhood("A")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -143,3 +144,85 @@ def test_export_csv(populated: LiveServer) -> None:
     lines = r.text.splitlines()
     assert lines[0].startswith("# LPR export - query log #") and "not for release outside the agency" in lines[0]
     assert lines[1].startswith("id,captured_at,plate") and len(lines) == 5
+
+
+def test_similar_search_by_expansion_finds_what_one_edit_defines(server: LiveServer) -> None:
+    # The look-alike search looks up every canonical plate within one edit on an index (issue 23). Its results must
+    # be exactly the reads whose canonical plate is within one edit of the query's, as the LIKE patterns and the
+    # one-edit filter found them before: compared here on 240 reads made by random edits of a few plates.
+    import random
+
+    from sqlalchemy import select
+
+    from platewatch.domain.plates import canonical, within_one_edit
+    from platewatch.server.reads.models import Read
+
+    rng = random.Random(7)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    bases = ["ABC1234", "7XYZ890", "OUTFR0NT", "1B", "K9"]
+
+    def edited(plate: str) -> str:
+        chars = list(plate)
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            i = rng.randrange(len(chars) + 1)
+            op = rng.choice(["sub", "ins", "del"]) if chars else "ins"
+            if op == "sub" and i < len(chars):
+                chars[i] = rng.choice(alphabet)
+            elif op == "ins" and len(chars) < 10:
+                chars.insert(i, rng.choice(alphabet))
+            elif op == "del" and i < len(chars) and len(chars) > 1:
+                del chars[i]
+        return "".join(chars)
+
+    unit = server.add_unit("car-x")
+    now = server.clock.now
+    reads = [
+        read_payload(edited(rng.choice(bases)), now - dt.timedelta(minutes=rng.randrange(1, 600)), images=False)
+        for _ in range(240)
+    ]
+    for i in range(0, len(reads), 80):
+        ingest(server, unit, reads[i : i + 80])
+    with server.db() as db:
+        stored = [(r.id, r.plate_canonical) for r in db.scalars(select(Read))]
+    for query in [*bases, "ABC123", "A8C1234", "0UTFR0NT", "B", "ZZZZZZZZZZ"]:
+        found = search(server, plate=query, mode="similar", hours=24, limit=500)
+        expected = {str(rid) for rid, c in stored if within_one_edit(canonical(query), c)}
+        assert {r["id"] for r in found["reads"]} == expected, query
+
+
+def test_similar_search_is_planned_on_the_canonical_index(database_url: str) -> None:
+    # Each canonical plate of the expansion is an equality probe of (plate_canonical, captured_at): with 20,000 reads
+    # over the past days and the store's statistics taken, the plan uses that index and never scans the reads.
+    from benchmarks.purge import load
+    from sqlalchemy import insert, select, text
+
+    from platewatch.domain.patterns import parse_pattern
+    from platewatch.domain.plates import canonical
+    from platewatch.server.db.engine import make_engine
+    from platewatch.server.reads.models import Read
+    from platewatch.server.search.service import Mode, SearchQuery, build
+
+    now = dt.datetime.now(dt.UTC)
+    load(database_url, 2, now)  # migrates, then the bench unit (and two reads)
+    engine = make_engine(database_url)
+    with engine.begin() as c:
+        unit = c.execute(select(Read.unit_id)).scalars().first()
+        rows = []
+        for i in range(20_000):  # distinct plates over the past 22 hours: a busy day, against 264 probes
+            plate = f"B{i:06d}"
+            rows.append({"id": uuid.uuid4(), "unit_id": unit, "camera": "front", "plate": plate,
+                         "plate_canonical": canonical(plate), "confidence": 0.9, "source": "bench",
+                         "captured_at": now - dt.timedelta(seconds=i * 4), "received_at": now})  # fmt: skip
+        c.execute(insert(Read), rows)
+        c.execute(text("ANALYZE"))
+    for hours in (24, 24 * 14):
+        query = SearchQuery(parse_pattern("B001234"), Mode.SIMILAR, now - dt.timedelta(hours=hours), now)
+        sql = str(build(query).limit(51).compile(engine, compile_kwargs={"literal_binds": True}))
+        with engine.connect() as c:
+            if engine.dialect.name == "sqlite":
+                plan = " ".join(str(row[-1]) for row in c.execute(text("EXPLAIN QUERY PLAN " + sql)))
+                assert "USING INDEX ix_reads_canonical_captured_at" in plan and "SCAN reads" not in plan, plan
+            else:
+                plan = " ".join(str(row[0]) for row in c.execute(text("EXPLAIN " + sql)))
+                assert "ix_reads_canonical_captured_at" in plan and "Seq Scan on reads" not in plan, plan
+    engine.dispose()

@@ -132,6 +132,26 @@ def within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+CANONICAL_ALPHABET: str = "".join(sorted({canonical(ch) for ch in ALLOWED}))
+"""The characters a canonical plate is written in: one representative of each look-alike class, and the rest."""
+
+
+def one_edit_neighbourhood(plate: str) -> set[str]:
+    """Every canonical plate within one substitution, insertion or deletion of `plate`'s canonical form (itself
+    included), 1 to MAX_PLATE_LENGTH characters: what a look-alike search looks up, string by string, on an index.
+    A 7-character plate has about 270."""
+    c = canonical(plate)
+    out = {c}
+    for i in range(len(c)):
+        out.add(c[:i] + c[i + 1 :])
+        out.update(c[:i] + ch + c[i + 1 :] for ch in CANONICAL_ALPHABET)
+    if len(c) < MAX_PLATE_LENGTH:
+        for i in range(len(c) + 1):
+            out.update(c[:i] + ch + c[i:] for ch in CANONICAL_ALPHABET)
+    out.discard("")
+    return out
+
+
 def deletion_neighbourhood(plate: str) -> set[str]:
     """The plate and every string made by deleting one character (for one-edit indexes)."""
     out = {plate}

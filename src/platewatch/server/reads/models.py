@@ -44,6 +44,8 @@ class Read(Base):
         Index("ix_reads_captured_at_id", "captured_at", "id"),
         Index("ix_reads_plate_captured_at", "plate", "captured_at"),
         Index("ix_reads_unit_captured_at", "unit_id", "captured_at"),
+        # Look-alike search and holds by plate: equality on the canonical plate within a time range.
+        Index("ix_reads_canonical_captured_at", "plate_canonical", "captured_at"),
         # The purge deletes an image file only once no stored read names it: one lookup per expired image.
         Index("ix_reads_plate_image", "plate_image"),
         Index("ix_reads_vehicle_image", "vehicle_image"),

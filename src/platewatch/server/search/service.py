@@ -10,11 +10,11 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from platewatch.domain.geo import BBox, in_polygon, polygon_bbox
 from platewatch.domain.patterns import PlatePattern
-from platewatch.domain.plates import canonical, within_one_edit
+from platewatch.domain.plates import one_edit_neighbourhood
 from platewatch.server.accounts.models import Unit
 from platewatch.server.reads.models import Read
 
@@ -57,33 +57,41 @@ def decode_cursor(text: str) -> tuple[dt.datetime, uuid.UUID]:
         raise ValueError("cursor is not one this server gave out") from exc
 
 
-def similar_like_patterns(plate: str) -> list[str]:
-    """SQL LIKE patterns on the canonical form that every plate within one edit of `plate` matches."""
-    c = canonical(plate)
-    pats = {c}
-    for i in range(len(c)):
-        pats.add(c[:i] + "_" + c[i + 1 :])  # substitution
-        pats.add(c[:i] + c[i + 1 :])  # deletion
-    for i in range(len(c) + 1):
-        pats.add(c[:i] + "_" + c[i:])  # insertion
-    return sorted(p for p in pats if p)
-
-
-def _plate_filter(query: SearchQuery) -> Any:
+def _plate_filter(query: SearchQuery, r: Any) -> Any:
     pattern = query.pattern
-    if pattern is None:
-        return None
+    if pattern is None or query.mode is Mode.SIMILAR:
+        return None  # SIMILAR: `_lookalikes`
     if query.mode is Mode.EXACT:
-        return Read.plate == pattern.text
-    if query.mode is Mode.PARTIAL:
-        return Read.plate.like(pattern.to_sql_like())
-    return or_(*(Read.plate_canonical.like(p) for p in similar_like_patterns(pattern.text)))
+        return r.plate == pattern.text
+    return r.plate.like(pattern.to_sql_like())
+
+
+def _lookalikes(query: SearchQuery) -> Any:
+    """The reads of the window whose canonical plate is within one edit of the query's, found first and on their own:
+    every such canonical plate is looked up on the (plate_canonical, captured_at) index (a few hundred equality
+    probes of one time range each, issue 23). MATERIALIZED keeps a planner from walking the window's reads in time
+    order instead, filtering each against the list: a scan of a whole day at a state's volume. The rows themselves
+    come out of it, so the reads are not visited a second time."""
+    assert query.pattern is not None
+    return (
+        select(Read)
+        .where(
+            Read.plate_canonical.in_(sorted(one_edit_neighbourhood(query.pattern.text))),
+            Read.captured_at >= query.since,
+            Read.captured_at < query.until,
+        )
+        .cte("lookalikes")
+        .prefix_with("MATERIALIZED")
+    )
 
 
 def build(query: SearchQuery) -> Select[Read, str]:
-    stmt = select(Read, Unit.name).join(Unit, Unit.id == Read.unit_id)
-    conds: list[Any] = [Read.captured_at >= query.since, Read.captured_at < query.until]
-    plate_cond = _plate_filter(query)
+    """One page's statement: the reads (`Read`, or the look-alikes' rows read as reads) of the window that match."""
+    similar = query.mode is Mode.SIMILAR and query.pattern is not None
+    r: Any = aliased(Read, _lookalikes(query)) if similar else Read
+    stmt = select(r, Unit.name).join(Unit, Unit.id == r.unit_id)
+    conds: list[Any] = [] if similar else [r.captured_at >= query.since, r.captured_at < query.until]
+    plate_cond = _plate_filter(query, r)
     if plate_cond is not None:
         conds.append(plate_cond)
     box = query.bbox
@@ -91,35 +99,33 @@ def build(query: SearchQuery) -> Select[Read, str]:
         box = polygon_bbox(query.polygon)
     if box is not None:
         conds += [
-            Read.latitude >= box.min_lat,
-            Read.latitude <= box.max_lat,
-            Read.longitude >= box.min_lon,
-            Read.longitude <= box.max_lon,
+            r.latitude >= box.min_lat,
+            r.latitude <= box.max_lat,
+            r.longitude >= box.min_lon,
+            r.longitude <= box.max_lon,
         ]
     if query.unit:
         conds.append(Unit.name == query.unit)
     if query.camera:
-        conds.append(Read.camera == query.camera)
+        conds.append(r.camera == query.camera)
     if query.cursor is not None:
         at, rid = query.cursor
-        conds.append(or_(Read.captured_at < at, and_(Read.captured_at == at, Read.id < rid)))
-    return stmt.where(*conds).order_by(Read.captured_at.desc(), Read.id.desc())
+        conds.append(or_(r.captured_at < at, and_(r.captured_at == at, r.id < rid)))
+    return stmt.where(*conds).order_by(r.captured_at.desc(), r.id.desc())
 
 
 def _keep(query: SearchQuery, read: Read) -> bool:
-    """Checks SQL cannot express exactly: polygon membership and one-edit similarity."""
-    if query.polygon is not None and (
-        read.latitude is None or read.longitude is None or not in_polygon(read.latitude, read.longitude, query.polygon)
-    ):
-        return False
-    if query.mode is Mode.SIMILAR and query.pattern is not None:
-        return within_one_edit(canonical(query.pattern.text), read.plate_canonical)
-    return True
+    """What SQL cannot express exactly: polygon membership."""
+    return query.polygon is None or (
+        read.latitude is not None
+        and read.longitude is not None
+        and in_polygon(read.latitude, read.longitude, query.polygon)
+    )
 
 
 def run(db: Session, query: SearchQuery) -> tuple[list[tuple[Read, str]], str | None]:
     """Return one page of (read, unit name) and the cursor of the next page (None at the end)."""
-    needs_filter = query.polygon is not None or query.mode is Mode.SIMILAR
+    needs_filter = query.polygon is not None
     stmt = build(query)
     out: list[tuple[Read, str]] = []
     if not needs_filter:
