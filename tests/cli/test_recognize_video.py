@@ -61,3 +61,28 @@ def test_only_bad_files_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "video file not found" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_plate_hidden_for_a_moment_stays_one_pass_unless_told_otherwise(tmp_path: Path) -> None:
+    # 10 frames a second: the plate is seen in frames 0-3, hidden in 4-8 (500 ms, a truck between), seen in 9-12.
+    import cv2
+
+    from tests.engine.conftest import draw_plate, draw_scene
+
+    background, _ = draw_scene(None, seed=1)
+    path = tmp_path / "hidden.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (1280, 720))
+    for i in range(13):
+        frame = background.copy()
+        if not 4 <= i <= 8:
+            plate = draw_plate("6ZR4117", 150 + 6 * i)
+            x0, y0 = 700 - 10 * i, 300 + 8 * i
+            frame[y0 : y0 + plate.shape[0], x0 : x0 + plate.shape[1]] = plate
+        writer.write(frame)
+    writer.release()
+    one = runner.invoke(app, ["recognize-video", str(path)])
+    assert one.exit_code == 0, one.output
+    assert [json.loads(line)["text"] for line in one.stdout.splitlines()] == ["6ZR4117"]
+    two = runner.invoke(app, ["recognize-video", str(path), "--max-lost-ms", "0"])
+    assert two.exit_code == 0, two.output
+    assert [json.loads(line)["text"] for line in two.stdout.splitlines()] == ["6ZR4117", "6ZR4117"]

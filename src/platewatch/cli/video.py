@@ -45,12 +45,24 @@ def recognize_video(
     every: Annotated[int, typer.Option("--every", min=1, max=100, help="Recognize every N-th frame.")] = 1,
     max_missed: Annotated[
         int,
-        typer.Option("--max-missed", min=1, max=100, help="A pass ends when its plate misses this many read frames…"),
+        typer.Option(
+            "--max-missed", min=1, max=100, help="A pass is lost when its plate misses this many read frames…"
+        ),
     ] = 3,
     max_gap_ms: Annotated[
         float,
         typer.Option("--max-gap-ms", min=0.0, max=60000.0, help="…and has been missing this long (video time)."),
     ] = 300.0,
+    max_lost_ms: Annotated[
+        float,
+        typer.Option(
+            "--max-lost-ms",
+            min=0.0,
+            max=60000.0,
+            help="A lost pass ends when its plate has been missing this long; until then a like reading where the "
+            "pass predicts its plate rejoins it (a car hidden for a moment stays one pass).",
+        ),
+    ] = 1000.0,
     min_confidence: Annotated[
         float,
         typer.Option("--min-confidence", min=0.0, max=1.0, help="Passes read less surely than this are not listed."),
@@ -68,7 +80,13 @@ def recognize_video(
     from platewatch.unit.tracker import PlateTracker, TrackerConfig
 
     pipeline = load_pipeline(threads, PipelineConfig(topn=topn))
-    config = TrackerConfig(max_missed=max_missed, max_gap_ms=max_gap_ms, min_confidence=min_confidence, topn=topn)
+    config = TrackerConfig(
+        max_missed=max_missed,
+        max_gap_ms=max_gap_ms,
+        max_lost_ms=max_lost_ms,
+        min_confidence=min_confidence,
+        topn=topn,
+    )
     failed = 0
     if fmt == OutputFormat.table:
         sys.stdout.write(TABLE_HEADER + "\n")
