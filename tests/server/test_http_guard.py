@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -34,12 +35,20 @@ def test_security_headers_on_pages_api_and_errors(server: LiveServer) -> None:
             assert r.headers["cross-origin-opener-policy"] == "same-origin", path
 
 
-def test_bodies_over_the_limit_are_refused(database_url: str, tmp_path: Path, clock: Clock) -> None:
+@contextmanager
+def small_body_server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
+    """A live server that takes request bodies of at most 4 KiB."""
     settings = Settings(database_url=database_url, data_dir=tmp_path / "data", request_max_bytes=4096)
     app = create_app(settings, clock=clock)
     sessions = make_sessionmaker(make_engine(database_url))
     with serving(app) as base:
-        server = LiveServer(base, settings, clock, sessions)
+        yield LiveServer(base, settings, clock, sessions)
+    sessions.kw["bind"].dispose()
+    app.state.engine.dispose()
+
+
+def test_bodies_over_the_limit_are_refused(database_url: str, tmp_path: Path, clock: Clock) -> None:
+    with small_body_server(database_url, tmp_path, clock) as server:
         token = server.add_unit()
         with server.client(token) as c:
             announced = b'{"reads": [' + b" " * 5000 + b"]}"
@@ -58,8 +67,6 @@ def test_bodies_over_the_limit_are_refused(database_url: str, tmp_path: Path, cl
             small = c.post("/api/v1/reads", content=b'{"reads": []}', headers={"content-type": "application/json"})
             assert small.status_code == 422  # under the limit: the body is read and validated
         assert server.count(Read) == 0
-    sessions.kw["bind"].dispose()
-    app.state.engine.dispose()
 
 
 def test_cross_site_names_requests_from_pages_of_other_sites_or_hosts() -> None:
@@ -140,18 +147,14 @@ def test_a_body_is_not_read_before_its_sender_is_known(server: LiveServer) -> No
 
 
 def test_a_chunked_body_over_the_limit_is_413_on_every_route(database_url: str, tmp_path: Path, clock: Clock) -> None:
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", request_max_bytes=4096)
-    app = create_app(settings, clock=clock)
-    sessions = make_sessionmaker(make_engine(database_url))
-    with serving(app) as base:
-        server = LiveServer(base, settings, clock, sessions)
-        with server.client(server.login(server.add_person(Role.ADMINISTRATOR))) as c:
-            body = b'{"name": "' + b"x" * 10_000 + b'", "kind": "mobile"}'
-            r = c.post(
-                "/api/v1/units", content=iter([body[:5000], body[5000:]]), headers={"content-type": "application/json"}
-            )
-            not_allowed = c.delete("/api/v1/health")
-    sessions.kw["bind"].dispose()
-    app.state.engine.dispose()
+    with (
+        small_body_server(database_url, tmp_path, clock) as server,
+        server.client(server.login(server.add_person(Role.ADMINISTRATOR))) as c,
+    ):
+        body = b'{"name": "' + b"x" * 10_000 + b'", "kind": "mobile"}'
+        r = c.post(
+            "/api/v1/units", content=iter([body[:5000], body[5000:]]), headers={"content-type": "application/json"}
+        )
+        not_allowed = c.delete("/api/v1/health")
     assert r.status_code == 413 and r.json()["error"] == "body_too_large", r.text
     assert not_allowed.status_code == 405 and not_allowed.headers["allow"] == "GET"

@@ -89,12 +89,7 @@ def list_hotlists(_: Viewer, db: DbDep, at: NowDep) -> list[HotListPublic]:
 @router.post("", response_model=HotListPublic, status_code=201, summary="Create a hot list")
 def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> HotListPublic:
     try:
-        h = service.create_list(
-            db, name=body.name, source=body.source, category=body.category, actor=who.user.username, now=at,
-            priority=body.priority, covert=body.covert, approximate=body.approximate, import_format=body.import_format,
-            state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
-            alert_sound=body.alert_sound,
-        )  # fmt: skip
+        h = service.create_from(db, body, who.user.username, at)
     except service.HotListError as exc:
         raise _error(exc) from exc
     db.commit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -27,6 +27,9 @@ from platewatch.domain.hotlists import (
 from platewatch.domain.querylog import MIN_PURPOSE_LENGTH
 from platewatch.server.hotlists.importers import ImportResult, UnknownFormatError, import_file
 from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
+
+if TYPE_CHECKING:
+    from platewatch.server.hotlists.schemas import HotListCreate  # the schemas name this module's StoredEntry
 
 SOURCES = ("ncic", "state", "vendor", "manual")
 
@@ -93,6 +96,16 @@ def _entry_values(e: HotListEntry, version_id: int, owner: str, added_at: dt.dat
         "owner": owner,
         "added_at": added_at,
     }
+
+
+def create_from(db: Session, body: HotListCreate, actor: str, now: dt.datetime) -> HotList:
+    """`create_list` with the settings of a create request (the API's JSON or the page's form), normalized alike."""
+    return create_list(
+        db, name=body.name, source=body.source, category=body.category, actor=actor, now=now,
+        priority=body.priority, covert=body.covert, approximate=body.approximate, import_format=body.import_format,
+        state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
+        alert_sound=body.alert_sound,
+    )  # fmt: skip
 
 
 def create_list(

@@ -127,12 +127,7 @@ def create_form(
     try:
         body = _settings(name, category, priority, covert, approximate, import_format, state_filter, alert_colour,
                          alert_sound, source)  # fmt: skip
-        h = service.create_list(
-            db, name=body.name, source=body.source, category=body.category, actor=who.user.username, now=at,
-            priority=body.priority, covert=body.covert, approximate=body.approximate, import_format=body.import_format,
-            state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
-            alert_sound=body.alert_sound,
-        )  # fmt: skip
+        h = service.create_from(db, body, who.user.username, at)
     except ValidationError as exc:
         return _index(request, who, db, at, status=422, form=form, create_error=_form_error(exc))
     except service.HotListError as exc:
