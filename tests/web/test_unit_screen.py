@@ -123,7 +123,13 @@ def test_the_officer_sees_hears_and_accepts_a_hit(
         assert "READ 6ZR4117" in card.inner_text() and "Stolen: stolen vehicle" in card.inner_text()
         assert "COLLECT/NCIC" in card.inner_text()
         assert page.evaluate("window.platewatchAlarms") == ["alarm"]  # sounded once
-        page.wait_for_function("document.querySelector('article.alert img').naturalWidth > 20")  # the plate image
+        # The plate image loads (polled from here: the screen's CSP forbids the eval wait_for_function polls with).
+        for _ in range(200):
+            if page.evaluate("document.querySelector('article.alert img').naturalWidth") > 20:
+                break
+            page.wait_for_timeout(50)
+        else:
+            raise AssertionError("the alert's plate image did not load")
         assert card.locator("button.accept").is_disabled()  # nobody logged on yet
 
         log_on(page, server, officer, "wrong password")
