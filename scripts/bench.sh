@@ -19,9 +19,9 @@ if [ -d "$datasets" ]; then
     [ -f "$datasets/$set/labels.csv" ] && .venv/bin/platewatch bench recognition "$datasets/$set" --split val
   done
   # The distant stand-in (issue 21): val plates at the scale of real 1280-px US photos, built from the datasets.
-  PYTHONPATH=src:. $py -m training.distant_set --out training/cache/distant
+  PYTHONPATH=src:. $py -m training.distant_set --out training/cache
   for set in us eubr; do
-    .venv/bin/platewatch bench recognition "training/cache/distant/$set"
+    .venv/bin/platewatch bench recognition "training/cache/distant-$set"
   done
 else
   echo "recognition benchmark skipped: $datasets not found"

@@ -13,7 +13,7 @@ photos at 15–31 %. Each image here is built the way such a photo comes about:
 
 The EU/BR set is the same val photos with their own plates, the plate (an EU plate is 1/0.6 times a US one) drawn
 at W/0.6. Every image is drawn from its own seed (`seed * 100_003 + index`), so the first N images are the same
-whatever the count: the tests read a fixed sample of them. Output: `<out>/us/` and `<out>/eubr/`, each with
+whatever the count: the tests read a fixed sample of them. Output: `<out>/distant-us/` and `<out>/distant-eubr/` (`<out>` is `training/cache`), each with
 `labels.csv` (`file,x,y,w,h,plate,state,split`, the shared format) for `platewatch bench recognition`.
 """
 
@@ -201,13 +201,13 @@ def write_folder(folder: Path, images: Iterator[DistantImage], prefix: str) -> i
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=Path("training/cache/distant"))
+    ap.add_argument("--out", type=Path, default=Path("training/cache"), help="the folders go here")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--count", type=int, default=None, help="only the first N images of each set")
     args = ap.parse_args()
-    n_us = write_folder(args.out / "us", us_images(args.count, args.seed), "us")
-    n_eubr = write_folder(args.out / "eubr", eubr_images(args.count, args.seed), "eubr")
-    print(f"{args.out}/us: {n_us} images; {args.out}/eubr: {n_eubr} images")
+    n_us = write_folder(args.out / "distant-us", us_images(args.count, args.seed), "us")
+    n_eubr = write_folder(args.out / "distant-eubr", eubr_images(args.count, args.seed), "eubr")
+    print(f"{args.out}/distant-us: {n_us} images; {args.out}/distant-eubr: {n_eubr} images")
 
 
 if __name__ == "__main__":
