@@ -13,8 +13,9 @@ photos at 15–31 %. Each image here is built the way such a photo comes about:
 
 The EU/BR set is the same val photos with their own plates, the plate (an EU plate is 1/0.6 times a US one) drawn
 at W/0.6. Every image is drawn from its own seed (`seed * 100_003 + index`), so the first N images are the same
-whatever the count: the tests read a fixed sample of them. Output: `<out>/distant-us/` and `<out>/distant-eubr/` (`<out>` is `training/cache`), each with
-`labels.csv` (`file,x,y,w,h,plate,state,split`, the shared format) for `platewatch bench recognition`.
+whatever the count: the tests read a fixed sample of them. Output: `<out>/distant-us/` and `<out>/distant-eubr/`
+(`<out>` is `training/cache`), each with `labels.csv` (`file,x,y,w,h,plate,state,split`, the shared format) for
+`platewatch bench recognition`.
 """
 
 from __future__ import annotations
