@@ -105,3 +105,4 @@ def test_an_untrained_officer_cannot_log_onto_a_unit(server: LiveServer) -> None
         body = {"username": officer.username, "password": officer.password, "otp": server.totp(officer)}
         r = c.post("/api/v1/unit/logon", json=body)
     assert r.status_code == 403 and r.json()["error"] == "training_required"
+    assert "has no current LPR training on record: only trained officers may log on" in r.json()["message"]

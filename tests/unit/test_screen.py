@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from platewatch.unit.alert_book import AlertBook, Officer
-from platewatch.unit.screen import ScreenError, ScreenServer, ScreenServices, UnitStatus, parse_address
+from platewatch.unit.screen import FAVICON, ScreenError, ScreenServer, ScreenServices, UnitStatus, parse_address
 from platewatch.unit.uploader import LogonRefused, ServerError
 from tests.support.live_server import free_port
 from tests.unit.test_alert_book import T0, raised
@@ -163,3 +163,11 @@ def test_a_refused_log_on_leaves_nobody_logged_on(
     assert answer.status_code == status and answer.json()["error"].startswith(code)
     assert str(refusal) in answer.json()["message"]
     assert book.officer() is None
+
+
+def test_the_browsers_icon_request_gets_the_icon(screen: tuple[str, AlertBook, Link]) -> None:
+    url, _, _ = screen
+    with httpx.Client(base_url=url) as client:
+        r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert r.content == FAVICON.read_bytes() and len(r.content) > 0

@@ -99,6 +99,9 @@ def parse_address(address: str) -> tuple[str, int]:
     return host, int(port)
 
 
+FAVICON = Path(__file__).resolve().parents[1] / "server" / "web" / "static" / "favicon.ico"
+
+
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
@@ -137,6 +140,11 @@ def create_screen(services: ScreenServices) -> FastAPI:
         nonce = content_policy.new_nonce()
         html = TEMPLATES.get_template("screen.html").render(token=token, csp_nonce=nonce)
         return HTMLResponse(html, headers={content_policy.HEADER: content_policy.content_policy(nonce)})
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        """The browser's icon request: the server pages' icon (the same package), not a 404 on every look."""
+        return Response(FAVICON.read_bytes(), media_type="image/vnd.microsoft.icon")
 
     @app.get("/api/state")
     def state() -> dict[str, Any]:

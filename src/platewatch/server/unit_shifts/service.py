@@ -46,7 +46,9 @@ def logon(
     if require_training and not training.is_trained(db, user.username, now.date()):
         accounts.record_event(db, user.username, "unit_logon", "failure", f"{where}: no current training")
         raise ShiftError(
-            403, "training_required", f"no current LPR training is on record for {user.username} (order V.D.2)"
+            403,
+            "training_required",
+            f"{user.username} has no current LPR training on record: only trained officers may log on to a unit",
         )
     for open_shift in db.scalars(select(UnitShift).where(UnitShift.unit_id == unit.id, UnitShift.ended_at.is_(None))):
         open_shift.ended_at, open_shift.end_reason = now, "replaced"
