@@ -30,10 +30,10 @@ import cv2
 import numpy as np
 
 from training.data import CropSample, PhotoSample, load_folder_images, load_photos, load_us_crops
+from training.eval_swapped import US_TO_EU_WIDTH, without_plate
 from training.synth import augment, camera
 
 FRAME_WIDTH = 1280
-US_TO_EU_WIDTH = 0.6  # 12 in (305 mm) against 520 mm
 WIDTH_SHARE = (0.04, 0.072, 0.17)
 """Plate width as a share of the frame's width: the floor, the median and the ceiling of the real photos'."""
 
@@ -54,13 +54,6 @@ def plate_width(rng: np.random.Generator) -> float:
     sigma = 0.246 if z < 0 else 0.515
     share = WIDTH_SHARE[1] * float(np.exp(sigma * z))
     return FRAME_WIDTH * float(np.clip(share, WIDTH_SHARE[0], WIDTH_SHARE[2]))
-
-
-def _inpainted(photo: PhotoSample) -> np.ndarray:
-    x, y, w, h = photo.box
-    mask = np.zeros(photo.image.shape[:2], np.uint8)
-    mask[max(0, y - 2) : y + h + 2, max(0, x - 2) : x + w + 2] = 255
-    return cv2.inpaint(photo.image, mask, 5, cv2.INPAINT_TELEA)
 
 
 def _resized(img: np.ndarray, scale: float) -> np.ndarray:
@@ -117,7 +110,7 @@ def distant_us(
     width = plate_width(rng)
     x, y, w, h = photo.box
     scale = width / (US_TO_EU_WIDTH * w)
-    car = _resized(_inpainted(photo), scale)
+    car = _resized(without_plate(photo), scale)
     scene = _scene(negatives, rng)
     ox, oy = _lay_into_scene(car, ((x + w / 2) * scale, (y + h / 2) * scale), scene, rng)
     ph, pw = crop.image.shape[:2]

@@ -23,13 +23,18 @@ from training.data import CropSample, PhotoSample, load_photos, load_us_crops
 US_TO_EU_WIDTH = 0.6  # 12 in (305 mm) against 520 mm
 
 
+def without_plate(photo: PhotoSample) -> np.ndarray:
+    """The photo with its labelled plate (and 2 px around it) inpainted away."""
+    x, y, w, h = photo.box
+    mask = np.zeros(photo.image.shape[:2], np.uint8)
+    mask[max(0, y - 2) : y + h + 2, max(0, x - 2) : x + w + 2] = 255
+    return cv2.inpaint(photo.image, mask, 5, cv2.INPAINT_TELEA)
+
+
 def swap_plate(photo: PhotoSample, plate: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """The photo with its plate inpainted away and `plate` (BGR) put in its place; the new plate's box."""
     x, y, w, h = photo.box
-    scene = photo.image.copy()
-    mask = np.zeros(scene.shape[:2], np.uint8)
-    mask[max(0, y - 2) : y + h + 2, max(0, x - 2) : x + w + 2] = 255
-    scene = cv2.inpaint(scene, mask, 5, cv2.INPAINT_TELEA)
+    scene = without_plate(photo)
     ph, pw = plate.shape[:2]
     nw = max(8, round(w * US_TO_EU_WIDTH))
     nh = max(4, round(nw * ph / pw))

@@ -41,7 +41,7 @@ def recognition(
     from rich.table import Table
 
     from platewatch.cli.pipelines import load_pipeline
-    from platewatch.engine.benchmark import CONFIDENCE_BARS, markdown_section, run_benchmark
+    from platewatch.engine.benchmark import markdown_section, run_benchmark
     from platewatch.engine.pipeline import PipelineConfig
 
     candidates = {"--detector": detector, "--reader": reader, "--state": state, "--rectifier": rectifier}
@@ -80,9 +80,8 @@ def recognition(
     sure = Table(title="wrong reads against confidence")
     for col in ("confidence ≥", "reads", "wrong", "of those reads", "of all plates"):
         sure.add_column(col)
-    for bar in CONFIDENCE_BARS:
-        n, wrong = res.wrong_above(bar)
-        sure.add_row(f"{bar:.2f}", str(n), str(wrong), f"{wrong / n if n else 0.0:.1%}", f"{res.rate(wrong):.1%}")
+    for row in res.confidence_rows():
+        sure.add_row(*row)
     out.print(sure)
     if misses and res.misses:
         listing = Table(title=f"{len(res.misses)} plates not read exactly")

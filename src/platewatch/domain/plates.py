@@ -132,6 +132,11 @@ def within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def similar_plates(a: str, b: str) -> bool:
+    """Readings that may be one plate: look-alike characters (O/0, B/8…) taken as equal, at most one edit apart."""
+    return within_one_edit(canonical(a), canonical(b))
+
+
 CANONICAL_ALPHABET: str = "".join(sorted({canonical(ch) for ch in ALLOWED}))
 """The characters a canonical plate is written in: one representative of each look-alike class, and the rest."""
 

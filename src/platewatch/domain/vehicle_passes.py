@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from platewatch.domain.plates import canonical, within_one_edit
+from platewatch.domain.plates import similar_plates
 
 PASS_GAP = dt.timedelta(seconds=2)
 """A plate not seen for this long in a camera's frames: its car has gone (a daemon sends a few frames a second)."""
@@ -36,9 +36,8 @@ class Vote:
     state: str | None
 
 
-def similar(a: str, b: str) -> bool:
-    """Readings that may be one plate: look-alike characters (O/0, B/8…) taken as equal, at most one edit apart."""
-    return within_one_edit(canonical(a), canonical(b))
+similar = similar_plates
+"""Readings that may be one plate (`domain.plates.similar_plates`)."""
 
 
 def joins(first: dt.datetime, last: dt.datetime, reading: str, frame: Frame) -> bool:

@@ -67,6 +67,15 @@ class BenchResult:
         sure = [ok for c, ok in self.readings if c >= bar]
         return len(sure), sum(not ok for ok in sure)
 
+    def confidence_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """For each bar of `CONFIDENCE_BARS`, as shown: the bar, the reads at least that sure, how many of them are
+        wrong, and that as a share of those reads and of all labelled plates."""
+        rows = []
+        for bar in CONFIDENCE_BARS:
+            n, wrong = self.wrong_above(bar)
+            rows.append((f"{bar:.2f}", str(n), str(wrong), f"{wrong / n if n else 0.0:.1%}", f"{self.rate(wrong):.1%}"))
+        return rows
+
     @property
     def ms_median(self) -> float:
         return statistics.median(self.ms) if self.ms else 0.0
@@ -194,10 +203,7 @@ def markdown_section(res: BenchResult, command: str) -> str:
 
 
 def confidence_table(res: BenchResult) -> str:
-    """Markdown: for each bar of `CONFIDENCE_BARS`, the reads at least that sure and how many of them are wrong (as a
-    share of those reads and of all labelled plates)."""
+    """Markdown of `BenchResult.confidence_rows`."""
     rows = ["| confidence ≥ | reads | wrong | wrong, of those reads | wrong, of all plates |", "|---|---|---|---|---|"]
-    for bar in CONFIDENCE_BARS:
-        n, wrong = res.wrong_above(bar)
-        rows.append(f"| {bar:.2f} | {n} | {wrong} | {wrong / n if n else 0.0:.1%} | {res.rate(wrong):.1%} |")
+    rows += ["| " + " | ".join(row) + " |" for row in res.confidence_rows()]
     return "\n".join(rows)

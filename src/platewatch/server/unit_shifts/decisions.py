@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain.alerts import AlertStatus
 from platewatch.domain.matching import STATE_MISMATCH_PENALTY
-from platewatch.domain.plates import canonical, within_one_edit
+from platewatch.domain.plates import canonical, similar_plates
 from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts import service as alerts
 from platewatch.server.alerts.models import Alert
@@ -123,7 +123,7 @@ def match_kind(text: str, plate: str) -> str | None:
         return "exact"
     if canonical(text) == canonical(plate):
         return "lookalike"
-    return "one_edit" if within_one_edit(canonical(text), canonical(plate)) else None
+    return "one_edit" if similar_plates(text, plate) else None
 
 
 def reason(kind: str, text: str, plate: str) -> str:
