@@ -12,12 +12,14 @@ import ctypes.util
 import errno
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import cast
 
 JPEG_SOI = b"\xff\xd8\xff"
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 class ImageError(ValueError):
@@ -38,11 +40,16 @@ def check_jpeg(data: bytes, max_bytes: int) -> None:
 class ImageStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._base = os.path.join(root, "sha256")
 
     def path_for(self, digest: str) -> Path:
-        if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+        return Path(self.file_name(digest))
+
+    def file_name(self, digest: str) -> str:
+        """The file's path as a string (no Path objects: the purge removes hundreds of thousands)."""
+        if SHA256_HEX.fullmatch(digest) is None:
             raise ValueError("not a sha256 hex digest")
-        return self.root / "sha256" / digest[:2] / digest[2:4] / f"{digest}.jpg"
+        return f"{self._base}/{digest[:2]}/{digest[2:4]}/{digest}.jpg"
 
     def put(self, data: bytes) -> str:
         """Store `data` (idempotent) and return its sha256 hex digest."""
@@ -109,7 +116,7 @@ class ImageStore:
     def remove(self, digest: str) -> bool:
         """Delete a stored image (the purge, once no read names it); False when it was not there."""
         try:
-            self.path_for(digest).unlink()
+            os.unlink(self.file_name(digest))
         except FileNotFoundError:
             return False
         return True
