@@ -19,6 +19,7 @@ from platewatch.server.alerts.models import Alert
 from platewatch.server.governance.holds import HoldError, get_hold
 from platewatch.server.governance.models import CustodyEvent, HeldRead
 from platewatch.server.governance.schemas import CustodyStep
+from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 
@@ -44,7 +45,14 @@ def build(db: Session, store: ImageStore, hold_id: int, agency: str, who: str, a
         .where(HeldRead.hold_id == hold_id)
         .order_by(Read.captured_at, Read.id)
     ).all()
-    alerts = db.scalars(select(Alert).where(Alert.read_id.in_([r.id for r, _ in rows])).order_by(Alert.id))
+    alerts = db.execute(
+        select(Alert, HotListEntryRow, HotListVersion, HotList)
+        .join(HotListEntryRow, HotListEntryRow.id == Alert.entry_id)
+        .join(HotListVersion, HotListVersion.id == Alert.version_id)
+        .join(HotList, HotList.id == Alert.hotlist_id)
+        .where(Alert.read_id.in_([r.id for r, _ in rows]))
+        .order_by(Alert.id)
+    ).all()
     files: dict[str, bytes] = {}
     damaged = 0
     intact: dict[str, bool] = {}
@@ -69,7 +77,7 @@ def build(db: Session, store: ImageStore, hold_id: int, agency: str, who: str, a
             "plate": hold.plate, "captured_from": _iso(hold.captured_from), "captured_to": _iso(hold.captured_to),
         },
         "reads": [_read(read, unit, intact) for read, unit in rows],
-        "alerts": [_alert(a) for a in alerts],
+        "alerts": [_alert(a, entry, version, hotlist) for a, entry, version, hotlist in alerts],
     }  # fmt: skip
     files = {"manifest.json": json.dumps(manifest, indent=1, sort_keys=True).encode(), **files}
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items())
@@ -123,6 +131,10 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _read(read: Read, unit: str, intact: dict[str, bool]) -> dict[str, Any]:
     def image(digest: str | None) -> dict[str, Any] | None:
         return {"file": f"images/{digest}.jpg", "sha256": digest, "intact": intact[digest]} if digest else None
@@ -136,8 +148,19 @@ def _read(read: Read, unit: str, intact: dict[str, bool]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _alert(a: Alert) -> dict[str, Any]:
+def _alert(a: Alert, entry: HotListEntryRow, version: HotListVersion, hotlist: HotList) -> dict[str, Any]:
     return {
+        # The list entry that made the hit as it stood then (order V.D.3): a version's entries never change, and the
+        # purge keeps every version a kept alert names, however long ago the list moved on.
+        "entry": {
+            "hotlist": hotlist.name, "source": hotlist.source, "version": version.id,
+            "version_created_at": version.created_at.isoformat(), "version_change": version.change,
+            "plate": entry.plate, "state": entry.state, "category": entry.category, "nic": entry.nic, "ori": entry.ori,
+            "case_number": entry.case_number, "description": entry.description, "purpose": entry.purpose,
+            "vehicle": {"year": entry.vehicle_year, "make": entry.vehicle_make, "model": entry.vehicle_model,
+                        "style": entry.vehicle_style, "colour": entry.vehicle_colour},
+            "effective": _day(entry.effective), "expires": _day(entry.expires), "entered_by": entry.owner,
+        },
         "id": a.id, "read_id": str(a.read_id), "hotlist_version": a.version_id, "matched": a.matched_text,
         "match_kind": a.match_kind, "reason": a.reason, "status": a.status, "decided_by": a.decided_by,
         "decided_at": _iso(a.decided_at), "verified_by": a.verified_by, "verified_at": _iso(a.verified_at),
