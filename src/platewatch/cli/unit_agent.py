@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from platewatch.unit.agent import UnitAgent
     from platewatch.unit.alert_book import AlertBook
     from platewatch.unit.alerts import RaisedAlert
+    from platewatch.unit.attendance import Attendance
     from platewatch.unit.gps import GpsTrack
     from platewatch.unit.gps_feed import GpsFeed
     from platewatch.unit.hotlist import UnitHotList
@@ -166,6 +167,7 @@ def run(
     from platewatch.cli.pipelines import load_pipeline
     from platewatch.unit.agent import UnitAgent
     from platewatch.unit.alert_book import AlertBook
+    from platewatch.unit.attendance import Attendance
     from platewatch.unit.outbox import Outbox
     from platewatch.unit.screen import ScreenError, parse_address
     from platewatch.unit.sources import LiveSource, SourceError, shown
@@ -186,6 +188,7 @@ def run(
     stop = threading.Event()
     plays, totals = 0, [0, 0, 0, 0, 0]  # frames, skipped, passes, hits, reads lost over every play
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    attendance = Attendance(lambda: book.officer() is not None)  # `book`: the alert book opened below
     try:
         if feed is not None:
             feed.start()  # a fix or two before the first frame
@@ -201,7 +204,7 @@ def run(
                 book=book,
                 gps_fix_age=None if feed is None else feed.seconds_since_fix,
             ) as sync,  # fmt: skip
-            _officer_screen(screen, book, sync, server, token, feed),
+            _officer_screen(screen, book, sync, server, token, feed, attendance),
         ):
             hotlist = sync.wait_for_hotlist()
             _say_hotlist(hotlist, sync.hotlist_error)
@@ -215,7 +218,9 @@ def run(
                 while True:
                     live.start()
                     track = gps_log.shifted(live.started_at) if gps_log else feed
-                    agent = UnitAgent(pipeline, box, camera, live.started_at, hotlist, track, on_hit=on_hit)
+                    agent = UnitAgent(
+                        pipeline, box, camera, live.started_at, hotlist, track, on_hit=on_hit, attendance=attendance
+                    )
                     plays += 1
                     try:
                         _patrol(live, agent, sync, stop)
@@ -283,14 +288,20 @@ def _gps(nmea: Path | None, feed_url: str | None = None) -> tuple[GpsTrack | Non
 
 
 def _officer_screen(
-    address: str, book: AlertBook, sync: ServerSync, server: str, token: str, gps: GpsFeed | None
+    address: str,
+    book: AlertBook,
+    sync: ServerSync,
+    server: str,
+    token: str,
+    gps: GpsFeed | None,
+    attendance: Attendance | None = None,
 ) -> AbstractContextManager[object]:
     """The officer's alert screen, served while the agent runs (nothing with `--screen off`)."""
     from platewatch.unit.screen import agent_screen
 
     if address == "off":
         return contextlib.nullcontext()
-    screen = agent_screen(address, book, sync, server, token, gps=gps)
+    screen = agent_screen(address, book, sync, server, token, gps=gps, attendance=attendance)
     typer.echo(f"the officer's alert screen: {screen.url}", err=True)
     return screen
 

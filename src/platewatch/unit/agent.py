@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from platewatch.domain.matching import Hit
 from platewatch.engine.pipeline import Pipeline
 from platewatch.unit.alerts import AlertGate, RaisedAlert
+from platewatch.unit.attendance import Attendance
 from platewatch.unit.gps import Positions
 from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
@@ -61,6 +62,8 @@ class UnitAgent:
     tracker: PlateTracker = field(default_factory=lambda: PlateTracker(TrackerConfig()))
     gate: AlertGate = field(default_factory=AlertGate)
     counts: AgentCounts = field(default_factory=AgentCounts)
+    attendance: Attendance | None = None
+    """Told of each read queued, to count those taken while no officer is logged on (order V.E.8a)."""
 
     def process(self, frame: Frame) -> list[VehiclePass]:
         """One frame: its reads join the tracker; the passes that ended are matched and queued (returned)."""
@@ -90,6 +93,8 @@ class UnitAgent:
                 read["hotlist_version"] = hotlist.version
                 hits = hotlist.match(p)
                 self._alert(hotlist, hits, p.text, read_id, p.best.frame, p.frames[-1].ms, p.best.images)  # at its end
+            if self.attendance is not None:
+                self.attendance.taken()
             try:
                 self.outbox.put(read)
             except sqlite3.Error as exc:  # the officer's alerts matter more than this read: go on

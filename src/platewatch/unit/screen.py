@@ -27,6 +27,7 @@ from platewatch.domain.alerts import HOTLIST_AGE_WARNING, hotlist_is_stale
 from platewatch.domain.unit_health import clock_off, disk_short, gps_lost
 from platewatch.unit import uploader
 from platewatch.unit.alert_book import AlertBook, AlertBookError, Officer
+from platewatch.unit.attendance import Attendance
 from platewatch.unit.gps_feed import GpsFeed
 from platewatch.unit.sync import ServerSync
 from platewatch.unit.uploader import LogonRefused, ServerError
@@ -60,6 +61,8 @@ class UnitStatus:
     """The GPS receiver the agent listens to (None: none configured, or a replayed log)."""
     gps_fix_at: dt.datetime | None = None
     """When its latest fix arrived (None: none yet)."""
+    reads_without_officer: int = 0
+    """Reads taken while nobody was logged on since the agent started (order V.E.8a; the server marks them)."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def create_screen(services: ScreenServices) -> FastAPI:
                 "decisions_error": status.decisions_error,
             },
             "shift_notice": status.shift_notice if officer is None else None,
+            "without_officer": {"reads": status.reads_without_officer},
             "clock": {
                 "skew_s": None if status.clock_skew_s is None else round(status.clock_skew_s, 1),
                 "warning": clock_off(status.clock_skew_s),
@@ -281,10 +285,11 @@ def agent_screen(
     token: str,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     gps: GpsFeed | None = None,
+    attendance: Attendance | None = None,
 ) -> ScreenServer:
     """The screen of the live agent (not started): its status from `sync` (and `gps`, the receiver's feed), log-on
     and log-off through the unit's own HTTP client of the server, and an upload as soon as the officer presses a
-    key. `clock` is the unit's."""
+    key. `clock` is the unit's; `attendance` counts the reads taken while nobody is logged on."""
     client = uploader.server_client(server, token, timeout=15.0)
 
     def status() -> UnitStatus:
@@ -300,6 +305,7 @@ def agent_screen(
             clock_skew_s=None if seen is None else (seen.now() - clock()).total_seconds(),
             gps_receiver=None if gps is None else gps.url,
             gps_fix_at=None if gps is None or (fix := gps.latest()) is None else fix.at,
+            reads_without_officer=0 if attendance is None else attendance.without_officer,
         )
 
     def log_on(username: str, password: str, otp: str | None) -> Officer:

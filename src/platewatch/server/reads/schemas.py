@@ -100,6 +100,11 @@ class ReadPublic(BaseModel):
     longitude: float | None
     heading: float | None
     hotlist_version: int | None
+    officer_on_shift: str | None = Field(
+        None,
+        description="the officer logged on to the unit when the read was taken (order V.E.8a); null: nobody was "
+        "logged on (the read was taken with no officer logged on)",
+    )
     source: str
     plate_image_url: str | None
     vehicle_image_url: str | None

@@ -18,6 +18,7 @@ from platewatch.server.reads.models import Read
 from platewatch.server.reads.schemas import ReadPublic, ReadsPublic
 from platewatch.server.search import service
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.unit_shifts.service import on_shift
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
@@ -27,7 +28,8 @@ ImageCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_IMAGE, Permi
 ExportCtx = Annotated[QueryContext, Depends(query_logged(Action.EXPORT, Permission.EXPORT_READS))]
 
 
-def to_public(read: Read, unit_name: str, context: int | None = None) -> ReadPublic:
+def to_public(read: Read, unit_name: str, context: int | None = None, officer: str | None = None) -> ReadPublic:
+    """A read as people see it; `officer`: who was logged on to its unit when it was taken (None: nobody)."""
     suffix = f"?context={context}" if context is not None else ""
 
     def url(kind: str, digest: str | None) -> str | None:
@@ -48,6 +50,7 @@ def to_public(read: Read, unit_name: str, context: int | None = None) -> ReadPub
         longitude=read.longitude,
         heading=read.heading,
         hotlist_version=read.hotlist_version,
+        officer_on_shift=officer,
         source=read.source,
         plate_image_url=url("plate", read.plate_image),
         vehicle_image_url=url("vehicle", read.vehicle_image),
@@ -59,9 +62,10 @@ def to_public(read: Read, unit_name: str, context: int | None = None) -> ReadPub
 @router.get("/reads/search", response_model=ReadsPublic, summary="Search reads (purpose and case required)")
 def search_reads(ctx: SearchCtx, query: SearchQueryDep) -> ReadsPublic:
     rows, next_cursor = service.run(ctx.db, query)
+    officers = on_shift(ctx.db, [r for r, _ in rows])
     entry = ctx.record(len(rows))
     return ReadsPublic(
-        reads=[to_public(r, u, entry.seq) for r, u in rows],
+        reads=[to_public(r, u, entry.seq, officers[r.id]) for r, u in rows],
         count=len(rows),
         next_cursor=next_cursor,
         query_log_seq=entry.seq,
@@ -104,8 +108,9 @@ def view_read(read_id: uuid.UUID, ctx: ViewCtx) -> ReadPublic:
     row = service.get_read(ctx.db, read_id)
     if row is None:
         raise ApiError(404, "not_found", f"no read {read_id}")
+    officer = on_shift(ctx.db, [row[0]])[row[0].id]
     entry = ctx.record(1)
-    return to_public(row[0], row[1], entry.seq)
+    return to_public(row[0], row[1], entry.seq, officer)
 
 
 @router.get(

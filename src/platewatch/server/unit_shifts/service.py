@@ -4,8 +4,10 @@ Callers commit, failed log-ons included (their security events and counters must
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.access_rules import LockoutPolicy
@@ -13,6 +15,7 @@ from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit
 from platewatch.server.errors import ApiError
+from platewatch.server.reads.models import Read
 from platewatch.server.training import service as training
 from platewatch.server.unit_shifts.decisions import CLOCK_SKEW, ENDED_BY_SERVER
 from platewatch.server.unit_shifts.models import UnitShift
@@ -96,3 +99,30 @@ def describe(shift: UnitShift) -> str:
     if shift.end_reason in ENDED_BY_SERVER:
         return f"{ended}: {ENDED_BY_SERVER[shift.end_reason]}. Nobody is logged on to take alerts"
     return ended + (" (logged off)" if shift.end_reason == "logoff" else " (another log-on replaced it)")
+
+
+def on_shift(db: Session, reads: Sequence[Read]) -> dict[uuid.UUID, str | None]:
+    """Order V.E.8a: who was logged on to each read's unit when it was taken (its capture time within one of the
+    unit's shifts, by the server's record of log-ons and log-offs); None: nobody was, and the read is shown as
+    taken with no officer logged on. One query for a page of reads."""
+    if not reads:
+        return {}
+    units = {r.unit_id for r in reads}
+    first, last = min(r.captured_at for r in reads), max(r.captured_at for r in reads)
+    shifts = db.scalars(
+        select(UnitShift)
+        .where(
+            UnitShift.unit_id.in_(units),
+            UnitShift.started_at <= last,
+            or_(UnitShift.ended_at.is_(None), UnitShift.ended_at > first),
+        )
+        .order_by(UnitShift.started_at.desc())
+    ).all()
+    return {r.id: _officer_at(shifts, r.unit_id, r.captured_at) for r in reads}
+
+
+def _officer_at(shifts: Sequence[UnitShift], unit_id: uuid.UUID, at: dt.datetime) -> str | None:
+    for shift in shifts:  # latest first: a log-on ends the unit's open shift, so at most one covers `at`
+        if shift.unit_id == unit_id and shift.started_at <= at and (shift.ended_at is None or at < shift.ended_at):
+            return shift.username
+    return None

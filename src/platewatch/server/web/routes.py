@@ -36,6 +36,7 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.unit_shifts.service import on_shift
 from platewatch.server.web.menu import offered
 from platewatch.server.web.qr_codes import qr_svg
 
@@ -208,9 +209,12 @@ def search_form(request: Request, session: Searcher) -> HTMLResponse:
 @router.get("/search/results", response_class=HTMLResponse)
 def search_results(request: Request, ctx: SearchCtx, query: SearchQueryDep, state: StateDep) -> HTMLResponse:
     rows, next_cursor = search.run(ctx.db, query)
+    officers = on_shift(ctx.db, [r for r, _ in rows])
     entry = ctx.record(len(rows))
     store = ImageStore(state.settings.image_dir)
-    results = [{"read": r, "unit": u, "image": data_uri(store, r.plate_image)} for r, u in rows]
+    results = [
+        {"read": r, "unit": u, "image": data_uri(store, r.plate_image), "officer": officers[r.id]} for r, u in rows
+    ]
     form = dict(request.query_params)
     next_url = None
     if next_cursor:
@@ -228,11 +232,12 @@ def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: State
     row = search.get_read(ctx.db, read_id)
     if row is None:
         raise ApiError(404, "not_found", f"no read {read_id}")
+    officer = on_shift(ctx.db, [row[0]])[row[0].id]
     entry = ctx.record(1)
     store = ImageStore(state.settings.image_dir)
     read, unit = row
     return page(
-        request, "read.html", read=read, unit=unit, seq=entry.seq, purpose=ctx.purpose,
+        request, "read.html", read=read, unit=unit, officer=officer, seq=entry.seq, purpose=ctx.purpose,
         case_number=ctx.case_number, plate_image=data_uri(store, read.plate_image), role=ctx.role,
         vehicle_image=data_uri(store, read.vehicle_image),
     )  # fmt: skip
