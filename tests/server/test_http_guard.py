@@ -3,6 +3,8 @@ that changes something from a page of another site or host is refused."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,9 +15,10 @@ from sqlalchemy import select
 from starlette.datastructures import Headers
 
 from platewatch.domain.roles import Role
+from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import User
 from platewatch.server.app import create_app
-from platewatch.server.db.engine import make_engine, make_sessionmaker
+from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.deps import SESSION_COOKIE
 from platewatch.server.http_guard import ANONYMOUS_BODY_BYTES, cross_site
 from platewatch.server.reads.models import Read
@@ -158,3 +161,64 @@ def test_a_chunked_body_over_the_limit_is_413_on_every_route(database_url: str, 
         not_allowed = c.delete("/api/v1/health")
     assert r.status_code == 413 and r.json()["error"] == "body_too_large", r.text
     assert not_allowed.status_code == 405 and not_allowed.headers["allow"] == "GET"
+
+
+TWENTY_MB = 20_000_000
+JSON = {"content-type": "application/json"}
+
+
+def answer_to_a_head(server: LiveServer, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """Send only the head of a POST that announces a 20 MB body, over a real socket, and read the answer. A server that
+    waits for the body before it answers never answers: the socket's generous timeout then fails the test."""
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        conn.putrequest("POST", path)
+        conn.putheader("Content-Type", "application/json")
+        if headers.get("Transfer-Encoding") != "chunked":
+            conn.putheader("Content-Length", str(TWENTY_MB))
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.endheaders()  # the head only: not one byte of the body
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def test_a_wrong_credential_is_refused_before_one_byte_of_its_body(server: LiveServer) -> None:
+    """Issue 22: with a wrong token (or session) a JSON body FastAPI parses was read, up to the 64 MB limit, before
+    its 401. The guard asks about the credential before the body is read: the 401 comes while 20 MB remain unsent."""
+    revoked = server.add_unit("revoked-car")
+    with server.client(revoked) as c:  # valid: a body over 64 KiB is read (and refused as not a log-on)
+        big = c.post("/api/v1/unit/logon", content=b" " * (2 * ANONYMOUS_BODY_BYTES) + b"{}", headers=JSON)
+    assert big.status_code == 422, big.text
+    with transaction(server.sessions) as db:
+        accounts.revoke_unit(db, "revoked-car", "test", server.clock.now)
+    ended = server.login(server.add_person(Role.ADMINISTRATOR))
+    with server.client(ended) as c:
+        assert c.post("/api/v1/auth/logout").status_code == 200
+    unit = {"Authorization": "Bearer pwu_not-a-token"}
+    refused = {
+        "unknown unit token": ("/api/v1/unit/logon", unit, "bad_unit_token"),
+        "chunked": ("/api/v1/unit/logon", {**unit, "Transfer-Encoding": "chunked"}, "bad_unit_token"),
+        "revoked at once": ("/api/v1/unit/logon", {"Authorization": f"Bearer {revoked}"}, "revoked_unit_token"),
+        "agent's api_key": ("/api/v1/openalpr?api_key=pwu_not-a-token", {}, "bad_unit_token"),
+        "unknown session token": ("/api/v1/units", {"Authorization": "Bearer pws_not-a-session"}, "not_authenticated"),
+        "unknown cookie": ("/api/v1/units", {"Cookie": f"{SESSION_COOKIE}=pws_not-a-session"}, "not_authenticated"),
+        "logged out": ("/api/v1/units", {"Authorization": f"Bearer {ended}"}, "not_authenticated"),
+        "not a token": ("/api/v1/units", {"Authorization": "Bearer 12345"}, "not_authenticated"),
+    }
+    for case, (path, headers, code) in refused.items():
+        status, body = answer_to_a_head(server, path, headers)
+        assert (status, body["error"]) == (401, code), case
+        assert set(body) == {"error", "message", "details"}, case
+
+
+def test_a_valid_credential_may_send_a_body_over_64_kib(server: LiveServer) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    big = b'{"name": "car-99", "kind": "mobile", "approved_for": "' + b"x" * (ANONYMOUS_BODY_BYTES * 2) + b'"}'
+    with server.client(server.add_unit()) as unit, server.client(server.login(admin)) as person:
+        logon = unit.post("/api/v1/unit/logon", content=big, headers=JSON)
+        created = person.post("/api/v1/units", content=big, headers=JSON)
+    assert logon.status_code == 422 and created.status_code == 422  # read whole, validated: not a 401

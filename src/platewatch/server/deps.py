@@ -9,6 +9,7 @@ query-log context. Every route declares exactly one of `Public`, `require(...)`,
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -35,6 +36,9 @@ from platewatch.server.web.menu import PageUser
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "pw_session"
+AUTHENTICATED = "platewatch.authenticated"
+"""Set in a request's scope once `current_session` or `unit_auth` found its credential valid: `http_guard` then does not
+ask again before the body is read."""
 
 
 @dataclass
@@ -112,17 +116,23 @@ def Public() -> None:
 PublicDep = Annotated[None, Depends(Public)]
 
 
-def current_session(request: Request, db: DbDep, state: StateDep, at: NowDep) -> UserSession:
-    """The person's live session from the bearer token or the session cookie; 401 otherwise."""
-    token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
+def _person_session(db: Session, token: str | None, at: dt.datetime, policy: SessionPolicy) -> UserSession:
+    """The live session of a person's token, touched; 401 otherwise (an idle session's recorded end is kept)."""
     if not token or not token.startswith("pws_"):
         raise ApiError(401, "not_authenticated", "log in first (session token missing)")
     try:
-        session = accounts.session_for_token(db, token, at, state.session_policy)
+        return accounts.session_for_token(db, token, at, policy)
     except accounts.AccountError as exc:
         db.commit()  # keep the recorded end of an idle session
         raise ApiError(401, exc.code, exc.message) from exc
+
+
+def current_session(request: Request, db: DbDep, state: StateDep, at: NowDep) -> UserSession:
+    """The person's live session from the bearer token or the session cookie; 401 otherwise."""
+    token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
+    session = _person_session(db, token, at, state.session_policy)
     db.commit()
+    request.scope[AUTHENTICATED] = True
     user = session.user
     request.state.page_user = PageUser(user.username, user.role, user.must_change_password)  # for an error page
     return session
@@ -164,15 +174,14 @@ class require:
         return f"require({self.permission.value})"
 
 
-def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
-    """Dependency: a unit's API token from `Authorization: Bearer pwu_…` (or `?api_key=` for OpenALPR
-    agents, which cannot set headers)."""
+def _token_unit(request: Request, db: Session, at: dt.datetime) -> Unit:
+    """The unit whose API token `request` carries; 401 otherwise, logged (never the token)."""
     token = _bearer(request) or request.query_params.get("api_key")
     try:
         if not token:
             raise ApiError(401, "unit_token_missing", "unit token missing: send Authorization: Bearer pwu_…")
         try:
-            unit = accounts.unit_for_token(db, token, at)
+            return accounts.unit_for_token(db, token, at)
         except accounts.AccountError as exc:
             raise ApiError(401, exc.code, exc.message) from exc
     except ApiError as exc:  # an agent set up with a wrong or revoked token: IT finds it here (never the token)
@@ -180,6 +189,13 @@ def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
         log.warning("unit request refused: %d %s for %s %s from %s", exc.status, exc.code, request.method,
                     request.url.path, source)  # fmt: skip
         raise
+
+
+def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
+    """Dependency: a unit's API token from `Authorization: Bearer pwu_…` (or `?api_key=` for OpenALPR
+    agents, which cannot set headers)."""
+    unit = _token_unit(request, db, at)
+    request.scope[AUTHENTICATED] = True
     # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
     unit_status.touch(
         db,
@@ -223,6 +239,19 @@ def _clock_skew(request: Request, at: dt.datetime) -> float | None:
 
 
 UnitDep = Annotated[Unit, Depends(unit_auth)]
+
+
+def check_credential(state: AppState, request: Request) -> None:
+    """Raise the 401 that `unit_auth` or `current_session` would answer to the credential `request` carries (a `pwu_`
+    token is a unit's, anything else a person's). `http_guard` asks before a large body is read; nothing is kept but
+    an idle session's recorded end and a refused unit's log line."""
+    with contextmanager(get_db)(state) as db:
+        token = _bearer(request) or request.query_params.get("api_key")
+        if token is not None and token.startswith("pwu_"):
+            _token_unit(request, db, state.clock())
+        else:
+            session_token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
+            _person_session(db, session_token, state.clock(), state.session_policy)
 
 
 @dataclass

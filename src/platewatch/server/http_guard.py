@@ -1,5 +1,6 @@
 """ASGI middleware around every request: requests that change something from a page of another site or origin are
-refused, bodies have a size limit, and every response has the security headers.
+refused, bodies have a size limit, a body over 64 KiB is read only once its sender's credential is known valid, and
+every response has the security headers.
 
 Plain ASGI rather than Starlette's `BaseHTTPMiddleware`, which copies each request and response through
 an extra task and costs measurably on the ingest path.
@@ -9,10 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from platewatch.server.deps import AUTHENTICATED, AppState, check_credential
 from platewatch.server.errors import ApiError, error_body
 
 SECURITY_HEADERS = (
@@ -27,8 +32,8 @@ SECURITY_HEADERS = (
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ANONYMOUS_BODY_BYTES = 64 * 1024
-"""The most a request with no credentials may send (a log-in is a few hundred bytes): a large one is refused before it
-is read, not after."""
+"""The most a request with no credentials, or with credentials not yet known valid, may send (a log-in is a few hundred
+bytes): a larger one is refused before it is read, not after."""
 
 
 def has_credentials(headers: Headers, query_string: bytes) -> bool:
@@ -78,6 +83,15 @@ def cross_site(method: str, headers: Headers, scheme: str = "https") -> str | No
     return f"it came from a page of {origin}, not of {scheme}://{host}"
 
 
+async def _check_credential(scope: Scope) -> None:
+    """Raise the 401 the route would answer to the request's token or session, asked in a thread (a database query)."""
+    state: AppState = scope["app"].state.platewatch
+    try:
+        await run_in_threadpool(check_credential, state, Request(scope))
+    except SQLAlchemyError as exc:  # not a 400 for a body FastAPI could not read: the unit tries again later
+        raise ApiError(503, "database_unavailable", "the server runs but its database does not answer") from exc
+
+
 ANONYMOUS_REFUSAL = "log in first: a request without a token or session sends at most {} bytes"
 
 
@@ -106,10 +120,19 @@ class HttpGuard:
             await response(scope, receive, self._with_headers(send))
             return
         received = 0
+        # A body that may be over 64 KiB is read only once its credential is known valid: by the route's own
+        # authentication (units' ingest, which authenticates first), else here before the first byte. FastAPI reads a
+        # route's JSON body before its dependencies run, so a wrong token would otherwise send up to the limit.
+        unchecked = not anonymous and (
+            "transfer-encoding" in headers or (length is not None and int(length) > ANONYMOUS_BODY_BYTES)
+        )
 
         async def counted_receive() -> Message:
             # A body sent without Content-Length (chunked) is counted as it arrives.
-            nonlocal received
+            nonlocal received, unchecked
+            if unchecked and not scope.get(AUTHENTICATED):
+                unchecked = False
+                await _check_credential(scope)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
