@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 
+import pytest
 from sqlalchemy import select
 
 from platewatch.domain.roles import Role
@@ -16,6 +17,7 @@ from tests.server.test_hotlists_api import Actors, ingest, make_list
 from tests.support.live_server import PURPOSE, LiveServer, read_payload
 
 
+@pytest.mark.server_settings(alert_repeat_minutes=0)  # each pass of the car its own alert (ADR 0012)
 def test_an_evidence_package_holds_the_reads_images_and_hits_and_each_export_is_in_the_custody_chain(
     server: LiveServer,
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from platewatch.domain.roles import Role
 from tests.server.test_hotlists_api import Actors, ingest, make_list
 from tests.support.live_server import LiveServer, read_payload
@@ -65,6 +67,7 @@ def test_a_supervisor_counts_reads_and_alarms_by_unit_day_list_and_outcome(serve
     assert page.status_code == 200 and '<span id="reads">4</span>' in page.text and "car-2" in page.text
 
 
+@pytest.mark.server_settings(alert_repeat_minutes=0)  # each pass of the car its own alert (ADR 0012)
 def test_the_report_says_how_fast_alarms_were_decided_and_verified_and_by_whom(server: LiveServer) -> None:
     actors = Actors(server)
     bolo = bolo_listing(actors, "8TRK455")

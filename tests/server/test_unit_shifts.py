@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from platewatch.domain.hotlists import Category, HotListEntry
@@ -314,6 +315,7 @@ def test_refusals_change_nothing(server: LiveServer) -> None:
     assert [(a.status, str(a.read_id)) for a in alerts(server)] == [("pending", read_id)]
 
 
+@pytest.mark.server_settings(alert_repeat_minutes=0)  # each pass of the car its own alert (ADR 0012)
 def test_decisions_around_the_shift_allow_for_the_units_clock(server: LiveServer) -> None:
     # Five minutes to finish an alert after logging off, and five more for a car computer's clock that is off.
     c = car(server)
@@ -334,6 +336,7 @@ def shift_status(server: LiveServer, token: str, shift: int) -> httpx.Response:
         return c.get(f"/api/v1/unit/shifts/{shift}")
 
 
+@pytest.mark.server_settings(alert_repeat_minutes=0)  # each pass of the car its own alert (ADR 0012)
 def test_the_server_ends_the_shift_of_an_officer_who_may_no_longer_take_alerts(server: LiveServer) -> None:
     # Order V.A.1: an officer whose account is disabled, or whose role changes, stops taking alerts in the car at
     # once; revoking a unit ends its shift too. Decisions taken before the end still count; later ones do not.
@@ -408,6 +411,7 @@ def test_invalid_body_is_422_and_writes_nothing(server: LiveServer) -> None:
         assert anonymous.post("/api/v1/unit/alert-decisions", json={"decisions": [good]}).status_code == 401
 
 
+@pytest.mark.server_settings(alert_repeat_minutes=0)  # each pass of the car its own alert (ADR 0012)
 def test_a_batch_mixing_outcomes_keeps_the_good_ones(server: LiveServer) -> None:
     c = car(server)
     a, b = c.read(), c.read()

@@ -144,9 +144,12 @@ def serving(app: Any, **options: Any) -> Iterator[str]:
 
 
 @pytest.fixture
-def server(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
-    # No purge of its own: a test that wants one runs it (tests/server/test_retention.py) at a known moment.
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", purge_every_minutes=0)
+def server(request: pytest.FixtureRequest, database_url: str, tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
+    # No purge of its own: a test that wants one runs it (tests/server/test_retention.py) at a known moment. A test
+    # marked `server_settings(name=value, ...)` gets a server with those settings.
+    marker = request.node.get_closest_marker("server_settings")
+    extra: dict[str, Any] = dict(marker.kwargs) if marker else {}
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", purge_every_minutes=0, **extra)
     app = create_app(settings, clock=clock)
     sessions = make_sessionmaker(make_engine(database_url))
     with ExitStack() as running:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -93,6 +94,13 @@ class Settings(BaseSettings):
     hotlist_state_rule: Literal["lower", "hide", "ignore"] = Field(
         "lower", description="A hit whose state differs from the read's: lower its priority, hide it, or ignore state"
     )
+    alert_repeat_minutes: float = Field(
+        10.0,
+        ge=0.0,
+        le=1440.0,
+        description="The same unit's pass of a vehicle on the same list within this many minutes of its alert is "
+        "counted on that alert, not raised again (0: every pass alerts; ADR 0012)",
+    )
 
     bootstrap_admin_username: str | None = Field(
         None, description="Create this administrator at start-up when no administrator exists"
@@ -125,3 +133,7 @@ class Settings(BaseSettings):
     @property
     def image_dir(self) -> Path:
         return self.data_dir / "images"
+
+    @property
+    def alert_repeat_window(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.alert_repeat_minutes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platewatch.server.db.base import Base, utcnow
@@ -45,3 +45,23 @@ class Alert(Base):
         Index("ix_alerts_status_created", "status", "created_at"),
         Index("uq_alerts_read_entry", "read_id", "entry_id", unique=True),
     )
+
+
+class AlertRepeat(Base):
+    """A pass of the alert's listed vehicle by the same unit, on the same list, within the repeat window: suppressed
+    (no alert of its own) and counted on the alert that stands, with its time and place (ADR 0012)."""
+
+    __tablename__ = "alert_repeats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    read_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reads.id", ondelete="CASCADE"), index=True)
+    captured_at: Mapped[dt.datetime] = mapped_column()
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    match_kind: Mapped[str] = mapped_column(String(16))
+    matched_text: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    """When the server suppressed it (the audit trail: the pass is kept, only its alarm is not raised)."""
+
+    __table_args__ = (Index("uq_alert_repeats_alert_read", "alert_id", "read_id", unique=True),)

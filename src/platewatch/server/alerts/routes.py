@@ -20,14 +20,15 @@ from platewatch.domain.alerts import hotlist_age, hotlist_is_stale
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts.models import Unit, UserSession
-from platewatch.server.alerts import service
-from platewatch.server.alerts.models import Alert
+from platewatch.server.alerts import repeats, service
+from platewatch.server.alerts.models import Alert, AlertRepeat
 from platewatch.server.alerts.schemas import (
     AlertPublic,
     AlertsPublic,
     AlertStatusPublic,
     DisposeBody,
     RejectBody,
+    RepeatPublic,
     VerifyBody,
 )
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
@@ -81,6 +82,7 @@ def _preload(db: Session, rows: list[Alert]) -> list[Any]:
 def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None) -> list[AlertPublic]:
     out = []
     _keep_alive = _preload(db, rows)
+    passes = repeats.passes_of(db, (a.id for a in rows))
     for a in rows:
         read = db.get(Read, a.read_id)
         entry_row = db.get(HotListEntryRow, a.entry_id)
@@ -137,9 +139,18 @@ def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None)
                 incident_number=a.incident_number,
                 disposed_by=a.disposed_by,
                 disposed_at=a.disposed_at,
+                repeat_count=len(passes[a.id]),
+                repeats=[repeat_public(p) for p in passes[a.id]],
             )
         )
     return out
+
+
+def repeat_public(p: AlertRepeat) -> RepeatPublic:
+    return RepeatPublic(
+        read_id=p.read_id, captured_at=p.captured_at, latitude=p.latitude, longitude=p.longitude,
+        match_kind=p.match_kind, matched_text=p.matched_text, recorded_at=p.recorded_at,
+    )  # fmt: skip
 
 
 @router.get("", response_model=AlertsPublic, summary="Alerts, newest first (each access is logged)")

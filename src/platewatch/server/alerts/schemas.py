@@ -11,6 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from platewatch.domain.alerts import Disposition, RejectReason
 
 
+class RepeatPublic(BaseModel):
+    """A pass of the alert's vehicle by the same unit on the same list within the repeat window: counted here, not
+    raised as an alert of its own (ADR 0012)."""
+
+    read_id: uuid.UUID
+    captured_at: dt.datetime
+    latitude: float | None
+    longitude: float | None
+    match_kind: str
+    matched_text: str
+    recorded_at: dt.datetime = Field(description="when the server counted it on this alert")
+
+
 class AlertPublic(BaseModel):
     id: int
     status: str
@@ -41,6 +54,8 @@ class AlertPublic(BaseModel):
     incident_number: str
     disposed_by: str | None
     disposed_at: dt.datetime | None
+    repeat_count: int = Field(0, description="passes of the same vehicle by the same unit suppressed onto this alert")
+    repeats: list[RepeatPublic] = Field(default_factory=list, description="those passes, oldest first")
 
 
 class AlertsPublic(BaseModel):

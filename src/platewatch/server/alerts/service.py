@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain import alerts as rules
 from platewatch.domain.matching import Hit, ListedEntry, StateRule
+from platewatch.server.alerts import repeats
 from platewatch.server.alerts.matcher import LoadedIndex, Matcher
 from platewatch.server.alerts.models import Alert
 from platewatch.server.hotlists.batch_index import ListIndex
@@ -65,10 +66,13 @@ def raise_alerts(
     index: ListIndex | None = None,
     state_rule: StateRule = StateRule.LOWER,
     batch: int = 10_000,
+    repeat_window: dt.timedelta = dt.timedelta(0),
 ) -> list[dict[str, Any]]:
-    """Match the reads (in batches, vectorized) and insert one alert per hit entry; returns the rows."""
+    """Match the reads (in batches, vectorized) and insert one alert per hit entry; returns the rows. With a
+    `repeat_window`, a live hit that repeats a standing alert of its unit is counted on it instead (ADR 0012)."""
     idx = index or loaded.index
     rows: list[dict[str, Any]] = []
+    listed: list[tuple[str, str | None]] = []
     pending: list[ReadForMatching] = []
 
     def flush() -> None:
@@ -80,6 +84,7 @@ def raise_alerts(
                     continue
                 covert = list_id in loaded.covert_lists
                 rows.append(_alert(read.id, hit, loaded.version, origin, covert, now))
+                listed.append((hit.listed.entry.plate, hit.listed.entry.state))
         pending.clear()
 
     for read in reads:
@@ -95,7 +100,10 @@ def raise_alerts(
                 select(Alert.read_id, Alert.entry_id).where(Alert.read_id.in_({row["read_id"] for row in rows}))
             )
         }
-        rows = [r for r in rows if (r["read_id"], r["entry_id"]) not in existing]
+        kept = [i for i, r in enumerate(rows) if (r["read_id"], r["entry_id"]) not in existing]
+        rows, listed = [rows[i] for i in kept], [listed[i] for i in kept]
+        if origin == "ingest" and repeat_window > dt.timedelta(0):
+            return repeats.raise_or_count(db, rows, listed, repeat_window, now)
         for row in rows:
             db.add(Alert(**row))
         db.flush()

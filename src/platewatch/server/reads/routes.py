@@ -104,13 +104,15 @@ def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[u
 
 
 def _raise(db: Session, state: AppState, reads: list[ReadForMatching], at: dt.datetime) -> None:
-    """Alerts for the reads' hits; a read already alerted on an entry is not alerted on it again."""
+    """Alerts for the reads' hits; a read already alerted on an entry is not alerted on it again, and a pass that
+    repeats its unit's standing alert is counted on it (ADR 0012)."""
     if not reads:
         return
     loaded = state.matcher.current(db, at)
     if loaded.index.size == 0:
         return
-    raise_alerts(db, reads, loaded, at, state_rule=StateRule(state.settings.hotlist_state_rule))
+    rule, window = StateRule(state.settings.hotlist_state_rule), state.settings.alert_repeat_window
+    raise_alerts(db, reads, loaded, at, state_rule=rule, repeat_window=window)
 
 
 @router.post(

@@ -13,6 +13,7 @@ from platewatch.domain.alerts import AlertStatus
 from platewatch.domain.matching import STATE_MISMATCH_PENALTY
 from platewatch.domain.plates import canonical, similar_plates
 from platewatch.server.accounts.models import Unit
+from platewatch.server.alerts import repeats
 from platewatch.server.alerts import service as alerts
 from platewatch.server.alerts.models import Alert
 from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
@@ -62,7 +63,8 @@ def decide_all(db: Session, unit: Unit, items: list[DecisionIn], now: dt.datetim
 
 
 def decide(db: Session, unit: Unit, item: DecisionIn, now: dt.datetime) -> tuple[Alert, str]:
-    """Apply one decision to its alert (raising the alert when the server had none); NotRecorded otherwise."""
+    """Apply one decision to its alert (the alert its read was counted on as a repeat, or one raised when the server
+    had none); NotRecorded otherwise."""
     shift = _shift(db, unit, item)
     hotlist = db.get(HotList, item.list_id)
     if hotlist is None or hotlist.covert:  # covert lists never reach units
@@ -70,7 +72,7 @@ def decide(db: Session, unit: Unit, item: DecisionIn, now: dt.datetime) -> tuple
     read = db.scalar(select(Read).where(Read.id == item.read_id, Read.unit_id == unit.id))
     if read is None:  # another unit's read is as unknown as a read not yet uploaded
         raise NotRecorded("read_not_stored", f"read {item.read_id} is not stored yet: upload it first")
-    alert = _existing(db, item)
+    alert = _existing(db, item) or repeats.alert_of_counted_read(db, read.id, item.list_id, item.plate, item.state)
     raised = alert is None
     if alert is None:
         alert = _raise(db, hotlist, read, item, now)
