@@ -8,7 +8,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Executable, bindparam, delete, func, or_, select, tuple_
+from sqlalchemy import BindParameter, ColumnElement, Executable, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions
@@ -110,7 +110,7 @@ def delete_reads(db: Session, ids: list[uuid.UUID]) -> tuple[int, int]:
     when a hold placed meanwhile (after the reads were chosen) covers one, the foreign key refuses the delete
     and the whole batch rolls back, so a hold always wins over a purge."""
     # One expanding parameter per statement: a list of literals would be coerced value by value each time.
-    chosen = bindparam("ids", expanding=True)
+    chosen: BindParameter[list[uuid.UUID]] = bindparam("ids", expanding=True)
     alerts = _deleted(db, delete(Alert).where(Alert.read_id.in_(chosen)), ids)
     released = select(LegalHold.id).where(LegalHold.released_at.is_not(None))
     db.execute(delete(HeldRead).where(HeldRead.read_id.in_(chosen), HeldRead.hold_id.in_(released)), {"ids": ids})
@@ -163,7 +163,7 @@ def _still_used(db: Session, digests: set[str]) -> set[str]:
     """The digests among `digests` that a stored read still names."""
     used: set[str] = set()
     ordered = sorted(digests)
-    part = bindparam("part", expanding=True)
+    part: BindParameter[list[str]] = bindparam("part", expanding=True)
     users = select(Read.plate_image, Read.vehicle_image).where(
         or_(Read.plate_image.in_(part), Read.vehicle_image.in_(part))
     )
