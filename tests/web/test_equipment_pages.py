@@ -3,10 +3,12 @@ reports it damaged, the staff see it, mark it seen at the physical inventory and
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from platewatch.domain.roles import Role
 from tests.support.live_server import LiveServer
@@ -61,4 +63,34 @@ def test_a_camera_is_recorded_reported_damaged_and_seen(server: LiveServer, brow
         .startswith(f"{server.clock.now.date()}, every 90 days")
     )
     page.screenshot(path=str(shots / "equipment.png"), full_page=True)
+    context.close()
+
+
+def test_a_piece_not_found_is_recorded_missing_and_the_years_reconciliation_downloads(
+    server: LiveServer, browser: Any, shots: Path
+) -> None:
+    staff = server.add_person(Role.EQUIPMENT)
+    context, page = open_as(browser, server, staff, "/equipment")
+    for serial in ("MDC-31", "CAM-32"):
+        page.fill("#serial", serial)
+        page.fill("#location", "town garage")
+        page.click("#add-button")
+        page.wait_for_selector(f"#equipment td.serial:text-is('{serial}')")
+    row = page.locator("#equipment tbody tr", has_text="MDC-31")
+    row.locator(".status-form select").select_option("missing")
+    row.locator(".status-form input[name=note]").fill("not in car 9 at the annual check")
+    row.locator(".status-form button").click()
+    page.wait_for_url("**/equipment")
+    assert page.locator("#equipment tbody tr", has_text="MDC-31").locator(".status").inner_text() == "missing"
+    cam = page.locator("#equipment tbody tr", has_text="CAM-32")
+    cam.locator(".seen button").click()
+    page.wait_for_url("**/equipment")
+    with page.expect_download() as download:
+        page.click("#reconciliation-pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
+    lines = text.splitlines()
+    assert "missing" in next(x for x in lines if x.startswith("MDC-31"))
+    assert "checked" in next(x for x in lines if x.startswith("CAM-32"))
+    assert download.value.suggested_filename == f"equipment-reconciliation-{server.clock.now.year}.pdf"
+    page.screenshot(path=str(shots / "equipment-reconciliation.png"), full_page=True)
     context.close()

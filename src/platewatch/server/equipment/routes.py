@@ -3,13 +3,15 @@ anyone who uses the system reports damage at once."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.documents import MEDIA_TYPES, TableDocument, content_disposition, render
 from platewatch.server.equipment import service
 from platewatch.server.equipment.schemas import (
     DamageReport,
@@ -19,8 +21,11 @@ from platewatch.server.equipment.schemas import (
     EquipmentPublic,
     InventoryCheck,
     MaintenanceRecord,
+    Reconciliation,
+    ReconciliationRowPublic,
     StatusChange,
 )
+from platewatch.server.equipment.service import EquipmentError
 from platewatch.server.inputs import RowId
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
@@ -46,6 +51,54 @@ def add_equipment(body: EquipmentCreate, who: Keeper, db: DbDep, at: NowDep) -> 
     return service.public(piece, body.unit, at)
 
 
+@router.get(
+    "/reconciliation",
+    response_model=Reconciliation,
+    summary="The year's physical inventory reconciled with the record (V.A.5), as JSON, CSV or PDF",
+    responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}},
+)
+def reconciliation(
+    who: Keeper,
+    db: DbDep,
+    at: NowDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="the year (UTC); default this year")] = None,
+    format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
+) -> Reconciliation | Response:
+    year = at.year if year is None else year
+    if year > at.year:
+        raise EquipmentError(400, "future_year", f"{year} has not begun: no inventory to reconcile yet")
+    report = service.reconciliation(db, year, who.user.username, at)
+    db.commit()
+    if format == "json":
+        return report
+    return Response(
+        render(document(report), format),
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": content_disposition(f"equipment-reconciliation-{year}", format)},
+    )
+
+
+def document(report: Reconciliation) -> TableDocument:
+    """The reconciliation as a dated document: what was checked and what was not."""
+    counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
+    return TableDocument(
+        title=f"LPR equipment: annual physical inventory reconciled with the record, {report.year}",
+        about=(
+            f"Order V.A.5. Made {report.generated_at:%Y-%m-%d %H:%M} UTC by {report.generated_by}.",
+            f"Covers {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d %H:%M} UTC: each piece on the record then.",
+            f"{len(report.rows)} pieces: {counts}.",
+        ),
+        headers=("Serial", "Kind", "Unit or place", "Outcome", "When (UTC)", "By", "Note", "Status now"),
+        rows=tuple(_row(r) for r in report.rows),
+        widths=(2, 1, 2, 1.3, 1.6, 1.3, 3, 1.2),
+    )
+
+
+def _row(r: ReconciliationRowPublic) -> tuple[str, ...]:
+    when = f"{r.at:%Y-%m-%d %H:%M}" if r.at else ""
+    return (r.serial, r.kind, r.where, r.outcome, when, r.by, r.note, r.status_at_end)
+
+
 @router.get("/{equipment_id}", response_model=EquipmentDetail, summary="One piece and its history")
 def get_equipment(equipment_id: RowId, _: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
     return service.detail(db, equipment_id, at)
@@ -58,7 +111,11 @@ def report_damage(equipment_id: RowId, body: DamageReport, who: Reporter, db: Db
     return service.detail(db, equipment_id, at)
 
 
-@router.post("/{equipment_id}/status", response_model=EquipmentDetail, summary="In service, in repair, retired")
+@router.post(
+    "/{equipment_id}/status",
+    response_model=EquipmentDetail,
+    summary="In service, in repair, retired; or missing, lost, destroyed (V.A.5)",
+)
 def change_status(equipment_id: RowId, body: StatusChange, who: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
     service.change_status(db, equipment_id, body, who.user.username, at)
     db.commit()

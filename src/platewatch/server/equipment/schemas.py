@@ -8,7 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["camera", "mdc", "trailer", "gps", "other"]
-Status = Literal["in_service", "repair", "retired"]
+Status = Literal["in_service", "repair", "retired", "missing", "lost", "destroyed"]
+"""What a keeper may set: in service, in repair, retired; or gone (V.A.5): missing (not found at the physical inventory;
+seeing it again puts it back in service), lost, destroyed. Damage is reported, not set."""
 
 
 class EquipmentCreate(BaseModel):
@@ -87,3 +89,28 @@ class EquipmentList(BaseModel):
     inventory_due: int
     maintenance_due: int = 0
     damaged: int
+
+
+class ReconciliationRowPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    serial: str
+    kind: str
+    where: str
+    outcome: str = Field(description="checked | not checked | missing | lost | destroyed | retired")
+    at: dt.datetime | None = Field(description="when it was seen, found gone or retired; none when not checked")
+    by: str
+    note: str
+    status_at_end: str
+
+
+class Reconciliation(BaseModel):
+    """V.A.5: a year's physical inventory reconciled with the inventory record."""
+
+    year: int
+    start: dt.datetime
+    end: dt.datetime
+    generated_at: dt.datetime
+    generated_by: str
+    counts: dict[str, int] = Field(description="pieces by outcome")
+    rows: list[ReconciliationRowPublic]

@@ -4,11 +4,12 @@ service. Callers commit."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from platewatch.domain.equipment import inventory_due, maintenance_due
+from platewatch.domain.equipment import CLOSED, PieceHistory, inventory_due, maintenance_due, reconcile
 from platewatch.server.accounts.models import Unit
 from platewatch.server.accounts.service import record_event
 from platewatch.server.equipment.models import Equipment, EquipmentEvent
@@ -19,6 +20,8 @@ from platewatch.server.equipment.schemas import (
     EquipmentEventPublic,
     EquipmentPublic,
     MaintenanceRecord,
+    Reconciliation,
+    ReconciliationRowPublic,
     StatusChange,
 )
 from platewatch.server.errors import ApiError
@@ -46,9 +49,7 @@ def add(db: Session, body: EquipmentCreate, who: str, at: dt.datetime) -> Equipm
 
 
 def report_damage(db: Session, piece_id: int, body: DamageReport, who: str, at: dt.datetime) -> Equipment:
-    piece = get(db, piece_id)
-    if piece.status == "retired":
-        raise EquipmentError(409, "retired", f"{piece.serial} is retired")
+    piece = _open(get(db, piece_id))
     piece.status = "damaged"
     _event(db, piece, who, at, "damage_reported", body.description.strip())
     record_event(db, who, "equipment_damage", "success", f"{piece.serial}: {body.description}"[:500])
@@ -56,26 +57,52 @@ def report_damage(db: Session, piece_id: int, body: DamageReport, who: str, at: 
 
 
 def change_status(db: Session, piece_id: int, body: StatusChange, who: str, at: dt.datetime) -> Equipment:
-    piece = get(db, piece_id)
-    if piece.status == "retired":
-        raise EquipmentError(409, "retired", f"{piece.serial} is retired: add it again under a new serial")
+    piece = _open(get(db, piece_id))
     piece.status = body.status
     _event(db, piece, who, at, "status_changed", body.note.strip())
+    if body.status in ("missing", "lost", "destroyed"):
+        record_event(db, who, "equipment_gone", "success", f"{piece.serial}: {body.status}: {body.note.strip()}"[:500])
     return piece
 
 
 def inventoried(db: Session, piece_id: int, note: str, who: str, at: dt.datetime) -> Equipment:
-    piece = get(db, piece_id)
+    """Seen at the physical inventory; a piece recorded missing is back in service (the note says it was found)."""
+    piece = _open(get(db, piece_id))
     piece.last_inventoried_at = at
+    if piece.status == "missing":
+        piece.status = "in_service"
+        note = f"found again. {note.strip()}".strip()
     _event(db, piece, who, at, "inventoried", note.strip())
     return piece
 
 
+def reconciliation(db: Session, year: int, who: str, at: dt.datetime) -> Reconciliation:
+    """V.A.5: the physical inventory of `year` (UTC) reconciled with the record, up to `at` for the current year; the
+    making of it is written to the audit trail (a dated record of the reconciliation)."""
+    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    year_end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+    end = min(year_end, at)  # what the report covers; nothing is recorded after `at`
+    units: dict[uuid.UUID, str] = {uid: name for uid, name in db.execute(select(Unit.id, Unit.name))}
+    events: dict[int, list[tuple[dt.datetime, str, str, str, str]]] = {}
+    for e in db.scalars(select(EquipmentEvent).order_by(EquipmentEvent.at, EquipmentEvent.id)):
+        events.setdefault(e.equipment_id, []).append((_utc(e.at), e.username, e.event, e.status, e.note))
+    pieces = [
+        PieceHistory(p.serial, p.kind, units.get(p.unit_id, "") if p.unit_id else p.location, _utc(p.added_at),
+                     p.status, tuple(events.get(p.id, ())))
+        for p in db.scalars(select(Equipment))
+    ]  # fmt: skip
+    rows = [ReconciliationRowPublic.model_validate(r) for r in reconcile(pieces, start, year_end)]
+    counts = {k: 0 for k in ("checked", "not checked", "missing", "lost", "destroyed", "retired")}
+    for r in rows:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    summary = f"{year}: {len(rows)} pieces, {counts['checked']} checked, {counts['not checked']} not checked"
+    record_event(db, who, "equipment_reconciliation", "success", summary)
+    return Reconciliation(year=year, start=start, end=end, generated_at=at, generated_by=who, counts=counts, rows=rows)
+
+
 def maintained(db: Session, piece_id: int, body: MaintenanceRecord, who: str, at: dt.datetime) -> Equipment:
     """Cleaned or serviced as its manufacturer recommends (V.A.6), perhaps with a new interval."""
-    piece = get(db, piece_id)
-    if piece.status == "retired":
-        raise EquipmentError(409, "retired", f"{piece.serial} is retired")
+    piece = _open(get(db, piece_id))
     piece.last_maintained_at = at
     if body.maintain_every_days is not None:
         piece.maintain_every_days = body.maintain_every_days
@@ -124,6 +151,16 @@ def public(piece: Equipment, unit: str | None, at: dt.datetime) -> EquipmentPubl
         maintenance_due=maintenance_due(piece.status, piece.maintain_every_days, piece.last_maintained_at,
                                         piece.added_at, at),
     )  # fmt: skip
+
+
+def _open(piece: Equipment) -> Equipment:
+    if piece.status in CLOSED:
+        raise EquipmentError(409, piece.status, f"{piece.serial} is {piece.status}: add it again under a new serial")
+    return piece
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def _event(db: Session, piece: Equipment, who: str, at: dt.datetime, event: str, note: str) -> None:

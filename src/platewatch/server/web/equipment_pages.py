@@ -12,7 +12,7 @@ from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, require
 from platewatch.server.equipment import service
-from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate, MaintenanceRecord
+from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate, MaintenanceRecord, StatusChange
 from platewatch.server.inputs import RowId
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
@@ -24,7 +24,7 @@ Reporter = Annotated[UserSession, Depends(require(Permission.REPORT_DAMAGE))]
 
 @router.get("/equipment", response_class=HTMLResponse)
 def inventory_page(request: Request, who: Keeper, db: DbDep, at: NowDep) -> HTMLResponse:
-    return page(request, "equipment.html", pieces=service.listing(db, at), role=who.user.role)
+    return page(request, "equipment.html", pieces=service.listing(db, at), role=who.user.role, year=at.year)
 
 
 @router.post("/equipment")
@@ -65,6 +65,25 @@ def mark_maintained(
         service.maintained(db, equipment_id, MaintenanceRecord(note=note.strip()), who.user.username, at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
+    db.commit()
+    return RedirectResponse("/equipment", status_code=303)
+
+
+@router.post("/equipment/{equipment_id}/status")
+def set_status(
+    equipment_id: RowId,
+    who: Keeper,
+    db: DbDep,
+    at: NowDep,
+    status: Annotated[str, Form(max_length=16)] = "",
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:
+    """In repair, back in service, retired; or found missing, lost or destroyed at the physical inventory (V.A.5)."""
+    try:
+        body = StatusChange.model_validate({"status": status, "note": note.strip()})
+    except ValidationError as exc:
+        raise invalid_form(exc) from exc
+    service.change_status(db, equipment_id, body, who.user.username, at)
     db.commit()
     return RedirectResponse("/equipment", status_code=303)
 
