@@ -237,3 +237,45 @@ def test_an_officer_logs_on_and_off_while_the_disk_is_full(tmp_path: Path) -> No
             assert [(w["decision"], w["shift"]) for w in again.waiting()] == [("accepted", 41)]
             again.logoff_sent(41)
             assert again.logoffs_waiting() == []
+
+
+def test_the_same_car_again_is_counted_on_the_alert_that_stands_with_no_new_alert(tmp_path: Path) -> None:
+    """Issue 24: after the officer accepted an alert, the car passed four more times within four minutes. The book
+    counts those passes (time and place) on the standing alert; another list, a more urgent hit or a pass after the
+    window is an alert of its own."""
+    minute = dt.timedelta(minutes=1)
+    first = raised(priority=3, at=T0, latitude=41.1468, longitude=-73.4948)  # state differs: a lowered priority
+    passes = [raised(priority=3, at=T0 + m * minute, latitude=41.1468 + m / 1000, longitude=-73.4948) for m in (1, 2)]
+    with AlertBook(tmp_path / "unit.db") as book:
+        assert book.add(first) is None
+        book.log_on(OFFICER)
+        book.decide(str(first.id), True, T0 + dt.timedelta(seconds=30))
+        assert [book.add(a) for a in passes] == [str(first.id)] * 2
+        same_pass = raised(priority=3, at=T0 + 3 * minute, read_id=first.read_id)  # its end, after a frame's alert
+        assert book.add(same_pass) == str(first.id)  # one pass, one alert, and no repeat to count
+        other_list = raised(priority=3, at=T0 + 3 * minute, list_id=2, list_name="BOLO")
+        more_urgent = raised(priority=2, at=T0 + 4 * minute)
+        after_window = raised(priority=3, at=T0 + 15 * minute)  # 11 minutes after the more urgent one
+        assert [book.add(a) for a in (other_list, more_urgent, after_window)] == [None, None, None]
+        assert book.counts()["pending"] == 3
+    with AlertBook(tmp_path / "unit.db") as book:  # counted passes survive a restart of the unit
+        standing = book.get(str(first.id))
+        assert standing.status == "accepted"
+        assert [(p["read_id"], p["seen_at"], p["latitude"], p["text"]) for p in standing.repeats] == [
+            (str(a.read_id), a.raised_at.isoformat(), a.latitude, "6ZR4117") for a in passes
+        ]
+        listed = {a.id: len(a.repeats) for a in book.listing()}
+        assert listed == {str(first.id): 2, str(other_list.id): 0, str(more_urgent.id): 0, str(after_window.id): 0}
+
+
+def test_the_repeat_window_is_the_units_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from platewatch.unit.settings import UnitSettings
+
+    assert UnitSettings().alert_repeat_window == dt.timedelta(minutes=10)
+    monkeypatch.setenv("PLATEWATCH_UNIT_ALERT_REPEAT_MINUTES", "2")
+    window = UnitSettings().alert_repeat_window
+    first, again = raised(at=T0), raised(at=T0 + dt.timedelta(minutes=3))
+    with AlertBook(tmp_path / "unit.db", repeat_window=window) as book:
+        assert [book.add(first), book.add(again)] == [None, None]  # 3 minutes apart: two alerts with a 2-minute window
+    with AlertBook(tmp_path / "other.db", repeat_window=dt.timedelta(0)) as book:
+        assert [book.add(raised(at=T0)), book.add(raised(at=T0))] == [None, None]  # 0: every pass alerts

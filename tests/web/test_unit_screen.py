@@ -287,3 +287,27 @@ def test_before_any_hot_list_the_screen_says_there_is_none(server: LiveServer, b
         said = page.inner_text("#hotlist")
         assert said == "No hot list yet: the server has none, so no plate can hit", said
         assert " h old" not in page.inner_text("header")
+
+
+def test_the_same_car_again_is_counted_on_its_alert_with_no_second_alarm(
+    server: LiveServer, browser: Any, tmp_path: Path, shots: Path
+) -> None:
+    # Issue 24: the car passes the unit again and again; the screen keeps one alert, which sounded once, and shows
+    # the passes counted on it with their times and places (ADR 0012).
+    token = server.add_unit("car-17")
+    first = raised("6ZR4117", at=server.clock.now - dt.timedelta(minutes=6), latitude=41.1468, longitude=-73.4948)
+    with screen_page(server, browser, token, tmp_path / "unit.db") as (page, book):
+        book.add(first)
+        card = page.locator(f"article.alert[data-alert='{first.id}']")
+        card.wait_for()
+        assert page.evaluate("window.platewatchAlarms") == ["alarm"]
+        for m in (1, 2):
+            again = raised("6ZR4117", at=first.raised_at + m * dt.timedelta(minutes=1), latitude=41.1468 + m / 1000,
+                           longitude=-73.4948)  # fmt: skip
+            assert book.add(again) == str(first.id)
+        page.wait_for_selector(f"article.alert[data-alert='{first.id}'] .repeats:has-text('Seen again 2 times')")
+        said = card.locator(".repeats").inner_text()
+        assert "not alerted again" in said and "41.14780, -73.49480" in said and "41.14880, -73.49480" in said
+        assert page.locator("article.alert").count() == 1 and page.inner_text("#pending-title") == "1 alert to decide"
+        assert page.evaluate("window.platewatchAlarms") == ["alarm"]  # no second alarm for the same car
+        page.screenshot(path=str(shots / "unit-screen-repeats.png"), full_page=True)

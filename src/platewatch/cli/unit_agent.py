@@ -170,6 +170,7 @@ def run(
     from platewatch.unit.attendance import Attendance
     from platewatch.unit.outbox import Outbox
     from platewatch.unit.screen import ScreenError, parse_address
+    from platewatch.unit.settings import UnitSettings
     from platewatch.unit.sources import LiveSource, SourceError, shown
     from platewatch.unit.sync import ServerSync
 
@@ -194,7 +195,7 @@ def run(
             feed.start()  # a fix or two before the first frame
         with (
             Outbox(outbox) as box,
-            AlertBook(outbox) as book,
+            AlertBook(outbox, repeat_window=UnitSettings().alert_repeat_window) as book,  # ADR 0012
             ServerSync(
                 outbox,
                 server,

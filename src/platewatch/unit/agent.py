@@ -119,11 +119,13 @@ class UnitAgent:
             if not self.gate.admit(hit, ms):
                 continue
             info = hotlist.lists.get(hit.listed.ref, {})
+            at = self.stream_start + dt.timedelta(milliseconds=ms)
+            fix = self.track.at(at) if self.track is not None else None  # where: a repeat's place (ADR 0012)
             alert = RaisedAlert(
                 read_id=read_id,
                 text=text,
                 frame=frame,
-                raised_at=self.stream_start + dt.timedelta(milliseconds=ms),
+                raised_at=at,
                 list_id=hit.listed.ref,
                 list_name=hotlist.list_name(hit.listed.ref),
                 hotlist_version=hotlist.version,
@@ -138,6 +140,8 @@ class UnitAgent:
                 vehicle_jpeg=images[1] if images else None,
                 colour=str(info.get("colour", "red")),
                 sound=str(info.get("sound", "alarm")),
+                latitude=fix.latitude if fix else None,
+                longitude=fix.longitude if fix else None,
             )
             self.counts.hits += 1
             raised = True

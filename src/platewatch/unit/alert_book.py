@@ -10,11 +10,12 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platewatch.domain import alerts as rules
+from platewatch.domain.alert_repeats import DEFAULT_WINDOW, Sighting, standing_for
 from platewatch.unit.alerts import RaisedAlert
 
 SCHEMA = (
@@ -50,6 +51,18 @@ SCHEMA = (
     )
     """,
     "CREATE INDEX IF NOT EXISTS ix_unit_alerts_upload ON unit_alerts (upload, decided_at)",
+    """
+    CREATE TABLE IF NOT EXISTS unit_alert_repeats (
+        alert_id TEXT NOT NULL,
+        read_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        seen_ts REAL NOT NULL,
+        latitude REAL,
+        longitude REAL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (alert_id, read_id)
+    )
+    """,
     """
     CREATE TABLE IF NOT EXISTS unit_officer (
         one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -122,6 +135,8 @@ class AlertView:
     upload: str
     """none (not decided) | waiting | done (the server has the decision) | refused (see `server_message`)."""
     server_message: str
+    repeats: list[dict[str, Any]] = field(default_factory=list)
+    """Passes of the same vehicle counted on this alert instead of alerting again (ADR 0012): read id, time, place."""
 
 
 class AlertBook:
@@ -132,9 +147,11 @@ class AlertBook:
     a second database of the same shape, whose rows win over the file's, and written to the file as soon as it
     takes them again (`unsaved` counts them; the screen says so). So are a log-on or log-off the disk refuses."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, repeat_window: dt.timedelta = DEFAULT_WINDOW) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.repeat_window = repeat_window
+        """A pass of an alert's vehicle on the same list within this of the alert is counted on it (ADR 0012)."""
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
@@ -165,7 +182,10 @@ class AlertBook:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add(self, alert: RaisedAlert) -> None:
+    def add(self, alert: RaisedAlert) -> str | None:
+        """Put a raised alert on the screen, or count it on the alert that stands for the same vehicle on the same
+        list within the repeat window (ADR 0012): then no new alert, no sound. Returns the standing alert's id when
+        counted, None when the alert is new (or already in the book)."""
         row = {
             "id": str(alert.id),
             "read_id": str(alert.read_id),
@@ -189,11 +209,63 @@ class AlertBook:
         }
         with self._lock:
             self._flush_memory()
+            if self._rows("SELECT id FROM unit_alerts WHERE id = ?", (row["id"],)):
+                return None  # the same alert again: kept once
+            standing = self._standing(alert)
+            if standing is not None:
+                if standing[1] != str(alert.read_id):  # the same pass hitting again is no repeat: nothing to count
+                    self._count(standing[0], alert)
+                return standing[0]
             try:
                 _insert(self._db, row)
             except sqlite3.Error as exc:  # the officer sees it all the same
                 log.error("the alert book could not write an alert (%s): kept in memory until it can", exc)
                 _insert(self._memory, row)
+        return None
+
+    def _standing(self, alert: RaisedAlert) -> tuple[str, str] | None:
+        """The alert `alert` repeats (the domain's rule; this unit's alerts only), as (id, read id). Call with the lock
+        held."""
+        window = self.repeat_window.total_seconds()
+        ts = alert.raised_at.timestamp()
+        rows = self._rows(
+            "SELECT id, read_id, entry, priority, raised_at FROM unit_alerts WHERE list_id = ? AND raised_ts > ? "
+            "AND raised_ts < ?",
+            (alert.list_id, ts - window, ts + window),
+        )
+        hit = _sighting(alert.list_id, alert.entry.plate, alert.entry.state, alert.priority, alert.raised_at)
+        standing = []
+        for r in rows:
+            entry, at = json.loads(r["entry"]), dt.datetime.fromisoformat(r["raised_at"])
+            sighting = _sighting(alert.list_id, entry["plate"], entry.get("state"), r["priority"], at)
+            standing.append((sighting, (str(r["id"]), str(r["read_id"]))))
+        return standing_for(hit, standing, self.repeat_window)
+
+    def _count(self, standing: str, alert: RaisedAlert) -> None:
+        """Record `alert`'s pass on the standing alert. Call with the lock held."""
+        row = (standing, str(alert.read_id), alert.raised_at.isoformat(), alert.raised_at.timestamp(),
+               alert.latitude, alert.longitude, alert.text)  # fmt: skip
+        insert = "INSERT OR IGNORE INTO unit_alert_repeats VALUES (?, ?, ?, ?, ?, ?, ?)"
+        try:
+            self._db.execute(insert, row)
+        except sqlite3.Error as exc:  # the count is the officer's all the same
+            log.error("the alert book could not write a repeated pass (%s): kept in memory until it can", exc)
+            self._memory.execute(insert, row)
+
+    def _repeats(self, alert_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The passes counted on these alerts, oldest first. Call with the lock held."""
+        found: dict[str, dict[str, sqlite3.Row]] = {i: {} for i in alert_ids}
+        if alert_ids:
+            marks = ", ".join("?" for _ in alert_ids)
+            query = f"SELECT * FROM unit_alert_repeats WHERE alert_id IN ({marks})"
+            for book in (self._db, self._memory):
+                for r in book.execute(query, alert_ids):
+                    found[r["alert_id"]][r["read_id"]] = r
+        keys = ("read_id", "seen_at", "text", "latitude", "longitude")
+        return {
+            i: [{k: r[k] for k in keys} for r in sorted(passes.values(), key=lambda r: float(r["seen_ts"]))]
+            for i, passes in found.items()
+        }
 
     def listing(self) -> list[AlertView]:
         """Pending alerts, most urgent then newest first, followed by the latest decided ones."""
@@ -204,16 +276,19 @@ class AlertBook:
                 "SELECT * FROM unit_alerts WHERE status != 'pending' ORDER BY decided_at DESC LIMIT ?",
                 (RECENT_DECIDED,),
             )
-        pending.sort(key=lambda r: (r["priority"], -r["raised_ts"]))
-        decided.sort(key=lambda r: r["decided_at"], reverse=True)
-        return [_view(r) for r in [*pending, *decided[:RECENT_DECIDED]]]
+            pending.sort(key=lambda r: (r["priority"], -r["raised_ts"]))
+            decided.sort(key=lambda r: r["decided_at"], reverse=True)
+            shown = [*pending, *decided[:RECENT_DECIDED]]
+            passes = self._repeats([r["id"] for r in shown])
+        return [_view(r, passes[r["id"]]) for r in shown]
 
     def get(self, alert_id: str) -> AlertView:
         with self._lock:
             rows = self._rows("SELECT * FROM unit_alerts WHERE id = ?", (alert_id,))
+            passes = self._repeats([alert_id])
         if not rows:
             raise AlertBookError("alert_not_found", f"no alert {alert_id} on this unit")
-        return _view(rows[0])
+        return _view(rows[0], passes[alert_id])
 
     def image(self, alert_id: str, which: str) -> bytes | None:
         """The plate or vehicle JPEG of an alert (None when it has none)."""
@@ -390,10 +465,14 @@ class AlertBook:
     def expire(self, cutoff: dt.datetime) -> int:
         """Delete alerts raised before `cutoff` (the retention period) except decisions still to be sent."""
         expired = "DELETE FROM unit_alerts WHERE raised_ts < ? AND upload != 'waiting'"
+        passes = "DELETE FROM unit_alert_repeats WHERE seen_ts < ?"  # within the window of their alert's time
         with self._lock:
             gone = self._memory.execute(expired, (cutoff.timestamp(),)).rowcount
+            self._memory.execute(passes, (cutoff.timestamp(),))
             try:
-                return gone + self._db.execute(expired, (cutoff.timestamp(),)).rowcount
+                gone += self._db.execute(expired, (cutoff.timestamp(),)).rowcount
+                self._db.execute(passes, (cutoff.timestamp(),))
+                return gone
             except sqlite3.Error as exc:  # deleted next time
                 log.error("the alert book could not delete expired alerts (%s)", exc)
                 return gone
@@ -457,6 +536,14 @@ class AlertBook:
                 return
             self._memory.execute("DELETE FROM unit_alerts WHERE id = ?", (row["id"],))
             log.info("an alert kept in memory is written to %s", self.path)
+        for row in self._memory.execute("SELECT * FROM unit_alert_repeats ORDER BY seen_ts").fetchall():
+            try:
+                self._db.execute("INSERT OR IGNORE INTO unit_alert_repeats VALUES (?, ?, ?, ?, ?, ?, ?)", tuple(row))
+            except sqlite3.Error:
+                return
+            self._memory.execute(
+                "DELETE FROM unit_alert_repeats WHERE alert_id = ? AND read_id = ?", (row["alert_id"], row["read_id"])
+            )
 
 
 def _insert(book: sqlite3.Connection, row: Mapping[str, Any], replace: bool = False) -> None:
@@ -466,7 +553,12 @@ def _insert(book: sqlite3.Connection, row: Mapping[str, Any], replace: bool = Fa
     book.execute(f"{verb} INTO unit_alerts ({names}) VALUES ({marks})", row)
 
 
-def _view(row: sqlite3.Row) -> AlertView:
+def _sighting(list_id: int, plate: str, state: str | None, priority: int, at: dt.datetime) -> Sighting:
+    """A hit of this unit as the repeat rule sees it."""
+    return Sighting("this unit", str(list_id), plate, state, priority, at)
+
+
+def _view(row: sqlite3.Row, repeats: list[dict[str, Any]]) -> AlertView:
     state_match = row["state_match"]
     return AlertView(
         id=row["id"],
@@ -491,4 +583,5 @@ def _view(row: sqlite3.Row) -> AlertView:
         note=row["note"],
         upload=row["upload"],
         server_message=row["server_message"],
+        repeats=repeats,
     )

@@ -65,4 +65,7 @@ class RaisedAlert:
     vehicle_jpeg: bytes | None = None
     colour: str = "red"
     sound: str = "alarm"
+    latitude: float | None = None
+    longitude: float | None = None
+    """Where the car was when it read the plate (None without a GPS fix)."""
     id: uuid.UUID = field(default_factory=uuid.uuid4)

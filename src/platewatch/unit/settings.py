@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from dotenv import dotenv_values
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from platewatch.unit.screen import DEFAULT_SCREEN
@@ -21,6 +23,13 @@ class UnitSettings(BaseSettings):
     server: str | None = None
     gps: str | None = None
     screen: str = DEFAULT_SCREEN
+    alert_repeat_minutes: float = Field(10.0, ge=0.0, le=1440.0)
+    """A pass of an alerted vehicle on the same list within this many minutes of its alert is counted on that alert,
+    with no new alarm (0: every pass alerts; ADR 0012). The server counts with its PLATEWATCH_ALERT_REPEAT_MINUTES."""
+
+    @property
+    def alert_repeat_window(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.alert_repeat_minutes)
 
 
 TLS_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
