@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +53,25 @@ def test_manual_entry_then_alert_accepted_and_confirmed(server: LiveServer, brow
     assert "WANTED1" in page.inner_text("#entries")
     ctx.close()
 
+    # The car passes car-3 three times in two minutes: one alert, the two later passes counted on it (ADR 0012).
+    seen = [server.clock.now - dt.timedelta(minutes=m) for m in (5, 4, 3)]
     with server.client(server.add_unit("car-3")) as c:
-        assert c.post("/api/v1/reads", json={"reads": [read_payload("WANTED1", server.clock.now)]}).status_code == 200
+        for i, at in enumerate(seen):
+            read = read_payload("WANTED1", at, lat=41.1468 + i / 1000, seed=i)
+            assert c.post("/api/v1/reads", json={"reads": [read]}).status_code == 200
 
     officer = server.add_person(Role.OFFICER)
-    ctx = browser.new_context()
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768})
     page = ctx.new_page()
     log_in(page, server, officer, "/alerts")
     page.wait_for_selector("#alerts")
+    assert page.locator("#alerts tbody tr").count() == 1
     row = page.locator("#alerts tbody tr").first
     assert "WANTED1" in row.inner_text() and "BOLO" in row.inner_text()
+    repeats = row.locator(".repeats").inner_text()
+    assert "Seen again 2 times by car-3, not alerted again" in repeats
+    assert f"{seen[1].isoformat()[:19]} at 41.14780, -73.49480" in repeats
+    assert f"{seen[2].isoformat()[:19]} at 41.14880, -73.49480" in repeats
     assert row.locator(".category").inner_text() == "be on the lookout"  # words, not the code "bolo"
     assert row.locator("img.crop").get_attribute("src").startswith("data:image/jpeg;base64,")
     page.screenshot(path=str(shots / "alerts.png"), full_page=True)
@@ -96,6 +106,7 @@ def test_manual_entry_then_alert_accepted_and_confirmed(server: LiveServer, brow
     assert status.locator(".decided").inner_text() == f"accepted by {officer.username}"
     assert f"verified by {dispatcher.username}" in status.inner_text()
     assert f"recorded by {officer.username}" in status.inner_text() and "incident 26-004411" in status.inner_text()
+    assert "Seen again 2 times" in page.locator("#alerts tbody tr .repeats").first.inner_text()
     page.screenshot(path=str(shots / "alert-disposed.png"), full_page=True)
     ctx.close()
 
