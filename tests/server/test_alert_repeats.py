@@ -8,7 +8,9 @@ import datetime as dt
 from typing import Any
 
 from platewatch.domain.roles import Role
+from platewatch.server.alerts.models import AlertRepeat
 from tests.server.test_hotlists_api import Actors, ingest, make_list
+from tests.server.test_retention import run_purge
 from tests.server.test_unit_shifts import LISTED, car
 from tests.support.live_server import LiveServer, read_payload
 
@@ -113,3 +115,17 @@ def test_the_units_decision_on_a_counted_pass_goes_to_the_alert_that_stands(serv
     assert (result["outcome"], result["alert_id"]) == ("recorded", alert["id"])
     assert (alert["read"]["id"], alert["read"]["plate"], alert["status"]) == (first, LISTED, "accepted")
     assert [p["read_id"] for p in alert["repeats"]] == [again]
+
+
+def test_counted_passes_are_purged_with_their_reads(server: LiveServer) -> None:
+    # Retention (order V.D.3): a counted pass holds a read's time and place, so it goes when its read goes.
+    actors = Actors(server)
+    listing(actors, PLATE, "BOLO", "bolo")
+    car12 = server.add_unit("car-12")
+    t0 = server.clock.now - 5 * MIN
+    ingest(server, car12, a_pass(t0, 0), a_pass(t0, 1), a_pass(t0, 2))
+    assert server.count(AlertRepeat) == 2
+    server.clock.advance(days=15)
+    report = run_purge(server)
+    assert (report.reads_deleted, report.alerts_deleted) == (3, 1)
+    assert server.count(AlertRepeat) == 0
