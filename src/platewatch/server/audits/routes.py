@@ -4,16 +4,19 @@ event, like each look at the log."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.audits import service
+from platewatch.server.audits.documents import audit_document
 from platewatch.server.audits.schemas import AuditClose, AuditDetail, AuditList, AuditOpen, AuditPublic, Finding
-from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.deps import DbDep, NowDep, StateDep, require
+from platewatch.server.documents import MEDIA_TYPES, content_disposition, render
 from platewatch.server.inputs import RowId, Seq
 
 router = APIRouter(prefix="/api/v1/audits", tags=["audits"])
@@ -32,13 +35,38 @@ def list_audits(_: Auditor, db: DbDep, at: NowDep) -> AuditList:
     return AuditList(audits=[service.public(db, a) for a in service.all_audits(db)], due=service.due(db, at))
 
 
-@router.get("/{audit_id}", response_model=AuditDetail, summary="One audit with its sampled accesses")
-def get_audit(audit_id: RowId, who: Auditor, db: DbDep) -> AuditDetail:
+@router.get(
+    "/{audit_id}",
+    response_model=AuditDetail,
+    summary="One audit with its sampled accesses and findings (JSON, CSV or PDF)",
+    responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}},
+)
+def get_audit(
+    audit_id: RowId,
+    who: Auditor,
+    db: DbDep,
+    at: NowDep,
+    state: StateDep,
+    format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
+) -> AuditDetail | Response:
     audit = service.get(db, audit_id)
     detail = AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit))
-    record_event(db, who.user.username, "audit_viewed", "success", f"audit {audit_id}")
+    record_event(
+        db,
+        who.user.username,
+        "audit_viewed",
+        "success",
+        f"audit {audit_id}" + ("" if format == "json" else f" ({format})"),
+    )
     db.commit()
-    return detail
+    if format == "json":
+        return detail
+    doc = audit_document(detail, who.user.username, at, state.settings.agency_name)
+    return Response(
+        render(doc, format),
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": content_disposition(f"lpr-audit-{audit_id}", format)},
+    )
 
 
 @router.post("/{audit_id}/items/{seq}", response_model=AuditPublic, summary="Record the finding for one access")

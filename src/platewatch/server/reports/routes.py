@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.deps import DbDep, NowDep, StateDep, require
+from platewatch.server.documents import MEDIA_TYPES, content_disposition, render
 from platewatch.server.errors import ApiError
 from platewatch.server.reports import service
+from platewatch.server.reports.documents import metrics_document
 from platewatch.server.reports.schemas import MetricsReport
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -42,13 +45,28 @@ def _when(name: str, text: str) -> dt.datetime:
     return value
 
 
-@router.get("/metrics", response_model=MetricsReport, summary="Reads and alarms counted by unit, day, list, outcome")
+@router.get(
+    "/metrics",
+    response_model=MetricsReport,
+    summary="Reads and alarms counted by unit, day, list, outcome (JSON, CSV or PDF)",
+    responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}},
+)
 def metrics_report(
-    _: Reporter,
+    who: Reporter,
     db: DbDep,
     at: NowDep,
+    state: StateDep,
     since: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or ISO time with zone")] = None,
     until: Annotated[str | None, Query(max_length=40, description="exclusive; default now")] = None,
-) -> MetricsReport:
+    format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
+) -> MetricsReport | Response:
     start, end = window(since, until, at)
-    return service.metrics(db, start, end)
+    report = service.metrics(db, start, end)
+    if format == "json":
+        return report
+    doc = metrics_document(report, who.user.username, at, state.settings.agency_name)
+    return Response(
+        render(doc, format),
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": content_disposition(f"lpr-metrics-{start:%Y%m%d}-{end:%Y%m%d}", format)},
+    )

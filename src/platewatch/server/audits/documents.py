@@ -1,0 +1,63 @@
+"""An audit's findings (order V.D.10) as a CSV or PDF document: the audit's period and summary, then each sampled
+access with what the auditor found."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from platewatch.server.audits.schemas import AuditDetail
+from platewatch.server.documents import TableDocument
+
+
+def audit_document(audit: AuditDetail, who: str, at: dt.datetime, agency: str) -> TableDocument:
+    findings = ", ".join(f"{n} {k}" for k, n in sorted(audit.findings.items())) or "none recorded yet"
+    closed = (
+        f"Closed {audit.closed_at:%Y-%m-%d %H:%M} UTC by {audit.closed_by}."
+        if audit.closed_at is not None
+        else "Still open."
+    )
+    return TableDocument(
+        title=f"{agency}: audit {audit.id} of LPR data use",
+        about=(
+            f"Order V.D.10. Period {audit.period_start:%Y-%m-%d %H:%M} to {audit.period_end:%Y-%m-%d %H:%M} UTC: "
+            f"{audit.accesses_in_period} accesses, {len(audit.items)} drawn at random.",
+            f"Query log {'intact' if audit.log_intact else 'NOT intact'} ({audit.log_rows_checked} rows checked).",
+            f"Opened {audit.opened_at:%Y-%m-%d %H:%M} UTC by {audit.opened_by}. {closed}",
+            f"Findings: {findings}.",
+            f"Summary: {audit.summary or '-'}",
+            f"This copy made {at:%Y-%m-%d %H:%M} UTC by {who}.",
+        ),
+        headers=(
+            "Log row",
+            "When (UTC)",
+            "User",
+            "Action",
+            "Parameters",
+            "Purpose",
+            "Case",
+            "Results",
+            "Outcome",
+            "Finding",
+            "Note",
+            "Reviewed by",
+        ),
+        rows=tuple(
+            (
+                i.entry.seq,
+                f"{i.entry.at:%Y-%m-%d %H:%M:%S}",
+                i.entry.username,
+                i.entry.action,
+                json.dumps(i.entry.parameters, sort_keys=True),
+                i.entry.purpose,
+                i.entry.case_number,
+                i.entry.result_count,
+                i.entry.outcome,
+                i.finding or "not reviewed",
+                i.note,
+                i.reviewed_by or "",
+            )
+            for i in audit.items
+        ),
+        widths=(0.8, 1.6, 1.1, 1.1, 2.2, 1.8, 1.1, 0.7, 0.9, 1.1, 1.8, 1.1),
+    )

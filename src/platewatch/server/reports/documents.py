@@ -1,0 +1,55 @@
+"""The metrics report (order IV.B.3) as a CSV or PDF document: one table of section, item and figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from platewatch.server.documents import Cell, TableDocument
+from platewatch.server.reports.schemas import Delays, MetricsReport
+
+
+def metrics_document(report: MetricsReport, who: str, at: dt.datetime, agency: str) -> TableDocument:
+    """Every figure of `report`, in the order of the page, with who made it and when."""
+    rows: list[tuple[Cell, ...]] = [
+        ("Reads", "all", report.reads),
+        ("Reads", "with a position", report.reads_with_position),
+        *(("Reads by unit", c.key, c.count) for c in report.reads_by_unit),
+        *(("Reads by day (UTC)", c.key, c.count) for c in report.reads_by_day),
+        ("Alarms", "all", report.alerts),
+        ("Alarms", "per 1,000 reads", round(report.alerts_per_1000_reads, 2)),
+        *(("Alarms by list", c.key, c.count) for c in report.alerts_by_list),
+        *(("Alarms by status", c.key, c.count) for c in report.alerts_by_status),
+        *(("Rejections by reason", c.key, c.count) for c in report.rejections_by_reason),
+        *(("Outcomes of hits", c.key, c.count) for c in report.dispositions),
+        *_delays("Time to decision", report.time_to_decision),
+        *_delays("Time to verification", report.time_to_verification),
+    ]
+    for o in report.decisions_by_officer:
+        rows += [
+            ("Decisions by officer", f"{o.officer}: accepted", o.accepted),
+            ("Decisions by officer", f"{o.officer}: rejected", o.rejected),
+            ("Decisions by officer", f"{o.officer}: median seconds to decide", _seconds(o.median_seconds_to_decide)),
+        ]
+    return TableDocument(
+        title=f"{agency}: LPR metrics report",
+        about=(
+            f"Order IV.B.3. Reads and alarms from {report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC.",
+            f"Made {at:%Y-%m-%d %H:%M} UTC by {who}. No plate is named in this report.",
+        ),
+        headers=("Section", "Item", "Figure"),
+        rows=tuple(rows),
+        widths=(2, 3, 1),
+    )
+
+
+def _delays(section: str, d: Delays) -> list[tuple[Cell, ...]]:
+    return [
+        (section, "alarms timed", d.count),
+        (section, "median seconds", _seconds(d.median_seconds)),
+        (section, "90th percentile seconds", _seconds(d.p90_seconds)),
+        (section, "longest seconds", _seconds(d.longest_seconds)),
+    ]
+
+
+def _seconds(value: float | None) -> Cell:
+    return None if value is None else round(value, 1)
