@@ -10,6 +10,7 @@ pg_url=$(scripts/pg_cluster.sh start "$pgdir")
 export PYTHONPATH=$PWD
 py=.venv/bin/python
 $py -m benchmarks.server_ingest --pg-url "$pg_url" ${BENCH_INGEST_ARGS:-}
+$py -m benchmarks.alert_streams --pg-url "$pg_url" ${BENCH_STREAMS_ARGS:-}
 $py -m benchmarks.server_search --pg-url "$pg_url" ${BENCH_SEARCH_ARGS:-}
 $py -m benchmarks.matching ${BENCH_MATCHING_ARGS:-}
 $py -m benchmarks.purge --pg-url "$pg_url" ${BENCH_PURGE_ARGS:-}
