@@ -36,3 +36,7 @@ def test_the_forwarded_headers_are_set_not_appended() -> None:
     assert headers["X-Forwarded-For"] == "$remote_addr"  # not $proxy_add_x_forwarded_for: a client could add one
     assert headers["X-Forwarded-Proto"] == "https"
     assert values("deny") == ["all"]
+
+
+def test_bodies_stream_to_the_server_so_a_wrong_credential_is_refused_before_its_body() -> None:
+    assert values("proxy_request_buffering") == ["off"]  # else nginx takes up to 64 MiB before the server's 401
