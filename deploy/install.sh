@@ -98,6 +98,8 @@ PLATEWATCH_DATA_DIR=/var/lib/platewatch
 # Where platewatch-backup.timer's daily backups go (kept 14 days), which `platewatch check` looks at.
 PLATEWATCH_BACKUP_DIR=/var/backups/platewatch
 #PLATEWATCH_AGENCY_NAME=New Canaan Police Department
+# The agency's time zone: pages, reports and documents show its local time (the database keeps UTC).
+PLATEWATCH_TIME_ZONE=America/New_York
 #PLATEWATCH_MAP_AREA=41.09,-73.57,41.21,-73.43
 # The Data Query Log's anchors: storage the database's administrators cannot rewrite (also add the folder to
 # ReadWritePaths in the service: `systemctl edit platewatch-server`).

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PLATEWATCH_DATABASE_URL=${PLATEWATCH_DATABASE_URL:-sqlite:///var/platewatch.db}
 export PLATEWATCH_DATA_DIR=${PLATEWATCH_DATA_DIR:-var}
+# The demo agency is in Connecticut: its pages show Eastern time (the database keeps UTC).
+export PLATEWATCH_TIME_ZONE=${PLATEWATCH_TIME_ZONE:-America/New_York}
 mkdir -p "$PLATEWATCH_DATA_DIR"
 .venv/bin/platewatch db upgrade
 if [ "${PLATEWATCH_DEMO_UNIT:-1}" = 0 ]; then

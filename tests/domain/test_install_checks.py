@@ -11,6 +11,7 @@ from platewatch.domain.install_checks import (
     free_space_check,
     retention_check,
     secret_file_check,
+    time_zone_check,
 )
 
 
@@ -96,4 +97,12 @@ def test_the_retention_period_is_the_orders_or_longer_on_a_recorded_authority() 
         "retention period",
         True,
         "reads are kept 30 days, longer than the order's 14, on the authority of: C.G.S. 29-1k",
+    )
+
+
+def test_the_time_zone_line_says_what_pages_show_and_how_to_change_it() -> None:
+    utc = time_zone_check("UTC")
+    assert utc.ok and "set PLATEWATCH_TIME_ZONE" in utc.detail
+    assert time_zone_check("America/New_York") == Check(
+        "time zone", True, "America/New_York: pages, reports and documents show the agency's local time"
     )

@@ -58,7 +58,7 @@ def test_the_years_physical_inventory_is_reconciled_with_the_record_as_json_csv_
         assert as_csv.headers["content-type"].startswith("text/csv")
         assert f'filename="equipment-reconciliation-{year}.csv"' in as_csv.headers["content-disposition"]
         lines = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-        table = lines[lines.index(["Serial", "Kind", "Unit or place", "Outcome", "When (UTC)", "By", "Note",
+        table = lines[lines.index(["Serial", "Kind", "Unit or place", "Outcome", "When", "By", "Note",
                                    "Status now"]) + 1 :]  # fmt: skip
         assert {row[0]: row[3] for row in table} == expected
 

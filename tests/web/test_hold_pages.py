@@ -115,7 +115,7 @@ def test_investigator_holds_every_read_of_a_plate_in_a_window_from_a_read_page(
     assert (
         row.locator(".scope")
         .inner_text()
-        .startswith(f"plate ABC1234 and its look-alikes, captured from {since:%Y-%m-%d %H:%M} before the hold")
+        .startswith(f"plate ABC1234 and its look-alikes, captured from {since:%Y-%m-%d %H:%M} UTC before the hold")
     )
     context.close()
     server.clock.advance(days=15)

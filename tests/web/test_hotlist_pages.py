@@ -70,8 +70,8 @@ def test_manual_entry_then_alert_accepted_and_confirmed(server: LiveServer, brow
     assert "WANTED1" in row.inner_text() and "BOLO" in row.inner_text()
     repeats = row.locator(".repeats").inner_text()
     assert "Seen again 2 times by car-3, not alerted again" in repeats
-    assert f"{seen[1].isoformat()[:19]} at 41.14780, -73.49480" in repeats
-    assert f"{seen[2].isoformat()[:19]} at 41.14880, -73.49480" in repeats
+    assert f"{seen[1]:%Y-%m-%d %H:%M:%S} UTC at 41.14780, -73.49480" in repeats  # the server's zone: UTC here
+    assert f"{seen[2]:%Y-%m-%d %H:%M:%S} UTC at 41.14880, -73.49480" in repeats
     assert row.locator(".category").inner_text() == "be on the lookout"  # words, not the code "bolo"
     assert row.locator("img.crop").get_attribute("src").startswith("data:image/jpeg;base64,")
     page.screenshot(path=str(shots / "alerts.png"), full_page=True)

@@ -98,6 +98,14 @@ def retention_period_check(days: int, authority: str) -> Check:
     )
 
 
+def time_zone_check(name: str) -> Check:
+    """The agency's time zone for pages and reports (the database keeps UTC whatever it is)."""
+    if name == "UTC":
+        return Check("time zone", True, "UTC: pages and reports show UTC; set PLATEWATCH_TIME_ZONE to the agency's "
+                     "IANA zone (e.g. America/New_York) to show local time")  # fmt: skip
+    return Check("time zone", True, f"{name}: pages, reports and documents show the agency's local time")
+
+
 def retention_check(expired: int, held: int, days: int, last_purge: dt.datetime | None) -> Check:
     """No read past the retention period is stored outside a legal hold (order V.D.3-4): `expired` such reads were
     found (allowing for the time between two purges), `held` are kept by holds."""

@@ -20,6 +20,7 @@ from platewatch.domain.install_checks import (
     free_space_check,
     retention_check,
     retention_period_check,
+    time_zone_check,
 )
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server import backups
@@ -134,4 +135,5 @@ def run_checks(settings: Settings, now: dt.datetime) -> list[Check]:
         if found[-1].ok:
             found.append(retention(settings, now))
     period = retention_period_check(settings.retention_days, settings.retention_authority)
-    return [*found, period, data_folder(settings), anchor_file(settings), newest_backup(settings, now)]
+    zone = time_zone_check(settings.time_zone)
+    return [*found, period, zone, data_folder(settings), anchor_file(settings), newest_backup(settings, now)]

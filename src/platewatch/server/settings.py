@@ -10,6 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from platewatch.domain.geo import parse_bbox
+from platewatch.domain.local_time import zone
 from platewatch.domain.retention import ORDER_RETENTION_DAYS, authority_problem
 
 MAX_INGEST_BATCH = 10_000
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the server listens on")
     port: int = Field(8000, ge=1, le=65535)
     agency_name: str = Field("New Canaan Police Department", description="Shown on pages and reports")
+    time_zone: str = Field(
+        "UTC",
+        description="The agency's IANA time zone (e.g. America/New_York): pages, reports, CSV and PDF documents and "
+        "evidence manifests show local time with its offset, and reports count the agency's days; the database and the "
+        "API keep UTC",
+    )
 
     session_idle_minutes: int = Field(30, ge=1, le=30, description="CJIS 5.5.5: lock after ≤ 30 min idle")
     session_max_hours: int = Field(12, ge=1, le=24, description="A session ends after this many hours")
@@ -108,6 +115,12 @@ class Settings(BaseSettings):
     bootstrap_admin_password: str | None = Field(
         None, description="Its password; when unset a one-time password is generated and printed once"
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)  # ValueError naming the zone when it is not one
+        return value
 
     @field_validator("retention_authority")
     @classmethod

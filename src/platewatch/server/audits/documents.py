@@ -5,32 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
+from platewatch.domain.local_time import shown
 from platewatch.server.audits.schemas import AuditDetail
 from platewatch.server.documents import TableDocument
 
 
-def audit_document(audit: AuditDetail, who: str, at: dt.datetime, agency: str) -> TableDocument:
+def audit_document(audit: AuditDetail, who: str, at: dt.datetime, agency: str, tz: ZoneInfo) -> TableDocument:
     findings = ", ".join(f"{n} {k}" for k, n in sorted(audit.findings.items())) or "none recorded yet"
     closed = (
-        f"Closed {audit.closed_at:%Y-%m-%d %H:%M} UTC by {audit.closed_by}."
-        if audit.closed_at is not None
-        else "Still open."
+        f"Closed {shown(audit.closed_at, tz)} by {audit.closed_by}." if audit.closed_at is not None else "Still open."
     )
     return TableDocument(
         title=f"{agency}: audit {audit.id} of LPR data use",
         about=(
-            f"Order V.D.10. Period {audit.period_start:%Y-%m-%d %H:%M} to {audit.period_end:%Y-%m-%d %H:%M} UTC: "
+            f"Order V.D.10. Period {shown(audit.period_start, tz)} to {shown(audit.period_end, tz)}: "
             f"{audit.accesses_in_period} accesses, {len(audit.items)} drawn at random.",
             f"Query log {'intact' if audit.log_intact else 'NOT intact'} ({audit.log_rows_checked} rows checked).",
-            f"Opened {audit.opened_at:%Y-%m-%d %H:%M} UTC by {audit.opened_by}. {closed}",
+            f"Opened {shown(audit.opened_at, tz)} by {audit.opened_by}. {closed}",
             f"Findings: {findings}.",
             f"Summary: {audit.summary or '-'}",
-            f"This copy made {at:%Y-%m-%d %H:%M} UTC by {who}.",
+            f"This copy made {shown(at, tz)} by {who}. Times are the agency's ({tz.key}).",
         ),
         headers=(
             "Log row",
-            "When (UTC)",
+            "When",
             "User",
             "Action",
             "Parameters",
@@ -45,7 +45,7 @@ def audit_document(audit: AuditDetail, who: str, at: dt.datetime, agency: str) -
         rows=tuple(
             (
                 i.entry.seq,
-                f"{i.entry.at:%Y-%m-%d %H:%M:%S}",
+                shown(i.entry.at, tz, seconds=True),
                 i.entry.username,
                 i.entry.action,
                 json.dumps(i.entry.parameters, sort_keys=True),

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
@@ -61,7 +62,7 @@ def get_audit(
     db.commit()
     if format == "json":
         return detail
-    doc = audit_document(detail, who.user.username, at, state.settings.agency_name)
+    doc = audit_document(detail, who.user.username, at, state.settings.agency_name, zone(state.settings.time_zone))
     return Response(
         render(doc, format),
         media_type=MEDIA_TYPES[format],

@@ -4,13 +4,15 @@ anyone who uses the system reports damage at once."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from platewatch.domain.local_time import local, shown, zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.documents import MEDIA_TYPES, TableDocument, content_disposition, render
 from platewatch.server.equipment import service
 from platewatch.server.equipment.schemas import (
@@ -61,41 +63,44 @@ def reconciliation(
     who: Keeper,
     db: DbDep,
     at: NowDep,
-    year: Annotated[int | None, Query(ge=2000, le=2100, description="the year (UTC); default this year")] = None,
+    state: StateDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="the agency's year; default this year")] = None,
     format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
 ) -> Reconciliation | Response:
-    year = at.year if year is None else year
-    if year > at.year:
+    tz = zone(state.settings.time_zone)
+    this_year = local(at, tz).year
+    year = this_year if year is None else year
+    if year > this_year:
         raise EquipmentError(400, "future_year", f"{year} has not begun: no inventory to reconcile yet")
-    report = service.reconciliation(db, year, who.user.username, at)
+    report = service.reconciliation(db, year, who.user.username, at, tz)
     db.commit()
     if format == "json":
         return report
     return Response(
-        render(document(report), format),
+        render(document(report, tz), format),
         media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": content_disposition(f"equipment-reconciliation-{year}", format)},
     )
 
 
-def document(report: Reconciliation) -> TableDocument:
+def document(report: Reconciliation, tz: ZoneInfo) -> TableDocument:
     """The reconciliation as a dated document: what was checked and what was not."""
     counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
     return TableDocument(
         title=f"LPR equipment: annual physical inventory reconciled with the record, {report.year}",
         about=(
-            f"Order V.A.5. Made {report.generated_at:%Y-%m-%d %H:%M} UTC by {report.generated_by}.",
-            f"Covers {report.start:%Y-%m-%d} to {report.end:%Y-%m-%d %H:%M} UTC: each piece on the record then.",
+            f"Order V.A.5. Made {shown(report.generated_at, tz)} by {report.generated_by}.",
+            f"Covers {shown(report.start, tz)} to {shown(report.end, tz)}: each piece on the record then.",
             f"{len(report.rows)} pieces: {counts}.",
         ),
-        headers=("Serial", "Kind", "Unit or place", "Outcome", "When (UTC)", "By", "Note", "Status now"),
-        rows=tuple(_row(r) for r in report.rows),
+        headers=("Serial", "Kind", "Unit or place", "Outcome", "When", "By", "Note", "Status now"),
+        rows=tuple(_row(r, tz) for r in report.rows),
         widths=(2, 1, 2, 1.3, 1.6, 1.3, 3, 1.2),
     )
 
 
-def _row(r: ReconciliationRowPublic) -> tuple[str, ...]:
-    when = f"{r.at:%Y-%m-%d %H:%M}" if r.at else ""
+def _row(r: ReconciliationRowPublic, tz: ZoneInfo) -> tuple[str, ...]:
+    when = shown(r.at, tz)
     return (r.serial, r.kind, r.where, r.outcome, when, r.by, r.note, r.status_at_end)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.equipment import CLOSED, PieceHistory, inventory_due, maintenance_due, reconcile
+from platewatch.domain.local_time import day_start
 from platewatch.server.accounts.models import Unit
 from platewatch.server.accounts.service import record_event
 from platewatch.server.equipment.models import Equipment, EquipmentEvent
@@ -76,11 +78,11 @@ def inventoried(db: Session, piece_id: int, note: str, who: str, at: dt.datetime
     return piece
 
 
-def reconciliation(db: Session, year: int, who: str, at: dt.datetime) -> Reconciliation:
-    """V.A.5: the physical inventory of `year` (UTC) reconciled with the record, up to `at` for the current year; the
-    making of it is written to the audit trail (a dated record of the reconciliation)."""
-    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-    year_end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+def reconciliation(db: Session, year: int, who: str, at: dt.datetime, tz: ZoneInfo) -> Reconciliation:
+    """V.A.5: the physical inventory of the agency's `year` (in zone `tz`) reconciled with the record, up to `at` for
+    the current year; the making of it is written to the audit trail (a dated record of the reconciliation)."""
+    start = day_start(dt.date(year, 1, 1), tz)
+    year_end = day_start(dt.date(year + 1, 1, 1), tz)
     end = min(year_end, at)  # what the report covers; nothing is recorded after `at`
     units: dict[uuid.UUID, str] = {uid: name for uid, name in db.execute(select(Unit.id, Unit.name))}
     events: dict[int, list[tuple[dt.datetime, str, str, str, str]]] = {}

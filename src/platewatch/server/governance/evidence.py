@@ -10,10 +10,12 @@ import json
 import zipfile
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from platewatch.domain.local_time import with_offset
 from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.models import Alert
 from platewatch.server.governance.holds import HoldError, get_hold
@@ -35,8 +37,11 @@ class Package:
     """Images whose stored bytes no longer hash to their name (included as stored, flagged in the manifest)."""
 
 
-def build(db: Session, store: ImageStore, hold_id: int, agency: str, who: str, at: dt.datetime) -> Package:
-    """The ZIP of everything hold `hold_id` preserves that is still stored."""
+def build(
+    db: Session, store: ImageStore, hold_id: int, agency: str, who: str, at: dt.datetime, tz: ZoneInfo = ZoneInfo("UTC")
+) -> Package:
+    """The ZIP of everything hold `hold_id` preserves that is still stored. Times are UTC, and each also in the agency's
+    zone `tz` with its offset (`…_local`), as the agency's own records show them."""
     hold = get_hold(db, hold_id)
     rows = db.execute(
         select(Read, Unit.name)
@@ -68,6 +73,8 @@ def build(db: Session, store: ImageStore, hold_id: int, agency: str, who: str, a
         "format": FORMAT,
         "agency": agency,
         "exported_at": at.isoformat(),
+        "time_zone": tz.key,
+        "exported_at_local": with_offset(at, tz),
         "exported_by": who,
         "hold": {
             "id": hold.id, "case_number": hold.case_number, "reason": hold.reason, "placed_by": hold.created_by,
@@ -76,7 +83,7 @@ def build(db: Session, store: ImageStore, hold_id: int, agency: str, who: str, a
             # (a read's `received_at` after `placed_at` says it came in after the hold).
             "plate": hold.plate, "captured_from": _iso(hold.captured_from), "captured_to": _iso(hold.captured_to),
         },
-        "reads": [_read(read, unit, intact) for read, unit in rows],
+        "reads": [_read(read, unit, intact, tz) for read, unit in rows],
         "alerts": [_alert(a, entry, version, hotlist) for a, entry, version, hotlist in alerts],
     }  # fmt: skip
     files = {"manifest.json": json.dumps(manifest, indent=1, sort_keys=True).encode(), **files}
@@ -135,12 +142,13 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _read(read: Read, unit: str, intact: dict[str, bool]) -> dict[str, Any]:
+def _read(read: Read, unit: str, intact: dict[str, bool], tz: ZoneInfo) -> dict[str, Any]:
     def image(digest: str | None) -> dict[str, Any] | None:
         return {"file": f"images/{digest}.jpg", "sha256": digest, "intact": intact[digest]} if digest else None
 
     return {
         "id": str(read.id), "unit": unit, "camera": read.camera, "captured_at": read.captured_at.isoformat(),
+        "captured_at_local": with_offset(read.captured_at, tz),
         "received_at": read.received_at.isoformat(), "plate": read.plate, "confidence": read.confidence,
         "candidates": read.candidates, "state": read.state, "latitude": read.latitude,
         "longitude": read.longitude, "heading": read.heading, "hotlist_version": read.hotlist_version,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
@@ -78,7 +79,9 @@ def get_hold(hold_id: RowId, ctx: ViewCtx) -> HoldDetail:
 def export_evidence(hold_id: RowId, ctx: EvidenceCtx, state: StateDep) -> Response:
     settings = state.settings
     store = ImageStore(settings.image_dir)
-    package = evidence.build(ctx.db, store, hold_id, settings.agency_name, ctx.username, ctx.at)
+    package = evidence.build(
+        ctx.db, store, hold_id, settings.agency_name, ctx.username, ctx.at, zone(settings.time_zone)
+    )
     entry = ctx.record(package.read_count, {"hold": hold_id, "package_sha256": package.sha256})
     evidence.record_export(ctx.db, hold_id, package, ctx.username, ctx.at, entry.seq)
     ctx.db.commit()

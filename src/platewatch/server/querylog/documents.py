@@ -5,23 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
+from platewatch.domain.local_time import shown, with_offset
 from platewatch.server.documents import TableDocument
 from platewatch.server.querylog.models import QueryLogEntry
 
 
 def querylog_document(rows: Sequence[QueryLogEntry], filters: str, truncated: bool, who: str, at: dt.datetime,
-                      agency: str) -> TableDocument:  # fmt: skip
+                      agency: str, tz: ZoneInfo) -> TableDocument:  # fmt: skip
     more = " More rows match: narrow the filters or the dates." if truncated else ""
     return TableDocument(
         title=f"{agency}: LPR Data Query Log",
         about=(
             f"Order V.D.7-8. {len(rows)} rows, newest first; filters: {filters or 'none'}.{more}",
-            f"Made {at:%Y-%m-%d %H:%M} UTC by {who}. Check the chain with GET /api/v1/querylog/verify.",
+            f"Made {shown(at, tz)} by {who}. Times are the agency's ({tz.key}) with their UTC offset. Check the chain "
+            "with GET /api/v1/querylog/verify.",
         ),
         headers=(
             "Log row",
-            "When (UTC)",
+            "When",
             "User",
             "Action",
             "Parameters",
@@ -34,7 +37,7 @@ def querylog_document(rows: Sequence[QueryLogEntry], filters: str, truncated: bo
         rows=tuple(
             (
                 r.seq,
-                r.at.strftime("%Y-%m-%d %H:%M:%S"),
+                with_offset(r.at, tz),
                 r.username,
                 r.action,
                 json.dumps(r.parameters, sort_keys=True),

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
@@ -69,7 +70,7 @@ def export_entries(
     filters = "; ".join(f"{k} {v}" for k, v in (("user", username), ("case", case_number), ("since", since),
                                                  ("until", until)) if v)  # fmt: skip
     doc = querylog_document(rows[:EXPORT_ROWS], filters, len(rows) > EXPORT_ROWS, session.user.username, at,
-                            state.settings.agency_name)  # fmt: skip
+                            state.settings.agency_name, zone(state.settings.time_zone))  # fmt: skip
     record_event(db, session.user.username, "querylog_exported", "success", f"{len(doc.rows)} rows as CSV")
     db.commit()
     name = content_disposition(f"lpr-query-log-{at:%Y%m%d-%H%M}", "csv")

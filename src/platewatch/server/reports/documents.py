@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from platewatch.domain.local_time import shown
 from platewatch.server.documents import Cell, TableDocument
 from platewatch.server.reports.schemas import Delays, MetricsReport
 
 
-def metrics_document(report: MetricsReport, who: str, at: dt.datetime, agency: str) -> TableDocument:
+def metrics_document(report: MetricsReport, who: str, at: dt.datetime, agency: str, tz: ZoneInfo) -> TableDocument:
     """Every figure of `report`, in the order of the page, with who made it and when."""
     rows: list[tuple[Cell, ...]] = [
         ("Reads", "all", report.reads),
         ("Reads", "with a position", report.reads_with_position),
         *(("Reads by unit", c.key, c.count) for c in report.reads_by_unit),
-        *(("Reads by day (UTC)", c.key, c.count) for c in report.reads_by_day),
+        *(("Reads by day", c.key, c.count) for c in report.reads_by_day),
         ("Alarms", "all", report.alerts),
         ("Alarms", "per 1,000 reads", round(report.alerts_per_1000_reads, 2)),
         *(("Alarms by list", c.key, c.count) for c in report.alerts_by_list),
@@ -33,8 +35,9 @@ def metrics_document(report: MetricsReport, who: str, at: dt.datetime, agency: s
     return TableDocument(
         title=f"{agency}: LPR metrics report",
         about=(
-            f"Order IV.B.3. Reads and alarms from {report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC.",
-            f"Made {at:%Y-%m-%d %H:%M} UTC by {who}. No plate is named in this report.",
+            f"Order IV.B.3. Reads and alarms captured from {shown(report.since, tz)} to {shown(report.until, tz)}; "
+            f"days are the agency's ({tz.key}).",
+            f"Made {shown(at, tz)} by {who}. No plate is named in this report.",
         ),
         headers=("Section", "Item", "Figure"),
         rows=tuple(rows),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from platewatch.domain.local_time import day_start, zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
@@ -22,10 +24,13 @@ Reporter = Annotated[UserSession, Depends(require(Permission.VIEW_REPORTS))]
 MAX_DAYS = 400
 
 
-def window(since: str | None, until: str | None, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The report's [since, until): ISO dates (UTC midnight) or times with a zone; the last 14 days by default."""
-    end = _when("until", until) if until else now
-    start = _when("since", since) if since else end - dt.timedelta(days=14)
+def window(
+    since: str | None, until: str | None, now: dt.datetime, tz: ZoneInfo = ZoneInfo("UTC")
+) -> tuple[dt.datetime, dt.datetime]:
+    """The report's [since, until): ISO dates (midnight of the agency's day, in zone `tz`) or times with a zone; the
+    last 14 days by default."""
+    end = _when("until", until, tz) if until else now
+    start = _when("since", since, tz) if since else end - dt.timedelta(days=14)
     if start >= end:
         raise ApiError(400, "invalid_window", "since must be before until")
     if end - start > dt.timedelta(days=MAX_DAYS):
@@ -33,10 +38,10 @@ def window(since: str | None, until: str | None, now: dt.datetime) -> tuple[dt.d
     return start, end
 
 
-def _when(name: str, text: str) -> dt.datetime:
+def _when(name: str, text: str, tz: ZoneInfo) -> dt.datetime:
     try:
         if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), dt.UTC)
+            return day_start(dt.date.fromisoformat(text), tz)
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ApiError(400, "invalid_window", f"{name}: not a date (YYYY-MM-DD) or an ISO time: {text!r}") from exc
@@ -56,15 +61,18 @@ def metrics_report(
     db: DbDep,
     at: NowDep,
     state: StateDep,
-    since: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or ISO time with zone")] = None,
+    since: Annotated[
+        str | None, Query(max_length=40, description="YYYY-MM-DD (the agency's day) or ISO time with zone")
+    ] = None,
     until: Annotated[str | None, Query(max_length=40, description="exclusive; default now")] = None,
     format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
 ) -> MetricsReport | Response:
-    start, end = window(since, until, at)
-    report = service.metrics(db, start, end)
+    tz = zone(state.settings.time_zone)
+    start, end = window(since, until, at, tz)
+    report = service.metrics(db, start, end, tz)
     if format == "json":
         return report
-    doc = metrics_document(report, who.user.username, at, state.settings.agency_name)
+    doc = metrics_document(report, who.user.username, at, state.settings.agency_name, tz)
     return Response(
         render(doc, format),
         media_type=MEDIA_TYPES[format],

@@ -32,7 +32,7 @@ class MetricsReport(BaseModel):
     reads: int
     reads_with_position: int
     reads_by_unit: list[Count] = Field(description="unit name → reads, most first")
-    reads_by_day: list[Count] = Field(description="UTC day (YYYY-MM-DD) → reads")
+    reads_by_day: list[Count] = Field(description="the agency's day (YYYY-MM-DD, PLATEWATCH_TIME_ZONE) → reads")
     alerts: int
     alerts_per_1000_reads: float
     alerts_by_list: list[Count]

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.alert_timings import alarmed_at, delay_seconds, summarize
+from platewatch.domain.local_time import local_day_of_hour
 from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.models import Alert
 from platewatch.server.hotlists.models import HotList
@@ -24,15 +26,14 @@ class OfficerTally:
     rejected: int = 0
 
 
-def metrics(db: Session, since: dt.datetime, until: dt.datetime) -> MetricsReport:
-    """Reads captured in [since, until) and the alerts raised on them."""
+def metrics(db: Session, since: dt.datetime, until: dt.datetime, tz: ZoneInfo = ZoneInfo("UTC")) -> MetricsReport:
+    """Reads captured in [since, until) and the alerts raised on them; reads counted by the agency's days (`tz`)."""
     window = (Read.captured_at >= since, Read.captured_at < until)
     reads = _scalar(db, select(func.count()).select_from(Read).where(*window))
     located = _scalar(db, select(func.count()).select_from(Read).where(*window, Read.latitude.is_not(None)))
     by_unit = _counts(db, select(Unit.name, func.count()).join(Read, Read.unit_id == Unit.id).where(*window)
                       .group_by(Unit.name))  # fmt: skip
-    day = _utc_day(db)
-    by_day = _counts(db, select(day, func.count()).select_from(Read).where(*window).group_by(day), by_key=True)
+    by_day = _by_local_day(db, window, tz)
     alerts_q = select(Alert).join(Read, Read.id == Alert.read_id).where(*window).subquery()
     alerts = _scalar(db, select(func.count()).select_from(alerts_q))
     by_list = _counts(db, select(HotList.name, func.count()).join(alerts_q, alerts_q.c.hotlist_id == HotList.id)
@@ -79,11 +80,20 @@ def _delays(seconds: list[float]) -> Delays:
                   longest_seconds=s.longest_seconds)  # fmt: skip
 
 
-def _utc_day(db: Session) -> ColumnElement[Any]:
-    """The capture time's UTC calendar day as text (PostgreSQL would otherwise use the session's time zone)."""
+def _by_local_day(db: Session, window: tuple[ColumnElement[bool], ...], tz: ZoneInfo) -> list[Count]:
+    """Reads per calendar day of the agency. PostgreSQL converts each capture time to the zone itself; SQLite, which
+    knows no zones, counts per UTC hour and the hours are folded into the agency's days here (exact for zones whose
+    offset is a whole number of hours, as all US zones' are)."""
     if db.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", Read.captured_at), "YYYY-MM-DD")
-    return func.strftime("%Y-%m-%d", Read.captured_at)
+        day = func.to_char(func.timezone(tz.key, Read.captured_at), "YYYY-MM-DD")
+        return _counts(db, select(day, func.count()).select_from(Read).where(*window).group_by(day), by_key=True)
+    hour = func.strftime("%Y-%m-%d %H", Read.captured_at)
+    days: dict[str, int] = {}
+    for text, n in db.execute(select(hour, func.count()).select_from(Read).where(*window).group_by(hour)):
+        start = dt.datetime.strptime(str(text), "%Y-%m-%d %H").replace(tzinfo=dt.UTC)
+        key = local_day_of_hour(start, tz).isoformat()
+        days[key] = days.get(key, 0) + int(n)
+    return [Count(key=k, count=n) for k, n in sorted(days.items())]
 
 
 def _scalar(db: Session, stmt: Any) -> int:

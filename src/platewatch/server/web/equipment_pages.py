@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
+from platewatch.domain.local_time import local, zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.equipment import service
 from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate, MaintenanceRecord, StatusChange
 from platewatch.server.inputs import RowId
@@ -23,8 +24,9 @@ Reporter = Annotated[UserSession, Depends(require(Permission.REPORT_DAMAGE))]
 
 
 @router.get("/equipment", response_class=HTMLResponse)
-def inventory_page(request: Request, who: Keeper, db: DbDep, at: NowDep) -> HTMLResponse:
-    return page(request, "equipment.html", pieces=service.listing(db, at), role=who.user.role, year=at.year)
+def inventory_page(request: Request, who: Keeper, db: DbDep, at: NowDep, state: StateDep) -> HTMLResponse:
+    year = local(at, zone(state.settings.time_zone)).year
+    return page(request, "equipment.html", pieces=service.listing(db, at), role=who.user.role, year=year)
 
 
 @router.post("/equipment")

@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, QueryContext, query_logged, require
+from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError
 from platewatch.server.governance import holds, retention
 from platewatch.server.governance.schemas import HoldCreate, HoldRelease
@@ -43,6 +45,7 @@ def invalid_form(exc: ValidationError) -> ApiError:
 @router.post("/holds")
 def place_hold(
     ctx: PlaceCtx,
+    state: StateDep,
     read_id: Annotated[uuid.UUID, Form()],
     reason: Annotated[str, Form(max_length=500)] = "",
     scope: Annotated[Literal["read", "plate"], Form()] = "read",
@@ -50,7 +53,8 @@ def place_hold(
     captured_to: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:
     """From a read's page (`?context=` its query-log row: the purpose and case number carry over): that read, or
-    every read of its plate (look-alikes too) captured in an optional window, the browser's local times in UTC."""
+    every read of its plate (look-alikes too) captured in an optional window, given in the agency's time zone."""
+    tz = zone(state.settings.time_zone)
     try:
         if scope == "read":
             wanted = HoldCreate(reason=reason.strip(), read_ids=[read_id])
@@ -60,7 +64,8 @@ def place_hold(
                 raise ApiError(404, "not_found", f"no read {read_id}")
             wanted = HoldCreate(
                 reason=reason.strip(), plate=read.plate,
-                captured_from=_utc(captured_from, "captured_from"), captured_to=_utc(captured_to, "captured_to"),
+                captured_from=_utc(captured_from, "captured_from", tz),
+                captured_to=_utc(captured_to, "captured_to", tz),
             )  # fmt: skip
         detail = holds.place(ctx.db, wanted, ctx.case_number, ctx.username, ctx.at)
     except ValidationError as exc:
@@ -69,13 +74,13 @@ def place_hold(
     return RedirectResponse(f"/holds#hold-{detail.id}", status_code=303)
 
 
-def _utc(value: str, field: str) -> dt.datetime | None:
-    """A form's `datetime-local` value (no zone: the page asks for UTC), or None when left empty."""
+def _utc(value: str, field: str, tz: ZoneInfo) -> dt.datetime | None:
+    """A form's `datetime-local` value (no zone: the agency's, as the page says) in UTC, or None when left empty."""
     if not value.strip():
         return None
     try:
         given = dt.datetime.fromisoformat(value.strip())
-        return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=dt.UTC)
+        return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=tz).astimezone(dt.UTC)
     except ValueError:
         raise ApiError(400, "invalid_form", f"{field}: not a date and time ({value[:40]!r})") from None
 

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.reports import service
 from platewatch.server.reports.routes import window
 from platewatch.server.web.routes import page
@@ -24,9 +25,11 @@ def reports_page(
     who: Reporter,
     db: DbDep,
     at: NowDep,
+    state: StateDep,
     since: Annotated[str, Query(max_length=40)] = "",
     until: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
-    start, end = window(since or None, until or None, at)
-    report = service.metrics(db, start, end)
+    tz = zone(state.settings.time_zone)
+    start, end = window(since or None, until or None, at, tz)
+    report = service.metrics(db, start, end, tz)
     return page(request, "reports.html", report=report, role=who.user.role, since=since, until=until)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from platewatch.domain.content_policy import HEADER as CSP_HEADER
 from platewatch.domain.content_policy import content_policy, new_nonce
+from platewatch.domain.local_time import as_utc, shown, shown_day, zone
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service as accounts
@@ -52,9 +56,14 @@ ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permiss
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a template; with `role` in the context, `can.<permission>` drives what the page offers (nothing for a
-    `user` who must change a one-time password first: only their account answers them)."""
+    `user` who must change a one-time password first: only their account answers them). Templates show times with
+    `when(t)` (the agency's local time and zone, `seconds=True` for seconds) and days with `day(t)`."""
     state = request.app.state.platewatch
     context.setdefault("agency", state.settings.agency_name)
+    tz = zone(state.settings.time_zone)
+    context["tz_name"] = state.settings.time_zone
+    context["when"] = lambda value, seconds=False, empty="": _time(value, tz, seconds, empty)
+    context["day"] = lambda value, empty="": shown_day(value, tz, empty)
     role, user = context.get("role"), context.get("user")
     must_change = user is not None and user.must_change_password
     context["can"] = offered(None if role is None else Role(role), must_change)
@@ -62,6 +71,13 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers[CSP_HEADER] = content_policy(nonce, state.settings.map_tiles_url)
     return response
+
+
+def _time(value: dt.datetime | None, tz: ZoneInfo, seconds: bool, empty: str) -> Markup | str:
+    """`<time datetime="UTC ISO">local time and zone</time>`: one unbroken line on the page (`time` does not wrap)."""
+    if value is None:
+        return empty
+    return Markup('<time datetime="{}">{}</time>').format(as_utc(value).isoformat(), shown(value, tz, seconds))
 
 
 def data_uri(store: ImageStore, digest: str | None) -> str | None:
