@@ -307,6 +307,8 @@ def purge(
     """Delete reads older than the retention period (PLATEWATCH_RETENTION_DAYS, 14 by the order) that no legal
     hold preserves, with their alerts and images, and the hot-list versions no kept read needs; the run is
     recorded in the purge log. The server also does this every hour."""
+    from zoneinfo import ZoneInfo
+
     from platewatch.domain.retention import RetentionPolicy
     from platewatch.server.governance.retention import purge as run_purge
     from platewatch.server.reads.imagestore import ImageStore
@@ -315,12 +317,14 @@ def purge(
     factory = make_sessionmaker(make_engine(settings.database_url))
     with factory() as db:
         policy = RetentionPolicy(settings.retention_days)
-        report = run_purge(db, ImageStore(settings.image_dir), utcnow(), policy, "cli", dry_run=dry_run)
+        tz = ZoneInfo(settings.time_zone)
+        report = run_purge(db, ImageStore(settings.image_dir), utcnow(), policy, "cli", dry_run=dry_run, tz=tz)
     verb = "would delete" if dry_run else "deleted"
     out.print(
         f"reads captured before {report.cutoff:%Y-%m-%d %H:%M} UTC: {verb} {report.reads_deleted} reads, "
         f"{report.alerts_deleted} alerts, {report.images_deleted} images, {report.hotlist_versions_deleted} "
-        f"hot-list versions; {report.reads_held} kept under legal holds"
+        f"hot-list versions, {report.requests_deleted} data requests past the current year plus one; "
+        f"{report.reads_held} kept under legal holds"
     )
 
 

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     VIEW_TRAINING = "view_training"  # who is trained, whose training is due (audits)
     MANAGE_AUDITS = "manage_audits"  # random audits of data use, documented (V.D.10)
     VIEW_UNITS = "view_units"  # each unit's contact, hot list and shift (V.E.2g-h, V.F.2)
+    MANAGE_REQUESTS = "manage_requests"  # record requests for data, their release or closing (V.D.7-8)
+    REVIEW_REQUESTS = "review_requests"  # approve or deny them: the Program Administrator or a designee (V.D.7)
 
 
 _P = Permission
@@ -64,6 +66,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.MANAGE_TRAINING,
             _P.VIEW_TRAINING,
             _P.VIEW_UNITS,
+            _P.MANAGE_REQUESTS,
+            _P.REVIEW_REQUESTS,  # the Program Administrator's designees (ADR 0013)
             *_ALERT_WORK,
             *_OWN,
         }
@@ -77,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_ALERTS,
             _P.VIEW_COVERT,
             _P.MANAGE_HOLDS,
+            _P.MANAGE_REQUESTS,
             *_OWN,
         }
     ),

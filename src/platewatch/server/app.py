@@ -22,6 +22,7 @@ from platewatch.server.accounts.routes import router as accounts_router
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.alerts.routes import router as alerts_router
 from platewatch.server.audits.routes import router as audits_router
+from platewatch.server.data_requests.routes import router as data_requests_router
 from platewatch.server.db import store_lock
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import answers, make_engine, make_sessionmaker
@@ -94,6 +95,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     equipment_router,
     training_router,
     audits_router,
+    data_requests_router,
     web_router,
     hotlist_pages_router,
     hold_pages_router,

@@ -24,8 +24,9 @@ from platewatch.domain.roles import TRAINED_PERMISSIONS, Permission, Role, allow
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit, UserSession
 from platewatch.server.alerts.matcher import Matcher
+from platewatch.server.data_requests import service as data_requests
 from platewatch.server.errors import ApiError
-from platewatch.server.inputs import Seq
+from platewatch.server.inputs import RowId, Seq
 from platewatch.server.querylog import service as querylog
 from platewatch.server.querylog.models import QueryLogEntry
 from platewatch.server.settings import Settings
@@ -300,6 +301,34 @@ def _context_purpose(db: Session, username: str, seq: int, at: dt.datetime) -> t
     return entry.purpose, entry.case_number
 
 
+def _for_request(
+    db: Session,
+    params: dict[str, Any],
+    named: int | None,
+    context: int | None,
+    purpose: str | None,
+    case_number: str | None,
+) -> tuple[str | None, str | None]:
+    """An access made for a data request (`?request=ID`, or the search it follows named one) is recorded with the
+    request's number among its parameters; the request must be approved, the case be its case, and its purpose and
+    case are taken when none is stated (order V.D.7-8). ApiError otherwise."""
+    if named is None and context is not None:
+        earlier = db.get(QueryLogEntry, context)
+        inherited = None if earlier is None else earlier.parameters.get(data_requests.PARAMETER)
+        named = int(inherited) if isinstance(inherited, str) and inherited.isdigit() else None
+    if named is None:
+        return purpose, case_number
+    row = data_requests.for_access(db, named)
+    params[data_requests.PARAMETER] = str(row.id)
+    if case_number and case_number.strip() != row.case_number:
+        raise ApiError(
+            400, "case_not_the_requests", f"case_number must be data request {row.id}'s case ({row.case_number})"
+        )
+    if context is not None or purpose:  # the search it follows, or the person, states the purpose
+        return purpose, case_number or (row.case_number if purpose else None)
+    return data_requests.access_purpose(row), row.case_number
+
+
 def query_logged(
     action: Action, permission: Permission, *, standing_purpose: tuple[str, str] | None = None
 ) -> Callable[..., Iterator[QueryContext]]:
@@ -319,11 +348,31 @@ def query_logged(
         purpose: Annotated[str | None, Query(max_length=500)] = None,
         case_number: Annotated[str | None, Query(max_length=40)] = None,
         context: Annotated[Seq | None, Query(description="query-log seq of the search this follows")] = None,
+        data_request: Annotated[
+            RowId | None, Query(alias="request", description="the approved data request this access is made for")
+        ] = None,
     ) -> Iterator[QueryContext]:
         username = session.user.username
         skip = ("purpose", "case_number", "context")
         params = {k: v for k, v in request.query_params.items() if v != "" and k not in skip}
         params.update({f"path.{k}": str(v) for k, v in request.path_params.items()})
+        try:
+            purpose, case_number = _for_request(db, params, data_request, context, purpose, case_number)
+        except ApiError:
+            db.rollback()
+            querylog.append(
+                db,
+                username=username,
+                action=action.value,
+                parameters=params,
+                purpose=(purpose or "")[:500],
+                case_number=(case_number or "")[:40],
+                result_count=0,
+                outcome=Outcome.REFUSED.value,
+                now=at,
+            )
+            db.commit()
+            raise
         try:
             if context is not None and not purpose:
                 purpose, case_number = _context_purpose(db, username, context, at)

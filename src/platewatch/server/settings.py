@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         "counted on that alert, not raised again (0: every pass alerts; ADR 0012)",
     )
 
+    town_agencies: str = Field(
+        "",
+        max_length=2000,
+        description="The town's agencies besides agency_name that may request LPR data, separated by ';' (e.g. "
+        "'Town of New Canaan; New Canaan Fire Marshal'): a request from any other agency or jurisdiction is recorded "
+        "and denied (order V.D.6)",
+    )
+
     bootstrap_admin_username: str | None = Field(
         None, description="Create this administrator at start-up when no administrator exists"
     )
@@ -146,6 +154,11 @@ class Settings(BaseSettings):
     @property
     def image_dir(self) -> Path:
         return self.data_dir / "images"
+
+    @property
+    def town_agency_names(self) -> tuple[str, ...]:
+        """`agency_name` and the town's other agencies (V.D.6)."""
+        return (self.agency_name, *(a.strip() for a in self.town_agencies.split(";") if a.strip()))
 
     @property
     def alert_repeat_window(self) -> dt.timedelta:

@@ -3,6 +3,7 @@
 from platewatch.server.accounts import models as accounts_models
 from platewatch.server.alerts import models as alerts_models
 from platewatch.server.audits import models as audits_models
+from platewatch.server.data_requests import models as data_requests_models
 from platewatch.server.db.base import Base
 from platewatch.server.equipment import models as equipment_models
 from platewatch.server.governance import models as governance_models
@@ -18,6 +19,7 @@ __all__ = [
     "accounts_models",
     "alerts_models",
     "audits_models",
+    "data_requests_models",
     "equipment_models",
     "governance_models",
     "hotlists_models",

@@ -1,5 +1,6 @@
 """The purge (order V.D.3-4): reads past the retention period and not under a legal hold are deleted with their
-alerts and images; hot-list versions no kept read or alert needs go too; each run is recorded."""
+alerts and images; hot-list versions no kept read or alert needs go too, and data requests past the current year plus
+one (V.D.9); each run is recorded."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, ColumnElement, Executable, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions
 from platewatch.server.alerts.models import Alert
+from platewatch.server.data_requests import service as data_requests
 from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
 from platewatch.server.hotlists.models import HotListEntryRow, HotListVersion
 from platewatch.server.reads.image_files_lock import lock_for_deleting
@@ -39,6 +42,8 @@ class PurgeReport:
     hotlist_versions_deleted: int
     reads_held: int
     dry_run: bool
+    requests_deleted: int = 0
+    """Data requests past the current year plus one of their last step (V.D.9)."""
 
 
 def held_read_ids() -> ColumnElement[bool]:
@@ -56,9 +61,11 @@ def purge(
     *,
     dry_run: bool = False,
     batch: int = BATCH,
+    tz: ZoneInfo | None = None,
 ) -> PurgeReport:
     """Delete what the retention period and the holds allow, in batches, and record the run. A dry run
-    deletes inside one transaction, counts, and rolls everything back (no file is touched)."""
+    deletes inside one transaction, counts, and rolls everything back (no file is touched). `tz`: the agency's
+    zone, whose calendar years the data-request register is kept by (UTC when None)."""
     cutoff = policy.cutoff(now)
     old = Read.captured_at < cutoff
     held = int(db.scalar(select(func.count()).select_from(Read).where(old, held_read_ids())) or 0)
@@ -87,8 +94,10 @@ def purge(
         if not dry_run:
             db.commit()
     versions = _purge_versions(db, cutoff)
+    requests = data_requests.purge(db, now, tz or ZoneInfo("UTC"))
     if dry_run:
-        report = PurgeReport(cutoff, reads, alerts, len(digests - _still_used(db, digests)), versions, held, True)
+        unused = len(digests - _still_used(db, digests))
+        report = PurgeReport(cutoff, reads, alerts, unused, versions, held, True, requests)
         db.rollback()
         return report
     db.commit()
@@ -102,7 +111,7 @@ def purge(
     db.commit()
     log.info("purge: %d reads, %d alerts, %d images, %d hot-list versions deleted; %d held", reads, alerts,
              images, versions, held)  # fmt: skip
-    return PurgeReport(cutoff, reads, alerts, images, versions, held, False)
+    return PurgeReport(cutoff, reads, alerts, images, versions, held, False, requests)
 
 
 def delete_reads(db: Session, ids: list[uuid.UUID]) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from zoneinfo import ZoneInfo
 
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.db import store_lock
@@ -23,7 +24,8 @@ def purge_once(state: AppState) -> None:
         return
     try:
         with state.sessions() as db:
-            purge(db, ImageStore(settings.image_dir), state.clock(), RetentionPolicy(settings.retention_days), "server")
+            policy, tz = RetentionPolicy(settings.retention_days), ZoneInfo(settings.time_zone)
+            purge(db, ImageStore(settings.image_dir), state.clock(), policy, "server", tz=tz)
     except Exception as exc:
         log.error("purge failed (%s); next try in %s minutes", type(exc).__name__, settings.purge_every_minutes)
 
