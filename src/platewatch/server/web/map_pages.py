@@ -1,4 +1,5 @@
-"""The map page (order IV.B.2): a search's reads on a map, alarms marked, through the same query log as the API."""
+"""The map page (order IV.B.2): a search's reads on a map, alarms marked, through the same query log as the API; and a
+plate's timeline: its reads in time order with their places, and the path between them on a map."""
 
 from __future__ import annotations
 
@@ -8,20 +9,27 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from platewatch.domain.geo import parse_bbox
+from platewatch.server.alerts.routes import sees_covert
 from platewatch.server.deps import StateDep
+from platewatch.server.errors import ApiError
 from platewatch.server.maps.routes import MapCtx, mapped
+from platewatch.server.maps.service import alarms_by_read, feature_collection
+from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.search.service import Mode
 from platewatch.server.web.routes import Searcher, page
 
 router = APIRouter(include_in_schema=False)
 
 
-def _map_page(request: Request, state: StateDep, role: str, **context: Any) -> HTMLResponse:
+def _map_page(
+    request: Request, state: StateDep, role: str, template: str = "map.html", **context: Any
+) -> HTMLResponse:
     s = state.settings
     area = parse_bbox(s.map_area)
     centre = ((area.min_lat + area.max_lat) / 2, (area.min_lon + area.max_lon) / 2)
     return page(
-        request, "map.html", role=role, tiles=s.map_tiles_url, attribution=s.map_attribution,
+        request, template, role=role, tiles=s.map_tiles_url, attribution=s.map_attribution,
         default_bbox=s.map_area, centre=centre, max_points=s.search_max_page_size, **context,
     )  # fmt: skip
 
@@ -37,4 +45,22 @@ def map_results(request: Request, ctx: MapCtx, query: SearchQueryDep, state: Sta
     return _map_page(
         request, state, ctx.role, form=dict(request.query_params), geojson=geojson, seq=geojson["query_log_seq"],
         case_number=ctx.case_number,
+    )  # fmt: skip
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def plate_timeline(request: Request, ctx: MapCtx, query: SearchQueryDep, state: StateDep) -> HTMLResponse:
+    """One plate's reads in time order, oldest first, with their places, alarms and the path between them on a map
+    (query-logged like a map; opened from a read's page with its query-log row as the context)."""
+    if query.pattern is None or query.mode is not Mode.EXACT:
+        raise ApiError(400, "invalid_query", "plate: a timeline follows one plate; give it exactly (no * or ?)")
+    rows, more = search.run(ctx.db, query)
+    alarms = alarms_by_read(ctx.db, [r.id for r, _ in rows], sees_covert(ctx.role))
+    entry = ctx.record(len(rows))
+    ordered = sorted(rows, key=lambda row: (row[0].captured_at, str(row[0].id)))
+    geojson = feature_collection(ordered, alarms, entry.seq)
+    reads = [{"read": r, "unit": u, "alarms": alarms.get(r.id, [])} for r, u in ordered]
+    return _map_page(
+        request, state, ctx.role, "timeline.html", plate=query.pattern.text, reads=reads, geojson=geojson,
+        seq=entry.seq, case_number=ctx.case_number, truncated=more is not None,
     )  # fmt: skip
