@@ -53,6 +53,7 @@ from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.map_pages import router as map_pages_router
 from platewatch.server.web.people_pages import router as people_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
+from platewatch.server.web.request_pages import router as request_pages_router
 from platewatch.server.web.routes import router as web_router
 from platewatch.server.web.training_pages import router as training_pages_router
 from platewatch.server.web.unit_pages import router as unit_pages_router
@@ -106,6 +107,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit_pages_router,
     unit_pages_router,
     people_pages_router,
+    request_pages_router,
 )
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -301,6 +302,11 @@ def _context_purpose(db: Session, username: str, seq: int, at: dt.datetime) -> t
     return entry.purpose, entry.case_number
 
 
+def _blank_is_none(value: Any) -> Any:
+    """A form's empty field (`request=`) names no data request."""
+    return None if value == "" else value
+
+
 def _for_request(
     db: Session,
     params: dict[str, Any],
@@ -349,7 +355,9 @@ def query_logged(
         case_number: Annotated[str | None, Query(max_length=40)] = None,
         context: Annotated[Seq | None, Query(description="query-log seq of the search this follows")] = None,
         data_request: Annotated[
-            RowId | None, Query(alias="request", description="the approved data request this access is made for")
+            RowId | None,
+            BeforeValidator(_blank_is_none),
+            Query(alias="request", description="the approved data request this access is made for"),
         ] = None,
     ) -> Iterator[QueryContext]:
         username = session.user.username

@@ -219,7 +219,9 @@ def change_password(
 
 @router.get("/search", response_class=HTMLResponse)
 def search_form(request: Request, session: Searcher) -> HTMLResponse:
-    return page(request, "search.html", user=session.user, form={}, results=None, role=session.user.role)
+    asked = request.query_params  # a data request's page opens the form with its number, case and purpose filled in
+    form = {k: asked[k] for k in ("request", "purpose", "case_number") if k in asked}
+    return page(request, "search.html", user=session.user, form=form, results=None, role=session.user.role)
 
 
 @router.get("/search/results", response_class=HTMLResponse)
