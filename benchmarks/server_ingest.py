@@ -1,10 +1,10 @@
 """Ingest throughput through the HTTP API (`POST /api/v1/reads`, batches of 500) on SQLite and PostgreSQL.
 
-Usage: python -m benchmarks.server_ingest --pg-url URL [--reads N] [--clients C] [--runs R]
-                                         [--backends sqlite,postgresql]
+Usage: python -m benchmarks.server_ingest --pg-url URL [--reads N] [--batch B] [--clients C] [--runs R]
+                                         [--backends sqlite,postgresql] [--section NAME]
 
-Besides reads per second it reports the CPU time spent per read by the server's processes and by
-PostgreSQL's (from /proc), which stays comparable when other jobs share the machine.
+Besides reads per second it reports the CPU time spent per read by the process trees it started (the server's,
+the PostgreSQL cluster's, its own), from /proc, which stays comparable when other jobs share the machine.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import json
 import math
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -118,26 +119,49 @@ def run_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen
     return proc, base, token
 
 
-def cpu_seconds(pattern: str) -> float:
-    """User + system CPU seconds of every process whose command line contains `pattern` (Linux /proc)."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if pattern in cmdline:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-        except OSError:
-            continue
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, user + system CPU ticks of the process and of its children it has waited for), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds of the process `root` and of every process below it, live or ended (an ended process's time is
+    in its parent's cutime/cstime once waited for). Only the trees this benchmark started: other PostgreSQL or
+    Python processes on the machine are not counted."""
+    stats = {pid: st for pid in map(int, filter(str.isdigit, os.listdir("/proc"))) if (st := _stat(pid))}
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in stats.items():
+        children.setdefault(parent, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1]
+            todo += children.get(pid, [])
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def server_and_pg_cpu() -> tuple[float, float]:
-    # uvicorn's workers are started by multiprocessing; the parent is `platewatch server`.
-    server = cpu_seconds("platewatch server") + cpu_seconds("multiprocessing")
-    return server, cpu_seconds("postgres")
+def postmaster_pid(pg_url: str) -> int:
+    """The PostgreSQL server's postmaster (on this machine: the benchmark's own cluster, `make bench`)."""
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        data_dir = conn.execute(text("SHOW data_directory")).scalar_one()
+    engine.dispose()
+    return int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+
+
+def client_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_load() -> str:
+    """The 1-minute load average and the number of CPUs, for the report."""
+    return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
 
 
 def measure(base: str, token: str, batches: list[bytes], clients: int) -> tuple[float, list[float]]:
@@ -175,15 +199,19 @@ def main() -> None:
     ap.add_argument("--pg-url", required=True)
     ap.add_argument("--reads", type=int, default=20000)
     ap.add_argument("--image-reads", type=int, default=5000)
+    ap.add_argument("--batch", type=int, default=500, help="reads per request")
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2, help="server worker processes on PostgreSQL")
     ap.add_argument("--runs", type=int, default=3, help="runs per configuration; the median run is reported")
     ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--section", default="server-ingest", help="the docs/benchmarks.md section to write")
     args = ap.parse_args()
     rows = []
     for backend in args.backends.split(","):
         for images in (False, True):
             n = args.image_reads if images else args.reads
+            if n <= 0:
+                continue
             runs = [one_run(args, backend, images, n) for _ in range(args.runs)]
             runs.sort(key=lambda r: r[3])
             row = runs[len(runs) // 2]
@@ -193,29 +221,34 @@ def main() -> None:
         "## Ingest through the HTTP API",
         "",
         f"`python -m benchmarks.server_ingest --reads {args.reads} --image-reads {args.image_reads} "
-        f"--clients {args.clients} --workers {args.workers} --runs {args.runs}` (run by `make bench`): "
+        f"--batch {args.batch} --clients {args.clients} --workers {args.workers} --runs {args.runs}` "
+        "(run by `make bench`): "
         f"`platewatch server` (uvicorn; {args.workers} worker processes on PostgreSQL, one on SQLite), "
-        f"{args.clients} client threads on the same machine posting prebuilt batches of 500 reads; "
+        f"{args.clients} client threads on the same machine posting prebuilt batches of {args.batch} reads; "
         "with images each read carries a ~160×50 plate JPEG and a ~480×320 vehicle JPEG (base64), which "
         "the server decodes, checks and stores by SHA-256. Each configuration runs "
         f"{args.runs} times on a fresh database; the median run is shown. CPU µs per read: CPU time of the "
-        "server's processes and of all PostgreSQL processes during the run, divided by the reads "
-        "(comparable across runs even when the machine is busy).",
+        "process trees the benchmark started (the server and its workers; the PostgreSQL cluster's postmaster "
+        "and its backends; the client, this process) during the run, divided by the reads (comparable across "
+        "runs even when the machine is busy; other jobs' processes are not counted). Load: the 1-minute load "
+        "average at the end of the run.",
         "",
         "| store | images | reads | reads/s | batch p50 ms | batch p95 ms | server CPU µs/read | "
-        "PostgreSQL CPU µs/read |",
-        "|---|---|---|---|---|---|---|---|",
+        "PostgreSQL CPU µs/read | client CPU µs/read | load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     body += [
         f"| {b} | {i} | {n} | {rps:,.0f} | {p50:.0f} | {p95:.0f} | {scpu:.0f} | "
         + (f"{pcpu:.0f} |" if b == "postgresql" else "— |")
-        for b, i, n, rps, p50, p95, scpu, pcpu in rows
+        + f" {ccpu:.0f} | {load} |"
+        for b, i, n, rps, p50, p95, scpu, pcpu, ccpu, load in rows
     ]
-    write_section("server-ingest", "\n".join(body))
+    write_section(args.section, "\n".join(body))
 
 
 def one_run(args: argparse.Namespace, backend: str, images: bool, n: int) -> tuple[Any, ...]:
-    """One timed run on a fresh database: (store, images, reads, reads/s, p50 ms, p95 ms, server µs, PG µs)."""
+    """One timed run on a fresh database: (store, images, reads, reads/s, p50 ms, p95 ms, server µs, PG µs,
+    client µs, load)."""
     with tempfile.TemporaryDirectory() as tmp:
         admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
         name = f"bench_{uuid.uuid4().hex[:8]}"
@@ -225,14 +258,16 @@ def one_run(args: argparse.Namespace, backend: str, images: bool, n: int) -> tup
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
             url = make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
-        batches = make_batches(n, 500, images, seed=1)
+        batches = make_batches(n, args.batch, images, seed=1)
         workers = args.workers if backend == "postgresql" else 1
+        postmaster = postmaster_pid(args.pg_url)
         proc, base, token = run_server(url, Path(tmp), workers)
         try:
-            measure(base, token, make_batches(1000, 500, images, seed=2), 1)  # warm-up
-            server0, pg0 = server_and_pg_cpu()
+            measure(base, token, make_batches(2 * args.batch, args.batch, images, seed=2), 1)  # warm-up
+            server0, pg0, client0 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), client_cpu_seconds()
             secs, lat = measure(base, token, batches, args.clients)
-            server1, pg1 = server_and_pg_cpu()
+            server1, pg1, client1 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), client_cpu_seconds()
+            load = machine_load()
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -252,6 +287,8 @@ def one_run(args: argparse.Namespace, backend: str, images: bool, n: int) -> tup
         p95 * 1000,
         (server1 - server0) * per_read,
         (pg1 - pg0) * per_read,
+        (client1 - client0) * per_read,
+        load,
     )
 
 
