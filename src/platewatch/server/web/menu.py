@@ -26,6 +26,49 @@ def offered(role: Role | None, must_change_password: bool, trained: bool = True)
     }
 
 
+MenuEntry = tuple[str, str, str]  # (permission, path, words)
+
+# The menu, grouped by task: each group shows only the pages its person can open, and a group with none is left out,
+# so an officer sees one short row and the administrator four groups that wrap onto a second row, never off screen.
+MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
+    (
+        "Patrol",
+        (
+            ("search_reads", "/search", "Search"),
+            ("search_reads", "/map", "Map"),
+            ("view_alerts", "/alerts", "Alerts"),
+            ("view_hotlists", "/hotlists", "Hot lists"),
+        ),
+    ),
+    ("Cases", (("manage_holds", "/holds", "Legal holds"), ("manage_requests", "/requests", "Data requests"))),
+    (
+        "Oversight",
+        (
+            ("view_reports", "/reports", "Reports"),
+            ("view_query_log", "/querylog", "Query log"),
+            ("view_purge_log", "/purges", "Purge log"),
+            ("manage_audits", "/audits", "Audits"),
+            ("view_training", "/training", "Training"),
+        ),
+    ),
+    (
+        "Equipment",
+        (
+            ("view_units", "/units", "Units"),
+            ("manage_units", "/equipment", "Inventory"),
+            ("report_damage", "/equipment/damage", "Report damage"),
+        ),
+    ),
+    ("Admin", (("manage_users", "/people", "People"),)),
+)
+
+
+def menu_groups(can: dict[str, bool]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group, [(path, words)]) of the menu for `can` (from `offered`), groups with nothing offered left out."""
+    groups = [(name, [(path, words) for perm, path, words in entries if can.get(perm)]) for name, entries in MENU]
+    return [(name, links) for name, links in groups if links]
+
+
 FIRST_PAGES = (
     ("search_reads", "/search", "Search"),
     ("view_alerts", "/alerts", "Alerts"),

@@ -41,15 +41,17 @@ from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
 from platewatch.server.unit_shifts.service import on_shift
-from platewatch.server.web.menu import offered
+from platewatch.server.web.menu import menu_groups, offered
 from platewatch.server.web.qr_codes import qr_svg
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.globals["menu_groups"] = menu_groups
 
 Searcher = Annotated[UserSession, Depends(require(Permission.SEARCH_READS))]
 Own = Annotated[UserSession, Depends(require(Permission.VIEW_OWN_ACCOUNT))]
 LogViewer = Annotated[UserSession, Depends(require(Permission.VIEW_QUERY_LOG))]
+ChainVerifier = Annotated[UserSession, Depends(require(Permission.VERIFY_QUERY_LOG))]
 SearchCtx = Annotated[QueryContext, Depends(query_logged(Action.SEARCH, Permission.SEARCH_READS))]
 ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permission.SEARCH_READS))]
 
@@ -272,4 +274,15 @@ def querylog_page(
     return page(
         request, "querylog.html", rows=rows, username=username, case_number=case_number, can_verify=can_verify,
         role=session.user.role,
+    )  # fmt: skip
+
+
+@router.get("/querylog/verify", response_class=HTMLResponse)
+def querylog_verify_page(request: Request, session: ChainVerifier, db: DbDep) -> HTMLResponse:
+    """The hash chain's check as a page (the same check as `GET /api/v1/querylog/verify`, recorded the same way)."""
+    count, problems = querylog.verify(db)
+    record_event(db, session.user.username, "querylog_verified", "success" if not problems else "failure", "(web)")
+    db.commit()
+    return page(
+        request, "querylog_verify.html", rows_checked=count, problems=problems, role=session.user.role,
     )  # fmt: skip
