@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable
@@ -199,4 +200,8 @@ def _describe_json_bodies(app: FastAPI) -> None:
 def app_from_env() -> FastAPI:
     """The app with settings from the environment: the factory uvicorn's worker processes import. A worker whose
     store a restore takes ends itself as its supervisor would end it."""
-    return create_app(Settings(), on_store_lost=lambda: signal.raise_signal(signal.SIGTERM))
+    app = create_app(Settings(), on_store_lost=lambda: signal.raise_signal(signal.SIGTERM))
+    # Everything built so far (modules, routes, models, mappers) lives as long as the process: frozen, it is no longer
+    # walked by the collector's full passes that each ingest batch's objects set off (issue 23, ADR 0014).
+    gc.freeze()
+    return app

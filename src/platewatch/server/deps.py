@@ -8,6 +8,7 @@ query-log context. Every route declares exactly one of `Public`, `require(...)`,
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,14 +17,15 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, bindparam, select, true, update
+from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from platewatch.domain.access_rules import LockoutPolicy, SessionPolicy
 from platewatch.domain.querylog import Action, Outcome, check_purpose
 from platewatch.domain.roles import TRAINED_PERMISSIONS, Permission, Role, allows
 from platewatch.server.accounts import service as accounts
-from platewatch.server.accounts.models import Unit, UserSession
+from platewatch.server.accounts.models import Unit, UnitToken, UserSession
+from platewatch.server.accounts.security import token_digest
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.data_requests import service as data_requests
 from platewatch.server.errors import ApiError
@@ -51,6 +53,67 @@ class StoreWatch:
     lost: str | None = None
 
 
+@dataclass(slots=True)
+class _CachedToken:
+    token_id: uuid.UUID
+    unit_id: uuid.UUID
+    name: str
+    kind: str
+    approved_for: str
+    created_at: dt.datetime
+    last_used_written: dt.datetime
+
+
+class UnitTokenCache:
+    """Which token row and unit a unit token is, by the token's SHA-256 (ADR 0014): what never changes for a token.
+    Whether the token still holds (not revoked, its unit active) is read from the database on every request, by
+    the token row's primary key in one statement: a token revoked by any worker is refused by every worker at once.
+    A hit saves the lookup by hash, loading the unit and writing the token's `last_used_at` (once a minute at most)."""
+
+    MAX_TOKENS = 10_000
+    LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, _CachedToken] = {}
+
+    def unit(self, db: Session, token: str, at: dt.datetime) -> Unit | None:
+        """The unit of a cached token that still holds, merged into `db` without a query; None otherwise."""
+        digest = token_digest(token)
+        cached = self._tokens.get(digest)
+        if cached is None:
+            return None
+        holds = db.execute(_TOKEN_HOLDS, {"token_id": cached.token_id}).scalar()
+        if not holds:
+            self._tokens.pop(digest, None)  # revoked, unit deactivated or deleted: the full lookup says which
+            return None
+        if at - cached.last_used_written >= self.LAST_USED_EVERY:
+            db.execute(update(UnitToken).where(UnitToken.id == cached.token_id).values(last_used_at=at))
+            cached.last_used_written = at
+        unit = Unit(id=cached.unit_id, name=cached.name, kind=cached.kind, approved_for=cached.approved_for,
+                    active=True, created_at=cached.created_at)  # fmt: skip
+        make_transient_to_detached(unit)  # a row known to exist: merged into the session without a query
+        return db.merge(unit, load=False)
+
+    def remember(self, db: Session, token: str, unit: Unit, at: dt.datetime) -> None:
+        """Cache a token that `accounts.unit_for_token` just found valid (it wrote its `last_used_at`)."""
+        digest = token_digest(token)
+        token_id = db.scalar(select(UnitToken.id).where(UnitToken.token_hash == digest))
+        if token_id is None:
+            return
+        if len(self._tokens) >= self.MAX_TOKENS:
+            self._tokens.clear()
+        self._tokens[digest] = _CachedToken(token_id, unit.id, unit.name, unit.kind, unit.approved_for,
+                                            unit.created_at, at)  # fmt: skip
+
+
+_TOKEN_HOLDS = (
+    select(true())
+    .select_from(UnitToken)
+    .join(Unit, Unit.id == UnitToken.unit_id)
+    .where(UnitToken.id == bindparam("token_id"), UnitToken.revoked_at.is_(None), Unit.active.is_(True))
+)
+
+
 @dataclass(frozen=True)
 class AppState:
     """What the app factory builds once and every request uses."""
@@ -61,6 +124,7 @@ class AppState:
     matcher: Matcher
     engine: Engine
     store: StoreWatch = field(default_factory=StoreWatch)
+    unit_tokens: UnitTokenCache = field(default_factory=lambda: UnitTokenCache())
     on_store_lost: Callable[[], None] | None = None
     """Called once when the store's lock is lost to a restore (the CLI's server stops itself: systemd restarts it,
     and it starts on the restored store once the restore has ended)."""
@@ -176,16 +240,21 @@ class require:
         return f"require({self.permission.value})"
 
 
-def _token_unit(request: Request, db: Session, at: dt.datetime) -> Unit:
+def _token_unit(request: Request, db: Session, at: dt.datetime, tokens: UnitTokenCache) -> Unit:
     """The unit whose API token `request` carries; 401 otherwise, logged (never the token)."""
     token = _bearer(request) or request.query_params.get("api_key")
     try:
         if not token:
             raise ApiError(401, "unit_token_missing", "unit token missing: send Authorization: Bearer pwu_…")
-        try:
-            return accounts.unit_for_token(db, token, at)
+        unit = tokens.unit(db, token, at)
+        if unit is not None:
+            return unit
+        try:  # not cached, or no longer valid: the full lookup says why it is refused
+            unit = accounts.unit_for_token(db, token, at)
         except accounts.AccountError as exc:
             raise ApiError(401, exc.code, exc.message) from exc
+        tokens.remember(db, token, unit, at)
+        return unit
     except ApiError as exc:  # an agent set up with a wrong or revoked token: IT finds it here (never the token)
         source = request.client.host if request.client else "?"
         log.warning("unit request refused: %d %s for %s %s from %s", exc.status, exc.code, request.method,
@@ -193,23 +262,34 @@ def _token_unit(request: Request, db: Session, at: dt.datetime) -> Unit:
         raise
 
 
-def unit_auth(request: Request, db: DbDep, at: NowDep) -> Unit:
+def unit_auth(request: Request, db: DbDep, state: StateDep, at: NowDep) -> Unit:
     """Dependency: a unit's API token from `Authorization: Bearer pwu_…` (or `?api_key=` for OpenALPR
-    agents, which cannot set headers)."""
-    unit = _token_unit(request, db, at)
+    agents, which cannot set headers). Authentication only: `UnitDep` records the contact too, the ingest routes
+    record it in their own transaction."""
+    unit = _token_unit(request, db, at, state.unit_tokens)
     request.scope[AUTHENTICATED] = True
+    return unit
+
+
+AuthenticatedUnit = Annotated[Unit, Depends(unit_auth)]
+
+
+def unit_said(request: Request, at: dt.datetime) -> dict[str, Any]:
+    """What a unit says of itself in its request's headers, as `unit_status.touch` takes it."""
+    return {
+        "reads_waiting": _count(request, "x-outbox-pending"),
+        "reads_deleted": _count(request, "x-outbox-deleted"),
+        "disk_free_mib": _count(request, "x-disk-free-mib"),
+        "reads_lost": _count(request, "x-reads-lost"),
+        "gps_fix_age_s": _gps_fix_age(request),
+        "clock_skew_s": _clock_skew(request, at),
+    }
+
+
+def unit_contact(request: Request, unit: AuthenticatedUnit, db: DbDep, at: NowDep) -> Unit:
+    """Dependency of every unit route but ingest: the authenticated unit, its contact recorded and committed."""
     # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
-    unit_status.touch(
-        db,
-        unit,
-        at,
-        reads_waiting=_count(request, "x-outbox-pending"),
-        reads_deleted=_count(request, "x-outbox-deleted"),
-        disk_free_mib=_count(request, "x-disk-free-mib"),
-        reads_lost=_count(request, "x-reads-lost"),
-        gps_fix_age_s=_gps_fix_age(request),
-        clock_skew_s=_clock_skew(request, at),
-    )
+    unit_status.touch(db, unit, at, **unit_said(request, at))
     db.commit()
     return unit
 
@@ -240,7 +320,7 @@ def _clock_skew(request: Request, at: dt.datetime) -> float | None:
     return (at - unit_time).total_seconds() if unit_time.tzinfo is not None else None
 
 
-UnitDep = Annotated[Unit, Depends(unit_auth)]
+UnitDep = Annotated[Unit, Depends(unit_contact)]
 
 
 def check_credential(state: AppState, request: Request) -> None:
@@ -250,7 +330,7 @@ def check_credential(state: AppState, request: Request) -> None:
     with contextmanager(get_db)(state) as db:
         token = _bearer(request) or request.query_params.get("api_key")
         if token is not None and token.startswith("pwu_"):
-            _token_unit(request, db, state.clock())
+            _token_unit(request, db, state.clock(), state.unit_tokens)
         else:
             session_token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
             _person_session(db, session_token, state.clock(), state.session_policy)

@@ -66,7 +66,9 @@ def json_control_characters(body: bytes) -> list[dict[str, Any]]:
     """Errors naming each text of a JSON body with a control character (`json_body` routes ask, after the caller's
     authentication); none for a body that is not JSON (its route says so)."""
     found: list[dict[str, Any]] = []
-    if _SUSPECT_JSON.search(body):
+    # Every match of the pattern starts with a backslash, DEL or 0xC2: bytes that `in` finds at memchr speed, where the
+    # pattern's alternation costs ~2 µs a kilobyte (100 µs a read with its two images, the most of an ingest).
+    if (b"\\" in body or b"\x7f" in body or b"\xc2" in body) and _SUSPECT_JSON.search(body):
         with suppress(ValueError, RecursionError):  # not JSON, or nested past Python's stack: the route refuses it
             _walk(json.loads(body), ("body",), found)
     return found[:20]

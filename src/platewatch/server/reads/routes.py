@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,21 +17,32 @@ from sqlalchemy.orm import Session
 from platewatch.domain.matching import StateRule
 from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.service import ReadForMatching, raise_alerts
-from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep
+from platewatch.server.deps import AppState, AuthenticatedUnit, DbDep, NowDep, StateDep, unit_said
 from platewatch.server.errors import ApiError, validation_details
 from platewatch.server.inputs import json_control_characters
-from platewatch.server.json_body import json_body
+from platewatch.server.json_body import check_text, json_body, validate
+from platewatch.server.reads import fast_batch, openalpr, service
 from platewatch.server.reads import frames as passes
-from platewatch.server.reads import openalpr, service
 from platewatch.server.reads.imagestore import ImageStore
-from platewatch.server.reads.schemas import IngestResult, ReadBatch, ReadCreate
+from platewatch.server.reads.schemas import IncomingRead, IngestResult, ReadBatch
 from platewatch.server.unit_status import service as unit_status
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
-read_batch, READ_BATCH_OPENAPI = json_body(ReadBatch)
-ReadBatchBody = Annotated[ReadBatch, Depends(read_batch)]
+_, READ_BATCH_OPENAPI = json_body(ReadBatch)
+
+
+async def read_batch(request: Request) -> Sequence[IncomingRead]:
+    """The batch's reads, read only once its unit is known (it comes after `IngestUnit`): decoded by msgspec when
+    certainly valid, else validated by pydantic, whose 400 or 422 a refused batch gets (`fast_batch`, ADR 0014)."""
+    body = await request.body()
+    check_text(body)
+    fast = fast_batch.decode(body)
+    return fast if fast is not None else validate(ReadBatch, body).reads
+
+
+ReadBatchBody = Annotated[Sequence[IncomingRead], Depends(read_batch)]
 
 
 def refusal_reason(exc: ApiError | RequestValidationError) -> str:
@@ -48,23 +59,28 @@ def refusal_reason(exc: ApiError | RequestValidationError) -> str:
     return f"{status} {code}" + (f" at {shown}" if shown else "")
 
 
-def ingesting_unit(unit: UnitDep, db: DbDep, at: NowDep) -> Iterator[Unit]:
-    """The unit of an ingest request; a refusal (its body does not validate, a batch over the cap) is logged with the
-    unit's name and counted for the Units page: agents that ignore the answer lose those reads silently otherwise."""
+def ingesting_unit(request: Request, unit: AuthenticatedUnit, db: DbDep, at: NowDep) -> Iterator[Unit]:
+    """The unit of an ingest request. Its contact goes into the ingest's own transaction (the route's `touch`); when
+    the request fails the contact is recorded here instead, and a refusal (its body does not validate, a batch over
+    the cap) is logged with the unit's name and counted for the Units page: agents that ignore the answer lose those
+    reads silently otherwise."""
     try:
         yield unit
-    except (ApiError, RequestValidationError) as exc:
-        if isinstance(exc, ApiError) and not 400 <= exc.status < 500:
-            raise
-        reason = refusal_reason(exc)
-        log.warning("ingest refused for unit %s: %s", unit.name, reason)
+    except Exception as exc:
+        refused = isinstance(exc, RequestValidationError) or (isinstance(exc, ApiError) and 400 <= exc.status < 500)
+        reason = refusal_reason(exc) if isinstance(exc, ApiError | RequestValidationError) and refused else None
+        if reason is not None:
+            log.warning("ingest refused for unit %s: %s", unit.name, reason)
         db.rollback()
         try:
-            unit_status.refused(db, unit, at, reason)
+            # Every request of a unit is a contact supervisors see (V.E.2h), a refused or failed one too.
+            unit_status.touch(db, unit, at, **unit_said(request, at))
+            if reason is not None:
+                unit_status.refused(db, unit, at, reason)
             db.commit()
         except SQLAlchemyError:
             db.rollback()
-            log.exception("could not count the refusal of unit %s", unit.name)
+            log.exception("could not record the refused or failed request of unit %s", unit.name)
         raise
 
 
@@ -96,7 +112,9 @@ AGENT_MESSAGE_OPENAPI = {
 }
 
 
-def _match(db: Session, state: AppState, reads: list[ReadCreate], stored: list[uuid.UUID], at: dt.datetime) -> None:
+def _match(
+    db: Session, state: AppState, reads: Sequence[IncomingRead], stored: list[uuid.UUID], at: dt.datetime
+) -> None:
     """Compare every newly stored read with the current hot list (whatever version the unit had)."""
     new = set(stored)
     _raise(db, state, [ReadForMatching(r.id, r.plate, tuple(c.plate for c in r.candidates), r.state)
@@ -127,15 +145,17 @@ def _raise(db: Session, state: AppState, reads: list[ReadForMatching], at: dt.da
     openapi_extra=READ_BATCH_OPENAPI,
 )
 # The unit is authenticated before its body is parsed (dependencies resolve in parameter order).
-def ingest_reads(unit: IngestUnit, batch: ReadBatchBody, db: DbDep, at: NowDep, state: StateDep) -> IngestResult:
+def ingest_reads(
+    request: Request, unit: IngestUnit, reads: ReadBatchBody, db: DbDep, at: NowDep, state: StateDep
+) -> IngestResult:
     s = state.settings
-    service.check_batch(len(batch.reads), s.ingest_max_batch, "reads")
-    images = service.prepare(batch.reads, at, s.image_max_bytes, s.retention_days)
-    outcome = service.ingest(db, unit, batch.reads, images, ImageStore(s.image_dir), at)
-    _match(db, state, batch.reads, outcome.stored, at)
-    unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in batch.reads])
-    db.commit()
-    return IngestResult(received=len(batch.reads), stored=outcome.stored, already_stored=outcome.already_stored)
+    service.check_batch(len(reads), s.ingest_max_batch, "reads")
+    images = service.prepare(reads, at, s.image_max_bytes, s.retention_days)
+    outcome = service.ingest(db, unit, reads, images, ImageStore(s.image_dir), at)
+    _match(db, state, reads, outcome.stored, at)
+    unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in reads], **unit_said(request, at))
+    db.commit()  # the reads, their alerts and the unit's contact in one transaction
+    return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)
 
 
 @router.post(
@@ -147,6 +167,7 @@ def ingest_reads(unit: IngestUnit, batch: ReadBatchBody, db: DbDep, at: NowDep, 
     openapi_extra=AGENT_MESSAGE_OPENAPI,
 )
 def ingest_openalpr(
+    request: Request,
     unit: IngestUnit,
     message: Annotated[Any, Depends(agent_message)],
     db: DbDep,
@@ -172,7 +193,7 @@ def ingest_openalpr(
         _match(db, state, new, stored, at)
     merged = [ReadForMatching(r.id, r.plate, tuple(c["plate"] for c in r.candidates), r.state) for r in grouped.merged]
     _raise(db, state, merged, at)  # a pass voted again may now read a listed plate
-    unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in reads])
+    unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in reads], **unit_said(request, at))
     db.commit()
     grouped_ids = list(dict.fromkeys(r.id for r in grouped.merged))
     return IngestResult(received=len(reads), stored=stored, already_stored=already, grouped=grouped_ids)

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from platewatch.domain.plates import InvalidPlateError, normalize_plate
 from platewatch.domain.states import UnknownStateError, normalize_state
 from platewatch.server.inputs import INT32_MAX
+from platewatch.server.reads.fast_batch import FastRead
 from platewatch.server.settings import MAX_INGEST_BATCH
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -63,6 +64,10 @@ class ReadCreate(BaseModel):
             return normalize_state(value)
         except UnknownStateError as exc:
             raise ValueError(str(exc)) from exc
+
+
+IncomingRead = ReadCreate | FastRead
+"""A read as the ingest service takes it: validated by pydantic, or decoded by msgspec (`fast_batch`)."""
 
 
 class ReadBatch(BaseModel):

@@ -23,7 +23,7 @@ from platewatch.server.governance.holds import hold_late_reads
 from platewatch.server.reads.image_files_lock import lock_for_storing
 from platewatch.server.reads.imagestore import ImageError, ImageStore, check_jpeg
 from platewatch.server.reads.models import Read
-from platewatch.server.reads.schemas import ReadCreate
+from platewatch.server.reads.schemas import IncomingRead
 
 MAX_FUTURE = dt.timedelta(minutes=10)
 """A read stamped this far after the server's clock is still taken: a unit's clock that runs ahead must not cost its
@@ -46,7 +46,7 @@ def _decode(value: str) -> bytes:
 
 
 def prepare(
-    reads: list[ReadCreate], now: dt.datetime, max_image_bytes: int, retention_days: int
+    reads: Sequence[IncomingRead], now: dt.datetime, max_image_bytes: int, retention_days: int
 ) -> list[dict[str, bytes | None]]:
     """Check everything that pydantic cannot (images, times); raise ApiError 422 listing each problem."""
     problems: list[dict[str, Any]] = []
@@ -97,7 +97,7 @@ def _problem(index: int, field: str, message: str) -> dict[str, Any]:
 def ingest(
     db: Session,
     unit: Unit,
-    reads: list[ReadCreate],
+    reads: Sequence[IncomingRead],
     images: list[dict[str, bytes | None]],
     store: ImageStore,
     now: dt.datetime,
@@ -135,7 +135,7 @@ def _store_images(
 def _sqlite_insert(
     db: Session,
     unit: Unit,
-    reads: list[ReadCreate],
+    reads: Sequence[IncomingRead],
     images: list[dict[str, bytes | None]],
     store: ImageStore,
     now: dt.datetime,
@@ -200,7 +200,7 @@ def _num(value: float | int | None) -> str:
     return _NULL if value is None else repr(value)
 
 
-def _candidates_json(read: ReadCreate) -> str:
+def _candidates_json(read: IncomingRead) -> str:
     # Plates are normalized ([A-Z0-9]) and confidences finite floats: this is valid JSON, built without
     # the cost of json.dumps per read.
     return "[" + ",".join(f'{{"plate":"{c.plate}","confidence":{c.confidence!r}}}' for c in read.candidates) + "]"
@@ -208,7 +208,7 @@ def _candidates_json(read: ReadCreate) -> str:
 
 def _copy_lines(
     unit: Unit,
-    reads: list[ReadCreate],
+    reads: Sequence[IncomingRead],
     images: list[dict[str, bytes | None]],
     store: ImageStore,
     now: dt.datetime,
