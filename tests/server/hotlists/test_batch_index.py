@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from platewatch.domain.hotlists import HotListEntry
 from platewatch.domain.matching import HotListIndex, ListedEntry, MatchKind
-from platewatch.server.hotlists.batch_index import BatchIndex
+from platewatch.server.hotlists.batch_index import BatchIndex, ListIndex
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 plates = st.text(alphabet=ALNUM, min_size=1, max_size=10)
@@ -67,3 +67,28 @@ def test_larger_random_lists() -> None:
 def test_empty_inputs() -> None:
     assert len(BatchIndex([]).match([["ABC"]])) == 0
     assert len(BatchIndex(["ABC"]).match([])) == 0
+
+
+@given(
+    st.lists(plates, min_size=1, max_size=40, unique=True),
+    st.lists(st.lists(plates, min_size=1, max_size=3), max_size=10),
+    st.data(),
+)
+@settings(max_examples=200)
+def test_exact_only_lists_keep_only_their_exact_hits(
+    entries: list[str], reads: list[list[str]], data: st.DataObject
+) -> None:
+    """Entries of lists with approximate matching off (issue 23): exactly the reference's hits less their look-alike
+    and one-edit ones, which are never made into `Hit`s (what `raise_alerts` dropped after making them)."""
+    lists = data.draw(st.lists(st.sampled_from(["a", "b"]), min_size=len(entries), max_size=len(entries)))
+    listed = [ListedEntry(HotListEntry(p), lists[i], 3, i) for i, p in enumerate(entries)]
+    expected = {
+        (r, h.listed.entry.plate, h.kind, h.candidate_rank)
+        for r, texts in enumerate(reads)
+        for h in HotListIndex(listed).match(texts)
+        if h.listed.list_id == "a" or h.kind is MatchKind.EXACT
+    }
+    found = ListIndex(listed, exact_only={"b"}).match([(texts, None) for texts in reads])
+    got = {(r, h.listed.entry.plate, h.kind, h.candidate_rank) for r, hits in enumerate(found) for h in hits}
+    assert got == expected
+    assert all(isinstance(h.kind, MatchKind) for hits in found for h in hits)

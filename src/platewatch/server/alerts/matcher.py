@@ -47,5 +47,6 @@ class Matcher:
             ]
             covert = frozenset(h.id for h in snap.lists.values() if h.covert)
             exact_only = frozenset(h.id for h in snap.lists.values() if not h.approximate)
-            self._loaded = LoadedIndex(version, ListIndex(listed), covert, exact_only, snap.created_at)
+            index = ListIndex(listed, exact_only={str(i) for i in exact_only})
+            self._loaded = LoadedIndex(version, index, covert, exact_only, snap.created_at)
             return self._loaded

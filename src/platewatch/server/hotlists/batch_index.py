@@ -14,7 +14,7 @@ Every key equality is exactly that relation, so no pair needs checking afterward
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,19 +127,25 @@ class BatchHits:
 
 
 class BatchIndex:
-    """Build once per hot-list version; `match` a batch of reads (each: its texts, top first)."""
+    """Build once per hot-list version; `match` a batch of reads (each: its texts, top first).
 
-    def __init__(self, plates: Sequence[str]) -> None:
+    `approximate` (default: every entry) says which entries are matched by look-alike and one edit as well: the others
+    only exactly, and have no keys in those tables (a big list created with approximate matching off costs one table
+    of one key per entry)."""
+
+    def __init__(self, plates: Sequence[str], approximate: npt.NDArray[np.bool_] | None = None) -> None:
         self.size = len(plates)
         idx = np.arange(self.size, dtype=np.int64)
         cut, lengths = _prepare(plates)
         joined = "".join(cut)
         codes, can_codes = _codes(joined, lengths), _codes(canonical(joined), lengths)
         self._exact = _Table.build(_full(codes), idx)
+        if approximate is not None:
+            idx, can_codes, lengths = idx[approximate], can_codes[approximate], lengths[approximate]
         self._canonical = _Table.build(_full(can_codes), idx)
         rows, pos, keys = _deletions(can_codes, lengths)
-        self._deleted_at = _Table.build(keys * 16 + pos, rows)  # substitutions: same position removed
-        self._deleted = _Table.build(keys, rows)  # the read is one character shorter
+        self._deleted_at = _Table.build(keys * 16 + pos, idx[rows])  # substitutions: same position removed
+        self._deleted = _Table.build(keys, idx[rows])  # the read is one character shorter
 
     def match(self, reads: Sequence[Sequence[str]]) -> BatchHits:
         texts = [t for read in reads for t in read]
@@ -196,12 +202,24 @@ class BatchIndex:
         return BatchHits(pair // self.size, pair % self.size, (best >> 5) & 7, best & 31)
 
 
-class ListIndex:
-    """Listed entries with their batch index: matches a batch of reads into the domain's `Hit`s."""
+_KINDS = tuple(MatchKind)  # by value: MatchKind(k) costs more than the rest of a hit
 
-    def __init__(self, listed: Sequence[ListedEntry]) -> None:
+
+class ListIndex:
+    """Listed entries with their batch index: matches a batch of reads into the domain's `Hit`s.
+
+    Entries of the lists in `exact_only` (list ids, as `ListedEntry.list_id`: lists created with approximate matching
+    off) are matched exactly only: their look-alike and one-edit hits, which `alerts.service.raise_alerts` would drop,
+    are never looked for nor made into `Hit`s."""
+
+    def __init__(self, listed: Sequence[ListedEntry], exact_only: Collection[str] = ()) -> None:
         self.listed = list(listed)
-        self.index = BatchIndex([item.entry.plate for item in self.listed])
+        plates = [item.entry.plate for item in self.listed]
+        if exact_only:
+            approximate = np.fromiter((i.list_id not in exact_only for i in self.listed), bool, len(self.listed))
+            self.index = BatchIndex(plates, approximate)
+        else:
+            self.index = BatchIndex(plates)
 
     @property
     def size(self) -> int:
@@ -217,7 +235,7 @@ class ListIndex:
             found.read.tolist(), found.entry.tolist(), found.kind.tolist(), found.rank.tolist(), strict=True
         ):
             texts, state = reads[r]
-            hit = make_hit(self.listed[e], texts[rank], rank, MatchKind(k), state, rule)
+            hit = make_hit(self.listed[e], texts[rank], rank, _KINDS[k], state, rule)
             if hit is not None:
                 out[r].append(hit)
         for hits in out:
