@@ -175,3 +175,28 @@ def test_the_supervisor_hears_when_a_unit_on_shift_has_no_gps_fix(server: LiveSe
         up.gps_fix_age = lambda: 2.4
         up.download_hotlist()
         assert not [w for w in status_of(server)["car-22"]["warnings"] if "GPS" in w]  # a fix a moment ago
+
+
+def test_the_uploader_sends_up_to_1000_reads_a_request(server: LiveServer, tmp_path: Path) -> None:
+    """Issue 23: a backlog goes in requests of 1,000 reads (the server's `ingest_max_batch` unless set), each stored
+    whole; and a request never carries more JSON than `max_bytes`, however few reads that is."""
+    token = server.add_unit()
+    assert server.settings.ingest_max_batch == 1000
+    sizes: list[int] = []
+    with Outbox(tmp_path / "outbox.db") as box:
+        for i in range(1200):
+            box.put(read_payload(f"BIG{i:04d}", server.clock.now, seed=i, images=False))
+        with Uploader.connect(box, server.url, token) as up:
+            up.client.event_hooks["request"] = [lambda r: sizes.append(len(json.loads(r.content)["reads"]))]
+            report = up.upload()
+        assert (report.delivered, report.rejected, report.pending, report.error) == (1200, 0, 0, None)
+        assert sizes == [1000, 200]
+        reads = queue(box, server, 7)
+        one = max(len(json.dumps(r)) for r in reads) + 1
+        sizes.clear()
+        with Uploader.connect(box, server.url, token) as up:
+            up.max_bytes = 3 * one
+            up.client.event_hooks["request"] = [lambda r: sizes.append(len(json.loads(r.content)["reads"]))]
+            report = up.upload()
+        assert (report.delivered, report.pending) == (7, 0) and sizes == [3, 3, 1]
+    assert server.count(Read) == 1207

@@ -98,12 +98,20 @@ class Outbox:
         """Reads that this process could not store here (the disk refused them)."""
         return _LOST.get(self._lost_key, 0)
 
-    def pending(self, limit: int = 100) -> list[dict[str, Any]]:
-        """The oldest `limit` reads waiting for the server."""
+    def pending(self, limit: int = 100, max_bytes: int | None = None) -> list[dict[str, Any]]:
+        """The oldest `limit` reads waiting for the server; with `max_bytes`, only as many as fit in that many bytes
+        of JSON (at least one)."""
         rows = self._db.execute(
             "SELECT payload FROM outbox WHERE rejected_at IS NULL ORDER BY seq LIMIT ?", (limit,)
         ).fetchall()
-        return [json.loads(p) for (p,) in rows]
+        out: list[dict[str, Any]] = []
+        size = 0
+        for (payload,) in rows:
+            size += len(payload) + 1
+            if out and max_bytes is not None and size > max_bytes:
+                break
+            out.append(json.loads(payload))
+        return out
 
     def delivered(self, read_ids: Iterable[str]) -> None:
         """The server has these reads: they leave the unit."""

@@ -31,6 +31,14 @@ SHIFTS = "/api/v1/unit/shifts/{shift}"
 DECISIONS = "/api/v1/unit/alert-decisions"
 IDENTITY = "/api/v1/unit/me"
 DELETED_WINDOW = dt.timedelta(days=7)
+UPLOAD_BATCH = 1000
+"""Reads a request carries at most: the server's `PLATEWATCH_INGEST_MAX_BATCH` unless set (issue 23: a request's
+fixed costs, its authentication, transaction and contact, spread over more reads)."""
+UPLOAD_MAX_BYTES = 16 * 1024 * 1024
+"""JSON bytes of reads a request carries at most, whatever their number: a backlog of reads with images goes in
+requests well under the server's `PLATEWATCH_REQUEST_MAX_BYTES` (64 MiB) and nginx's limit, and a retry over a
+weak link resends at most this."""
+DECISIONS_BATCH = 100
 """The unit tells the server how many reads it deleted unsent (past the retention period) in this long."""
 
 
@@ -221,8 +229,10 @@ class Uploader:
     """Sends the outbox oldest first. Reads leave the outbox only when the server lists them as stored (ingest
     is idempotent by read id, so a batch re-sent after a lost answer is not stored twice)."""
 
-    def __init__(self, outbox: Outbox, client: httpx.Client, batch: int = 100) -> None:
-        self.outbox, self.client, self.batch = outbox, client, batch
+    def __init__(
+        self, outbox: Outbox, client: httpx.Client, batch: int = UPLOAD_BATCH, max_bytes: int = UPLOAD_MAX_BYTES
+    ) -> None:
+        self.outbox, self.client, self.batch, self.max_bytes = outbox, client, batch, max_bytes
         self.server_time: ServerTime | None = None
         """The server's clock from its last hot list or accepted batch (None until one came)."""
         self.gps_fix_age: Callable[[], float | None] | None = None
@@ -230,7 +240,9 @@ class Uploader:
         self._refusal = ""
 
     @classmethod
-    def connect(cls, outbox: Outbox, server_url: str, token: str, batch: int = 100, timeout: float = 30.0) -> Uploader:
+    def connect(
+        cls, outbox: Outbox, server_url: str, token: str, batch: int = UPLOAD_BATCH, timeout: float = 30.0
+    ) -> Uploader:
         """An uploader with its own HTTP client, authenticated with the unit's API token."""
         return cls(outbox, server_client(server_url, token, timeout), batch)
 
@@ -265,7 +277,7 @@ class Uploader:
     def upload(self) -> UploadReport:
         delivered = rejected = 0
         error: str | None = None
-        while batch := self.outbox.pending(self.batch):
+        while batch := self.outbox.pending(self.batch, self.max_bytes):
             outcome = self._send(batch)
             if isinstance(outcome, str):
                 error = outcome
@@ -281,7 +293,7 @@ class Uploader:
         """Send the officer's decisions that the server does not have yet (after the reads, which they name);
         returns why it stopped early, or None. A decision whose read has not reached the server yet waits; one
         the server cannot read (422) is set aside with its reason, and the others go on."""
-        while waiting := book.waiting(self.batch):
+        while waiting := book.waiting(min(self.batch, DECISIONS_BATCH)):
             answer = self._post_decisions(waiting)
             if isinstance(answer, str):
                 return answer
