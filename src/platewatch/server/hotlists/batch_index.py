@@ -162,6 +162,28 @@ class BatchIndex:
         parts: list[tuple[Int64Array, Int64Array, int]] = []
         q, e = self._exact.lookup(full)
         parts.append((q, e, MatchKind.EXACT))
+        if self._canonical.keys.size:  # some entries are matched approximately too
+            parts += self._approximate(can_codes, can, lengths)
+        text_idx = np.concatenate([p[0] for p in parts])
+        entry = np.concatenate([p[1] for p in parts])
+        kind = np.concatenate([np.full(p[0].size, int(p[2]), dtype=np.int64) for p in parts])
+        read, rnk = own[text_idx], rk[text_idx]
+        # Keep each (read, entry) once, with the strongest kind, then the best-ranked text: one packed
+        # int64 sort key (pair, then kind, then rank) sorts far faster than a lexsort of four arrays.
+        packed = ((read * self.size + entry) << 8) | (kind << 5) | np.minimum(rnk, 31)
+        packed.sort()
+        pair = packed >> 8
+        first = np.ones(packed.size, dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        best = packed[first]
+        pair = best >> 8
+        return BatchHits(pair // self.size, pair % self.size, (best >> 5) & 7, best & 31)
+
+    def _approximate(
+        self, can_codes: Int64Array, can: Int64Array, lengths: Int64Array
+    ) -> list[tuple[Int64Array, Int64Array, int]]:
+        """(text index, entry index, kind) of the look-alike and one-edit matches of the texts."""
+        out: list[tuple[Int64Array, Int64Array, int]] = []
         # Look-alike and one-edit matches depend only on the canonical form: candidates often share it
         # with the top read, so search each distinct form once and hand its hits to every text that has it.
         uniq, first_text, inverse = np.unique(can, return_index=True, return_inverse=True)
@@ -185,21 +207,8 @@ class BatchIndex:
         for uq, ue, match_kind in u_parts:
             n = form_count[uq]
             texts_of = by_form[np.repeat(form_start[uq] - np.cumsum(n) + n, n) + np.arange(n.sum())]
-            parts.append((texts_of, np.repeat(ue, n), match_kind))
-        text_idx = np.concatenate([p[0] for p in parts])
-        entry = np.concatenate([p[1] for p in parts])
-        kind = np.concatenate([np.full(p[0].size, int(p[2]), dtype=np.int64) for p in parts])
-        read, rnk = own[text_idx], rk[text_idx]
-        # Keep each (read, entry) once, with the strongest kind, then the best-ranked text: one packed
-        # int64 sort key (pair, then kind, then rank) sorts far faster than a lexsort of four arrays.
-        packed = ((read * self.size + entry) << 8) | (kind << 5) | np.minimum(rnk, 31)
-        packed.sort()
-        pair = packed >> 8
-        first = np.ones(packed.size, dtype=bool)
-        first[1:] = pair[1:] != pair[:-1]
-        best = packed[first]
-        pair = best >> 8
-        return BatchHits(pair // self.size, pair % self.size, (best >> 5) & 7, best & 31)
+            out.append((texts_of, np.repeat(ue, n), match_kind))
+        return out
 
 
 _KINDS = tuple(MatchKind)  # by value: MatchKind(k) costs more than the rest of a hit
