@@ -5,10 +5,12 @@ current year plus one."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from platewatch.domain.retention import RetentionPolicy
@@ -219,3 +221,43 @@ def test_the_purge_keeps_each_request_for_the_current_year_plus_one(server: Live
     assert kept == {next_year, still_open}
     assert old not in kept and new_years_eve not in kept and denied not in kept
     assert events(server, "data_requests_purged") == [("system", "data_requests_purged")]
+
+
+def test_an_audit_lists_the_periods_requests_and_samples_every_access_made_for_one(server: LiveServer) -> None:
+    with server.client(server.add_unit()) as c:
+        assert c.post("/api/v1/reads", json={"reads": [read_payload("ABC1234", server.clock.now)]}).status_code == 200
+    investigator, admin = people(server)
+    with server.client(investigator) as inv, server.client(admin) as adm:
+        rid = inv.post("/api/v1/requests", json=DETECTIVES).json()["id"]
+        outside = inv.post("/api/v1/requests", json={**DETECTIVES, "agency": "Darien Police Department"}).json()["id"]
+        adm.post(f"/api/v1/requests/{rid}/review", json={"decision": "approved", "note": "warrant 26-118 seen"})
+        for _ in range(6):  # the investigator's own searches, for other cases
+            assert inv.get("/api/v1/reads/search", params={"plate": "ABC1234", **PURPOSE}).status_code == 200
+        linked = [inv.get("/api/v1/reads/search", params={"plate": "ABC*", "request": rid}).json()["query_log_seq"]]
+        linked.append(inv.get("/api/v1/reads/export.csv", params={"plate": "ABC1234", "request": rid}).status_code)
+        assert linked[1] == 200
+        released = {"released": "CSV export of 1 read to Det. Ortiz"}
+        assert inv.post(f"/api/v1/requests/{rid}/fulfil", json=released).status_code == 200
+    server.clock.advance(minutes=5)
+    with server.client(server.login(server.add_person(Role.AUDITOR))) as aud:
+        audit = aud.post("/api/v1/audits", json={"sample_size": 1}).json()
+        sampled = [(i["entry"]["action"], i["entry"]["parameters"].get("request")) for i in audit["items"]]
+        assert ("search", str(rid)) in sampled and ("export", str(rid)) in sampled  # both, whatever was drawn
+        assert len(sampled) in (2, 3) and audit["accesses_in_period"] == 8
+        assert [(r["id"], r["status"]) for r in audit["requests"]] == [(rid, "fulfilled"), (outside, "denied")]
+        assert [a["action"] for a in audit["requests"][0]["accesses"]] == ["search", "export"]
+        assert audit["requests"][1]["accesses"] == []
+        again = aud.get(f"/api/v1/audits/{audit['id']}").json()
+        assert again["requests"] == audit["requests"]
+        as_csv = aud.get(f"/api/v1/audits/{audit['id']}", params={"format": "csv"})
+        as_pdf = aud.get(f"/api/v1/audits/{audit['id']}", params={"format": "pdf"})
+    lines = as_csv.content.decode("utf-8-sig").splitlines()
+    assert any("Data requests received in the period (V.D.7-8): 2" in line for line in lines)
+    mine = next(line for line in lines if line.startswith(f'"Request {rid}, received'))
+    assert "Det. Dana Ortiz, New Canaan Police Department (Detective Bureau)" in mine
+    assert "final status fulfilled" in mine
+    assert "released" in mine and "(search, ok)" in mine and "(export, ok)" in mine
+    theirs = next(line for line in lines if line.startswith(f'"Request {outside}, received'))
+    assert "denied by system" in theirs and "accesses (log rows): none" in theirs
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(as_pdf.content)).pages)
+    assert f"Request {rid}, received" in text and "Darien Police Department" in text

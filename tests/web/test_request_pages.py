@@ -99,3 +99,26 @@ def test_a_request_from_another_town_is_recorded_and_denied(server: LiveServer, 
     page.goto(server.url + "/requests")
     assert "may not" in page.inner_text("[role=alert]")
     context.close()
+
+
+def test_the_auditor_sees_the_periods_requests_with_their_accesses(
+    server: LiveServer, browser: Any, shots: Path
+) -> None:
+    with server.client(server.add_unit("car-12")) as c:
+        assert c.post("/api/v1/reads", json={"reads": [read_payload("ABC1234", server.clock.now)]}).status_code == 200
+    investigator, admin = server.add_person(Role.INVESTIGATOR), server.add_person(Role.ADMINISTRATOR)
+    body = {"requester": "Det. Dana Ortiz", "agency": server.settings.agency_name, "case_number": "2026-004411",
+            "asked_for": "reads of plate ABC1234 on Main Street", "legal_basis": "search warrant 26-118"}  # fmt: skip
+    with server.client(server.login(investigator)) as inv, server.client(server.login(admin)) as adm:
+        rid = inv.post("/api/v1/requests", json=body).json()["id"]
+        adm.post(f"/api/v1/requests/{rid}/review", json={"decision": "approved", "note": "warrant 26-118 seen"})
+        seq = inv.get("/api/v1/reads/search", params={"plate": "ABC1234", "request": rid}).json()["query_log_seq"]
+    context, page = open_as(browser, server, server.add_person(Role.AUDITOR), "/audits")
+    page.click("#open-button")
+    page.wait_for_selector("#audit-requests")
+    row = page.locator(f"#audit-request-{rid}")
+    assert "Det. Dana Ortiz" in row.inner_text() and "approved" in row.locator(".status").inner_text()
+    assert row.locator(".accesses a").inner_text() == str(seq)
+    assert page.locator(f"#items #row-{seq}").count() == 1  # the access made for it is in the sample
+    page.screenshot(path=str(shots / "audit-requests.png"), full_page=True)
+    context.close()

@@ -16,6 +16,7 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.audits import service
 from platewatch.server.audits.documents import audit_document
 from platewatch.server.audits.schemas import AuditClose, AuditDetail, AuditList, AuditOpen, AuditPublic, Finding
+from platewatch.server.data_requests import service as data_requests
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.documents import MEDIA_TYPES, content_disposition, render
 from platewatch.server.inputs import RowId, Seq
@@ -25,10 +26,11 @@ Auditor = Annotated[UserSession, Depends(require(Permission.MANAGE_AUDITS))]
 
 
 @router.post("", status_code=201, response_model=AuditDetail, summary="Open an audit: accesses drawn at random")
-def open_audit(body: AuditOpen, who: Auditor, db: DbDep, at: NowDep) -> AuditDetail:
+def open_audit(body: AuditOpen, who: Auditor, db: DbDep, at: NowDep, state: StateDep) -> AuditDetail:
     audit = service.open_audit(db, body, who.user.username, at)
     db.commit()
-    return AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit))
+    requests = data_requests.received_between(db, audit.period_start, audit.period_end, zone(state.settings.time_zone))
+    return AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit), requests=requests)
 
 
 @router.get("", response_model=AuditList, summary="Audits, newest first, and whether one is due")
@@ -51,7 +53,8 @@ def get_audit(
     format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
 ) -> AuditDetail | Response:
     audit = service.get(db, audit_id)
-    detail = AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit))
+    requests = data_requests.received_between(db, audit.period_start, audit.period_end, zone(state.settings.time_zone))
+    detail = AuditDetail(**service.public(db, audit).model_dump(), items=service.items(db, audit), requests=requests)
     record_event(
         db,
         who.user.username,

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from platewatch.domain.audits import DEFAULT_SAMPLE, MAX_SAMPLE
+from platewatch.server.data_requests.schemas import RequestDetail
 from platewatch.server.querylog.schemas import QueryLogPublic
 
 
@@ -63,6 +64,11 @@ class AuditPublic(BaseModel):
 
 class AuditDetail(AuditPublic):
     items: list[AuditItemPublic]
+    requests: list[RequestDetail] = Field(
+        default_factory=list,
+        description="the data requests received in the period, each with the accesses made for it (V.D.7-8); every "
+        "answered access made for one is in the sample",
+    )
 
 
 class AuditList(BaseModel):

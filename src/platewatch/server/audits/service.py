@@ -15,6 +15,7 @@ from platewatch.domain.querylog import Outcome
 from platewatch.server.accounts.service import record_event
 from platewatch.server.audits.models import Audit, AuditItem
 from platewatch.server.audits.schemas import AuditItemPublic, AuditOpen, AuditPublic, Finding
+from platewatch.server.data_requests import service as data_requests
 from platewatch.server.errors import ApiError
 from platewatch.server.querylog import service as querylog
 from platewatch.server.querylog.models import QueryLogEntry
@@ -51,10 +52,12 @@ def open_audit(db: Session, body: AuditOpen, actor: str, now: dt.datetime) -> Au
     )  # fmt: skip
     db.add(audit)
     db.flush()
-    for seq in rules.sample(seqs, body.sample_size, _DRAW):
+    # Every access made for a data request (a release of LPR data, V.D.7-8) is reviewed, besides those drawn.
+    drawn = set(rules.sample(seqs, body.sample_size, _DRAW)) | set(data_requests.linked_seqs(db, since, until))
+    for seq in sorted(drawn):
         db.add(AuditItem(audit_id=audit.id, query_log_seq=seq, note=""))
     db.flush()
-    detail = f"audit {audit.id}: {min(body.sample_size, len(seqs))} of {len(seqs)} accesses, log intact: {not problems}"
+    detail = f"audit {audit.id}: {len(drawn)} of {len(seqs)} accesses, log intact: {not problems}"
     record_event(db, actor, "audit_opened", "success", detail)
     return audit
 

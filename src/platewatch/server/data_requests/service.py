@@ -137,6 +137,17 @@ def accesses(db: Session, request_ids: list[int]) -> dict[int, list[LinkedAccess
     return found
 
 
+def linked_seqs(db: Session, since: dt.datetime, until: dt.datetime) -> list[int]:
+    """The answered accesses of a period that were made for a data request: each is in the period's audit sample."""
+    stmt = select(QueryLogEntry.seq).where(
+        QueryLogEntry.at >= since,
+        QueryLogEntry.at < until,
+        QueryLogEntry.outcome == "ok",
+        QueryLogEntry.parameters[PARAMETER].as_string().is_not(None),
+    )
+    return list(db.scalars(stmt))
+
+
 def listing(db: Session, tz: ZoneInfo, status: str | None = None) -> list[RequestPublic]:
     """The register, newest first."""
     stmt = select(DataRequest).order_by(DataRequest.received_at.desc(), DataRequest.id.desc())

@@ -8,12 +8,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.audits import service
 from platewatch.server.audits.schemas import AuditOpen, Finding
-from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.data_requests import service as data_requests
+from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.inputs import RowId, Seq
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
@@ -42,12 +44,16 @@ def open_audit(
 
 
 @router.get("/audits/{audit_id}", response_class=HTMLResponse)
-def audit_page(request: Request, audit_id: RowId, who: Auditor, db: DbDep) -> HTMLResponse:
+def audit_page(request: Request, audit_id: RowId, who: Auditor, db: DbDep, state: StateDep) -> HTMLResponse:
     audit = service.get(db, audit_id)
     items = service.items(db, audit)
+    tz = zone(state.settings.time_zone)
+    requests = data_requests.received_between(db, audit.period_start, audit.period_end, tz)
     record_event(db, who.user.username, "audit_viewed", "success", f"audit {audit_id} (web)")
     db.commit()
-    return page(request, "audit.html", audit=service.public(db, audit), items=items, role=who.user.role)
+    return page(
+        request, "audit.html", audit=service.public(db, audit), items=items, requests=requests, role=who.user.role
+    )
 
 
 @router.post("/audits/{audit_id}/items/{seq}")
