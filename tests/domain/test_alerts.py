@@ -14,7 +14,9 @@ from platewatch.domain.alerts import (
     RejectReason,
     accept,
     dispose,
+    document_in_leas,
     hotlist_is_stale,
+    leas_gap,
     reject,
     verify,
 )
@@ -61,14 +63,38 @@ def test_invalid_transitions(start: AlertStatus, action: str, message: str) -> N
             dispose(s, "x", T, Disposition.NO_ACTION)
 
 
-def test_no_stop_without_confirmation_or_incident_number() -> None:
+def test_no_stop_without_confirmation_and_the_leas_number_may_follow() -> None:
     unconfirmed = verify(accept(AlertState(), "o", T), "d", T, confirmed=False)
     with pytest.raises(InvalidTransition, match="confirmed through COLLECT/NCIC"):
         dispose(unconfirmed, "o", T, Disposition.STOP, "26-1")
     assert dispose(unconfirmed, "o", T, Disposition.NO_ACTION).status is AlertStatus.DISPOSED
+    with pytest.raises(InvalidTransition, match="no LEAS incident"):
+        dispose(unconfirmed, "o", T, Disposition.NO_ACTION, "26-1")
     confirmed = verify(accept(AlertState(), "o", T), "d", T, confirmed=True)
-    with pytest.raises(InvalidTransition, match="incident number"):
-        dispose(confirmed, "o", T, Disposition.ARREST, "  ")
+    arrest = dispose(confirmed, "o", T, Disposition.ARREST, "  ", "LPR")  # at the scene, before the report
+    assert arrest.status is AlertStatus.DISPOSED and arrest.incident_number == "" and arrest.leas_subtype == ""
+    documented = document_in_leas(arrest, " 26-7781 ", "lpr")
+    assert (documented.incident_number, documented.leas_subtype) == ("26-7781", "LPR")
+    with pytest.raises(InvalidTransition, match="incident number and the sub-type"):
+        document_in_leas(arrest, "26-7781", " ")
+    with pytest.raises(InvalidTransition, match="only a hit disposed of with a stop"):
+        document_in_leas(dispose(unconfirmed, "o", T, Disposition.NO_ACTION), "26-1", "LPR")
+
+
+@pytest.mark.parametrize(
+    ("disposition", "number", "subtype", "gap"),
+    [
+        ("no_action", "", "", None),
+        (None, "", "", None),
+        ("arrest", "", "", "no LEAS incident number"),
+        ("stop", "26-1", "LPR", None),
+        ("stop", "26-1", "lpr ", None),
+        ("vehicle_recovered", "26-1", "TRAFFIC", "LEAS sub-type TRAFFIC, not LPR"),
+        ("arrest", "26-1", "", "LEAS sub-type not given, not LPR"),
+    ],
+)
+def test_what_the_leas_report_lists(disposition: str | None, number: str, subtype: str, gap: str | None) -> None:
+    assert leas_gap(disposition, number, subtype, "LPR") == gap
 
 
 @pytest.mark.parametrize(("hours", "stale"), [(0, False), (23.9, False), (24, False), (24.1, True), (72, True)])

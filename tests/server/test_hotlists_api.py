@@ -93,16 +93,16 @@ def test_import_hit_accept_verify_dispose(server: LiveServer) -> None:
         assert r.json()["status"] == "confirmed"
         assert c.post(f"/api/v1/alerts/{aid}/accept").status_code == 403  # dispatch does not decide
     with actors.client(Role.OFFICER) as c:
-        r = c.post(f"/api/v1/alerts/{aid}/dispose", json={"disposition": "stop"})
-        assert r.status_code == 409 and "incident number" in r.json()["message"]
-        r = c.post(
-            f"/api/v1/alerts/{aid}/dispose", json={"disposition": "vehicle_recovered", "incident_number": "26-4411"}
-        )
+        r = c.post(f"/api/v1/alerts/{aid}/dispose", json={"disposition": "no_action", "incident_number": "26-1"})
+        assert r.status_code == 409 and "no LEAS incident" in r.json()["message"]
+        recovered = {"disposition": "vehicle_recovered", "incident_number": "26-4411", "leas_subtype": "lpr"}
+        r = c.post(f"/api/v1/alerts/{aid}/dispose", json=recovered)
         assert r.json()["status"] == "disposed"
         final = c.get(f"/api/v1/alerts/{aid}").json()
     assert final["decided_by"] == actors.people[Role.OFFICER].username
     assert final["verified_by"] == actors.people[Role.DISPATCHER].username
     assert final["verification_note"] == "NCIC: active, 10-99" and final["incident_number"] == "26-4411"
+    assert final["leas_subtype"] == "LPR"
 
 
 def test_delta_since_a_version_and_stale_warning(server: LiveServer) -> None:

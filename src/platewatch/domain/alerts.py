@@ -46,6 +46,8 @@ class AlertState:
     verification_note: str = ""
     disposition: Disposition | None = None
     incident_number: str = ""
+    leas_subtype: str = ""
+    """The LEAS incident sub-type the incident was documented under (V.E.2f: the agency's LPR sub-type)."""
     disposed_by: str | None = None
     disposed_at: dt.datetime | None = None
 
@@ -78,24 +80,52 @@ def verify(state: AlertState, who: str, at: dt.datetime, confirmed: bool, note: 
 
 
 def dispose(
-    state: AlertState, who: str, at: dt.datetime, disposition: Disposition, incident_number: str = ""
+    state: AlertState,
+    who: str,
+    at: dt.datetime,
+    disposition: Disposition,
+    incident_number: str = "",
+    leas_subtype: str = "",
 ) -> AlertState:
-    """Record the outcome. Action beyond 'no action' needs a confirmed hit (V.F.4) and the LEAS incident
-    number (V.E.2f)."""
+    """Record the outcome. Action beyond 'no action' needs a confirmed hit (V.F.4). Its LEAS incident number and
+    sub-type (V.E.2f) may follow when the officer has them (`document_in_leas`): until then the hit is on the
+    supervisors' list of undocumented ones (`leas_gap`)."""
     _need(state, (AlertStatus.CONFIRMED, AlertStatus.NOT_CONFIRMED), "dispose of")
-    if disposition is not Disposition.NO_ACTION:
-        if state.status is not AlertStatus.CONFIRMED:
-            raise InvalidTransition("a stop, arrest or recovery needs a hit confirmed through COLLECT/NCIC")
-        if not incident_number.strip():
-            raise InvalidTransition("a stop, arrest or recovery needs the LEAS incident number")
+    action = disposition is not Disposition.NO_ACTION
+    if action and state.status is not AlertStatus.CONFIRMED:
+        raise InvalidTransition("a stop, arrest or recovery needs a hit confirmed through COLLECT/NCIC")
+    if not action and incident_number.strip():
+        raise InvalidTransition("'no action' has no LEAS incident: record a stop, arrest or recovery to give one")
     return replace(
         state,
         status=AlertStatus.DISPOSED,
         disposition=disposition,
         incident_number=incident_number.strip(),
+        leas_subtype=leas_subtype.strip().upper() if incident_number.strip() else "",
         disposed_by=who,
         disposed_at=at,
     )
+
+
+def document_in_leas(state: AlertState, incident_number: str, leas_subtype: str) -> AlertState:
+    """The LEAS incident number and sub-type of a stop, arrest or recovery, given (or corrected) after the fact."""
+    if state.status is not AlertStatus.DISPOSED or state.disposition in (None, Disposition.NO_ACTION):
+        raise InvalidTransition("only a hit disposed of with a stop, arrest or recovery is documented in LEAS")
+    if not incident_number.strip() or not leas_subtype.strip():
+        raise InvalidTransition("give the LEAS incident number and the sub-type it was documented under")
+    return replace(state, incident_number=incident_number.strip(), leas_subtype=leas_subtype.strip().upper())
+
+
+def leas_gap(disposition: str | None, incident_number: str, leas_subtype: str, lpr_subtype: str) -> str | None:
+    """Why an LPR outcome is not properly documented in LEAS (order V.E.2f), or None when it is (or needs none): a
+    stop, arrest or recovery needs an incident number under the agency's LPR sub-type."""
+    if disposition in (None, Disposition.NO_ACTION.value):
+        return None
+    if not incident_number.strip():
+        return "no LEAS incident number"
+    if leas_subtype.strip().upper() != lpr_subtype.strip().upper():
+        return f"LEAS sub-type {leas_subtype or 'not given'}, not {lpr_subtype.strip().upper()}"
+    return None
 
 
 HOTLIST_AGE_WARNING = dt.timedelta(hours=24)

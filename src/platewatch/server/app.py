@@ -38,6 +38,7 @@ from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.http_guard import HttpGuard
 from platewatch.server.inputs import refuse_control_characters
 from platewatch.server.json_body import openapi_components
+from platewatch.server.leas.routes import router as leas_router
 from platewatch.server.maps.routes import router as maps_router
 from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
@@ -51,6 +52,7 @@ from platewatch.server.web.audit_pages import router as audit_pages_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
+from platewatch.server.web.leas_pages import router as leas_pages_router
 from platewatch.server.web.map_pages import router as map_pages_router
 from platewatch.server.web.people_pages import router as people_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
@@ -97,9 +99,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     equipment_router,
     training_router,
     audits_router,
+    leas_router,
     data_requests_router,
     web_router,
     hotlist_pages_router,
+    leas_pages_router,
     hold_pages_router,
     report_pages_router,
     equipment_pages_router,

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the server listens on")
     port: int = Field(8000, ge=1, le=65535)
     agency_name: str = Field("New Canaan Police Department", description="Shown on pages and reports")
+    leas_lpr_subtype: str = Field(
+        "LPR",
+        max_length=16,
+        description="The LEAS incident sub-type for incidents and arrests that involve LPR (order V.E.2f): stops, "
+        "arrests and recoveries from LPR not documented under it are on the supervisors' LEAS report",
+    )
     time_zone: str = Field(
         "UTC",
         description="The agency's IANA time zone (e.g. America/New_York): pages, reports, CSV and PDF documents and "

@@ -38,6 +38,7 @@ class Alert(Base):
     verification_note: Mapped[str] = mapped_column(String(500), default="")
     disposition: Mapped[str | None] = mapped_column(String(24), nullable=True)
     incident_number: Mapped[str] = mapped_column(String(40), default="")
+    leas_subtype: Mapped[str] = mapped_column(String(16), default="", server_default="")  # V.E.2f
     disposed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     disposed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 

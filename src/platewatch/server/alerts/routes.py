@@ -20,6 +20,7 @@ from platewatch.domain.alerts import hotlist_age, hotlist_is_stale
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts.models import Unit, UserSession
+from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts import repeats, service
 from platewatch.server.alerts.models import Alert, AlertRepeat
 from platewatch.server.alerts.schemas import (
@@ -37,6 +38,7 @@ from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListV
 from platewatch.server.hotlists.schemas import entry_public
 from platewatch.server.hotlists.service import StoredEntry, row_to_entry
 from platewatch.server.inputs import Count, RowId
+from platewatch.server.leas.schemas import LeasDocumentation
 from platewatch.server.reads.models import Read
 
 log = logging.getLogger(__name__)
@@ -137,6 +139,7 @@ def alerts_public(db: Session, rows: list[Alert], now: Any, context: int | None)
                 verification_note=a.verification_note,
                 disposition=a.disposition,
                 incident_number=a.incident_number,
+                leas_subtype=a.leas_subtype,
                 disposed_by=a.disposed_by,
                 disposed_at=a.disposed_at,
                 repeat_count=len(passes[a.id]),
@@ -272,5 +275,21 @@ def verify(alert_id: RowId, body: VerifyBody, who: Verifier, db: DbDep, at: NowD
 @router.post("/{alert_id}/dispose", response_model=AlertStatusPublic, summary="Outcome and LEAS incident number")
 def dispose(alert_id: RowId, body: DisposeBody, who: Disposer, db: DbDep, at: NowDep) -> AlertStatusPublic:
     return act_on_alert(
-        db, alert_id, "dispose", who, at, disposition=body.disposition, incident_number=body.incident_number
-    )
+        db, alert_id, "dispose", who, at, disposition=body.disposition, incident_number=body.incident_number,
+        leas_subtype=body.leas_subtype,
+    )  # fmt: skip
+
+
+@router.post(
+    "/{alert_id}/leas",
+    response_model=AlertStatusPublic,
+    summary="The LEAS incident number and sub-type of a stop, arrest or recovery, given after it was recorded",
+)
+def document_in_leas(
+    alert_id: RowId, body: LeasDocumentation, who: Disposer, db: DbDep, at: NowDep
+) -> AlertStatusPublic:
+    status = act_on_alert(db, alert_id, "document", who, at, incident_number=body.incident_number,
+                          leas_subtype=body.leas_subtype)  # fmt: skip
+    record_event(db, who.user.username, "alert_documented_in_leas", "success", f"alert {alert_id}")
+    db.commit()
+    return status

@@ -52,6 +52,7 @@ class AlertPublic(BaseModel):
     verification_note: str
     disposition: str | None
     incident_number: str
+    leas_subtype: str = Field("", description="the LEAS sub-type the incident was documented under (V.E.2f)")
     disposed_by: str | None
     disposed_at: dt.datetime | None
     repeat_count: int = Field(0, description="passes of the same vehicle by the same unit suppressed onto this alert")
@@ -87,4 +88,7 @@ class DisposeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     disposition: Disposition
-    incident_number: str = Field("", max_length=40, description="LEAS incident number (LPR sub type)")
+    incident_number: str = Field(
+        "", max_length=40, description="LEAS incident number; may follow later (POST /api/v1/alerts/{id}/leas)"
+    )
+    leas_subtype: str = Field("", max_length=16, description="the LEAS sub-type it was documented under (LPR's)")

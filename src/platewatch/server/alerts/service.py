@@ -167,6 +167,7 @@ def state_of(alert: Alert) -> rules.AlertState:
         verification_note=alert.verification_note,
         disposition=rules.Disposition(alert.disposition) if alert.disposition else None,
         incident_number=alert.incident_number,
+        leas_subtype=alert.leas_subtype,
         disposed_by=alert.disposed_by,
         disposed_at=alert.disposed_at,
     )
@@ -180,7 +181,7 @@ def apply(alert: Alert, new: rules.AlertState) -> None:
     alert.verified_by, alert.verified_at = new.verified_by, new.verified_at
     alert.verification_note = new.verification_note
     alert.disposition = new.disposition.value if new.disposition else None
-    alert.incident_number = new.incident_number
+    alert.incident_number, alert.leas_subtype = new.incident_number, new.leas_subtype
     alert.disposed_by, alert.disposed_at = new.disposed_by, new.disposed_at
 
 
@@ -202,7 +203,11 @@ def transition(db: Session, alert_id: int, action: str, who: str, now: dt.dateti
         elif action == "verify":
             new = rules.verify(state, who, now, kw["confirmed"], kw.get("note", ""))
         elif action == "dispose":
-            new = rules.dispose(state, who, now, kw["disposition"], kw.get("incident_number", ""))
+            new = rules.dispose(
+                state, who, now, kw["disposition"], kw.get("incident_number", ""), kw.get("leas_subtype", "")
+            )
+        elif action == "document":
+            new = rules.document_in_leas(state, kw["incident_number"], kw["leas_subtype"])
         else:
             raise AlertError("bad_action", f"unknown action {action!r}", 400)
     except rules.InvalidTransition as exc:

@@ -8,6 +8,7 @@ from platewatch.server.db.base import Base
 from platewatch.server.equipment import models as equipment_models
 from platewatch.server.governance import models as governance_models
 from platewatch.server.hotlists import models as hotlists_models
+from platewatch.server.leas import models as leas_models
 from platewatch.server.querylog import models as querylog_models
 from platewatch.server.reads import models as reads_models
 from platewatch.server.training import models as training_models
@@ -23,6 +24,7 @@ __all__ = [
     "equipment_models",
     "governance_models",
     "hotlists_models",
+    "leas_models",
     "querylog_models",
     "reads_models",
     "training_models",

@@ -14,6 +14,7 @@ from platewatch.domain.hotlists import CATEGORY_PRIORITY, Category, category_wor
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import SecurityEvent, UserSession
+from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.models import Alert
 from platewatch.server.alerts.routes import REVIEW, act_on_alert, alerts_public, sees_covert
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
@@ -316,7 +317,7 @@ def alerts_page(request: Request, ctx: QueueCtx, at: NowDep, state: StateDep, st
     return page(
         request, "alerts.html", role=ctx.role, items=items, filter_status=status, seq=entry.seq,
         reject_reasons=[r.value for r in RejectReason], dispositions=[d.value for d in Disposition],
-        category_words=category_words,
+        category_words=category_words, lpr_subtype=state.settings.leas_lpr_subtype,
     )  # fmt: skip
 
 
@@ -353,6 +354,19 @@ def verify(
 @router.post("/alerts/{alert_id}/dispose")
 def dispose(
     alert_id: RowId, who: Disposer, db: DbDep, at: NowDep, disposition: Annotated[Disposition, Form()],
-    incident_number: Annotated[str, Form(max_length=40)] = "",
+    incident_number: Annotated[str, Form(max_length=40)] = "", leas_subtype: Annotated[str, Form(max_length=16)] = "",
 ) -> RedirectResponse:  # fmt: skip
-    return _act(db, alert_id, "dispose", who, at, disposition=disposition, incident_number=incident_number)
+    return _act(db, alert_id, "dispose", who, at, disposition=disposition, incident_number=incident_number,
+                leas_subtype=leas_subtype)  # fmt: skip
+
+
+@router.post("/alerts/{alert_id}/leas")
+def document_in_leas(
+    alert_id: RowId, who: Disposer, db: DbDep, at: NowDep, incident_number: Annotated[str, Form(max_length=40)] = "",
+    leas_subtype: Annotated[str, Form(max_length=16)] = "",
+) -> RedirectResponse:  # fmt: skip
+    """The LEAS incident number of a stop, arrest or recovery recorded without it (order V.E.2f)."""
+    _act(db, alert_id, "document", who, at, incident_number=incident_number, leas_subtype=leas_subtype)
+    record_event(db, who.user.username, "alert_documented_in_leas", "success", f"alert {alert_id}")
+    db.commit()
+    return _back()

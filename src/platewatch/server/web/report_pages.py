@@ -11,6 +11,7 @@ from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
+from platewatch.server.leas import service as leas_service
 from platewatch.server.reports import service
 from platewatch.server.reports.routes import window
 from platewatch.server.web.routes import page
@@ -32,4 +33,5 @@ def reports_page(
     tz = zone(state.settings.time_zone)
     start, end = window(since or None, until or None, at, tz)
     report = service.metrics(db, start, end, tz)
-    return page(request, "reports.html", report=report, role=who.user.role, since=since, until=until)
+    leas = leas_service.report(db, start, end, state.settings.leas_lpr_subtype)
+    return page(request, "reports.html", report=report, leas=leas, role=who.user.role, since=since, until=until)

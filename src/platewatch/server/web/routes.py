@@ -259,7 +259,7 @@ def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: State
     return page(
         request, "read.html", read=read, unit=unit, officer=officer, seq=entry.seq, purpose=ctx.purpose,
         case_number=ctx.case_number, plate_image=data_uri(store, read.plate_image), role=ctx.role,
-        vehicle_image=data_uri(store, read.vehicle_image),
+        vehicle_image=data_uri(store, read.vehicle_image), lpr_subtype=state.settings.leas_lpr_subtype,
     )  # fmt: skip
 
 
