@@ -98,6 +98,8 @@ PLATEWATCH_DATA_DIR=/var/lib/platewatch
 # Where platewatch-backup.timer's daily backups go (kept 14 days), which `platewatch check` looks at.
 PLATEWATCH_BACKUP_DIR=/var/backups/platewatch
 #PLATEWATCH_AGENCY_NAME=New Canaan Police Department
+# The town's other agencies that may request LPR data (';' between them); any other agency's request is denied.
+#PLATEWATCH_TOWN_AGENCIES=Town of New Canaan; New Canaan Fire Marshal
 # The agency's time zone: pages, reports and documents show its local time (the database keeps UTC).
 PLATEWATCH_TIME_ZONE=America/New_York
 #PLATEWATCH_MAP_AREA=41.09,-73.57,41.21,-73.43
