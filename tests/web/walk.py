@@ -92,13 +92,22 @@ def deeper(path: str, seeded: Seeded, links: list[str]) -> list[str]:
     return more.get(path, [])
 
 
-def walk(server: LiveServer, browser: Any, seeded: Seeded, check: Callable[[Any, Role, str, str], None]) -> list[str]:
+def walk(
+    server: LiveServer,
+    browser: Any,
+    seeded: Seeded,
+    check: Callable[[Any, Role, str, str], None],
+    init_script: str | None = None,
+) -> list[str]:
     """Log in as each role and open every page it reaches at each viewport, calling `check(page, role, path, size)`
-    on each; returns the pages opened, as "role path size"."""
+    on each (with `init_script` run first in every page, as a browser extension would, outside the page's CSP);
+    returns the pages opened, as "role path size"."""
     opened: list[str] = []
     for role in Role:
         person = server.add_person(role)
         context = browser.new_context(viewport={"width": VIEWPORTS[0][0], "height": VIEWPORTS[0][1]})
+        if init_script is not None:
+            context.add_init_script(path=init_script)
         page = context.new_page()
         log_in(page, server, person, "/account")
         page.wait_for_url("**/account")
