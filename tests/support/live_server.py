@@ -149,7 +149,9 @@ def server(request: pytest.FixtureRequest, database_url: str, tmp_path: Path, cl
     # marked `server_settings(name=value, ...)` gets a server with those settings.
     marker = request.node.get_closest_marker("server_settings")
     extra: dict[str, Any] = dict(marker.kwargs) if marker else {}
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", purge_every_minutes=0, **extra)
+    # Nor notices of its own: a test of notices runs a round itself (tests/server/test_notices.py).
+    extra = {"purge_every_minutes": 0, "notice_check_minutes": 0, **extra}
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", **extra)
     app = create_app(settings, clock=clock)
     sessions = make_sessionmaker(make_engine(database_url))
     with ExitStack() as running:

@@ -32,7 +32,12 @@ from platewatch.server.equipment.routes import router as equipment_router
 from platewatch.server.errors import ApiError, install_handlers
 from platewatch.server.governance.routes import purge_router
 from platewatch.server.governance.routes import router as holds_router
-from platewatch.server.governance.scheduler import anchor_forever, keep_store_lock_forever, purge_forever
+from platewatch.server.governance.scheduler import (
+    anchor_forever,
+    keep_store_lock_forever,
+    notices_forever,
+    purge_forever,
+)
 from platewatch.server.hotlists.routes import router as hotlists_router
 from platewatch.server.hotlists.routes import unit_router as hotlist_unit_router
 from platewatch.server.http_guard import HttpGuard
@@ -40,6 +45,7 @@ from platewatch.server.inputs import refuse_control_characters
 from platewatch.server.json_body import openapi_components
 from platewatch.server.leas.routes import router as leas_router
 from platewatch.server.maps.routes import router as maps_router
+from platewatch.server.notices.routes import router as notices_router
 from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.reports.routes import router as reports_router
@@ -54,6 +60,7 @@ from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
 from platewatch.server.web.leas_pages import router as leas_pages_router
 from platewatch.server.web.map_pages import router as map_pages_router
+from platewatch.server.web.notice_pages import router as notice_pages_router
 from platewatch.server.web.people_pages import router as people_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
 from platewatch.server.web.request_pages import router as request_pages_router
@@ -100,10 +107,12 @@ ROUTERS: tuple[APIRouter, ...] = (
     training_router,
     audits_router,
     leas_router,
+    notices_router,
     data_requests_router,
     web_router,
     hotlist_pages_router,
     leas_pages_router,
+    notice_pages_router,
     hold_pages_router,
     report_pages_router,
     equipment_pages_router,
@@ -178,6 +187,9 @@ async def _background_tasks(state: AppState, holding: store_lock.Holding) -> Asy
     # The query log's head, copied where the database's administrators cannot rewrite it (order V.D.9-10).
     if settings.querylog_anchor_file is not None:
         tasks.append(asyncio.create_task(anchor_forever(state)))
+    # Notices that reach the people responsible instead of waiting for someone to look (order V.C.1).
+    if settings.notice_check_minutes > 0:
+        tasks.append(asyncio.create_task(notices_forever(state)))
     try:
         yield
     finally:

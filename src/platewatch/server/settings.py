@@ -30,6 +30,30 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the server listens on")
     port: int = Field(8000, ge=1, le=65535)
     agency_name: str = Field("New Canaan Police Department", description="Shown on pages and reports")
+    smtp_host: str = Field(
+        "", description="The agency's mail relay for notices (order V.C.1); empty: notices on the Notices page only"
+    )
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="STARTTLS (587), implicit TLS (465), or none (a relay on this machine only)"
+    )
+    smtp_from: str = Field("platewatch@localhost", max_length=200, description="The notices' sender address")
+    smtp_username: str = Field(
+        "", max_length=200, description="Log on to the relay as this user (with the password file)"
+    )
+    smtp_password_file: Path | None = Field(None, description="A file holding the relay password (mode 600)")
+    notice_to_hotlists: str = Field(
+        "",
+        max_length=2000,
+        description="Addresses told of old hot lists and failed imports (the Program Administrator)",
+    )
+    notice_to_units: str = Field(
+        "", max_length=2000, description="Addresses told of units' problems: reads left after a shift, disk, clock, GPS"
+    )
+    notice_check_minutes: float = Field(5.0, ge=0.0, description="How often the server looks for causes (0: never)")
+    notice_repeat_minutes: float = Field(
+        60.0, gt=0.0, description="A notice nobody acknowledged is sent again this often"
+    )
     leas_lpr_subtype: str = Field(
         "LPR",
         max_length=16,

@@ -9,6 +9,7 @@ from platewatch.server.equipment import models as equipment_models
 from platewatch.server.governance import models as governance_models
 from platewatch.server.hotlists import models as hotlists_models
 from platewatch.server.leas import models as leas_models
+from platewatch.server.notices import models as notices_models
 from platewatch.server.querylog import models as querylog_models
 from platewatch.server.reads import models as reads_models
 from platewatch.server.training import models as training_models
@@ -25,6 +26,7 @@ __all__ = [
     "governance_models",
     "hotlists_models",
     "leas_models",
+    "notices_models",
     "querylog_models",
     "reads_models",
     "training_models",

@@ -1,5 +1,6 @@
 """The server's own recurring jobs, started and stopped with the app: the purge, every `purge_every_minutes`, the
-query log's anchor, every `querylog_anchor_minutes`, and the store's lock, kept every `store_lock_check_seconds`."""
+query log's anchor, every `querylog_anchor_minutes`, the store's lock, kept every `store_lock_check_seconds`, and the
+notices (order V.C.1), every `notice_check_minutes`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.db import store_lock
 from platewatch.server.deps import AppState
 from platewatch.server.governance.retention import purge
+from platewatch.server.notices import service as notices
 from platewatch.server.querylog.anchors import append_anchor
 from platewatch.server.reads.imagestore import ImageStore
 
@@ -80,3 +82,23 @@ async def keep_store_lock_forever(state: AppState, holding: store_lock.Holding) 
     while state.store.lost is None:
         await asyncio.sleep(state.settings.store_lock_check_seconds)
         await asyncio.to_thread(keep_store_lock_once, state, holding)
+
+
+def notices_once(state: AppState) -> None:
+    """One round of notices (order V.C.1); a failure is logged and retried next time."""
+    if state.store.lost is not None:
+        return
+    try:
+        with state.sessions() as db:
+            notices.run_once(db, state.settings, state.clock())
+    except Exception as exc:
+        log.error(
+            "notices failed (%s); next try in %s minutes", type(exc).__name__, state.settings.notice_check_minutes
+        )
+
+
+async def notices_forever(state: AppState) -> None:
+    """Look for causes now, then every `notice_check_minutes`, in a worker thread (sending mail may wait)."""
+    while True:
+        await asyncio.to_thread(notices_once, state)
+        await asyncio.sleep(state.settings.notice_check_minutes * 60)

@@ -55,6 +55,7 @@ MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
         "Equipment",
         (
             ("view_units", "/units", "Units"),
+            ("view_units", "/notices", "Notices"),
             ("manage_units", "/equipment", "Inventory"),
             ("report_damage", "/equipment/damage", "Report damage"),
         ),
