@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from platewatch.domain.alert_timings import DelaySummary, alarmed_at, delay_seconds, summarize
+from platewatch.domain.alert_timings import DECISION_BANDS, DelaySummary, alarmed_at, banded, delay_seconds, summarize
 
 CAPTURED = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
 CREATED = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
@@ -29,3 +29,10 @@ def test_summary_of_delays() -> None:
     assert summarize(reversed(ten)) == DelaySummary(10, 55.0, 90.0, 100.0)
     eleven = [*ten, 1000.0]
     assert summarize(eleven) == DelaySummary(11, 60.0, 100.0, 1000.0)
+
+
+def test_decision_times_fall_in_bands_every_band_listed() -> None:
+    counts = banded([0, 59.9, 60, 299, 900, 3599, 3600, 4 * 3600, 90_000])
+    assert [words for words, _ in counts] == [words for words, _ in DECISION_BANDS]
+    assert [n for _, n in counts] == [2, 2, 0, 2, 1, 2]
+    assert [n for _, n in banded([])] == [0] * 6

@@ -4,10 +4,13 @@ outcome, for a window; no plate in the answer."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from platewatch.domain.alert_timings import DECISION_BANDS, banded
 from platewatch.domain.roles import Role
 from tests.server.test_hotlists_api import Actors, ingest, make_list
 from tests.support.live_server import LiveServer, read_payload
@@ -119,5 +122,45 @@ def test_the_report_says_how_fast_alarms_were_decided_and_verified_and_by_whom(s
         {"officer": officer, "accepted": 2, "rejected": 0, "median_seconds_to_decide": (live_delay + retro_delay) / 2},
         {"officer": second.username, "accepted": 0, "rejected": 1, "median_seconds_to_decide": rejected_delay},
     ]
+    bands = dict(banded([live_delay, retro_delay, rejected_delay]))  # the chart's bands, from the delays above
+    assert {c["key"]: c["count"] for c in report["decision_times"]} == bands and sum(bands.values()) == 3
     assert page.status_code == 200 and f"<td>{second.username}</td><td>0</td><td>1</td>" in page.text
     assert "8TRK455" not in page.text
+
+
+@pytest.mark.server_settings(time_zone="America/New_York")
+def test_the_report_counts_searches_by_user_and_purpose_and_reads_by_hour(server: LiveServer) -> None:
+    car = server.add_unit("car-1")
+    zone = ZoneInfo("America/New_York")
+    today = server.clock.now.astimezone(zone).date()
+    captured = [
+        dt.datetime.combine(today - dt.timedelta(days=1), dt.time(h, m), zone) for h, m in ((8, 5), (8, 50), (17, 0))
+    ] + [dt.datetime.combine(today - dt.timedelta(days=2), dt.time(23, 30), zone)]
+    ingest(server, car, *(read_payload(f"ABC{i}234", t, seed=i) for i, t in enumerate(captured)))
+    first, second = server.add_person(Role.INVESTIGATOR), server.add_person(Role.SUPERVISOR)
+    sent: list[tuple[str, str, str]] = []  # (who, path, purpose) of every search answered
+    for person, plan in (
+        (first, [("search", "burglary series, Elm Street"), ("search", "burglary series, Elm Street"),
+                 ("map", "missing person, silver alert 26-14")]),
+        (second, [("search", "missing person, silver alert 26-14")]),
+    ):  # fmt: skip
+        with server.client(server.login(person)) as c:
+            for kind, purpose in plan:
+                params = {"plate": "ABC*", "hours": 96, "purpose": purpose, "case_number": "2026-0042"}
+                r = c.get(f"/api/v1/reads/{kind}", params=params)
+                assert r.status_code == 200, r.text
+                sent.append((person.username, kind, purpose))
+            assert c.get("/api/v1/reads/search", params={"plate": "ABC*"}).status_code == 400  # refused: not counted
+    with server.client(server.login(server.add_person(Role.AUDITOR))) as c:
+        report = c.get("/api/v1/reports/metrics", params={"since": str(today - dt.timedelta(days=3))}).json()
+    by_user = Counter(who for who, _, _ in sent)
+    by_purpose = Counter(purpose for _, _, purpose in sent)
+    assert report["searches"] == len(sent) == 4
+    assert {c["key"]: c["count"] for c in report["searches_by_user"]} == dict(by_user)
+    assert {c["key"]: c["count"] for c in report["searches_by_purpose"]} == dict(by_purpose)
+    assert [c["count"] for c in report["searches_by_user"]] == sorted(by_user.values(), reverse=True)  # most first
+    hours = Counter(f"{t.hour:02d}" for t in captured)  # the agency's hours, not UTC's
+    assert [c["key"] for c in report["reads_by_hour"]] == [f"{h:02d}" for h in range(24)]
+    assert {c["key"]: c["count"] for c in report["reads_by_hour"] if c["count"]} == dict(hours)
+    assert [c["key"] for c in report["decision_times"]] == [words for words, _ in DECISION_BANDS]
+    assert sum(c["count"] for c in report["decision_times"]) == report["time_to_decision"]["count"] == 0

@@ -38,3 +38,23 @@ def summarize(seconds: Iterable[float]) -> DelaySummary:
         return DelaySummary(0, None, None, None)
     p90 = values[math.ceil(0.9 * len(values)) - 1]
     return DelaySummary(len(values), round(statistics.median(values), 1), round(p90, 1), round(values[-1], 1))
+
+
+# Bands of the time an officer took to decide an alarm, for the report's chart: (words, upper bound in seconds).
+DECISION_BANDS: tuple[tuple[str, float], ...] = (
+    ("under 1 min", 60),
+    ("1-5 min", 300),
+    ("5-15 min", 900),
+    ("15-60 min", 3600),
+    ("1-4 h", 4 * 3600),
+    ("4 h or more", math.inf),
+)
+
+
+def banded(seconds: Iterable[float]) -> list[tuple[str, int]]:
+    """How many delays fall in each of DECISION_BANDS (every band, in order, zeros too)."""
+    counts = dict.fromkeys((words for words, _ in DECISION_BANDS), 0)
+    for s in seconds:
+        words = next(w for w, upper in DECISION_BANDS if s < upper)
+        counts[words] += 1
+    return list(counts.items())

@@ -17,6 +17,7 @@ def metrics_document(report: MetricsReport, who: str, at: dt.datetime, agency: s
         ("Reads", "with a position", report.reads_with_position),
         *(("Reads by unit", c.key, c.count) for c in report.reads_by_unit),
         *(("Reads by day", c.key, c.count) for c in report.reads_by_day),
+        *(("Reads by hour of the day", f"{c.key}:00", c.count) for c in report.reads_by_hour),
         ("Alarms", "all", report.alerts),
         ("Alarms", "per 1,000 reads", round(report.alerts_per_1000_reads, 2)),
         *(("Alarms by list", c.key, c.count) for c in report.alerts_by_list),
@@ -24,6 +25,7 @@ def metrics_document(report: MetricsReport, who: str, at: dt.datetime, agency: s
         *(("Rejections by reason", c.key, c.count) for c in report.rejections_by_reason),
         *(("Outcomes of hits", c.key, c.count) for c in report.dispositions),
         *_delays("Time to decision", report.time_to_decision),
+        *(("Time to decision", f"decided {c.key}", c.count) for c in report.decision_times),
         *_delays("Time to verification", report.time_to_verification),
     ]
     for o in report.decisions_by_officer:
@@ -32,6 +34,11 @@ def metrics_document(report: MetricsReport, who: str, at: dt.datetime, agency: s
             ("Decisions by officer", f"{o.officer}: rejected", o.rejected),
             ("Decisions by officer", f"{o.officer}: median seconds to decide", _seconds(o.median_seconds_to_decide)),
         ]
+    rows += [
+        ("Searches", "all answered", report.searches),
+        *(("Searches by user", c.key, c.count) for c in report.searches_by_user),
+        *(("Searches by purpose", c.key, c.count) for c in report.searches_by_purpose),
+    ]
     return TableDocument(
         title=f"{agency}: LPR metrics report",
         about=(

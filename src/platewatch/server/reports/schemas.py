@@ -33,6 +33,9 @@ class MetricsReport(BaseModel):
     reads_with_position: int
     reads_by_unit: list[Count] = Field(description="unit name → reads, most first")
     reads_by_day: list[Count] = Field(description="the agency's day (YYYY-MM-DD, PLATEWATCH_TIME_ZONE) → reads")
+    reads_by_hour: list[Count] = Field(
+        description="the hour of the agency's day (00-23, every hour) → reads captured in it over the window"
+    )
     alerts: int
     alerts_per_1000_reads: float
     alerts_by_list: list[Count]
@@ -44,3 +47,9 @@ class MetricsReport(BaseModel):
     )
     time_to_verification: Delays = Field(description="from acceptance to dispatch's answer through COLLECT/NCIC")
     decisions_by_officer: list[OfficerDecisions] = Field(description="who accepted and rejected alarms, most first")
+    decision_times: list[Count] = Field(
+        description="alarms decided within each band of time to decision (under 1 min … 4 h or more, every band)"
+    )
+    searches: int = Field(description="searches of LPR data answered in the window (query log: search and map)")
+    searches_by_user: list[Count] = Field(description="user → searches answered, most first")
+    searches_by_purpose: list[Count] = Field(description="the purpose stated → searches answered, most first")
