@@ -61,8 +61,9 @@ def receive(db: Session, body: RequestCreate, town: tuple[str, ...], who: str, a
     return row
 
 
-def get(db: Session, request_id: int) -> DataRequest:
-    row = db.get(DataRequest, request_id)
+def get(db: Session, request_id: int, *, lock: bool = False) -> DataRequest:
+    """The request; `lock`: held until the caller commits (PostgreSQL), so two steps at once cannot both pass."""
+    row = db.get(DataRequest, request_id, with_for_update=lock)
     if row is None:
         raise RequestError(404, "request_not_found", f"no data request {request_id}")
     return row
@@ -70,7 +71,7 @@ def get(db: Session, request_id: int) -> DataRequest:
 
 def review(db: Session, request_id: int, body: RequestReview, who: str, at: dt.datetime) -> DataRequest:
     """The Program Administrator's or a designee's decision; an outside request cannot be approved (V.D.6)."""
-    row = _stepping(get(db, request_id), body.decision)
+    row = _stepping(get(db, request_id, lock=True), body.decision)
     if body.decision == "approved" and not row.in_town:
         raise RequestError(409, "outside_the_town", rules.outside_reason(row.agency))
     row.status, row.reviewed_by, row.reviewed_at, row.decision_note = body.decision, who, at, body.note
@@ -81,7 +82,7 @@ def review(db: Session, request_id: int, body: RequestReview, who: str, at: dt.d
 
 def fulfil(db: Session, request_id: int, body: RequestFulfil, who: str, at: dt.datetime) -> DataRequest:
     """Record what was released to the requester, and when (not before the approval, not in the future)."""
-    row = _stepping(get(db, request_id), Status.FULFILLED)
+    row = _stepping(get(db, request_id, lock=True), Status.FULFILLED)
     released = body.released_at or at
     if released.tzinfo is None:
         raise RequestError(422, "bad_release_time", "released_at needs a time zone")
@@ -96,7 +97,7 @@ def fulfil(db: Session, request_id: int, body: RequestFulfil, who: str, at: dt.d
 
 def close(db: Session, request_id: int, body: RequestClose, who: str, at: dt.datetime) -> DataRequest:
     """Close an approved request with nothing released, saying why."""
-    row = _stepping(get(db, request_id), Status.CLOSED)
+    row = _stepping(get(db, request_id, lock=True), Status.CLOSED)
     row.status, row.finish_note, row.finished_by, row.finished_at = Status.CLOSED.value, body.note, who, at
     record_event(db, who, "data_request_closed", "success", f"request {row.id}: {body.note}"[:500])
     db.flush()
