@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 from sqlalchemy import Engine, bindparam, select, true, update
@@ -286,11 +286,14 @@ def unit_said(request: Request, at: dt.datetime) -> dict[str, Any]:
     }
 
 
-def unit_contact(request: Request, unit: AuthenticatedUnit, db: DbDep, at: NowDep) -> Unit:
-    """Dependency of every unit route but ingest: the authenticated unit, its contact recorded and committed."""
+def unit_contact(request: Request, response: Response, unit: AuthenticatedUnit, db: DbDep, at: NowDep) -> Unit:
+    """Dependency of every unit route but ingest: the authenticated unit, its contact recorded and committed, and the
+    answer marked when an urgent hot-list change waits for it (`unit_status.URGENT_HEADER`)."""
     # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
     unit_status.touch(db, unit, at, **unit_said(request, at))
     db.commit()
+    if unit_status.urgent_for(db, unit):
+        response.headers[unit_status.URGENT_HEADER] = "1"
     return unit
 
 

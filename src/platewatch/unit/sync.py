@@ -110,6 +110,10 @@ class ServerSync:
                     self._guarded(self._upload, uploader)
                     self._guarded(self._check_shift, uploader)
                     next_upload = now + self._upload_every
+                if uploader.urgent:  # an AMBER alert or an urgent list: now, not at the next check (order V.C.1)
+                    uploader.urgent = False
+                    self._guarded(self._check_hotlist, uploader)
+                    next_check = time.monotonic() + self._hotlist_every
                 self._wake.wait(max(0.0, min(next_upload, next_check) - time.monotonic()))
                 self._wake.clear()
             self._guarded(self._upload, uploader)

@@ -50,6 +50,10 @@ class LogonRefused(ValueError):
     """The server refused the officer's log-on (wrong password or code, locked, a role that cannot decide)."""
 
 
+URGENT_HEADER = "X-Hotlist-Urgent"
+"""The server's mark on any answer when an urgent hot-list change waits for this unit (order V.C.1)."""
+
+
 def one_token(text: str) -> str | None:
     """The API token a token file holds (None unless it holds exactly one, whitespace around it aside)."""
     token = text.strip()
@@ -237,7 +241,10 @@ class Uploader:
         """The server's clock from its last hot list or accepted batch (None until one came)."""
         self.gps_fix_age: Callable[[], float | None] | None = None
         """Seconds since the GPS receiver's latest fix (None: none yet), told to the server; unset: no receiver."""
+        self.urgent = False
+        """The server said an urgent hot-list change waits (an AMBER/SILVER entry, an urgent list): fetch it now."""
         self._refusal = ""
+        client.event_hooks.setdefault("response", []).append(self._note_urgent)
 
     @classmethod
     def connect(
@@ -248,6 +255,10 @@ class Uploader:
 
     def close(self) -> None:
         self.client.close()
+
+    def _note_urgent(self, response: httpx.Response) -> None:
+        if response.headers.get(URGENT_HEADER):
+            self.urgent = True
 
     def __enter__(self) -> Uploader:
         return self

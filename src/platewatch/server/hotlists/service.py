@@ -203,6 +203,28 @@ def latest_version(db: Session, hotlist_id: int, at: int | None = None) -> HotLi
     return db.scalar(stmt.order_by(HotListVersion.id.desc()).limit(1))
 
 
+URGENT_CATEGORIES = (Category.AMBER.value, Category.SILVER.value)
+"""Entries that reach the units at once, whatever their list (order V.C.1)."""
+URGENT_PRIORITY = 1
+"""A list of this priority (the most urgent) is an urgent list: each of its changes reaches the units at once."""
+
+
+def urgent_after(db: Session, version: int | None) -> bool:
+    """Whether a hot-list version newer than the unit's `version` is urgent: a change to a list of the most urgent
+    priority, or a manual list's version holding an AMBER or SILVER entry (an imported file's daily change is not)."""
+    newer = select(HotListVersion.id).join(HotList, HotList.id == HotListVersion.hotlist_id)
+    if version is not None:
+        newer = newer.where(HotListVersion.id > version)
+    amber = select(HotListEntryRow.id).where(
+        HotListEntryRow.version_id == HotListVersion.id, HotListEntryRow.category.in_(URGENT_CATEGORIES)
+    )
+    urgent = newer.where(
+        HotList.active.is_(True),
+        (HotList.priority == URGENT_PRIORITY) | ((HotList.source == "manual") & amber.exists()),
+    )
+    return db.scalar(urgent.limit(1)) is not None
+
+
 def current_version_id(db: Session) -> int | None:
     value = db.scalar(select(func.max(HotListVersion.id)))
     return int(value) if value is not None else None

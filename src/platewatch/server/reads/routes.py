@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -146,7 +146,13 @@ def _raise(db: Session, state: AppState, reads: list[ReadForMatching], at: dt.da
 )
 # The unit is authenticated before its body is parsed (dependencies resolve in parameter order).
 def ingest_reads(
-    request: Request, unit: IngestUnit, reads: ReadBatchBody, db: DbDep, at: NowDep, state: StateDep
+    request: Request,
+    response: Response,
+    unit: IngestUnit,
+    reads: ReadBatchBody,
+    db: DbDep,
+    at: NowDep,
+    state: StateDep,
 ) -> IngestResult:
     s = state.settings
     service.check_batch(len(reads), s.ingest_max_batch, "reads")
@@ -155,6 +161,8 @@ def ingest_reads(
     _match(db, state, reads, outcome.stored, at)
     unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in reads], **unit_said(request, at))
     db.commit()  # the reads, their alerts and the unit's contact in one transaction
+    if unit_status.urgent_for(db, unit):  # an AMBER entry waits for it: the unit fetches its list at once (V.C.1)
+        response.headers[unit_status.URGENT_HEADER] = "1"
     return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain.unit_health import UnitSeen, warnings
 from platewatch.server.accounts.models import Unit
-from platewatch.server.hotlists.service import current_version_id
+from platewatch.server.hotlists.service import current_version_id, urgent_after
 from platewatch.server.unit_shifts.models import UnitShift
 from platewatch.server.unit_status.models import UnitContact
 from platewatch.server.unit_status.schemas import UnitStatusPublic
@@ -125,3 +125,14 @@ def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int |
             )
         )
     return out, current
+
+
+URGENT_HEADER = "X-Hotlist-Urgent"
+"""Set on a unit's answer when an urgent hot-list change is newer than its list: it fetches the list at once instead of
+at its next check (order V.C.1: AMBER/SILVER and urgent lists reach the units on their existing connection)."""
+
+
+def urgent_for(db: Session, unit: Unit) -> bool:
+    """Whether `unit` must fetch its hot list now (its contact row says which version it has)."""
+    row = db.get(UnitContact, unit.id)
+    return urgent_after(db, row.hotlist_version if row is not None else None)
