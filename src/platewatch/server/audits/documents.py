@@ -4,13 +4,13 @@ access with what the auditor found."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from zoneinfo import ZoneInfo
 
 from platewatch.domain.local_time import shown
 from platewatch.server.audits.schemas import AuditDetail
 from platewatch.server.data_requests.schemas import RequestDetail
 from platewatch.server.documents import TableDocument
+from platewatch.server.querylog.documents import LOG_HEADERS, log_cells
 
 
 def audit_document(audit: AuditDetail, who: str, at: dt.datetime, agency: str, tz: ZoneInfo) -> TableDocument:
@@ -32,31 +32,10 @@ def audit_document(audit: AuditDetail, who: str, at: dt.datetime, agency: str, t
             "the table (its parameters name the request).",
             *(_request_line(r, tz) for r in audit.requests),
         ),
-        headers=(
-            "Log row",
-            "When",
-            "User",
-            "Action",
-            "Parameters",
-            "Purpose",
-            "Case",
-            "Results",
-            "Outcome",
-            "Finding",
-            "Note",
-            "Reviewed by",
-        ),
+        headers=(*LOG_HEADERS, "Finding", "Note", "Reviewed by"),
         rows=tuple(
             (
-                i.entry.seq,
-                shown(i.entry.at, tz, seconds=True),
-                i.entry.username,
-                i.entry.action,
-                json.dumps(i.entry.parameters, sort_keys=True),
-                i.entry.purpose,
-                i.entry.case_number,
-                i.entry.result_count,
-                i.entry.outcome,
+                *log_cells(i.entry, shown(i.entry.at, tz, seconds=True)),
                 i.finding or "not reviewed",
                 i.note,
                 i.reviewed_by or "",

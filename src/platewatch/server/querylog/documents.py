@@ -5,11 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from platewatch.domain.local_time import shown, with_offset
-from platewatch.server.documents import TableDocument
+from platewatch.server.documents import Cell, TableDocument
 from platewatch.server.querylog.models import QueryLogEntry
+
+LOG_HEADERS = ("Log row", "When", "User", "Action", "Parameters", "Purpose", "Case", "Results", "Outcome")
+"""The columns of a query-log row in a document (this export, an audit's findings)."""
+
+
+class LogRow(Protocol):
+    """A query-log row as stored or as the API answers it."""
+
+    seq: int
+    username: str
+    action: str
+    parameters: dict[str, Any]
+    purpose: str
+    case_number: str
+    result_count: int
+    outcome: str
+
+
+def log_cells(row: LogRow, when: str) -> tuple[Cell, ...]:
+    """The cells of `row` under LOG_HEADERS, its time already written as `when`."""
+    return (row.seq, when, row.username, row.action, json.dumps(row.parameters, sort_keys=True), row.purpose,
+            row.case_number, row.result_count, row.outcome)  # fmt: skip
 
 
 def querylog_document(rows: Sequence[QueryLogEntry], filters: str, truncated: bool, who: str, at: dt.datetime,
@@ -22,31 +45,6 @@ def querylog_document(rows: Sequence[QueryLogEntry], filters: str, truncated: bo
             f"Made {shown(at, tz)} by {who}. Times are the agency's ({tz.key}) with their UTC offset. Check the chain "
             "with GET /api/v1/querylog/verify.",
         ),
-        headers=(
-            "Log row",
-            "When",
-            "User",
-            "Action",
-            "Parameters",
-            "Purpose",
-            "Case",
-            "Results",
-            "Outcome",
-            "Row hash",
-        ),
-        rows=tuple(
-            (
-                r.seq,
-                with_offset(r.at, tz),
-                r.username,
-                r.action,
-                json.dumps(r.parameters, sort_keys=True),
-                r.purpose,
-                r.case_number,
-                r.result_count,
-                r.outcome,
-                r.row_hash,
-            )
-            for r in rows
-        ),
+        headers=(*LOG_HEADERS, "Row hash"),
+        rows=tuple((*log_cells(r, with_offset(r.at, tz)), r.row_hash) for r in rows),
     )
