@@ -46,6 +46,7 @@ class Permission(StrEnum):
     VIEW_UNITS = "view_units"  # each unit's contact, hot list and shift (V.E.2g-h, V.F.2)
     MANAGE_REQUESTS = "manage_requests"  # record requests for data, their release or closing (V.D.7-8)
     REVIEW_REQUESTS = "review_requests"  # approve or deny them: the Program Administrator or a designee (V.D.7)
+    PUBLISH_TRANSPARENCY = "publish_transparency"  # the public transparency report: the Program Administrator only
 
 
 _P = Permission

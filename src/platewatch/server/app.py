@@ -52,6 +52,7 @@ from platewatch.server.reports.routes import router as reports_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.settings import Settings
 from platewatch.server.training.routes import router as training_router
+from platewatch.server.transparency.routes import router as transparency_router
 from platewatch.server.unit_shifts.routes import router as unit_shifts_router
 from platewatch.server.unit_status.routes import router as unit_status_router
 from platewatch.server.web.audit_pages import router as audit_pages_router
@@ -108,6 +109,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     audits_router,
     leas_router,
     notices_router,
+    transparency_router,
     data_requests_router,
     web_router,
     hotlist_pages_router,

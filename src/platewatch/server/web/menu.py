@@ -49,6 +49,7 @@ MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
             ("view_purge_log", "/purges", "Purge log"),
             ("manage_audits", "/audits", "Audits"),
             ("view_training", "/training", "Training"),
+            ("publish_transparency", "/transparency", "Transparency"),
         ),
     ),
     (
