@@ -75,10 +75,13 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     return response
 
 
-def _time(value: dt.datetime | None, tz: ZoneInfo, seconds: bool, empty: str) -> Markup | str:
-    """`<time datetime="UTC ISO">local time and zone</time>`: one unbroken line on the page (`time` does not wrap)."""
-    if value is None:
+def _time(value: dt.datetime | str | None, tz: ZoneInfo, seconds: bool, empty: str) -> Markup | str:
+    """`<time datetime="UTC ISO">local time and zone</time>`: one unbroken line on the page (`time` does not wrap).
+    An ISO string (an API model's time, as the alert queue carries it) is read first."""
+    if value is None or value == "":
         return empty
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     return Markup('<time datetime="{}">{}</time>').format(as_utc(value).isoformat(), shown(value, tz, seconds))
 
 
