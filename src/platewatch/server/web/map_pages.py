@@ -22,9 +22,7 @@ from platewatch.server.web.routes import Searcher, page
 router = APIRouter(include_in_schema=False)
 
 
-def _map_page(
-    request: Request, state: StateDep, role: str, template: str = "map.html", **context: Any
-) -> HTMLResponse:
+def _map_page(request: Request, state: StateDep, role: str, template: str = "map.html", **context: Any) -> HTMLResponse:
     s = state.settings
     area = parse_bbox(s.map_area)
     centre = ((area.min_lat + area.max_lat) / 2, (area.min_lon + area.max_lon) / 2)
