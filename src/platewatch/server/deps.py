@@ -451,18 +451,7 @@ def query_logged(
             purpose, case_number = _for_request(db, params, data_request, context, purpose, case_number)
         except ApiError:
             db.rollback()
-            querylog.append(
-                db,
-                username=username,
-                action=action.value,
-                parameters=params,
-                purpose=(purpose or "")[:500],
-                case_number=(case_number or "")[:40],
-                result_count=0,
-                outcome=Outcome.REFUSED.value,
-                now=at,
-            )
-            db.commit()
+            _record_refusal(db, username, action, params, purpose, case_number, at)
             raise
         try:
             if context is not None and not purpose:
@@ -471,18 +460,7 @@ def query_logged(
                 purpose, case_number = standing_purpose
             p, c = check_purpose(purpose, case_number)
         except ValueError as exc:
-            querylog.append(
-                db,
-                username=username,
-                action=action.value,
-                parameters=params,
-                purpose=(purpose or "")[:500],
-                case_number=(case_number or "")[:40],
-                result_count=0,
-                outcome=Outcome.REFUSED.value,
-                now=at,
-            )
-            db.commit()
+            _record_refusal(db, username, action, params, purpose, case_number, at)
             raise ApiError(400, "purpose_required", str(exc)) from exc
         ctx = QueryContext(db, username, session.user.role, action, p, c, at, params)
         try:
@@ -510,6 +488,30 @@ def query_logged(
     dependency.standing_purpose = standing_purpose  # type: ignore[attr-defined]
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
+
+
+def _record_refusal(
+    db: Session,
+    username: str,
+    action: Action,
+    params: dict[str, Any],
+    purpose: str | None,
+    case_number: str | None,
+    at: dt.datetime,
+) -> None:
+    """A refused access (no purpose, a request not approved…) is a query-log row too, committed before the refusal."""
+    querylog.append(
+        db,
+        username=username,
+        action=action.value,
+        parameters=params,
+        purpose=(purpose or "")[:500],
+        case_number=(case_number or "")[:40],
+        result_count=0,
+        outcome=Outcome.REFUSED.value,
+        now=at,
+    )
+    db.commit()
 
 
 def _record_failure(db: Session, ctx: QueryContext, outcome: Outcome) -> None:
