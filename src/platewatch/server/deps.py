@@ -291,9 +291,9 @@ def unit_contact(request: Request, response: Response, unit: AuthenticatedUnit, 
     answer marked when an urgent hot-list change waits for it (`unit_status.URGENT_HEADER`)."""
     # Every request of a unit is a contact supervisors see (V.E.2h); kept even if the route then fails.
     unit_status.touch(db, unit, at, **unit_said(request, at))
-    db.commit()
-    if unit_status.urgent_for(db, unit):
+    if unit_status.urgent_for(db, unit):  # in the same transaction as the contact, not a second one after it
         response.headers[unit_status.URGENT_HEADER] = "1"
+    db.commit()
     return unit
 
 

@@ -23,7 +23,7 @@ Searcher = Annotated[UserSession, Depends(require(Permission.SEARCH_READS))]
 Reporter = Annotated[UserSession, Depends(require(Permission.VIEW_REPORTS))]
 
 
-def _for_others(who: UserSession) -> bool:
+def acts_for_others(who: UserSession) -> bool:
     """Supervisors (who see reports) record and complete outcomes for their people too."""
     return allows(Role(who.user.role), Permission.VIEW_REPORTS)
 
@@ -37,7 +37,7 @@ def _for_others(who: UserSession) -> bool:
 def record_search_outcome(
     seq: Seq, body: SearchOutcomeCreate, who: Searcher, db: DbDep, at: NowDep
 ) -> SearchOutcomePublic:
-    row = service.record_search_outcome(db, seq, body, who.user.username, _for_others(who), at)
+    row = service.record_search_outcome(db, seq, body, who.user.username, acts_for_others(who), at)
     db.commit()
     return SearchOutcomePublic.model_validate(row)
 
@@ -51,7 +51,7 @@ def document_search_outcome(
     outcome_id: RowId, body: LeasDocumentation, who: Searcher, db: DbDep
 ) -> SearchOutcomePublic:
     row = service.document_search_outcome(db, outcome_id, body.incident_number, body.leas_subtype,
-                                           who.user.username, _for_others(who))  # fmt: skip
+                                           who.user.username, acts_for_others(who))  # fmt: skip
     db.commit()
     return SearchOutcomePublic.model_validate(row)
 

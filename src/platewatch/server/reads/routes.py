@@ -160,9 +160,10 @@ def ingest_reads(
     outcome = service.ingest(db, unit, reads, images, ImageStore(s.image_dir), at)
     _match(db, state, reads, outcome.stored, at)
     unit_status.touch(db, unit, at, reads_captured=[r.captured_at for r in reads], **unit_said(request, at))
-    db.commit()  # the reads, their alerts and the unit's contact in one transaction
+    # Asked inside the ingest's own transaction: after the commit it would open another (on SQLite, a write lock).
     if unit_status.urgent_for(db, unit):  # an AMBER entry waits for it: the unit fetches its list at once (V.C.1)
         response.headers[unit_status.URGENT_HEADER] = "1"
+    db.commit()  # the reads, their alerts and the unit's contact in one transaction
     return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)
 
 

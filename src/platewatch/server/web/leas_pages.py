@@ -14,7 +14,7 @@ from platewatch.server.deps import DbDep, NowDep
 from platewatch.server.errors import ApiError
 from platewatch.server.inputs import RowId, Seq
 from platewatch.server.leas import service
-from platewatch.server.leas.routes import Searcher, _for_others
+from platewatch.server.leas.routes import Searcher, acts_for_others
 from platewatch.server.leas.schemas import SearchOutcomeCreate
 from platewatch.server.web.hold_pages import invalid_form
 
@@ -39,7 +39,7 @@ def record_outcome(
         )
     except ValidationError as exc:
         raise invalid_form(exc) from exc
-    service.record_search_outcome(db, seq, body, who.user.username, _for_others(who), at)
+    service.record_search_outcome(db, seq, body, who.user.username, acts_for_others(who), at)
     db.commit()
     # Back to the read, opened again on the same query-log row (its purpose and case carry over).
     return RedirectResponse(f"/reads/{read_id}?context={seq}&outcome=recorded", status_code=303)
@@ -56,6 +56,6 @@ def document_outcome(
     if not incident_number.strip() or not leas_subtype.strip():
         raise ApiError(400, "invalid_form", "give the LEAS incident number and the sub-type it was documented under")
     service.document_search_outcome(db, outcome_id, incident_number, leas_subtype, who.user.username,
-                                    _for_others(who))  # fmt: skip
+                                    acts_for_others(who))  # fmt: skip
     db.commit()
     return RedirectResponse("/reports#leas", status_code=303)
