@@ -27,7 +27,8 @@ from platewatch.server.data_requests.routes import router as data_requests_route
 from platewatch.server.db import store_lock
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import answers, make_engine, make_sessionmaker
-from platewatch.server.deps import AppState, PublicDep, StateDep
+from platewatch.server.db.replicas import Replicas
+from platewatch.server.deps import SERVED, AppState, PublicDep, StateDep
 from platewatch.server.equipment.routes import router as equipment_router
 from platewatch.server.errors import ApiError, install_handlers
 from platewatch.server.governance.routes import purge_router
@@ -50,6 +51,7 @@ from platewatch.server.querylog.routes import router as querylog_router
 from platewatch.server.reads.routes import router as reads_router
 from platewatch.server.reports.routes import router as reports_router
 from platewatch.server.search.routes import router as search_router
+from platewatch.server.served_by import ServedBy
 from platewatch.server.settings import Settings
 from platewatch.server.training.routes import router as training_router
 from platewatch.server.transparency.routes import router as transparency_router
@@ -146,6 +148,7 @@ def create_app(
         matcher=Matcher(),
         engine=engine,
         on_store_lost=on_store_lost,
+        replicas=Replicas(settings.replica_urls, settings.replica_max_lag_seconds),
     )
 
     @asynccontextmanager
@@ -153,7 +156,10 @@ def create_app(
         # Held while serving, so that `backup restore` refuses to replace the store under this server.
         with store_lock.serving(settings.database_url) as holding:
             async with _background_tasks(state, holding):
-                yield
+                try:
+                    yield
+                finally:
+                    state.replicas.dispose()
 
     # /docs from the package's own copy of Swagger UI, not a CDN; no /redoc (its bundle asks cdn.redoc.ly).
     app = FastAPIOffline(
@@ -174,6 +180,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     _describe_json_bodies(app)
 
+    app.add_middleware(ServedBy, state_key=SERVED)
     app.add_middleware(HttpGuard, max_body_bytes=settings.request_max_bytes)
     return app
 

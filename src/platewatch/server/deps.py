@@ -10,24 +10,27 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 from sqlalchemy import Engine, bindparam, select, true, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from platewatch.domain.access_rules import LockoutPolicy, SessionPolicy
 from platewatch.domain.querylog import Action, Outcome, check_purpose
+from platewatch.domain.replicas import ON_PRIMARY, PRIMARY, Served
 from platewatch.domain.roles import TRAINED_PERMISSIONS, Permission, Role, allows
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit, UnitToken, UserSession
 from platewatch.server.accounts.security import token_digest
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.data_requests import service as data_requests
+from platewatch.server.db.replicas import Replicas
 from platewatch.server.errors import ApiError
 from platewatch.server.inputs import RowId, Seq
 from platewatch.server.querylog import service as querylog
@@ -38,6 +41,7 @@ from platewatch.server.unit_status import service as unit_status
 from platewatch.server.web.menu import PageUser
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SESSION_COOKIE = "pw_session"
 AUTHENTICATED = "platewatch.authenticated"
@@ -125,6 +129,8 @@ class AppState:
     engine: Engine
     store: StoreWatch = field(default_factory=StoreWatch)
     unit_tokens: UnitTokenCache = field(default_factory=lambda: UnitTokenCache())
+    replicas: Replicas = field(default_factory=lambda: Replicas((), 0.0))
+    """The PostgreSQL standbys searches, maps, exports and reports may read from (none: the primary serves all)."""
     on_store_lost: Callable[[], None] | None = None
     """Called once when the store's lock is lost to a restore (the CLI's server stops itself: systemd restarts it,
     and it starts on the restored store once the restore has ended)."""
@@ -159,6 +165,43 @@ def get_db(state: StateDep) -> Iterator[Session]:
 
 
 DbDep = Annotated[Session, Depends(get_db)]
+
+SERVED = "platewatch_served"
+"""`request.state`'s name for who served a request's reads (a `Served`): `served_by` puts it in a header, pages on
+the page."""
+
+
+@contextmanager
+def _reads_session(request: Request, state: AppState) -> Iterator[Session | None]:
+    """A session on the standby that serves this request's reads, or None: the primary's (issue 23 item 5). Who
+    served it is kept on the request when the store has standbys."""
+    if not state.replicas:
+        yield None
+        return
+    db, served = state.replicas.session()
+    setattr(request.state, SERVED, served)
+    if db is None:
+        yield None
+        return
+    with db:
+        try:
+            yield db
+        finally:
+            db.rollback()
+
+
+def _standby_lost(request: Request, state: AppState, name: str, served: Served) -> None:
+    state.replicas.lost(name)
+    setattr(request.state, SERVED, served)
+
+
+def get_reads_db(request: Request, db: DbDep, state: StateDep) -> Iterator[Session]:
+    """For routes that only read (reports): a standby's session when one is fresh enough, else the primary's."""
+    with _reads_session(request, state) as replica:
+        yield replica if replica is not None else db
+
+
+ReadsDbDep = Annotated[Session, Depends(get_reads_db)]
 
 
 def now(state: StateDep) -> dt.datetime:
@@ -352,6 +395,26 @@ class QueryContext:
     at: dt.datetime
     parameters: dict[str, Any] = field(default_factory=dict)
     entry: QueryLogEntry | None = None
+    replica: Session | None = None
+    """A standby's session for the request's reads (`read`); the query-log row is written on `db`, the primary."""
+    served: Served = ON_PRIMARY
+    standby_lost: Callable[[Served], None] | None = None
+    """Told when the standby failed while answering and the primary took over."""
+
+    def read(self, query: Callable[[Session], T]) -> T:
+        """Run the route's `query` on the standby serving this request; on the primary when there is none, or when
+        the standby fails while answering (it is then left alone, and the answer says so)."""
+        if self.replica is None:
+            return query(self.db)
+        try:
+            return query(self.replica)
+        except OperationalError:
+            lost, self.replica = self.served.by, None
+            self.served = Served(PRIMARY, 0.0, f"served by the primary database: {lost} failed while answering")
+            log.warning("standby %s failed while answering; the primary answers", lost)
+            if self.standby_lost is not None:
+                self.standby_lost(self.served)
+            return query(self.db)
 
     def record(self, result_count: int, parameters: dict[str, Any] | None = None) -> QueryLogEntry:
         """Write the query-log row and commit it together with whatever this request did."""
@@ -419,13 +482,18 @@ def _for_request(
 
 
 def query_logged(
-    action: Action, permission: Permission, *, standing_purpose: tuple[str, str] | None = None
+    action: Action,
+    permission: Permission,
+    *,
+    standing_purpose: tuple[str, str] | None = None,
+    on_replica: bool = False,
 ) -> Callable[..., Iterator[QueryContext]]:
     """Dependency factory for routes that return read data: permission, purpose and case number, and
     exactly one query-log row per request — refused and failed requests included.
 
     `standing_purpose` (purpose, case) is recorded when the person gives none: for work whose purpose the
     order itself states, such as reviewing hits (V.E.5) — the access is still logged, row by row.
+    `on_replica`: the route's reads may come from a fresh standby (`QueryContext.reads`): searches, maps and exports.
     """
     gate = require(permission)
 
@@ -433,6 +501,7 @@ def query_logged(
         request: Request,
         session: Annotated[UserSession, Depends(gate)],
         db: DbDep,
+        state: StateDep,
         at: NowDep,
         purpose: Annotated[str | None, Query(max_length=500)] = None,
         case_number: Annotated[str | None, Query(max_length=40)] = None,
@@ -462,32 +531,43 @@ def query_logged(
         except ValueError as exc:
             _record_refusal(db, username, action, params, purpose, case_number, at)
             raise ApiError(400, "purpose_required", str(exc)) from exc
-        ctx = QueryContext(db, username, session.user.role, action, p, c, at, params)
-        try:
-            yield ctx
-        except ApiError as exc:
-            db.rollback()
-            if ctx.entry is None:
-                outcome = Outcome.NOT_FOUND if exc.status == 404 else Outcome.REFUSED
-                _record_failure(db, ctx, outcome)
-            raise
-        except RequestValidationError:  # a request body that does not validate: refused, not a server error
-            db.rollback()
-            if ctx.entry is None:
-                _record_failure(db, ctx, Outcome.REFUSED)
-            raise
-        except Exception:
-            db.rollback()
-            if ctx.entry is None:
-                _record_failure(db, ctx, Outcome.ERROR)
-            raise
-        if ctx.entry is None:
-            raise RuntimeError(f"route for {action.value} returned without recording its query-log row")
+        with ExitStack() as standby:
+            replica = standby.enter_context(_reads_session(request, state)) if on_replica else None
+            served = getattr(request.state, SERVED, ON_PRIMARY)
+            ctx = QueryContext(
+                db, username, session.user.role, action, p, c, at, params, replica=replica, served=served,
+                standby_lost=lambda now_served: _standby_lost(request, state, served.by, now_served),
+            )  # fmt: skip
+            yield from _logged(ctx, db)
 
     dependency.query_action = action  # type: ignore[attr-defined]
     dependency.standing_purpose = standing_purpose  # type: ignore[attr-defined]
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
+
+
+def _logged(ctx: QueryContext, db: Session) -> Iterator[QueryContext]:
+    """Yield the context to the route; a route that fails or returns without its row still leaves one."""
+    try:
+        yield ctx
+    except ApiError as exc:
+        db.rollback()
+        if ctx.entry is None:
+            outcome = Outcome.NOT_FOUND if exc.status == 404 else Outcome.REFUSED
+            _record_failure(db, ctx, outcome)
+        raise
+    except RequestValidationError:  # a request body that does not validate: refused, not a server error
+        db.rollback()
+        if ctx.entry is None:
+            _record_failure(db, ctx, Outcome.REFUSED)
+        raise
+    except Exception:
+        db.rollback()
+        if ctx.entry is None:
+            _record_failure(db, ctx, Outcome.ERROR)
+        raise
+    if ctx.entry is None:
+        raise RuntimeError(f"route for {ctx.action.value} returned without recording its query-log row")
 
 
 def _record_refusal(

@@ -147,6 +147,19 @@ class Settings(BaseSettings):
         "and denied (order V.D.6)",
     )
 
+    database_replica_urls: str = Field(
+        "",
+        max_length=4000,
+        description="PostgreSQL hot standbys of database_url, separated by ',': searches, maps, exports and reports "
+        "read from the freshest one; ingest, the query log and every write stay on the primary",
+    )
+    replica_max_lag_seconds: float = Field(
+        30.0,
+        ge=0.0,
+        description="A standby further behind the primary than this (or down, or not streaming) is skipped: the "
+        "request is served by the primary and says so",
+    )
+
     bootstrap_admin_username: str | None = Field(
         None, description="Create this administrator at start-up when no administrator exists"
     )
@@ -174,6 +187,17 @@ class Settings(BaseSettings):
         parse_bbox(value)  # a ValueError names what is wrong
         return value
 
+    @field_validator("database_replica_urls")
+    @classmethod
+    def _postgresql_standbys(cls, value: str, info: ValidationInfo) -> str:
+        urls = [u.strip() for u in value.split(",") if u.strip()]
+        if urls and not str(info.data.get("database_url", "")).startswith("postgresql"):
+            raise ValueError("replicas need a PostgreSQL database_url (SQLite has no standbys)")
+        for url in urls:
+            if not url.startswith("postgresql"):
+                raise ValueError(f"a replica must be a postgresql+psycopg:// URL, not {url.split(':', 1)[0]}:")
+        return value
+
     @field_validator("querylog_anchor_file")
     @classmethod
     def _a_folder_that_exists(cls, value: Path | None) -> Path | None:
@@ -189,6 +213,10 @@ class Settings(BaseSettings):
     def town_agency_names(self) -> tuple[str, ...]:
         """`agency_name` and the town's other agencies (V.D.6)."""
         return (self.agency_name, *(a.strip() for a in self.town_agencies.split(";") if a.strip()))
+
+    @property
+    def replica_urls(self) -> tuple[str, ...]:
+        return tuple(u.strip() for u in self.database_replica_urls.split(",") if u.strip())
 
     @property
     def alert_repeat_window(self) -> dt.timedelta:

@@ -17,13 +17,13 @@ from platewatch.server.search.params import SearchQueryDep
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
-MapCtx = Annotated[QueryContext, Depends(query_logged(Action.MAP, Permission.SEARCH_READS))]
+MapCtx = Annotated[QueryContext, Depends(query_logged(Action.MAP, Permission.SEARCH_READS, on_replica=True))]
 
 
 def mapped(ctx: QueryContext, query: SearchQueryDep) -> dict[str, Any]:
     """Run the search, log it, and return its reads as a GeoJSON FeatureCollection (for the API and the page)."""
-    rows, _ = search.run(ctx.db, query)
-    alarms = alarms_by_read(ctx.db, [r.id for r, _ in rows], sees_covert(ctx.role))
+    rows, _ = ctx.read(lambda db: search.run(db, query))
+    alarms = ctx.read(lambda db: alarms_by_read(db, [r.id for r, _ in rows], sees_covert(ctx.role)))
     entry = ctx.record(len(rows))
     return feature_collection(rows, alarms, entry.seq)
 

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from platewatch.domain.local_time import day_start, zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, StateDep, require
+from platewatch.server.deps import NowDep, ReadsDbDep, StateDep, require
 from platewatch.server.documents import MEDIA_TYPES, content_disposition, render
 from platewatch.server.errors import ApiError
 from platewatch.server.reports import service
@@ -58,7 +58,7 @@ def _when(name: str, text: str, tz: ZoneInfo) -> dt.datetime:
 )
 def metrics_report(
     who: Reporter,
-    db: DbDep,
+    db: ReadsDbDep,
     at: NowDep,
     state: StateDep,
     since: Annotated[

@@ -22,10 +22,10 @@ from platewatch.server.unit_shifts.service import on_shift
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
-SearchCtx = Annotated[QueryContext, Depends(query_logged(Action.SEARCH, Permission.SEARCH_READS))]
+SearchCtx = Annotated[QueryContext, Depends(query_logged(Action.SEARCH, Permission.SEARCH_READS, on_replica=True))]
 ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permission.SEARCH_READS))]
 ImageCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_IMAGE, Permission.SEARCH_READS))]
-ExportCtx = Annotated[QueryContext, Depends(query_logged(Action.EXPORT, Permission.EXPORT_READS))]
+ExportCtx = Annotated[QueryContext, Depends(query_logged(Action.EXPORT, Permission.EXPORT_READS, on_replica=True))]
 
 
 def to_public(read: Read, unit_name: str, context: int | None = None, officer: str | None = None) -> ReadPublic:
@@ -61,8 +61,8 @@ def to_public(read: Read, unit_name: str, context: int | None = None, officer: s
 
 @router.get("/reads/search", response_model=ReadsPublic, summary="Search reads (purpose and case required)")
 def search_reads(ctx: SearchCtx, query: SearchQueryDep) -> ReadsPublic:
-    rows, next_cursor = service.run(ctx.db, query)
-    officers = on_shift(ctx.db, [r for r, _ in rows])
+    rows, next_cursor = ctx.read(lambda db: service.run(db, query))
+    officers = ctx.read(lambda db: on_shift(db, [r for r, _ in rows]))
     entry = ctx.record(len(rows))
     return ReadsPublic(
         reads=[to_public(r, u, entry.seq, officers[r.id]) for r, u in rows],
@@ -79,7 +79,7 @@ def search_reads(ctx: SearchCtx, query: SearchQueryDep) -> ReadsPublic:
     responses={200: {"content": {"text/csv": {}}}},
 )
 def export_reads(ctx: ExportCtx, query: SearchQueryDep) -> Response:
-    rows, _ = service.run(ctx.db, query)
+    rows, _ = ctx.read(lambda db: service.run(db, query))
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(

@@ -52,8 +52,8 @@ def plate_timeline(request: Request, ctx: MapCtx, query: SearchQueryDep, state: 
     (query-logged like a map; opened from a read's page with its query-log row as the context)."""
     if query.pattern is None or query.mode is not Mode.EXACT:
         raise ApiError(400, "invalid_query", "plate: a timeline follows one plate; give it exactly (no * or ?)")
-    rows, more = search.run(ctx.db, query)
-    alarms = alarms_by_read(ctx.db, [r.id for r, _ in rows], sees_covert(ctx.role))
+    rows, more = ctx.read(lambda db: search.run(db, query))
+    alarms = ctx.read(lambda db: alarms_by_read(db, [r.id for r, _ in rows], sees_covert(ctx.role)))
     entry = ctx.record(len(rows))
     ordered = sorted(rows, key=lambda row: (row[0].captured_at, str(row[0].id)))
     geojson = feature_collection(ordered, alarms, entry.seq)

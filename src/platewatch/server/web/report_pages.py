@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import DbDep, NowDep, StateDep, require
+from platewatch.server.deps import NowDep, ReadsDbDep, StateDep, require
 from platewatch.server.leas import service as leas_service
 from platewatch.server.reports import service
 from platewatch.server.reports.routes import window
@@ -24,7 +24,7 @@ Reporter = Annotated[UserSession, Depends(require(Permission.VIEW_REPORTS))]
 def reports_page(
     request: Request,
     who: Reporter,
-    db: DbDep,
+    db: ReadsDbDep,
     at: NowDep,
     state: StateDep,
     since: Annotated[str, Query(max_length=40)] = "",

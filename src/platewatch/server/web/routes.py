@@ -26,6 +26,7 @@ from platewatch.server.accounts.schemas import LoginRequest
 from platewatch.server.accounts.service import logout as end_session
 from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import (
+    SERVED,
     SESSION_COOKIE,
     DbDep,
     NowDep,
@@ -52,7 +53,7 @@ Searcher = Annotated[UserSession, Depends(require(Permission.SEARCH_READS))]
 Own = Annotated[UserSession, Depends(require(Permission.VIEW_OWN_ACCOUNT))]
 LogViewer = Annotated[UserSession, Depends(require(Permission.VIEW_QUERY_LOG))]
 ChainVerifier = Annotated[UserSession, Depends(require(Permission.VERIFY_QUERY_LOG))]
-SearchCtx = Annotated[QueryContext, Depends(query_logged(Action.SEARCH, Permission.SEARCH_READS))]
+SearchCtx = Annotated[QueryContext, Depends(query_logged(Action.SEARCH, Permission.SEARCH_READS, on_replica=True))]
 ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permission.SEARCH_READS))]
 
 
@@ -70,6 +71,7 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     must_change = user is not None and user.must_change_password
     context["can"] = offered(None if role is None else Role(role), must_change)
     context["csp_nonce"] = nonce = new_nonce()
+    context["served"] = getattr(request.state, SERVED, None)  # a standby skipped, or how old its answer may be
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers[CSP_HEADER] = content_policy(nonce, state.settings.map_tiles_url)
     return response
@@ -231,8 +233,8 @@ def search_form(request: Request, session: Searcher) -> HTMLResponse:
 
 @router.get("/search/results", response_class=HTMLResponse)
 def search_results(request: Request, ctx: SearchCtx, query: SearchQueryDep, state: StateDep) -> HTMLResponse:
-    rows, next_cursor = search.run(ctx.db, query)
-    officers = on_shift(ctx.db, [r for r, _ in rows])
+    rows, next_cursor = ctx.read(lambda db: search.run(db, query))
+    officers = ctx.read(lambda db: on_shift(db, [r for r, _ in rows]))
     entry = ctx.record(len(rows))
     store = ImageStore(state.settings.image_dir)
     results = [
