@@ -29,6 +29,7 @@ from typing import Any
 
 import cv2
 import httpx
+import msgspec
 import numpy as np
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -55,7 +56,8 @@ def jpeg_b64(w: int, h: int, rng: random.Random) -> str:
     return base64.b64encode(buf.tobytes()).decode()
 
 
-def make_batches(n_reads: int, batch: int, images: bool, seed: int) -> list[bytes]:
+def make_batches(n_reads: int, batch: int, images: bool, seed: int, binary: bool = False) -> list[bytes]:
+    """Prebuilt request bodies: JSON with base64 images, or (`binary`) MessagePack with the JPEGs as bytes."""
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
     plate_imgs = [jpeg_b64(160, 50, rng) for _ in range(20)] if images else []
@@ -85,7 +87,14 @@ def make_batches(n_reads: int, batch: int, images: bool, seed: int) -> list[byte
                 r["plate_image"] = plate_imgs[i % 20]
                 r["vehicle_image"] = vehicle_imgs[i % 20]
             reads.append(r)
-        out.append(json.dumps({"reads": reads}).encode())
+        if binary:
+            for r in reads:
+                for key in ("plate_image", "vehicle_image"):
+                    if key in r:
+                        r[key] = base64.b64decode(r[key])
+            out.append(msgspec.msgpack.encode({"reads": reads}))
+        else:
+            out.append(json.dumps({"reads": reads}).encode())
     return out
 
 
@@ -164,14 +173,16 @@ def machine_load() -> str:
     return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
 
 
-def measure(base: str, token: str, batches: list[bytes], clients: int) -> tuple[float, list[float]]:
+def measure(
+    base: str, token: str, batches: list[bytes], clients: int, kind: str = "application/json"
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
     lock = threading.Lock()
     queue = list(batches)
 
     def worker() -> None:
         with httpx.Client(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}",
-                                                               "content-type": "application/json"}) as c:  # fmt: skip
+                                                               "content-type": kind}) as c:  # fmt: skip
             while True:
                 with lock:
                     if not queue:
@@ -205,14 +216,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="runs per configuration; the median run is reported")
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--section", default="server-ingest", help="the docs/benchmarks.md section to write")
+    ap.add_argument(
+        "--image-formats", default="json,msgpack", help="bodies of the runs with images: JSON (base64), MessagePack"
+    )
     args = ap.parse_args()
     rows = []
     for backend in args.backends.split(","):
-        for images in (False, True):
+        for images, binary in [(False, False)] + [(True, f == "msgpack") for f in args.image_formats.split(",")]:
             n = args.image_reads if images else args.reads
             if n <= 0:
                 continue
-            runs = [one_run(args, backend, images, n) for _ in range(args.runs)]
+            runs = [one_run(args, backend, images, n, binary) for _ in range(args.runs)]
             runs.sort(key=lambda r: r[3])
             row = runs[len(runs) // 2]
             print(row, flush=True)
@@ -225,8 +239,9 @@ def main() -> None:
         "(run by `make bench`): "
         f"`platewatch server` (uvicorn; {args.workers} worker processes on PostgreSQL, one on SQLite), "
         f"{args.clients} client threads on the same machine posting prebuilt batches of {args.batch} reads; "
-        "with images each read carries a ~160×50 plate JPEG and a ~480×320 vehicle JPEG (base64), which "
-        "the server decodes, checks and stores by SHA-256. Each configuration runs "
+        "with images each read carries a ~160×50 plate JPEG and a ~480×320 vehicle JPEG, as base64 in JSON or "
+        "as binary in MessagePack (what units send once the server offers it, ADR 0022), which "
+        "the server checks and stores by SHA-256. Each configuration runs "
         f"{args.runs} times on a fresh database; the median run is shown. CPU µs per read: CPU time of the "
         "process trees the benchmark started (the server and its workers; the PostgreSQL cluster's postmaster "
         "and its backends; the client, this process) during the run, divided by the reads (comparable across "
@@ -246,7 +261,7 @@ def main() -> None:
     write_section(args.section, "\n".join(body))
 
 
-def one_run(args: argparse.Namespace, backend: str, images: bool, n: int) -> tuple[Any, ...]:
+def one_run(args: argparse.Namespace, backend: str, images: bool, n: int, binary: bool = False) -> tuple[Any, ...]:
     """One timed run on a fresh database: (store, images, reads, reads/s, p50 ms, p95 ms, server µs, PG µs,
     client µs, load)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -258,14 +273,16 @@ def one_run(args: argparse.Namespace, backend: str, images: bool, n: int) -> tup
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
             url = make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
-        batches = make_batches(n, args.batch, images, seed=1)
+        batches = make_batches(n, args.batch, images, seed=1, binary=binary)
+        kind = "application/msgpack" if binary else "application/json"
         workers = args.workers if backend == "postgresql" else 1
         postmaster = postmaster_pid(args.pg_url)
         proc, base, token = run_server(url, Path(tmp), workers)
         try:
-            measure(base, token, make_batches(2 * args.batch, args.batch, images, seed=2), 1)  # warm-up
+            warm = make_batches(2 * args.batch, args.batch, images, seed=2, binary=binary)
+            measure(base, token, warm, 1, kind)  # warm-up
             server0, pg0, client0 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), client_cpu_seconds()
-            secs, lat = measure(base, token, batches, args.clients)
+            secs, lat = measure(base, token, batches, args.clients, kind)
             server1, pg1, client1 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), client_cpu_seconds()
             load = machine_load()
         finally:
@@ -280,7 +297,7 @@ def one_run(args: argparse.Namespace, backend: str, images: bool, n: int) -> tup
     per_read = 1e6 / n
     return (
         backend,
-        "yes" if images else "no",
+        ("MessagePack" if binary else "JSON base64") if images else "no",
         n,
         n / secs,
         statistics.median(lat) * 1000,

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import httpx
+import msgspec
 import pytest
 from sqlalchemy import select
 
+from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 from platewatch.server.unit_status.models import UnitContact
 from platewatch.unit.outbox import Outbox
@@ -20,6 +25,13 @@ from platewatch.unit.uploader import ServerTime, Uploader, server_time
 from tests.server.test_unit_status import logon, status_of
 from tests.support.live_server import LiveServer, free_port, read_payload
 from tests.support.small_disk import small_disk
+
+
+def sent(request: httpx.Request) -> list[dict[str, Any]]:
+    """The reads of an ingest request, JSON or MessagePack."""
+    if request.headers.get("content-type") == "application/msgpack":
+        return list(msgspec.msgpack.decode(request.content)["reads"])
+    return list(json.loads(request.content)["reads"])
 
 
 def queue(box: Outbox, server: LiveServer, n: int) -> list[dict[str, object]]:
@@ -187,7 +199,7 @@ def test_the_uploader_sends_up_to_1000_reads_a_request(server: LiveServer, tmp_p
         for i in range(1200):
             box.put(read_payload(f"BIG{i:04d}", server.clock.now, seed=i, images=False))
         with Uploader.connect(box, server.url, token) as up:
-            up.client.event_hooks["request"] = [lambda r: sizes.append(len(json.loads(r.content)["reads"]))]
+            up.client.event_hooks["request"] = [lambda r: sizes.append(len(sent(r)))]
             report = up.upload()
         assert (report.delivered, report.rejected, report.pending, report.error) == (1200, 0, 0, None)
         assert sizes == [1000, 200]
@@ -196,7 +208,74 @@ def test_the_uploader_sends_up_to_1000_reads_a_request(server: LiveServer, tmp_p
         sizes.clear()
         with Uploader.connect(box, server.url, token) as up:
             up.max_bytes = 3 * one
-            up.client.event_hooks["request"] = [lambda r: sizes.append(len(json.loads(r.content)["reads"]))]
+            up.client.event_hooks["request"] = [lambda r: sizes.append(len(sent(r)))]
             report = up.upload()
         assert (report.delivered, report.pending) == (7, 0) and sizes == [3, 3, 1]
     assert server.count(Read) == 1207
+
+
+def test_once_the_server_offers_it_batches_go_as_messagepack_with_binary_images(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """ADR 0022: the first batch goes as JSON; its answer's `Accept-Post` names MessagePack, so the next batches go
+    as MessagePack with the JPEGs as binary, and the server stores the very same images."""
+    token = server.add_unit()
+    kinds: list[str] = []
+    with Outbox(tmp_path / "outbox.db") as box:
+        reads = queue(box, server, 5)
+        with Uploader.connect(box, server.url, token, batch=2) as up:
+            up.client.event_hooks["request"] = [lambda r: kinds.append(r.headers["content-type"])]
+            report = up.upload()
+        assert (report.delivered, report.rejected, report.pending, report.error) == (5, 0, 0, None)
+    assert kinds == ["application/json", "application/msgpack", "application/msgpack"]
+    with server.db() as db:
+        stored = {str(r.id): r for r in db.scalars(select(Read))}
+    for r in reads:
+        plate = base64.b64decode(str(r["plate_image"]))
+        digest = stored[str(r["id"])].plate_image
+        assert digest == hashlib.sha256(plate).hexdigest()
+        assert ImageStore(server.settings.image_dir).get(digest) == plate
+
+
+class NoMessagePack(BaseHTTPRequestHandler):
+    """A server that offered MessagePack once and then was put back to a version without it: 400 for MessagePack."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        kind = self.headers.get("content-type", "")
+        body = self.rfile.read(int(self.headers.get("content-length", "0")))
+        self.seen.append(kind)
+        if kind == "application/msgpack":
+            answer, status = {"error": "malformed_json", "message": "request body is not valid JSON"}, 400
+        else:
+            ids = [r["id"] for r in json.loads(body)["reads"]]
+            answer, status = {"received": len(ids), "stored": ids, "already_stored": []}, 200
+        out = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("accept-post", "application/json, application/msgpack")
+        self.send_header("content-length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_server_that_refuses_messagepack_gets_the_batch_again_as_json(tmp_path: Path) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NoMessagePack)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with Outbox(tmp_path / "outbox.db") as box:
+            for i in range(3):
+                box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234"})
+            url = f"http://127.0.0.1:{httpd.server_address[1]}"
+            with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
+                report = uploader.upload()
+            assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+        json_kind = "application/json"
+        assert NoMessagePack.seen == [json_kind, "application/msgpack", json_kind]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -4,6 +4,7 @@ the one module of the unit that speaks HTTP to the server."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.utils
 import logging
@@ -17,6 +18,7 @@ from typing import Any
 
 import certifi
 import httpx
+import msgspec
 
 from platewatch.unit.alert_book import AlertBook, Officer
 from platewatch.unit.outbox import Outbox
@@ -24,6 +26,20 @@ from platewatch.unit.outbox import Outbox
 log = logging.getLogger(__name__)
 
 INGEST = "/api/v1/reads"
+MSGPACK = "application/msgpack"
+_MSGPACK = msgspec.msgpack.Encoder()
+
+
+def as_msgpack(batch: list[dict[str, Any]]) -> bytes:
+    """A batch as MessagePack, its images as binary: the outbox keeps them as base64 text, as JSON carries them."""
+    reads = [
+        {k: base64.b64decode(v) if k in ("plate_image", "vehicle_image") and isinstance(v, str) else v
+         for k, v in read.items()}
+        for read in batch
+    ]  # fmt: skip
+    return _MSGPACK.encode({"reads": reads})
+
+
 HOTLIST = "/api/v1/unit/hotlist"
 LOGON = "/api/v1/unit/logon"
 LOGOFF = "/api/v1/unit/logoff"
@@ -244,6 +260,9 @@ class Uploader:
         self.urgent = False
         """The server said an urgent hot-list change waits (an AMBER/SILVER entry, an urgent list): fetch it now."""
         self._refusal = ""
+        self.binary = False
+        """The server's ingest said it takes MessagePack (`Accept-Post`): batches go with their images as binary,
+        a third smaller and without base64 for the server to decode (ADR 0022). JSON until it says so."""
         client.event_hooks.setdefault("response", []).append(self._note_urgent)
 
     @classmethod
@@ -371,13 +390,19 @@ class Uploader:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""
         ids = [str(r["id"]) for r in batch]
         try:
-            response = self.client.post(INGEST, json={"reads": batch}, headers=self._backlog(len(batch)))
+            headers = self._backlog(len(batch))
+            if self.binary:
+                headers["Content-Type"] = MSGPACK
+                response = self.client.post(INGEST, content=as_msgpack(batch), headers=headers)
+            else:
+                response = self.client.post(INGEST, json={"reads": batch}, headers=headers)
         except httpx.HTTPError as exc:
             error = unreachable(exc)
             self.outbox.failed(ids, error)
             return error
         if response.status_code == 200:
             self.server_time = server_time(response) or self.server_time
+            self.binary = MSGPACK in response.headers.get("Accept-Post", "")
             try:
                 body = response.json()
             except ValueError:
@@ -398,6 +423,9 @@ class Uploader:
             error = f"the server refused the unit's token ({response.status_code}): {_message(response)}"
             self.outbox.failed(ids, error)
             return error
+        if self.binary and response.status_code in (400, 415):  # a server that no longer takes MessagePack
+            self.binary = False  # (one put back to an older version): the same batch again, as JSON
+            return self._send(batch)
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             if len(batch) == 1:  # this read itself is refused: set it aside, the queue goes on
                 self.outbox.reject(ids[0], f"{response.status_code}: {_message(response)}")

@@ -6,6 +6,10 @@ collector does not track); `decode` then checks every rule of `schemas.ReadCreat
 either step is unsure (a type msgspec will not coerce, a plate or state to normalize, a value out of range, an unknown
 field) it answers None and the caller validates the same bytes with pydantic: a batch is taken by the fast path only
 when pydantic would take it with the same values, and every refusal comes from pydantic.
+
+A batch may also come as MessagePack (`application/msgpack`, ADR 0022), its images as binary rather than base64 text:
+the same structs with `bytes` images, and for the rest the same pydantic path on the JSON that the MessagePack
+stands for (`msgpack_as_json`), so its refusals name the same fields.
 """
 
 from __future__ import annotations
@@ -48,8 +52,9 @@ class FastRead(msgspec.Struct, gc=False):
     latitude: float | None
     longitude: float | None
     heading: float | None
-    plate_image: str | None
-    vehicle_image: str | None
+    plate_image: str | bytes | None
+    """Base64 text (JSON), or the JPEG itself (MessagePack)."""
+    vehicle_image: str | bytes | None
     hotlist_version: int | None
 
 
@@ -77,7 +82,22 @@ class _Batch(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     reads: list[_Read]
 
 
+class _BinaryRead(_Read, forbid_unknown_fields=True, gc=False):
+    """A read of a MessagePack batch: its images are binary."""
+
+    plate_image: bytes | None = None  # type: ignore[assignment]
+    vehicle_image: bytes | None = None  # type: ignore[assignment]
+
+
+class _BinaryBatch(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    reads: list[_BinaryRead]
+
+
 _DECODER = msgspec.json.Decoder(_Batch)
+_MSGPACK_DECODER = msgspec.msgpack.Decoder(_BinaryBatch)
+_ANY_MSGPACK = msgspec.msgpack.Decoder()
+_JSON = msgspec.json.Encoder()
+MSGPACK = "application/msgpack"
 
 
 def _unit(value: float | None) -> bool:
@@ -118,9 +138,32 @@ def _certain(read: _Read) -> bool:
 def decode(body: bytes) -> list[FastRead] | None:
     """The batch's reads when the body is certainly a valid `ReadBatch`; None when pydantic must decide."""
     try:
-        reads = _DECODER.decode(body).reads
+        reads: list[_Read] | list[_BinaryRead] = _DECODER.decode(body).reads
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
+    return _checked(reads)
+
+
+def decode_msgpack(body: bytes) -> list[FastRead] | None:
+    """As `decode`, for a MessagePack batch whose images are binary."""
+    try:
+        reads = _MSGPACK_DECODER.decode(body).reads
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    return _checked(reads)
+
+
+def msgpack_as_json(body: bytes) -> bytes | None:
+    """The JSON a MessagePack body stands for (binary as base64, as JSON batches carry images), for pydantic to
+    validate and refuse as it refuses JSON; None when the body is not MessagePack or has no JSON form (a map key that
+    is not text, an extension type)."""
+    try:
+        return _JSON.encode(_ANY_MSGPACK.decode(body))
+    except (msgspec.DecodeError, msgspec.ValidationError, msgspec.EncodeError, TypeError):
+        return None
+
+
+def _checked(reads: list[_Read] | list[_BinaryRead]) -> list[FastRead] | None:
     if not 1 <= len(reads) <= MAX_INGEST_BATCH:
         return None
     out = []

@@ -31,12 +31,31 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 _, READ_BATCH_OPENAPI = json_body(ReadBatch)
+READ_BATCH_OPENAPI["requestBody"]["content"][fast_batch.MSGPACK] = {
+    "schema": {
+        "type": "string",
+        "format": "binary",
+        "description": "The same batch as MessagePack, `plate_image` and `vehicle_image` as binary (the JPEG) rather "
+        "than base64 text: what PlateWatch units send once the server's answer offers it (`Accept-Post`)",
+    }
+}
+ACCEPT_POST = f"application/json, {fast_batch.MSGPACK}"
 
 
 async def read_batch(request: Request) -> Sequence[IncomingRead]:
     """The batch's reads, read only once its unit is known (it comes after `IngestUnit`): decoded by msgspec when
-    certainly valid, else validated by pydantic, whose 400 or 422 a refused batch gets (`fast_batch`, ADR 0014)."""
+    certainly valid, else validated by pydantic, whose 400 or 422 a refused batch gets (`fast_batch`, ADR 0014). JSON,
+    or MessagePack with binary images (ADR 0022)."""
     body = await request.body()
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == fast_batch.MSGPACK:
+        fast = fast_batch.decode_msgpack(body)  # texts checked by `_certain`: a plate, camera, state of known form
+        if fast is not None:
+            return fast
+        as_json = fast_batch.msgpack_as_json(body)
+        if as_json is None:
+            raise ApiError(400, "malformed_msgpack", "request body is not a MessagePack map with text keys")
+        body = as_json
     check_text(body)
     fast = fast_batch.decode(body)
     return fast if fast is not None else validate(ReadBatch, body).reads
@@ -164,6 +183,7 @@ def ingest_reads(
     if unit_status.urgent_for(db, unit):  # an AMBER entry waits for it: the unit fetches its list at once (V.C.1)
         response.headers[unit_status.URGENT_HEADER] = "1"
     db.commit()  # the reads, their alerts and the unit's contact in one transaction
+    response.headers["Accept-Post"] = ACCEPT_POST  # a unit may send its next batches as MessagePack (ADR 0022)
     return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)
 
 

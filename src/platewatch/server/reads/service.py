@@ -38,7 +38,10 @@ class IngestOutcome:
     already_stored: list[uuid.UUID]
 
 
-def _decode(value: str) -> bytes:
+def _decode(value: str | bytes) -> bytes:
+    """An image as sent: base64 text in JSON, the JPEG itself in MessagePack."""
+    if isinstance(value, bytes):
+        return value
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
