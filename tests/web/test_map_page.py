@@ -4,18 +4,36 @@ purpose, sees the alarms in red, keeps only the alarms, and opens a read from th
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from platewatch.domain.roles import Role
+from platewatch.server.querylog.models import QueryLogEntry
 from tests.server.test_hotlists_api import Actors, ingest, make_list
 from tests.server.test_maps import MAIN_STREET, town_with_a_hit
 from tests.support.live_server import PURPOSE, LiveServer, read_payload
-from tests.web.test_pages import open_as
+from tests.web.fits import fits
+from tests.web.test_pages import log_in, open_as
 
 pytestmark = pytest.mark.browser
+
+
+def until(page: Any, condition: str, seconds: float = 10) -> None:
+    """Wait for a condition on the page, asked with `evaluate` (the page's CSP refuses `wait_for_function`'s eval)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(condition):
+        assert time.monotonic() < deadline, f"waited {seconds} s for {condition}"
+        page.wait_for_timeout(50)
+
+
+def shown(page: Any) -> dict[str, int]:
+    """What the map drew: reads placed, those with an alarm, and the places they are at."""
+    drawn = page.evaluate("window.platewatchMap")
+    return {k: drawn[k] for k in ("points", "alarms", "places")}
 
 
 def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveServer, browser: Any, shots: Path) -> None:
@@ -30,7 +48,7 @@ def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveSer
     page.wait_for_selector("#map.leaflet-container")  # Leaflet came from the server itself, not a CDN
     assert "3 read(s), 3 with a position, 2 with an alarm" in page.inner_text("#summary")
     assert "this map is recorded for audit" in page.inner_text("#summary")
-    assert page.evaluate("window.platewatchMap") == {"points": 3, "alarms": 2, "places": 3}
+    assert shown(page) == {"points": 3, "alarms": 2, "places": 3}
     assert page.locator("#map path.leaflet-interactive").count() == 3
     page.screenshot(path=str(shots / "map.png"), full_page=True)
 
@@ -48,7 +66,7 @@ def test_an_investigator_maps_the_towns_reads_and_opens_an_alarm(server: LiveSer
     assert refused.startswith("script-src") and page.evaluate("window.injected === undefined")
 
     page.check("#alarms-only")
-    assert page.evaluate("window.platewatchMap") == {"points": 2, "alarms": 2, "places": 2}
+    assert shown(page) == {"points": 2, "alarms": 2, "places": 2}
     page.locator("#map path.leaflet-interactive").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -76,10 +94,10 @@ def test_a_trailers_reads_at_one_place_share_a_marker_that_lists_them(server: Li
     page.fill("#case_number", PURPOSE["case_number"])
     page.click("#map-button")
     page.wait_for_selector("#map.leaflet-container")
-    assert page.evaluate("window.platewatchMap") == {"points": 63, "alarms": 3, "places": 4}
+    assert shown(page) == {"points": 63, "alarms": 3, "places": 4}
     assert page.locator("#map path.leaflet-interactive").count() == 4
     count = page.locator(".leaflet-tooltip.map-count")
-    assert count.count() == 1 and count.inner_text() == "60"
+    assert count.count() == 1 and count.inner_text() == "60", count.all_inner_texts()
     count.click(force=True)  # the label lets the click through to its marker
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -114,4 +132,71 @@ def test_a_marker_names_the_alerts_category_in_words(server: LiveServer, browser
     popup.wait_for()
     assert "BOLO: stolen vehicle (pending)" in popup.inner_text(), popup.inner_text()
     assert "bolo" not in popup.inner_text()
+    context.close()
+
+
+def test_nearby_places_gather_until_zoomed_in_with_a_heat_map_images_and_a_grid_offline(
+    server: LiveServer, browser: Any, shots: Path
+) -> None:
+    """Issue 24 item 8: five places 55 m apart gather into one cluster at the town's zoom and come apart once zoomed
+    in; the heat map replaces the markers on request; a popup shows the plate images, fetched only when it opens and
+    logged; and with no tile server the background is a labelled grid with the reads' extent dashed."""
+    lat, lon = MAIN_STREET
+    now = server.clock.now
+    near = [read_payload(f"NEAR{k:03d}", now - dt.timedelta(minutes=k + 1), lat=lat, lon=lon + 0.0005 * k, seed=k)
+            for k in range(5)]  # fmt: skip
+    far = read_payload("FAR0001", now - dt.timedelta(minutes=30), lat=lat + 0.04, lon=lon - 0.04, seed=9)
+    ingest(server, server.add_unit("car-12"), *near, far)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})  # the car's screen, then the office's
+    page = context.new_page()
+    log_in(page, server, server.add_person(Role.INVESTIGATOR), "/map")
+    page.wait_for_url("**/map")
+    page.fill("#bbox", "41.10,-73.55,41.20,-73.45")
+    page.fill("#purpose", PURPOSE["purpose"])
+    page.fill("#case_number", PURPOSE["case_number"])
+    page.click("#map-button")
+    page.wait_for_selector("#map.leaflet-container")
+    assert shown(page) == {"points": 6, "alarms": 0, "places": 6}
+    assert page.evaluate("window.platewatchMap.clusters") == 1
+    assert page.locator("#map path.leaflet-interactive").count() == 2  # the cluster and the far place
+    # offline: a grid of latitude and longitude, labelled, and the reads' extent dashed; nothing fetched from outside
+    assert page.locator("#offline-note").is_visible()
+    assert page.evaluate("window.platewatchMap.grid") > 0 and page.locator(".grid-label").count() >= 4
+    assert page.locator("#map path[stroke-dasharray]").count() == 1
+    fits(page, shots, "map-clustered")
+    with server.db() as db:
+        images_seen = db.scalar(select(func.count()).where(QueryLogEntry.action == "view_image"))
+    assert images_seen == 0  # no image was fetched for a popup nobody opened
+
+    page.locator("#map path.map-cluster").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("strong.cluster").inner_text() == "5 reads at 5 places nearby"
+    popup.locator("button.zoom-in").click()
+    until(page, "window.platewatchMap.clusters === 0")
+    assert page.locator("#map path.leaflet-interactive").count() == 6  # each place its own marker now
+
+    page.locator("#map path.leaflet-interactive").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    image = popup.locator("img.crop")
+    assert image.count() == 1 and image.get_attribute("alt").startswith("plate image of NEAR")
+    until(page, "document.querySelector('.leaflet-popup-content img.crop').naturalWidth > 0")
+    fits(page, shots, "map-popup-image")
+    with server.db() as db:
+        images_seen = db.scalar(select(func.count()).where(QueryLogEntry.action == "view_image"))
+    assert images_seen == 1  # the one image shown, under the map's log entry
+
+    page.check("#heat-map")
+    assert page.locator("#map path.leaflet-interactive").count() == 0  # the heat map instead of the markers
+    assert page.evaluate("window.platewatchMap.heat") >= 1
+    painted = page.evaluate(
+        """() => { const c = document.querySelector("canvas.heat-map");
+                   const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+                   let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n; }"""
+    )
+    assert painted > 100
+    fits(page, shots, "map-heat")
+    page.uncheck("#heat-map")
+    assert page.locator("#map path.leaflet-interactive").count() == 6
     context.close()

@@ -61,6 +61,10 @@ def feature_collection(
                     "heading": read.heading,
                     "alarms": alarms.get(read.id, []),
                     "url": f"/reads/{read.id}?context={context}",
+                    # fetched only when a popup shows it: each image viewed is its own query-log row
+                    "plate_image_url": f"/api/v1/reads/{read.id}/images/plate?context={context}"
+                    if read.plate_image
+                    else None,
                 },
             }
         )
