@@ -22,6 +22,7 @@ from platewatch.server import openapi_security
 from platewatch.server.accounts.routes import router as accounts_router
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.alerts.routes import router as alerts_router
+from platewatch.server.areas.routes import router as areas_router
 from platewatch.server.audits.routes import router as audits_router
 from platewatch.server.data_requests.routes import router as data_requests_router
 from platewatch.server.db import store_lock
@@ -101,6 +102,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     unit_shifts_router,
     unit_status_router,
     alerts_router,
+    areas_router,
     holds_router,
     purge_router,
     reports_router,

@@ -27,6 +27,8 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit, UnitToken, UserSession
 from platewatch.server.accounts.security import token_digest
 from platewatch.server.alerts.matcher import Matcher
+from platewatch.server.areas import service as areas
+from platewatch.server.areas.scope import restrict
 from platewatch.server.data_requests import service as data_requests
 from platewatch.server.errors import ApiError
 from platewatch.server.inputs import RowId, Seq
@@ -194,12 +196,15 @@ def _person_session(db: Session, token: str | None, at: dt.datetime, policy: Ses
 
 
 def current_session(request: Request, db: DbDep, state: StateDep, at: NowDep) -> UserSession:
-    """The person's live session from the bearer token or the session cookie; 401 otherwise."""
+    """The person's live session from the bearer token or the session cookie; 401 otherwise. A person restricted to
+    areas and a time window (order IV.B.4) gets a session that shows only the reads inside them, whatever the route
+    asks of it afterwards (`areas/scope.py`, ADR 0018)."""
     token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
     session = _person_session(db, token, at, state.session_policy)
     db.commit()
     request.scope[AUTHENTICATED] = True
     user = session.user
+    restrict(db, areas.restriction_of(db, user.id), at)
     request.state.page_user = PageUser(user.username, user.role, user.must_change_password)  # for an error page
     return session
 
