@@ -76,7 +76,7 @@ def test_bounds_cover_every_area() -> None:
         (Restriction(), "at least one"),
         (Restriction(newer_than_days=0), "1 to"),
         (Restriction(captured_from=NOW, captured_until=NOW), "before"),
-        (Restriction(captured_from=dt.datetime(2026, 1, 1)), "time zone"),  # noqa: DTZ001 - the mistake tested
+        (Restriction(captured_from=dt.datetime(2026, 1, 1)), "time zone"),
         (Restriction(areas=(((41.0, -73.0), (41.1, -73.0)),)), "three corners"),
     ],
 )

@@ -50,7 +50,7 @@ def upgrade() -> None:
             ["user_id"],
             ["person_restrictions.user_id"],
             name=op.f("fk_person_restriction_areas_user_id_person_restrictions"),
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
             ["area_id"], ["search_areas.id"], name=op.f("fk_person_restriction_areas_area_id_search_areas")
         ),

@@ -32,12 +32,12 @@ from platewatch.server.alerts.schemas import (
     RepeatPublic,
     VerifyBody,
 )
+from platewatch.server.areas.scope import Scope, restrict, scope_of
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError
 from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
 from platewatch.server.hotlists.schemas import entry_public
 from platewatch.server.hotlists.service import StoredEntry, row_to_entry
-from platewatch.server.areas.scope import Scope, restrict, scope_of
 from platewatch.server.inputs import Count, RowId
 from platewatch.server.leas.schemas import LeasDocumentation
 from platewatch.server.reads.models import Read

@@ -52,7 +52,7 @@ def _inside(polygon: Polygon, lat: Any, lon: Any) -> ColumnElement[bool]:
     ]  # fmt: skip
     if not crossings:
         return false()
-    total = crossings[0]
+    total: ColumnElement[Any] = crossings[0]
     for c in crossings[1:]:
         total = total + c
     return total % 2 == 1

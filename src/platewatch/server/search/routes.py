@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
-from platewatch.domain.local_time import zone
 from platewatch.server.deps import QueryContext, StateDep, query_logged
 from platewatch.server.documents import as_pdf, content_disposition
 from platewatch.server.errors import ApiError
