@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import typer
+from sqlalchemy.orm import Session, sessionmaker
 
 from platewatch.cli.server_commands import _fail, _settings, out, user_app
 from platewatch.domain.geo import parse_polygon
@@ -19,7 +20,7 @@ area_app = typer.Typer(help="Saved search areas: a district, a school zone (chos
                        no_args_is_help=True)  # fmt: skip
 
 
-def _sessions():  # type: ignore[no-untyped-def]
+def _sessions() -> sessionmaker[Session]:
     return make_sessionmaker(make_engine(_settings().database_url))
 
 
