@@ -56,6 +56,7 @@ from platewatch.server.training.routes import router as training_router
 from platewatch.server.transparency.routes import router as transparency_router
 from platewatch.server.unit_shifts.routes import router as unit_shifts_router
 from platewatch.server.unit_status.routes import router as unit_status_router
+from platewatch.server.web.area_pages import router as area_pages_router
 from platewatch.server.web.audit_pages import router as audit_pages_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
@@ -114,6 +115,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     transparency_router,
     data_requests_router,
     web_router,
+    area_pages_router,
     hotlist_pages_router,
     leas_pages_router,
     notice_pages_router,

@@ -153,3 +153,11 @@ def clear_restriction(db: Session, username: str, who: str) -> RestrictionPublic
     db.flush()
     record_event(db, username, "restriction_cleared", "success", "", actor=who)
     return RestrictionPublic(username=username, restricted=False)
+
+
+def all_restrictions(db: Session) -> list[RestrictionPublic]:
+    """Every restricted person's restriction, by user name (the People page)."""
+    names = db.scalars(
+        select(User.username).join(PersonRestriction, PersonRestriction.user_id == User.id).order_by(User.username)
+    )
+    return [shown(db, name) for name in list(names)]
