@@ -29,7 +29,7 @@ def list_areas(
 
 @router.post("/areas", response_model=AreaPublic, status_code=201, summary="Save a named area (a district, a zone)")
 def add_area(body: AreaCreate, who: AreaKeeper, db: DbDep, at: NowDep) -> AreaPublic:
-    area = service.add(db, body.name, body.polygon, who.user.username, at)
+    area = service.add(db, body.name, [(p[0], p[1]) for p in body.polygon], who.user.username, at)
     public = service.public(area)
     db.commit()
     return public

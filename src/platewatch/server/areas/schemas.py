@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Corner = tuple[float, float]
+Corner = Annotated[list[float], Field(min_length=2, max_length=2, description="[latitude, longitude]")]
 
 
 class AreaCreate(BaseModel):

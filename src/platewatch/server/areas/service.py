@@ -20,7 +20,7 @@ from platewatch.server.errors import ApiError
 
 def public(area: SearchArea) -> AreaPublic:
     return AreaPublic(
-        id=area.id, name=area.name, polygon=[(p[0], p[1]) for p in area.polygon], created_by=area.created_by,
+        id=area.id, name=area.name, polygon=[[p[0], p[1]] for p in area.polygon], created_by=area.created_by,
         created_at=area.created_at, retired_by=area.retired_by, retired_at=area.retired_at,
     )  # fmt: skip
 
