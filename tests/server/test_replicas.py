@@ -192,6 +192,28 @@ def test_searches_maps_exports_and_reports_read_a_fresh_standby_and_the_query_lo
 
 
 @needs_postgresql
+def test_a_restricted_person_is_restricted_on_the_standby_too(pair: Pair, tmp_path: Path, clock: Clock) -> None:
+    """ADR 0018 on a standby: the standby's session carries the request's restriction (order IV.B.4)."""
+    with _replicated_server(pair, tmp_path, clock) as server:
+        unit = server.add_unit("car-12")
+        old = read_payload("OLD0001", server.clock.now - dt.timedelta(days=3), images=False)
+        with server.client(unit) as c:
+            assert c.post("/api/v1/reads", json={"reads": [old]}).status_code == 200
+        officer = server.add_person(Role.OFFICER)
+        with server.client(server.login(server.add_person(Role.ADMINISTRATOR))) as c:
+            path = f"/api/v1/users/{officer.username}/restriction"
+            assert c.put(path, json={"newer_than_days": 1}).status_code == 200
+        _wait(lambda: _on_standby(server, "SELECT count(*) FROM reads") == 1, "the standby to replay the read")
+        week = {"plate": "OLD0001", "hours": 24 * 7, **PURPOSE}
+        with server.client(server.login(server.add_person(Role.INVESTIGATOR))) as c:
+            r = c.get("/api/v1/reads/search", params=week)
+            assert r.headers[HEADER].startswith("replica 1") and r.json()["count"] == 1
+        with server.client(server.login(officer)) as c:
+            r = c.get("/api/v1/reads/search", params=week)
+            assert r.headers[HEADER].startswith("replica 1") and r.json()["count"] == 0  # older than their window
+
+
+@needs_postgresql
 def test_a_standby_too_far_behind_is_skipped_and_the_page_says_so(pair: Pair, tmp_path: Path, clock: Clock) -> None:
     with _replicated_server(pair, tmp_path, clock, replica_max_lag_seconds=0.5) as server:
         unit = server.add_unit("car-12")

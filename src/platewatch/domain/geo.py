@@ -82,3 +82,38 @@ def in_polygon(lat: float, lon: float, points: list[tuple[float, float]]) -> boo
                 inside = not inside
         j = i
     return inside
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A polygon edge that a horizontal ray can cross: latitudes [lo, hi), and its longitude at latitude `lat` is
+    `lon0 + (lat - lat0) * slope`. Horizontal edges are left out (a ray along them never crosses)."""
+
+    lo: float
+    hi: float
+    lat0: float
+    lon0: float
+    slope: float
+
+    def crossed_by(self, lat: float, lon: float) -> bool:
+        """True when the ray from (lat, lon) eastwards crosses this edge (the same rule as `in_polygon`)."""
+        return self.lo <= lat < self.hi and lon < self.lon0 + (lat - self.lat0) * self.slope
+
+
+def edges(points: list[tuple[float, float]]) -> list[Edge]:
+    """The polygon's crossable edges: a point is inside when an odd number of them is `crossed_by` it. The SQL form
+    of the same test (`server/areas/scope.py`) is built from these, so the database and Python agree."""
+    out = []
+    n = len(points)
+    for i in range(n):
+        (yi, xi), (yj, xj) = points[i], points[i - 1]
+        if yi == yj:
+            continue
+        lo, hi = (yi, yj) if yi < yj else (yj, yi)
+        out.append(Edge(lo, hi, yi, xi, (xj - xi) / (yj - yi)))
+    return out
+
+
+def inside(lat: float, lon: float, points: list[tuple[float, float]]) -> bool:
+    """Point in polygon by the crossable `edges` (the restriction's rule; agrees with `in_polygon` off the edges)."""
+    return sum(e.crossed_by(lat, lon) for e in edges(points)) % 2 == 1

@@ -47,6 +47,7 @@ class Permission(StrEnum):
     MANAGE_REQUESTS = "manage_requests"  # record requests for data, their release or closing (V.D.7-8)
     REVIEW_REQUESTS = "review_requests"  # approve or deny them: the Program Administrator or a designee (V.D.7)
     PUBLISH_TRANSPARENCY = "publish_transparency"  # the public transparency report: the Program Administrator only
+    MANAGE_AREAS = "manage_areas"  # save and retire named search areas (IV.B.4)
 
 
 _P = Permission
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VERIFY_ALERTS,
             _P.VIEW_COVERT,
             _P.MANAGE_HOLDS,
+            _P.MANAGE_AREAS,
             _P.VIEW_REPORTS,
             _P.MANAGE_TRAINING,
             _P.VIEW_TRAINING,
@@ -82,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_ALERTS,
             _P.VIEW_COVERT,
             _P.MANAGE_HOLDS,
+            _P.MANAGE_AREAS,
             _P.MANAGE_REQUESTS,
             *_OWN,
         }

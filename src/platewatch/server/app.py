@@ -22,6 +22,7 @@ from platewatch.server import openapi_security
 from platewatch.server.accounts.routes import router as accounts_router
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.alerts.routes import router as alerts_router
+from platewatch.server.areas.routes import router as areas_router
 from platewatch.server.audits.routes import router as audits_router
 from platewatch.server.data_requests.routes import router as data_requests_router
 from platewatch.server.db import store_lock
@@ -57,6 +58,7 @@ from platewatch.server.training.routes import router as training_router
 from platewatch.server.transparency.routes import router as transparency_router
 from platewatch.server.unit_shifts.routes import router as unit_shifts_router
 from platewatch.server.unit_status.routes import router as unit_status_router
+from platewatch.server.web.area_pages import router as area_pages_router
 from platewatch.server.web.audit_pages import router as audit_pages_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
@@ -103,6 +105,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     unit_shifts_router,
     unit_status_router,
     alerts_router,
+    areas_router,
     holds_router,
     purge_router,
     reports_router,
@@ -114,6 +117,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     transparency_router,
     data_requests_router,
     web_router,
+    area_pages_router,
     hotlist_pages_router,
     leas_pages_router,
     notice_pages_router,

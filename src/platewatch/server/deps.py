@@ -29,6 +29,8 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit, UnitToken, UserSession
 from platewatch.server.accounts.security import token_digest
 from platewatch.server.alerts.matcher import Matcher
+from platewatch.server.areas import service as areas
+from platewatch.server.areas.scope import carry, restrict
 from platewatch.server.data_requests import service as data_requests
 from platewatch.server.db.replicas import Replicas
 from platewatch.server.errors import ApiError
@@ -172,9 +174,10 @@ the page."""
 
 
 @contextmanager
-def _reads_session(request: Request, state: AppState) -> Iterator[Session | None]:
-    """A session on the standby that serves this request's reads, or None: the primary's (issue 23 item 5). Who
-    served it is kept on the request when the store has standbys."""
+def _reads_session(request: Request, state: AppState, primary: Session) -> Iterator[Session | None]:
+    """A session on the standby that serves this request's reads, or None: the primary's (issue 23 item 5). It shows
+    what the request's primary session shows (a restricted person's restriction, ADR 0018). Who served it is kept on
+    the request when the store has standbys."""
     if not state.replicas:
         yield None
         return
@@ -183,6 +186,7 @@ def _reads_session(request: Request, state: AppState) -> Iterator[Session | None
     if db is None:
         yield None
         return
+    carry(primary, db)
     with db:
         try:
             yield db
@@ -197,7 +201,7 @@ def _standby_lost(request: Request, state: AppState, name: str, served: Served) 
 
 def get_reads_db(request: Request, db: DbDep, state: StateDep) -> Iterator[Session]:
     """For routes that only read (reports): a standby's session when one is fresh enough, else the primary's."""
-    with _reads_session(request, state) as replica:
+    with _reads_session(request, state, db) as replica:
         yield replica if replica is not None else db
 
 
@@ -237,12 +241,15 @@ def _person_session(db: Session, token: str | None, at: dt.datetime, policy: Ses
 
 
 def current_session(request: Request, db: DbDep, state: StateDep, at: NowDep) -> UserSession:
-    """The person's live session from the bearer token or the session cookie; 401 otherwise."""
+    """The person's live session from the bearer token or the session cookie; 401 otherwise. A person restricted to
+    areas and a time window (order IV.B.4) gets a session that shows only the reads inside them, whatever the route
+    asks of it afterwards (`areas/scope.py`, ADR 0018)."""
     token = _bearer(request) or request.cookies.get(SESSION_COOKIE)
     session = _person_session(db, token, at, state.session_policy)
     db.commit()
     request.scope[AUTHENTICATED] = True
     user = session.user
+    restrict(db, areas.restriction_of(db, user.id), at)
     request.state.page_user = PageUser(user.username, user.role, user.must_change_password)  # for an error page
     return session
 
@@ -532,7 +539,7 @@ def query_logged(
             _record_refusal(db, username, action, params, purpose, case_number, at)
             raise ApiError(400, "purpose_required", str(exc)) from exc
         with ExitStack() as standby:
-            replica = standby.enter_context(_reads_session(request, state)) if on_replica else None
+            replica = standby.enter_context(_reads_session(request, state, db)) if on_replica else None
             served = getattr(request.state, SERVED, ON_PRIMARY)
             ctx = QueryContext(
                 db, username, session.user.role, action, p, c, at, params, replica=replica, served=served,

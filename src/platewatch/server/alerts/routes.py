@@ -32,6 +32,7 @@ from platewatch.server.alerts.schemas import (
     RepeatPublic,
     VerifyBody,
 )
+from platewatch.server.areas.scope import Scope, restrict, scope_of
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError
 from platewatch.server.hotlists.models import HotList, HotListEntryRow, HotListVersion
@@ -179,10 +180,12 @@ def list_alerts(
 
 
 def new_alerts(
-    sessions: sessionmaker[Session], after: int, covert: bool, now: dt.datetime, seq: int
+    sessions: sessionmaker[Session], after: int, covert: bool, now: dt.datetime, seq: int, scope: Scope | None = None
 ) -> list[AlertPublic]:
-    """Up to 100 alerts with an id above `after`, in a short session of its own (one poll of the live feed)."""
+    """Up to 100 alerts with an id above `after`, in a short session of its own (one poll of the live feed), limited
+    like the request's own session when its person is restricted (`scope`)."""
     with sessions() as db:
+        restrict(db, scope.restriction if scope else None, now)
         stmt = select(Alert).where(Alert.id > after).order_by(Alert.id)
         if not covert:
             stmt = stmt.where(Alert.covert.is_(False))
@@ -203,6 +206,7 @@ def stream(
     seconds: Annotated[int, Query(ge=1, le=3600, description="close the stream after this long")] = 3600,
 ) -> StreamingResponse:
     covert = sees_covert(ctx.role)
+    scope = scope_of(ctx.db)  # the polls run in sessions of their own: each is limited as this request's is
     last = after if after is not None else (ctx.db.scalar(select(Alert.id).order_by(Alert.id.desc()).limit(1)) or 0)
     entry = ctx.record(0, {"after": last})
     sessions = state.sessions
@@ -217,7 +221,7 @@ def stream(
             # In a worker thread: a query that waits (SQLite's write lock, a table a purge holds) waits there, and the
             # event loop goes on answering everyone else.
             try:
-                payload = await run_in_threadpool(new_alerts, sessions, last, covert, clock(), entry.seq)
+                payload = await run_in_threadpool(new_alerts, sessions, last, covert, clock(), entry.seq, scope)
             except OperationalError as exc:  # e.g. SQLite's lock held past its busy timeout: try again next second
                 log.warning("alert stream: the database did not answer (%s); trying again", type(exc.orig).__name__)
                 payload = []

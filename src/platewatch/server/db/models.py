@@ -2,6 +2,7 @@
 
 from platewatch.server.accounts import models as accounts_models
 from platewatch.server.alerts import models as alerts_models
+from platewatch.server.areas import models as areas_models
 from platewatch.server.audits import models as audits_models
 from platewatch.server.data_requests import models as data_requests_models
 from platewatch.server.db.base import Base
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "accounts_models",
     "alerts_models",
+    "areas_models",
     "audits_models",
     "data_requests_models",
     "equipment_models",

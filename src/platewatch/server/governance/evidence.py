@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from platewatch.domain.local_time import with_offset
 from platewatch.server.accounts.models import Unit
 from platewatch.server.alerts.models import Alert
+from platewatch.server.areas.scope import scope_of
 from platewatch.server.governance.holds import HoldError, get_hold
 from platewatch.server.governance.models import CustodyEvent, HeldRead
 from platewatch.server.governance.schemas import CustodyStep
@@ -86,6 +87,8 @@ def build(
         "reads": [_read(read, unit, intact, tz) for read, unit in rows],
         "alerts": [_alert(a, entry, version, hotlist) for a, entry, version, hotlist in alerts],
     }  # fmt: skip
+    if scope_of(db) is not None:  # a restricted exporter's package holds only the reads they may see (ADR 0018)
+        manifest["restricted"] = "only the held reads inside the exporter's areas and time window (order IV.B.4)"
     files = {"manifest.json": json.dumps(manifest, indent=1, sort_keys=True).encode(), **files}
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items())
     files["SHA256SUMS"] = sums.encode()

@@ -10,7 +10,8 @@ from fastapi import Depends, Query
 from platewatch.domain.geo import parse_bbox, parse_polygon
 from platewatch.domain.patterns import parse_pattern
 from platewatch.domain.plates import InvalidPlateError
-from platewatch.server.deps import NowDep, StateDep
+from platewatch.server.areas.service import polygon_of
+from platewatch.server.deps import DbDep, NowDep, StateDep
 from platewatch.server.errors import ApiError
 from platewatch.server.inputs import Instant
 from platewatch.server.search.service import Mode, SearchQuery, decode_cursor
@@ -19,6 +20,7 @@ from platewatch.server.search.service import Mode, SearchQuery, decode_cursor
 def search_query(
     at: NowDep,
     state: StateDep,
+    db: DbDep,
     plate: Annotated[str | None, Query(max_length=40, description="plate, or pattern with * and ?")] = None,
     mode: Annotated[
         str | None, Query(max_length=10, description="exact | partial | similar (default: by pattern)")
@@ -28,11 +30,17 @@ def search_query(
     hours: Annotated[int | None, Query(ge=1, le=24 * 366, description="window: the last N hours")] = None,
     bbox: Annotated[str | None, Query(description="min_lat,min_lon,max_lat,max_lon")] = None,
     polygon: Annotated[str | None, Query(description="lat,lon;lat,lon;lat,lon…")] = None,
+    area: Annotated[str | None, Query(max_length=80, description="a saved area, by name (/api/v1/areas)")] = None,
     unit: Annotated[str | None, Query(max_length=64)] = None,
     camera: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SearchQuery:
+    if area:
+        if polygon:
+            raise ApiError(400, "bad_search", "give an area by name or a polygon, not both")
+        corners = polygon_of(db, area)  # 404 for no such area
+        polygon = ";".join(f"{lat},{lon}" for lat, lon in corners)
     try:
         pattern = parse_pattern(plate) if plate and plate.strip() else None
         if mode:

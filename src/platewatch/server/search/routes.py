@@ -9,14 +9,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
 
+from platewatch.domain.local_time import zone
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.deps import QueryContext, StateDep, query_logged
+from platewatch.server.documents import as_pdf, content_disposition
 from platewatch.server.errors import ApiError
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 from platewatch.server.reads.schemas import ReadPublic, ReadsPublic
 from platewatch.server.search import service
+from platewatch.server.search.documents import reads_document
 from platewatch.server.search.params import SearchQueryDep
 from platewatch.server.unit_shifts.service import on_shift
 
@@ -100,6 +103,23 @@ def export_reads(ctx: ExportCtx, query: SearchQueryDep) -> Response:
             "Content-Disposition": f'attachment; filename="reads-{entry.seq}.csv"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+@router.get(
+    "/reads/export.pdf",
+    summary="A search's reads as a PDF report (purpose and case required; stays inside the agency)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def export_reads_pdf(ctx: ExportCtx, query: SearchQueryDep, state: StateDep) -> Response:
+    rows, _ = service.run(ctx.db, query)
+    entry = ctx.record(len(rows))
+    doc = reads_document(rows, query, ctx, entry.seq, state.settings.agency_name, zone(state.settings.time_zone))
+    return Response(
+        as_pdf(doc),
+        media_type="application/pdf",
+        headers={"Content-Disposition": content_disposition(f"reads-{entry.seq}", "pdf"), "Cache-Control": "no-store"},
     )
 
 

@@ -8,9 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from platewatch.domain.geo import parse_bbox
 from platewatch.server.alerts.routes import sees_covert
-from platewatch.server.deps import StateDep
+from platewatch.server.deps import DbDep, StateDep
 from platewatch.server.errors import ApiError
 from platewatch.server.maps.routes import MapCtx, mapped
 from platewatch.server.maps.service import alarms_by_read, feature_collection
@@ -18,31 +17,32 @@ from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
 from platewatch.server.search.service import Mode
 from platewatch.server.web.routes import Searcher, page
+from platewatch.server.web.search_forms import area_choices, export_query, map_centre
 
 router = APIRouter(include_in_schema=False)
 
 
 def _map_page(request: Request, state: StateDep, role: str, template: str = "map.html", **context: Any) -> HTMLResponse:
     s = state.settings
-    area = parse_bbox(s.map_area)
-    centre = ((area.min_lat + area.max_lat) / 2, (area.min_lon + area.max_lon) / 2)
     return page(
         request, template, role=role, tiles=s.map_tiles_url, attribution=s.map_attribution,
-        default_bbox=s.map_area, centre=centre, max_points=s.search_max_page_size, **context,
+        default_bbox=s.map_area, centre=map_centre(s), max_points=s.search_max_page_size, save_next="/map", **context,
     )  # fmt: skip
 
 
 @router.get("/map", response_class=HTMLResponse)
-def map_form(request: Request, session: Searcher, state: StateDep) -> HTMLResponse:
-    return _map_page(request, state, session.user.role, form={}, geojson=None)
+def map_form(request: Request, session: Searcher, db: DbDep, state: StateDep) -> HTMLResponse:
+    form = {"area": request.query_params.get("area", "")}  # a saved area's page, or the area just saved, opens it
+    return _map_page(request, state, session.user.role, form=form, geojson=None, areas=area_choices(db))
 
 
 @router.get("/map/results", response_class=HTMLResponse)
 def map_results(request: Request, ctx: MapCtx, query: SearchQueryDep, state: StateDep) -> HTMLResponse:
     geojson = mapped(ctx, query)
+    seq = geojson["query_log_seq"]
     return _map_page(
-        request, state, ctx.role, form=dict(request.query_params), geojson=geojson, seq=geojson["query_log_seq"],
-        case_number=ctx.case_number,
+        request, state, ctx.role, form=dict(request.query_params), geojson=geojson, seq=seq,
+        case_number=ctx.case_number, areas=area_choices(ctx.db), export_query=export_query(request, seq),
     )  # fmt: skip
 
 

@@ -36,6 +36,7 @@ MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
         (
             ("search_reads", "/search", "Search"),
             ("search_reads", "/map", "Map"),
+            ("search_reads", "/areas", "Areas"),
             ("view_alerts", "/alerts", "Alerts"),
             ("view_hotlists", "/hotlists", "Hot lists"),
         ),

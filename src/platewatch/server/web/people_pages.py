@@ -3,6 +3,7 @@ issues one-time passwords (shown once), also to set up a new authenticator, whic
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -10,9 +11,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, or_, select
 
+from platewatch.domain.local_time import day_start, zone
 from platewatch.domain.roles import Permission, Role
 from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import User, UserSession
+from platewatch.server.areas import service as areas
+from platewatch.server.areas.schemas import RestrictionSet
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.errors import ApiError
 from platewatch.server.training import service as training
@@ -58,7 +62,7 @@ def people_page(
     standing = {p.username: p.status for p in training.roster(db, at.date())}
     return page(
         request, "people.html", users=users, total=total, standing=standing, roles=list(Role), role=who.user.role,
-        locks=accounts.locks(db, users, at),
+        locks=accounts.locks(db, users, at), restrictions=areas.all_restrictions(db), areas=areas.listed(db),
         me=who.user.username, done=request.query_params.get("done", ""),
         filters={"q": q.strip(), "role": role, "account": account},
     )  # fmt: skip
@@ -84,6 +88,39 @@ def create_person(
     db.commit()
     enrol = accounts.lacks_authenticator(new.user)
     return _secret(request, who, new.user.username, "Account created", new.password, enrol=enrol)
+
+
+@router.post("/people/restriction")
+def restrict_person(
+    who: Admin,
+    db: DbDep,
+    at: NowDep,
+    state: StateDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    area: Annotated[list[str] | None, Form(max_length=80)] = None,
+    captured_from: Annotated[str, Form(max_length=10)] = "",
+    through: Annotated[str, Form(max_length=10)] = "",
+    newer_than_days: Annotated[str, Form(max_length=5)] = "",
+) -> RedirectResponse:
+    """Limit a person to saved areas and a time window (order IV.B.4): days are the agency's, `through` inclusive."""
+    tz = zone(state.settings.time_zone)
+    try:
+        start = day_start(dt.date.fromisoformat(captured_from), tz) if captured_from else None
+        end = day_start(dt.date.fromisoformat(through) + dt.timedelta(days=1), tz) if through else None
+        days = int(newer_than_days) if newer_than_days.strip() else None
+        body = RestrictionSet(areas=area or [], captured_from=start, captured_until=end, newer_than_days=days)
+    except ValueError as exc:
+        raise ApiError(400, "invalid_form", f"a date (YYYY-MM-DD) or a number of days is not one: {exc}") from exc
+    areas.set_restriction(db, username, body, who.user.username, at)
+    db.commit()
+    return RedirectResponse(f"/people?done={username}+restricted", status_code=303)
+
+
+@router.post("/people/{username}/restriction/lift")
+def lift_restriction(username: str, who: Admin, db: DbDep) -> RedirectResponse:
+    areas.clear_restriction(db, username, who.user.username)
+    db.commit()
+    return RedirectResponse(f"/people?done={username}+no+longer+restricted", status_code=303)
 
 
 @router.post("/people/{username}/disable")

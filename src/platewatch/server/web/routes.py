@@ -44,6 +44,7 @@ from platewatch.server.search.params import SearchQueryDep
 from platewatch.server.unit_shifts.service import on_shift
 from platewatch.server.web.menu import menu_groups, offered
 from platewatch.server.web.qr_codes import qr_svg
+from platewatch.server.web.search_forms import area_choices, export_query
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -225,10 +226,13 @@ def change_password(
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_form(request: Request, session: Searcher) -> HTMLResponse:
+def search_form(request: Request, session: Searcher, db: DbDep) -> HTMLResponse:
     asked = request.query_params  # a data request's page opens the form with its number, case and purpose filled in
-    form = {k: asked[k] for k in ("request", "purpose", "case_number") if k in asked}
-    return page(request, "search.html", user=session.user, form=form, results=None, role=session.user.role)
+    form = {k: asked[k] for k in ("request", "purpose", "case_number", "area") if k in asked}
+    return page(
+        request, "search.html", user=session.user, form=form, results=None, role=session.user.role,
+        areas=area_choices(db),
+    )  # fmt: skip
 
 
 @router.get("/search/results", response_class=HTMLResponse)
@@ -248,7 +252,8 @@ def search_results(request: Request, ctx: SearchCtx, query: SearchQueryDep, stat
         next_url = "/search/results?" + "&".join(f"{k}={v}" for k, v in params.items())
     return page(
         request, "search.html", user=None, form=form, results=results, seq=entry.seq, next_url=next_url,
-        purpose=ctx.purpose, case_number=ctx.case_number, role=ctx.role,
+        purpose=ctx.purpose, case_number=ctx.case_number, role=ctx.role, areas=area_choices(ctx.db),
+        export_query=export_query(request, entry.seq),
     )  # fmt: skip
 
 
