@@ -14,6 +14,7 @@ from platewatch.domain.supervision import (
     covering,
     override_ends,
     overseers,
+    per_supervisor,
     scope_of,
     shift_problem,
 )
@@ -101,3 +102,10 @@ def test_notices_go_to_the_supervisors_whose_scope_holds_it() -> None:
 )
 def test_what_a_notice_is_about(key: str, expected: tuple[str, str] | None) -> None:
     assert about(key) == expected
+
+
+def test_leas_gaps_per_supervisor_follow_the_command() -> None:
+    counts = {"jsmith": 3, "mjones": 1, "akhan": 2}
+    commands = {"jsmith": "North", "mjones": "South", "akhan": None}
+    supervisors = {"sgt_north": "North", "sgt_south": "South", "lt_all": None, "sgt_east": "East"}
+    assert per_supervisor(counts, supervisors, commands) == [("lt_all", 6), ("sgt_north", 3), ("sgt_south", 1)]

@@ -98,3 +98,15 @@ def about(key: str) -> tuple[str, str] | None:
             name = key[len(prefix) :].split(": ", 1)[0]
             return (kind, name) if name else None
     return None
+
+
+def per_supervisor(
+    counts: Mapping[str, int], supervisors: Mapping[str, str | None], command_of: Mapping[str, str | None]
+) -> list[tuple[str, int]]:
+    """(supervisor, count) for counts per officer (e.g. outcomes not documented in LEAS, V.E.2f): each supervisor's
+    sum over the officers their scope holds, the largest first; supervisors with none left out."""
+    sums = {
+        s: sum(n for officer, n in counts.items() if Scope(c).holds(command_of.get(officer)))
+        for s, c in supervisors.items()
+    }
+    return sorted(((s, n) for s, n in sums.items() if n), key=lambda sn: (-sn[1], sn[0]))

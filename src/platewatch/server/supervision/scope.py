@@ -4,13 +4,13 @@ pages and lists that follow a supervisor's command ask here. Functions never com
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from platewatch.domain.roles import Role
-from platewatch.domain.supervision import Scope, about, overseers, scope_of
+from platewatch.domain.supervision import Scope, about, overseers, per_supervisor, scope_of
 from platewatch.server.accounts.models import Unit, User
 from platewatch.server.supervision.models import Command, CommandMember, CommandUnit
 
@@ -104,3 +104,15 @@ def notice_overseers(db: Session, key: str) -> list[str]:
         return supervisors_of(db, people=[name])
     unit_id = db.scalar(select(Unit.id).where(Unit.name == name))
     return [] if unit_id is None else supervisors_of(db, units=[unit_id])
+
+
+def people_for(db: Session, user: User) -> set[str] | None:
+    """The people `user` oversees (a supervisor's command), None for everyone: the query log's scope (V.E.2e)."""
+    return people_in(db, scope_for(db, user))
+
+
+def gaps_per_supervisor(db: Session, counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Counts per officer summed per active supervisor over the officers in their command (V.E.2f per supervisor)."""
+    supervisors = db.scalars(select(User.username).where(User.role == Role.SUPERVISOR.value, User.active.is_(True)))
+    commands = {s: command_of(db, s) for s in supervisors}
+    return per_supervisor(counts, commands, {officer: command_of(db, officer) for officer in counts})
