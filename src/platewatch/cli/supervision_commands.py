@@ -11,7 +11,6 @@ from typing import NoReturn, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session
 
 from platewatch.domain.local_time import shown, zone
@@ -109,11 +108,13 @@ def assignment_list() -> None:
     """Assignments and overrides that have not ended a day ago, soonest first (times in the agency's zone)."""
     tz = zone(Settings().time_zone)
     _, rows = _in_db(lambda db, now: assignments.listing(db, CLI, now))
-    table = Table("id", "unit", "officer", "from", "until", "kind", "by", "cancelled", "reason")
-    for a in rows:
-        table.add_row(str(a.id), a.unit, a.username, shown(a.starts_at, tz), shown(a.ends_at, tz), a.kind,
-                      a.assigned_by, a.cancelled_by or "", a.reason)  # fmt: skip
-    out.print(table)
+    for a in rows:  # one line each, never wrapped into a table's columns
+        cancelled = f", cancelled by {a.cancelled_by}" if a.cancelled_by else ""
+        why = f": {a.reason}" if a.reason else ""
+        out.print(f"{a.id} {a.unit} {a.username} {shown(a.starts_at, tz)} to {shown(a.ends_at, tz)} {a.kind} by "
+                  f"{a.assigned_by}{cancelled}{why}", highlight=False)  # fmt: skip
+    if not rows:
+        out.print("no assignments")
 
 
 @command_app.command("add")
@@ -142,10 +143,9 @@ def command_unit(name: str, command: str = typer.Argument("", help="the command 
 @command_app.command("list")
 def command_list() -> None:
     """Every command with its people and units."""
-    table = Table("command", "people", "units")
     for c in _in_db(lambda db, now: commands.listing(db)):
-        table.add_row(c.name, ", ".join(f"{u} ({r})" for u, r in c.members), ", ".join(c.units))
-    out.print(table)
+        people = ", ".join(f"{u} ({r})" for u, r in c.members) or "nobody"
+        out.print(f"{c.name}: people {people}; units {', '.join(c.units) or 'none'}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
