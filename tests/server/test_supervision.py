@@ -249,3 +249,28 @@ def test_supervisors_read_the_query_log_of_their_people_and_the_inventory_of_the
     with as_person(server, sgt_any) as c:
         assert {row["username"] for row in c.get("/api/v1/querylog").json()} >= {north.username, south.username}
         assert [p["serial"] for p in c.get("/api/v1/equipment").json()["equipment"]] == ["CAM-N1", "CAM-S1"]
+
+
+def test_the_leas_report_counts_undocumented_outcomes_per_supervisor(server: LiveServer) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    sgt_north, sgt_south, sgt_any = (server.add_person(Role.SUPERVISOR) for _ in range(3))
+    north, south = server.add_person(Role.OFFICER), server.add_person(Role.OFFICER)
+    commands_of(server, admin, {"North": [sgt_north, north], "South": [sgt_south, south]}, {})
+    for officer, arrests in ((north, 2), (south, 1)):  # arrests from searches, no LEAS number yet
+        with as_person(server, officer) as c:
+            for _ in range(arrests):
+                seq = c.get("/api/v1/reads/search", params={"plate": "ABC1234", **PURPOSE}).json()["query_log_seq"]
+                assert c.post(f"/api/v1/searches/{seq}/outcome", json={"outcome": "arrest"}).status_code == 201
+    with as_person(server, admin) as c:
+        report = c.get("/api/v1/reports/leas").json()
+    assert report["by_supervisor"] == [
+        {"supervisor": sgt_any.username, "count": 3},
+        {"supervisor": sgt_north.username, "count": 2},
+        {"supervisor": sgt_south.username, "count": 1},
+    ]
+    with as_person(server, sgt_north) as c:
+        mine = c.get("/api/v1/reports/leas").json()
+        pdf = c.get("/api/v1/reports/leas", params={"format": "csv"})
+    assert {g["officer"] for g in mine["undocumented"]} == {north.username}  # their command's officers only
+    assert mine["by_officer"] == [{"officer": north.username, "count": 2}]
+    assert pdf.status_code == 200
