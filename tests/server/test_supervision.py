@@ -218,6 +218,12 @@ def test_notices_about_a_unit_go_to_the_supervisors_whose_command_holds_it(serve
             return sorted(n["subject"][:10] for n in c.get("/api/v1/notices").json()["notices"])
 
     assert subjects(sgt_north) == ["Unit car-n"]
+    with server.db() as db:
+        south_notice = next(n.id for n in notices.listing(db, False) if n.key.startswith("unit car-s"))
+    with as_person(server, sgt_north) as c:  # another command's notice is not theirs to acknowledge
+        assert c.post(f"/api/v1/notices/{south_notice}/acknowledge").status_code == 404
+    with as_person(server, sgt_south) as c:
+        assert c.post(f"/api/v1/notices/{south_notice}/acknowledge").status_code == 200
     assert subjects(sgt_south) == ["Unit car-s"]
     assert subjects(sgt_any) == subjects(admin) == ["Unit car-n", "Unit car-s"]
 

@@ -83,3 +83,40 @@ def test_the_unit_screen_refuses_an_officer_not_assigned_until_a_supervisor_over
         log_on(page, server, officer, unit=None)
         page.wait_for_selector(f"#officer:has-text('{officer.username}')")
         assert book.officer() is not None
+
+
+def test_the_administrator_makes_a_command_and_the_supervisors_pages_follow_it(
+    server: LiveServer, browser: Any, shots: Path
+) -> None:
+    for name in ("car-n", "car-s"):
+        server.add_unit(name)
+    admin = server.add_person(Role.ADMINISTRATOR)
+    sgt = server.add_person(Role.SUPERVISOR, username="sgt_north")
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    log_in(page, server, admin, "/commands")
+    page.wait_for_url("**/commands")
+    assert "No commands: every supervisor sees every unit and person" in page.inner_text("#commands")
+    page.fill("#name", "North District")
+    page.click("#command-form button")
+    page.wait_for_selector("#done")
+    for what, name in (("person", "sgt_north"), ("unit", "car-n")):
+        page.select_option("#what", what)
+        page.fill("#place-name", name)
+        page.select_option("#command", "North District")
+        page.click("#place-form button")
+        page.wait_for_selector("#done")
+    row = page.locator("#commands tbody tr").first
+    assert "North District" in row.inner_text() and "sgt_north" in row.inner_text() and "car-n" in row.inner_text()
+    page.screenshot(path=str(shots / "commands.png"), full_page=True)
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    log_in(page, server, sgt, "/units")
+    page.wait_for_url("**/units")
+    assert page.inner_text("#scope") == "Your command: North District. You see its units and people only."
+    assert page.locator("#unit-car-n").count() == 1 and page.locator("#unit-car-s").count() == 0
+    page.goto(server.url + "/assignments")
+    assert [o.inner_text() for o in page.locator("#unit option").all()] == ["car-n"]
+    context.close()

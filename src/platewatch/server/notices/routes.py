@@ -50,6 +50,7 @@ def list_notices(
 
 @router.post("/{notice_id}/acknowledge", response_model=NoticePublic, summary="In hand: stop sending it")
 def acknowledge(notice_id: RowId, who: Watcher, db: DbDep, at: NowDep) -> NoticePublic:
+    scope.notice_in_scope(db, who.user, notice_id)
     notice = service.acknowledge(db, notice_id, who.user.username, at)
     db.commit()
     return NoticePublic.model_validate(notice)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from platewatch.domain.roles import Role
 from platewatch.domain.supervision import Scope, about, overseers, per_supervisor, scope_of
 from platewatch.server.accounts.models import Unit, User
+from platewatch.server.errors import ApiError
+from platewatch.server.notices.models import Notice
 from platewatch.server.supervision.models import Command, CommandMember, CommandUnit
 
 
@@ -116,3 +118,10 @@ def gaps_per_supervisor(db: Session, counts: Mapping[str, int]) -> list[tuple[st
     supervisors = db.scalars(select(User.username).where(User.role == Role.SUPERVISOR.value, User.active.is_(True)))
     commands = {s: command_of(db, s) for s in supervisors}
     return per_supervisor(counts, commands, {officer: command_of(db, officer) for officer in counts})
+
+
+def notice_in_scope(db: Session, user: User, notice_id: int) -> None:
+    """A notice outside the supervisor's command is as unknown to them as one that does not exist (404)."""
+    notice = db.get(Notice, notice_id)
+    if notice is not None and not sees_notice(db, scope_for(db, user), notice.key):
+        raise ApiError(404, "not_found", f"no notice {notice_id}")

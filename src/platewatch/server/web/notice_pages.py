@@ -27,6 +27,7 @@ def notices_page(request: Request, who: Watcher, db: DbDep, closed: bool = False
 
 @router.post("/notices/{notice_id}/acknowledge")
 def acknowledge(notice_id: RowId, who: Watcher, db: DbDep, at: NowDep) -> RedirectResponse:
+    scope.notice_in_scope(db, who.user, notice_id)
     service.acknowledge(db, notice_id, who.user.username, at)
     db.commit()
     return RedirectResponse("/notices", status_code=303)
