@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platewatch.domain.roles import Role, allows
+from platewatch.domain.roles import Permission, Role, allows
 from tests.support.live_server import PURPOSE, LiveServer
 from tests.support.routes_table import fill_path, returns_read_data, routes, rule_of
 
@@ -77,3 +77,17 @@ def test_forbidden_answers_name_the_role(server: LiveServer, path: str) -> None:
         r = c.get(path, params={"plate": "ABC1234", **PURPOSE})
     assert r.status_code == 403
     assert "auditor" in r.text
+
+
+def test_supervisors_duties_are_theirs_and_the_administrators() -> None:
+    # V.E.2a: supervisors assign officers to units and override a refused log-on; V.E.2g: the administrator keeps the
+    # commands; V.E.2b, V.E.2e: supervisors read the inventory and the logs (of their command: ADR 0017).
+    def holders(permission: Permission) -> set[Role]:
+        return {r for r in Role if allows(r, permission)}
+
+    assert holders(Permission.ASSIGN_UNITS) == {Role.ADMINISTRATOR, Role.SUPERVISOR}
+    assert holders(Permission.MANAGE_COMMANDS) == {Role.ADMINISTRATOR}
+    assert holders(Permission.VIEW_EQUIPMENT) == {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.EQUIPMENT}
+    assert holders(Permission.MANAGE_UNITS) == {Role.ADMINISTRATOR, Role.EQUIPMENT}  # supervisors only read it
+    assert holders(Permission.VIEW_QUERY_LOG) == {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.AUDITOR}
+    assert holders(Permission.VIEW_PURGE_LOG) == {Role.ADMINISTRATOR, Role.SUPERVISOR, Role.AUDITOR}

@@ -26,7 +26,12 @@ from tests.support.live_server import LiveServer, Person, read_payload
 LISTED = "8TRK455"
 
 
-def logon(server: LiveServer, unit: str, person: Person, password: str | None = None) -> httpx.Response:
+def logon(
+    server: LiveServer, unit: str, person: Person, password: str | None = None, assigned: bool = True
+) -> httpx.Response:
+    """The person's log-on at the unit; assigned to it first (order V.E.2a) unless `assigned` is False."""
+    if assigned:
+        server.assign(unit, person)
     server.clock.advance(seconds=31)  # a fresh TOTP step
     body = {"username": person.username, "password": password or person.password, "otp": server.totp(person)}
     with server.client(unit) as c:
@@ -118,7 +123,7 @@ def test_logon_opens_a_shift_without_a_web_session(server: LiveServer) -> None:
     assert events(server, officer.username) == [
         ("user_created", "success", "role=officer"),
         ("training_recorded", "success", f"LPR operator, GO 14-01-117 until {year_on}"),
-        ("unit_logon", "success", "unit car-12"),
+        ("unit_logon", "success", "unit car-12, assignment 1 by test"),
     ]  # fmt: skip
     assert server.count(UserSession) == 0
     # The code just used cannot be used again, here or on the web.

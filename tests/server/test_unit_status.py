@@ -22,6 +22,7 @@ def status_of(server: LiveServer, role: Role = Role.SUPERVISOR) -> dict[str, Any
 
 def logon(server: LiveServer, token: str, username: str = "jsmith") -> int:
     officer = server.add_person(Role.OFFICER, username=username)
+    server.assign(token, officer)
     server.clock.advance(seconds=31)
     body = {"username": officer.username, "password": officer.password, "otp": server.totp(officer)}
     with server.client(token) as c:

@@ -26,9 +26,12 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain.roles import Role
 from platewatch.server.accounts import service as accounts
+from platewatch.server.accounts.models import Unit, UnitToken
+from platewatch.server.accounts.security import token_digest
 from platewatch.server.app import create_app
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.settings import Settings
+from platewatch.server.supervision.models import UnitAssignment
 from platewatch.server.training import service as training
 from platewatch.server.training.schemas import TrainingCreate
 from tests.conftest import Clock
@@ -112,6 +115,21 @@ class LiveServer:
         with transaction(self.sessions) as db:
             _, token = accounts.create_unit(db, name or f"car{uuid.uuid4().hex[:6]}", "mobile", "Car 12", "t")
         return token
+
+    def assign(self, unit: str, *people: Person | str, hours: float = 8) -> None:
+        """Assign people to a unit (its name or API token) for a shift from now (order V.E.2a): a unit logs on only
+        the officers assigned to it. As a supervisor would, without the supervisor's checks."""
+        with transaction(self.sessions) as db:
+            if unit.startswith("pwu_"):
+                unit_id = db.scalar(select(UnitToken.unit_id).where(UnitToken.token_hash == token_digest(unit)))
+            else:
+                unit_id = db.scalar(select(Unit.id).where(Unit.name == unit))
+            assert unit_id is not None, f"no unit {unit[:12]}"
+            for person in people:
+                name = person if isinstance(person, str) else person.username
+                db.add(UnitAssignment(unit_id=unit_id, username=name, starts_at=self.clock.now,
+                                      ends_at=self.clock.now + dt.timedelta(hours=hours), kind="assignment",
+                                      reason="", assigned_by="test", assigned_at=self.clock.now))  # fmt: skip
 
     def count(self, model: Any) -> int:
         with self.db() as db:

@@ -75,4 +75,5 @@ def fill_path(path: str, read_id: uuid.UUID | None = None) -> str:
         .replace("{equipment_id}", "1")
         .replace("{shift_id}", "1")
         .replace("{request_id}", "1")
+        .replace("{assignment_id}", "1")
     )

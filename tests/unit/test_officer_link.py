@@ -30,7 +30,9 @@ from tests.unit.test_alert_book import raised
 
 def test_the_officer_logs_on_with_the_servers_credentials(server: LiveServer) -> None:
     officer, auditor = server.add_person(Role.OFFICER), server.add_person(Role.AUDITOR)
-    with server_client(server.url, server.add_unit()) as client:
+    unit = server.add_unit()
+    server.assign(unit, officer, auditor)  # the auditor's role is refused all the same
+    with server_client(server.url, unit) as client:
         with pytest.raises(LogonRefused, match="wrong username, password or code"):
             log_on(client, officer.username, "not the password", server.totp(officer))
         with pytest.raises(LogonRefused, match="may not take alerts on a unit"):
@@ -52,7 +54,9 @@ def on_patrol(server: LiveServer) -> tuple[Actors, dict[str, Any], Person, str, 
     with actors.client(Role.ADMINISTRATOR) as c:
         assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
     read = read_payload("6ZR4117", server.clock.now, state="CT")
-    return actors, stolen, server.add_person(Role.OFFICER), server.add_unit(), read
+    officer, token = server.add_person(Role.OFFICER), server.add_unit()
+    server.assign(token, officer)
+    return actors, stolen, officer, token, read
 
 
 def test_decisions_wait_for_their_read_then_reach_the_alert_queue(server: LiveServer, tmp_path: Path) -> None:
@@ -90,6 +94,7 @@ def test_decisions_wait_for_their_read_then_reach_the_alert_queue(server: LiveSe
 def test_a_log_off_made_offline_reaches_the_server_with_its_time(server: LiveServer, tmp_path: Path) -> None:
     officer = server.add_person(Role.OFFICER)
     token = server.add_unit()
+    server.assign(token, officer)
     db = tmp_path / "unit.db"
     with AlertBook(db) as book:
         with server_client(server.url, token) as client:

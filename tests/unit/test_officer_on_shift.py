@@ -54,6 +54,7 @@ def test_logging_on_brings_the_unit_the_current_hot_list(server: LiveServer, tmp
     actors = Actors(server)
     bolo = make_list(actors, name="BOLO", source="manual", category="bolo")
     officer, token = server.add_person(Role.OFFICER), server.add_unit("car-12")
+    server.assign(token, officer)
     db = tmp_path / "unit.db"
     with (
         Outbox(db),
@@ -85,6 +86,7 @@ def test_reads_taken_while_nobody_is_logged_on_are_marked_so(server: LiveServer,
     # and marks the other two as taken with no officer logged on, in its search and in the read's own view.
     officer, investigator = server.add_person(Role.OFFICER), server.add_person(Role.INVESTIGATOR)
     token = server.add_unit("car-12")
+    server.assign(token, officer)
     video = write_approach_video(tmp_path / "patrol.avi", "5HX2290")
     pipeline = Pipeline.default()
     db = tmp_path / "unit.db"

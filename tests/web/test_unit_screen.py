@@ -91,8 +91,13 @@ def list_stolen(server: LiveServer, plate: str) -> None:
         assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
 
 
-def log_on(page: Any, server: LiveServer, officer: Person, password: str | None = None) -> None:
-    """The officer's log-on at the start of the shift, on the unit's screen, with the server's credentials."""
+def log_on(
+    page: Any, server: LiveServer, officer: Person, password: str | None = None, unit: str | None = "car-12"
+) -> None:
+    """The officer's log-on at the start of the shift, on the unit's screen, with the server's credentials; assigned
+    to `unit` first (order V.E.2a) unless it is None."""
+    if unit is not None:
+        server.assign(unit, officer)
     page.fill("input[name=username]", officer.username)
     page.fill("input[name=password]", password or officer.password)
     page.fill("input[name=otp]", server.totp(officer) or "")

@@ -6,6 +6,7 @@ those lead to (a search's results, a read, a hot list, an audit, the hash chain'
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +68,19 @@ def seed(server: LiveServer) -> Seeded:
     with server.client(server.login(keeper)) as c:
         piece = {"serial": "CAM-31", "kind": "camera", "unit": "car-12", "maintain_every_days": 90}
         assert c.post("/api/v1/equipment", json=piece).status_code == 201
+    officer = server.add_person(Role.OFFICER)
+    with server.client(server.login(supervisor)) as c:  # an officer on car-12 for the shift, and an override
+        start, end = server.clock.now, server.clock.now + dt.timedelta(hours=8)
+        shift = {"unit": "car-12", "username": officer.username, "starts_at": start.isoformat(),
+                 "ends_at": end.isoformat()}  # fmt: skip
+        assert c.post("/api/v1/assignments", json=shift).status_code == 201
+        why = {"unit": "car-12", "username": officer.username,
+               "reason": "relief for the parade detail, car-7 in the shop for its camera"}  # fmt: skip
+        assert c.post("/api/v1/assignments/overrides", json=why).status_code == 201
+    with server.client(server.login(server.add_person(Role.ADMINISTRATOR))) as c:  # a command with car-12
+        assert c.post("/api/v1/commands", json={"name": "Patrol Division, North District"}).status_code == 201
+        placed = c.put("/api/v1/commands/units/car-12", json={"command": "Patrol Division, North District"})
+        assert placed.status_code == 200
     with server.client(server.login(server.add_person(Role.AUDITOR))) as c:
         opened = c.post("/api/v1/audits", json={"sample_size": 3})
         assert opened.status_code == 201, opened.text

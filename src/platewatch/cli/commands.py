@@ -7,12 +7,22 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every area's commands to the root app."""
-    from platewatch.cli import area_commands, bench, hotlist_commands, recognize, server_commands, unit_agent, video
+    from platewatch.cli import (
+        area_commands,
+        bench,
+        hotlist_commands,
+        recognize,
+        server_commands,
+        supervision_commands,
+        unit_agent,
+        video,
+    )
 
     server_commands.register(app)
     unit_agent.register(server_commands.unit_app)  # `unit replay`, `unit upload`: the unit's side
     hotlist_commands.register(app)
     area_commands.register(app)  # `area …`, `user restrict|unrestrict`
+    supervision_commands.register(app)  # `assignment …`, `command …`
     recognize.register(app)  # `recognize`
     video.register(app)  # `recognize-video`
     bench.register(app)  # `bench recognition`

@@ -48,6 +48,9 @@ class Permission(StrEnum):
     REVIEW_REQUESTS = "review_requests"  # approve or deny them: the Program Administrator or a designee (V.D.7)
     PUBLISH_TRANSPARENCY = "publish_transparency"  # the public transparency report: the Program Administrator only
     MANAGE_AREAS = "manage_areas"  # save and retire named search areas (IV.B.4)
+    ASSIGN_UNITS = "assign_units"  # assign trained officers to units for a shift, override a refused log-on (V.E.2a)
+    MANAGE_COMMANDS = "manage_commands"  # group units and people into supervisors' commands (V.E.2g)
+    VIEW_EQUIPMENT = "view_equipment"  # the inventory and what is due, read-only (V.A.3-6, V.E.2b)
 
 
 _P = Permission
@@ -71,6 +74,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_UNITS,
             _P.MANAGE_REQUESTS,
             _P.REVIEW_REQUESTS,  # the Program Administrator's designees (ADR 0013)
+            _P.ASSIGN_UNITS,  # V.E.2a (ADR 0017)
+            _P.VIEW_EQUIPMENT,  # V.E.2b: deployed and maintained
+            _P.VIEW_QUERY_LOG,  # V.E.2e: of the people in their command (ADR 0017)
+            _P.VIEW_PURGE_LOG,  # V.E.2e: counts only
             *_ALERT_WORK,
             *_OWN,
         }
@@ -102,7 +109,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             *_OWN,
         }
     ),
-    Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, _P.REPORT_DAMAGE, _P.VIEW_UNITS, *_OWN}),
+    Role.EQUIPMENT: frozenset({_P.MANAGE_UNITS, _P.VIEW_EQUIPMENT, _P.REPORT_DAMAGE, _P.VIEW_UNITS, *_OWN}),
 }
 
 # Roles whose members can see read data or the query log must use a second factor (CJIS v6 IA-2).

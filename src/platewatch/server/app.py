@@ -54,6 +54,8 @@ from platewatch.server.reports.routes import router as reports_router
 from platewatch.server.search.routes import router as search_router
 from platewatch.server.served_by import ServedBy
 from platewatch.server.settings import Settings
+from platewatch.server.supervision.routes import command_router as commands_router
+from platewatch.server.supervision.routes import router as assignments_router
 from platewatch.server.training.routes import router as training_router
 from platewatch.server.transparency.routes import router as transparency_router
 from platewatch.server.unit_shifts.routes import router as unit_shifts_router
@@ -70,6 +72,7 @@ from platewatch.server.web.people_pages import router as people_pages_router
 from platewatch.server.web.report_pages import router as report_pages_router
 from platewatch.server.web.request_pages import router as request_pages_router
 from platewatch.server.web.routes import router as web_router
+from platewatch.server.web.supervision_pages import router as supervision_pages_router
 from platewatch.server.web.training_pages import router as training_pages_router
 from platewatch.server.web.unit_pages import router as unit_pages_router
 
@@ -116,6 +119,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     notices_router,
     transparency_router,
     data_requests_router,
+    assignments_router,
+    commands_router,
     web_router,
     area_pages_router,
     hotlist_pages_router,
@@ -130,6 +135,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     unit_pages_router,
     people_pages_router,
     request_pages_router,
+    supervision_pages_router,
 )
 
 

@@ -1,7 +1,7 @@
 """saved search areas and people restricted to areas and time windows (issue 24 item 8, order IV.B.4)
 
 Revision ID: 0029
-Revises: 0026
+Revises: 0028
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from platewatch.server.db.base import JSONType, UTCDateTime
 
 revision: str = "0029"
-down_revision: str | None = "0026"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,6 +13,7 @@ from platewatch.server.leas import models as leas_models
 from platewatch.server.notices import models as notices_models
 from platewatch.server.querylog import models as querylog_models
 from platewatch.server.reads import models as reads_models
+from platewatch.server.supervision import models as supervision_models
 from platewatch.server.training import models as training_models
 from platewatch.server.unit_shifts import models as unit_shifts_models
 from platewatch.server.unit_status import models as unit_status_models
@@ -31,6 +32,7 @@ __all__ = [
     "notices_models",
     "querylog_models",
     "reads_models",
+    "supervision_models",
     "training_models",
     "unit_shifts_models",
     "unit_status_models",

@@ -29,15 +29,17 @@ from platewatch.server.equipment.schemas import (
 )
 from platewatch.server.equipment.service import EquipmentError
 from platewatch.server.inputs import RowId
+from platewatch.server.supervision import scope
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"])
 Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
 Reporter = Annotated[UserSession, Depends(require(Permission.REPORT_DAMAGE))]
+Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_EQUIPMENT))]
 
 
 @router.get("", response_model=EquipmentList, summary="The inventory, with what is due for its annual check or service")
-def list_equipment(_: Keeper, db: DbDep, at: NowDep) -> EquipmentList:
-    pieces = service.listing(db, at)
+def list_equipment(who: Viewer, db: DbDep, at: NowDep) -> EquipmentList:
+    pieces = service.listing(db, at, scope.units_in(db, scope.scope_for(db, who.user)))  # a supervisor's command
     return EquipmentList(
         equipment=pieces,
         inventory_due=sum(p.inventory_due for p in pieces),
@@ -105,7 +107,7 @@ def _row(r: ReconciliationRowPublic, tz: ZoneInfo) -> tuple[str, ...]:
 
 
 @router.get("/{equipment_id}", response_model=EquipmentDetail, summary="One piece and its history")
-def get_equipment(equipment_id: RowId, _: Keeper, db: DbDep, at: NowDep) -> EquipmentDetail:
+def get_equipment(equipment_id: RowId, _: Viewer, db: DbDep, at: NowDep) -> EquipmentDetail:
     return service.detail(db, equipment_id, at)
 
 

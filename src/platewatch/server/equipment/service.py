@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -127,9 +128,12 @@ def get(db: Session, piece_id: int) -> Equipment:
     return piece
 
 
-def listing(db: Session, at: dt.datetime) -> list[EquipmentPublic]:
-    rows = db.execute(select(Equipment, Unit.name).outerjoin(Unit, Unit.id == Equipment.unit_id).order_by(Equipment.id))
-    return [public(piece, unit, at) for piece, unit in rows]
+def listing(db: Session, at: dt.datetime, units: Collection[uuid.UUID] | None = None) -> list[EquipmentPublic]:
+    """Every piece; with `units`, only the pieces on those units (a supervisor's command, V.E.2g)."""
+    stmt = select(Equipment, Unit.name).outerjoin(Unit, Unit.id == Equipment.unit_id).order_by(Equipment.id)
+    if units is not None:
+        stmt = stmt.where(Equipment.unit_id.in_(units))
+    return [public(piece, unit, at) for piece, unit in db.execute(stmt)]
 
 
 def detail(db: Session, piece_id: int, at: dt.datetime) -> EquipmentDetail:

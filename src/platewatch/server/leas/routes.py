@@ -17,6 +17,7 @@ from platewatch.server.inputs import RowId, Seq
 from platewatch.server.leas import service
 from platewatch.server.leas.schemas import LeasDocumentation, LeasReport, SearchOutcomeCreate, SearchOutcomePublic
 from platewatch.server.reports.routes import window
+from platewatch.server.supervision import scope
 
 router = APIRouter(prefix="/api/v1", tags=["LEAS"])
 Searcher = Annotated[UserSession, Depends(require(Permission.SEARCH_READS))]
@@ -73,7 +74,7 @@ def leas_report(
 ) -> LeasReport | Response:
     tz = zone(state.settings.time_zone)
     start, end = window(since, until, at, tz)
-    report = service.report(db, start, end, state.settings.leas_lpr_subtype)
+    report = service.report(db, start, end, state.settings.leas_lpr_subtype, scope.people_for(db, who.user))
     if format == "json":
         return report
     doc = TableDocument(
@@ -83,6 +84,7 @@ def leas_report(
             f"{report.lpr_subtype}. Stops, arrests and recoveries from {shown(start, tz)} to {shown(end, tz)}: "
             f"{report.outcomes} ({report.from_searches} from searches), {len(report.undocumented)} not documented.",
             "By officer: " + (", ".join(f"{o.officer} {o.count}" for o in report.by_officer) or "none") + ".",
+            "By supervisor: " + (", ".join(f"{s.supervisor} {s.count}" for s in report.by_supervisor) or "none") + ".",
             f"Made {shown(at, tz)} by {who.user.username}.",
         ),
         headers=(

@@ -58,6 +58,11 @@ class OfficerGaps(BaseModel):
     count: int
 
 
+class SupervisorGaps(BaseModel):
+    supervisor: str = Field(description="a supervisor whose command holds the officers (V.E.2g)")
+    count: int
+
+
 class LeasReport(BaseModel):
     """Order V.E.2f: stops, arrests and recoveries from LPR (hits and searches) not documented in LEAS under the LPR
     sub-type, for supervisors to see to."""
@@ -69,3 +74,4 @@ class LeasReport(BaseModel):
     from_searches: int
     undocumented: list[LeasGapRow]
     by_officer: list[OfficerGaps]
+    by_supervisor: list[SupervisorGaps] = Field(default_factory=list)

@@ -4,6 +4,7 @@ stops, arrests and recoveries from LPR that lack their LEAS incident number unde
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +15,9 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.models import Alert
 from platewatch.server.errors import ApiError
 from platewatch.server.leas.models import SearchOutcome
-from platewatch.server.leas.schemas import LeasGapRow, LeasReport, OfficerGaps, SearchOutcomeCreate
+from platewatch.server.leas.schemas import LeasGapRow, LeasReport, OfficerGaps, SearchOutcomeCreate, SupervisorGaps
 from platewatch.server.querylog.models import QueryLogEntry
+from platewatch.server.supervision import scope
 
 SEARCHES = {Action.SEARCH.value, Action.MAP.value, Action.VIEW_READ.value, Action.EXPORT.value}
 """Query-log actions an outcome can come from: a search, a map, a read's view, an export."""
@@ -44,9 +46,12 @@ def record_search_outcome(
     return row
 
 
-def report(db: Session, since: dt.datetime, until: dt.datetime, lpr_subtype: str) -> LeasReport:
+def report(
+    db: Session, since: dt.datetime, until: dt.datetime, lpr_subtype: str, people: Collection[str] | None = None
+) -> LeasReport:
     """Every stop, arrest and recovery from LPR disposed of (hits) or recorded (searches) in [since, until), and
-    those not documented in LEAS under `lpr_subtype`, by officer."""
+    those not documented in LEAS under `lpr_subtype`, by officer and by supervisor; with `people` (a supervisor's
+    command, V.E.2g), only the gaps of those officers."""
     gaps: list[LeasGapRow] = []
     outcomes = 0
     hits = db.scalars(
@@ -73,12 +78,16 @@ def report(db: Session, since: dt.datetime, until: dt.datetime, lpr_subtype: str
             gaps.append(LeasGapRow(source="search", id=s.id, query_log_seq=s.query_log_seq, outcome=s.outcome,
                                    officer=s.recorded_by, at=s.recorded_at, incident_number=s.incident_number,
                                    leas_subtype=s.leas_subtype, problem=problem))  # fmt: skip
+    if people is not None:
+        gaps = [g for g in gaps if g.officer in people]
     counts: dict[str, int] = {}
     for g in gaps:
         counts[g.officer] = counts.get(g.officer, 0) + 1
     by_officer = [OfficerGaps(officer=o, count=n) for o, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    by_supervisor = [SupervisorGaps(supervisor=s, count=n) for s, n in scope.gaps_per_supervisor(db, counts)]
     return LeasReport(since=since, until=until, lpr_subtype=lpr_subtype.strip().upper(), outcomes=outcomes,
-                      from_searches=len(searches), undocumented=gaps, by_officer=by_officer)  # fmt: skip
+                      from_searches=len(searches), undocumented=gaps, by_officer=by_officer,
+                      by_supervisor=by_supervisor)  # fmt: skip
 
 
 def document_search_outcome(

@@ -18,6 +18,7 @@ from platewatch.server.inputs import Count, Instant
 from platewatch.server.querylog import service
 from platewatch.server.querylog.documents import querylog_document
 from platewatch.server.querylog.schemas import QueryLogPublic, VerifyResult
+from platewatch.server.supervision import scope
 
 router = APIRouter(prefix="/api/v1/querylog", tags=["query log"])
 
@@ -37,8 +38,9 @@ def list_entries(
     offset: Annotated[Count, Query(ge=0)] = 0,
 ) -> list[QueryLogPublic]:
     rows = service.entries(
-        db, username=username, case_number=case_number, since=since, until=until, limit=limit, offset=offset
-    )
+        db, username=username, case_number=case_number, since=since, until=until, limit=limit, offset=offset,
+        people=scope.people_for(db, session.user),
+    )  # fmt: skip
     record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows")
     db.commit()
     return [QueryLogPublic.model_validate(r, from_attributes=True) for r in rows]
@@ -65,8 +67,9 @@ def export_entries(
     until: Instant | None = None,
 ) -> Response:
     rows = service.entries(
-        db, username=username, case_number=case_number, since=since, until=until, limit=EXPORT_ROWS + 1
-    )
+        db, username=username, case_number=case_number, since=since, until=until, limit=EXPORT_ROWS + 1,
+        people=scope.people_for(db, session.user),
+    )  # fmt: skip
     filters = "; ".join(f"{k} {v}" for k, v in (("user", username), ("case", case_number), ("since", since),
                                                  ("until", until)) if v)  # fmt: skip
     doc = querylog_document(rows[:EXPORT_ROWS], filters, len(rows) > EXPORT_ROWS, session.user.username, at,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.supervision import scope
 from platewatch.server.training import service
 from platewatch.server.training.models import TrainingRecord
 from platewatch.server.training.schemas import TrainingCreate, TrainingPublic, TrainingRoster
@@ -31,8 +32,8 @@ def record_training(body: TrainingCreate, who: Recorder, db: DbDep, at: NowDep) 
 
 
 @router.get("", response_model=TrainingRoster, summary="Who may reach LPR data today, and whose training is due")
-def training_roster(_: Viewer, db: DbDep, at: NowDep) -> TrainingRoster:
-    people = service.roster(db, at.date())
+def training_roster(who: Viewer, db: DbDep, at: NowDep) -> TrainingRoster:
+    people = service.roster(db, at.date(), scope.people_for(db, who.user))
     return TrainingRoster(
         people=people,
         untrained=sum(p.status == "untrained" for p in people),

@@ -4,6 +4,7 @@ data route (`deps.require`) whether a person is trained today. Functions never c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,9 +60,11 @@ def is_trained(db: Session, username: str, today: dt.date) -> bool:
     return db.scalars(stmt.limit(1)).first() is not None
 
 
-def roster(db: Session, today: dt.date) -> list[PersonTraining]:
-    """Every active person whose role reaches LPR data, with their standing today: the untrained first."""
+def roster(db: Session, today: dt.date, within: Collection[str] | None = None) -> list[PersonTraining]:
+    """Every active person whose role reaches LPR data (or those of them `within`: a supervisor's command, V.E.2g),
+    with their standing today: the untrained first."""
     people = db.scalars(select(User).where(User.active.is_(True)).order_by(User.username)).all()
+    people = [p for p in people if within is None or p.username in within]
     rows = db.scalars(select(TrainingRecord)).all()
     by_person: dict[str, list[TrainingRecord]] = {}
     for r in rows:

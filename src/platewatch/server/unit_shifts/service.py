@@ -16,6 +16,7 @@ from platewatch.server.accounts import service as accounts
 from platewatch.server.accounts.models import Unit
 from platewatch.server.errors import ApiError
 from platewatch.server.reads.models import Read
+from platewatch.server.supervision import assignments
 from platewatch.server.training import service as training
 from platewatch.server.unit_shifts.decisions import CLOCK_SKEW, ENDED_BY_SERVER
 from platewatch.server.unit_shifts.models import UnitShift
@@ -29,7 +30,8 @@ class ShiftError(ApiError):
 def logon(
     db: Session, unit: Unit, body: LogonRequest, now: dt.datetime, lockout: LockoutPolicy, require_training: bool
 ) -> UnitShift:
-    """Order V.E.8a: check the officer's credentials, end the unit's open shift, start a new one."""
+    """Order V.E.8a: check the officer's credentials, end the unit's open shift, start a new one. Only an officer
+    assigned to the unit now, or let on by a supervisor's override, logs on (V.E.2a)."""
     where = f"unit {unit.name}"
     try:
         user = accounts.check_credentials(db, body.username, body.password, body.otp, now, lockout,
@@ -53,12 +55,22 @@ def logon(
             "training_required",
             f"{user.username} has no current LPR training on record: only trained officers may log on to a unit",
         )
+    assigned = assignments.for_logon(db, unit, user.username, now)
+    if assigned is None:
+        accounts.record_event(db, user.username, "unit_logon", "failure", f"{where}: not assigned to this unit now")
+        raise ShiftError(
+            403, "not_assigned",
+            f"{user.username} is not assigned to unit {unit.name} now (order V.E.2a): a supervisor assigns officers to "
+            "units, or lets one log on with an override, on the server's Assignments page (/assignments)",
+        )  # fmt: skip
     for open_shift in db.scalars(select(UnitShift).where(UnitShift.unit_id == unit.id, UnitShift.ended_at.is_(None))):
         open_shift.ended_at, open_shift.end_reason = now, "replaced"
     shift = UnitShift(unit_id=unit.id, username=user.username, role=user.role, started_at=now)
     db.add(shift)
     db.flush()
-    accounts.record_event(db, user.username, "unit_logon", "success", where)
+    how = f"{assigned.kind} {assigned.id} by {assigned.assigned_by}"
+    why = f": {assigned.reason}" if assigned.kind == "override" else ""
+    accounts.record_event(db, user.username, "unit_logon", "success", f"{where}, {how}{why}"[:500])
     return shift
 
 

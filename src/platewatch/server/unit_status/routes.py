@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, UnitDep, require
+from platewatch.server.supervision import scope
 from platewatch.server.unit_status import service
 from platewatch.server.unit_status.schemas import UnitSelf, UnitStatusList
 
@@ -18,8 +19,8 @@ Overseer = Annotated[UserSession, Depends(require(Permission.VIEW_UNITS))]
 
 
 @router.get("/units/status", response_model=UnitStatusList, summary="Each unit's contact, hot list, shift and warnings")
-def units_status(_: Overseer, db: DbDep, at: NowDep) -> UnitStatusList:
-    units, current = service.status(db, at)
+def units_status(who: Overseer, db: DbDep, at: NowDep) -> UnitStatusList:
+    units, current = service.status(db, at, scope.units_in(db, scope.scope_for(db, who.user)))  # V.E.2g
     return UnitStatusList(units=units, current_hotlist_version=current, warnings=sum(len(u.warnings) for u in units))
 
 

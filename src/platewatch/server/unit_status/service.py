@@ -4,6 +4,8 @@ ingest and the hot-list routes), and the status supervisors read. Functions neve
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Collection
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -74,14 +76,18 @@ def refused(db: Session, unit: Unit, now: dt.datetime, reason: str) -> None:
     )
 
 
-def status(db: Session, now: dt.datetime) -> tuple[list[UnitStatusPublic], int | None]:
-    """Every unit with what the server last heard from it and what a supervisor must know (V.E.2h, V.F.2)."""
+def status(
+    db: Session, now: dt.datetime, units: Collection[uuid.UUID] | None = None
+) -> tuple[list[UnitStatusPublic], int | None]:
+    """Every unit (or only `units`: a supervisor's command, V.E.2g) with what the server last heard from it and what
+    a supervisor must know (V.E.2h, V.F.2)."""
     current = current_version_id(db)
     contacts = {c.unit_id: c for c in db.scalars(select(UnitContact))}
     newest = select(func.max(UnitShift.id)).group_by(UnitShift.unit_id)  # ids grow with each log-on
     latest = {s.unit_id: s for s in db.scalars(select(UnitShift).where(UnitShift.id.in_(newest)))}
     out = []
-    for unit in db.scalars(select(Unit).order_by(Unit.name)):
+    listed = select(Unit).order_by(Unit.name)
+    for unit in db.scalars(listed if units is None else listed.where(Unit.id.in_(units))):
         c, s = contacts.get(unit.id), latest.get(unit.id)
         seen = UnitSeen(
             last_contact=c.last_contact_at if c else None,

@@ -15,18 +15,25 @@ from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.equipment import service
 from platewatch.server.equipment.schemas import DamageReport, EquipmentCreate, MaintenanceRecord, StatusChange
 from platewatch.server.inputs import RowId
+from platewatch.server.supervision import scope
+from platewatch.server.supervision.scope import scope_note
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
 
 router = APIRouter(include_in_schema=False)
 Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_UNITS))]
 Reporter = Annotated[UserSession, Depends(require(Permission.REPORT_DAMAGE))]
+Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_EQUIPMENT))]
 
 
 @router.get("/equipment", response_class=HTMLResponse)
-def inventory_page(request: Request, who: Keeper, db: DbDep, at: NowDep, state: StateDep) -> HTMLResponse:
+def inventory_page(request: Request, who: Viewer, db: DbDep, at: NowDep, state: StateDep) -> HTMLResponse:
+    """The inventory: kept by equipment staff, read by supervisors (V.E.2b), the pieces of their command's units."""
     year = local(at, zone(state.settings.time_zone)).year
-    return page(request, "equipment.html", pieces=service.listing(db, at), role=who.user.role, year=year)
+    mine = scope.scope_for(db, who.user)
+    pieces = service.listing(db, at, scope.units_in(db, mine))
+    note = scope_note(mine.command, who.user.role)
+    return page(request, "equipment.html", pieces=pieces, role=who.user.role, year=year, scope_note=note)
 
 
 @router.post("/equipment")

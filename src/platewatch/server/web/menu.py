@@ -50,6 +50,7 @@ MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
             ("view_purge_log", "/purges", "Purge log"),
             ("manage_audits", "/audits", "Audits"),
             ("view_training", "/training", "Training"),
+            ("assign_units", "/assignments", "Assignments"),
             ("publish_transparency", "/transparency", "Transparency"),
         ),
     ),
@@ -58,11 +59,11 @@ MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
         (
             ("view_units", "/units", "Units"),
             ("view_units", "/notices", "Notices"),
-            ("manage_units", "/equipment", "Inventory"),
+            ("view_equipment", "/equipment", "Inventory"),
             ("report_damage", "/equipment/damage", "Report damage"),
         ),
     ),
-    ("Admin", (("manage_users", "/people", "People"),)),
+    ("Admin", (("manage_users", "/people", "People"), ("manage_commands", "/commands", "Commands"))),
 )
 
 

@@ -14,6 +14,7 @@ from platewatch.server.deps import NowDep, ReadsDbDep, StateDep, require
 from platewatch.server.leas import service as leas_service
 from platewatch.server.reports import service
 from platewatch.server.reports.routes import window
+from platewatch.server.supervision import scope
 from platewatch.server.web.routes import page
 
 router = APIRouter(include_in_schema=False)
@@ -33,5 +34,5 @@ def reports_page(
     tz = zone(state.settings.time_zone)
     start, end = window(since or None, until or None, at, tz)
     report = service.metrics(db, start, end, tz)
-    leas = leas_service.report(db, start, end, state.settings.leas_lpr_subtype)
+    leas = leas_service.report(db, start, end, state.settings.leas_lpr_subtype, scope.people_for(db, who.user))
     return page(request, "reports.html", report=report, leas=leas, role=who.user.role, since=since, until=until)

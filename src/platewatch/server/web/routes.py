@@ -41,6 +41,7 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.supervision import scope
 from platewatch.server.unit_shifts.service import on_shift
 from platewatch.server.web.menu import menu_groups, offered
 from platewatch.server.web.qr_codes import qr_svg
@@ -277,7 +278,8 @@ def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: State
 def querylog_page(
     request: Request, session: LogViewer, db: DbDep, username: str = "", case_number: str = ""
 ) -> HTMLResponse:
-    rows = querylog.entries(db, username=username or None, case_number=case_number or None, limit=200)
+    rows = querylog.entries(db, username=username or None, case_number=case_number or None, limit=200,
+                            people=scope.people_for(db, session.user))  # fmt: skip
     record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows (web)")
     db.commit()
     can_verify = allows(Role(session.user.role), Permission.VERIFY_QUERY_LOG)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.supervision import scope
 from platewatch.server.training import service
 from platewatch.server.training.schemas import TrainingCreate
 from platewatch.server.web.hold_pages import invalid_form
@@ -24,9 +25,11 @@ Recorder = Annotated[UserSession, Depends(require(Permission.MANAGE_TRAINING))]
 
 @router.get("/training", response_class=HTMLResponse)
 def training_page(request: Request, who: Viewer, db: DbDep, at: NowDep) -> HTMLResponse:
-    role = who.user.role
+    role, mine = who.user.role, scope.scope_for(db, who.user)
+    people = service.roster(db, at.date(), scope.people_in(db, mine))
     return page(
-        request, "training.html", people=service.roster(db, at.date()), today=at.date(), role=role,
+        request, "training.html", people=people, today=at.date(), role=role,
+        scope_note=scope.scope_note(mine.command, role),
         can_record=allows(Role(role), Permission.MANAGE_TRAINING), done=request.query_params.get("done"),
     )  # fmt: skip
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, require
+from platewatch.server.supervision import scope
 from platewatch.server.unit_status import service
 from platewatch.server.web.routes import page
 
@@ -20,5 +21,7 @@ Overseer = Annotated[UserSession, Depends(require(Permission.VIEW_UNITS))]
 
 @router.get("/units", response_class=HTMLResponse)
 def units_page(request: Request, who: Overseer, db: DbDep, at: NowDep) -> HTMLResponse:
-    units, current = service.status(db, at)
-    return page(request, "units.html", units=units, current=current, role=who.user.role)
+    mine = scope.scope_for(db, who.user)
+    units, current = service.status(db, at, scope.units_in(db, mine))
+    note = scope.scope_note(mine.command, who.user.role)
+    return page(request, "units.html", units=units, current=current, role=who.user.role, scope_note=note)
