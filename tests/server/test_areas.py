@@ -98,6 +98,8 @@ def test_an_investigator_saves_an_area_searches_and_maps_by_its_name_and_retires
         assert (again.status_code, again.json()["error"]) == (409, "area_exists")
         bad = c.post("/api/v1/areas", json={"name": "Pole", "polygon": [[91, 0], [0, 0], [1, 1]]})
         assert bad.status_code == 400 and "latitude 91.0 is outside" in bad.json()["message"]
+        slash = c.post("/api/v1/areas", json={"name": "North/South", "polygon": DISTRICT_3})
+        assert slash.status_code == 400 and "no '/'" in slash.json()["message"]
         short = c.post("/api/v1/areas", json={"name": "Line", "polygon": [[41, -73], [41.1, -73]]})
         assert short.status_code == 422 and "polygon" in short.text
         assert [a["name"] for a in c.get("/api/v1/areas").json()["areas"]] == ["District 3"]
