@@ -98,6 +98,8 @@ def test_an_investigator_saves_an_area_searches_and_maps_by_its_name_and_retires
         assert (again.status_code, again.json()["error"]) == (409, "area_exists")
         bad = c.post("/api/v1/areas", json={"name": "Pole", "polygon": [[91, 0], [0, 0], [1, 1]]})
         assert bad.status_code == 400 and "latitude 91.0 is outside" in bad.json()["message"]
+        slash = c.post("/api/v1/areas", json={"name": "North/South", "polygon": DISTRICT_3})
+        assert slash.status_code == 400 and "no '/'" in slash.json()["message"]
         short = c.post("/api/v1/areas", json={"name": "Line", "polygon": [[41, -73], [41.1, -73]]})
         assert short.status_code == 422 and "polygon" in short.text
         assert [a["name"] for a in c.get("/api/v1/areas").json()["areas"]] == ["District 3"]
@@ -263,3 +265,21 @@ def test_the_database_filter_agrees_with_the_pure_rule(server: LiveServer) -> No
     expected = {p["plate"] for p in payloads if in_polygon(p["latitude"], p["longitude"], points)}
     assert 5 < len(expected) < 55
     assert {r["plate"] for r in found} == expected
+
+
+def test_a_restricted_persons_new_hot_list_entry_raises_alerts_on_every_read_they_see_none_outside(
+    server: LiveServer,
+) -> None:
+    """Historical alerts are the system's work, not the person's view: all retained reads are matched."""
+    town = a_town(server)
+    _, token = restricted(server, town, Role.INVESTIGATOR)
+    with town.actors.client(Role.ADMINISTRATOR) as c:
+        stolen = next(h for h in c.get("/api/v1/hotlists").json() if h["name"] == "Stolen")
+    with server.client(token) as c:
+        entry = {"plate": "XYZ9876", "purpose": "case 2026-2210, stolen vehicle reported", "category": "stolen_vehicle"}
+        assert c.post(f"/api/v1/hotlists/{stolen['id']}/entries", json=entry).status_code == 201
+        seen = {a["read"]["plate"] for a in c.get("/api/v1/alerts", params=PURPOSE).json()["alerts"]}
+    with town.actors.client(Role.ADMINISTRATOR) as c:
+        every = {a["read"]["plate"] for a in c.get("/api/v1/alerts", params=PURPOSE).json()["alerts"]}
+    assert every == {"6ZR4117", "9TT1234", "XYZ9876"}  # the new entry's read outside the district raised its alert
+    assert seen == {"6ZR4117"}

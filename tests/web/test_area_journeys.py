@@ -118,6 +118,14 @@ def test_an_investigator_draws_saves_and_maps_an_area_and_downloads_its_report(
     areas_page.wait_for_url("**/areas")
     assert "School zone" in areas_page.inner_text("#areas")
     fits(areas_page, shots, f"areas-{size[0]}")
+    areas_page.fill("#typed-name", "Lincoln School")  # typed instead of drawn: the keyboard's way
+    areas_page.fill("#polygon", "41.151,-73.501;41.151,-73.499;41.149,-73.499;41.149,-73.501")
+    areas_page.click("#type-area-form button[type=submit]")
+    areas_page.wait_for_url("**/areas?saved=*")
+    assert "Area “Lincoln School” saved." in areas_page.inner_text("#saved")
+    areas_page.locator("tr", has_text="Lincoln School").locator("button", has_text="Retire").click()
+    areas_page.wait_for_url("**/areas")
+    assert "Lincoln School" not in areas_page.inner_text("#areas") and "School zone" in areas_page.inner_text("#areas")
     areas_context.close()
 
 

@@ -4,6 +4,8 @@ areas and a time window, order IV.B.4); each change a security event, as on the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import typer
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,12 +18,22 @@ from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.errors import ApiError
 
+T = TypeVar("T")
 area_app = typer.Typer(help="Saved search areas: a district, a school zone (chosen by name in searches).",
                        no_args_is_help=True)  # fmt: skip
 
 
 def _sessions() -> sessionmaker[Session]:
     return make_sessionmaker(make_engine(_settings().database_url))
+
+
+def _change(work: Callable[[Session], T]) -> T:
+    """`work` in one transaction with its security event; a refusal exits 1 naming what is wrong."""
+    try:
+        with transaction(_sessions()) as db:
+            return work(db)
+    except ApiError as exc:
+        _fail(exc.message)
 
 
 @area_app.command("add")
@@ -32,14 +44,10 @@ def area_add(
     """Save a named area."""
     try:
         corners = parse_polygon(polygon)
-        with transaction(_sessions()) as db:
-            area = service.add(db, name, corners, "cli", utcnow())
-            said = f"area {area.name!r} saved ({len(corners)} corners)"
     except ValueError as exc:
         _fail(f"polygon: {exc}")
-    except ApiError as exc:
-        _fail(exc.message)
-    out.print(said)
+    saved = _change(lambda db: service.add(db, name, corners, "cli", utcnow()).name)
+    out.print(f"area {saved!r} saved ({len(corners)} corners)")
 
 
 @area_app.command("list")
@@ -59,11 +67,7 @@ def area_list(retired: bool = typer.Option(False, "--retired", help="retired are
 @area_app.command("retire")
 def area_retire(name: str) -> None:
     """Retire an area: no longer offered in the forms (a restriction made of it still holds)."""
-    try:
-        with transaction(_sessions()) as db:
-            service.retire(db, name, "cli", utcnow())
-    except ApiError as exc:
-        _fail(exc.message)
+    _change(lambda db: service.retire(db, name, "cli", utcnow()))
     out.print(f"area {name!r} retired")
 
 
@@ -90,11 +94,7 @@ def user_restrict(
         areas=area, captured_from=_when(captured_from, "--from"), captured_until=_when(captured_until, "--until"),
         newer_than_days=newer_than_days,
     )  # fmt: skip
-    try:
-        with transaction(_sessions()) as db:
-            shown = service.set_restriction(db, username, body, "cli", utcnow())
-    except ApiError as exc:
-        _fail(exc.message)
+    shown = _change(lambda db: service.set_restriction(db, username, body, "cli", utcnow()))
     window = f"{shown.captured_from or '-'} to {shown.captured_until or '-'}"
     said = f"areas {', '.join(shown.areas) or 'any'}; window {window}; newer than {shown.newer_than_days or '-'} days"
     out.print(f"{username} restricted: {said}", highlight=False)
@@ -103,11 +103,7 @@ def user_restrict(
 @user_app.command("unrestrict")
 def user_unrestrict(username: str) -> None:
     """Lift a person's restriction."""
-    try:
-        with transaction(_sessions()) as db:
-            service.clear_restriction(db, username, "cli")
-    except ApiError as exc:
-        _fail(exc.message)
+    _change(lambda db: service.clear_restriction(db, username, "cli"))
     out.print(f"{username} is no longer restricted")
 
 

@@ -17,6 +17,7 @@ from platewatch.domain.matching import Hit, ListedEntry, StateRule
 from platewatch.server.alerts import repeats
 from platewatch.server.alerts.matcher import LoadedIndex, Matcher
 from platewatch.server.alerts.models import Alert
+from platewatch.server.areas.scope import unrestricted
 from platewatch.server.hotlists.batch_index import ListIndex
 from platewatch.server.hotlists.models import HotList
 from platewatch.server.hotlists.service import StoredEntry
@@ -146,7 +147,8 @@ def retro_hits_for_change(
 ) -> int:
     """After a list changed: historical alerts for its new entries, with the configured state rule."""
     rule = StateRule(settings.hotlist_state_rule)
-    return retro_hits(db, new_entries, hotlist, matcher.current(db, now), now, settings.retention_days, rule)
+    with unrestricted(db):  # every retained read is matched, whoever changed the list (ADR 0018)
+        return retro_hits(db, new_entries, hotlist, matcher.current(db, now), now, settings.retention_days, rule)
 
 
 class AlertError(ValueError):

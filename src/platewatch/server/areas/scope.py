@@ -6,6 +6,8 @@ No handler applies it: a read outside is simply not there (404), as if it did no
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +47,18 @@ def carry(source: Session, target: Session) -> None:
         target.info.pop(SCOPE, None)
     else:
         target.info[SCOPE] = found
+
+
+@contextmanager
+def unrestricted(db: Session) -> Iterator[None]:
+    """System work done in a restricted person's request that must see every read, and shows them none of them:
+    historical alerts raised when they add a hot-list entry (an alert outside their scope stays invisible to them)."""
+    held = db.info.pop(SCOPE, None)
+    try:
+        yield
+    finally:
+        if held is not None:
+            db.info[SCOPE] = held
 
 
 def scope_of(db: Session) -> Scope | None:

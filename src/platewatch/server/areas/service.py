@@ -34,6 +34,8 @@ def add(db: Session, name: str, corners: list[tuple[float, float]], who: str, at
     name = " ".join(name.split())
     if not name:
         raise ApiError(400, "bad_area", "name: give the area a name")
+    if "/" in name or "?" in name or "#" in name:
+        raise ApiError(400, "bad_area", "name: no '/', '?' or '#' (the name is part of the area's address)")
     try:
         points = parse_polygon(_polygon_text(corners))
     except ValueError as exc:
