@@ -1,5 +1,5 @@
-"""The deployment rules with literal inputs (order V.A.2, V.E.1, III.8): which approval covers a read, whether a position
-is inside the approved site, and the site's position for a portable unit without GPS."""
+"""The deployment rules with literal inputs (order V.A.2, V.E.1, III.8): which approval covers a read, whether a
+position is inside the approved site, and the site's position for a portable unit without GPS."""
 
 from __future__ import annotations
 

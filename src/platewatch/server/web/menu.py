@@ -56,6 +56,7 @@ MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
         "Equipment",
         (
             ("view_units", "/units", "Units"),
+            ("view_units", "/deployments", "Deployments"),
             ("view_units", "/notices", "Notices"),
             ("manage_units", "/equipment", "Inventory"),
             ("report_damage", "/equipment/damage", "Report damage"),
