@@ -9,7 +9,6 @@ from typing import Any, NoReturn
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from rich.table import Table
 
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
@@ -116,12 +115,20 @@ def listing(unit: str | None = typer.Option(None, "--unit", help="one unit only"
             rows = service.listing(db, utcnow(), unit)
     except ApiError as exc:
         _fail(exc.message)
-    table = Table("id", "unit", "site", "position", "from", "until", "approved by", "status")
-    for a in rows:
-        where = "" if a.latitude is None else f"{a.latitude:.5f}, {a.longitude:.5f}"
-        status = f"ended {_at(a.ended_at)}: {a.end_reason}" if a.ended_at else ("current" if a.current else "")
-        table.add_row(str(a.id), a.unit, a.site, where, _at(a.valid_from), _at(a.valid_until), a.approved_by, status)
-    out.print(table)
+    if not rows:
+        out.print("no approvals recorded")
+    for a in rows:  # one line each, whole: a table would cut the site's words in a narrow terminal
+        where = (
+            a.site if a.latitude is None else f"{a.site} ({a.latitude:.5f}, {a.longitude:.5f}, {a.radius_m or 250:g} m)"
+        )
+        until = f"until {_at(a.valid_until)}" if a.valid_until else "until ended"
+        status = (
+            f"ended {_at(a.ended_at)} by {a.ended_by}: {a.end_reason}"
+            if a.ended_at
+            else ("current" if a.current else "not in force now")
+        )
+        out.print(f"#{a.id} {a.unit} ({a.unit_kind}): {where}, from {_at(a.valid_from)} {until}; approved by "
+                  f"{a.approved_by}: {a.reason}; {status}", highlight=False)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
