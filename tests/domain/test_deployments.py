@@ -17,6 +17,7 @@ from platewatch.domain.deployments import (
     effective_end,
     inside_site,
     place,
+    whole_span,
     window_problem,
 )
 
@@ -131,3 +132,20 @@ def test_a_patrol_car_is_checked_by_time_only() -> None:
 def test_a_portable_approval_recorded_without_position_checks_time_only() -> None:
     legacy = Approval(7, T - DAY, None)  # migrated from the old free-text `approved_for`
     assert place([legacy], True, T, None, None) == Placement(7, None, None, False, None)
+
+
+def test_a_batch_inside_one_approval_with_nothing_to_check_per_read_is_decided_once() -> None:
+    first, last = T - dt.timedelta(hours=1), T
+    assert whole_span([CAR], False, first, last) == CAR
+    # a read of the batch before the approval began, or after it ended: decided per read
+    assert whole_span([CAR], False, T - 2 * DAY, last) is None
+    assert whole_span([Approval(4, T - DAY, T - dt.timedelta(minutes=30))], False, first, last) is None
+    # a newer approval overlapping part of the batch decides some of its reads: per read
+    assert whole_span([CAR, Approval(8, T - dt.timedelta(minutes=10), None)], False, first, last) is None
+    # a portable unit's site has positions to give and check: per read
+    assert whole_span([SITE], True, first, last) is None
+    assert whole_span([Approval(7, T - DAY, None)], True, first, last) is not None  # no position recorded
+    assert whole_span([], False, first, last) is None
+    # and it decides exactly as the rule per read would
+    at = T - dt.timedelta(minutes=5)
+    assert place([CAR], False, at, 41.0, -73.0) == Placement(CAR.id, 41.0, -73.0, False, None)

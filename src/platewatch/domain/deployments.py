@@ -75,6 +75,20 @@ def covering(approvals: Sequence[Approval], at: dt.datetime) -> Approval | None:
     return best
 
 
+def whole_span(approvals: Sequence[Approval], portable: bool, first: dt.datetime, last: dt.datetime) -> Approval | None:
+    """The approval that decides every read from `first` to `last` alike, when there is one: the newest of `approvals`
+    (those overlapping the span) covers all of it, and there is no site position to give or check (a patrol car, or an
+    approval without position). Then each read keeps what the unit sent, unflagged, and nothing is decided per read."""
+    if not approvals:
+        return None
+    newest = max(approvals, key=lambda a: a.id)
+    if not (newest.covers(first) and newest.covers(last)):
+        return None
+    if portable and newest.latitude is not None and newest.longitude is not None:
+        return None
+    return newest
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in metres (haversine)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

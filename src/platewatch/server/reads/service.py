@@ -16,7 +16,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from platewatch.domain.deployments import Placement, place
+from platewatch.domain.deployments import Placement, place, whole_span
 from platewatch.domain.plates import canonical
 from platewatch.server.accounts.models import Unit
 from platewatch.server.deployments import service as deployments
@@ -129,8 +129,12 @@ def placements(db: Session, unit: Unit, reads: Sequence[IncomingRead]) -> list[P
     if not reads:
         return []
     times = [r.captured_at for r in reads]
-    approvals = deployments.for_span(db, unit.id, min(times), max(times))
+    first, last = min(times), max(times)
+    approvals = deployments.for_span(db, unit.id, first, last)
     portable = unit.kind == "portable"
+    same = whole_span(approvals, portable, first, last)  # a patrol car on its approval: the usual batch
+    if same is not None:
+        return [Placement(same.id, r.latitude, r.longitude, False, None) for r in reads]
     return [place(approvals, portable, r.captured_at, r.latitude, r.longitude) for r in reads]
 
 
