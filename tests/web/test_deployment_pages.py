@@ -65,6 +65,22 @@ def test_the_administrator_approves_a_trailers_site(
     fits(page)
     page.screenshot(path=str(shots / f"deployments-approved-{size[0]}x{size[1]}.png"), full_page=True)
 
+    first = row.get_attribute("id").removeprefix("approval-")
+    page.select_option("#unit", "trailer-7")  # moved one block: a revision of that approval
+    page.select_option("#replaces", first)
+    page.fill("#site", "Post Road at Elm Street")
+    page.fill("#latitude", "41.145")
+    page.fill("#longitude", "-73.361")
+    page.fill("#reason", "the merchants asked for the next block")
+    page.click("#approve-button")
+    page.wait_for_selector(f"#approval-{first}.past")
+    assert "revised: replaced by approval" in page.inner_text(f"#approval-{first} .status")
+    current = page.locator("#approvals tr.current").first
+    assert "Post Road at Elm Street" in current.inner_text() and f"replaces #{first}" in current.inner_text()
+    assert page.locator("#approvals tbody tr").count() == 2  # the history is kept
+    fits(page)
+    page.screenshot(path=str(shots / f"deployments-revised-{size[0]}x{size[1]}.png"), full_page=True)
+
     page.fill("#site", "Elm Street")  # a portable unit's site without its position: refused, with the reason
     page.fill("#reason", "second site")
     page.click("#approve-button")

@@ -89,6 +89,16 @@ def _open(db: Session, approval_id: int) -> DeploymentApproval:
     return row
 
 
+def approval_of(db: Session, approval_id: int, unit: str) -> int:
+    """`approval_id`, once it is an approval of the unit named `unit` (a form names both); 404 or 400 otherwise."""
+    row = db.get(DeploymentApproval, approval_id)
+    if row is None:
+        raise DeploymentError(404, "not_found", f"no deployment approval {approval_id}")
+    if db.get_one(Unit, row.unit_id).name != unit.strip():
+        raise DeploymentError(400, "invalid_form", f"replaces: approval {approval_id} is not one of {unit.strip()!r}")
+    return approval_id
+
+
 def revise(db: Session, approval_id: int, terms: DeploymentTerms, who: str, now: dt.datetime) -> DeploymentApproval:
     """Replace an approval with new terms: the old one ends now and is kept; the new one names it."""
     old = _open(db, approval_id)

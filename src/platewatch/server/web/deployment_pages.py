@@ -16,10 +16,10 @@ from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import Unit, UserSession
 from platewatch.server.deployments import service
-from platewatch.server.deployments.schemas import DeploymentCreate, DeploymentEnd
+from platewatch.server.deployments.schemas import DeploymentCreate, DeploymentEnd, DeploymentTerms
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.errors import ApiError
-from platewatch.server.inputs import RowId
+from platewatch.server.inputs import INT32_MAX, RowId
 from platewatch.server.web.hold_pages import invalid_form
 from platewatch.server.web.routes import page
 
@@ -60,20 +60,31 @@ def approve(
     valid_from: Annotated[str, Form(max_length=40)] = "",
     valid_until: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
+    replaces: Annotated[str, Form(max_length=12)] = "",
 ) -> RedirectResponse:
+    """A new approval, or with `replaces` a revision of that approval (which ends now and is kept)."""
     tz = zone(state.settings.time_zone)
+    terms = {
+        "site": site.strip(), "latitude": latitude.strip() or None, "longitude": longitude.strip() or None,
+        "radius_m": radius_m.strip() or None, "valid_from": local_input(valid_from, tz),
+        "valid_until": local_input(valid_until, tz), "reason": reason.strip(),
+    }  # fmt: skip
     try:
-        body = DeploymentCreate.model_validate({
-            "unit": unit, "site": site.strip(), "latitude": latitude.strip() or None,
-            "longitude": longitude.strip() or None, "radius_m": radius_m.strip() or None,
-            "valid_from": local_input(valid_from, tz), "valid_until": local_input(valid_until, tz),
-            "reason": reason.strip(),
-        })  # fmt: skip
+        if replaces.strip():
+            old = service.approval_of(db, _row_id(replaces), unit)
+            service.revise(db, old, DeploymentTerms.model_validate(terms), who.user.username, at)
+        else:
+            service.approve(db, DeploymentCreate.model_validate({"unit": unit, **terms}), who.user.username, at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
-    service.approve(db, body, who.user.username, at)
     db.commit()
     return RedirectResponse("/deployments", status_code=303)
+
+
+def _row_id(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= INT32_MAX:
+        raise ApiError(400, "invalid_form", f"replaces: {text[:12]!r} is no approval")
+    return int(text)
 
 
 @router.post("/deployments/{approval_id}/end")
