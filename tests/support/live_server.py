@@ -112,8 +112,12 @@ class LiveServer:
         return str(r.json()["token"])
 
     def add_unit(self, name: str | None = None) -> str:
+        """A patrol car approved as 'Car 12' since 30 days ago (longer than any read is kept): its reads are inside its
+        approved deployment (tests of reads outside one approve units themselves, tests/server/test_deployments.py)."""
         with transaction(self.sessions) as db:
-            _, token = accounts.create_unit(db, name or f"car{uuid.uuid4().hex[:6]}", "mobile", "Car 12", "t")
+            name = name or f"car{uuid.uuid4().hex[:6]}"
+            since = self.clock.now - dt.timedelta(days=30)
+            _, token = accounts.create_unit(db, name, "mobile", "Car 12", "t", since)
         return token
 
     def assign(self, unit: str, *people: Person | str, hours: float = 8) -> None:

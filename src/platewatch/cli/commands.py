@@ -10,6 +10,7 @@ def register(app: typer.Typer) -> None:
     from platewatch.cli import (
         area_commands,
         bench,
+        deployment_commands,
         hotlist_commands,
         recognize,
         server_commands,
@@ -23,6 +24,7 @@ def register(app: typer.Typer) -> None:
     hotlist_commands.register(app)
     area_commands.register(app)  # `area …`, `user restrict|unrestrict`
     supervision_commands.register(app)  # `assignment …`, `command …`
+    deployment_commands.register(app)  # `deployment approve|revise|end|list`
     recognize.register(app)  # `recognize`
     video.register(app)  # `recognize-video`
     bench.register(app)  # `bench recognition`

@@ -215,7 +215,11 @@ def user_train(
 def unit_add(
     name: str,
     kind: str = typer.Option(..., help="mobile (patrol car) or portable (trailer, barrel, sign)"),
-    approved_for: str = typer.Option("", help="vehicle or site approved by the Chief (order V.A.2)"),
+    approved_for: str = typer.Option(
+        "",
+        help="a patrol car's vehicle, recorded as its first deployment approval (a portable unit's site: "
+        "`platewatch deployment approve` with its position)",
+    ),
 ) -> None:
     """Register a unit and print its API token once."""
     factory = make_sessionmaker(make_engine(_settings().database_url))

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     VERIFY_QUERY_LOG = "verify_query_log"
     MANAGE_USERS = "manage_users"  # V.B.1e
     MANAGE_UNITS = "manage_units"  # V.A.2-3
+    APPROVE_DEPLOYMENTS = "approve_deployments"  # where and when a unit may be used: the Program Administrator (V.A.2)
     VIEW_OWN_ACCOUNT = "view_own_account"
     VIEW_HOTLISTS = "view_hotlists"
     MANAGE_HOTLISTS = "manage_hotlists"  # create lists, import files (V.B.1b, V.C.1)

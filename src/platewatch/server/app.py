@@ -29,6 +29,7 @@ from platewatch.server.db import store_lock
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import answers, make_engine, make_sessionmaker
 from platewatch.server.db.replicas import Replicas
+from platewatch.server.deployments.routes import router as deployments_router
 from platewatch.server.deps import SERVED, AppState, PublicDep, StateDep
 from platewatch.server.equipment.routes import router as equipment_router
 from platewatch.server.errors import ApiError, install_handlers
@@ -62,6 +63,7 @@ from platewatch.server.unit_shifts.routes import router as unit_shifts_router
 from platewatch.server.unit_status.routes import router as unit_status_router
 from platewatch.server.web.area_pages import router as area_pages_router
 from platewatch.server.web.audit_pages import router as audit_pages_router
+from platewatch.server.web.deployment_pages import router as deployment_pages_router
 from platewatch.server.web.equipment_pages import router as equipment_pages_router
 from platewatch.server.web.hold_pages import router as hold_pages_router
 from platewatch.server.web.hotlist_pages import router as hotlist_pages_router
@@ -113,6 +115,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     purge_router,
     reports_router,
     equipment_router,
+    deployments_router,
     training_router,
     audits_router,
     leas_router,
@@ -133,6 +136,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     training_pages_router,
     audit_pages_router,
     unit_pages_router,
+    deployment_pages_router,
     people_pages_router,
     request_pages_router,
     supervision_pages_router,

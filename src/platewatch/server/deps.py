@@ -65,7 +65,6 @@ class _CachedToken:
     unit_id: uuid.UUID
     name: str
     kind: str
-    approved_for: str
     created_at: dt.datetime
     last_used_written: dt.datetime
 
@@ -95,8 +94,7 @@ class UnitTokenCache:
         if at - cached.last_used_written >= self.LAST_USED_EVERY:
             db.execute(update(UnitToken).where(UnitToken.id == cached.token_id).values(last_used_at=at))
             cached.last_used_written = at
-        unit = Unit(id=cached.unit_id, name=cached.name, kind=cached.kind, approved_for=cached.approved_for,
-                    active=True, created_at=cached.created_at)  # fmt: skip
+        unit = Unit(id=cached.unit_id, name=cached.name, kind=cached.kind, active=True, created_at=cached.created_at)
         make_transient_to_detached(unit)  # a row known to exist: merged into the session without a query
         return db.merge(unit, load=False)
 
@@ -108,8 +106,7 @@ class UnitTokenCache:
             return
         if len(self._tokens) >= self.MAX_TOKENS:
             self._tokens.clear()
-        self._tokens[digest] = _CachedToken(token_id, unit.id, unit.name, unit.kind, unit.approved_for,
-                                            unit.created_at, at)  # fmt: skip
+        self._tokens[digest] = _CachedToken(token_id, unit.id, unit.name, unit.kind, unit.created_at, at)
 
 
 _TOKEN_HOLDS = (

@@ -1,7 +1,7 @@
 """supervisors' duties (issue 25, order V.E.2a, V.E.2g): officers assigned to units and overrides; commands
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from platewatch.server.db.base import UTCDateTime
 
 revision: str = "0028"
-down_revision: str | None = "0026"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

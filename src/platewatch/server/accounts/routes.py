@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
-from platewatch.domain.roles import Permission, Role
+from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service
 from platewatch.server.accounts.models import Unit, User, UserSession
 from platewatch.server.accounts.schemas import (
@@ -28,6 +28,7 @@ from platewatch.server.accounts.schemas import (
     UserCreated,
     UserPublic,
 )
+from platewatch.server.deployments import service as deployments
 from platewatch.server.deps import DbDep, NowDep, PublicDep, StateDep, require
 from platewatch.server.errors import ApiError
 
@@ -51,8 +52,9 @@ def user_public(u: User) -> UserPublic:
     )
 
 
-def unit_public(u: Unit) -> UnitPublic:
-    return UnitPublic(id=u.id, name=u.name, kind=u.kind, approved_for=u.approved_for, active=u.active)
+def unit_public(u: Unit, approved_for: str) -> UnitPublic:
+    """A unit; `approved_for` is its current deployment approval's site or vehicle (ADR 0016)."""
+    return UnitPublic(id=u.id, name=u.name, kind=u.kind, approved_for=approved_for, active=u.active)
 
 
 def do_login(db: DbDep, state: StateDep, at: NowDep, body: LoginRequest, request: Request) -> LoginResponse:
@@ -185,18 +187,22 @@ def reset_mfa(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> MfaRese
 
 
 @router.get("/units", response_model=list[UnitPublic], summary="All units")
-def list_units(_: UnitAdmin, db: DbDep) -> list[UnitPublic]:
-    return [unit_public(u) for u in db.scalars(select(Unit).order_by(Unit.name))]
+def list_units(_: UnitAdmin, db: DbDep, at: NowDep) -> list[UnitPublic]:
+    sites = deployments.current_sites(db, at)
+    return [unit_public(u, sites.get(u.id, "")) for u in db.scalars(select(Unit).order_by(Unit.name))]
 
 
 @router.post("/units", response_model=UnitCreated, status_code=201, summary="Register a unit")
-def create_unit(body: UnitCreate, admin: UnitAdmin, db: DbDep) -> UnitCreated:
+def create_unit(body: UnitCreate, admin: UnitAdmin, db: DbDep, at: NowDep) -> UnitCreated:
+    if body.approved_for.strip() and not allows(Role(admin.user.role), Permission.APPROVE_DEPLOYMENTS):
+        raise ApiError(403, "forbidden", "approved_for: only the Program Administrator approves where a unit is used "
+                       "(order V.A.2); add the unit without it")  # fmt: skip
     try:
-        unit, token = service.create_unit(db, body.name, body.kind, body.approved_for, admin.user.username)
+        unit, token = service.create_unit(db, body.name, body.kind, body.approved_for, admin.user.username, at)
     except service.AccountError as exc:
         raise ApiError(409 if exc.code == "unit_exists" else 422, exc.code, exc.message) from exc
     db.commit()
-    return UnitCreated(unit=unit_public(unit), token=token)
+    return UnitCreated(unit=unit_public(unit, body.approved_for.strip()), token=token)
 
 
 @router.post("/units/{name}/revoke", summary="Revoke every token of a unit")

@@ -59,14 +59,18 @@ class UnitCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=64)
     kind: str = Field(pattern="^(mobile|portable)$")
-    approved_for: str = Field("", max_length=200, description="vehicle or site approved by the Chief (V.A.2)")
+    approved_for: str = Field(
+        "", max_length=200,
+        description="a patrol car's vehicle, recorded as its first deployment approval by the Program Administrator "
+        "(V.A.2); a portable unit's site is approved with its position at /api/v1/deployments",
+    )  # fmt: skip
 
 
 class UnitPublic(BaseModel):
     id: uuid.UUID
     name: str
     kind: str
-    approved_for: str
+    approved_for: str = Field(description="the site or vehicle of its current deployment approval; empty: none")
     active: bool
 
 

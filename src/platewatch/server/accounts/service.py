@@ -414,20 +414,33 @@ def logout(db: Session, session: UserSession, now: dt.datetime) -> None:
     record_event(db, session.user.username, "logout", "success")
 
 
-def create_unit(db: Session, name: str, kind: str, approved_for: str, actor: str) -> tuple[Unit, str]:
-    """Register a unit and return it with its first API token (shown once)."""
-    name = name.strip()
+def create_unit(
+    db: Session, name: str, kind: str, approved_for: str, actor: str, now: dt.datetime | None = None
+) -> tuple[Unit, str]:
+    """Register a unit and return it with its first API token (shown once). A patrol car's `approved_for` (its vehicle)
+    is recorded as its first deployment approval, by `actor`; a portable unit's site is approved with its position
+    (`platewatch deployment approve`, ADR 0016)."""
+    from platewatch.server.deployments import service as deployments  # it writes its audit rows with record_event
+
+    name, approved_for = name.strip(), approved_for.strip()
     if kind not in ("mobile", "portable"):
         raise AccountError("bad_kind", "unit kind must be 'mobile' or 'portable'")
     if not name or len(name) > 64:
         raise AccountError("bad_name", "unit name: 1-64 characters")
+    if approved_for and kind == "portable":
+        raise AccountError("bad_approved_for", "approved_for: a portable unit's site is approved with its position "
+                           "(platewatch deployment approve, or the Deployments page), not as free text")  # fmt: skip
+    if approved_for and not 2 <= len(approved_for) <= 200:
+        raise AccountError("bad_approved_for", "approved_for: the vehicle in 2-200 characters")
     if db.scalar(select(Unit).where(Unit.name == name)) is not None:
         raise AccountError("unit_exists", f"unit {name!r} already exists")
-    unit = Unit(name=name, kind=kind, approved_for=approved_for)
+    unit = Unit(name=name, kind=kind, approved_for="")  # `approved_for` is no longer written (ADR 0016)
     db.add(unit)
     db.flush()
     token = issue_unit_token(db, unit)
     record_event(db, name, "unit_created", "success", f"kind={kind}", actor)
+    if approved_for:
+        deployments.record_first(db, unit, approved_for, actor, now or unit.created_at)
     return unit, token
 
 

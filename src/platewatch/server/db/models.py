@@ -6,6 +6,7 @@ from platewatch.server.areas import models as areas_models
 from platewatch.server.audits import models as audits_models
 from platewatch.server.data_requests import models as data_requests_models
 from platewatch.server.db.base import Base
+from platewatch.server.deployments import models as deployments_models
 from platewatch.server.equipment import models as equipment_models
 from platewatch.server.governance import models as governance_models
 from platewatch.server.hotlists import models as hotlists_models
@@ -25,6 +26,7 @@ __all__ = [
     "areas_models",
     "audits_models",
     "data_requests_models",
+    "deployments_models",
     "equipment_models",
     "governance_models",
     "hotlists_models",

@@ -1,6 +1,6 @@
 """What the server finds that someone must act on (order V.C.1), each a `domain.notices.Cause`: an imported hot list
 older than 24 hours, a failed import, and what each unit's status warns of (reads left on it after its shift, its
-disk, clock, GPS, refused uploads, an old hot list on patrol)."""
+disk, clock, GPS, refused uploads, an old hot list on patrol), and reads a unit took outside any approved deployment."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from platewatch.domain.alerts import HOTLIST_AGE_WARNING, hotlist_age, hotlist_is_stale
 from platewatch.domain.local_time import shown
 from platewatch.domain.notices import Audience, Cause, cause_key
-from platewatch.server.accounts.models import SecurityEvent
+from platewatch.server.accounts.models import SecurityEvent, Unit
 from platewatch.server.hotlists.models import HotList, HotListVersion
+from platewatch.server.reads.models import Read
 from platewatch.server.unit_status import service as unit_status
 
 IMPORTED = ("ncic", "state", "vendor")
@@ -22,7 +23,10 @@ IMPORTED = ("ncic", "state", "vendor")
 
 
 def gather(db: Session, now: dt.datetime, tz: ZoneInfo) -> list[Cause]:
-    return [*stale_lists(db, now, tz), *failed_imports(db, now, tz), *unit_warnings(db, now)]
+    return [
+        *stale_lists(db, now, tz), *failed_imports(db, now, tz), *unit_warnings(db, now),
+        *outside_deployments(db, now, tz),
+    ]  # fmt: skip
 
 
 def stale_lists(db: Session, now: dt.datetime, tz: ZoneInfo) -> list[Cause]:
@@ -65,6 +69,31 @@ def unit_warnings(db: Session, now: dt.datetime) -> list[Cause]:
               detail=f"Unit {u.name}: {w}.")
         for u in units
         for w in u.warnings
+    ]  # fmt: skip
+
+
+OUTSIDE_WINDOW = dt.timedelta(hours=24)
+"""A unit's reads outside its approved deployments are one cause while any was taken in this window."""
+
+
+def outside_deployments(db: Session, now: dt.datetime, tz: ZoneInfo) -> list[Cause]:
+    """A unit that took reads outside any approved deployment in the last 24 hours (order V.A.2, V.E.1): one notice per
+    unit to the supervisors (`Audience.UNITS`; command scope, when it comes, narrows who among them)."""
+    since = now - OUTSIDE_WINDOW
+    per_unit = (
+        select(Unit.name, func.count(), func.min(Read.captured_at), func.max(Read.captured_at))
+        .join(Unit, Unit.id == Read.unit_id)
+        .where(Read.outside_deployment.is_not(None), Read.captured_at >= since)
+        .group_by(Unit.name)
+        .order_by(Unit.name)
+    )
+    return [
+        Cause(key=cause_key(f"unit {name}", "reads outside an approved deployment"), audience=Audience.UNITS,
+              subject=f"Unit {name}: reads outside an approved deployment"[:200],
+              detail=f"Unit {name} took {count} read(s) outside any approved deployment between {shown(first, tz)} and "
+              f"{shown(last, tz)} (order V.A.2: units are used only where and when the Program Administrator "
+              "approved). See the Deployments page.")
+        for name, count, first, last in db.execute(per_unit)
     ]  # fmt: skip
 
 

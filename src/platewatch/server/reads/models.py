@@ -6,11 +6,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from platewatch.server.accounts.models import Unit
 from platewatch.server.db.base import Base, utcnow
+
+_FLAGGED = text("outside_deployment IS NOT NULL")
 
 
 class Read(Base):
@@ -35,6 +37,12 @@ class Read(Base):
     hotlist_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source: Mapped[str] = mapped_column(String(16), default="platewatch")
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    approval_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The deployment approval that covered the read when it arrived (order V.A.2; no foreign key: ingest's COPY)."""
+    position_from_site: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The position is the approved site's fixed position, given at ingest to a portable unit without GPS: not GPS."""
+    outside_deployment: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """no_approval | off_site: taken outside any approved deployment, flagged to supervisors (order V.A.2, V.E.1)."""
 
     unit: Mapped[Unit] = relationship(lazy="raise")
 
@@ -49,4 +57,6 @@ class Read(Base):
         # The purge deletes an image file only once no stored read names it: one lookup per expired image.
         Index("ix_reads_plate_image", "plate_image"),
         Index("ix_reads_vehicle_image", "vehicle_image"),
+        # The few reads taken outside an approved deployment, for their list and the supervisors' notice.
+        Index("ix_reads_outside_deployment", "captured_at", postgresql_where=_FLAGGED, sqlite_where=_FLAGGED),
     )

@@ -104,6 +104,12 @@ class ReadPublic(BaseModel):
     latitude: float | None
     longitude: float | None
     heading: float | None
+    position_from_site: bool = Field(
+        False, description="the position is the approved site's fixed position (a portable unit without GPS), not GPS"
+    )
+    outside_deployment: str | None = Field(
+        None, description="no_approval or off_site: taken outside any approved deployment (order V.A.2)"
+    )
     hotlist_version: int | None
     officer_on_shift: str | None = Field(
         None,

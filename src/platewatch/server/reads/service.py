@@ -16,8 +16,10 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from platewatch.domain.deployments import Placement, place, whole_span
 from platewatch.domain.plates import canonical
 from platewatch.server.accounts.models import Unit
+from platewatch.server.deployments import service as deployments
 from platewatch.server.errors import ApiError
 from platewatch.server.governance.holds import hold_late_reads
 from platewatch.server.reads.image_files_lock import lock_for_storing
@@ -111,16 +113,32 @@ def ingest(
     image file until the transaction ends (`image_files_lock`)."""
     ids = [r.id for r in reads]
     lock_for_storing(db)
+    placed = placements(db, unit, reads)
     if db.get_bind().dialect.name == "postgresql":
-        stored = _copy_insert(db, _copy_lines(unit, reads, images, store, now, source, attributes))
+        stored = _copy_insert(db, _copy_lines(unit, reads, placed, images, store, now, source, attributes))
     else:
-        stored = _sqlite_insert(db, unit, reads, images, store, now, source, attributes)
+        stored = _sqlite_insert(db, unit, reads, placed, images, store, now, source, attributes)
     # Evidence a hold was placed on while it was still in a car: held as it arrives, in the same transaction.
     hold_late_reads(db, [(r.id, canonical(r.plate), r.captured_at) for r in reads if r.id in stored])
     return IngestOutcome(
         stored=[i for i in ids if i in stored],
         already_stored=[i for i in ids if i not in stored],
     )
+
+
+def placements(db: Session, unit: Unit, reads: Sequence[IncomingRead]) -> list[Placement]:
+    """Each read's deployment (order V.A.2, III.8): the unit's approvals for the batch's time span in one query, then
+    the pure rule per read (a portable unit's read without GPS takes the site's position; outside one is flagged)."""
+    if not reads:
+        return []
+    times = [r.captured_at for r in reads]
+    first, last = min(times), max(times)
+    approvals = deployments.for_span(db, unit.id, first, last)
+    portable = unit.kind == "portable"
+    same = whole_span(approvals, portable, first, last)  # a patrol car on its approval: the usual batch
+    if same is not None:
+        return [Placement(same.id, r.latitude, r.longitude, False, None) for r in reads]
+    return [place(approvals, portable, r.captured_at, r.latitude, r.longitude) for r in reads]
 
 
 def _store_images(
@@ -139,6 +157,7 @@ def _sqlite_insert(
     db: Session,
     unit: Unit,
     reads: Sequence[IncomingRead],
+    placed: list[Placement],
     images: list[dict[str, bytes | None]],
     store: ImageStore,
     now: dt.datetime,
@@ -152,7 +171,7 @@ def _sqlite_insert(
     digests = _store_images(store, images, new)
     rows: list[dict[str, Any]] = []
     for i in new:
-        read = reads[i]
+        read, where = reads[i], placed[i]
         rows.append(
             {
                 "id": read.id,
@@ -166,14 +185,17 @@ def _sqlite_insert(
                 "candidates": [{"plate": c.plate, "confidence": c.confidence} for c in read.candidates],
                 "state": read.state,
                 "state_confidence": read.state_confidence,
-                "latitude": read.latitude,
-                "longitude": read.longitude,
+                "latitude": where.latitude,
+                "longitude": where.longitude,
                 "heading": read.heading,
                 "plate_image": digests[i]["plate_image"],
                 "vehicle_image": digests[i]["vehicle_image"],
                 "hotlist_version": read.hotlist_version,
                 "source": source,
                 "attributes": attributes[i] if attributes else {},
+                "approval_id": where.approval_id,
+                "position_from_site": where.from_site,
+                "outside_deployment": where.outside,
             }
         )
     if rows:
@@ -185,7 +207,8 @@ _COLUMNS = [c.name for c in READS_TABLE.columns]
 _ROW_ORDER = [
     "id", "unit_id", "camera", "captured_at", "received_at", "plate", "plate_canonical", "confidence",
     "candidates", "state", "state_confidence", "latitude", "longitude", "heading", "plate_image",
-    "vehicle_image", "hotlist_version", "source", "attributes",
+    "vehicle_image", "hotlist_version", "source", "attributes", "approval_id", "position_from_site",
+    "outside_deployment",
 ]  # fmt: skip
 if _COLUMNS != _ROW_ORDER:
     raise RuntimeError(f"reads columns changed: update _copy_lines() to write them in this order: {_COLUMNS}")
@@ -212,6 +235,7 @@ def _candidates_json(read: IncomingRead) -> str:
 def _copy_lines(
     unit: Unit,
     reads: Sequence[IncomingRead],
+    placed: list[Placement],
     images: list[dict[str, bytes | None]],
     store: ImageStore,
     now: dt.datetime,
@@ -226,6 +250,7 @@ def _copy_lines(
     out: list[tuple[uuid.UUID, str]] = []
     for i, read in enumerate(reads):
         plate_digest, vehicle_digest = digests[i]["plate_image"], digests[i]["vehicle_image"]
+        where = placed[i]
         attrs = _text(json.dumps(attributes[i])) if attributes else "{}"
         line = "\t".join(
             (
@@ -235,14 +260,17 @@ def _copy_lines(
                 _candidates_json(read),
                 read.state or _NULL,
                 _num(read.state_confidence),
-                _num(read.latitude),
-                _num(read.longitude),
+                _num(where.latitude),
+                _num(where.longitude),
                 _num(read.heading),
                 plate_digest or _NULL,
                 vehicle_digest or _NULL,
                 _num(read.hotlist_version),
                 tail_source,
                 attrs,
+                _num(where.approval_id),
+                "t" if where.from_site else "f",
+                where.outside or _NULL,
             )
         )
         out.append((read.id, line))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
+from platewatch.server.deployments import service as deployments
 from platewatch.server.deps import DbDep, NowDep, UnitDep, require
 from platewatch.server.supervision import scope
 from platewatch.server.unit_status import service
@@ -25,7 +26,8 @@ def units_status(who: Overseer, db: DbDep, at: NowDep) -> UnitStatusList:
 
 
 @router.get("/unit/me", response_model=UnitSelf, summary="The unit the token belongs to, and the server's clock")
-def unit_me(unit: UnitDep, at: NowDep) -> UnitSelf:
+def unit_me(unit: UnitDep, db: DbDep, at: NowDep) -> UnitSelf:
     """For `platewatch unit check` in the car: the token is accepted, for which unit, and how far the unit's clock
     is from the server's (reads are stamped by the unit)."""
-    return UnitSelf(name=unit.name, kind=unit.kind, approved_for=unit.approved_for, server_time=at)
+    approved_for = deployments.current_sites(db, at, unit.id).get(unit.id, "")
+    return UnitSelf(name=unit.name, kind=unit.kind, approved_for=approved_for, server_time=at)

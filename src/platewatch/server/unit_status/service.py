@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain.unit_health import UnitSeen, warnings
 from platewatch.server.accounts.models import Unit
+from platewatch.server.deployments import service as deployments
 from platewatch.server.hotlists.service import current_version_id, urgent_after
 from platewatch.server.unit_shifts.models import UnitShift
 from platewatch.server.unit_status.models import UnitContact
@@ -83,6 +84,7 @@ def status(
     a supervisor must know (V.E.2h, V.F.2)."""
     current = current_version_id(db)
     contacts = {c.unit_id: c for c in db.scalars(select(UnitContact))}
+    sites = deployments.current_sites(db, now)
     newest = select(func.max(UnitShift.id)).group_by(UnitShift.unit_id)  # ids grow with each log-on
     latest = {s.unit_id: s for s in db.scalars(select(UnitShift).where(UnitShift.id.in_(newest)))}
     out = []
@@ -110,7 +112,7 @@ def status(
             UnitStatusPublic(
                 name=unit.name,
                 kind=unit.kind,
-                approved_for=unit.approved_for,
+                approved_for=sites.get(unit.id, ""),
                 active=unit.active,
                 officer=s.username if on_shift and s else None,
                 shift_started_at=s.started_at if on_shift and s else None,

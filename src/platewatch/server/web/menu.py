@@ -58,6 +58,7 @@ MENU: tuple[tuple[str, tuple[MenuEntry, ...]], ...] = (
         "Equipment",
         (
             ("view_units", "/units", "Units"),
+            ("view_units", "/deployments", "Deployments"),
             ("view_units", "/notices", "Notices"),
             ("view_equipment", "/equipment", "Inventory"),
             ("report_damage", "/equipment/damage", "Report damage"),
