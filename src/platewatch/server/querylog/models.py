@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platewatch.server.db.base import Base
@@ -13,14 +13,18 @@ from platewatch.server.db.base import Base
 
 class QueryLogEntry(Base):
     __tablename__ = "query_log"
+    # Each filter of the log's pages with the row number, so that a page newest first reads only its rows (issue 24);
+    # the purpose's text search has a trigram index on PostgreSQL (migration 0030).
+    __table_args__ = tuple(Index(f"ix_query_log_{c}_seq", c, "seq") for c in ("username", "case_number", "action",
+                                                                                "outcome"))  # fmt: skip
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(index=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
+    username: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     parameters: Mapped[dict[str, Any]] = mapped_column()
     purpose: Mapped[str] = mapped_column(String(500))
-    case_number: Mapped[str] = mapped_column(String(40), index=True)
+    case_number: Mapped[str] = mapped_column(String(40))
     result_count: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(16))
     prev_hash: Mapped[str] = mapped_column(String(64))

@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.orm import Session
 
+from platewatch.domain.log_pages import PAGE_SIZE, Cursor, LogFilter
 from platewatch.domain.querylog import GENESIS_HASH, ChainProblem, QueryLogRecord, verify_chain
+from platewatch.server.log_pages import Page, keyset_page
 from platewatch.server.querylog.models import QueryLogEntry, QueryLogHead
 
 _CHAIN_LOCK_KEY = 0x51_4C_4F_47  # "QLOG": PostgreSQL advisory lock serializing appends
@@ -82,23 +84,33 @@ def verify(db: Session) -> tuple[int, list[ChainProblem]]:
     return count, problems
 
 
-def entries(
-    db: Session,
-    *,
-    username: str | None = None,
-    case_number: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[QueryLogEntry]:
-    stmt = select(QueryLogEntry).order_by(QueryLogEntry.seq.desc())
-    if username:
-        stmt = stmt.where(QueryLogEntry.username == username)
-    if case_number:
-        stmt = stmt.where(QueryLogEntry.case_number == case_number)
-    if since:
-        stmt = stmt.where(QueryLogEntry.at >= since)
-    if until:
-        stmt = stmt.where(QueryLogEntry.at < until)
-    return list(db.scalars(stmt.limit(limit).offset(offset)))
+def conditions(f: LogFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions of `f`'s criteria (each served by an index: see migration 0030)."""
+    found: list[ColumnElement[bool]] = []
+    if f.username is not None:
+        found.append(QueryLogEntry.username == f.username)
+    if f.purpose is not None:
+        escaped = f.purpose.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found.append(QueryLogEntry.purpose.ilike(f"%{escaped}%", escape="\\"))
+    if f.case_number is not None:
+        found.append(QueryLogEntry.case_number == f.case_number)
+    if f.action is not None:
+        found.append(QueryLogEntry.action == f.action)
+    if f.outcome is not None:
+        found.append(QueryLogEntry.outcome == f.outcome)
+    if f.since is not None:
+        found.append(QueryLogEntry.at >= f.since)
+    if f.until is not None:
+        found.append(QueryLogEntry.at < f.until)
+    return found
+
+
+def page(db: Session, f: LogFilter, cursor: Cursor | None = None, limit: int = PAGE_SIZE) -> Page[QueryLogEntry]:
+    """One page of the rows matching `f`, newest first, and the cursors of its neighbours."""
+    return keyset_page(db, QueryLogEntry, QueryLogEntry.seq, conditions(f), cursor, limit)
+
+
+def matching(db: Session, f: LogFilter, limit: int) -> list[QueryLogEntry]:
+    """The newest `limit` rows matching `f` (an export), newest first."""
+    stmt = select(QueryLogEntry).where(*conditions(f)).order_by(QueryLogEntry.seq.desc()).limit(limit)
+    return list(db.scalars(stmt.execution_options(yield_per=2000)))
