@@ -131,7 +131,7 @@ def release_hold(hold_id: RowId, body: HoldRelease, who: Releaser, db: DbDep, at
 def purge_criteria(
     state: StateDep,
     ran_by: Annotated[str | None, Query(max_length=64, description="server (its hourly purge), cli, ...")] = None,
-    dry_run: Annotated[str | None, Query(max_length=3, description="yes: dry runs only; no: real purges only")] = None,
+    dry_run: Annotated[str | None, Query(max_length=10, description="yes: dry runs only; no: real purges only")] = None,
     from_date: Annotated[str | None, Query(max_length=10, description="first day (YYYY-MM-DD), the agency's")] = None,
     to_date: Annotated[str | None, Query(max_length=10, description="last day, included (the agency's)")] = None,
 ) -> PurgeFilter:

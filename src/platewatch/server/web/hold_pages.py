@@ -113,7 +113,7 @@ def purge_log_page(
     db: DbDep,
     state: StateDep,
     ran_by: Annotated[str, Query(max_length=64)] = "",
-    dry_run: Annotated[str, Query(max_length=3)] = "",
+    dry_run: Annotated[str, Query(max_length=10)] = "",
     from_date: Annotated[str, Query(max_length=10)] = "",
     to_date: Annotated[str, Query(max_length=10)] = "",
     cursor: Annotated[str, Query(max_length=30)] = "",
