@@ -45,10 +45,13 @@ class PurgeRun(Base):
     """What one purge deleted and what it kept because of a hold (the purge log)."""
 
     __tablename__ = "purge_runs"
-    __table_args__ = (Index("ix_purge_runs_ran_by_id", "ran_by", "id"),)
+    __table_args__ = (
+        Index("ix_purge_runs_ran_at_id", "ran_at", "id"),
+        Index("ix_purge_runs_ran_by_ran_at_id", "ran_by", "ran_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ran_at: Mapped[dt.datetime] = mapped_column()
     cutoff: Mapped[dt.datetime] = mapped_column()
     ran_by: Mapped[str] = mapped_column(String(64))
     reads_deleted: Mapped[int] = mapped_column(Integer)

@@ -151,12 +151,13 @@ def run_conditions(f: PurgeFilter) -> list[ColumnElement[bool]]:
 
 def runs_page(db: Session, f: PurgeFilter, cursor: Cursor | None = None, limit: int = PAGE_SIZE) -> Page[PurgeRun]:
     """One page of the purge log matching `f`, newest first."""
-    return keyset_page(db, PurgeRun, PurgeRun.id, run_conditions(f), cursor, limit)
+    return keyset_page(db, PurgeRun, (PurgeRun.ran_at, PurgeRun.id), run_conditions(f), cursor, limit)
 
 
 def matching_runs(db: Session, f: PurgeFilter, limit: int) -> list[PurgeRun]:
     """The newest `limit` runs matching `f` (an export)."""
-    return list(db.scalars(select(PurgeRun).where(*run_conditions(f)).order_by(PurgeRun.id.desc()).limit(limit)))
+    newest_first = (PurgeRun.ran_at.desc(), PurgeRun.id.desc())
+    return list(db.scalars(select(PurgeRun).where(*run_conditions(f)).order_by(*newest_first).limit(limit)))
 
 
 def _deleted(db: Session, statement: Executable, ids: list[uuid.UUID]) -> int:

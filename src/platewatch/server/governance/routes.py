@@ -154,7 +154,10 @@ def purge_log(
     cursor: Annotated[str | None, Query(max_length=30, description="a page's next_cursor or previous_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
 ) -> PurgeRunsPublic:
-    found = retention.runs_page(db, criteria, page_cursor(cursor), limit)
+    try:
+        found = retention.runs_page(db, criteria, page_cursor(cursor), limit)
+    except FilterError as exc:
+        raise filter_error(exc) from exc
     return PurgeRunsPublic(
         runs=[PurgeRunPublic.model_validate(r) for r in found.rows],
         next_cursor=found.older.text() if found.older else None,

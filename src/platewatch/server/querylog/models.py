@@ -13,13 +13,16 @@ from platewatch.server.db.base import Base
 
 class QueryLogEntry(Base):
     __tablename__ = "query_log"
-    # Each filter of the log's pages with the row number, so that a page newest first reads only its rows (issue 24);
-    # the purpose's text search has a trigram index on PostgreSQL (migration 0030).
-    __table_args__ = tuple(Index(f"ix_query_log_{c}_seq", c, "seq") for c in ("username", "case_number", "action",
-                                                                                "outcome"))  # fmt: skip
+    # The log's pages (issue 24) are newest first by time, then row number: an index for that order and one for each
+    # filter followed by it, so that a page, however deep and with a date window, is one index range; the purpose's
+    # text search has a trigram index on PostgreSQL (migration 0030).
+    __table_args__ = (
+        Index("ix_query_log_at_seq", "at", "seq"),
+        *(Index(f"ix_query_log_{c}_at_seq", c, "at", "seq") for c in ("username", "case_number", "action", "outcome")),
+    )
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(index=True)
+    at: Mapped[dt.datetime] = mapped_column()
     username: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     parameters: Mapped[dict[str, Any]] = mapped_column()

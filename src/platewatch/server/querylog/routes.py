@@ -67,7 +67,10 @@ def list_entries(
     cursor: Annotated[str | None, Query(max_length=30, description="a page's next_cursor or previous_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
 ) -> QueryLogPage:
-    found = service.page(db, criteria, page_cursor(cursor), limit)
+    try:
+        found = service.page(db, criteria, page_cursor(cursor), limit)
+    except FilterError as exc:
+        raise filter_error(exc) from exc
     described = criteria.described()
     record_event(db, session.user.username, "querylog_viewed", "success",
                  accessed(len(found.rows), described, cursor))  # fmt: skip

@@ -85,7 +85,7 @@ def verify(db: Session) -> tuple[int, list[ChainProblem]]:
 
 
 def conditions(f: LogFilter) -> list[ColumnElement[bool]]:
-    """The SQL conditions of `f`'s criteria (each served by an index: see migration 0030)."""
+    """The SQL conditions of `f`'s criteria: each has an index with the time and the row number (migration 0030)."""
     found: list[ColumnElement[bool]] = []
     if f.username is not None:
         found.append(QueryLogEntry.username == f.username)
@@ -106,11 +106,13 @@ def conditions(f: LogFilter) -> list[ColumnElement[bool]]:
 
 
 def page(db: Session, f: LogFilter, cursor: Cursor | None = None, limit: int = PAGE_SIZE) -> Page[QueryLogEntry]:
-    """One page of the rows matching `f`, newest first, and the cursors of its neighbours."""
-    return keyset_page(db, QueryLogEntry, QueryLogEntry.seq, conditions(f), cursor, limit)
+    """One page of the rows matching `f`, newest first, and the cursors of its neighbours; FilterError when the cursor
+    names no row."""
+    return keyset_page(db, QueryLogEntry, (QueryLogEntry.at, QueryLogEntry.seq), conditions(f), cursor, limit)
 
 
 def matching(db: Session, f: LogFilter, limit: int) -> list[QueryLogEntry]:
     """The newest `limit` rows matching `f` (an export), newest first."""
-    stmt = select(QueryLogEntry).where(*conditions(f)).order_by(QueryLogEntry.seq.desc()).limit(limit)
+    newest_first = (QueryLogEntry.at.desc(), QueryLogEntry.seq.desc())
+    stmt = select(QueryLogEntry).where(*conditions(f)).order_by(*newest_first).limit(limit)
     return list(db.scalars(stmt.execution_options(yield_per=2000)))
