@@ -41,6 +41,8 @@ PURPOSES = [f"{what} {n}" for n in range(10) for what in (
     "fraud investigation vehicle",
 )]  # fmt: skip
 """100 purposes; 'Amber alert' is in a tenth of the rows, 'homicide investigation lead 7' in one in a hundred."""
+RARE = "Silver alert: missing elder with dementia"
+"""The purpose of one row in 10,000: a text search the trigram index answers (a walk down the time index would not)."""
 ACTIONS = ["search"] * 50 + ["view_read"] * 30 + ["view_image"] * 14 + ["map"] * 3 + ["export"] * 2 + ["place_hold"]
 OUTCOMES = ["ok"] * 950 + ["refused"] * 30 + ["not_found"] * 15 + ["error"] * 5
 
@@ -52,7 +54,7 @@ def chain(n: int, end: dt.datetime, days: int) -> Iterator[tuple[Any, ...]]:
     start = end - dt.timedelta(days=days)
     prev = GENESIS_HASH
     for seq in range(1, n + 1):
-        purpose = rnd.choice(PURPOSES)
+        purpose = rnd.choice(PURPOSES) if seq % 10_000 else RARE
         record = QueryLogRecord(
             seq=seq, at=start + step * seq, username=f"user{rnd.randrange(200):03d}", action=rnd.choice(ACTIONS),
             parameters={"plate": f"B{rnd.randrange(10**6):06d}"}, purpose=purpose,
@@ -120,6 +122,7 @@ def filters(end: dt.datetime) -> list[tuple[str, LogFilter]]:
         ("user (0.5 %)", LogFilter(username="user042")),
         ("purpose text (10 %)", LogFilter(purpose="amber alert")),
         ("purpose text (1 %)", LogFilter(purpose="homicide investigation lead 7")),
+        ("purpose text (0.01 %)", LogFilter(purpose="silver alert")),
         ("case (~50 rows)", LogFilter(case_number="2026-004242")),
         ("action export (2 %)", LogFilter(action="export")),
         ("outcome refused (3 %)", LogFilter(outcome="refused")),
