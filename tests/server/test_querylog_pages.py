@@ -206,11 +206,14 @@ def test_an_export_past_its_bound_says_so(server: LiveServer, monkeypatch: pytes
     from platewatch.server.querylog import routes
 
     monkeypatch.setitem(routes.EXPORT_ROWS, "csv", 5)
+    monkeypatch.setitem(routes.EXPORT_ROWS, "pdf", 3)
     loaded = load_log(server, 8)
     with auditor_client(server) as c:
         cut = c.get("/api/v1/querylog/export")
+        cut_pdf = c.get("/api/v1/querylog/export", params={"format": "pdf"})
     assert [int(r[0]) for r in table(cut.content, HEADER)] == [r.seq for r in reversed(loaded)][:5]
     assert "More rows match: this document holds the newest 5; narrow the filters or the dates." in cut.text
+    assert "3 rows, newest first" in (text := pdf_text(cut_pdf.content)) and "holds the newest 3;" in text
 
 
 def add_runs(server: LiveServer, count: int) -> list[PurgeRun]:

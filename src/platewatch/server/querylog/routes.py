@@ -89,13 +89,13 @@ def accessed(rows: int, described: str, cursor: str | None = None, how: str = ""
     return text[:500]
 
 
-EXPORT_ROWS = {"csv": 100_000, "pdf": 2_000}
+EXPORT_ROWS = {"csv": 100_000, "pdf": 500}
 """The most rows one document holds (newest first; the document says when more match)."""
 
 
 @router.get(
     "/export",
-    summary="Query-log rows as CSV (at most 100,000) or PDF (at most 2,000), newest first, with the same filters",
+    summary="Query-log rows as CSV (at most 100,000) or PDF (at most 500), newest first, with the same filters",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}},
 )
