@@ -73,7 +73,7 @@ def list_entries(
         raise filter_error(exc) from exc
     described = criteria.described()
     record_event(db, session.user.username, "querylog_viewed", "success",
-                 accessed(len(found.rows), described, cursor))  # fmt: skip
+                 service.accessed(len(found.rows), described, cursor))  # fmt: skip
     db.commit()
     return QueryLogPage(
         rows=[QueryLogPublic.model_validate(r, from_attributes=True) for r in found.rows],
@@ -81,12 +81,6 @@ def list_entries(
         previous_cursor=found.newer.text() if found.newer else None,
         filters=described,
     )
-
-
-def accessed(rows: int, described: str, cursor: str | None = None, how: str = "") -> str:
-    """The access's security-event detail: how many rows, with which filters (cut to the column's 500 characters)."""
-    text = f"{rows} rows{how}; filters: {described}" + (f"; page {cursor}" if cursor else "")
-    return text[:500]
 
 
 EXPORT_ROWS = {"csv": 100_000, "pdf": 500}
@@ -113,7 +107,7 @@ def export_entries(
                             session.user.username, at, state.settings.agency_name,
                             zone(state.settings.time_zone))  # fmt: skip
     record_event(db, session.user.username, "querylog_exported", "success",
-                 accessed(len(doc.rows), criteria.described(), how=f" as {format.upper()}"))  # fmt: skip
+                 service.accessed(len(doc.rows), criteria.described(), how=f" as {format.upper()}"))  # fmt: skip
     db.commit()
     name = content_disposition(f"lpr-query-log-{at:%Y%m%d-%H%M}", format)
     return Response(render(doc, format), media_type=MEDIA_TYPES[format], headers={"Content-Disposition": name})

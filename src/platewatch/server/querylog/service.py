@@ -116,3 +116,9 @@ def matching(db: Session, f: LogFilter, limit: int) -> list[QueryLogEntry]:
     newest_first = (QueryLogEntry.at.desc(), QueryLogEntry.seq.desc())
     stmt = select(QueryLogEntry).where(*conditions(f)).order_by(*newest_first).limit(limit)
     return list(db.scalars(stmt.execution_options(yield_per=2000)))
+
+
+def accessed(rows: int, described: str, cursor: str | None = None, how: str = "") -> str:
+    """The access's security-event detail: how many rows, with which filters (cut to the column's 500 characters)."""
+    text = f"{rows} rows{how}; filters: {described}" + (f"; page {cursor}" if cursor else "")
+    return text[:500]

@@ -38,7 +38,6 @@ from platewatch.server.deps import (
 )
 from platewatch.server.errors import ApiError
 from platewatch.server.querylog import service as querylog
-from platewatch.server.querylog.routes import accessed
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
@@ -288,7 +287,7 @@ def querylog_page(
             "outcome": outcome, "from_date": from_date, "to_date": to_date}  # fmt: skip
     can_verify = allows(Role(session.user.role), Permission.VERIFY_QUERY_LOG)
     context: dict[str, Any] = {"form": form, "actions": ACTIONS, "outcomes": OUTCOMES, "can_verify": can_verify,
-             "role": session.user.role, "filters": {k: v for k, v in form.items() if v}}  # fmt: skip
+                               "role": session.user.role, "filters": {k: v for k, v in form.items() if v}}  # fmt: skip
     try:
         criteria = log_filter(zone(state.settings.time_zone), username=username, purpose=purpose,
                               case_number=case_number, action=action, outcome=outcome, from_date=from_date,
@@ -297,7 +296,7 @@ def querylog_page(
     except FilterError as exc:
         return page(request, "querylog.html", status=400, error=str(exc), rows=[], older=None, newer=None, **context)
     record_event(db, session.user.username, "querylog_viewed", "success",
-                 accessed(len(found.rows), criteria.described(), cursor, " (web)"))  # fmt: skip
+                 querylog.accessed(len(found.rows), criteria.described(), cursor, " (web)"))  # fmt: skip
     db.commit()
     return page(request, "querylog.html", rows=found.rows, older=found.older, newer=found.newer, error=None, **context)
 
