@@ -14,6 +14,7 @@ $py -m benchmarks.alert_streams --pg-url "$pg_url" ${BENCH_STREAMS_ARGS:-}
 $py -m benchmarks.server_search --pg-url "$pg_url" ${BENCH_SEARCH_ARGS:-}
 $py -m benchmarks.matching ${BENCH_MATCHING_ARGS:-}
 $py -m benchmarks.purge --pg-url "$pg_url" ${BENCH_PURGE_ARGS:-}
+$py -m benchmarks.querylog_pages --pg-url "$pg_url" ${BENCH_QUERYLOG_ARGS:-}
 $py -m benchmarks.load_test --pg-url "$pg_url" ${BENCH_LOAD_ARGS:-}
 datasets=../shared/datasets
 if [ -d "$datasets" ]; then

@@ -214,9 +214,9 @@ def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Pa
     assert store.get(old_image) is None and store.get(new_image) is not None
     with engine.connect() as conn:
         plates = conn.execute(text("SELECT plate FROM reads")).scalars().all()
-        runs = conn.execute(text("SELECT ran_by, reads_deleted FROM purge_runs")).all()
+        runs = conn.execute(text("SELECT ran_by, reads_deleted, dry_run FROM purge_runs ORDER BY id")).all()
     engine.dispose()
-    assert plates == ["NEW0001"] and [tuple(r) for r in runs] == [("cli", 1)]
+    assert plates == ["NEW0001"] and [tuple(r) for r in runs] == [("cli", 1, True), ("cli", 1, False)]
 
 
 def test_user_set_role(env: str) -> None:

@@ -99,7 +99,7 @@ def test_ids_and_numbers_past_the_columns_are_422_not_500(server: LiveServer) ->
         ]  # fmt: skip
         answers = {path: admin.get(path, params=PURPOSE) for path in paths}
         answers["diff"] = admin.get("/api/v1/hotlists/diff", params={"from": HUGE})
-        answers["querylog"] = admin.get("/api/v1/querylog", params={"offset": HUGE})
+        answers["querylog"] = admin.get("/api/v1/querylog", params={"cursor": f"older-{HUGE}"})
         answers["until"] = admin.get("/api/v1/querylog", params={"until": "0.5"})
         answers["since"] = admin.get("/api/v1/querylog", params={"since": "1700000000"})
         answers["item"] = admin.post(f"/api/v1/audits/1/items/{HUGE}", json={"finding": "compliant"})

@@ -210,8 +210,8 @@ def test_auditor_reads_the_log_filtered(server: LiveServer) -> None:
             params={"purpose": "another investigation here", "case_number": "X-9", "plate": "Z*"},
         )
     with server.client(server.login(server.add_person(Role.AUDITOR))) as c:
-        all_rows = c.get("/api/v1/querylog").json()
-        case_rows = c.get("/api/v1/querylog", params={"case_number": "X-9"}).json()
+        all_rows = c.get("/api/v1/querylog").json()["rows"]
+        case_rows = c.get("/api/v1/querylog", params={"case_number": "X-9"}).json()["rows"]
     assert [r["case_number"] for r in all_rows] == ["X-9", PURPOSE["case_number"]]
     assert len(case_rows) == 1 and case_rows[0]["parameters"]["plate"] == "Z*"
     assert case_rows[0]["username"] == officer.username and case_rows[0]["result_count"] == 0

@@ -66,7 +66,9 @@ def test_purge_deletes_what_expired_with_its_alerts_images_and_unneeded_hotlist_
     dry = run_purge(server, dry_run=True)
     assert (dry.reads_deleted, dry.alerts_deleted, dry.images_deleted, dry.hotlist_versions_deleted) == (2, 1, 4, 2)
     assert dry.dry_run and stored(server) == {"7XYZ890", "ABC1234", "NEW0001"} and len(server.image_files()) == 6
-    assert server.count(PurgeRun) == 0
+    with server.db() as db:  # the dry run is in the purge log, marked, with what it would have deleted
+        dry_run = db.scalars(select(PurgeRun)).one()
+    assert dry_run.dry_run and dry_run.reads_deleted == 2 and dry_run.images_deleted == 4
 
     report = run_purge(server)
     assert (report.reads_deleted, report.alerts_deleted, report.images_deleted) == (2, 1, 4)
@@ -74,7 +76,7 @@ def test_purge_deletes_what_expired_with_its_alerts_images_and_unneeded_hotlist_
     assert stored(server) == {"NEW0001"} and server.count(Alert) == 0 and len(server.image_files()) == 2
     with server.db() as db:
         assert set(db.scalars(select(HotListVersion.id).where(HotListVersion.hotlist_id == lst["id"]))) == {v2}
-        run = db.scalars(select(PurgeRun)).one()
+        run = db.scalars(select(PurgeRun).where(PurgeRun.dry_run.is_(False))).one()
     assert run.ran_by == "test" and run.reads_deleted == 2 and run.cutoff == server.clock.now - dt.timedelta(days=14)
     again = run_purge(server)
     assert (again.reads_deleted, again.images_deleted, again.hotlist_versions_deleted) == (0, 0, 0)

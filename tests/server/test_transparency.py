@@ -27,6 +27,7 @@ def test_the_transparency_report_counts_what_the_internal_reports_count_and_name
     old = server.clock.now
     ingest(server, unit, read_payload("OLD0001", old, seed=9))
     server.clock.advance(days=15)  # that read expires and is purged in the period
+    assert run_purge(server, dry_run=True).reads_deleted == 1  # recorded as a dry run: it deleted nothing
     assert run_purge(server).reads_deleted == 1
     ingest(server, unit, *(read_payload(p, server.clock.now, seed=i) for i, p in enumerate(PLATES)),
            read_payload(PLATES[0], server.clock.now, seed=7))  # fmt: skip

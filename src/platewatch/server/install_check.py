@@ -120,7 +120,7 @@ def retention(settings: Settings, now: dt.datetime) -> Check:
             overdue = Read.captured_at < cutoff - slack
             expired = db.scalar(select(func.count()).select_from(Read).where(overdue, ~held_read_ids()))
             held = db.scalar(select(func.count()).select_from(Read).where(Read.captured_at < cutoff, held_read_ids()))
-            last = db.scalar(select(func.max(PurgeRun.ran_at)))
+            last = db.scalar(select(func.max(PurgeRun.ran_at)).where(PurgeRun.dry_run.is_(False)))  # not a dry run
     finally:
         engine.dispose()
     return retention_check(int(expired or 0), int(held or 0), settings.retention_days, last)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platewatch.server.db.base import Base, utcnow
@@ -45,9 +45,13 @@ class PurgeRun(Base):
     """What one purge deleted and what it kept because of a hold (the purge log)."""
 
     __tablename__ = "purge_runs"
+    __table_args__ = (
+        Index("ix_purge_runs_ran_at_id", "ran_at", "id"),
+        Index("ix_purge_runs_ran_by_ran_at_id", "ran_by", "ran_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ran_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ran_at: Mapped[dt.datetime] = mapped_column()
     cutoff: Mapped[dt.datetime] = mapped_column()
     ran_by: Mapped[str] = mapped_column(String(64))
     reads_deleted: Mapped[int] = mapped_column(Integer)
@@ -55,6 +59,8 @@ class PurgeRun(Base):
     images_deleted: Mapped[int] = mapped_column(Integer)
     hotlist_versions_deleted: Mapped[int] = mapped_column(Integer)
     reads_held: Mapped[int] = mapped_column(Integer)
+    dry_run: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """A dry run counted what a purge would delete and deleted nothing."""
 
 
 class CustodyEvent(Base):

@@ -1,6 +1,6 @@
 """The purge (order V.D.3-4): reads past the retention period and not under a legal hold are deleted with their
 alerts and images; hot-list versions no kept read or alert needs go too, and data requests past the current year plus
-one (V.D.9); each run is recorded."""
+one (V.D.9); each run is recorded, dry runs too (marked)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BindParameter, ColumnElement, Executable, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from platewatch.domain.log_pages import PAGE_SIZE, Cursor, PurgeFilter
 from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions
 from platewatch.server.alerts.models import Alert
 from platewatch.server.data_requests import service as data_requests
 from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
 from platewatch.server.hotlists.models import HotListEntryRow, HotListVersion
+from platewatch.server.log_pages import Page, keyset_page
 from platewatch.server.reads.image_files_lock import lock_for_deleting
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
@@ -64,8 +66,8 @@ def purge(
     tz: ZoneInfo | None = None,
 ) -> PurgeReport:
     """Delete what the retention period and the holds allow, in batches, and record the run. A dry run
-    deletes inside one transaction, counts, and rolls everything back (no file is touched). `tz`: the agency's
-    zone, whose calendar years the data-request register is kept by (UTC when None)."""
+    deletes inside one transaction, counts, rolls everything back (no file is touched), and records its counts as a
+    dry run. `tz`: the agency's zone, whose calendar years the data-request register is kept by (UTC when None)."""
     cutoff = policy.cutoff(now)
     old = Read.captured_at < cutoff
     held = int(db.scalar(select(func.count()).select_from(Read).where(old, held_read_ids())) or 0)
@@ -99,19 +101,26 @@ def purge(
         unused = len(digests - _still_used(db, digests))
         report = PurgeReport(cutoff, reads, alerts, unused, versions, held, True, requests)
         db.rollback()
+        db.add(_run(now, ran_by, report, dry_run=True))  # the purge log shows dry runs too, marked
+        db.commit()
         return report
     db.commit()
     images = _delete_unused_images(db, store, digests)  # after the commit: only once no stored read names a file
-    db.add(
-        PurgeRun(
-            ran_at=now, cutoff=cutoff, ran_by=ran_by, reads_deleted=reads, alerts_deleted=alerts,
-            images_deleted=images, hotlist_versions_deleted=versions, reads_held=held,
-        )
-    )  # fmt: skip
+    report = PurgeReport(cutoff, reads, alerts, images, versions, held, False, requests)
+    db.add(_run(now, ran_by, report, dry_run=False))
     db.commit()
     log.info("purge: %d reads, %d alerts, %d images, %d hot-list versions deleted; %d held", reads, alerts,
              images, versions, held)  # fmt: skip
-    return PurgeReport(cutoff, reads, alerts, images, versions, held, False, requests)
+    return report
+
+
+def _run(now: dt.datetime, ran_by: str, report: PurgeReport, *, dry_run: bool) -> PurgeRun:
+    """The purge log's row of a run (a dry run's counts are what it would have deleted)."""
+    return PurgeRun(
+        ran_at=now, cutoff=report.cutoff, ran_by=ran_by, reads_deleted=report.reads_deleted,
+        alerts_deleted=report.alerts_deleted, images_deleted=report.images_deleted,
+        hotlist_versions_deleted=report.hotlist_versions_deleted, reads_held=report.reads_held, dry_run=dry_run,
+    )  # fmt: skip
 
 
 def delete_reads(db: Session, ids: list[uuid.UUID]) -> tuple[int, int]:
@@ -126,9 +135,29 @@ def delete_reads(db: Session, ids: list[uuid.UUID]) -> tuple[int, int]:
     return alerts, _deleted(db, delete(Read).where(Read.id.in_(chosen)), ids)
 
 
-def recent_runs(db: Session, limit: int = 100) -> list[PurgeRun]:
-    """The purge log, newest first."""
-    return list(db.scalars(select(PurgeRun).order_by(PurgeRun.id.desc()).limit(limit)))
+def run_conditions(f: PurgeFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions of the purge log's criteria."""
+    found: list[ColumnElement[bool]] = []
+    if f.ran_by is not None:
+        found.append(PurgeRun.ran_by == f.ran_by)
+    if f.dry_run is not None:
+        found.append(PurgeRun.dry_run.is_(f.dry_run))
+    if f.since is not None:
+        found.append(PurgeRun.ran_at >= f.since)
+    if f.until is not None:
+        found.append(PurgeRun.ran_at < f.until)
+    return found
+
+
+def runs_page(db: Session, f: PurgeFilter, cursor: Cursor | None = None, limit: int = PAGE_SIZE) -> Page[PurgeRun]:
+    """One page of the purge log matching `f`, newest first."""
+    return keyset_page(db, PurgeRun, (PurgeRun.ran_at, PurgeRun.id), run_conditions(f), cursor, limit)
+
+
+def matching_runs(db: Session, f: PurgeFilter, limit: int) -> list[PurgeRun]:
+    """The newest `limit` runs matching `f` (an export)."""
+    newest_first = (PurgeRun.ran_at.desc(), PurgeRun.id.desc())
+    return list(db.scalars(select(PurgeRun).where(*run_conditions(f)).order_by(*newest_first).limit(limit)))
 
 
 def _deleted(db: Session, statement: Executable, ids: list[uuid.UUID]) -> int:

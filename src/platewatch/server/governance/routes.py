@@ -3,16 +3,19 @@ administrator's and is recorded as a security event. The purge log (counts only)
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from platewatch.domain.local_time import zone
+from platewatch.domain.log_pages import MAX_PAGE_SIZE, FilterError, PurgeFilter, purge_filter
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
+from platewatch.server.documents import MEDIA_TYPES, content_disposition, render
 from platewatch.server.governance import evidence, holds, retention
+from platewatch.server.governance.documents import purge_log_document
 from platewatch.server.governance.schemas import (
     CustodyEventPublic,
     CustodyPublic,
@@ -26,6 +29,7 @@ from platewatch.server.governance.schemas import (
     PurgeRunsPublic,
 )
 from platewatch.server.inputs import RowId
+from platewatch.server.log_pages import filter_error, page_cursor
 from platewatch.server.reads.imagestore import ImageStore
 
 router = APIRouter(prefix="/api/v1/holds", tags=["governance"])
@@ -124,6 +128,61 @@ def release_hold(hold_id: RowId, body: HoldRelease, who: Releaser, db: DbDep, at
     return public
 
 
+def purge_criteria(
+    state: StateDep,
+    ran_by: Annotated[str | None, Query(max_length=64, description="server (its hourly purge), cli, ...")] = None,
+    dry_run: Annotated[str | None, Query(max_length=10, description="yes: dry runs only; no: real purges only")] = None,
+    from_date: Annotated[str | None, Query(max_length=10, description="first day (YYYY-MM-DD), the agency's")] = None,
+    to_date: Annotated[str | None, Query(max_length=10, description="last day, included (the agency's)")] = None,
+) -> PurgeFilter:
+    """The purge log's criteria from the query string."""
+    try:
+        return purge_filter(zone(state.settings.time_zone), ran_by=ran_by, dry_run=dry_run, from_date=from_date,
+                            to_date=to_date)  # fmt: skip
+    except FilterError as exc:
+        raise filter_error(exc) from exc
+
+
+PurgeCriteria = Annotated[PurgeFilter, Depends(purge_criteria)]
+
+
 @purge_router.get("", response_model=PurgeRunsPublic, summary="The purge log: what each purge deleted, newest first")
-def purge_log(_: PurgeAuditor, db: DbDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> PurgeRunsPublic:
-    return PurgeRunsPublic(runs=[PurgeRunPublic.model_validate(r) for r in retention.recent_runs(db, limit)])
+def purge_log(
+    _: PurgeAuditor,
+    db: DbDep,
+    criteria: PurgeCriteria,
+    cursor: Annotated[str | None, Query(max_length=30, description="a page's next_cursor or previous_cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
+) -> PurgeRunsPublic:
+    try:
+        found = retention.runs_page(db, criteria, page_cursor(cursor), limit)
+    except FilterError as exc:
+        raise filter_error(exc) from exc
+    return PurgeRunsPublic(
+        runs=[PurgeRunPublic.model_validate(r) for r in found.rows],
+        next_cursor=found.older.text() if found.older else None,
+        previous_cursor=found.newer.text() if found.newer else None,
+        filters=criteria.described(),
+    )
+
+
+PURGE_EXPORT_ROWS = 10_000
+"""The most runs one document holds (more than a year of hourly purges)."""
+
+
+@purge_router.get(
+    "/export",
+    summary="The purge log as CSV or PDF, newest first, with the same filters (at most 10,000 runs)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}},
+)
+def export_purge_log(
+    who: PurgeAuditor, db: DbDep, at: NowDep, state: StateDep, criteria: PurgeCriteria,
+    format: Literal["csv", "pdf"] = "csv",
+) -> Response:  # fmt: skip
+    runs = retention.matching_runs(db, criteria, PURGE_EXPORT_ROWS + 1)
+    doc = purge_log_document(runs[:PURGE_EXPORT_ROWS], criteria.described(), len(runs) > PURGE_EXPORT_ROWS,
+                             who.user.username, at, state.settings.agency_name,
+                             zone(state.settings.time_zone))  # fmt: skip
+    name = content_disposition(f"lpr-purge-log-{at:%Y%m%d-%H%M}", format)
+    return Response(render(doc, format), media_type=MEDIA_TYPES[format], headers={"Content-Disposition": name})

@@ -86,10 +86,16 @@ class PurgeRunPublic(BaseModel):
     images_deleted: int
     hotlist_versions_deleted: int
     reads_held: int = Field(description="expired reads kept because a legal hold covers them")
+    dry_run: bool = Field(description="a dry run: the counts are what it would have deleted; nothing was")
 
 
 class PurgeRunsPublic(BaseModel):
+    """A page of the purge log, newest first; the next (older) or previous (newer) page by its cursor."""
+
     runs: list[PurgeRunPublic]
+    next_cursor: str | None = Field(None, description="`cursor` for the older runs that follow; null on the last page")
+    previous_cursor: str | None = Field(None, description="`cursor` for the newer runs; null on the first page")
+    filters: str = "none"
 
 
 class CustodyStep(BaseModel):

@@ -1,4 +1,4 @@
-"""Query-log rows as a CSV document for auditors: what was asked, by whom, why, and the hash that chains each row."""
+"""Query-log rows as a CSV or PDF document for auditors: what was asked, by whom, why, and each row's chained hash."""
 
 from __future__ import annotations
 
@@ -35,9 +35,11 @@ def log_cells(row: LogRow, when: str) -> tuple[Cell, ...]:
             row.case_number, row.result_count, row.outcome)  # fmt: skip
 
 
-def querylog_document(rows: Sequence[QueryLogEntry], filters: str, truncated: bool, who: str, at: dt.datetime,
+def querylog_document(rows: Sequence[QueryLogEntry], filters: str, cut_at: int | None, who: str, at: dt.datetime,
                       agency: str, tz: ZoneInfo) -> TableDocument:  # fmt: skip
-    more = " More rows match: narrow the filters or the dates." if truncated else ""
+    """The rows as a document; `cut_at`: the most rows it may hold, when more matched (None: these are all)."""
+    more = (f" More rows match: this document holds the newest {cut_at:,}; narrow the filters or the dates."
+            if cut_at is not None else " These are all the rows that match.")  # fmt: skip
     return TableDocument(
         title=f"{agency}: LPR Data Query Log",
         about=(
@@ -47,4 +49,5 @@ def querylog_document(rows: Sequence[QueryLogEntry], filters: str, truncated: bo
         ),
         headers=(*LOG_HEADERS, "Row hash"),
         rows=tuple((*log_cells(r, with_offset(r.at, tz)), r.row_hash) for r in rows),
+        widths=(0.6, 1.6, 1, 1, 2, 2, 1, 0.6, 0.8, 2.2),
     )

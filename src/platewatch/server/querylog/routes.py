@@ -3,21 +3,31 @@ audit event (CJIS 5.4.1.1: attempts to access the audit log are logged)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from platewatch.domain.local_time import zone
+from platewatch.domain.log_pages import (
+    ACTIONS,
+    MAX_PAGE_SIZE,
+    OUTCOMES,
+    PAGE_SIZE,
+    FilterError,
+    LogFilter,
+    log_filter,
+)
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.accounts.service import record_event
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
-from platewatch.server.documents import MEDIA_TYPES, as_csv, content_disposition
-from platewatch.server.inputs import Count, Instant
+from platewatch.server.documents import MEDIA_TYPES, content_disposition, render
+from platewatch.server.inputs import Instant
+from platewatch.server.log_pages import filter_error, page_cursor
 from platewatch.server.querylog import service
 from platewatch.server.querylog.documents import querylog_document
-from platewatch.server.querylog.schemas import QueryLogPublic, VerifyResult
+from platewatch.server.querylog.schemas import QueryLogPage, QueryLogPublic, VerifyResult
 from platewatch.server.supervision import scope
 
 router = APIRouter(prefix="/api/v1/querylog", tags=["query log"])
@@ -26,58 +36,82 @@ Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_QUERY_LOG))]
 Verifier = Annotated[UserSession, Depends(require(Permission.VERIFY_QUERY_LOG))]
 
 
-@router.get("", response_model=list[QueryLogPublic], summary="Query-log rows, newest first")
+def log_criteria(
+    state: StateDep,
+    username: Annotated[str | None, Query(max_length=64, description="the user who made the access")] = None,
+    purpose: Annotated[str | None, Query(max_length=500, description="text the purpose contains (any case)")] = None,
+    case_number: Annotated[str | None, Query(max_length=40)] = None,
+    action: Annotated[str | None, Query(max_length=32, description=f"one of {', '.join(ACTIONS)}")] = None,
+    outcome: Annotated[str | None, Query(max_length=16, description=f"one of {', '.join(OUTCOMES)}")] = None,
+    from_date: Annotated[str | None, Query(max_length=10, description="first day (YYYY-MM-DD), the agency's")] = None,
+    to_date: Annotated[str | None, Query(max_length=10, description="last day, included (the agency's)")] = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
+) -> LogFilter:
+    """The query string's criteria (the same for a page of the log and its documents)."""
+    try:
+        return log_filter(zone(state.settings.time_zone), username=username, purpose=purpose,
+                          case_number=case_number, action=action, outcome=outcome, from_date=from_date,
+                          to_date=to_date, since=since, until=until)  # fmt: skip
+    except FilterError as exc:
+        raise filter_error(exc) from exc
+
+
+Criteria = Annotated[LogFilter, Depends(log_criteria)]
+
+
+@router.get("", response_model=QueryLogPage, summary="A page of query-log rows, newest first, filtered")
 def list_entries(
     session: Viewer,
     db: DbDep,
-    username: str | None = None,
-    case_number: str | None = None,
-    since: Instant | None = None,
-    until: Instant | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[Count, Query(ge=0)] = 0,
-) -> list[QueryLogPublic]:
-    rows = service.entries(
-        db, username=username, case_number=case_number, since=since, until=until, limit=limit, offset=offset,
-        people=scope.people_for(db, session.user),
-    )  # fmt: skip
-    record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows")
+    criteria: Criteria,
+    cursor: Annotated[str | None, Query(max_length=30, description="a page's next_cursor or previous_cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
+) -> QueryLogPage:
+    try:
+        found = service.page(db, criteria, page_cursor(cursor), limit, people=scope.people_for(db, session.user))
+    except FilterError as exc:
+        raise filter_error(exc) from exc
+    described = criteria.described()
+    record_event(db, session.user.username, "querylog_viewed", "success",
+                 service.accessed(len(found.rows), described, cursor))  # fmt: skip
     db.commit()
-    return [QueryLogPublic.model_validate(r, from_attributes=True) for r in rows]
+    return QueryLogPage(
+        rows=[QueryLogPublic.model_validate(r, from_attributes=True) for r in found.rows],
+        next_cursor=found.older.text() if found.older else None,
+        previous_cursor=found.newer.text() if found.newer else None,
+        filters=described,
+    )
 
 
-EXPORT_ROWS = 100_000
-"""The most rows one CSV export holds (newest first; the document says when more match)."""
+EXPORT_ROWS = {"csv": 100_000, "pdf": 500}
+"""The most rows one document holds (newest first; the document says when more match)."""
 
 
 @router.get(
     "/export",
-    summary="Query-log rows as CSV, newest first, with the same filters (at most 100,000 rows)",
+    summary="Query-log rows as CSV (at most 100,000) or PDF (at most 500), newest first, with the same filters",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}},
 )
 def export_entries(
     session: Viewer,
     db: DbDep,
     at: NowDep,
     state: StateDep,
-    username: Annotated[str | None, Query(max_length=64)] = None,
-    case_number: Annotated[str | None, Query(max_length=40)] = None,
-    since: Instant | None = None,
-    until: Instant | None = None,
+    criteria: Criteria,
+    format: Literal["csv", "pdf"] = "csv",
 ) -> Response:
-    rows = service.entries(
-        db, username=username, case_number=case_number, since=since, until=until, limit=EXPORT_ROWS + 1,
-        people=scope.people_for(db, session.user),
-    )  # fmt: skip
-    filters = "; ".join(f"{k} {v}" for k, v in (("user", username), ("case", case_number), ("since", since),
-                                                 ("until", until)) if v)  # fmt: skip
-    doc = querylog_document(rows[:EXPORT_ROWS], filters, len(rows) > EXPORT_ROWS, session.user.username, at,
-                            state.settings.agency_name, zone(state.settings.time_zone))  # fmt: skip
-    record_event(db, session.user.username, "querylog_exported", "success", f"{len(doc.rows)} rows as CSV")
+    most = EXPORT_ROWS[format]
+    rows = service.matching(db, criteria, most + 1, people=scope.people_for(db, session.user))
+    doc = querylog_document(rows[:most], criteria.described(), most if len(rows) > most else None,
+                            session.user.username, at, state.settings.agency_name,
+                            zone(state.settings.time_zone))  # fmt: skip
+    record_event(db, session.user.username, "querylog_exported", "success",
+                 service.accessed(len(doc.rows), criteria.described(), how=f" as {format.upper()}"))  # fmt: skip
     db.commit()
-    name = content_disposition(f"lpr-query-log-{at:%Y%m%d-%H%M}", "csv")
-    return Response(as_csv(doc), media_type=MEDIA_TYPES["csv"], headers={"Content-Disposition": name})
+    name = content_disposition(f"lpr-query-log-{at:%Y%m%d-%H%M}", format)
+    return Response(render(doc, format), media_type=MEDIA_TYPES[format], headers={"Content-Disposition": name})
 
 
 @router.get("/verify", response_model=VerifyResult, summary="Check the hash chain for edits and deletions")

@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.orm import Session
 
+from platewatch.domain.log_pages import PAGE_SIZE, Cursor, LogFilter
 from platewatch.domain.querylog import GENESIS_HASH, ChainProblem, QueryLogRecord, verify_chain
+from platewatch.server.log_pages import Page, keyset_page
 from platewatch.server.querylog.models import QueryLogEntry, QueryLogHead
 
 _CHAIN_LOCK_KEY = 0x51_4C_4F_47  # "QLOG": PostgreSQL advisory lock serializing appends
@@ -82,27 +84,51 @@ def verify(db: Session) -> tuple[int, list[ChainProblem]]:
     return count, problems
 
 
-def entries(
-    db: Session,
-    *,
-    username: str | None = None,
-    case_number: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    limit: int = 100,
-    offset: int = 0,
-    people: Collection[str] | None = None,
-) -> list[QueryLogEntry]:
-    """Rows newest first; with `people`, only theirs (a supervisor's command, order V.E.2e, V.E.2g)."""
-    stmt = select(QueryLogEntry).order_by(QueryLogEntry.seq.desc())
+def conditions(f: LogFilter, people: Collection[str] | None = None) -> list[ColumnElement[bool]]:
+    """The SQL conditions of `f`'s criteria: each has an index with the time and the row number (migration 0030); with
+    `people`, only their rows (a supervisor's command, order V.E.2e, V.E.2g)."""
+    found: list[ColumnElement[bool]] = []
     if people is not None:
-        stmt = stmt.where(QueryLogEntry.username.in_(people))
-    if username:
-        stmt = stmt.where(QueryLogEntry.username == username)
-    if case_number:
-        stmt = stmt.where(QueryLogEntry.case_number == case_number)
-    if since:
-        stmt = stmt.where(QueryLogEntry.at >= since)
-    if until:
-        stmt = stmt.where(QueryLogEntry.at < until)
-    return list(db.scalars(stmt.limit(limit).offset(offset)))
+        found.append(QueryLogEntry.username.in_(sorted(people)))
+    if f.username is not None:
+        found.append(QueryLogEntry.username == f.username)
+    if f.purpose is not None:
+        escaped = f.purpose.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found.append(QueryLogEntry.purpose.ilike(f"%{escaped}%", escape="\\"))
+    if f.case_number is not None:
+        found.append(QueryLogEntry.case_number == f.case_number)
+    if f.action is not None:
+        found.append(QueryLogEntry.action == f.action)
+    if f.outcome is not None:
+        found.append(QueryLogEntry.outcome == f.outcome)
+    if f.since is not None:
+        found.append(QueryLogEntry.at >= f.since)
+    if f.until is not None:
+        found.append(QueryLogEntry.at < f.until)
+    return found
+
+
+def page(
+    db: Session,
+    f: LogFilter,
+    cursor: Cursor | None = None,
+    limit: int = PAGE_SIZE,
+    people: Collection[str] | None = None,
+) -> Page[QueryLogEntry]:
+    """One page of the rows matching `f` (and `people`'s, when given), newest first, and the cursors of its
+    neighbours; FilterError when the cursor names no row."""
+    where = conditions(f, people)
+    return keyset_page(db, QueryLogEntry, (QueryLogEntry.at, QueryLogEntry.seq), where, cursor, limit)
+
+
+def matching(db: Session, f: LogFilter, limit: int, people: Collection[str] | None = None) -> list[QueryLogEntry]:
+    """The newest `limit` rows matching `f` (and `people`'s, when given) for an export, newest first."""
+    newest_first = (QueryLogEntry.at.desc(), QueryLogEntry.seq.desc())
+    stmt = select(QueryLogEntry).where(*conditions(f, people)).order_by(*newest_first).limit(limit)
+    return list(db.scalars(stmt.execution_options(yield_per=2000)))
+
+
+def accessed(rows: int, described: str, cursor: str | None = None, how: str = "") -> str:
+    """The access's security-event detail: how many rows, with which filters (cut to the column's 500 characters)."""
+    text = f"{rows} rows{how}; filters: {described}" + (f"; page {cursor}" if cursor else "")
+    return text[:500]

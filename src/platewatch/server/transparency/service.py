@@ -54,7 +54,11 @@ def report(db: Session, since: dt.datetime, until: dt.datetime, agency: str, ret
         key = purpose_category(c.key)
         categories[key] = categories.get(key, 0) + c.count
     purged = db.scalar(
-        select(func.sum(PurgeRun.reads_deleted)).where(PurgeRun.ran_at >= since, PurgeRun.ran_at < until)
+        select(func.sum(PurgeRun.reads_deleted)).where(
+            PurgeRun.ran_at >= since,
+            PurgeRun.ran_at < until,
+            PurgeRun.dry_run.is_(False),  # a dry run deleted nothing
+        )
     )
     received = (DataRequest.received_at >= since, DataRequest.received_at < until)
     requests = db.execute(select(DataRequest.status, func.count()).where(*received).group_by(DataRequest.status)).all()

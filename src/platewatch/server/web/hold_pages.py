@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from platewatch.domain.local_time import zone
+from platewatch.domain.log_pages import FilterError, parse_cursor, purge_filter
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
@@ -106,5 +107,24 @@ def release_hold(
 
 
 @router.get("/purges", response_class=HTMLResponse)
-def purge_log_page(request: Request, who: PurgeAuditor, db: DbDep) -> HTMLResponse:
-    return page(request, "purges.html", runs=retention.recent_runs(db, 200), role=who.user.role)
+def purge_log_page(
+    request: Request,
+    who: PurgeAuditor,
+    db: DbDep,
+    state: StateDep,
+    ran_by: Annotated[str, Query(max_length=64)] = "",
+    dry_run: Annotated[str, Query(max_length=10)] = "",
+    from_date: Annotated[str, Query(max_length=10)] = "",
+    to_date: Annotated[str, Query(max_length=10)] = "",
+    cursor: Annotated[str, Query(max_length=30)] = "",
+) -> HTMLResponse:
+    """The purge log, a page at a time, newest first, narrowed by the form."""
+    form = {"ran_by": ran_by, "dry_run": dry_run, "from_date": from_date, "to_date": to_date}
+    context: dict[str, Any] = {"form": form, "filters": {k: v for k, v in form.items() if v}, "role": who.user.role}
+    try:
+        criteria = purge_filter(zone(state.settings.time_zone), ran_by=ran_by, dry_run=dry_run, from_date=from_date,
+                                to_date=to_date)  # fmt: skip
+        found = retention.runs_page(db, criteria, parse_cursor(cursor))
+    except FilterError as exc:
+        return page(request, "purges.html", status=400, error=str(exc), runs=[], older=None, newer=None, **context)
+    return page(request, "purges.html", runs=found.rows, older=found.older, newer=found.newer, error=None, **context)

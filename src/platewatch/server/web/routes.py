@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from platewatch.domain.content_policy import HEADER as CSP_HEADER
 from platewatch.domain.content_policy import content_policy, new_nonce
 from platewatch.domain.local_time import as_utc, shown, shown_day, zone
+from platewatch.domain.log_pages import ACTIONS, OUTCOMES, FilterError, log_filter, parse_cursor
 from platewatch.domain.querylog import Action
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service as accounts
@@ -276,17 +277,36 @@ def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: State
 
 @router.get("/querylog", response_class=HTMLResponse)
 def querylog_page(
-    request: Request, session: LogViewer, db: DbDep, username: str = "", case_number: str = ""
+    request: Request,
+    session: LogViewer,
+    db: DbDep,
+    state: StateDep,
+    username: Annotated[str, Query(max_length=64)] = "",
+    purpose: Annotated[str, Query(max_length=500)] = "",
+    case_number: Annotated[str, Query(max_length=40)] = "",
+    action: Annotated[str, Query(max_length=32)] = "",
+    outcome: Annotated[str, Query(max_length=16)] = "",
+    from_date: Annotated[str, Query(max_length=10)] = "",
+    to_date: Annotated[str, Query(max_length=10)] = "",
+    cursor: Annotated[str, Query(max_length=30)] = "",
 ) -> HTMLResponse:
-    rows = querylog.entries(db, username=username or None, case_number=case_number or None, limit=200,
-                            people=scope.people_for(db, session.user))  # fmt: skip
-    record_event(db, session.user.username, "querylog_viewed", "success", f"{len(rows)} rows (web)")
-    db.commit()
+    """The log, a page at a time, newest first, narrowed by the form; a filter it cannot use is said on the page."""
+    form = {"username": username, "purpose": purpose, "case_number": case_number, "action": action,
+            "outcome": outcome, "from_date": from_date, "to_date": to_date}  # fmt: skip
     can_verify = allows(Role(session.user.role), Permission.VERIFY_QUERY_LOG)
-    return page(
-        request, "querylog.html", rows=rows, username=username, case_number=case_number, can_verify=can_verify,
-        role=session.user.role,
-    )  # fmt: skip
+    context: dict[str, Any] = {"form": form, "actions": ACTIONS, "outcomes": OUTCOMES, "can_verify": can_verify,
+                               "role": session.user.role, "filters": {k: v for k, v in form.items() if v}}  # fmt: skip
+    try:
+        criteria = log_filter(zone(state.settings.time_zone), username=username, purpose=purpose,
+                              case_number=case_number, action=action, outcome=outcome, from_date=from_date,
+                              to_date=to_date)  # fmt: skip
+        found = querylog.page(db, criteria, parse_cursor(cursor), people=scope.people_for(db, session.user))
+    except FilterError as exc:
+        return page(request, "querylog.html", status=400, error=str(exc), rows=[], older=None, newer=None, **context)
+    record_event(db, session.user.username, "querylog_viewed", "success",
+                 querylog.accessed(len(found.rows), criteria.described(), cursor, " (web)"))  # fmt: skip
+    db.commit()
+    return page(request, "querylog.html", rows=found.rows, older=found.older, newer=found.newer, error=None, **context)
 
 
 @router.get("/querylog/verify", response_class=HTMLResponse)
