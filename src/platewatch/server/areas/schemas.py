@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from platewatch.server.inputs import INT32_MAX
+
 Corner = Annotated[list[float], Field(min_length=2, max_length=2, description="[latitude, longitude]")]
 
 
@@ -39,7 +41,9 @@ class RestrictionSet(BaseModel):
     areas: list[str] = Field(default_factory=list, max_length=50, description="names of saved areas; none: anywhere")
     captured_from: dt.datetime | None = Field(None, description="reads captured at or after (ISO time with zone)")
     captured_until: dt.datetime | None = Field(None, description="reads captured before (exclusive)")
-    newer_than_days: int | None = Field(None, description="only reads no older than this many days")
+    newer_than_days: int | None = Field(
+        None, le=INT32_MAX, description="only reads no older than this many days (1 to 3,650)"
+    )  # the domain rule names the range; the bound keeps a huge number out of the date arithmetic
 
 
 class RestrictionPublic(BaseModel):
