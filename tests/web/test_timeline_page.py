@@ -13,6 +13,7 @@ from sqlalchemy import select
 from platewatch.domain.roles import Role
 from platewatch.server.querylog.models import QueryLogEntry
 from tests.support.live_server import LiveServer, read_payload
+from tests.web.fits import fits
 from tests.web.test_pages import log_in
 
 pytestmark = pytest.mark.browser
@@ -47,6 +48,7 @@ def test_an_investigator_follows_a_plate_through_its_reads_in_time_order(
     page.fill("#case_number", "2026-004410")
     page.click("#search-button")
     page.wait_for_selector("#results")
+    fits(page, shots, "timeline-1-search-results")
     page.locator("#results a.plate").first.click()
     page.wait_for_selector("#timeline-link")
     page.click("#timeline-link")
@@ -63,7 +65,7 @@ def test_an_investigator_follows_a_plate_through_its_reads_in_time_order(
     assert page.evaluate("window.platewatchTimeline") == {"points": 3, "path": 3}
     assert page.locator(".leaflet-tooltip.map-count").all_inner_texts() == ["1", "2", "3"]
     assert "OTHER01" not in page.inner_text("#timeline")
-    page.screenshot(path=str(shots / "timeline.png"), full_page=True)
+    fits(page, shots, "timeline-2-the-plates-reads")
 
     bad = page.goto(server.url + "/timeline?plate=8TRK*&purpose=burglary+series+suspect&case_number=2026-004410")
     assert bad is not None and bad.status == 400 and "give it exactly" in page.inner_text("[role=alert]")
