@@ -1,4 +1,8 @@
-"""ORM row for a read (order III.9): OCR values, time, place, images by hash, hot-list version."""
+"""ORM row for a read (order III.9): OCR values, time, place, images by hash, hot-list version.
+
+On PostgreSQL the table is partitioned by UTC day of `captured_at` (migration 0031, ADR 0019): its primary key there is
+(id, captured_at), and alerts, alert repeats and holdings name a read without a foreign key. SQLite keeps one table,
+keyed by id, with those foreign keys. The mapper's identity stays the id (a read's id is its client's UUID)."""
 
 from __future__ import annotations
 

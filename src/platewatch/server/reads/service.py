@@ -252,7 +252,8 @@ def _copy_insert(db: Session, lines: list[tuple[uuid.UUID, str]]) -> set[uuid.UU
 
     A fresh batch (the usual case) costs one COPY; a batch sent again costs a failed COPY, rolled back to
     a savepoint, and the slower path. The conflict clause keeps concurrent uploads of the same reads safe,
-    and RETURNING says which rows this transaction stored.
+    and RETURNING says which rows this transaction stored. `reads` is partitioned by day (ADR 0019): its primary
+    key is (id, captured_at), and a read sent again carries both unchanged (a unit resends what it captured).
     """
     cols = ", ".join(_COLUMNS)
     payload = "".join(line + "\n" for _, line in lines).encode()
@@ -273,7 +274,8 @@ def _copy_insert(db: Session, lines: list[tuple[uuid.UUID, str]]) -> set[uuid.UU
         with cur.copy(f"COPY reads_incoming ({cols}) FROM STDIN") as copy:
             copy.write(payload)
         cur.execute(
-            f"INSERT INTO reads ({cols}) SELECT {cols} FROM reads_incoming ON CONFLICT (id) DO NOTHING RETURNING id"
+            f"INSERT INTO reads ({cols}) SELECT {cols} FROM reads_incoming "
+            "ON CONFLICT (id, captured_at) DO NOTHING RETURNING id"
         )
         stored = {r[0] for r in cur.fetchall()}
         cur.execute("TRUNCATE reads_incoming")
