@@ -108,3 +108,72 @@ def test_the_server_makes_the_days_ahead_on_its_own(database_url: str, tmp_path:
     sessions.kw["bind"].dispose()
     app.state.engine.dispose()
 
+
+ORPHANS = """
+SELECT (SELECT count(*) FROM alerts a WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.id = a.read_id))
+     + (SELECT count(*) FROM alert_repeats p WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.id = p.read_id))
+     + (SELECT count(*) FROM held_reads h WHERE NOT EXISTS (SELECT 1 FROM reads r WHERE r.id = h.read_id))
+"""
+
+
+def test_a_purge_drops_expired_days_keeps_held_reads_and_images_shared_with_a_later_day(server: LiveServer) -> None:
+    from platewatch.domain.read_days import bounds
+    from platewatch.server.alerts.models import Alert
+    from platewatch.server.governance import holds
+    from platewatch.server.governance.models import HeldRead, LegalHold
+    from platewatch.server.governance.schemas import HoldCreate
+    from tests.server.test_hotlists_api import Actors, make_list
+    from tests.server.test_retention import FIRST, import_list, run_purge, stored
+
+    only_postgresql(server.settings.database_url)
+    day_a = day_of(server.clock.now)
+    start_a, end_a = bounds(day_a)
+    with server.db() as db:
+        make_days(db, start_a)  # day A and the next, whatever the hour of the test
+        db.commit()
+    server.clock.now = end_a + dt.timedelta(hours=4)
+    actors = Actors(server)
+    lst = make_list(actors, name="NCIC", source="ncic", category="stolen_vehicle", import_format="ncic_fixed")
+    import_list(actors, lst["id"], FIRST)  # lists 7XYZ890
+    unit = server.add_unit()
+    hour = dt.timedelta(hours=1)
+    held = read_payload("HELD001", start_a + hour, seed=1)
+    upload(server, unit, held, read_payload("GONE001", start_a + 2 * hour, seed=3),
+           read_payload("7XYZ890", start_a + 3 * hour, seed=5))  # fmt: skip
+    upload(
+        server,
+        unit,
+        read_payload("LATE001", end_a + hour, seed=9),  # day B, expired by the cutoff below
+        read_payload("LATE002", end_a + 3 * hour, seed=3),
+    )  # day B, kept: shares GONE001's two images
+    assert server.count(Alert) == 1 and len(server.image_files()) == 8
+    with server.db() as db:
+        hold = holds.place(db, HoldCreate(reason="preservation letter", read_ids=[held["id"]]), "2026-77", "inv",
+                           server.clock.now)  # fmt: skip
+        db.commit()
+
+    server.clock.now = end_a + dt.timedelta(days=14, hours=2)  # the cutoff: two hours into day B
+    dry = run_purge(server, dry_run=True)
+    assert (dry.reads_deleted, dry.alerts_deleted, dry.images_deleted, dry.reads_held) == (3, 1, 4, 1)
+    with server.db() as db:
+        assert day_a in day_partitions(db) and len(stored(server)) == 5  # the dry run rolled the drop back
+
+    report = run_purge(server)
+    assert (report.reads_deleted, report.alerts_deleted, report.images_deleted, report.reads_held) == (3, 1, 4, 1)
+    assert stored(server) == {"HELD001", "LATE002"} and server.count(Alert) == 0
+    assert partition_of(server, held) == DEFAULT_PARTITION  # day A is gone; its held read is kept, unchanged
+    with server.db() as db:
+        assert day_a not in day_partitions(db) and db.scalar(text(ORPHANS)) == 0
+        assert db.scalar(select(func.count()).select_from(HeldRead)) == 1
+    assert len(server.image_files()) == 4  # HELD001's, and the two GONE001 shared with a read of a later day
+
+    with server.db() as db:
+        row = db.get(LegalHold, hold.id)
+        assert row is not None
+        row.released_at, row.released_by = server.clock.now, "inv"
+        db.commit()
+    after = run_purge(server)
+    assert (after.reads_deleted, after.images_deleted, after.reads_held) == (1, 2, 0)
+    assert stored(server) == {"LATE002"} and len(server.image_files()) == 2
+    with server.db() as db:
+        assert db.scalar(text(ORPHANS)) == 0
