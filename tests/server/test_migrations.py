@@ -81,7 +81,8 @@ SELECT (SELECT count(*) FROM alerts a JOIN reads r ON r.id = a.read_id),
 
 
 def test_the_partitioning_migration_moves_every_read_of_a_populated_store_and_back(database_url: str) -> None:
-    # Today's schema (0026) with 240 reads over 70 days, an alert, a repeat and a hold; 0031 partitions it by day.
+    # Today's schema (0026) with 240 reads over 70 days, an alert, a repeat and a hold; 0031 partitions it by day and
+    # records each image's last use.
     from sqlalchemy import text
 
     from platewatch.domain.read_days import day_of_partition
@@ -108,6 +109,11 @@ def test_the_partitioning_migration_moves_every_read_of_a_populated_store_and_ba
         assert all(day_of_partition(name) == at.astimezone(dt.UTC).date() for name, at in placed)  # each in its day
         key = c.scalar(text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'pk_reads'"))
         assert key == "PRIMARY KEY (id, captured_at)"
+        uses = (
+            "SELECT count(*) FROM read_images i "
+            "JOIN reads r ON r.plate_image = i.digest AND r.captured_at = i.last_captured_at"
+        )
+        assert c.scalar(text(uses)) == 240  # each image's last use, for the purge
     command.downgrade(alembic_config(database_url), "0026")
     with engine.begin() as c:
         assert c.execute(text(FINGERPRINT)).one() == before

@@ -177,3 +177,19 @@ def test_a_purge_drops_expired_days_keeps_held_reads_and_images_shared_with_a_la
     assert stored(server) == {"LATE002"} and len(server.image_files()) == 2
     with server.db() as db:
         assert db.scalar(text(ORPHANS)) == 0
+
+
+def test_an_image_uploaded_late_with_an_older_read_keeps_its_newest_use(server: LiveServer) -> None:
+    # Both stores. A car out of contact uploads, after a newer read with the same two JPEGs, an older one: the image's
+    # last use stays the newer read's, so purging the older read leaves the files the newer one names.
+    from tests.server.test_retention import run_purge, stored
+
+    unit = server.add_unit()
+    upload(server, unit, read_payload("NEW0001", server.clock.now, seed=4))
+    upload(server, unit, read_payload("OLD0001", server.clock.now - dt.timedelta(days=10), seed=4))
+    server.clock.advance(days=5)  # OLD0001 is 15 days old, NEW0001 5
+    report = run_purge(server)
+    assert (report.reads_deleted, report.images_deleted) == (1, 0)
+    assert stored(server) == {"NEW0001"} and len(server.image_files()) == 2
+    server.clock.advance(days=10)
+    assert run_purge(server).images_deleted == 2 and server.image_files() == []

@@ -1,6 +1,7 @@
 """reads partitioned by UTC day on PostgreSQL (issue 23, ADR 0019): the purge drops whole days; the primary key is
 (id, captured_at), so alerts, repeats and holdings no longer have a foreign key to reads there (their guarantees are
-kept by the purge, ADR 0019). SQLite is unchanged.
+kept by the purge, ADR 0019). SQLite's reads stay one table. On both stores, `read_images` (each image's newest
+capture time) replaces the indexes on reads' image hashes that the purge looked each image up in.
 
 Every read is copied into the new table: one partition per UTC day that has reads, and the week ahead; a default
 partition takes any read whose day has none.
@@ -12,7 +13,10 @@ Create Date: 2026-12-06
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+
+from platewatch.server.db.base import UTCDateTime
 
 revision: str = "0031"
 down_revision: str | None = "0026"
@@ -30,10 +34,16 @@ INDEXES = [
     "CREATE INDEX ix_reads_plate_captured_at ON reads (plate, captured_at)",
     "CREATE INDEX ix_reads_unit_captured_at ON reads (unit_id, captured_at)",
     "CREATE INDEX ix_reads_canonical_captured_at ON reads (plate_canonical, captured_at)",
-    "CREATE INDEX ix_reads_plate_image ON reads (plate_image)",
-    "CREATE INDEX ix_reads_vehicle_image ON reads (vehicle_image)",
     "CREATE INDEX ix_reads_plate_trgm ON reads USING gin (plate gin_trgm_ops)",
 ]
+IMAGE_INDEXES = [("ix_reads_plate_image", "plate_image"), ("ix_reads_vehicle_image", "vehicle_image")]
+LAST_USES = """
+INSERT INTO read_images (digest, last_captured_at)
+SELECT digest, max(captured_at) FROM (
+  SELECT plate_image AS digest, captured_at FROM reads WHERE plate_image IS NOT NULL
+  UNION ALL SELECT vehicle_image, captured_at FROM reads WHERE vehicle_image IS NOT NULL
+) AS uses GROUP BY digest
+"""
 MAKE_DAYS = """
 DO $$
 DECLARE d date;
@@ -51,7 +61,17 @@ END $$
 
 
 def upgrade() -> None:
+    op.create_table(
+        "read_images",
+        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("last_captured_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("digest", name=op.f("pk_read_images")),
+    )
+    op.execute(LAST_USES)
+    op.create_index("ix_read_images_last_captured_at", "read_images", ["last_captured_at", "digest"])
     if op.get_bind().dialect.name != "postgresql":
+        for name, _ in IMAGE_INDEXES:
+            op.drop_index(name, table_name="reads")
         return
     for table, name, _ in REFERENCES:
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
@@ -69,7 +89,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_read_images_last_captured_at", table_name="read_images")
+    op.drop_table("read_images")
     if op.get_bind().dialect.name != "postgresql":
+        for name, column in IMAGE_INDEXES:
+            op.create_index(name, "reads", [column])
         return
     op.execute("CREATE TABLE reads_unpartitioned (LIKE reads INCLUDING DEFAULTS)")
     op.execute("INSERT INTO reads_unpartitioned SELECT * FROM reads")
@@ -79,5 +103,7 @@ def downgrade() -> None:
     op.execute("ALTER TABLE reads ADD CONSTRAINT fk_reads_unit_id_units FOREIGN KEY (unit_id) REFERENCES units (id)")
     for statement in INDEXES:
         op.execute(statement)
+    for name, column in IMAGE_INDEXES:
+        op.create_index(name, "reads", [column])
     for table, name, action in REFERENCES:
         op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY (read_id) REFERENCES reads (id){action}")

@@ -30,22 +30,19 @@ class DaysDropped:
     reads_deleted: int
     alerts_deleted: int
     reads_kept: int
-    digests: set[str]
-    """The images the dropped reads named."""
 
 
 def drop_expired_days(db: Session, cutoff: dt.datetime, *, commit: bool = True) -> DaysDropped:
     """Drop every day partition whose reads are all past `cutoff`, one transaction per day (or none: a dry run passes
     `commit=False`, and its caller rolls everything back). Nothing on SQLite or an unpartitioned store."""
     if not partitioned(db):
-        return DaysDropped([], 0, 0, 0, set())
+        return DaysDropped([], 0, 0, 0)
     names = day_partitions(db)
     dropped: list[dt.date] = []
     reads = alerts = kept = 0
-    digests: set[str] = set()
     for day in expired_days(set(names), cutoff):
         try:
-            n_reads, n_alerts, n_kept = _drop_day(db, names[day], digests)
+            n_reads, n_alerts, n_kept = _drop_day(db, names[day])
         except Exception as exc:  # a lock not granted in time, most often: the next run tries again
             if not commit:
                 raise
@@ -56,28 +53,26 @@ def drop_expired_days(db: Session, cutoff: dt.datetime, *, commit: bool = True) 
             db.commit()
         dropped.append(day)
         reads, alerts, kept = reads + n_reads, alerts + n_alerts, kept + n_kept
-    return DaysDropped(dropped, reads, alerts, kept, digests)
+    return DaysDropped(dropped, reads, alerts, kept)
 
 
-def _drop_day(db: Session, name: str, digests: set[str]) -> tuple[int, int, int]:
-    """Within the caller's transaction: (reads deleted, alerts deleted, held reads kept) of one day partition; the
-    images its dropped reads named are added to `digests`."""
+def _drop_day(db: Session, name: str) -> tuple[int, int, int]:
+    """Within the caller's transaction: (reads deleted, alerts deleted, held reads kept) of one day partition. Its
+    images are left to the purge's image step (`read_images`): no read of the day is looked at for them."""
     db.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
     # Holds being placed and uploads in flight finish first, and wait for this drop (the image-files lock, which
-    # placing a hold takes too). Then the day alone: every transaction that read one of its reads (to raise an alert
-    # on it, or hold it) has ended, so each reference to them is committed and is deleted below.
+    # placing a hold takes too). Then `reads` alone, the table before its partition as every query locks them (the
+    # other order deadlocks with a search): every transaction that read one of the day's reads (to raise an alert on
+    # it, or hold it) has ended, so each reference to them is committed and is deleted below. DETACH needs this lock
+    # anyway; the drop holds it for well under a second (docs/benchmarks.md).
     lock_for_deleting(db)
-    db.execute(text(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE"))
+    db.execute(text("LOCK TABLE reads IN ACCESS EXCLUSIVE MODE"))
     total = int(db.scalar(text(f"SELECT count(*) FROM {name}")) or 0)
     db.execute(
         text(f"CREATE TEMP TABLE purge_kept ON COMMIT DROP AS SELECT * FROM {name} WHERE id IN ({_ACTIVE_HELD})")
     )
     kept = int(db.scalar(text("SELECT count(*) FROM purge_kept")) or 0)
     gone = f"SELECT id FROM {name} WHERE id NOT IN (SELECT id FROM purge_kept)"
-    images = db.execute(
-        text(f"SELECT plate_image, vehicle_image FROM {name} WHERE id NOT IN (SELECT id FROM purge_kept)")
-    )
-    digests.update(d for pair in images for d in pair if d)
     db.execute(text(f"DELETE FROM alert_repeats WHERE read_id IN ({gone})"))
     alerts = db.execute(text(f"DELETE FROM alerts WHERE read_id IN ({gone})"))
     # Only items of released holds remain among the holdings of reads not kept.

@@ -8,9 +8,10 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, ColumnElement, Executable, bindparam, delete, func, or_, select, tuple_
+from sqlalchemy import BindParameter, ColumnElement, Executable, Select, Table, bindparam, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_versions
@@ -21,15 +22,16 @@ from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
 from platewatch.server.hotlists.models import HotListEntryRow, HotListVersion
 from platewatch.server.reads.image_files_lock import lock_for_deleting
 from platewatch.server.reads.imagestore import ImageStore
-from platewatch.server.reads.models import Read
+from platewatch.server.reads.models import Read, ReadImage
 
 log = logging.getLogger(__name__)
+IMAGES = cast(Table, ReadImage.__table__)
 
 BATCH = 5000
 """Reads deleted per transaction: a long purge never holds its locks for long."""
 IMAGE_PART = 5000
-"""Image hashes checked and their unused files deleted per transaction (under the image-files lock): a commit
-costs a filesystem sync, the check one indexed lookup per hash, and deleting 5,000 files takes about 0.1 s."""
+"""Unused images deleted per transaction (under the image-files lock): a commit costs a filesystem sync, and deleting
+5,000 files takes about 0.1 s."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,9 @@ def purge(
     held = int(db.scalar(select(func.count()).select_from(Read).where(old, held_read_ids())) or 0)
     # PostgreSQL: the days wholly past the cutoff go first, a partition at a time (ADR 0019); the rest row by row.
     days = drop_expired_days(db, cutoff, commit=not dry_run)
-    reads, alerts, digests = days.reads_deleted, days.alerts_deleted, set(days.digests)
+    reads, alerts = days.reads_deleted, days.alerts_deleted
     expired = (
-        select(Read.id, Read.captured_at, Read.plate_image, Read.vehicle_image)
-        .where(old, ~held_read_ids())
-        .order_by(Read.captured_at, Read.id)
-        .limit(batch)
+        select(Read.id, Read.captured_at).where(old, ~held_read_ids()).order_by(Read.captured_at, Read.id).limit(batch)
     )
     after: tuple[dt.datetime, uuid.UUID] | None = None
     while True:
@@ -85,10 +84,9 @@ def purge(
         # value on the (captured_at, id) index reads the next batch in order, so a purge is linear in its rows.
         stmt = expired if after is None else expired.where(tuple_(Read.captured_at, Read.id) > tuple_(*after))
         chunk: list[uuid.UUID] = []
-        for rid, captured_at, plate_image, vehicle_image in db.execute(stmt):
+        for rid, captured_at in db.execute(stmt):
             chunk.append(rid)
             after = (captured_at, rid)
-            digests.update(d for d in (plate_image, vehicle_image) if d)
         if not chunk:
             break
         n_alerts, n_reads = delete_reads(db, chunk)
@@ -98,12 +96,12 @@ def purge(
     versions = _purge_versions(db, cutoff)
     requests = data_requests.purge(db, now, tz or ZoneInfo("UTC"))
     if dry_run:
-        unused = len(digests - _still_used(db, digests))
+        unused = int(db.scalar(select(func.count()).select_from(unused_images(cutoff).subquery())) or 0)
         report = PurgeReport(cutoff, reads, alerts, unused, versions, held, True, requests)
         db.rollback()
         return report
     db.commit()
-    images = _delete_unused_images(db, store, digests)  # after the commit: only once no stored read names a file
+    images = _delete_unused_images(db, store, cutoff)  # after the commit: only once no stored read names a file
     db.add(
         PurgeRun(
             ran_at=now, cutoff=cutoff, ran_by=ran_by, reads_deleted=reads, alerts_deleted=alerts,
@@ -172,31 +170,42 @@ def _purge_versions(db: Session, cutoff: dt.datetime) -> int:
     return len(doomed)
 
 
-def _delete_unused_images(db: Session, store: ImageStore, digests: set[str], part: int = IMAGE_PART) -> int:
-    """Delete the image files among `digests` that no stored read names; how many. Each part is checked and
-    deleted under the image-files lock, so a read being stored meanwhile with a byte-identical image (which finds
-    the file present and writes nothing) either commits first and keeps the file, or waits and writes it again."""
-    ordered, deleted = sorted(digests), 0
-    for k in range(0, len(ordered), part):
-        chunk = set(ordered[k : k + part])
-        lock_for_deleting(db)
-        for digest in chunk - _still_used(db, chunk):
-            store.remove(digest)
-            deleted += 1
-        db.commit()
-    return deleted
-
-
-def _still_used(db: Session, digests: set[str]) -> set[str]:
-    """The digests among `digests` that a stored read still names."""
-    used: set[str] = set()
-    ordered = sorted(digests)
-    part: BindParameter[list[str]] = bindparam("part", expanding=True)
-    users = select(Read.plate_image, Read.vehicle_image).where(
-        or_(Read.plate_image.in_(part), Read.vehicle_image.in_(part))
+def unused_images(cutoff: dt.datetime) -> Select[str, dt.datetime]:
+    """The images no stored read names, once the expired reads are gone (ADR 0019): last used before the cutoff, and
+    named by none of the reads still stored from before it (held ones, or one whose hold was just released), in
+    `(last_captured_at, digest)` order. Every read naming an image was captured at or before its last use."""
+    plates = select(Read.plate_image.label("d")).where(Read.captured_at < cutoff, Read.plate_image.is_not(None))
+    vehicles = select(Read.vehicle_image).where(Read.captured_at < cutoff, Read.vehicle_image.is_not(None))
+    left = plates.union(vehicles).subquery()
+    return (
+        select(ReadImage.digest, ReadImage.last_captured_at)
+        .where(ReadImage.last_captured_at < cutoff, ReadImage.digest.not_in(select(left.c.d)))
+        .order_by(ReadImage.last_captured_at, ReadImage.digest)
     )
-    for k in range(0, len(ordered), 1000):
-        rows = db.execute(users, {"part": ordered[k : k + 1000]})
-        for plate_image, vehicle_image in rows:
-            used.update(d for d in (plate_image, vehicle_image) if d in digests)
-    return used
+
+
+def _delete_unused_images(db: Session, store: ImageStore, cutoff: dt.datetime, part: int = IMAGE_PART) -> int:
+    """Delete the image files no stored read names any more, and their rows; how many. Each part's rows are deleted,
+    then its files, then the transaction commits, all under the image-files lock: a read being stored meanwhile with
+    a byte-identical image (which finds the file present and writes nothing) either committed first (its use is then
+    newer than the cutoff) or waits and writes the file again. A crash between the files and the commit leaves rows
+    without files (deleted again by the next purge), never a file that no row remembers."""
+    deleted = 0
+    after: tuple[dt.datetime, str] | None = None
+    while True:
+        lock_for_deleting(db)
+        chosen = unused_images(cutoff).limit(part)
+        if after is not None:
+            chosen = chosen.where(tuple_(ReadImage.last_captured_at, ReadImage.digest) > tuple_(*after))
+        gone = db.execute(
+            delete(IMAGES)
+            .where(IMAGES.c.digest.in_(chosen.with_only_columns(ReadImage.digest).scalar_subquery()))
+            .returning(IMAGES.c.last_captured_at, IMAGES.c.digest)
+        ).all()
+        for _, digest in gone:
+            store.remove(digest)
+        db.commit()
+        if not gone:
+            return deleted
+        deleted += len(gone)
+        after = max((at, digest) for at, digest in gone)

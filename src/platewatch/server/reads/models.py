@@ -50,7 +50,16 @@ class Read(Base):
         Index("ix_reads_unit_captured_at", "unit_id", "captured_at"),
         # Look-alike search and holds by plate: equality on the canonical plate within a time range.
         Index("ix_reads_canonical_captured_at", "plate_canonical", "captured_at"),
-        # The purge deletes an image file only once no stored read names it: one lookup per expired image.
-        Index("ix_reads_plate_image", "plate_image"),
-        Index("ix_reads_vehicle_image", "vehicle_image"),
     )
+
+
+class ReadImage(Base):
+    """A stored image file and the newest capture time of a read that names it (ADR 0019): once that is past the
+    retention period and no read left in the store names it, the purge deletes the file, without looking it up."""
+
+    __tablename__ = "read_images"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_captured_at: Mapped[dt.datetime] = mapped_column()
+
+    __table_args__ = (Index("ix_read_images_last_captured_at", "last_captured_at", "digest"),)

@@ -51,7 +51,12 @@ def make_days(db: Session, now: dt.datetime, ahead: int = AHEAD_DAYS) -> list[dt
     commit. Reads of such a day already in the default partition (stored before its partition existed) move into it."""
     if not partitioned(db):
         return []
+    if not days_to_make(now, set(day_partitions(db)), ahead):
+        return []
     db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PARTITIONS_LOCK})
+    # `reads` before any partition, as every query locks them (the other order deadlocks with a search); making a
+    # partition needs this lock anyway, for a moment once a day.
+    db.execute(text("LOCK TABLE reads IN ACCESS EXCLUSIVE MODE"))
     made = days_to_make(now, set(day_partitions(db)), ahead)
     for day in made:
         make_day(db, day)
