@@ -191,21 +191,15 @@ def _delete_unused_images(db: Session, store: ImageStore, cutoff: dt.datetime, p
     newer than the cutoff) or waits and writes the file again. A crash between the files and the commit leaves rows
     without files (deleted again by the next purge), never a file that no row remembers."""
     deleted = 0
-    after: tuple[dt.datetime, str] | None = None
+    chosen = unused_images(cutoff).limit(part).with_only_columns(ReadImage.digest).scalar_subquery()
     while True:
+        # No keyset: deleted rows are gone from SQLite's index at once, and PostgreSQL marks their index entries dead
+        # on the first pass, so each part starts where the last ended. Only the digest comes back (no time to parse).
         lock_for_deleting(db)
-        chosen = unused_images(cutoff).limit(part)
-        if after is not None:
-            chosen = chosen.where(tuple_(ReadImage.last_captured_at, ReadImage.digest) > tuple_(*after))
-        gone = db.execute(
-            delete(IMAGES)
-            .where(IMAGES.c.digest.in_(chosen.with_only_columns(ReadImage.digest).scalar_subquery()))
-            .returning(IMAGES.c.last_captured_at, IMAGES.c.digest)
-        ).all()
-        for _, digest in gone:
+        gone = list(db.scalars(delete(IMAGES).where(IMAGES.c.digest.in_(chosen)).returning(IMAGES.c.digest)))
+        for digest in gone:
             store.remove(digest)
         db.commit()
         if not gone:
             return deleted
         deleted += len(gone)
-        after = max((at, digest) for at, digest in gone)
