@@ -191,15 +191,29 @@ def _delete_unused_images(db: Session, store: ImageStore, cutoff: dt.datetime, p
     newer than the cutoff) or waits and writes the file again. A crash between the files and the commit leaves rows
     without files (deleted again by the next purge), never a file that no row remembers."""
     deleted = 0
-    chosen = unused_images(cutoff).limit(part).with_only_columns(ReadImage.digest).scalar_subquery()
+    after: tuple[dt.datetime, str] | None = None
     while True:
-        # No keyset: deleted rows are gone from SQLite's index at once, and PostgreSQL marks their index entries dead
-        # on the first pass, so each part starts where the last ended. Only the digest comes back (no time to parse).
+        # Keyset: each part starts after the last one's (time, digest), never walking again over the index entries of
+        # the rows deleted before (PostgreSQL keeps them until a vacuum: without this, 2 M images took 95 s, not 10x
+        # the 3.4 s of 200 k). The part's last row is read first: only its time is parsed, not each image's.
         lock_for_deleting(db)
-        gone = list(db.scalars(delete(IMAGES).where(IMAGES.c.digest.in_(chosen)).returning(IMAGES.c.digest)))
+        chosen = unused_images(cutoff)
+        if after is not None:
+            chosen = chosen.where(tuple_(ReadImage.last_captured_at, ReadImage.digest) > tuple_(*after))
+        this = chosen.limit(part).subquery()
+        end = db.execute(
+            select(this.c.last_captured_at, this.c.digest)
+            .order_by(this.c.last_captured_at.desc(), this.c.digest.desc())
+            .limit(1)
+        ).first()
+        if end is None:
+            db.commit()
+            return deleted
+        gone = list(
+            db.scalars(delete(IMAGES).where(IMAGES.c.digest.in_(select(this.c.digest))).returning(IMAGES.c.digest))
+        )
         for digest in gone:
             store.remove(digest)
         db.commit()
-        if not gone:
-            return deleted
         deleted += len(gone)
+        after = (end[0], end[1])
