@@ -157,7 +157,7 @@ def day_section(pg_url: str, n: int, now: dt.datetime, tmp: str) -> None:
         "`VACUUM ANALYZE`. "
         "Dropping the day (`day_purge.drop_expired_days`: its held reads kept, its alerts deleted, the partition "
         "detached and dropped) is timed alone, then the rest of the purge (unused images from `read_images`, their "
-        "rows deleted; the files are not on disk, so removing them costs nothing here).",
+        "rows deleted; the files are not on disk, so removing each is one failing `unlink`).",
         "",
         "| reads in the day | reads deleted | held reads kept | day dropped (s) | whole purge (s) | images deleted "
         "| 1-min load at the end |",
