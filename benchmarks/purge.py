@@ -1,8 +1,9 @@
 """The purge's speed (order V.D.3) on SQLite and PostgreSQL: N reads with their own image hashes, half of them
 past the retention period, one purge timed (the image files themselves are not on disk: their removal is a
-no-op, the database work is what is measured).
+no-op, the database work is what is measured). With `--day-reads N` (PostgreSQL), also one expired day of N reads
+in its own partition (ADR 0019), with held reads and alerts among them and later days kept, dropped by one purge.
 
-Usage: python -m benchmarks.purge [--pg-url URL] [--reads N]
+Usage: python -m benchmarks.purge [--pg-url URL] [--reads N] [--day-reads N]
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import os
 import tempfile
 import time
 import uuid
@@ -19,13 +21,43 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.report import write_section
+from platewatch.domain.read_days import bounds, day_of, partition_name
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.db.migrate import upgrade
+from platewatch.server.governance.day_purge import drop_expired_days
 from platewatch.server.governance.retention import purge
 from platewatch.server.reads.imagestore import ImageStore
 
 UNIT = "00000000-0000-7000-8000-000000000001"
+LAST_USES = """
+INSERT INTO read_images (digest, last_captured_at)
+SELECT digest, max(captured_at) FROM (
+  SELECT plate_image AS digest, captured_at FROM reads WHERE plate_image IS NOT NULL
+  UNION ALL SELECT vehicle_image, captured_at FROM reads WHERE vehicle_image IS NOT NULL
+) AS uses GROUP BY digest
+"""
+DAY_READS = """
+INSERT INTO reads (id, unit_id, camera, captured_at, received_at, plate, plate_canonical, confidence, candidates,
+                   attributes, source, plate_image, vehicle_image, hotlist_version)
+SELECT gen_random_uuid(), :unit, 'front', :start + make_interval(secs => k * 86399.0 / :n), now(),
+       'B' || lpad((k % 1000000)::text, 6, '0'), 'B' || lpad((k % 1000000)::text, 6, '0'), 0.9, '[]', '{}', 'bench',
+       md5(:tag || k) || md5(k || :tag), md5(:tag || 'v' || k) || md5(k || 'v' || :tag), 1
+FROM generate_series(0, :n - 1) AS k
+"""
+HOT_LIST = """
+INSERT INTO hotlists (id, name, source, default_category, priority, covert, alert_colour, alert_sound, state_filter,
+                      active, created_at, created_by)
+VALUES (1, 'NCIC', 'ncic', 'stolen_vehicle', 1, false, 'red', 'siren', '', true, now(), 'bench');
+INSERT INTO hotlist_versions (id, hotlist_id, created_at, created_by, change, note, entry_count, content_hash)
+VALUES (1, 1, now(), 'bench', 'import', '', 1, '');
+INSERT INTO hotlist_entries (id, version_id, plate, category, nic, ori, case_number, vehicle_year, vehicle_make,
+                             vehicle_model, vehicle_style, vehicle_colour, plate_year, plate_type, description, purpose,
+                             owner, added_at)
+VALUES (1, 1, 'B000001', 'stolen_vehicle', '', '', '', '', '', '', '', '', '', '', '', '', 'bench', now());
+INSERT INTO legal_holds (id, case_number, reason, created_by, created_at, release_note)
+VALUES (1, '2026-1', 'bench', 'bench', now(), '');
+"""
 
 
 def load(url: str, n: int, now: dt.datetime) -> None:
@@ -50,6 +82,7 @@ def load(url: str, n: int, now: dt.datetime) -> None:
             "INSERT INTO reads (id, unit_id, camera, captured_at, received_at, plate, plate_canonical, confidence, "
             "candidates, attributes, source, plate_image, vehicle_image, hotlist_version) VALUES (:id, :unit, "
             "'front', :at, :at, :plate, :plate, 0.9, '[]', '{}', 'bench', :pi, :vi, 1)"), rows)  # fmt: skip
+        c.execute(text(LAST_USES))
     engine.dispose()
 
 
@@ -61,10 +94,84 @@ def timed_purge(url: str, images: Path, now: dt.datetime) -> tuple[float, int, i
         return time.perf_counter() - t0, report.reads_deleted, report.images_deleted
 
 
+def load_days(url: str, n: int, now: dt.datetime) -> dt.date:
+    """A partitioned store: one expired day of `n` reads (1,000 of them with an alert, 10 held), and the day before
+    yesterday and yesterday with `n // 10` reads each, kept. Returns the expired day."""
+    upgrade(url)
+    expired = day_of(now) - dt.timedelta(days=16)
+    engine = create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO units (id, name, kind, approved_for, active, created_at) "
+                       "VALUES (:id, 'bench', 'mobile', '', true, now())"), {"id": UNIT})  # fmt: skip
+        c.execute(text(HOT_LIST))
+        for day, count, tag in ((expired, n, "x"), (day_of(now) - dt.timedelta(days=2), n // 10, "k"),
+                                (day_of(now) - dt.timedelta(days=1), n // 10, "y")):  # fmt: skip
+            c.execute(text(f"CREATE TABLE IF NOT EXISTS {partition_name(day)} PARTITION OF reads FOR VALUES "
+                           f"FROM ('{bounds(day)[0].isoformat()}') TO ('{bounds(day)[1].isoformat()}')"))  # fmt: skip
+            c.execute(text(DAY_READS), {"unit": UNIT, "start": bounds(day)[0], "n": count, "tag": tag})
+        name = partition_name(expired)
+        c.execute(text(f"INSERT INTO alerts (read_id, entry_id, hotlist_id, version_id, created_at, origin, "
+                       f"match_kind, matched_text, reason, priority, covert, status, reject_note, verification_note, "
+                       f"incident_number, leas_subtype) SELECT id, 1, 1, 1, now(), 'ingest', 'exact', plate, 'listed', "
+                       f"1, false, 'pending', '', '', '', '' FROM {name} LIMIT 1000"))  # fmt: skip
+        c.execute(text(f"INSERT INTO held_reads (hold_id, read_id) SELECT 1, id FROM {name} OFFSET 5000 LIMIT 10"))
+        c.execute(text(LAST_USES))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+    return expired
+
+
+def timed_day_purge(url: str, images: Path, now: dt.datetime) -> tuple[float, float, int, int, int]:
+    """(seconds dropping the expired days, seconds of the whole purge, reads deleted, images deleted, reads held)."""
+    factory = make_sessionmaker(make_engine(url))
+    with factory() as db:
+        t0 = time.perf_counter()
+        days = drop_expired_days(db, RetentionPolicy(14).cutoff(now))
+        t1 = time.perf_counter()
+        report = purge(db, ImageStore(images), now, RetentionPolicy(14), "bench")
+        t2 = time.perf_counter()
+    return t1 - t0, t2 - t0, days.reads_deleted + report.reads_deleted, report.images_deleted, days.reads_kept
+
+
+def day_section(pg_url: str, n: int, now: dt.datetime, tmp: str) -> None:
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text('CREATE DATABASE "pw_purge_day_bench"'))
+    url = make_url(pg_url).set(database="pw_purge_day_bench").render_as_string(hide_password=False)
+    try:
+        t0 = time.perf_counter()
+        load_days(url, n, now)
+        loaded = time.perf_counter() - t0
+        drop_s, total_s, reads, images, held = timed_day_purge(url, Path(tmp) / "images", now)
+    finally:
+        with admin.connect() as c:
+            c.execute(text('DROP DATABASE IF EXISTS "pw_purge_day_bench" WITH (FORCE)'))
+        admin.dispose()
+    load = os.getloadavg()[0]
+    print(f"day of {n} reads: dropped in {drop_s:.2f} s; whole purge {total_s:.1f} s ({images} images)", flush=True)
+    lines = [
+        f"`python -m benchmarks.purge --pg-url URL --day-reads {n}`: PostgreSQL, `reads` partitioned by day "
+        f"(ADR 0019). One expired day of {n:,} reads (two image hashes each, 1,000 with an alert, 10 under a hold) "
+        f"and two kept days of {n // 10:,}; the store loaded with `generate_series` in {loaded:.0f} s, then "
+        "`VACUUM ANALYZE`. "
+        "Dropping the day (`day_purge.drop_expired_days`: its held reads kept, its alerts deleted, the partition "
+        "detached and dropped) is timed alone, then the rest of the purge (unused images from `read_images`, their "
+        "rows deleted; the files are not on disk, so removing each is one failing `unlink`).",
+        "",
+        "| reads in the day | reads deleted | held reads kept | day dropped (s) | whole purge (s) | images deleted "
+        "| 1-min load at the end |",
+        "|---|---|---|---|---|---|---|",
+        f"| {n:,} | {reads:,} | {held} | **{drop_s:.2f}** | {total_s:.1f} | {images:,} | {load:.1f} |",
+    ]
+    write_section("purge-day", "### The purge of one day (PostgreSQL, day partitions)\n\n" + "\n".join(lines) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pg-url", help="a PostgreSQL server URL (a database is created and dropped)")
     ap.add_argument("--reads", type=int, default=200_000)
+    ap.add_argument("--day-reads", type=int, default=0, help="also drop one day of N reads (PostgreSQL)")
     args = ap.parse_args()
     now = dt.datetime.now(dt.UTC)
     lines = [
@@ -76,6 +183,10 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     with tempfile.TemporaryDirectory() as tmp:
+        if args.day_reads and args.pg_url:
+            day_section(args.pg_url, args.day_reads, now, tmp)
+        if args.reads == 0:
+            return
         targets = [("SQLite", f"sqlite:///{tmp}/purge.db")]
         admin = None
         if args.pg_url:

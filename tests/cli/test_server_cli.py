@@ -195,6 +195,7 @@ def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Pa
     from platewatch.server.db.engine import make_sessionmaker, transaction
     from platewatch.server.reads.imagestore import ImageStore
     from platewatch.server.reads.models import Read
+    from platewatch.server.reads.service import record_image_uses
     from tests.support.live_server import jpeg
 
     store = ImageStore(tmp_path / "data" / "images")
@@ -206,6 +207,7 @@ def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Pa
         for plate, age, image in (("OLD0001", 20, old_image), ("NEW0001", 1, new_image)):
             db.add(Read(id=uuid.uuid4(), unit_id=unit.id, camera="front", captured_at=now - dt.timedelta(days=age),
                         plate=plate, plate_canonical=plate, confidence=0.9, plate_image=image))  # fmt: skip
+            record_image_uses(db, [(image, now - dt.timedelta(days=age))])  # as ingest does (ADR 0019)
     code, out = run("purge", "--dry-run")
     assert code == 0 and "would delete 1 reads" in out and "1 images" in out, out
     assert store.get(old_image) is not None

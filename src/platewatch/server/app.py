@@ -39,6 +39,7 @@ from platewatch.server.governance.scheduler import (
     anchor_forever,
     keep_store_lock_forever,
     notices_forever,
+    partitions_forever,
     purge_forever,
 )
 from platewatch.server.hotlists.routes import router as hotlists_router
@@ -204,6 +205,8 @@ async def _background_tasks(state: AppState, holding: store_lock.Holding) -> Asy
     """The server's own jobs, running while it serves."""
     settings = state.settings
     tasks = [asyncio.create_task(keep_store_lock_forever(state, holding))]
+    # The days ahead of `reads` on PostgreSQL (ADR 0019): an upload never meets a missing day.
+    tasks.append(asyncio.create_task(partitions_forever(state)))
     # Retention (order V.D.3) is the server's own job, not a cron line someone may forget.
     if settings.purge_every_minutes > 0:
         tasks.append(asyncio.create_task(purge_forever(state)))

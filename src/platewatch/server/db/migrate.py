@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 import platewatch.migrations
+from platewatch.domain.read_days import DEFAULT_PARTITION, day_of_partition
 from platewatch.server.db.engine import make_engine
 
 MIGRATIONS_DIR = Path(platewatch.migrations.__file__).parent
+
+
+def include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    """Autogenerate compares the models with the tables, not with the day partitions of `reads` (PostgreSQL, ADR
+    0019): each partition is a table of its own, with its own copies of the indexes."""
+    return not (type_ == "table" and name is not None and (name == DEFAULT_PARTITION or day_of_partition(name)))
 
 
 def alembic_config(url: str) -> Config:

@@ -1,6 +1,7 @@
-"""The server's own recurring jobs, started and stopped with the app: the purge, every `purge_every_minutes`, the
-query log's anchor, every `querylog_anchor_minutes`, the store's lock, kept every `store_lock_check_seconds`, and the
-notices (order V.C.1), every `notice_check_minutes`."""
+"""The server's own recurring jobs, started and stopped with the app: the purge, every `purge_every_minutes`, the day
+partitions of `reads` ahead (PostgreSQL), every `PARTITIONS_EVERY_MINUTES`, the query log's anchor, every
+`querylog_anchor_minutes`, the store's lock, kept every `store_lock_check_seconds`, and the notices (order V.C.1),
+every `notice_check_minutes`."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from platewatch.server.governance.retention import purge
 from platewatch.server.notices import service as notices
 from platewatch.server.querylog.anchors import append_anchor
 from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.partitions import make_days
 
 log = logging.getLogger(__name__)
+
+PARTITIONS_EVERY_MINUTES = 60.0
+"""How often the server makes the day partitions ahead (a week of them: a day missed is made on the next run)."""
 
 
 def purge_once(state: AppState) -> None:
@@ -37,6 +42,26 @@ async def purge_forever(state: AppState) -> None:
     while True:
         await asyncio.to_thread(purge_once, state)
         await asyncio.sleep(state.settings.purge_every_minutes * 60)
+
+
+def partitions_once(state: AppState) -> None:
+    """Make the day partitions of `reads` that the next week needs (PostgreSQL; nothing on SQLite); a failure is
+    logged and retried next time (meanwhile a read whose day is missing is stored in the default partition)."""
+    if state.store.lost is not None:
+        return
+    try:
+        with state.sessions() as db:
+            make_days(db, state.clock())
+            db.commit()
+    except Exception as exc:
+        log.error("day partitions not made (%s); next try in %s minutes", type(exc).__name__, PARTITIONS_EVERY_MINUTES)
+
+
+async def partitions_forever(state: AppState) -> None:
+    """Make the days ahead now, then every `PARTITIONS_EVERY_MINUTES`, in a worker thread."""
+    while True:
+        await asyncio.to_thread(partitions_once, state)
+        await asyncio.sleep(PARTITIONS_EVERY_MINUTES * 60)
 
 
 def anchor_once(state: AppState) -> None:

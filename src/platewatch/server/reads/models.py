@@ -1,4 +1,8 @@
-"""ORM row for a read (order III.9): OCR values, time, place, images by hash, hot-list version."""
+"""ORM row for a read (order III.9): OCR values, time, place, images by hash, hot-list version.
+
+On PostgreSQL the table is partitioned by UTC day of `captured_at` (migration 0031, ADR 0019): its primary key there is
+(id, captured_at), and alerts, alert repeats and holdings name a read without a foreign key. SQLite keeps one table,
+keyed by id, with those foreign keys. The mapper's identity stays the id (a read's id is its client's UUID)."""
 
 from __future__ import annotations
 
@@ -54,9 +58,18 @@ class Read(Base):
         Index("ix_reads_unit_captured_at", "unit_id", "captured_at"),
         # Look-alike search and holds by plate: equality on the canonical plate within a time range.
         Index("ix_reads_canonical_captured_at", "plate_canonical", "captured_at"),
-        # The purge deletes an image file only once no stored read names it: one lookup per expired image.
-        Index("ix_reads_plate_image", "plate_image"),
-        Index("ix_reads_vehicle_image", "vehicle_image"),
         # The few reads taken outside an approved deployment, for their list and the supervisors' notice.
         Index("ix_reads_outside_deployment", "captured_at", postgresql_where=_FLAGGED, sqlite_where=_FLAGGED),
     )
+
+
+class ReadImage(Base):
+    """A stored image file and the newest capture time of a read that names it (ADR 0019): once that is past the
+    retention period and no read left in the store names it, the purge deletes the file, without looking it up."""
+
+    __tablename__ = "read_images"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_captured_at: Mapped[dt.datetime] = mapped_column()
+
+    __table_args__ = (Index("ix_read_images_last_captured_at", "last_captured_at", "digest"),)

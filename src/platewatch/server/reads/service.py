@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from platewatch.server.errors import ApiError
 from platewatch.server.governance.holds import hold_late_reads
 from platewatch.server.reads.image_files_lock import lock_for_storing
 from platewatch.server.reads.imagestore import ImageError, ImageStore, check_jpeg
-from platewatch.server.reads.models import Read
+from platewatch.server.reads.models import Read, ReadImage
 from platewatch.server.reads.schemas import IncomingRead
 
 MAX_FUTURE = dt.timedelta(minutes=10)
@@ -32,6 +32,7 @@ MAX_FUTURE = dt.timedelta(minutes=10)
 evidence (the read keeps the unit's time; the Units page names a unit 30 s off, `platewatch unit check` wants 5 s).
 Further ahead is no clock error but a wrong date or time zone: a 422."""
 READS_TABLE = cast(Table, Read.__table__)
+IMAGES_TABLE = cast(Table, ReadImage.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +116,13 @@ def ingest(
     lock_for_storing(db)
     placed = placements(db, unit, reads)
     if db.get_bind().dialect.name == "postgresql":
-        stored = _copy_insert(db, _copy_lines(unit, reads, placed, images, store, now, source, attributes))
+        digests = _store_images(store, images, range(len(reads)))
+        stored = _copy_insert(db, _copy_lines(unit, reads, placed, digests, now, source, attributes))
     else:
-        stored = _sqlite_insert(db, unit, reads, placed, images, store, now, source, attributes)
+        stored, digests = _sqlite_insert(db, unit, reads, placed, images, store, now, source, attributes)
+    # Each image's newest use, for the purge (ADR 0019): in the reads' transaction, under the image-files lock.
+    record_image_uses(db, [(d, reads[i].captured_at) for i, pair in digests.items() if reads[i].id in stored
+                           for d in pair.values() if d])  # fmt: skip
     # Evidence a hold was placed on while it was still in a car: held as it arrives, in the same transaction.
     hold_late_reads(db, [(r.id, canonical(r.plate), r.captured_at) for r in reads if r.id in stored])
     return IngestOutcome(
@@ -139,6 +144,36 @@ def placements(db: Session, unit: Unit, reads: Sequence[IncomingRead]) -> list[P
     if same is not None:
         return [Placement(same.id, r.latitude, r.longitude, False, None) for r in reads]
     return [place(approvals, portable, r.captured_at, r.latitude, r.longitude) for r in reads]
+
+
+def record_image_uses(db: Session, uses: Sequence[tuple[str, dt.datetime]]) -> None:
+    """Raise each image's `last_captured_at` to the newest of these uses (digest, capture time) of it."""
+    last: dict[str, dt.datetime] = {}
+    for digest, at in uses:
+        if digest not in last or at > last[digest]:
+            last[digest] = at
+    if not last:
+        return
+    ordered = sorted(last)  # one order for every upload: two that share images never deadlock on their rows
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(
+            text(
+                "INSERT INTO read_images (digest, last_captured_at) SELECT * FROM unnest(CAST(:d AS text[]), "
+                "CAST(:t AS timestamptz[])) ON CONFLICT (digest) DO UPDATE SET last_captured_at = "
+                "EXCLUDED.last_captured_at WHERE read_images.last_captured_at < EXCLUDED.last_captured_at"
+            ),
+            {"d": ordered, "t": [last[d] for d in ordered]},
+        )
+        return
+    upsert = sqlite_insert(IMAGES_TABLE)
+    db.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["digest"],
+            set_={"last_captured_at": upsert.excluded.last_captured_at},
+            where=IMAGES_TABLE.c.last_captured_at < upsert.excluded.last_captured_at,
+        ),
+        [{"digest": d, "last_captured_at": last[d]} for d in ordered],
+    )
 
 
 def _store_images(
@@ -163,9 +198,10 @@ def _sqlite_insert(
     now: dt.datetime,
     source: str,
     attributes: list[dict[str, Any]] | None,
-) -> set[uuid.UUID]:
+) -> tuple[set[uuid.UUID], dict[int, dict[str, str | None]]]:
     """SQLite: transactions start with BEGIN IMMEDIATE, so nobody else can insert between the check for
-    reads already stored and the insert: every row not already present is stored here."""
+    reads already stored and the insert: every row not already present is stored here. The stored ids, and the
+    digests of their images by index."""
     existing = set(db.scalars(select(Read.id).where(Read.id.in_([r.id for r in reads]))))
     new = [i for i, read in enumerate(reads) if read.id not in existing]
     digests = _store_images(store, images, new)
@@ -200,7 +236,7 @@ def _sqlite_insert(
         )
     if rows:
         db.execute(sqlite_insert(READS_TABLE).on_conflict_do_nothing(index_elements=["id"]), rows)
-    return {r["id"] for r in rows}
+    return {r["id"] for r in rows}, digests
 
 
 _COLUMNS = [c.name for c in READS_TABLE.columns]
@@ -236,8 +272,7 @@ def _copy_lines(
     unit: Unit,
     reads: Sequence[IncomingRead],
     placed: list[Placement],
-    images: list[dict[str, bytes | None]],
-    store: ImageStore,
+    digests: dict[int, dict[str, str | None]],
     now: dt.datetime,
     source: str,
     attributes: list[dict[str, Any]] | None,
@@ -246,7 +281,6 @@ def _copy_lines(
     head = f"{unit.id}\t"
     received = f"\t{now.astimezone(dt.UTC).isoformat()}\t"
     tail_source = _text(source)
-    digests = _store_images(store, images, range(len(reads)))
     out: list[tuple[uuid.UUID, str]] = []
     for i, read in enumerate(reads):
         plate_digest, vehicle_digest = digests[i]["plate_image"], digests[i]["vehicle_image"]
@@ -283,7 +317,8 @@ def _copy_insert(db: Session, lines: list[tuple[uuid.UUID, str]]) -> set[uuid.UU
 
     A fresh batch (the usual case) costs one COPY; a batch sent again costs a failed COPY, rolled back to
     a savepoint, and the slower path. The conflict clause keeps concurrent uploads of the same reads safe,
-    and RETURNING says which rows this transaction stored.
+    and RETURNING says which rows this transaction stored. `reads` is partitioned by day (ADR 0019): its primary
+    key is (id, captured_at), and a read sent again carries both unchanged (a unit resends what it captured).
     """
     cols = ", ".join(_COLUMNS)
     payload = "".join(line + "\n" for _, line in lines).encode()
@@ -304,7 +339,8 @@ def _copy_insert(db: Session, lines: list[tuple[uuid.UUID, str]]) -> set[uuid.UU
         with cur.copy(f"COPY reads_incoming ({cols}) FROM STDIN") as copy:
             copy.write(payload)
         cur.execute(
-            f"INSERT INTO reads ({cols}) SELECT {cols} FROM reads_incoming ON CONFLICT (id) DO NOTHING RETURNING id"
+            f"INSERT INTO reads ({cols}) SELECT {cols} FROM reads_incoming "
+            "ON CONFLICT (id, captured_at) DO NOTHING RETURNING id"
         )
         stored = {r[0] for r in cur.fetchall()}
         cur.execute("TRUNCATE reads_incoming")

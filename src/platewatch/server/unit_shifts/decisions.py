@@ -69,7 +69,10 @@ def decide(db: Session, unit: Unit, item: DecisionIn, now: dt.datetime) -> tuple
     hotlist = db.get(HotList, item.list_id)
     if hotlist is None or hotlist.covert:  # covert lists never reach units
         raise NotRecorded("refused", f"no hot list {item.list_id} for units")
-    read = db.scalar(select(Read).where(Read.id == item.read_id, Read.unit_id == unit.id))
+    # Locked until the decision commits, as a foreign key would (none on PostgreSQL, ADR 0019): a purge waits for it.
+    read = db.scalar(
+        select(Read).where(Read.id == item.read_id, Read.unit_id == unit.id).with_for_update(key_share=True)
+    )
     if read is None:  # another unit's read is as unknown as a read not yet uploaded
         raise NotRecorded("read_not_stored", f"read {item.read_id} is not stored yet: upload it first")
     alert = _existing(db, item) or repeats.alert_of_counted_read(db, read.id, item.list_id, item.plate, item.state)
