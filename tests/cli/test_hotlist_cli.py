@@ -1,12 +1,15 @@
-"""`platewatch hotlist …` as an administrator runs it: create, import (good and refused), watch a folder."""
+"""`platewatch hotlist …` as an administrator runs it: create, import (good and refused), watch a folder, delete."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from platewatch.server.db.engine import make_engine
+from platewatch.server.db.base import utcnow
+from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
+from platewatch.server.hotlists import changes
+from platewatch.server.hotlists.models import HotList
 from tests.server.hotlists.fixtures import ncic
 from tests.support.cli import run
 
@@ -71,3 +74,25 @@ def test_watch_folder_once(env: str, tmp_path: Path) -> None:
     engine.dispose()
     assert failures == 2  # the refused NCIC file and the file for a list that does not exist
     assert versions(env) == [("create", 0), ("import", 2)]
+
+
+def test_delete_refuses_an_active_list_and_deletes_a_retired_one(env: str) -> None:
+    assert run("hotlist", "create", "Old BOLO", "--source", "manual", "--category", "bolo")[0] == 0
+    code, out = run("hotlist", "delete", "Old BOLO")
+    assert code == 1 and "retire it first" in out
+    engine = make_engine(env)
+    with transaction(make_sessionmaker(engine)) as db:  # retired on the page (tests/web/test_hotlist_pages.py)
+        hotlist = db.scalars(select(HotList).where(HotList.name == "Old BOLO")).one()
+        changes.retire(db, hotlist, actor="t", now=utcnow(), reason="merged into BOLO")
+    code, out = run("hotlist", "delete", "Old BOLO")
+    assert code == 0, out
+    assert "hot list 'Old BOLO' deleted with its 2 version(s)" in out
+    assert versions(env) == []
+    with engine.connect() as conn:
+        events = conn.execute(
+            text("SELECT username, outcome FROM security_events WHERE event = 'hotlist_deleted' ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [(u, o) for u, o in events] == [("cli", "failure"), ("cli", "success")]
+    code, out = run("hotlist", "delete", "Old BOLO")
+    assert code == 1 and "no hot list named 'Old BOLO'" in out

@@ -1,4 +1,4 @@
-"""Hot-list commands: `hotlist formats|lists|create|import|expire|watch`."""
+"""Hot-list commands: `hotlist formats|lists|create|import|expire|delete|watch`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
-from platewatch.server.hotlists import changes, service
+from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList
 from platewatch.server.settings import Settings
@@ -140,6 +140,28 @@ def expire() -> None:
     with transaction(factory) as db:
         versions = service.expire_entries(db, now=utcnow())
     out.print(f"{len(versions)} list(s) changed")
+
+
+@hotlist_app.command("delete")
+def delete(name: str) -> None:
+    """Delete the retired hot list NAME with its versions, once no kept read or alert refers to it (order V.D.3);
+    refused, and the refusal recorded, while one does or while the list is active."""
+    factory = make_sessionmaker(make_engine(Settings().database_url))
+    with factory() as db:
+        hotlist = db.scalar(select(HotList).where(HotList.name == name))
+        if hotlist is None:
+            err.print(f"[red]error:[/red] no hot list named {name!r} (see `platewatch hotlist lists`)")
+            raise typer.Exit(1)
+        try:
+            done = deletion.delete_list(db, hotlist, actor="cli")
+        except service.HotListError as exc:
+            db.rollback()
+            deletion.record_refusal(db, hotlist, "cli", exc.message)
+            db.commit()
+            err.print(f"[red]refused:[/red] {exc.message}")
+            raise typer.Exit(1) from exc
+        db.commit()
+    out.print(f"hot list {done.name!r} deleted with its {done.versions} version(s)")
 
 
 @hotlist_app.command("watch")

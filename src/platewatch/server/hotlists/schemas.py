@@ -46,6 +46,12 @@ class HotListPublic(BaseModel):
     stale: bool
 
 
+class DeletedList(BaseModel):
+    id: int
+    name: str
+    versions: int = Field(description="the versions deleted with it (and their entries)")
+
+
 class VersionPublic(BaseModel):
     id: int
     hotlist_id: int

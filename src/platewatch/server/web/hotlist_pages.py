@@ -19,7 +19,7 @@ from platewatch.server.alerts.models import Alert
 from platewatch.server.alerts.routes import REVIEW, act_on_alert, alerts_public, sees_covert
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError, validation_details
-from platewatch.server.hotlists import changes, service
+from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList, HotListVersion
 from platewatch.server.hotlists.schemas import HotListCreate, ManualEntryCreate
@@ -179,6 +179,22 @@ def retire_form(
         return _detail(request, who, db, list_id, status=422, retire_error=exc.message)
     db.commit()
     return _detail(request, who, db, list_id, notice=f"Retired with version {version.id}: no more hits from it")
+
+
+@router.post("/hotlists/{list_id}/delete", response_class=HTMLResponse)
+def delete_form(request: Request, list_id: RowId, who: Manager, db: DbDep, at: NowDep) -> Response:
+    """Delete a retired list no kept read or alert needs (order V.D.3); a refusal, with its reason, is a 409 page."""
+    hotlist = _known(db, list_id)
+    try:
+        done = deletion.delete_list(db, hotlist, actor=who.user.username)
+    except service.HotListError as exc:
+        db.rollback()
+        deletion.record_refusal(db, hotlist, who.user.username, exc.message)
+        db.commit()
+        return _detail(request, who, db, list_id, status=409, delete_error=exc.message)
+    db.commit()
+    notice = f"Hot list {done.name!r} deleted with its {done.versions} version(s)"
+    return _index(request, who, db, at, notice=notice)
 
 
 def _known(db: DbDep, list_id: int) -> HotList:
