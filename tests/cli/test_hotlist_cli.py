@@ -96,3 +96,23 @@ def test_delete_refuses_an_active_list_and_deletes_a_retired_one(env: str) -> No
     assert [(u, o) for u, o in events] == [("cli", "failure"), ("cli", "success")]
     code, out = run("hotlist", "delete", "Old BOLO")
     assert code == 1 and "no hot list named 'Old BOLO'" in out
+
+
+def test_watch_imports_each_lists_own_folder_as_its_settings_say(env: str, tmp_path: Path) -> None:
+    inbox = tmp_path / "ncic-in"
+    code, out = run(
+        "hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed",
+        "--watch-folder", str(inbox), "--import-every", "60",
+    )  # fmt: skip
+    assert code == 0, out
+    code, out = run("hotlist", "create", "X", "--source", "ncic", "--category", "bolo", "--watch-folder", "rel/dir")
+    assert code == 1 and "absolute path" in out
+    code, out = run("hotlist", "watch", "--once")
+    assert code == 1 and "does not exist" in out  # its folder is not there yet: a failure, recorded
+    inbox.mkdir()
+    (inbox / "daily-2026-12-06.txt").write_text(GOOD)  # any name: the folder is the list's own
+    code, out = run("hotlist", "watch", "--once")
+    assert code == 0, out
+    assert "NCIC: version" in out and "2 entries (2 new)" in out
+    assert [p.name.split("-", 1)[1] for p in (inbox / "processed").iterdir()] == ["daily-2026-12-06.txt"]
+    assert versions(env) == [("create", 0), ("import", 2)]

@@ -67,6 +67,8 @@ def list_public(db: DbDep, h: HotList, now: NowDep) -> HotListPublic:
         state_filter=h.state_filter,
         alert_colour=h.alert_colour,
         alert_sound=h.alert_sound,
+        watch_folder=h.watch_folder,
+        import_every_minutes=h.import_every_minutes,
         version=v.id if v else None,
         version_created_at=v.created_at if v else None,
         entry_count=v.entry_count if v else 0,
