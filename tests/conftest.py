@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from platewatch.server.accounts import security
 from platewatch.server.db.migrate import upgrade
 
 pytest_plugins = ["tests.support.live_server"]
@@ -40,6 +42,23 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+"""argon2id with the least work: the tests make and check thousands of passwords (every person, every login), and
+the production cost (64 MiB, 3 passes, 4 lanes: hundreds of milliseconds on a busy test machine) was the largest
+share of many tests' time. What a password is checked against is the same; only the hash's cost differs, and
+tests/server/test_password_hashes.py checks the production hasher itself."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[tuple[PasswordHasher, str]]:
+    """The cheap hasher for the whole session; yields the production hasher and dummy hash it replaced."""
+    production = security._hasher, security._DUMMY_HASH
+    security._hasher = CHEAP_HASHER
+    security._DUMMY_HASH = CHEAP_HASHER.hash("not a password anyone has")  # unknown users cost a check as well
+    yield production
+    security._hasher, security._DUMMY_HASH = production
 
 
 @pytest.fixture(scope="session")

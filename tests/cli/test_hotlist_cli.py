@@ -1,12 +1,15 @@
-"""`platewatch hotlist …` as an administrator runs it: create, import (good and refused), watch a folder."""
+"""`platewatch hotlist …` as an administrator runs it: create, import (good and refused), watch a folder, delete."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from platewatch.server.db.engine import make_engine
+from platewatch.server.db.base import utcnow
+from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
+from platewatch.server.hotlists import changes
+from platewatch.server.hotlists.models import HotList
 from tests.server.hotlists.fixtures import ncic
 from tests.support.cli import run
 
@@ -70,4 +73,46 @@ def test_watch_folder_once(env: str, tmp_path: Path) -> None:
         ).scalar()
     engine.dispose()
     assert failures == 2  # the refused NCIC file and the file for a list that does not exist
+    assert versions(env) == [("create", 0), ("import", 2)]
+
+
+def test_delete_refuses_an_active_list_and_deletes_a_retired_one(env: str) -> None:
+    assert run("hotlist", "create", "Old BOLO", "--source", "manual", "--category", "bolo")[0] == 0
+    code, out = run("hotlist", "delete", "Old BOLO")
+    assert code == 1 and "retire it first" in out
+    engine = make_engine(env)
+    with transaction(make_sessionmaker(engine)) as db:  # retired on the page (tests/web/test_hotlist_pages.py)
+        hotlist = db.scalars(select(HotList).where(HotList.name == "Old BOLO")).one()
+        changes.retire(db, hotlist, actor="t", now=utcnow(), reason="merged into BOLO")
+    code, out = run("hotlist", "delete", "Old BOLO")
+    assert code == 0, out
+    assert "hot list 'Old BOLO' deleted with its 2 version(s)" in out
+    assert versions(env) == []
+    with engine.connect() as conn:
+        events = conn.execute(
+            text("SELECT username, outcome FROM security_events WHERE event = 'hotlist_deleted' ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [(u, o) for u, o in events] == [("cli", "failure"), ("cli", "success")]
+    code, out = run("hotlist", "delete", "Old BOLO")
+    assert code == 1 and "no hot list named 'Old BOLO'" in out
+
+
+def test_watch_imports_each_lists_own_folder_as_its_settings_say(env: str, tmp_path: Path) -> None:
+    inbox = tmp_path / "ncic-in"
+    code, out = run(
+        "hotlist", "create", "NCIC", "--source", "ncic", "--category", "stolen_vehicle", "--format", "ncic_fixed",
+        "--watch-folder", str(inbox), "--import-every", "60",
+    )  # fmt: skip
+    assert code == 0, out
+    code, out = run("hotlist", "create", "X", "--source", "ncic", "--category", "bolo", "--watch-folder", "rel/dir")
+    assert code == 1 and "absolute path" in out
+    code, out = run("hotlist", "watch", "--once")
+    assert code == 1 and "does not exist" in out  # its folder is not there yet: a failure, recorded
+    inbox.mkdir()
+    (inbox / "daily-2026-12-06.txt").write_text(GOOD)  # any name: the folder is the list's own
+    code, out = run("hotlist", "watch", "--once")
+    assert code == 0, out
+    assert "NCIC: version" in out and "2 entries (2 new)" in out
+    assert [p.name.split("-", 1)[1] for p in (inbox / "processed").iterdir()] == ["daily-2026-12-06.txt"]
     assert versions(env) == [("create", 0), ("import", 2)]

@@ -17,6 +17,7 @@ from platewatch.server.hotlists import service as hotlists
 from platewatch.server.hotlists.models import HotList
 from tests.server.test_hotlists_api import Actors
 from tests.support.live_server import LiveServer, read_payload
+from tests.web.fits import fits
 from tests.web.test_pages import log_in, open_as
 
 pytestmark = pytest.mark.browser
@@ -74,7 +75,7 @@ def test_manual_entry_then_alert_accepted_and_confirmed(server: LiveServer, brow
     assert f"{seen[2]:%Y-%m-%d %H:%M:%S} UTC at 41.14880, -73.49480" in repeats
     assert row.locator(".category").inner_text() == "be on the lookout"  # words, not the code "bolo"
     assert row.locator("img.crop").get_attribute("src").startswith("data:image/jpeg;base64,")
-    page.screenshot(path=str(shots / "alerts.png"), full_page=True)
+    fits(page, shots, "alert-1-arrived-with-its-repeats")
     row.locator("button.accept").click()
     page.wait_for_selector("#alerts")
     assert page.locator("#alerts tbody tr .status").first.inner_text().startswith("accepted")
@@ -107,7 +108,7 @@ def test_manual_entry_then_alert_accepted_and_confirmed(server: LiveServer, brow
     assert f"verified by {dispatcher.username}" in status.inner_text()
     assert f"recorded by {officer.username}" in status.inner_text() and "incident 26-004411" in status.inner_text()
     assert "Seen again 2 times" in page.locator("#alerts tbody tr .repeats").first.inner_text()
-    page.screenshot(path=str(shots / "alert-disposed.png"), full_page=True)
+    fits(page, shots, "alert-2-disposed-with-its-outcome")
     ctx.close()
 
 

@@ -1,4 +1,4 @@
-"""Hot-list commands: `hotlist formats|lists|create|import|expire|watch`."""
+"""Hot-list commands: `hotlist formats|lists|create|import|expire|delete|watch`."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from platewatch.domain.hotlist_settings import schedule_problem
 from platewatch.domain.hotlists import Category
 from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
-from platewatch.server.hotlists import changes, service
+from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList
 from platewatch.server.settings import Settings
@@ -62,16 +63,23 @@ def create(
     covert: bool = typer.Option(False, help="hits reach the back office only"),
     approximate: bool = typer.Option(True, help="also look-alike and one-edit hits (--no-approximate for big lists)"),
     state_filter: str = typer.Option("", help="keep only these states, e.g. CT,NY,MA"),
+    watch_folder: str = typer.Option("", help="the server folder its files are dropped in (see `hotlist watch`)"),
+    import_every: int = typer.Option(0, help="minutes between looks at the watched folder (5-1440)"),
 ) -> None:
     """Create a hot list."""
     settings = Settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
+    problem = schedule_problem(watch_folder.strip(), import_every, import_format)
+    if problem is not None:
+        err.print(f"[red]error:[/red] {problem}")
+        raise typer.Exit(1)
     try:
         with transaction(factory) as db:
             h = service.create_list(
                 db, name=name, source=source, category=category, actor="cli", now=utcnow(), covert=covert,
                 approximate=approximate, import_format=import_format,
-                state_filter=state_filter.upper().replace(" ", ""),
+                state_filter=state_filter.upper().replace(" ", ""), watch_folder=watch_folder.strip(),
+                import_every_minutes=import_every,
             )  # fmt: skip
             out.print(f"hot list {h.name!r} created (id {h.id})")
     except service.HotListError as exc:
@@ -142,29 +150,85 @@ def expire() -> None:
     out.print(f"{len(versions)} list(s) changed")
 
 
-@hotlist_app.command("watch")
-def watch(
-    folder: Path,
-    interval: int = typer.Option(300, min=1, help="seconds between looks at the folder"),
-    once: bool = typer.Option(False, help="look once and exit"),
-) -> None:
-    """Import every file dropped in FOLDER named after a list (`<list name>.<anything>`), with the list's
-    default format. Done files move to FOLDER/processed, refused ones to FOLDER/failed, and each failure
-    is recorded as a security event that administrators see."""
-    settings = Settings()
+@hotlist_app.command("delete")
+def delete(name: str) -> None:
+    """Delete the retired hot list NAME with its versions, once no kept read or alert refers to it (order V.D.3);
+    refused, and the refusal recorded, while one does or while the list is active."""
+    factory = make_sessionmaker(make_engine(Settings().database_url))
+    with factory() as db:
+        hotlist = db.scalar(select(HotList).where(HotList.name == name))
+        if hotlist is None:
+            err.print(f"[red]error:[/red] no hot list named {name!r} (see `platewatch hotlist lists`)")
+            raise typer.Exit(1)
+        try:
+            done = deletion.delete_list(db, hotlist, actor="cli")
+        except service.HotListError as exc:
+            db.rollback()
+            deletion.record_refusal(db, hotlist, "cli", exc.message)
+            db.commit()
+            err.print(f"[red]refused:[/red] {exc.message}")
+            raise typer.Exit(1) from exc
+        db.commit()
+    out.print(f"hot list {done.name!r} deleted with its {done.versions} version(s)")
+
+
+def _import_folder(settings: Settings, folder: Path, list_name: str | None) -> int:
+    """Import every file in `folder` (into `list_name`, or the list each is named after: `<list name>.<anything>`);
+    done files move to FOLDER/processed, refused ones to FOLDER/failed. Returns how many failed."""
     (folder / "processed").mkdir(parents=True, exist_ok=True)
     (folder / "failed").mkdir(parents=True, exist_ok=True)
     failures = 0
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        code = run_import(settings, path, list_name or path.name.split(".", 1)[0], None, None)
+        target = folder / ("processed" if code == 0 else "failed") / f"{int(time.time())}-{path.name}"
+        shutil.move(str(path), target)
+        failures += code
+    return failures
+
+
+def _watched(settings: Settings) -> list[tuple[str, Path, int]]:
+    """The active lists with a watched folder: (name, folder, minutes between looks), as their settings say now."""
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as db:
+        watched = select(HotList).where(HotList.active.is_(True), HotList.watch_folder != "")
+        rows = db.scalars(watched.order_by(HotList.id))
+        return [(h.name, Path(h.watch_folder), h.import_every_minutes) for h in rows]
+
+
+def _missing_folder(settings: Settings, list_name: str, folder: Path) -> None:
+    err.print(f"[red]error:[/red] {list_name}: watched folder {folder} does not exist")
+    with transaction(make_sessionmaker(make_engine(settings.database_url))) as db:
+        record_event(db, "cli", "hotlist_import", "failure", f"{list_name}: no watched folder {folder}"[:500])
+
+
+@hotlist_app.command("watch")
+def watch(
+    folder: Path | None = typer.Argument(None, help="one folder for every list (default: each list's own)"),
+    interval: int = typer.Option(300, min=1, help="seconds between looks at FOLDER"),
+    once: bool = typer.Option(False, help="look once and exit"),
+) -> None:
+    """Import the files dropped in each list's watched folder as often as its import schedule says (its settings on
+    the hot list's page), or, given FOLDER, every file there named after a list (`<list name>.<anything>`) every
+    INTERVAL seconds; with the list's default format. Done files move to processed/, refused ones to failed/ in
+    their folder, and each failure is recorded as a security event that administrators see."""
+    settings = Settings()
+    due: dict[str, float] = {}
     while True:
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-            list_name = path.name.split(".", 1)[0]
-            code = run_import(settings, path, list_name, None, None)
-            target = folder / ("processed" if code == 0 else "failed") / f"{int(time.time())}-{path.name}"
-            shutil.move(str(path), target)
-            failures += code
+        failures = 0
+        if folder is not None:
+            failures += _import_folder(settings, folder, None)
+        else:
+            for name, own, minutes in _watched(settings):  # read each round: a change on the page takes effect
+                if once or time.monotonic() >= due.get(name, 0.0):
+                    if own.is_dir():
+                        failures += _import_folder(settings, own, name)
+                    else:
+                        _missing_folder(settings, name, own)
+                        failures += 1
+                    due[name] = time.monotonic() + 60 * minutes
         if once:
             raise typer.Exit(1 if failures else 0)
-        time.sleep(interval)
+        time.sleep(interval if folder is not None else 30)
 
 
 def register(app: typer.Typer) -> None:

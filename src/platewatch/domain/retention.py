@@ -113,3 +113,51 @@ class HoldScope:
         end = self.placed_at if self.captured_to is None else min(self.captured_to, self.placed_at)
         after_start = self.captured_from is None or captured_at >= self.captured_from
         return plate_canonical == self.plate_canonical and after_start and captured_at < end
+
+
+@dataclass(frozen=True, slots=True)
+class ListUse:
+    """What still needs a hot list's versions (V.D.3): kept alerts on it, and kept reads compared against one of its
+    versions that held entries; of each, how many a legal hold preserves (V.D.4)."""
+
+    active: bool
+    alerts: int = 0
+    held_alerts: int = 0
+    reads: int = 0
+    held_reads: int = 0
+
+
+def reads_needing_list(list_versions: Sequence[tuple[int, int]], read_versions: Iterable[int]) -> list[int]:
+    """The global versions among `read_versions` in which one of a list's versions with entries was in force: a read
+    compared against such a version needs the list kept. `list_versions` is the list's (version id, entry count)
+    pairs sorted by id; a read's global version V saw the list's newest version with id ≤ V (none before its first;
+    an empty version, such as the one that retires a list, gives it nothing to keep)."""
+    ids = [v for v, _ in list_versions]
+    out = []
+    for g in read_versions:
+        k = bisect.bisect_right(ids, g)
+        if k and list_versions[k - 1][1] > 0:
+            out.append(g)
+    return out
+
+
+def deletion_refusal(name: str, use: ListUse) -> str | None:
+    """Why the hot list `name` cannot be deleted (None: it can). An active list is retired first (units hold it and
+    report hits against it); a retired one stays while a kept alert names it or a kept read was compared against
+    its entries (V.D.3: hot lists are kept as long as their reads), held ones included (V.D.4)."""
+    if use.active:
+        return f"{name!r} is in use: retire it first (units hold it and may still report hits against it)"
+    needs = []
+    if use.alerts:
+        held = f", {use.held_alerts} of them on reads under a legal hold" if use.held_alerts else ""
+        needs.append(f"{use.alerts} kept alert(s) name its entries{held}")
+    if use.reads:
+        held = f", {use.held_reads} of them under a legal hold" if use.held_reads else ""
+        needs.append(f"{use.reads} kept read(s) were compared against its entries{held}")
+    if needs:
+        after = "the holds are released and " if use.held_alerts or use.held_reads else ""
+        return (
+            f"{name!r} must be kept: {'; '.join(needs)} (order V.D.3: a hot list is kept as long as the reads and "
+            f"alerts that refer to it); it can be deleted once {after}the purge has removed them"
+        )
+    return None

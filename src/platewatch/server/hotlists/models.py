@@ -24,6 +24,8 @@ class HotList(Base):
     alert_sound: Mapped[str] = mapped_column(String(32), default="alarm")
     import_format: Mapped[str | None] = mapped_column(String(32), nullable=True)
     state_filter: Mapped[str] = mapped_column(String(200), default="")  # e.g. "CT,NY,MA"; empty = all
+    watch_folder: Mapped[str] = mapped_column(String(400), default="", server_default="")  # its files land here
+    import_every_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0: not scheduled
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))

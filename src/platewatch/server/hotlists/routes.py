@@ -16,11 +16,12 @@ from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep, require
 from platewatch.server.errors import ApiError
-from platewatch.server.hotlists import changes, service
+from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, LineProblem
 from platewatch.server.hotlists.models import HotList, HotListVersion
 from platewatch.server.hotlists.schemas import (
     ChangeResult,
+    DeletedList,
     DiffPublic,
     EntryPublic,
     HotListCreate,
@@ -41,7 +42,7 @@ Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_HOTLISTS))]
 Manager = Annotated[UserSession, Depends(require(Permission.MANAGE_HOTLISTS))]
 Entrant = Annotated[UserSession, Depends(require(Permission.ADD_MANUAL_ENTRIES))]
 
-_STATUS = {"not_found": 404, "list_exists": 409}
+_STATUS = {"not_found": 404, "list_exists": 409, "list_active": 409, "list_needed": 409}
 
 
 def _error(exc: service.HotListError) -> ApiError:
@@ -66,6 +67,8 @@ def list_public(db: DbDep, h: HotList, now: NowDep) -> HotListPublic:
         state_filter=h.state_filter,
         alert_colour=h.alert_colour,
         alert_sound=h.alert_sound,
+        watch_folder=h.watch_folder,
+        import_every_minutes=h.import_every_minutes,
         version=v.id if v else None,
         version_created_at=v.created_at if v else None,
         entry_count=v.entry_count if v else 0,
@@ -94,6 +97,28 @@ def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> 
         raise _error(exc) from exc
     db.commit()
     return list_public(db, h, at)
+
+
+@router.delete(
+    "/{list_id}",
+    response_model=DeletedList,
+    summary="Delete a retired hot list that no kept read or alert needs",
+    description="Order V.D.3 keeps a hot list as long as the reads and alerts that refer to it: an active list is "
+    "refused (409 `list_active`: retire it first), and so is a retired one while a kept alert names it or a kept read "
+    "was compared against its entries (409 `list_needed`, the message saying which and how many are under a legal "
+    "hold). The deletion, and a refused one, are written to the audit trail.",
+)
+def delete_hotlist(list_id: RowId, who: Manager, db: DbDep) -> DeletedList:
+    hotlist = _list(db, list_id)
+    try:
+        done = deletion.delete_list(db, hotlist, actor=who.user.username)
+    except service.HotListError as exc:
+        db.rollback()
+        deletion.record_refusal(db, hotlist, who.user.username, exc.message)
+        db.commit()
+        raise _error(exc) from exc
+    db.commit()
+    return DeletedList(id=done.id, name=done.name, versions=done.versions)
 
 
 @router.get("/{list_id}/versions", response_model=list[VersionPublic], summary="Versions of a list, newest first")

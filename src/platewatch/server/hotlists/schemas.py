@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from platewatch.domain.hotlist_settings import schedule_problem
 from platewatch.domain.hotlists import Category, HotListEntry, Vehicle
 from platewatch.domain.plates import InvalidPlateError, normalize_plate
 from platewatch.domain.states import UnknownStateError, normalize_state
@@ -25,6 +26,16 @@ class HotListCreate(BaseModel):
     state_filter: str = Field("", max_length=200, pattern=r"^[A-Za-z, ]*$")
     alert_colour: str = Field("red", pattern="^(red|orange|yellow|blue|purple)$")
     alert_sound: str = Field("alarm", pattern="^(alarm|chime|silent)$")
+    watch_folder: str = Field("", max_length=400, description="the server folder its files are dropped in")
+    import_every_minutes: int = Field(0, ge=0, le=1440, description="how often the folder is looked at (0: never)")
+
+    @model_validator(mode="after")
+    def _schedule(self) -> HotListCreate:
+        self.watch_folder = self.watch_folder.strip()
+        problem = schedule_problem(self.watch_folder, self.import_every_minutes, self.import_format)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
 
 class HotListPublic(BaseModel):
@@ -39,11 +50,19 @@ class HotListPublic(BaseModel):
     state_filter: str
     alert_colour: str
     alert_sound: str
+    watch_folder: str
+    import_every_minutes: int
     version: int | None
     version_created_at: dt.datetime | None
     entry_count: int
     age_hours: float | None
     stale: bool
+
+
+class DeletedList(BaseModel):
+    id: int
+    name: str
+    versions: int = Field(description="the versions deleted with it (and their entries)")
 
 
 class VersionPublic(BaseModel):

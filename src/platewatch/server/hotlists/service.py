@@ -104,7 +104,7 @@ def create_from(db: Session, body: HotListCreate, actor: str, now: dt.datetime) 
         db, name=body.name, source=body.source, category=body.category, actor=actor, now=now,
         priority=body.priority, covert=body.covert, approximate=body.approximate, import_format=body.import_format,
         state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
-        alert_sound=body.alert_sound,
+        alert_sound=body.alert_sound, watch_folder=body.watch_folder, import_every_minutes=body.import_every_minutes,
     )  # fmt: skip
 
 
@@ -123,6 +123,8 @@ def create_list(
     state_filter: str = "",
     alert_colour: str = "red",
     alert_sound: str = "alarm",
+    watch_folder: str = "",
+    import_every_minutes: int = 0,
 ) -> HotList:
     name = name.strip()
     if not name or len(name) > 64:
@@ -142,6 +144,8 @@ def create_list(
         state_filter=state_filter,
         alert_colour=alert_colour,
         alert_sound=alert_sound,
+        watch_folder=watch_folder,
+        import_every_minutes=import_every_minutes,
         created_at=now,
         created_by=actor,
     )

@@ -19,7 +19,7 @@ from platewatch.server.alerts.models import Alert
 from platewatch.server.alerts.routes import REVIEW, act_on_alert, alerts_public, sees_covert
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
 from platewatch.server.errors import ApiError, validation_details
-from platewatch.server.hotlists import changes, service
+from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList, HotListVersion
 from platewatch.server.hotlists.schemas import HotListCreate, ManualEntryCreate
@@ -97,37 +97,41 @@ SOUNDS = ("alarm", "chime", "silent")
 
 def _form_error(exc: ValidationError) -> str:
     details = validation_details([dict(e) for e in exc.errors()])
-    return "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return "; ".join(f"{d['field']}: {d['message']}" if d["field"] else d["message"] for d in details)
 
 
 def _settings(
     name: str, category: str, priority: str, covert: str, approximate: str, import_format: str, state_filter: str,
-    alert_colour: str, alert_sound: str, source: str = "manual",
+    alert_colour: str, alert_sound: str, source: str = "manual", watch_folder: str = "", import_every_minutes: str = "",
 ) -> HotListCreate:  # fmt: skip
     """A settings form as the API's shape (the same rules; a blank priority is the category's own)."""
     return HotListCreate.model_validate({
         "name": name, "source": source, "category": category, "priority": int(priority) if priority.isdigit() else None,
         "covert": covert == "on", "approximate": approximate == "on", "import_format": import_format or None,
         "state_filter": state_filter, "alert_colour": alert_colour, "alert_sound": alert_sound,
+        "watch_folder": watch_folder,
+        "import_every_minutes": import_every_minutes.strip() or 0,
     })  # fmt: skip
 
 
 Text = Annotated[str, Form(max_length=200)]
+Folder = Annotated[str, Form(max_length=400)]
 
 
 @router.post("/hotlists", response_class=HTMLResponse)
 def create_form(
     request: Request, who: Manager, db: DbDep, at: NowDep, name: Text = "", source: Text = "", category: Text = "",
     priority: Text = "", covert: Text = "", approximate: Text = "", import_format: Text = "", state_filter: Text = "",
-    alert_colour: Text = "red", alert_sound: Text = "alarm",
+    alert_colour: Text = "red", alert_sound: Text = "alarm", watch_folder: Folder = "", import_every_minutes: Text = "",
 ) -> Response:  # fmt: skip
     """A new list from the page, as `platewatch hotlist create` or the API makes one (its first version: created)."""
     form = dict(name=name, source=source, category=category, priority=priority, covert=covert, approximate=approximate,
                 import_format=import_format, state_filter=state_filter, alert_colour=alert_colour,
-                alert_sound=alert_sound)  # fmt: skip
+                alert_sound=alert_sound, watch_folder=watch_folder,
+                import_every_minutes=import_every_minutes)  # fmt: skip
     try:
         body = _settings(name, category, priority, covert, approximate, import_format, state_filter, alert_colour,
-                         alert_sound, source)  # fmt: skip
+                         alert_sound, source, watch_folder, import_every_minutes)  # fmt: skip
         h = service.create_from(db, body, who.user.username, at)
     except ValidationError as exc:
         return _index(request, who, db, at, status=422, form=form, create_error=_form_error(exc))
@@ -142,19 +146,20 @@ def create_form(
 def settings_form(
     request: Request, list_id: RowId, who: Manager, db: DbDep, at: NowDep, name: Text = "", category: Text = "",
     priority: Text = "", covert: Text = "", approximate: Text = "", import_format: Text = "", state_filter: Text = "",
-    alert_colour: Text = "red", alert_sound: Text = "alarm",
+    alert_colour: Text = "red", alert_sound: Text = "alarm", watch_folder: Folder = "", import_every_minutes: Text = "",
 ) -> Response:  # fmt: skip
     """Change a list's settings: a new version whose note, in the list's versions, says what changed and who did."""
     hotlist = _known(db, list_id)
     try:
         body = _settings(name, category, priority, covert, approximate, import_format, state_filter, alert_colour,
-                         alert_sound)  # fmt: skip
+                         alert_sound, "manual", watch_folder, import_every_minutes)  # fmt: skip
         note = changes.update_settings(
             db, hotlist, actor=who.user.username, now=at, name=body.name, default_category=body.category.value,
             priority=body.priority or CATEGORY_PRIORITY[body.category], covert=body.covert,
             approximate=body.approximate, import_format=body.import_format,
             state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
-            alert_sound=body.alert_sound,
+            alert_sound=body.alert_sound, watch_folder=body.watch_folder,
+            import_every_minutes=body.import_every_minutes,
         )  # fmt: skip
     except ValidationError as exc:
         return _detail(request, who, db, list_id, status=422, settings_error=_form_error(exc))
@@ -179,6 +184,22 @@ def retire_form(
         return _detail(request, who, db, list_id, status=422, retire_error=exc.message)
     db.commit()
     return _detail(request, who, db, list_id, notice=f"Retired with version {version.id}: no more hits from it")
+
+
+@router.post("/hotlists/{list_id}/delete", response_class=HTMLResponse)
+def delete_form(request: Request, list_id: RowId, who: Manager, db: DbDep, at: NowDep) -> Response:
+    """Delete a retired list no kept read or alert needs (order V.D.3); a refusal, with its reason, is a 409 page."""
+    hotlist = _known(db, list_id)
+    try:
+        done = deletion.delete_list(db, hotlist, actor=who.user.username)
+    except service.HotListError as exc:
+        db.rollback()
+        deletion.record_refusal(db, hotlist, who.user.username, exc.message)
+        db.commit()
+        return _detail(request, who, db, list_id, status=409, delete_error=exc.message)
+    db.commit()
+    notice = f"Hot list {done.name!r} deleted with its {done.versions} version(s)"
+    return _index(request, who, db, at, notice=notice)
 
 
 def _known(db: DbDep, list_id: int) -> HotList:
