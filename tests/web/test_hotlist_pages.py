@@ -15,7 +15,7 @@ from platewatch.server.accounts.models import SecurityEvent
 from platewatch.server.db.engine import transaction
 from platewatch.server.hotlists import service as hotlists
 from platewatch.server.hotlists.models import HotList
-from tests.server.test_hotlists_api import Actors
+from tests.server.test_hotlists_api import NCIC_FILE, Actors
 from tests.support.live_server import LiveServer, read_payload
 from tests.web.fits import fits
 from tests.web.test_pages import log_in, open_as
@@ -132,7 +132,9 @@ def test_import_report_shows_line_numbers(server: LiveServer, browser: Any, tmp_
     ctx.close()
 
 
-def test_a_hot_list_is_created_changed_and_retired_on_the_page(server: LiveServer, browser: Any, shots: Path) -> None:
+def test_a_hot_list_is_created_changed_and_retired_on_the_page(
+    server: LiveServer, browser: Any, shots: Path, tmp_path: Path
+) -> None:
     admin = server.add_person(Role.ADMINISTRATOR)
     context, page = open_as(browser, server, admin, "/hotlists")
     assert "Create one below" in page.inner_text("#no-lists")  # the empty page says what to do
@@ -152,6 +154,18 @@ def test_a_hot_list_is_created_changed_and_retired_on_the_page(server: LiveServe
         assert (made.import_format, made.state_filter, made.created_by) == ("ncic_fixed", "CT,NY", admin.username)
     list_id = made.id
     assert page.locator("#versions tbody tr").first.locator("td").nth(3).inner_text() == "create"
+    fits(page, shots, "hotlist-1-created")
+
+    state_file = tmp_path / "ct-stolen.txt"  # the state's file, uploaded from the administrator's computer
+    state_file.write_bytes(NCIC_FILE)
+    page.set_input_files("#file", str(state_file))
+    page.click("#import-button")
+    page.wait_for_load_state()
+    row = page.locator("#versions tbody tr").first.locator("td")
+    assert [row.nth(i).inner_text() for i in (2, 3, 4)] == [admin.username, "import", "2"]  # CT and NY only
+    listed = set(page.locator("#entries").inner_text().split())
+    assert {"7XYZ890", "KID2026"} <= listed and "AB123456" not in listed  # the CA plate left out by the filter
+    fits(page, shots, "hotlist-2-imported")
 
     page.goto(server.url + "/hotlists")  # a second list of the same name is refused, the form kept
     page.fill("#name", "Stolen CT")
@@ -170,7 +184,7 @@ def test_a_hot_list_is_created_changed_and_retired_on_the_page(server: LiveServe
     assert page.inner_text("#notice") == f"Settings changed: {change}"
     row = page.locator("#versions tbody tr").first.locator("td")
     assert [row.nth(i).inner_text() for i in (2, 3, 5)] == [admin.username, "settings", change]  # the audit trail
-    page.screenshot(path=str(shots / "hotlist-settings.png"), full_page=True)
+    fits(page, shots, "hotlist-3-settings-changed")
     with Actors(server).client(Role.ADMINISTRATOR) as api:  # what the API (and the CLI's `lists`) now say
         (listed,) = [h for h in api.get("/api/v1/hotlists").json() if h["id"] == list_id]
     assert (listed["priority"], listed["covert"], listed["alert_colour"]) == (1, True, "purple")
