@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -219,10 +220,38 @@ def _pg_dump(database_url: str, target: Path) -> Facts:
     return facts
 
 
+CLEAN_SCHEMA = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
+"""What the restore does first, in its own transaction: `pg_restore --clean` cannot drop a day partition's primary
+key (it is the partitioned table's, ADR 0019), so the store's schema goes whole, and comes back from the dump."""
+
+
 def _pg_restore(url: URL, source: Path) -> None:
+    """The dump's SQL (`pg_restore` to a script) run by `psql` in one transaction after `CLEAN_SCHEMA`: all of it, or
+    nothing (the store as it was)."""
     plain, env = _pg_url(url)
-    command = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={plain}"]
-    _run([*command, str(source)], env, "pg_restore")
+    for tool in ("pg_restore", "psql"):
+        if shutil.which(tool) is None:
+            raise BackupError(f"{tool} is not installed (Debian: apt install postgresql-client)")
+    script = ["pg_restore", "--no-owner", "--file=-", str(source)]
+    load = ["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1", f"--dbname={plain}"]
+    with tempfile.TemporaryFile() as dump_err, tempfile.TemporaryFile() as load_err:
+        with (
+            subprocess.Popen(script, env=env, stdout=subprocess.PIPE, stderr=dump_err) as dump,
+            subprocess.Popen(
+                load, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=load_err
+            ) as loading,
+        ):
+            assert dump.stdout is not None and loading.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # psql stopped at an error: its own message says which
+                loading.stdin.write(CLEAN_SCHEMA)
+                shutil.copyfileobj(dump.stdout, loading.stdin, 1 << 20)
+                loading.stdin.close()
+        for name, process, said in (("pg_restore", dump, dump_err), ("psql", loading, load_err)):
+            if process.returncode != 0:
+                said.seek(0)
+                lines = said.read().decode(errors="replace").strip().splitlines()
+                errors = [line for line in lines if "ERROR" in line] or lines
+                raise BackupError(f"{name} failed: {errors[-1] if errors else f'exit {process.returncode}'}")
 
 
 def _run(command: list[str], env: dict[str, str], name: str) -> None:
