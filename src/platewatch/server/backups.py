@@ -230,8 +230,7 @@ def _pg_restore(url: URL, source: Path) -> None:
     nothing (the store as it was)."""
     plain, env = _pg_url(url)
     for tool in ("pg_restore", "psql"):
-        if shutil.which(tool) is None:
-            raise BackupError(f"{tool} is not installed (Debian: apt install postgresql-client)")
+        _require(tool)
     script = ["pg_restore", "--no-owner", "--file=-", str(source)]
     load = ["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1", f"--dbname={plain}"]
     with tempfile.TemporaryFile() as dump_err, tempfile.TemporaryFile() as load_err:
@@ -254,9 +253,13 @@ def _pg_restore(url: URL, source: Path) -> None:
                 raise BackupError(f"{name} failed: {errors[-1] if errors else f'exit {process.returncode}'}")
 
 
+def _require(tool: str) -> None:
+    if shutil.which(tool) is None:
+        raise BackupError(f"{tool} is not installed (Debian: apt install postgresql-client)")
+
+
 def _run(command: list[str], env: dict[str, str], name: str) -> None:
-    if shutil.which(command[0]) is None:
-        raise BackupError(f"{name} is not installed (Debian: apt install postgresql-client)")
+    _require(command[0])
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         said = done.stderr.strip().splitlines()

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
@@ -497,7 +497,7 @@ def query_logged(
 
     `standing_purpose` (purpose, case) is recorded when the person gives none: for work whose purpose the
     order itself states, such as reviewing hits (V.E.5) — the access is still logged, row by row.
-    `on_replica`: the route's reads may come from a fresh standby (`QueryContext.reads`): searches, maps and exports.
+    `on_replica`: the route's reads may come from a fresh standby (`QueryContext.read`): searches, maps and exports.
     """
     gate = require(permission)
 
@@ -535,8 +535,7 @@ def query_logged(
         except ValueError as exc:
             _record_refusal(db, username, action, params, purpose, case_number, at)
             raise ApiError(400, "purpose_required", str(exc)) from exc
-        with ExitStack() as standby:
-            replica = standby.enter_context(_reads_session(request, state, db)) if on_replica else None
+        with _reads_session(request, state, db) if on_replica else nullcontext() as replica:
             served = getattr(request.state, SERVED, ON_PRIMARY)
             ctx = QueryContext(
                 db, username, session.user.role, action, p, c, at, params, replica=replica, served=served,

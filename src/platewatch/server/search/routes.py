@@ -115,7 +115,7 @@ def export_reads(ctx: ExportCtx, query: SearchQueryDep) -> Response:
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def export_reads_pdf(ctx: ExportCtx, query: SearchQueryDep, state: StateDep) -> Response:
-    rows, _ = service.run(ctx.db, query)
+    rows, _ = ctx.read(lambda db: service.run(db, query))
     entry = ctx.record(len(rows))
     doc = reads_document(rows, query, ctx, entry.seq, state.settings.agency_name, zone(state.settings.time_zone))
     return Response(

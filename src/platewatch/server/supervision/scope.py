@@ -23,6 +23,20 @@ def command_of(db: Session, username: str) -> str | None:
     return db.scalar(stmt.where(CommandMember.username == username))
 
 
+def commands_of(db: Session, usernames: Collection[str]) -> dict[str, str | None]:
+    """The command each of `usernames` belongs to (None: none), in one query."""
+    names = list(usernames)
+    stmt = select(CommandMember.username, Command.name).join(Command, Command.id == CommandMember.command_id)
+    found = {member: command for member, command in db.execute(stmt.where(CommandMember.username.in_(names)))}
+    return {name: found.get(name) for name in names}
+
+
+def _supervisors_commands(db: Session) -> dict[str, str | None]:
+    """Each active supervisor's command."""
+    supervisors = db.scalars(select(User.username).where(User.role == Role.SUPERVISOR.value, User.active.is_(True)))
+    return commands_of(db, list(supervisors))
+
+
 def unit_command(db: Session, unit_id: uuid.UUID) -> str | None:
     stmt = select(Command.name).join(CommandUnit, CommandUnit.command_id == Command.id)
     return db.scalar(stmt.where(CommandUnit.unit_id == unit_id))
@@ -61,9 +75,8 @@ def holds_person(db: Session, scope: Scope, username: str) -> bool:
 def supervisors_of(db: Session, units: Collection[uuid.UUID] = (), people: Collection[str] = ()) -> list[str]:
     """The active supervisors whose scope holds any of `units` or `people` (order V.E.2g: notices about them go to
     these supervisors)."""
-    supervisors = db.scalars(select(User.username).where(User.role == Role.SUPERVISOR.value, User.active.is_(True)))
-    commands = {name: command_of(db, name) for name in supervisors}
-    named = [unit_command(db, u) for u in units] + [command_of(db, p) for p in people]
+    commands = _supervisors_commands(db)
+    named = [unit_command(db, u) for u in units] + list(commands_of(db, people).values())
     return sorted({s for c in named for s in overseers(commands, c)})
 
 
@@ -115,9 +128,7 @@ def people_for(db: Session, user: User) -> set[str] | None:
 
 def gaps_per_supervisor(db: Session, counts: Mapping[str, int]) -> list[tuple[str, int]]:
     """Counts per officer summed per active supervisor over the officers in their command (V.E.2f per supervisor)."""
-    supervisors = db.scalars(select(User.username).where(User.role == Role.SUPERVISOR.value, User.active.is_(True)))
-    commands = {s: command_of(db, s) for s in supervisors}
-    return per_supervisor(counts, commands, {officer: command_of(db, officer) for officer in counts})
+    return per_supervisor(counts, _supervisors_commands(db), commands_of(db, counts))
 
 
 def notice_in_scope(db: Session, user: User, notice_id: int) -> None:

@@ -42,6 +42,7 @@ from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
+from platewatch.server.search.routes import SearchCtx
 from platewatch.server.supervision import scope
 from platewatch.server.unit_shifts.service import on_shift
 from platewatch.server.web.menu import menu_groups, offered
@@ -56,7 +57,6 @@ Searcher = Annotated[UserSession, Depends(require(Permission.SEARCH_READS))]
 Own = Annotated[UserSession, Depends(require(Permission.VIEW_OWN_ACCOUNT))]
 LogViewer = Annotated[UserSession, Depends(require(Permission.VIEW_QUERY_LOG))]
 ChainVerifier = Annotated[UserSession, Depends(require(Permission.VERIFY_QUERY_LOG))]
-SearchCtx = Annotated[QueryContext, Depends(query_logged(Action.SEARCH, Permission.SEARCH_READS, on_replica=True))]
 ViewCtx = Annotated[QueryContext, Depends(query_logged(Action.VIEW_READ, Permission.SEARCH_READS))]
 
 
