@@ -3,9 +3,7 @@ outside an approval; the Program Administrator approves and ends approvals here.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -21,22 +19,11 @@ from platewatch.server.deps import DbDep, NowDep, StateDep, require
 from platewatch.server.errors import ApiError
 from platewatch.server.inputs import INT32_MAX, RowId
 from platewatch.server.web.hold_pages import invalid_form
-from platewatch.server.web.routes import page
+from platewatch.server.web.routes import form_time, page
 
 router = APIRouter(include_in_schema=False)
 Approver = Annotated[UserSession, Depends(require(Permission.APPROVE_DEPLOYMENTS))]
 Overseer = Annotated[UserSession, Depends(require(Permission.VIEW_UNITS))]
-
-
-def local_input(value: str, tz: ZoneInfo) -> dt.datetime | None:
-    """A form's `datetime-local` value (the agency's time, as the page says) in UTC; None when left empty."""
-    if not value.strip():
-        return None
-    try:
-        given = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ApiError(400, "invalid_form", f"not a date and time ({value[:40]!r})") from None
-    return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
 @router.get("/deployments", response_class=HTMLResponse)
@@ -66,8 +53,8 @@ def approve(
     tz = zone(state.settings.time_zone)
     terms = {
         "site": site.strip(), "latitude": latitude.strip() or None, "longitude": longitude.strip() or None,
-        "radius_m": radius_m.strip() or None, "valid_from": local_input(valid_from, tz),
-        "valid_until": local_input(valid_until, tz), "reason": reason.strip(),
+        "radius_m": radius_m.strip() or None, "valid_from": form_time(valid_from, tz),
+        "valid_until": form_time(valid_until, tz), "reason": reason.strip(),
     }  # fmt: skip
     try:
         if replaces.strip():

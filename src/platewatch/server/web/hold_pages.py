@@ -3,10 +3,8 @@ administrator) and the purge log."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,7 +21,7 @@ from platewatch.server.governance import holds, retention
 from platewatch.server.governance.schemas import HoldCreate, HoldRelease
 from platewatch.server.inputs import RowId
 from platewatch.server.reads.models import Read
-from platewatch.server.web.routes import page
+from platewatch.server.web.routes import form_time, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,25 +63,14 @@ def place_hold(
                 raise ApiError(404, "not_found", f"no read {read_id}")
             wanted = HoldCreate(
                 reason=reason.strip(), plate=read.plate,
-                captured_from=_utc(captured_from, "captured_from", tz),
-                captured_to=_utc(captured_to, "captured_to", tz),
+                captured_from=form_time(captured_from, tz, "captured_from"),
+                captured_to=form_time(captured_to, tz, "captured_to"),
             )  # fmt: skip
         detail = holds.place(ctx.db, wanted, ctx.case_number, ctx.username, ctx.at)
     except ValidationError as exc:
         raise invalid_form(exc) from exc
     ctx.record(detail.read_count, {"hold": detail.id, "read_ids": len(wanted.read_ids), "plate": wanted.plate or ""})
     return RedirectResponse(f"/holds#hold-{detail.id}", status_code=303)
-
-
-def _utc(value: str, field: str, tz: ZoneInfo) -> dt.datetime | None:
-    """A form's `datetime-local` value (no zone: the agency's, as the page says) in UTC, or None when left empty."""
-    if not value.strip():
-        return None
-    try:
-        given = dt.datetime.fromisoformat(value.strip())
-        return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=tz).astimezone(dt.UTC)
-    except ValueError:
-        raise ApiError(400, "invalid_form", f"{field}: not a date and time ({value[:40]!r})") from None
 
 
 @router.get("/holds", response_class=HTMLResponse)

@@ -4,10 +4,8 @@ release or closing is recorded."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -20,10 +18,9 @@ from platewatch.server.accounts.models import UserSession
 from platewatch.server.data_requests import service
 from platewatch.server.data_requests.schemas import RequestClose, RequestCreate, RequestFulfil, RequestReview
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
-from platewatch.server.errors import ApiError
 from platewatch.server.inputs import RowId
 from platewatch.server.web.hold_pages import invalid_form
-from platewatch.server.web.routes import page
+from platewatch.server.web.routes import form_time, page
 
 router = APIRouter(include_in_schema=False)
 Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_REQUESTS))]
@@ -57,7 +54,7 @@ def record_request(
 ) -> RedirectResponse:
     tz = zone(state.settings.time_zone)
     form = {"requester": requester, "agency": agency, "agency_unit": agency_unit, "case_number": case_number,
-            "received_at": _utc(received_at, tz), "asked_for": asked_for, "legal_basis": legal_basis}  # fmt: skip
+            "received_at": form_time(received_at, tz), "asked_for": asked_for, "legal_basis": legal_basis}  # fmt: skip
     try:
         body = RequestCreate.model_validate(form)
     except ValidationError as exc:
@@ -98,7 +95,7 @@ def fulfil_request(
     request_id: RowId, who: Keeper, db: DbDep, at: NowDep, state: StateDep, released: Text = "",
     released_at: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:  # fmt: skip
-    form = {"released": released, "released_at": _utc(released_at, zone(state.settings.time_zone))}
+    form = {"released": released, "released_at": form_time(released_at, zone(state.settings.time_zone))}
     try:
         body = RequestFulfil.model_validate(form)
     except ValidationError as exc:
@@ -117,14 +114,3 @@ def close_request(request_id: RowId, who: Keeper, db: DbDep, at: NowDep, note: T
     service.close(db, request_id, body, who.user.username, at)
     db.commit()
     return RedirectResponse(f"/requests/{request_id}", status_code=303)
-
-
-def _utc(value: str, tz: ZoneInfo) -> dt.datetime | None:
-    """A form's `datetime-local` value (the agency's time, as the page says) in UTC; None when left empty."""
-    if not value.strip():
-        return None
-    try:
-        given = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ApiError(400, "invalid_form", f"not a date and time ({value[:40]!r})") from None
-    return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=tz).astimezone(dt.UTC)

@@ -90,6 +90,19 @@ def _time(value: dt.datetime | str | None, tz: ZoneInfo, seconds: bool, empty: s
     return Markup('<time datetime="{}">{}</time>').format(as_utc(value).isoformat(), shown(value, tz, seconds))
 
 
+def form_time(value: str, tz: ZoneInfo, field: str | None = None) -> dt.datetime | None:
+    """A form's `datetime-local` value (no zone: the agency's, as the page says) in UTC; None when left empty. A value
+    that is no date and time is a 400 naming `field` when given."""
+    if not value.strip():
+        return None
+    try:
+        given = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        named = f"{field}: " if field else ""
+        raise ApiError(400, "invalid_form", f"{named}not a date and time ({value[:40]!r})") from None
+    return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=tz).astimezone(dt.UTC)
+
+
 def data_uri(store: ImageStore, digest: str | None) -> str | None:
     data = store.get(digest) if digest else None
     return "data:image/jpeg;base64," + base64.b64encode(data).decode() if data else None

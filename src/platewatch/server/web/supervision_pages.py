@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,29 +16,17 @@ from platewatch.domain.local_time import local, zone
 from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts.models import User, UserSession
 from platewatch.server.deps import DbDep, NowDep, StateDep, require
-from platewatch.server.errors import ApiError
 from platewatch.server.inputs import RowId
 from platewatch.server.supervision import assignments, commands, scope
 from platewatch.server.supervision.schemas import AssignmentCreate, OverrideCreate
 from platewatch.server.web.hold_pages import invalid_form
-from platewatch.server.web.routes import page
+from platewatch.server.web.routes import form_time, page
 
 router = APIRouter(include_in_schema=False)
 Assigner = Annotated[UserSession, Depends(require(Permission.ASSIGN_UNITS))]
 Keeper = Annotated[UserSession, Depends(require(Permission.MANAGE_COMMANDS))]
 Field = Annotated[str, Form(max_length=64)]
 Time = Annotated[str, Form(max_length=40)]
-
-
-def _utc(value: str, field: str, tz: ZoneInfo) -> dt.datetime | None:
-    """A `datetime-local` value (the agency's time, as the page says) in UTC; None when empty."""
-    if not value.strip():
-        return None
-    try:
-        given = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ApiError(400, "invalid_form", f"{field}: not a date and time ({value[:40]!r})") from None
-    return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
 def _officers(db: DbDep, who: User) -> list[str]:
@@ -68,8 +55,8 @@ def assign(
     unit: Field = "", username: Field = "", starts_at: Time = "", ends_at: Time = "",
 ) -> RedirectResponse:  # fmt: skip
     tz = zone(state.settings.time_zone)
-    form = {"unit": unit.strip(), "username": username.strip(), "starts_at": _utc(starts_at, "starts_at", tz),
-            "ends_at": _utc(ends_at, "ends_at", tz)}  # fmt: skip
+    form = {"unit": unit.strip(), "username": username.strip(), "starts_at": form_time(starts_at, tz, "starts_at"),
+            "ends_at": form_time(ends_at, tz, "ends_at")}  # fmt: skip
     try:
         body = AssignmentCreate.model_validate(form)
     except ValidationError as exc:
@@ -85,7 +72,7 @@ def override(
     unit: Field = "", username: Field = "", reason: Annotated[str, Form(max_length=500)] = "", until: Time = "",
 ) -> RedirectResponse:  # fmt: skip
     form = {"unit": unit.strip(), "username": username.strip(), "reason": reason.strip(),
-            "until": _utc(until, "until", zone(state.settings.time_zone))}  # fmt: skip
+            "until": form_time(until, zone(state.settings.time_zone), "until")}  # fmt: skip
     try:
         body = OverrideCreate.model_validate(form)
     except ValidationError as exc:
