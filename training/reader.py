@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import pickle
@@ -41,9 +42,9 @@ BLANK = 0  # class 0 is the CTC blank; class i+1 is CHARSET[i]
 class Reader(nn.Module):
     """Stride-2 stem, four conv stages collapsing the height, two 1-D convs over the 32 time steps."""
 
-    def __init__(self, width: int = 1) -> None:
+    def __init__(self, width: float = 1.0) -> None:
         super().__init__()
-        c = [16 * width, 32 * width, 64 * width, 96 * width, 128 * width]
+        c = [round(k * width) for k in (16, 32, 64, 96, 128)]
         self.features = nn.Sequential(
             cbr(1, c[0], 2),  # 32×64
             cbr(c[0], c[1]),
@@ -253,9 +254,39 @@ def export(model: Reader, out: Path) -> None:
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
 
 
+def save_resume(
+    path: Path, model: Reader, opt: torch.optim.Optimizer, ema: AveragedModel | None, step: int, seen: int
+) -> None:
+    """Everything a stopped run needs to go on (`--resume`), written whole or not at all."""
+    state = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "seen": seen}
+    if ema is not None:
+        state["ema"] = ema.state_dict()
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
+
+
+def resume(path: Path, model: Reader, opt: torch.optim.Optimizer, ema: AveragedModel | None) -> tuple[int, int]:
+    """Load `save_resume`'s checkpoint into the run's model, optimizer and average; the step and sample counts."""
+    state = torch.load(path, map_location="cpu")
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    if ema is not None:
+        ema.load_state_dict(state["ema"])
+    return int(state["step"]), int(state["seen"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--minutes", type=float, default=34.0)
+    ap.add_argument("--minutes", type=float, default=34.0, help="time box (a cap with --steps)")
+    ap.add_argument("--steps", type=int, default=0, help="a fixed number of steps (0: the --minutes time box sets it)")
+    ap.add_argument("--width", type=float, default=1.0, help="channel multiplier (1: the 396 k-parameter reader)")
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run's own checkpoint (--run/resume.pt): weights, optimizer, averaged weights, step count; "
+        "the samples drawn after it are new ones (the generator is reseeded)",
+    )
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=3)
@@ -287,7 +318,7 @@ def main() -> None:
     common.setup(args.seed)
     device = common.pick_device(args.device)
     args.run.mkdir(parents=True, exist_ok=True)
-    model = Reader()
+    model = Reader(args.width)
     if args.init and args.init.suffix == ".onnx":
         common.load_onnx_weights(model, args.init)
     elif args.init:
@@ -301,7 +332,6 @@ def main() -> None:
         args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
         args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends, args.distant_share,
     )  # fmt: skip
-    data = batches(recipe, args.workers)
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]
     drawn = canary.plates()
@@ -309,12 +339,20 @@ def main() -> None:
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
     ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(args.ema), use_buffers=True) if args.ema else None
+    step, seen, losses = 0, 0, []
+    checkpoint = args.run / "resume.pt"
+    if args.resume:
+        step, seen = resume(checkpoint, model, opt, ema)
+        log.info("resumed %s at step %d (%d samples)", checkpoint, step, seen)
+        recipe = dataclasses.replace(recipe, seed=recipe.seed + 7919 * step)
+    data = batches(recipe, args.workers)
     budget = args.minutes * 60
     start = last_eval = time.time()
-    step, seen, losses = 0, 0, []
-    while (elapsed := time.time() - start) < budget:
+    first = step
+    while (elapsed := time.time() - start) < budget and (not args.steps or step < args.steps):
+        progress = step / args.steps if args.steps else elapsed / budget
         for g in opt.param_groups:
-            g["lr"] = common.lr_at(elapsed / budget, args.lr)
+            g["lr"] = common.lr_at(progress, args.lr)
         x, targets, lengths = (t.to(device, non_blocking=True) for t in next(data))
         logp = model(x)
         inp_len = torch.full((x.shape[0],), logp.shape[1], dtype=torch.long)
@@ -329,11 +367,16 @@ def main() -> None:
         step += 1
         seen += x.shape[0]
         if step % 50 == 0:
-            log.info("step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), seen / elapsed)
+            rate = (step - first) * x.shape[0] / elapsed
+            log.info("step %d seen %d loss %.3f %.0f samples/s", step, seen, np.mean(losses[-50:]), rate)
         if time.time() - last_eval > args.monitor_minutes * 60:
             last_eval = time.time()
-            log.info("%s", monitor(model, val_set, drawn_set))
+            log.info("%s", monitor(ema.module if ema is not None else model, val_set, drawn_set))
             torch.save({k: v.cpu() for k, v in model.state_dict().items()}, args.run / "last.pt")
+            save_resume(checkpoint, model, opt, ema, step, seen)
+    save_resume(checkpoint, model, opt, ema, step, seen)
+    if args.steps and step < args.steps:
+        log.info("stopped at step %d of %d: continue with --resume", step, args.steps)
     if ema is not None:  # the averaged weights are the ones exported (and continued from)
         model.load_state_dict(ema.module.state_dict())
     torch.save({k: v.cpu() for k, v in model.state_dict().items()}, args.run / "last.pt")
