@@ -1,0 +1,136 @@
+"""Measure candidate readers against the shipped one on every set a reader rule (READER-9 onwards) names, in the
+shipped pipeline: the distant US and EU/BR stand-ins, the US val crops, the 1,661 images of `eval_reread` R-U, the
+canary plates, and the pipeline's speed on the distant US stand-in. Prints one markdown table (and saves it as
+JSON with `--json`), so a rule's result is one command.
+
+    PYTHONPATH=src:. .venv/bin/python -m training.judge_reader training/runs/reader-r11/reader.onnx
+
+`--sets` runs a subset; `--readers-only` skips the shipped reader (its figures from an earlier run of the session).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from platewatch.engine.benchmark import BenchResult, run_benchmark
+from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
+from platewatch.engine.pipeline import Pipeline
+from platewatch.engine.reader import PlateReader
+from platewatch.engine.syntax import load_syntax
+from training import canary
+from training.eval_reread import measure, scenes, variants
+
+DISTANT_US = Path("training/cache/distant-us")
+DISTANT_EUBR = Path("training/cache/distant-eubr")
+US_CROPS = Path("../shared/datasets/openalpr-us-plate-crops")
+SETS = ("distant-us", "distant-eubr", "us-crops", "reread", "canary")
+
+
+def pipeline_for(reader: Path) -> Pipeline:
+    """The shipped pipeline (detector, state, rectifier and settings) with `reader`, warmed up."""
+    pipeline = Pipeline.default(reader=reader, state=STATE, detector=DETECTOR, rectifier=RECTIFIER)
+    pipeline.warmup()
+    return pipeline
+
+
+def bench_row(res: BenchResult) -> dict[str, float | int]:
+    sure, wrong = res.wrong_above(0.9)
+    return {
+        "images": res.images,
+        "detected": res.detected,
+        "exact": res.exact,
+        "in_top5": res.in_topn,
+        "state_ok": res.state_ok,
+        "ms_median": round(res.ms_median, 1),
+        "ms_p90": round(res.ms_p90, 1),
+        "sure_0.9": sure,
+        "wrong_0.9": wrong,
+    }
+
+
+def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
+    """Every figure of `sets` for one reader."""
+    pipeline = pipeline_for(reader)
+    out: dict[str, object] = {"reader": str(reader), "mb": round(reader.stat().st_size / 1e6, 2)}
+    runs: dict[str, Callable[[], object]] = {
+        "distant-us": lambda: bench_row(run_benchmark(DISTANT_US, pipeline)),
+        "distant-eubr": lambda: bench_row(run_benchmark(DISTANT_EUBR, pipeline)),
+        "us-crops": lambda: bench_row(run_benchmark(US_CROPS, pipeline, split="val")),
+        "reread": lambda: {
+            group: r.exact for (group, _), r in measure({"R-U": variants(pipeline)["R-U"]}, scenes()).items()
+        },
+        "canary": lambda: _canary(reader),
+    }
+    for name in sets:
+        out[name] = runs[name]()
+        print(f"{reader}: {name} {out[name]}", flush=True)
+    return out
+
+
+def _canary(reader: Path) -> dict[str, int]:
+    plates = canary.plates()
+    model = PlateReader(reader, syntax=load_syntax("CT"))
+    score = canary.score([model.read(p).text for p, _ in plates], [t for _, t in plates])
+    return {"exact": score.exact, "too_short": score.too_short, "total": score.total}
+
+
+def table(results: list[dict[str, object]]) -> str:
+    """The rule's lines, one column per reader."""
+    names = ["shipped" if r["reader"] == str(READER) else Path(str(r["reader"])).parent.name for r in results]
+    lines = ["| figure | " + " | ".join(names) + " |"]
+    lines.append("|---|" + "---|" * len(results))
+
+    def row(label: str, get: Callable[[dict[str, object]], object]) -> None:
+        cells = []
+        for r in results:
+            try:
+                cells.append(str(get(r)))
+            except KeyError:
+                cells.append("—")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def d(r: dict[str, object], key: str) -> dict[str, float | int]:
+        return r[key]  # type: ignore[return-value]
+
+    def du(r: dict[str, object]) -> dict[str, float | int]:
+        return d(r, "distant-us")
+
+    row("distant US exact (of 317)", lambda r: d(r, "distant-us")["exact"])
+    row(
+        "distant US detected / top 5 / state",
+        lambda r: "{detected} / {in_top5} / {state_ok}".format(**d(r, "distant-us")),
+    )
+    row(
+        "distant US ≥ 0.9: reads, wrong",
+        lambda r: f"{d(r, 'distant-us')['sure_0.9']}, {d(r, 'distant-us')['wrong_0.9']}",
+    )
+    row("distant US ms median / p90", lambda r: "{ms_median} / {ms_p90}".format(**d(r, "distant-us")))
+    row("distant EU/BR exact (of 76)", lambda r: d(r, "distant-eubr")["exact"])
+    row("US val crops exact (of 317)", lambda r: d(r, "us-crops")["exact"])
+    row("US val crops state", lambda r: d(r, "us-crops")["state_ok"])
+    row("R-U: swapped, pasted 0–3, EU, BR", lambda r: ", ".join(str(v) for v in d(r, "reread").values()))
+    row("R-U sum (of 1,661)", lambda r: sum(d(r, "reread").values()))
+    row("canary exact, too short (of 54)", lambda r: "{exact}, {too_short}".format(**d(r, "canary")))
+    row("reader MB", lambda r: r["mb"])
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("candidates", nargs="+", type=Path, help="reader .onnx files to judge against the shipped one")
+    ap.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
+    ap.add_argument("--readers-only", action="store_true", help="only the candidates, not the shipped reader")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+    readers = list(args.candidates) if args.readers_only else [READER, *args.candidates]
+    results = [judge(r, tuple(args.sets)) for r in readers]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
