@@ -116,3 +116,37 @@ def test_watch_imports_each_lists_own_folder_as_its_settings_say(env: str, tmp_p
     assert "NCIC: version" in out and "2 entries (2 new)" in out
     assert [p.name.split("-", 1)[1] for p in (inbox / "processed").iterdir()] == ["daily-2026-12-06.txt"]
     assert versions(env) == [("create", 0), ("import", 2)]
+
+
+def test_settings_and_retire(env: str, tmp_path: Path) -> None:
+    code, out = run("hotlist", "create", "BOLO", "--source", "manual", "--category", "bolo")
+    assert code == 0, out
+    folder = str(tmp_path / "bolo")
+    code, out = run("hotlist", "settings", "BOLO", "--watch-folder", folder, "--import-every", "60")
+    assert code == 1 and "import format" in out, out  # a watched folder's files need a format: nothing written
+    code, out = run(
+        "hotlist", "settings", "BOLO", "--watch-folder", folder, "--import-every", "60", "--format", "ncic_fixed"
+    )
+    assert code == 0 and "watched folder" in out and "import every" in out, out
+    code, out = run("hotlist", "settings", "BOLO", "--alert-colour", "green")
+    assert code == 1 and "alert_colour" in out, out
+    code, out = run("hotlist", "settings", "BOLO", "--priority", "2")
+    assert code == 0 and "priority" in out, out
+    code, out = run("hotlist", "settings", "BOLO", "--priority", "2")
+    assert code == 0 and "nothing changed" in out, out
+    code, out = run("hotlist", "settings", "nope", "--priority", "2")
+    assert code == 1 and "no hot list named 'nope'" in out
+    engine = make_engine(env)
+    with make_sessionmaker(engine)() as db:
+        bolo = db.scalar(select(HotList).where(HotList.name == "BOLO"))
+        assert bolo is not None
+        settings = (bolo.watch_folder, bolo.import_every_minutes, bolo.import_format, bolo.priority)
+    assert settings == (folder, 60, "ncic_fixed", 2)
+    code, out = run("hotlist", "retire", "BOLO", "--reason", "case closed")
+    assert code == 0 and "retired" in out, out
+    code, out = run("hotlist", "retire", "BOLO", "--reason", "again")
+    assert code == 1 and "already retired" in out
+    code, out = run("hotlist", "settings", "BOLO", "--priority", "3")
+    assert code == 1 and "retired" in out
+    engine.dispose()
+    assert versions(env) == [("create", 0), ("settings", 0), ("settings", 0), ("retire", 0)]

@@ -1,4 +1,4 @@
-"""Hot-list commands: `hotlist formats|lists|create|import|expire|delete|watch`."""
+"""Hot-list commands: `hotlist formats|lists|create|settings|retire|import|expire|delete|watch`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from platewatch.domain.hotlist_settings import schedule_problem
 from platewatch.domain.hotlists import Category
@@ -17,9 +19,11 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.matcher import Matcher
 from platewatch.server.db.base import utcnow
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
+from platewatch.server.errors import validation_message
 from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList
+from platewatch.server.hotlists.schemas import HotListCreate, HotListSettingsChange
 from platewatch.server.settings import Settings
 
 hotlist_app = typer.Typer(
@@ -85,6 +89,71 @@ def create(
     except service.HotListError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(1) from exc
+
+
+def _named(db: Session, name: str) -> HotList:
+    hotlist = db.scalar(select(HotList).where(HotList.name == name))
+    if hotlist is None:
+        err.print(f"[red]error:[/red] no hot list named {name!r} (see `platewatch hotlist lists`)")
+        raise typer.Exit(1)
+    return hotlist
+
+
+@hotlist_app.command("settings")
+def change_settings(
+    name: str,
+    new_name: str | None = typer.Option(None, "--name", help="rename the list"),
+    category: Category | None = typer.Option(None, help="default category of its entries"),
+    priority: int | None = typer.Option(None, help="1 (most urgent) to 9"),
+    covert: bool | None = typer.Option(None, help="hits reach the back office only"),
+    approximate: bool | None = typer.Option(None, help="also look-alike and one-edit hits"),
+    import_format: str | None = typer.Option(None, "--format", help="default import format ('' for none)"),
+    state_filter: str | None = typer.Option(None, help="keep only these states, e.g. CT,NY,MA ('' for all)"),
+    alert_colour: str | None = typer.Option(None, help="red | orange | yellow | blue | purple"),
+    alert_sound: str | None = typer.Option(None, help="alarm | chime | silent"),
+    watch_folder: str | None = typer.Option(None, help="the server folder its files are dropped in ('' for none)"),
+    import_every: int | None = typer.Option(None, help="minutes between looks at the watched folder (5-1440, 0: none)"),
+) -> None:
+    """Change some of the list NAME's settings: the options given change, the others stay (a new version whose note
+    says what changed, as on the list's page)."""
+    given = {
+        "name": new_name, "category": category, "priority": priority, "covert": covert, "approximate": approximate,
+        "import_format": import_format, "state_filter": state_filter, "alert_colour": alert_colour,
+        "alert_sound": alert_sound, "watch_folder": watch_folder, "import_every_minutes": import_every,
+    }  # fmt: skip
+    factory = make_sessionmaker(make_engine(Settings().database_url))
+    with factory() as db:
+        hotlist = _named(db, name)
+        try:
+            change = HotListSettingsChange.model_validate({k: v for k, v in given.items() if v is not None})
+            merged = change.applied_to(HotListCreate.model_validate(service.settings_of(hotlist)))
+        except ValidationError as exc:
+            err.print(f"[red]error:[/red] {validation_message(exc)}")
+            raise typer.Exit(1) from exc
+        try:
+            note = changes.update_settings(db, hotlist, actor="cli", now=utcnow(), **service.settings_from(merged))
+        except service.HotListError as exc:
+            db.rollback()
+            err.print(f"[red]error:[/red] {exc.message}")
+            raise typer.Exit(1) from exc
+        db.commit()
+    out.print(f"hot list {merged.name!r}: {note}" if note else f"hot list {name!r}: nothing changed")
+
+
+@hotlist_app.command("retire")
+def retire(name: str, reason: str = typer.Option(..., help="why its hits stop (its last version's note)")) -> None:
+    """Retire the list NAME: its hits stop on the server and on units with its last, empty version."""
+    factory = make_sessionmaker(make_engine(Settings().database_url))
+    with factory() as db:
+        hotlist = _named(db, name)
+        try:
+            version = changes.retire(db, hotlist, actor="cli", now=utcnow(), reason=reason)
+        except service.HotListError as exc:
+            db.rollback()
+            err.print(f"[red]error:[/red] {exc.message}")
+            raise typer.Exit(1) from exc
+        db.commit()
+        out.print(f"hot list {name!r} retired with version {version.id}: no more hits from it")
 
 
 def run_import(settings: Settings, path: Path, list_name: str, fmt: str | None, encoding: str | None) -> int:
@@ -156,10 +225,7 @@ def delete(name: str) -> None:
     refused, and the refusal recorded, while one does or while the list is active."""
     factory = make_sessionmaker(make_engine(Settings().database_url))
     with factory() as db:
-        hotlist = db.scalar(select(HotList).where(HotList.name == name))
-        if hotlist is None:
-            err.print(f"[red]error:[/red] no hot list named {name!r} (see `platewatch hotlist lists`)")
-            raise typer.Exit(1)
+        hotlist = _named(db, name)
         try:
             done = deletion.delete_list(db, hotlist, actor="cli")
         except service.HotListError as exc:

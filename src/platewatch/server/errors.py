@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -57,6 +58,12 @@ def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             message = message[len("Value error, ") :]
         details.append({"loc": _loc_text(loc), "index": index, "field": field, "message": message})
     return details
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A model's validation errors as one line for a person: "field: message; …"."""
+    details = validation_details([dict(e) for e in exc.errors()])
+    return "; ".join(f"{d['field']}: {d['message']}" if d["field"] else d["message"] for d in details)
 
 
 def _html_error(request: Request, status: int, code: str, message: str) -> Response:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from platewatch.domain.alerts import hotlist_age, hotlist_is_stale
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
 from platewatch.server.deps import AppState, DbDep, NowDep, StateDep, UnitDep, require
-from platewatch.server.errors import ApiError
+from platewatch.server.errors import ApiError, validation_message
 from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, LineProblem
 from platewatch.server.hotlists.models import HotList, HotListVersion
@@ -26,8 +27,10 @@ from platewatch.server.hotlists.schemas import (
     EntryPublic,
     HotListCreate,
     HotListPublic,
+    HotListSettingsChange,
     ImportReport,
     ManualEntryCreate,
+    RetireRequest,
     SnapshotPublic,
     VersionPublic,
     entry_public,
@@ -42,7 +45,7 @@ Viewer = Annotated[UserSession, Depends(require(Permission.VIEW_HOTLISTS))]
 Manager = Annotated[UserSession, Depends(require(Permission.MANAGE_HOTLISTS))]
 Entrant = Annotated[UserSession, Depends(require(Permission.ADD_MANUAL_ENTRIES))]
 
-_STATUS = {"not_found": 404, "list_exists": 409, "list_active": 409, "list_needed": 409}
+_STATUS = {"not_found": 404, "list_exists": 409, "list_active": 409, "list_needed": 409, "retired": 409}
 
 
 def _error(exc: service.HotListError) -> ApiError:
@@ -97,6 +100,48 @@ def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> 
         raise _error(exc) from exc
     db.commit()
     return list_public(db, h, at)
+
+
+@router.patch(
+    "/{list_id}",
+    response_model=HotListPublic,
+    summary="Change some of a list's settings",
+    description="The fields given change and the others stay; the result must meet a new list's rules (a watched "
+    "folder needs a schedule and an import format). A change is a new version with the same entries, its note saying "
+    "what changed and who changed it, so units and the server's matcher take the new settings with it; nothing "
+    "changed is no version. A retired list cannot be changed (409 `retired`).",
+)
+def change_settings(list_id: RowId, body: HotListSettingsChange, who: Manager, db: DbDep, at: NowDep) -> HotListPublic:
+    hotlist = _list(db, list_id)
+    try:
+        merged = body.applied_to(HotListCreate.model_validate(service.settings_of(hotlist)))
+    except ValidationError as exc:
+        raise ApiError(422, "bad_settings", validation_message(exc)) from exc
+    try:
+        changes.update_settings(db, hotlist, actor=who.user.username, now=at, **service.settings_from(merged))
+    except service.HotListError as exc:
+        db.rollback()
+        raise _error(exc) from exc
+    db.commit()
+    return list_public(db, hotlist, at)
+
+
+@router.post(
+    "/{list_id}/retire",
+    response_model=HotListPublic,
+    summary="Retire a list: its hits stop on the server and on units",
+    description="The list gets an empty last version whose note is the reason; its earlier versions stay as every "
+    "version does (order V.D.3), and it can be deleted once no kept read or alert needs it.",
+)
+def retire_hotlist(list_id: RowId, body: RetireRequest, who: Manager, db: DbDep, at: NowDep) -> HotListPublic:
+    hotlist = _list(db, list_id)
+    try:
+        changes.retire(db, hotlist, actor=who.user.username, now=at, reason=body.reason)
+    except service.HotListError as exc:
+        db.rollback()
+        raise _error(exc) from exc
+    db.commit()
+    return list_public(db, hotlist, at)
 
 
 @router.delete(

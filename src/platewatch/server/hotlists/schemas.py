@@ -10,6 +10,7 @@ from platewatch.domain.hotlist_settings import schedule_problem
 from platewatch.domain.hotlists import Category, HotListEntry, Vehicle
 from platewatch.domain.plates import InvalidPlateError, normalize_plate
 from platewatch.domain.states import UnknownStateError, normalize_state
+from platewatch.server.hotlists.importers import formats
 from platewatch.server.hotlists.service import StoredEntry
 
 
@@ -29,6 +30,14 @@ class HotListCreate(BaseModel):
     watch_folder: str = Field("", max_length=400, description="the server folder its files are dropped in")
     import_every_minutes: int = Field(0, ge=0, le=1440, description="how often the folder is looked at (0: never)")
 
+    @field_validator("import_format")
+    @classmethod
+    def _format(cls, v: str | None) -> str | None:
+        known = [name for name, _ in formats()]
+        if v is not None and v not in known:
+            raise ValueError(f"{v!r} is not an import format; one of {', '.join(known)}")
+        return v
+
     @model_validator(mode="after")
     def _schedule(self) -> HotListCreate:
         self.watch_folder = self.watch_folder.strip()
@@ -36,6 +45,38 @@ class HotListCreate(BaseModel):
         if problem is not None:
             raise ValueError(problem)
         return self
+
+
+class HotListSettingsChange(BaseModel):
+    """A change of some of a list's settings: the fields given change, the others stay; the result must meet the rules
+    of a new list's settings (`HotListCreate`), e.g. a watched folder needs a schedule and an import format."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=64)
+    category: Category | None = None
+    priority: int | None = Field(None, ge=1, le=9)
+    covert: bool | None = None
+    approximate: bool | None = None
+    import_format: str | None = Field(None, max_length=32, description="an empty string: none")
+    state_filter: str | None = Field(None, max_length=200, pattern=r"^[A-Za-z, ]*$")
+    alert_colour: str | None = Field(None, pattern="^(red|orange|yellow|blue|purple)$")
+    alert_sound: str | None = Field(None, pattern="^(alarm|chime|silent)$")
+    watch_folder: str | None = Field(None, max_length=400, description="an empty string: no watched folder")
+    import_every_minutes: int | None = Field(None, ge=0, le=1440, description="0: no schedule")
+
+    def applied_to(self, current: HotListCreate) -> HotListCreate:
+        """`current` with this change's fields, validated whole (a ValidationError names what is wrong)."""
+        given = self.model_dump(exclude_unset=True, exclude_none=True)
+        if given.get("import_format") == "":
+            given["import_format"] = None
+        return HotListCreate.model_validate(current.model_dump() | given)
+
+
+class RetireRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=400, description="why the list's hits stop (its last version's note)")
 
 
 class HotListPublic(BaseModel):

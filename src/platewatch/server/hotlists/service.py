@@ -108,6 +108,30 @@ def create_from(db: Session, body: HotListCreate, actor: str, now: dt.datetime) 
     )  # fmt: skip
 
 
+def settings_from(body: HotListCreate) -> dict[str, Any]:
+    """A settings request (the API's JSON or the page's form) as `update_list`'s settings, normalized as at creation
+    (a blank priority is the category's own)."""
+    return {
+        "name": body.name, "default_category": body.category.value,
+        "priority": body.priority or CATEGORY_PRIORITY[body.category], "covert": body.covert,
+        "approximate": body.approximate, "import_format": body.import_format,
+        "state_filter": body.state_filter.upper().replace(" ", ""), "alert_colour": body.alert_colour,
+        "alert_sound": body.alert_sound, "watch_folder": body.watch_folder,
+        "import_every_minutes": body.import_every_minutes,
+    }  # fmt: skip
+
+
+def settings_of(hotlist: HotList) -> dict[str, Any]:
+    """A list's settings under `HotListCreate`'s names (its `default_category` is the request's `category`)."""
+    return {
+        "name": hotlist.name, "source": hotlist.source, "category": hotlist.default_category,
+        "priority": hotlist.priority, "covert": hotlist.covert, "approximate": hotlist.approximate,
+        "import_format": hotlist.import_format, "state_filter": hotlist.state_filter,
+        "alert_colour": hotlist.alert_colour, "alert_sound": hotlist.alert_sound, "watch_folder": hotlist.watch_folder,
+        "import_every_minutes": hotlist.import_every_minutes,
+    }  # fmt: skip
+
+
 def create_list(
     db: Session,
     *,

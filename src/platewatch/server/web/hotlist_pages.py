@@ -18,7 +18,7 @@ from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.models import Alert
 from platewatch.server.alerts.routes import REVIEW, act_on_alert, alerts_public, sees_covert
 from platewatch.server.deps import DbDep, NowDep, QueryContext, StateDep, query_logged, require
-from platewatch.server.errors import ApiError, validation_details
+from platewatch.server.errors import ApiError, validation_message
 from platewatch.server.hotlists import changes, deletion, service
 from platewatch.server.hotlists.importers import ImportRefused, formats
 from platewatch.server.hotlists.models import HotList, HotListVersion
@@ -95,11 +95,6 @@ COLOURS = ("red", "orange", "yellow", "blue", "purple")
 SOUNDS = ("alarm", "chime", "silent")
 
 
-def _form_error(exc: ValidationError) -> str:
-    details = validation_details([dict(e) for e in exc.errors()])
-    return "; ".join(f"{d['field']}: {d['message']}" if d["field"] else d["message"] for d in details)
-
-
 def _settings(
     name: str, category: str, priority: str, covert: str, approximate: str, import_format: str, state_filter: str,
     alert_colour: str, alert_sound: str, source: str = "manual", watch_folder: str = "", import_every_minutes: str = "",
@@ -134,7 +129,7 @@ def create_form(
                          alert_sound, source, watch_folder, import_every_minutes)  # fmt: skip
         h = service.create_from(db, body, who.user.username, at)
     except ValidationError as exc:
-        return _index(request, who, db, at, status=422, form=form, create_error=_form_error(exc))
+        return _index(request, who, db, at, status=422, form=form, create_error=validation_message(exc))
     except service.HotListError as exc:
         db.rollback()
         return _index(request, who, db, at, status=422, form=form, create_error=exc.message)
@@ -153,16 +148,9 @@ def settings_form(
     try:
         body = _settings(name, category, priority, covert, approximate, import_format, state_filter, alert_colour,
                          alert_sound, "manual", watch_folder, import_every_minutes)  # fmt: skip
-        note = changes.update_settings(
-            db, hotlist, actor=who.user.username, now=at, name=body.name, default_category=body.category.value,
-            priority=body.priority or CATEGORY_PRIORITY[body.category], covert=body.covert,
-            approximate=body.approximate, import_format=body.import_format,
-            state_filter=body.state_filter.upper().replace(" ", ""), alert_colour=body.alert_colour,
-            alert_sound=body.alert_sound, watch_folder=body.watch_folder,
-            import_every_minutes=body.import_every_minutes,
-        )  # fmt: skip
+        note = changes.update_settings(db, hotlist, actor=who.user.username, now=at, **service.settings_from(body))
     except ValidationError as exc:
-        return _detail(request, who, db, list_id, status=422, settings_error=_form_error(exc))
+        return _detail(request, who, db, list_id, status=422, settings_error=validation_message(exc))
     except service.HotListError as exc:
         db.rollback()
         return _detail(request, who, db, list_id, status=422, settings_error=exc.message)
@@ -261,9 +249,7 @@ def add_entry_form(
             db, state.matcher, state.settings, hotlist, body.to_entry(), actor=who.user.username, now=at
         )
     except ValidationError as exc:
-        message = "; ".join(
-            f"{d['field']}: {d['message']}" for d in validation_details([dict(e) for e in exc.errors()])
-        )
+        message = validation_message(exc)
         return _detail(request, who, db, list_id, status=422, entry_error=message, form=dict(request.query_params))
     except service.HotListError as exc:
         db.rollback()
