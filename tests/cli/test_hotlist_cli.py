@@ -119,6 +119,8 @@ def test_watch_imports_each_lists_own_folder_as_its_settings_say(env: str, tmp_p
 
 
 def test_settings_and_retire(env: str, tmp_path: Path) -> None:
+    code, out = run("hotlist", "create", "BOLO", "--source", "manual", "--category", "bolo", "--format", "excel")
+    assert code == 1 and "'excel' is not an import format" in out, out
     code, out = run("hotlist", "create", "BOLO", "--source", "manual", "--category", "bolo")
     assert code == 0, out
     folder = str(tmp_path / "bolo")

@@ -73,7 +73,10 @@ def create(
     """Create a hot list."""
     settings = Settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
+    known = [name for name, _ in formats()]
     problem = schedule_problem(watch_folder.strip(), import_every, import_format)
+    if import_format is not None and import_format not in known:
+        problem = f"{import_format!r} is not an import format; one of {', '.join(known)}"
     if problem is not None:
         err.print(f"[red]error:[/red] {problem}")
         raise typer.Exit(1)
