@@ -31,6 +31,9 @@ def test_a_supervisor_assigns_an_officer_on_the_page(
     log_in(page, server, supervisor, "/assignments")
     page.wait_for_url("**/assignments")
     assert "You belong to no command: you see every unit and every officer" in page.inner_text("#scope")
+    page.goto(server.url + "/querylog")
+    assert page.inner_text("#scope") == "You belong to no command: the log shows everyone's queries."
+    page.goto(server.url + "/assignments")
     assert page.locator("header a[href='/assignments']").count() == 1  # on the supervisor's menu
     page.select_option("#unit", "car-12")
     page.fill("#username", "jsmith")  # the shift's times are filled in: from now, for 8 hours
@@ -119,4 +122,6 @@ def test_the_administrator_makes_a_command_and_the_supervisors_pages_follow_it(
     assert page.locator("#unit-car-n").count() == 1 and page.locator("#unit-car-s").count() == 0
     page.goto(server.url + "/assignments")
     assert [o.inner_text() for o in page.locator("#unit option").all()] == ["car-n"]
+    page.goto(server.url + "/querylog")
+    assert page.inner_text("#scope") == "Your command: North District. The log shows the queries of its people only."
     context.close()

@@ -96,6 +96,15 @@ def scope_note(command: str | None, role: str) -> str:
     return f"Your command: {command}. You see its units and people only."
 
 
+def log_scope_note(command: str | None, role: str) -> str:
+    """What the query log's page tells a supervisor of whose queries it shows (V.E.2e); nothing for other roles."""
+    if role != Role.SUPERVISOR.value:
+        return ""
+    if command is None:
+        return "You belong to no command: the log shows everyone's queries."
+    return f"Your command: {command}. The log shows the queries of its people only."
+
+
 def sees_notice(db: Session, scope: Scope, key: str) -> bool:
     """Whether a notice (by its key) is for someone of `scope`: one about a unit or officer goes to the supervisors
     whose scope holds it (V.E.2g); one about neither (a hot list) to everyone who sees notices."""

@@ -307,13 +307,15 @@ def querylog_page(
     form = {"username": username, "purpose": purpose, "case_number": case_number, "action": action,
             "outcome": outcome, "from_date": from_date, "to_date": to_date}  # fmt: skip
     can_verify = allows(Role(session.user.role), Permission.VERIFY_QUERY_LOG)
+    mine = scope.scope_for(db, session.user)
     context: dict[str, Any] = {"form": form, "actions": ACTIONS, "outcomes": OUTCOMES, "can_verify": can_verify,
-                               "role": session.user.role, "filters": {k: v for k, v in form.items() if v}}  # fmt: skip
+                               "role": session.user.role, "filters": {k: v for k, v in form.items() if v},
+                               "scope_note": scope.log_scope_note(mine.command, session.user.role)}  # fmt: skip
     try:
         criteria = log_filter(zone(state.settings.time_zone), username=username, purpose=purpose,
                               case_number=case_number, action=action, outcome=outcome, from_date=from_date,
                               to_date=to_date)  # fmt: skip
-        found = querylog.page(db, criteria, parse_cursor(cursor), people=scope.people_for(db, session.user))
+        found = querylog.page(db, criteria, parse_cursor(cursor), people=scope.people_in(db, mine))
     except FilterError as exc:
         return page(request, "querylog.html", status=400, error=str(exc), rows=[], older=None, newer=None, **context)
     record_event(db, session.user.username, "querylog_viewed", "success",
