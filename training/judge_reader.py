@@ -79,7 +79,10 @@ def _canary(reader: Path) -> dict[str, int]:
 
 def table(results: list[dict[str, object]]) -> str:
     """The rule's lines, one column per reader."""
-    names = ["shipped" if r["reader"] == str(READER) else Path(str(r["reader"])).parent.name for r in results]
+    names = [
+        "shipped" if Path(str(r["reader"])).resolve() == READER.resolve() else Path(str(r["reader"])).parent.name
+        for r in results
+    ]
     lines = ["| figure | " + " | ".join(names) + " |"]
     lines.append("|---|" + "---|" * len(results))
 
