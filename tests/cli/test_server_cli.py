@@ -231,3 +231,22 @@ def test_user_set_role(env: str) -> None:
     assert code == 1 and "already has the role investigator" in out
     code, out = run("user", "set-role", "ghost", "--role", "officer")
     assert code == 1 and "no user named 'ghost'" in out
+
+
+def test_user_email_for_notices(env: str) -> None:
+    assert run("db", "upgrade")[0] == 0
+    code, out = run("user", "add", "sgt1", "--role", "supervisor", "--email", "sgt1 @town")
+    assert code == 1 and "is not one e-mail address" in out, out
+    assert run("user", "add", "sgt1", "--role", "supervisor", "--email", "sgt1@town.gov")[0] == 0
+    code, out = run("user", "set-email", "sgt1", "north.desk@town.gov")
+    assert code == 0 and "sgt1: notices to north.desk@town.gov" in out, out
+    code, out = run("user", "set-email", "ghost", "a@b.gov")
+    assert code == 1 and "no user named 'ghost'" in out
+    engine = make_engine(env)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT email FROM users WHERE username = 'sgt1'")).scalar() == "north.desk@town.gov"
+        events = conn.execute(text("SELECT detail FROM security_events WHERE event = 'email_changed'")).scalars().all()
+    engine.dispose()
+    assert events == ["e-mail set"]
+    code, out = run("user", "set-email", "sgt1", "")
+    assert code == 0 and "sgt1: no notices by e-mail" in out

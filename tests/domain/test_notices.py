@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from platewatch.domain.notices import Audience, Cause, OpenNotice, addresses, cause_key, plan
+from platewatch.domain.notices import Audience, Cause, OpenNotice, address_problem, addresses, cause_key, plan
 
 T = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -45,3 +45,12 @@ def test_addresses_are_read_from_a_setting_in_order_without_repeats() -> None:
     assert addresses(" sgt@town.gov; it@town.gov,sgt@town.gov  chief@town.gov ") == [
         "sgt@town.gov", "it@town.gov", "chief@town.gov"]  # fmt: skip
     assert addresses("") == []
+
+
+def test_a_persons_e_mail_is_one_plain_address_or_none() -> None:
+    for good in ("", "sgt.north@town.gov", "a.b-c+lpr@mail.ct.us"):
+        assert address_problem(good) is None, good
+    for bad in ("sgt north@town.gov", "north@town", "a@b.gov, c@d.gov", "<a@b.gov>", "@town.gov", "a@@b.gov",
+                "Sgt North <north@town.gov>", "north@town.gov.", "x" * 250 + "@t.gov"):  # fmt: skip
+        problem = address_problem(bad)
+        assert problem is not None and "is not one e-mail address" in problem, bad

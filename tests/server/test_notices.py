@@ -12,12 +12,15 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from platewatch.domain.roles import Role
+from platewatch.server.accounts.models import SecurityEvent
 from platewatch.server.notices import service
 from tests.server.hotlists.fixtures import ncic
 from tests.server.test_hotlists_api import Actors, make_list
 from tests.server.test_retention import import_list
+from tests.server.test_supervision import as_person, commands_of
 from tests.support.live_server import LiveServer
 
 
@@ -126,3 +129,39 @@ def test_without_a_relay_notices_are_on_the_page_and_say_why_they_were_not_sent(
     with Actors(server).client(Role.ADMINISTRATOR) as c:
         (notice,) = c.get("/api/v1/notices").json()["notices"]
     assert notice["send_error"] == "no SMTP relay configured" and notice["sent_count"] == 0
+
+
+@pytest.mark.server_settings(
+    smtp_host="127.0.0.1", smtp_port=PORT, smtp_security="none", smtp_from="lpr@town.gov", notice_to_units="it@town.gov"
+)
+def test_a_supervisor_gets_by_e_mail_the_notices_about_their_commands_units(server: LiveServer, inbox: Inbox) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    sgt_north, sgt_south, sgt_any, sgt_quiet = (server.add_person(Role.SUPERVISOR) for _ in range(4))
+    tokens = {name: server.add_unit(name) for name in ("car-n", "car-s")}
+    commands_of(server, admin, {"North": [sgt_north, sgt_quiet], "South": [sgt_south]},
+                {"North": ["car-n"], "South": ["car-s"]})  # fmt: skip
+    with as_person(server, admin) as c:
+        for person, address in (
+            (sgt_north, "north@town.gov"),
+            (sgt_south, "south@town.gov"),
+            (sgt_any, "any@town.gov"),
+        ):
+            r = c.post(f"/api/v1/users/{person.username}/email", json={"email": address})
+            assert r.status_code == 200 and r.json()["email"] == address, r.text
+        bad = c.post(f"/api/v1/users/{sgt_quiet.username}/email", json={"email": "sgt north@town"})
+        assert bad.status_code == 422 and bad.json()["error"] == "bad_email", bad.text
+        assert c.post("/api/v1/users/nobody/email", json={"email": "a@b.gov"}).status_code == 404
+    with as_person(server, sgt_north) as c:  # only the administrator sets addresses
+        assert c.post(f"/api/v1/users/{sgt_north.username}/email", json={"email": "x@y.gov"}).status_code == 403
+    for token in tokens.values():
+        with server.client(token) as unit:
+            assert unit.get("/api/v1/unit/me", headers={"X-Disk-Free-MiB": "5"}).status_code == 200
+    assert run_round(server) == (2, 2, 0)
+    to = {str(m["Subject"])[:23]: sorted(rcpt) for rcpt, m in inbox.messages}
+    assert to == {
+        "[PlateWatch] Unit car-n": ["any@town.gov", "it@town.gov", "north@town.gov"],
+        "[PlateWatch] Unit car-s": ["any@town.gov", "it@town.gov", "south@town.gov"],
+    }
+    with server.db() as db:
+        changed = db.scalars(select(SecurityEvent.username).where(SecurityEvent.event == "email_changed")).all()
+    assert sorted(changed) == sorted(p.username for p in (sgt_north, sgt_south, sgt_any))

@@ -159,6 +159,32 @@ def test_the_administrator_changes_a_role_from_the_people_page(server: LiveServe
     context.close()
 
 
+def test_the_administrator_sets_where_a_supervisors_notices_are_sent(server: LiveServer, browser: Any) -> None:
+    admin = server.add_person(Role.ADMINISTRATOR)
+    server.add_person(Role.SUPERVISOR, username="sgtnorth")
+    context, page = open_as(browser, server, admin, "/people")
+    page.select_option("#email-username", "sgtnorth")
+    page.fill("#email-address", "north.desk@town.gov")
+    page.click("#email-button")
+    page.wait_for_selector("#done")
+    assert "sgtnorth: notices to north.desk@town.gov" in page.inner_text("#done")
+    assert page.inner_text("#person-sgtnorth .email") == "north.desk@town.gov"
+    page.fill("#username", "sgtsouth")
+    page.select_option("#role", "supervisor")
+    page.fill("#email", "south.desk@town.gov")
+    page.click("#create-button")
+    page.wait_for_selector("#secret")
+    page.goto(server.url + "/people")
+    assert page.inner_text("#person-sgtsouth .email") == "south.desk@town.gov"
+    page.select_option("#email-username", "sgtnorth")
+    page.fill("#email-address", "")
+    page.click("#email-button")
+    page.wait_for_selector("#done")
+    assert "sgtnorth: no notices by e-mail" in page.inner_text("#done")
+    assert page.locator("#person-sgtnorth .email").count() == 0
+    context.close()
+
+
 def test_the_administrator_finds_accounts_by_name_role_and_state(server: LiveServer, browser: Any) -> None:
     admin = server.add_person(Role.ADMINISTRATOR)
     for name, role in (("jsmith", Role.OFFICER), ("asmithers", Role.INVESTIGATOR), ("bjones", Role.OFFICER)):

@@ -103,6 +103,7 @@ def user_add(
     username: str,
     role: Role = typer.Option(..., help="administrator|supervisor|officer|investigator|auditor|equipment"),
     full_name: str = typer.Option("", help="Full name"),
+    email: str = typer.Option("", help="where their notices are sent (a supervisor's: order V.E.2g)"),
 ) -> None:
     """Create an account; prints its one-time password once (the person sets up their authenticator with it)."""
     settings = _settings()
@@ -110,7 +111,7 @@ def user_add(
     try:
         with transaction(factory) as db:
             new = accounts.create_user(
-                db, username, role, full_name=full_name, actor="cli", issuer=settings.agency_name
+                db, username, role, full_name=full_name, email=email, actor="cli", issuer=settings.agency_name
             )
     except accounts.AccountError as exc:
         _fail(exc.message)
@@ -118,6 +119,18 @@ def user_add(
     out.print(f"one-time password (give it in person): {new.password}")
     if requires_mfa(role):
         out.print(ENROL_AT_LOG_IN)
+
+
+@user_app.command("set-email")
+def user_set_email(username: str, email: str = typer.Argument(..., help="one address; '' for none")) -> None:
+    """Set where USERNAME's notices are sent: a supervisor gets those about their command's units and people."""
+    factory = make_sessionmaker(make_engine(_settings().database_url))
+    try:
+        with transaction(factory) as db:
+            accounts.set_email(db, username, email, "cli")
+    except accounts.AccountError as exc:
+        _fail(exc.message)
+    out.print(f"{username}: notices to {email.strip()}" if email.strip() else f"{username}: no notices by e-mail")
 
 
 @user_app.command("disable")

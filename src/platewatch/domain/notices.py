@@ -72,6 +72,17 @@ def plan(open_notices: Iterable[OpenNotice], causes: Sequence[Cause], now: dt.da
     return result
 
 
+ADDRESS = re.compile(r"[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]+")
+"""One plain e-mail address (local@domain.tld): no name, no list, no spaces."""
+
+
+def address_problem(text: str) -> str | None:
+    """What is wrong with a person's e-mail address (None: nothing; an empty one is none)."""
+    if text and (len(text) > 254 or ADDRESS.fullmatch(text) is None):
+        return f"{text[:60]!r} is not one e-mail address such as sgt.north@town.gov"
+    return None
+
+
 def addresses(text: str) -> list[str]:
     """The e-mail addresses in a setting (separated by commas, semicolons or spaces), in order, without repeats."""
     out: list[str] = []

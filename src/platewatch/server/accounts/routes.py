@@ -11,6 +11,7 @@ from platewatch.domain.roles import Permission, Role, allows
 from platewatch.server.accounts import service
 from platewatch.server.accounts.models import Unit, User, UserSession
 from platewatch.server.accounts.schemas import (
+    EmailChange,
     EnrolmentConfirm,
     EnrolmentOffer,
     LoginRequest,
@@ -43,6 +44,7 @@ def user_public(u: User) -> UserPublic:
     return UserPublic(
         username=u.username,
         full_name=u.full_name,
+        email=u.email,
         role=Role(u.role),
         active=u.active,
         mfa_enrolled=u.totp_secret is not None,
@@ -135,7 +137,7 @@ def list_users(_: UserAdmin, db: DbDep) -> list[UserPublic]:
 def create_user(body: UserCreate, admin: UserAdmin, db: DbDep, state: StateDep) -> UserCreated:
     try:
         new = service.create_user(
-            db, body.username, body.role, full_name=body.full_name, actor=admin.user.username,
+            db, body.username, body.role, full_name=body.full_name, email=body.email, actor=admin.user.username,
             issuer=state.settings.agency_name,
         )  # fmt: skip
     except service.AccountError as exc:
@@ -162,6 +164,22 @@ def issue_password(username: str, admin: UserAdmin, db: DbDep, at: NowDep) -> On
         raise ApiError(404, exc.code, exc.message) from exc
     db.commit()
     return OneTimePassword(username=username, one_time_password=password)
+
+
+@router.post(
+    "/users/{username}/email",
+    response_model=UserPublic,
+    summary="Set where a person's notices are sent",
+    description="A supervisor gets by e-mail the notices about the units and people of their command (order V.E.2g), "
+    "besides the addresses the server's settings name; an empty address sends them none.",
+)
+def change_email(username: str, body: EmailChange, admin: UserAdmin, db: DbDep) -> UserPublic:
+    try:
+        user = service.set_email(db, username, body.email, admin.user.username)
+    except service.AccountError as exc:
+        raise ApiError(404 if exc.code == "no_such_user" else 422, exc.code, exc.message) from exc
+    db.commit()
+    return user_public(user)
 
 
 @router.post("/users/{username}/role", response_model=RoleChanged, summary="Give an account another role")

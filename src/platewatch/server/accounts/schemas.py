@@ -30,6 +30,7 @@ class LoginResponse(BaseModel):
 class UserPublic(BaseModel):
     username: str
     full_name: str
+    email: str
     role: Role
     active: bool
     mfa_enrolled: bool
@@ -44,6 +45,7 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     full_name: str = Field("", max_length=200)
     role: Role
+    email: str = Field("", max_length=254, description="where their notices are sent (a supervisor's: V.E.2g)")
 
 
 class UserCreated(BaseModel):
@@ -110,6 +112,12 @@ class EnrolmentConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     otp: str = Field(min_length=6, max_length=12, description="the current code the authenticator app shows")
+
+
+class EmailChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=254, description="one address; empty: no e-mail")
 
 
 class RoleChange(BaseModel):

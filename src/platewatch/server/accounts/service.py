@@ -21,6 +21,7 @@ from platewatch.domain.access_rules import (
     session_end_reason,
     sessions_to_end,
 )
+from platewatch.domain.notices import address_problem
 from platewatch.domain.roles import Role, requires_mfa
 from platewatch.server.accounts import security
 from platewatch.server.accounts.models import SecurityEvent, Unit, UnitToken, User, UserSession
@@ -74,6 +75,7 @@ def create_user(
     role: Role,
     *,
     full_name: str = "",
+    email: str = "",
     password: str | None = None,
     actor: str = "system",
     issuer: str = "PlateWatch",
@@ -81,6 +83,9 @@ def create_user(
     username = username.strip()
     if not username or len(username) > 64 or not all(ch.isalnum() or ch in "._-" for ch in username):
         raise AccountError("bad_username", "username: use 1-64 letters, digits, '.', '_' or '-'")
+    email = email.strip()
+    if (problem := address_problem(email)) is not None:
+        raise AccountError("bad_email", problem)
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise AccountError("username_taken", f"user {username!r} already exists")
     generated = password is None
@@ -97,6 +102,7 @@ def create_user(
     user = User(
         username=username,
         full_name=full_name,
+        email=email,
         role=role.value,
         password_hash=security.hash_password(pw),
         totp_secret=secret,
@@ -113,6 +119,18 @@ def get_user(db: Session, username: str) -> User:
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
         raise AccountError("no_such_user", f"no user named {username!r}")
+    return user
+
+
+def set_email(db: Session, username: str, email: str, actor: str) -> User:
+    """Where `username`'s notices are sent ("" for nowhere); the change is a security event."""
+    user = get_user(db, username)
+    email = email.strip()
+    if (problem := address_problem(email)) is not None:
+        raise AccountError("bad_email", problem)
+    if email != user.email:
+        user.email = email
+        record_event(db, username, "email_changed", "success", "e-mail removed" if not email else "e-mail set", actor)
     return user
 
 

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain.local_time import shown, zone
 from platewatch.domain.notices import Audience, OpenNotice, addresses, plan
+from platewatch.server.accounts.models import User
 from platewatch.server.accounts.service import record_event
 from platewatch.server.errors import ApiError
 from platewatch.server.notices import causes as found
 from platewatch.server.notices.mailer import Relay, send
 from platewatch.server.notices.models import Notice
 from platewatch.server.settings import Settings
+from platewatch.server.supervision import scope
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +45,24 @@ def run_once(db: Session, settings: Settings, now: dt.datetime) -> tuple[int, in
     for i in todo.close:
         by_id[i].closed_at = now
     db.flush()
-    sent = sum(_send(settings, n, now, tz) for n in to_send)
+    sent = sum(_send(settings, n, now, tz, overseers_addresses(db, n.key)) for n in to_send)
     db.commit()
     return len(todo.open), sent, len(todo.close)
 
 
-def _send(settings: Settings, notice: Notice, now: dt.datetime, tz: ZoneInfo) -> bool:
-    to = addresses(settings.notice_to_hotlists if notice.audience == Audience.HOTLISTS else settings.notice_to_units)
+def overseers_addresses(db: Session, key: str) -> list[str]:
+    """The e-mail addresses of the active supervisors a notice about a unit or officer is for (order V.E.2g: their
+    command holds it, or they belong to no command); none for a notice about neither."""
+    names = scope.notice_overseers(db, key)
+    if not names:
+        return []
+    stmt = select(User.email).where(User.username.in_(names), User.active.is_(True), User.email != "")
+    return sorted(db.scalars(stmt))
+
+
+def _send(settings: Settings, notice: Notice, now: dt.datetime, tz: ZoneInfo, overseers: list[str]) -> bool:
+    configured = settings.notice_to_hotlists if notice.audience == Audience.HOTLISTS else settings.notice_to_units
+    to = addresses(" ".join([configured, *overseers]))
     if not settings.smtp_host or not to:
         notice.send_error = (
             "no SMTP relay configured" if not settings.smtp_host else f"no addresses for {notice.audience}"

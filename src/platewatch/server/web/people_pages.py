@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, TypeVar
+from urllib.parse import quote_plus
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -77,10 +78,11 @@ def create_person(
     username: Annotated[str, Form(max_length=64)] = "",
     full_name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=32)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
 ) -> HTMLResponse:
     try:
         new = accounts.create_user(
-            db, username, _form_role(role), full_name=full_name.strip(), actor=who.user.username,
+            db, username, _form_role(role), full_name=full_name.strip(), email=email, actor=who.user.username,
             issuer=state.settings.agency_name,
         )  # fmt: skip
     except accounts.AccountError as exc:
@@ -121,6 +123,23 @@ def lift_restriction(username: str, who: Admin, db: DbDep) -> RedirectResponse:
     areas.clear_restriction(db, username, who.user.username)
     db.commit()
     return RedirectResponse(f"/people?done={username}+no+longer+restricted", status_code=303)
+
+
+@router.post("/people/email")
+def set_email(
+    who: Admin,
+    db: DbDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
+) -> RedirectResponse:
+    """Where a person's notices are sent (a supervisor gets those about their command: order V.E.2g)."""
+    try:
+        accounts.set_email(db, username, email, who.user.username)
+    except accounts.AccountError as exc:
+        raise ApiError(404 if exc.code == "no_such_user" else 400, exc.code, exc.message) from exc
+    db.commit()
+    said = f"notices+to+{quote_plus(email.strip())}" if email.strip() else "no+notices+by+e-mail"
+    return RedirectResponse(f"/people?done={quote_plus(username)}:+{said}", status_code=303)
 
 
 @router.post("/people/{username}/disable")
