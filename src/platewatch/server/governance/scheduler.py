@@ -32,7 +32,9 @@ def purge_once(state: AppState) -> None:
     try:
         with state.sessions() as db:
             policy, tz = RetentionPolicy(settings.retention_days), ZoneInfo(settings.time_zone)
-            purge(db, ImageStore(settings.image_dir), state.clock(), policy, "server", tz=tz)
+            store = ImageStore(settings.image_dir)
+            purge(db, store, state.clock(), policy, "server", tz=tz)
+        store.empty_retired()  # the retired days' files, after the purge and outside its locks (ADR 0023)
     except Exception as exc:
         log.error("purge failed (%s); next try in %s minutes", type(exc).__name__, settings.purge_every_minutes)
 
