@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Delete, Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from platewatch.domain.image_days import days_to_retire
@@ -92,9 +92,14 @@ def _delete_rows(db: Session, day: dt.date, kept: list[str]) -> int:
             db.execute(text("INSERT INTO read_images SELECT * FROM images_kept"))
             db.execute(text(f"DROP TABLE {name}"))
             db.execute(text("DROP TABLE images_kept"))
-    rest = delete(ReadImage).where(ReadImage.day == day, ReadImage.digest.not_in(kept))
-    result = db.execute(rest)
+    result = db.execute(day_rows(day, kept))
     return deleted + int(getattr(result, "rowcount", 0) or 0)
+
+
+def day_rows(day: dt.date, kept: list[str]) -> Delete:
+    """The delete of a day's image rows but those of `kept`: one range of the key (day, digest) on SQLite; on
+    PostgreSQL, after the day's partition is dropped, the few rows of the day in the default partition."""
+    return delete(ReadImage).where(ReadImage.day == day, ReadImage.digest.not_in(kept))
 
 
 def _days_with_rows(db: Session, cutoff: dt.datetime, retired: set[dt.date]) -> set[dt.date]:
