@@ -17,6 +17,7 @@ from platewatch.domain.roles import Role
 from platewatch.server.alerts.models import Alert
 from platewatch.server.app import create_app
 from platewatch.server.db.engine import make_engine, make_sessionmaker
+from platewatch.server.governance.image_days import after_purge
 from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
 from platewatch.server.governance.retention import PurgeReport, purge
 from platewatch.server.hotlists.models import HotListVersion
@@ -33,11 +34,13 @@ SECOND = b"\n".join([FIRST, ncic("A555000111", "KID2026", "NY", ori="NY0000000",
 
 
 def run_purge(server: LiveServer, dry_run: bool = False) -> PurgeReport:
-    """A purge, then the deleting of the retired days' files, as the server and the CLI run them (ADR 0023)."""
+    """A purge, then the dropping of the retired days' tables and files, as the server and the CLI run them (ADR
+    0023)."""
     store = ImageStore(server.settings.image_dir)
     with server.db() as db:
         report = purge(db, store, server.clock.now, RetentionPolicy(14), "test", dry_run=dry_run)
-    store.empty_retired()
+    with server.db() as db:
+        after_purge(db, store)
     return report
 
 

@@ -315,6 +315,7 @@ def purge(
     from zoneinfo import ZoneInfo
 
     from platewatch.domain.retention import RetentionPolicy
+    from platewatch.server.governance.image_days import after_purge
     from platewatch.server.governance.retention import purge as run_purge
     from platewatch.server.reads.imagestore import ImageStore
 
@@ -332,7 +333,8 @@ def purge(
         f"hot-list versions, {report.requests_deleted} data requests past the current year plus one; "
         f"{report.reads_held} kept under legal holds"
     )
-    store.empty_retired()  # the files of the days whose images went whole (ADR 0023), after the purge's commits
+    with factory() as db:
+        after_purge(db, store)  # the retired days' tables and files (ADR 0023), after the purge's commits
 
 
 def check(env_file: Path | None = EnvFileOption) -> None:

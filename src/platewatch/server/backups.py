@@ -23,6 +23,7 @@ from sqlalchemy import Connection, func, select, text, union
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from platewatch.domain.read_days import DETACHED_PREFIX
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.accounts.service import record_event
 from platewatch.server.db import store_lock
@@ -216,7 +217,9 @@ def _pg_dump(database_url: str, target: Path) -> Facts:
         with engine.connect() as conn, conn.begin():
             snapshot = str(conn.execute(text("SELECT pg_export_snapshot()")).scalar_one())
             facts = _facts_of(conn)
-            command = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target}", plain]
+            retired = f"--exclude-table={DETACHED_PREFIX}*"  # day partitions the purge is dropping (ADR 0023)
+            command = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target}",
+                       retired, plain]  # fmt: skip
             _run(command, env, "pg_dump")
     except SQLAlchemyError as exc:
         raise BackupError(f"cannot read the database: {str(exc).splitlines()[0]}") from exc

@@ -15,6 +15,7 @@ from platewatch.domain.read_days import (
     IMAGE_DEFAULT_PARTITION,
     day_of_image_partition,
     day_of_partition,
+    detached_day,
 )
 from platewatch.server.db.engine import make_engine
 
@@ -29,7 +30,7 @@ def include_name(name: str | None, type_: str, _parents: Any) -> bool:
     partition = (
         name in (DEFAULT_PARTITION, IMAGE_DEFAULT_PARTITION) or day_of_partition(name) or day_of_image_partition(name)
     )
-    return not partition
+    return not (partition or detached_day(name))  # a detached day, dropped after the purge
 
 
 def alembic_config(url: str, image_dir: Path | None = None) -> Config:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from platewatch.domain.image_days import days_to_retire
 from platewatch.domain.read_days import bounds
+from platewatch.server.governance.day_purge import drop_retired_tables, retire_table
 from platewatch.server.reads.image_files_lock import lock_for_deleting
 from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read, ReadImage, RetiredImageDay
@@ -54,6 +55,14 @@ def retire_expired_days(db: Session, store: ImageStore, cutoff: dt.datetime) -> 
     return ImageDaysRetired(days, deleted, kept)
 
 
+def after_purge(db: Session, store: ImageStore) -> int:
+    """What the purge leaves to be deleted after it, outside its locks: the day partitions it detached (PostgreSQL)
+    and the image folders it retired; how many files went. The server runs it after each purge (its scheduler's
+    thread), `platewatch server purge` after printing its report."""
+    drop_retired_tables(db)
+    return store.empty_retired()
+
+
 def _retire(db: Session, store: ImageStore, day: dt.date, first: bool) -> tuple[int, int]:
     """Retire one day: (image rows deleted, images kept). In order, so that a crash anywhere leaves no stored read
     without its file: the kept files linked (durably); the rows deleted and the day recorded as retired (one
@@ -82,15 +91,18 @@ def _delete_rows(db: Session, day: dt.date, kept: list[str]) -> int:
         if name is not None:
             db.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
             db.execute(text("LOCK TABLE read_images IN ACCESS EXCLUSIVE MODE"))
-            db.execute(
-                text(f"CREATE TEMP TABLE images_kept ON COMMIT DROP AS SELECT * FROM {name} WHERE digest = ANY(:d)"),
-                {"d": kept},
+            db.execute(  # by the key (day, digest): a few index probes, not a scan of the day
+                text(
+                    f"CREATE TEMP TABLE images_kept ON COMMIT DROP AS SELECT * FROM {name} "
+                    "WHERE day = :day AND digest = ANY(:d)"
+                ),
+                {"day": day, "d": kept},
             )
             deleted = int(db.scalar(text(f"SELECT count(*) FROM {name}")) or 0)
             deleted -= int(db.scalar(text("SELECT count(*) FROM images_kept")) or 0)
             db.execute(text(f"ALTER TABLE read_images DETACH PARTITION {name}"))
             db.execute(text("INSERT INTO read_images SELECT * FROM images_kept"))
-            db.execute(text(f"DROP TABLE {name}"))
+            retire_table(db, name)  # dropped after the purge (`drop_retired_tables`)
             db.execute(text("DROP TABLE images_kept"))
     result = db.execute(day_rows(day, kept))
     return deleted + int(getattr(result, "rowcount", 0) or 0)

@@ -10,6 +10,7 @@ before its bytes are on disk, so a crash cannot leave a truncated file under a v
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -83,8 +84,8 @@ class ImageStore:
         digests = [hashlib.sha256(data).hexdigest() for _, data in blobs]
         wanted: dict[str, bytes] = {}
         for (day, data), digest in zip(blobs, digests, strict=True):
-            name = self.day_name(day, digest)
-            if name not in wanted and self.name_of(day, digest) is None:
+            name = self.day_name(day, digest)  # one look: no read is stored into a day whose files are only kept
+            if name not in wanted and not os.path.exists(os.path.join(self.root, name)):
                 wanted[name] = data
         self.write_files(wanted)
         return digests
@@ -194,9 +195,14 @@ class ImageStore:
         retired = self.root / RETIRED
         count = 0
         for entry in sorted(os.listdir(retired)) if retired.is_dir() else []:
-            for _, _, files in os.walk(retired / entry):
-                count += len(files)
-            shutil.rmtree(retired / entry, ignore_errors=True)
+            for folder, _, files in os.walk(retired / entry, topdown=False):
+                for name in files:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(folder, name))
+                        count += 1
+                with contextlib.suppress(OSError):
+                    os.rmdir(folder)
+            shutil.rmtree(retired / entry, ignore_errors=True)  # whatever the walk could not remove
         return count
 
     def get(self, day: dt.date, digest: str) -> bytes | None:
