@@ -220,9 +220,9 @@ def day_section(pg_url: str, n: int, now: dt.datetime, tmp: str, with_files: boo
         f"(two image hashes each, 1,000 with an alert, 10 under a hold) and two kept days of {n // 10:,}; the store "
         f"loaded with `generate_series` in {loaded:.0f} s, then `VACUUM ANALYZE`; {on_disk}. Timed in turn: dropping "
         "the day's reads (`day_purge.drop_expired_days`), retiring its images (`image_days.retire_expired_days`: the "
-        "held reads' files linked into `kept/`, the day's `read_images` partition dropped, the folder renamed into "
+        "held reads' files linked into `kept/`, the day's `read_images` partition detached, the folder renamed into "
         "`retired/`), the rest of the purge (the whole purge is the three; each detached partition is renamed "
-        "`retired_…`, not dropped); then, after the purge and outside its locks, dropping the two retired tables and "
+        "`detached_…`, not dropped); then, after the purge and outside its locks, dropping the two detached tables and "
         "deleting the retired folder (`image_days.after_purge`, which the server runs after each purge).",
         "",
         "| reads in the day | reads deleted | held kept | reads dropped (s) | images retired (s) | **whole purge (s)** "
