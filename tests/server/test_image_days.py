@@ -158,12 +158,14 @@ def test_a_crash_before_the_days_commit_leaves_every_stored_read_its_images(
         run_purge(server)
     store = ImageStore(server.settings.image_dir)
     assert stored(server) == {"HELD001"} and store.day_folders() == {day}  # GONE001's reads went, its files not yet
+    captured = bounds(day)[0] + dt.timedelta(hours=5)
+    assert store.of_read(captured, hashlib.sha256(jpeg(seed=1)).hexdigest()) == jpeg(seed=1)  # HELD001's, intact
     with server.db() as db:
         assert db.scalar(select(func.count()).select_from(RetiredImageDay)) == 0
     monkeypatch.undo()
     report = run_purge(server)  # the next run finishes the day: GONE001's files are orphans it removes
     assert report.images_deleted == 2 and store.day_folders() == set() and len(server.image_files()) == 2
-    assert store.of_read(bounds(day)[0] + dt.timedelta(hours=5), hashlib.sha256(jpeg(seed=1)).hexdigest())
+    assert store.of_read(captured, hashlib.sha256(jpeg(seed=1)).hexdigest()) == jpeg(seed=1)  # now from kept/
 
 
 def test_a_crash_between_the_days_commit_and_its_folders_removal_is_finished_by_the_next_purge(
