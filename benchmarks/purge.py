@@ -1,9 +1,11 @@
 """The purge's speed (order V.D.3) on SQLite and PostgreSQL: N reads with their own image hashes, half of them
 past the retention period, one purge timed (the image files themselves are not on disk: their removal is a
 no-op, the database work is what is measured). With `--day-reads N` (PostgreSQL), also one expired day of N reads
-in its own partition (ADR 0019), with held reads and alerts among them and later days kept, dropped by one purge.
+in its own partition (ADR 0019), with held reads and alerts among them and later days kept, dropped by one purge,
+its images with it (ADR 0023): with `--day-files`, the day's two image files per read are really on disk, in its day
+folder, and the deleting of the retired folder after the purge is timed too.
 
-Usage: python -m benchmarks.purge [--pg-url URL] [--reads N] [--day-reads N]
+Usage: python -m benchmarks.purge [--pg-url URL] [--reads N] [--day-reads N] [--day-files]
 """
 
 from __future__ import annotations
@@ -15,27 +17,30 @@ import os
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.report import write_section
-from platewatch.domain.read_days import bounds, day_of, partition_name
+from platewatch.domain.read_days import bounds, day_of, image_partition_name, partition_name
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.db.engine import make_engine, make_sessionmaker
 from platewatch.server.db.migrate import upgrade
 from platewatch.server.governance.day_purge import drop_expired_days
+from platewatch.server.governance.image_days import after_purge, retire_expired_days
 from platewatch.server.governance.retention import purge
 from platewatch.server.reads.imagestore import ImageStore
 
 UNIT = "00000000-0000-7000-8000-000000000001"
+DAY = {"postgresql": "date(timezone('UTC', captured_at))", "sqlite": "date(captured_at)"}
 LAST_USES = """
-INSERT INTO read_images (digest, last_captured_at)
-SELECT digest, max(captured_at) FROM (
-  SELECT plate_image AS digest, captured_at FROM reads WHERE plate_image IS NOT NULL
-  UNION ALL SELECT vehicle_image, captured_at FROM reads WHERE vehicle_image IS NOT NULL
-) AS uses GROUP BY digest
+INSERT INTO read_images (day, digest, last_captured_at)
+SELECT day, digest, max(captured_at) FROM (
+  SELECT {day} AS day, plate_image AS digest, captured_at FROM reads WHERE plate_image IS NOT NULL
+  UNION ALL SELECT {day}, vehicle_image, captured_at FROM reads WHERE vehicle_image IS NOT NULL
+) AS uses GROUP BY day, digest
 """
 DAY_READS = """
 INSERT INTO reads (id, unit_id, camera, captured_at, received_at, plate, plate_canonical, confidence, candidates,
@@ -82,7 +87,7 @@ def load(url: str, n: int, now: dt.datetime) -> None:
             "INSERT INTO reads (id, unit_id, camera, captured_at, received_at, plate, plate_canonical, confidence, "
             "candidates, attributes, source, plate_image, vehicle_image, hotlist_version) VALUES (:id, :unit, "
             "'front', :at, :at, :plate, :plate, 0.9, '[]', '{}', 'bench', :pi, :vi, 1)"), rows)  # fmt: skip
-        c.execute(text(LAST_USES))
+        c.execute(text(LAST_USES.format(day=DAY[c.dialect.name])))
     engine.dispose()
 
 
@@ -108,6 +113,8 @@ def load_days(url: str, n: int, now: dt.datetime) -> dt.date:
                                 (day_of(now) - dt.timedelta(days=1), n // 10, "y")):  # fmt: skip
             c.execute(text(f"CREATE TABLE IF NOT EXISTS {partition_name(day)} PARTITION OF reads FOR VALUES "
                            f"FROM ('{bounds(day)[0].isoformat()}') TO ('{bounds(day)[1].isoformat()}')"))  # fmt: skip
+            c.execute(text(f"CREATE TABLE IF NOT EXISTS {image_partition_name(day)} PARTITION OF read_images FOR "
+                           f"VALUES FROM ('{day}') TO ('{day + dt.timedelta(days=1)}')"))  # fmt: skip
             c.execute(text(DAY_READS), {"unit": UNIT, "start": bounds(day)[0], "n": count, "tag": tag})
         name = partition_name(expired)
         c.execute(text(f"INSERT INTO alerts (read_id, entry_id, hotlist_id, version_id, created_at, origin, "
@@ -115,54 +122,114 @@ def load_days(url: str, n: int, now: dt.datetime) -> dt.date:
                        f"incident_number, leas_subtype) SELECT id, 1, 1, 1, now(), 'ingest', 'exact', plate, 'listed', "
                        f"1, false, 'pending', '', '', '', '' FROM {name} LIMIT 1000"))  # fmt: skip
         c.execute(text(f"INSERT INTO held_reads (hold_id, read_id) SELECT 1, id FROM {name} OFFSET 5000 LIMIT 10"))
-        c.execute(text(LAST_USES))
+        c.execute(text(LAST_USES.format(day=DAY["postgresql"])))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     return expired
 
 
-def timed_day_purge(url: str, images: Path, now: dt.datetime) -> tuple[float, float, int, int, int]:
-    """(seconds dropping the expired days, seconds of the whole purge, reads deleted, images deleted, reads held)."""
+def write_day_files(url: str, store: ImageStore, day: dt.date, size: int) -> int:
+    """Write the day's image files into its folder, as ingest would (`size` bytes each: the purge never reads them;
+    0 makes files without a data block, which a filesystem frees faster); how many."""
+    engine = create_engine(url)
+    count = 0
+    with engine.connect() as c:
+        rows = c.execute(text(f"SELECT plate_image, vehicle_image FROM {partition_name(day)}"))
+        made: set[str] = set()
+        for pair in rows:
+            for digest in pair:
+                path = os.path.join(store.root, store.day_name(day, digest))
+                folder = os.path.dirname(path)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                with open(path, "wb") as fh:
+                    fh.write(b"\xff" * size)
+                count += 1
+    engine.dispose()
+    os.sync()
+    return count
+
+
+@dataclass(frozen=True)
+class DayTimes:
+    """Seconds of each step of the purge of one day, and what it deleted."""
+
+    reads_s: float
+    images_s: float
+    total_s: float
+    files_s: float
+    reads: int
+    images: int
+    held: int
+    files: int
+
+
+def timed_day_purge(url: str, images: Path, now: dt.datetime) -> DayTimes:
+    """The day's reads dropped, then its images retired (rows and folder), then the rest of the purge, each timed; then
+    the retired folder's files deleted (after the purge, outside its locks: the server does this in the background)."""
     factory = make_sessionmaker(make_engine(url))
+    store = ImageStore(images)
+    cutoff = RetentionPolicy(14).cutoff(now)
     with factory() as db:
         t0 = time.perf_counter()
-        days = drop_expired_days(db, RetentionPolicy(14).cutoff(now))
+        days = drop_expired_days(db, cutoff)
         t1 = time.perf_counter()
-        report = purge(db, ImageStore(images), now, RetentionPolicy(14), "bench")
+        retired = retire_expired_days(db, store, cutoff)
         t2 = time.perf_counter()
-    return t1 - t0, t2 - t0, days.reads_deleted + report.reads_deleted, report.images_deleted, days.reads_kept
+        report = purge(db, store, now, RetentionPolicy(14), "bench")
+        t3 = time.perf_counter()
+        files = after_purge(db, store)
+        t4 = time.perf_counter()
+    return DayTimes(t1 - t0, t2 - t1, t3 - t0, t4 - t3, days.reads_deleted + report.reads_deleted,
+                    retired.images_deleted + report.images_deleted, days.reads_kept, files)  # fmt: skip
 
 
-def day_section(pg_url: str, n: int, now: dt.datetime, tmp: str) -> None:
+def day_section(pg_url: str, n: int, now: dt.datetime, tmp: str, with_files: bool, size: int) -> None:
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text('CREATE DATABASE "pw_purge_day_bench"'))
     url = make_url(pg_url).set(database="pw_purge_day_bench").render_as_string(hide_password=False)
+    images = Path(tmp) / "images"
     try:
         t0 = time.perf_counter()
-        load_days(url, n, now)
+        expired = load_days(url, n, now)
         loaded = time.perf_counter() - t0
-        drop_s, total_s, reads, images, held = timed_day_purge(url, Path(tmp) / "images", now)
+        t0 = time.perf_counter()
+        written = write_day_files(url, ImageStore(images), expired, size) if with_files else 0
+        written_s = time.perf_counter() - t0
+        start_load = os.getloadavg()[0]
+        t = timed_day_purge(url, images, now)
     finally:
         with admin.connect() as c:
             c.execute(text('DROP DATABASE IF EXISTS "pw_purge_day_bench" WITH (FORCE)'))
         admin.dispose()
     load = os.getloadavg()[0]
-    print(f"day of {n} reads: dropped in {drop_s:.2f} s; whole purge {total_s:.1f} s ({images} images)", flush=True)
+    print(f"day of {n} reads: reads {t.reads_s:.2f} s, images {t.images_s:.2f} s, purge {t.total_s:.2f} s; "
+          f"{t.files:,} files deleted after it in {t.files_s:.1f} s", flush=True)  # fmt: skip
+    on_disk = (
+        f"its {written:,} image files ({size} bytes each) written into its day folder beforehand ({written_s:.0f} s)"
+        if with_files
+        else "no image file on disk (`--day-files` writes them)"
+    )
     lines = [
-        f"`python -m benchmarks.purge --pg-url URL --day-reads {n}`: PostgreSQL, `reads` partitioned by day "
-        f"(ADR 0019). One expired day of {n:,} reads (two image hashes each, 1,000 with an alert, 10 under a hold) "
-        f"and two kept days of {n // 10:,}; the store loaded with `generate_series` in {loaded:.0f} s, then "
-        "`VACUUM ANALYZE`. "
-        "Dropping the day (`day_purge.drop_expired_days`: its held reads kept, its alerts deleted, the partition "
-        "detached and dropped) is timed alone, then the rest of the purge (unused images from `read_images`, their "
-        "rows deleted; the files are not on disk, so removing each is one failing `unlink`).",
+        f"`python -m benchmarks.purge --pg-url URL --day-reads {n}"
+        f"{f' --day-files --file-bytes {size}' if with_files else ''}`: "
+        f"PostgreSQL, `reads` and `read_images` partitioned by day (ADR 0019, 0023). One expired day of {n:,} reads "
+        f"(two image hashes each, 1,000 with an alert, 10 under a hold) and two kept days of {n // 10:,}; the store "
+        f"loaded with `generate_series` in {loaded:.0f} s, then `VACUUM ANALYZE`; {on_disk}. Timed in turn: dropping "
+        "the day's reads (`day_purge.drop_expired_days`), retiring its images (`image_days.retire_expired_days`: the "
+        "held reads' files linked into `kept/`, the day's `read_images` partition detached, the folder renamed into "
+        "`retired/`), the rest of the purge (the whole purge is the three; each detached partition is renamed "
+        "`detached_…`, not dropped); then, after the purge and outside its locks, dropping the two detached tables and "
+        "deleting the retired folder (`image_days.after_purge`, which the server runs after each purge).",
         "",
-        "| reads in the day | reads deleted | held reads kept | day dropped (s) | whole purge (s) | images deleted "
-        "| 1-min load at the end |",
-        "|---|---|---|---|---|---|---|",
-        f"| {n:,} | {reads:,} | {held} | **{drop_s:.2f}** | {total_s:.1f} | {images:,} | {load:.1f} |",
+        "| reads in the day | reads deleted | held kept | reads dropped (s) | images retired (s) | **whole purge (s)** "
+        "| images deleted | tables and files deleted after (s) | 1-min load (start → end) |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {n:,} | {t.reads:,} | {t.held} | {t.reads_s:.2f} | {t.images_s:.2f} | **{t.total_s:.2f}** | "
+        f"{t.images:,} | {t.files:,} in {t.files_s:.1f} | {start_load:.1f} → {load:.1f} |",
     ]
     write_section("purge-day", "### The purge of one day (PostgreSQL, day partitions)\n\n" + "\n".join(lines) + "\n")
 
@@ -172,6 +239,8 @@ def main() -> None:
     ap.add_argument("--pg-url", help="a PostgreSQL server URL (a database is created and dropped)")
     ap.add_argument("--reads", type=int, default=200_000)
     ap.add_argument("--day-reads", type=int, default=0, help="also drop one day of N reads (PostgreSQL)")
+    ap.add_argument("--day-files", action="store_true", help="with --day-reads: its image files really on disk")
+    ap.add_argument("--file-bytes", type=int, default=4096, help="the size of each of those files")
     args = ap.parse_args()
     now = dt.datetime.now(dt.UTC)
     lines = [
@@ -184,7 +253,7 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         if args.day_reads and args.pg_url:
-            day_section(args.pg_url, args.day_reads, now, tmp)
+            day_section(args.pg_url, args.day_reads, now, tmp, args.day_files, args.file_bytes)
         if args.reads == 0:
             return
         targets = [("SQLite", f"sqlite:///{tmp}/purge.db")]

@@ -4,6 +4,7 @@ after the disk is lost; backups past the retention period are deleted; bad reque
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
+from platewatch.domain.read_days import day_of
 from platewatch.server.accounts.models import SecurityEvent, User
 from platewatch.server.db import store_lock
 from platewatch.server.db.migrate import alembic_config
@@ -45,16 +47,24 @@ def upload(server: LiveServer, token: str, plates: list[str], seed: int = 0) -> 
         assert c.post("/api/v1/reads", json={"reads": reads}).status_code == 200
 
 
-def in_store(url: str) -> tuple[list[tuple[str, str | None, str | None]], list[str]]:
-    """(plate, plate image, vehicle image) of every read, and the security events, from a fresh connection."""
+def in_store(url: str) -> tuple[list[tuple[str, str | None, str | None, dt.datetime]], list[str]]:
+    """(plate, plate image, vehicle image, capture time) of every read, and the security events, from a fresh
+    connection."""
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            reads = conn.execute(select(Read.plate, Read.plate_image, Read.vehicle_image).order_by(Read.plate)).all()
+            columns = (Read.plate, Read.plate_image, Read.vehicle_image, Read.captured_at)
+            reads = conn.execute(select(*columns).order_by(Read.plate)).all()
             events = conn.execute(select(SecurityEvent.event).order_by(SecurityEvent.id)).scalars().all()
     finally:
         engine.dispose()
     return [tuple(r) for r in reads], list(events)  # type: ignore[misc]
+
+
+def intact(images: ImageStore, reads: list[tuple[str, str | None, str | None, dt.datetime]]) -> bool:
+    """Every image the reads name is in the store, found by the read's day (ADR 0023), and hashes to its name."""
+    days = [(day_of(at), d) for _, plate, vehicle, at in reads for d in (plate, vehicle) if d]
+    return bool(days) and all(images.verify(day, d) for day, d in days)
 
 
 def test_reads_and_images_come_back_after_the_disk_is_lost(store: LiveServer, tmp_path: Path) -> None:
@@ -97,7 +107,7 @@ def test_reads_and_images_come_back_after_the_disk_is_lost(store: LiveServer, tm
     assert restored.stdout.strip() == f"restored {folder.name}: 3 reads, 6 images"
     after, events = in_store(store.settings.database_url)
     assert after == before
-    assert all(images.verify(d) for _, plate, vehicle in after for d in (plate, vehicle) if d)
+    assert intact(images, after)
     assert events[-1] == "backup_restored"
 
 
@@ -127,8 +137,8 @@ def test_a_daily_backup_stores_the_images_it_shares_with_the_previous_one_once(
     assert restored.exit_code == 0, restored.output
     reads, _ = in_store(store.settings.database_url)
     images = ImageStore(store.settings.image_dir)
-    assert len(reads) == 3 and all(images.verify(d) for _, plate, vehicle in reads for d in (plate, vehicle) if d)
-    assert all(ImageStore(second / "images").verify(p.stem) for p in second.rglob("*.jpg"))
+    assert len(reads) == 3 and intact(images, reads)
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.stem for p in second.rglob("*.jpg"))
 
 
 def test_backups_past_the_retention_period_are_deleted(store: LiveServer, tmp_path: Path) -> None:

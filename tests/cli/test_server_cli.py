@@ -191,6 +191,7 @@ def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Pa
     import datetime as dt
     import uuid
 
+    from platewatch.domain.read_days import day_of
     from platewatch.server.accounts import service as accounts
     from platewatch.server.db.engine import make_sessionmaker, transaction
     from platewatch.server.reads.imagestore import ImageStore
@@ -199,8 +200,9 @@ def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Pa
     from tests.support.live_server import jpeg
 
     store = ImageStore(tmp_path / "data" / "images")
-    old_image, new_image = store.put(jpeg(seed=1)), store.put(jpeg(seed=2))
     now = dt.datetime.now(dt.UTC)
+    old_day, new_day = (day_of(now - dt.timedelta(days=age)) for age in (20, 1))
+    old_image, new_image = store.put(old_day, jpeg(seed=1)), store.put(new_day, jpeg(seed=2))
     engine = make_engine(env)
     with transaction(make_sessionmaker(engine)) as db:
         unit, _ = accounts.create_unit(db, "car-7", "mobile", "cruiser 7", "admin")
@@ -210,10 +212,11 @@ def test_purge_deletes_expired_reads_and_says_what_it_did(env: str, tmp_path: Pa
             record_image_uses(db, [(image, now - dt.timedelta(days=age))])  # as ingest does (ADR 0019)
     code, out = run("purge", "--dry-run")
     assert code == 0 and "would delete 1 reads" in out and "1 images" in out, out
-    assert store.get(old_image) is not None
+    assert store.get(old_day, old_image) is not None
     code, out = run("purge")
     assert code == 0 and "deleted 1 reads" in out and "0 kept under legal holds" in out, out
-    assert store.get(old_image) is None and store.get(new_image) is not None
+    assert store.get(old_day, old_image) is None and store.get(new_day, new_image) is not None
+    assert not any((store.root / "retired").iterdir())  # the retired day's folder is deleted after the purge
     with engine.connect() as conn:
         plates = conn.execute(text("SELECT plate FROM reads")).scalars().all()
         runs = conn.execute(text("SELECT ran_by, reads_deleted, dry_run FROM purge_runs ORDER BY id")).all()

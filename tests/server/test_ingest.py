@@ -51,7 +51,7 @@ def test_same_batch_twice_stores_one_copy(server: LiveServer) -> None:
     assert server.count(Read) == 4
 
 
-def test_images_go_to_the_content_addressed_store(server: LiveServer) -> None:
+def test_images_go_to_the_folder_of_their_reads_day(server: LiveServer) -> None:
     token = server.add_unit()
     plate_jpeg = jpeg(seed=42)
     body = read_payload("CT12345", server.clock.now, images=False, plate_image=b64(plate_jpeg))
@@ -59,7 +59,9 @@ def test_images_go_to_the_content_addressed_store(server: LiveServer) -> None:
     digest = hashlib.sha256(plate_jpeg).hexdigest()
     files = server.image_files()
     assert [f.name for f in files] == [f"{digest}.jpg"]
-    assert files[0].parent.parent.name == digest[:2] and files[0].read_bytes() == plate_jpeg
+    day = server.clock.now.astimezone(dt.UTC).date().isoformat()
+    assert files[0].relative_to(server.settings.image_dir).as_posix() == f"days/{day}/{digest[:2]}/{digest}.jpg"
+    assert files[0].read_bytes() == plate_jpeg
     with server.db() as db:
         row = db.get(Read, uuid.UUID(body["id"]))
         assert row is not None and row.plate_image == digest and row.vehicle_image is None

@@ -42,7 +42,10 @@ def test_a_messagepack_batch_is_stored_with_its_images_and_a_resend_as_json_is_n
             row = db.get(Read, uuid.UUID(x["id"]))
             assert row is not None and row.plate == x["plate"]
             vehicle = base64.b64decode(x["vehicle_image"])
-            assert row.vehicle_image == hashlib.sha256(vehicle).hexdigest() and store.get(row.vehicle_image) == vehicle
+            assert (
+                row.vehicle_image == hashlib.sha256(vehicle).hexdigest()
+                and store.of_read(row.captured_at, row.vehicle_image) == vehicle
+            )
     with server.client(token) as c:
         again = c.post("/api/v1/reads", json={"reads": reads})
     assert again.status_code == 200 and sorted(again.json()["already_stored"]) == sorted(x["id"] for x in reads)

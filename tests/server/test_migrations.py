@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,4 +123,92 @@ def test_the_partitioning_migration_moves_every_read_of_a_populated_store_and_ba
         assert c.execute(text(FINGERPRINT)).one() == before
         assert c.scalar(text("SELECT relkind FROM pg_class WHERE oid = 'reads'::regclass")) == "r"
         assert c.execute(text(REFERENCES)).one() == (1, 1, 1)
+    engine.dispose()
+
+
+def test_the_images_by_day_migration_moves_every_file_and_row_of_a_populated_store_and_back(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Both stores. The store as 0032 left it: files in sha256/ab/cd/, one read_images row per digest. Reads over 30
+    # days (the oldest in PostgreSQL's default partition), an image shared by reads of two days, a read without
+    # images. 0033 links each file into the folder of every day whose reads name it, keys the rows by (day, digest),
+    # and loses no image; the downgrade puts everything back.
+    import hashlib
+    import uuid
+
+    from alembic import command
+    from sqlalchemy import insert, text
+
+    from platewatch.domain.read_days import day_of
+    from platewatch.server.db.migrate import alembic_config, upgrade
+    from platewatch.server.reads.imagestore import ImageStore
+    from platewatch.server.reads.models import Read
+    from tests.support.live_server import jpeg
+
+    images = tmp_path / "images"
+    command.downgrade(alembic_config(database_url), "0032")  # empty: no image to move, no folder needed
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    blobs = [jpeg(seed=k) for k in range(6)]
+    digests = [hashlib.sha256(b).hexdigest() for b in blobs]
+    for digest, data in zip(digests, blobs, strict=True):
+        old = images / "sha256" / digest[:2] / digest[2:4] / f"{digest}.jpg"
+        old.parent.mkdir(parents=True, exist_ok=True)
+        old.write_bytes(data)
+    unit = uuid.uuid4()
+    reads = [  # (days ago, plate image, vehicle image)
+        (30, 0, 1), (3, 2, 3), (2, 2, None), (0, 4, 5), (0, None, None),
+    ]  # fmt: skip
+    engine = create_engine(database_url)
+    with engine.begin() as c:
+        c.execute(
+            text("INSERT INTO units (id, name, kind, approved_for, active, created_at) "
+                 "VALUES (:id, 'car1', 'mobile', '', true, :at)"),
+            {"id": unit.hex if c.dialect.name == "sqlite" else unit, "at": now},
+        )  # fmt: skip
+        rows = [
+            {"id": uuid.uuid4(), "unit_id": unit, "camera": "front", "captured_at": now - dt.timedelta(days=ago),
+             "received_at": now, "plate": f"M{k:06d}", "plate_canonical": f"M{k:06d}", "confidence": 0.9,
+             "candidates": [], "attributes": {}, "source": "platewatch",
+             "plate_image": digests[p] if p is not None else None,
+             "vehicle_image": digests[v] if v is not None else None}
+            for k, (ago, p, v) in enumerate(reads)
+        ]  # fmt: skip
+        c.execute(insert(Read.__table__), rows)
+        c.execute(
+            text("INSERT INTO read_images (digest, last_captured_at) VALUES (:d, :t)"),
+            [{"d": digests[k], "t": now} for k in range(6)],
+        )
+    uses = {(day_of(r["captured_at"]), r[f]) for r in rows for f in ("plate_image", "vehicle_image") if r[f]}
+    assert len(uses) == 7  # digest 2 on two days
+
+    with pytest.raises(RuntimeError, match="moves the image files"):
+        upgrade(database_url, "0033")  # without the image folder: refused, nothing changed
+    upgrade(database_url, "0033", image_dir=images)
+    store = ImageStore(images)
+    assert all(store.verify(day, digest) for day, digest in uses)
+    assert all(store.name_of(day, digest) == store.day_name(day, digest) for day, digest in uses)
+    twice = [store.path_for(day, digests[2]) for day, d in uses if d == digests[2]]
+    assert len(twice) == 2 and twice[0].stat().st_ino == twice[1].stat().st_ino  # linked, not copied
+    assert (images / "sha256").is_dir()  # left for the new purge to remove: the migration can still fail here
+    with engine.begin() as c:
+        got = {(d if isinstance(d, dt.date) else dt.date.fromisoformat(d), h)
+               for d, h in c.execute(text("SELECT day, digest FROM read_images"))}  # fmt: skip
+        assert got == uses
+        assert c.scalar(text("SELECT count(*) FROM retired_image_days")) == 0
+        if c.dialect.name == "postgresql":
+            assert c.scalar(text("SELECT relkind FROM pg_class WHERE oid = 'read_images'::regclass")) == "p"
+            oldest = day_of(now - dt.timedelta(days=30))  # its reads are in reads_default: its rows in the default
+            where = text("SELECT tableoid::regclass::text FROM read_images WHERE day = :d")
+            assert c.execute(where, {"d": oldest}).scalars().all() == ["read_images_default"] * 2
+            newest = c.execute(where, {"d": day_of(now)}).scalars().all()
+            assert newest == [f"read_images_{day_of(now):%Y%m%d}"] * 2
+
+    shutil.rmtree(images / "sha256")  # as the purge does once it runs on the migrated store
+    command.downgrade(alembic_config(database_url, images), "0032")
+    for digest, data in zip(digests, blobs, strict=True):
+        assert (images / "sha256" / digest[:2] / digest[2:4] / f"{digest}.jpg").read_bytes() == data
+    assert not (images / "days").exists()
+    with engine.begin() as c:
+        assert {h for (h,) in c.execute(text("SELECT digest FROM read_images"))} == set(digests)
+    upgrade(database_url, image_dir=images)
     engine.dispose()

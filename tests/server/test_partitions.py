@@ -4,6 +4,7 @@ server makes the days ahead on its own. SQLite keeps one table: these tests skip
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 import uuid
 from pathlib import Path
@@ -15,11 +16,12 @@ from sqlalchemy import func, select, text
 from platewatch.domain.read_days import AHEAD_DAYS, DEFAULT_PARTITION, day_of, partition_name
 from platewatch.server.app import create_app
 from platewatch.server.db.engine import make_engine, make_sessionmaker
+from platewatch.server.reads.imagestore import ImageStore
 from platewatch.server.reads.models import Read
 from platewatch.server.reads.partitions import day_partitions, make_days
 from platewatch.server.settings import Settings
 from tests.conftest import Clock
-from tests.support.live_server import LiveServer, read_payload, serving
+from tests.support.live_server import LiveServer, jpeg, read_payload, serving
 
 
 def only_postgresql(url: str) -> None:
@@ -145,8 +147,8 @@ def test_a_purge_drops_expired_days_keeps_held_reads_and_images_shared_with_a_la
         unit,
         read_payload("LATE001", end_a + hour, seed=9),  # day B, expired by the cutoff below
         read_payload("LATE002", end_a + 3 * hour, seed=3),
-    )  # day B, kept: shares GONE001's two images
-    assert server.count(Alert) == 1 and len(server.image_files()) == 8
+    )  # day B, kept: the same two images as GONE001, stored again in day B's folder (ADR 0023)
+    assert server.count(Alert) == 1 and len(server.image_files()) == 10
     with server.db() as db:
         hold = holds.place(db, HoldCreate(reason="preservation letter", read_ids=[held["id"]]), "2026-77", "inv",
                            server.clock.now)  # fmt: skip
@@ -154,18 +156,24 @@ def test_a_purge_drops_expired_days_keeps_held_reads_and_images_shared_with_a_la
 
     server.clock.now = end_a + dt.timedelta(days=14, hours=2)  # the cutoff: two hours into day B
     dry = run_purge(server, dry_run=True)
-    assert (dry.reads_deleted, dry.alerts_deleted, dry.images_deleted, dry.reads_held) == (3, 1, 4, 1)
+    assert (dry.reads_deleted, dry.alerts_deleted, dry.images_deleted, dry.reads_held) == (3, 1, 6, 1)
     with server.db() as db:
         assert day_a in day_partitions(db) and len(stored(server)) == 5  # the dry run rolled the drop back
 
     report = run_purge(server)
-    assert (report.reads_deleted, report.alerts_deleted, report.images_deleted, report.reads_held) == (3, 1, 4, 1)
+    # Day A's rows and folder go whole (4 images: HELD001's 2 are kept); LATE001's 2, of day B, one by one.
+    assert (report.reads_deleted, report.alerts_deleted, report.images_deleted, report.reads_held) == (3, 1, 6, 1)
     assert stored(server) == {"HELD001", "LATE002"} and server.count(Alert) == 0
     assert partition_of(server, held) == DEFAULT_PARTITION  # day A is gone; its held read is kept, unchanged
     with server.db() as db:
         assert day_a not in day_partitions(db) and db.scalar(text(ORPHANS)) == 0
         assert db.scalar(select(func.count()).select_from(HeldRead)) == 1
-    assert len(server.image_files()) == 4  # HELD001's, and the two GONE001 shared with a read of a later day
+    assert len(server.image_files()) == 4  # HELD001's (kept), and LATE002's in day B's folder
+    store = ImageStore(server.settings.image_dir)
+    assert store.day_folders() == {day_a + dt.timedelta(days=1)} and store.kept_digests(day_a) == {
+        hashlib.sha256(jpeg(seed=1)).hexdigest(),
+        hashlib.sha256(jpeg(320, 240, seed=2)).hexdigest(),
+    }
 
     with server.db() as db:
         row = db.get(LegalHold, hold.id)
@@ -180,16 +188,27 @@ def test_a_purge_drops_expired_days_keeps_held_reads_and_images_shared_with_a_la
 
 
 def test_an_image_uploaded_late_with_an_older_read_keeps_its_newest_use(server: LiveServer) -> None:
-    # Both stores. A car out of contact uploads, after a newer read with the same two JPEGs, an older one: the image's
-    # last use stays the newer read's, so purging the older read leaves the files the newer one names.
+    # Both stores. A car out of contact uploads, after a newer read with the same two JPEGs, an older one of the same
+    # day: the image's last use stays the newer read's, so purging the older read leaves the files the newer one names.
+    # A read of another day with the same JPEGs has its own copies (ADR 0023), which go with that day.
+    from platewatch.domain.read_days import bounds
     from tests.server.test_retention import run_purge, stored
 
     unit = server.add_unit()
+    start, _ = bounds(day_of(server.clock.now))
+    server.clock.now = start + dt.timedelta(hours=20)
     upload(server, unit, read_payload("NEW0001", server.clock.now, seed=4))
-    upload(server, unit, read_payload("OLD0001", server.clock.now - dt.timedelta(days=10), seed=4))
-    server.clock.advance(days=5)  # OLD0001 is 15 days old, NEW0001 5
+    upload(server, unit, read_payload("OLD0001", start + dt.timedelta(hours=1), seed=4))
+    upload(server, unit, read_payload("DAY0001", start - dt.timedelta(days=1), seed=4))
+    assert len(server.image_files()) == 4  # two days' folders
+    server.clock.now = start + dt.timedelta(days=14, hours=2)  # OLD0001 and DAY0001 expired, NEW0001 not
     report = run_purge(server)
-    assert (report.reads_deleted, report.images_deleted) == (1, 0)
+    assert (report.reads_deleted, report.images_deleted) == (2, 2)  # DAY0001's day, whole
     assert stored(server) == {"NEW0001"} and len(server.image_files()) == 2
+    store = ImageStore(server.settings.image_dir)
+    with server.db() as db:
+        read = db.scalars(select(Read)).one()
+    assert store.of_read(read.captured_at, read.plate_image) and store.of_read(read.captured_at, read.vehicle_image)
+    server.clock.now = start + dt.timedelta(days=15)
     server.clock.advance(days=10)
     assert run_purge(server).images_deleted == 2 and server.image_files() == []

@@ -11,16 +11,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from platewatch.domain.read_days import bounds, day_of
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.domain.roles import Role
 from platewatch.server.alerts.models import Alert
 from platewatch.server.app import create_app
 from platewatch.server.db.engine import make_engine, make_sessionmaker
+from platewatch.server.governance.image_days import after_purge
 from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
 from platewatch.server.governance.retention import PurgeReport, purge
 from platewatch.server.hotlists.models import HotListVersion
 from platewatch.server.reads.imagestore import ImageStore
-from platewatch.server.reads.models import Read
+from platewatch.server.reads.models import Read, RetiredImageDay
 from platewatch.server.settings import Settings
 from tests.conftest import Clock
 from tests.server.hotlists.fixtures import ncic
@@ -32,9 +34,14 @@ SECOND = b"\n".join([FIRST, ncic("A555000111", "KID2026", "NY", ori="NY0000000",
 
 
 def run_purge(server: LiveServer, dry_run: bool = False) -> PurgeReport:
+    """A purge, then the dropping of the retired days' tables and files, as the server and the CLI run them (ADR
+    0023)."""
+    store = ImageStore(server.settings.image_dir)
     with server.db() as db:
-        return purge(db, ImageStore(server.settings.image_dir), server.clock.now, RetentionPolicy(14), "test",
-                     dry_run=dry_run)  # fmt: skip
+        report = purge(db, store, server.clock.now, RetentionPolicy(14), "test", dry_run=dry_run)
+    with server.db() as db:
+        after_purge(db, store)
+    return report
 
 
 def import_list(actors: Actors, list_id: int, data: bytes) -> int:
@@ -173,22 +180,24 @@ def test_a_hold_placed_while_a_purge_runs_wins(server: LiveServer) -> None:
 
 
 def test_a_read_stored_while_the_purge_deletes_its_byte_identical_images_keeps_them(server: LiveServer) -> None:
-    # Byte-identical images share one file. The purge has found the files of an expired read unused; just before
-    # it deletes them, a unit uploads a new read with the same two JPEGs. Storing finds the files present and
-    # writes nothing, so the new read keeps its images only if the upload waits for the purge (or the purge for it).
+    # Byte-identical images of one day's reads share one file. The purge has found the files of an expired read of
+    # the day the cutoff falls in unused; just before it deletes them, a unit uploads a later read of the same day with
+    # the same two JPEGs. Storing finds the files present and writes nothing, so the new read keeps its images only if
+    # the upload waits for the purge (or the purge for it).
     unit = server.add_unit()
-    ingest(server, unit, read_payload("OLD0001", server.clock.now, seed=7))
-    server.clock.advance(days=15)
-    new = read_payload("NEW0001", server.clock.now, seed=7)
+    start, _ = bounds(day_of(server.clock.now))
+    ingest(server, unit, read_payload("OLD0001", start + dt.timedelta(hours=1), seed=7))
+    server.clock.now = start + dt.timedelta(days=14, hours=2)  # OLD0001 expired; its day not yet whole
+    new = read_payload("NEW0001", start + dt.timedelta(hours=3), seed=7)  # a car back in contact
     uploads: list[threading.Thread] = []
 
     class UploadingWhileDeleting(ImageStore):
-        def remove(self, digest: str) -> bool:
+        def remove(self, day: dt.date, digest: str) -> bool:
             if not uploads:
                 uploads.append(threading.Thread(target=ingest, args=(server, unit, new)))
                 uploads[0].start()
                 uploads[0].join(2.0)  # without the lock the upload is done long before this
-            return super().remove(digest)
+            return super().remove(day, digest)
 
     with server.db() as db:
         report = purge(db, UploadingWhileDeleting(server.settings.image_dir), server.clock.now, RetentionPolicy(14),
@@ -200,7 +209,26 @@ def test_a_read_stored_while_the_purge_deletes_its_byte_identical_images_keeps_t
         read = db.scalars(select(Read)).one()
     store = ImageStore(server.settings.image_dir)
     assert read.plate_image and read.vehicle_image
-    assert store.verify(read.plate_image) and store.verify(read.vehicle_image)
+    day = day_of(read.captured_at)
+    assert store.verify(day, read.plate_image) and store.verify(day, read.vehicle_image)
+
+
+def test_a_read_of_a_day_whose_images_are_retired_is_refused(server: LiveServer) -> None:
+    # A retired day's folder is gone (or going): a read of it stored now would name a file no purge removes again, or
+    # lose its image to the folder's removal. Ingest refuses it, under the lock the purge retires a day under.
+    unit = server.add_unit()
+    day = day_of(server.clock.now) - dt.timedelta(days=3)
+    with server.db() as db:
+        db.add(RetiredImageDay(day=day, retired_at=server.clock.now))
+        db.commit()
+    late = read_payload("LATE001", bounds(day)[1] - dt.timedelta(minutes=1), seed=3)
+    with server.client(unit) as c:
+        response = c.post("/api/v1/reads", json={"reads": [late]})
+    assert response.status_code == 422, response.text
+    assert response.json()["details"][0]["loc"] == "reads[0].captured_at"
+    assert stored(server) == set() and server.image_files() == []
+    ingest(server, unit, read_payload("NEXT001", bounds(day)[1], seed=3))  # the next day is taken
+    assert stored(server) == {"NEXT001"}
 
 
 def test_a_read_uploaded_while_a_hold_on_its_plate_is_being_placed_is_held(server: LiveServer) -> None:

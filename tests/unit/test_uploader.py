@@ -234,7 +234,8 @@ def test_once_the_server_offers_it_batches_go_as_messagepack_with_binary_images(
         plate = base64.b64decode(str(r["plate_image"]))
         digest = stored[str(r["id"])].plate_image
         assert digest == hashlib.sha256(plate).hexdigest()
-        assert ImageStore(server.settings.image_dir).get(digest) == plate
+        at = stored[str(r["id"])].captured_at
+        assert ImageStore(server.settings.image_dir).of_read(at, digest) == plate
 
 
 class NoMessagePack(BaseHTTPRequestHandler):

@@ -66,7 +66,8 @@ def db_upgrade() -> None:
     """Create or migrate the schema of PLATEWATCH_DATABASE_URL to the newest version."""
     from platewatch.server.db.migrate import upgrade
 
-    upgrade(_settings().database_url)
+    settings = _settings()
+    upgrade(settings.database_url, image_dir=settings.image_dir)
     out.print("database schema is up to date")
 
 
@@ -327,6 +328,7 @@ def purge(
     from zoneinfo import ZoneInfo
 
     from platewatch.domain.retention import RetentionPolicy
+    from platewatch.server.governance.image_days import after_purge
     from platewatch.server.governance.retention import purge as run_purge
     from platewatch.server.reads.imagestore import ImageStore
 
@@ -335,7 +337,8 @@ def purge(
     with factory() as db:
         policy = RetentionPolicy(settings.retention_days)
         tz = ZoneInfo(settings.time_zone)
-        report = run_purge(db, ImageStore(settings.image_dir), utcnow(), policy, "cli", dry_run=dry_run, tz=tz)
+        store = ImageStore(settings.image_dir)
+        report = run_purge(db, store, utcnow(), policy, "cli", dry_run=dry_run, tz=tz)
     verb = "would delete" if dry_run else "deleted"
     out.print(
         f"reads captured before {report.cutoff:%Y-%m-%d %H:%M} UTC: {verb} {report.reads_deleted} reads, "
@@ -343,6 +346,8 @@ def purge(
         f"hot-list versions, {report.requests_deleted} data requests past the current year plus one; "
         f"{report.reads_held} kept under legal holds"
     )
+    with factory() as db:
+        after_purge(db, store)  # the retired days' tables and files (ADR 0023), after the purge's commits
 
 
 def check(env_file: Path | None = EnvFileOption) -> None:
@@ -467,7 +472,7 @@ def server(
             if migrate:
                 from platewatch.server.db.migrate import upgrade
 
-                upgrade(settings.database_url)
+                upgrade(settings.database_url, image_dir=settings.image_dir)
             bootstrap_admin(settings)
             if workers > 1:
                 uvicorn.run("platewatch.server.app:app_from_env", factory=True, workers=workers, **where)  # type: ignore[arg-type]

@@ -54,3 +54,29 @@ def expired_days(days: set[dt.date], cutoff: dt.datetime) -> list[dt.date]:
     """The days whose every read is past the cutoff (the day ends at or before it): dropped whole, oldest first. The
     day the cutoff falls in is not: its expired reads are deleted one by one."""
     return sorted(d for d in days if bounds(d)[1] <= cutoff)
+
+
+DETACHED_PREFIX = "detached_"
+"""A day's partition detached by the purge is renamed with this prefix and dropped after the purge (ADR 0023)."""
+IMAGE_DEFAULT_PARTITION = "read_images_default"
+"""Where an image row goes whose day has no partition of `read_images` (the images of held reads of a dropped day)."""
+_IMAGE_NAME = re.compile(r"read_images_(\d{8})")
+
+
+def detached_day(name: str) -> dt.date | None:
+    """The day of a partition of `reads` or `read_images` detached and renamed by the purge; None for any other name."""
+    if not name.startswith(DETACHED_PREFIX):
+        return None
+    rest = name[len(DETACHED_PREFIX) :]
+    return day_of_partition(rest) or day_of_image_partition(rest)
+
+
+def image_partition_name(day: dt.date) -> str:
+    """`read_images_20261206`: the image rows of the reads of 6 December 2026 (ADR 0023)."""
+    return f"read_images_{day:%Y%m%d}"
+
+
+def day_of_image_partition(name: str) -> dt.date | None:
+    """The day a partition named by `image_partition_name` holds; None for any other name."""
+    m = _IMAGE_NAME.fullmatch(name)
+    return None if m is None else day_of_partition(f"reads_{m[1]}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from sqlalchemy import Connection, func, select, text, union
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from platewatch.domain.read_days import DETACHED_PREFIX
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.accounts.service import record_event
 from platewatch.server.db import store_lock
@@ -74,10 +76,12 @@ def create(settings: Settings, into: Path, now: dt.datetime, actor: str) -> Back
             facts = _facts(f"sqlite:///{partial / SQLITE_FILE}")  # what the copy holds, exactly
         else:
             facts = _pg_dump(settings.database_url, partial / PG_FILE)
-        images = ImageStore(partial / "images")
+        images, source = ImageStore(partial / "images"), ImageStore(settings.image_dir)
+        # Each image by its place in the store (its reads' day folder, or kept: ADR 0023), copied to the same place.
+        names = {found for day, digest in facts.images if (found := source.name_of(day, digest)) is not None}
         previous = backups(into)
-        shared = images.link_from(ImageStore(previous[-1].path / "images"), facts.images) if previous else set()
-        missing = _copy_images(ImageStore(settings.image_dir), images, facts.images - shared)
+        shared = images.link_from(ImageStore(previous[-1].path / "images"), names) if previous else set()
+        missing = len(facts.images) - len(names) + len(_copy_files(source, images, names - shared))
         backup = Backup(
             final, now, kind, facts.schema, facts.reads, len(facts.images) - missing, missing, facts.oldest_read,
             len(shared),
@@ -136,8 +140,10 @@ def _restore(settings: Settings, folder: Path, backup: Backup, replace: bool) ->
         raise BackupError("the store already holds reads: restore with --replace to put the backup in their place")
     source = ImageStore(folder / "images")
     target = ImageStore(settings.image_dir)
-    digests = {p.stem for p in (folder / "images").rglob("*.jpg")}
-    if _copy_images(source, target, digests):
+    # Every file to the same place: a backup made before migration 0033 holds the old layout, which the migration
+    # moves when the server starts on the restored database.
+    names = {p.relative_to(source.root).as_posix() for p in source.root.rglob("*.jpg")}
+    if _copy_files(source, target, {n for n in names if not (target.root / n).exists()}):
         raise BackupError(f"{folder}: some images are unreadable")
     if backup.database == "sqlite":
         path = _sqlite_file(url)
@@ -211,7 +217,9 @@ def _pg_dump(database_url: str, target: Path) -> Facts:
         with engine.connect() as conn, conn.begin():
             snapshot = str(conn.execute(text("SELECT pg_export_snapshot()")).scalar_one())
             facts = _facts_of(conn)
-            command = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target}", plain]
+            retired = f"--exclude-table={DETACHED_PREFIX}*"  # day partitions the purge is dropping (ADR 0023)
+            command = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target}",
+                       retired, plain]  # fmt: skip
             _run(command, env, "pg_dump")
     except SQLAlchemyError as exc:
         raise BackupError(f"cannot read the database: {str(exc).splitlines()[0]}") from exc
@@ -268,9 +276,10 @@ def _run(command: list[str], env: dict[str, str], name: str) -> None:
 
 @dataclass(frozen=True)
 class Facts:
-    """What a backed-up database holds: the images its reads name, how many reads, the oldest, the schema."""
+    """What a backed-up database holds: the images its reads name (by day and digest), how many reads, the oldest, the
+    schema."""
 
-    images: set[str]
+    images: set[tuple[dt.date, str]]
     reads: int
     oldest_read: dt.datetime | None
     schema: str | None
@@ -288,33 +297,46 @@ def _facts(url: str) -> Facts:
 
 
 def _facts_of(conn: Connection) -> Facts:
-    named = union(
-        select(Read.plate_image.label("d")).where(Read.plate_image.is_not(None)),
-        select(Read.vehicle_image.label("d")).where(Read.vehicle_image.is_not(None)),
+    day = (
+        func.date(func.timezone("UTC", Read.captured_at))
+        if conn.dialect.name == "postgresql"
+        else func.date(Read.captured_at)  # SQLite keeps UTC times as text
     )
-    images = {str(d) for (d,) in conn.execute(named)}
+    named = union(
+        select(day.label("day"), Read.plate_image.label("d")).where(Read.plate_image.is_not(None)),
+        select(day, Read.vehicle_image).where(Read.vehicle_image.is_not(None)),
+    )
+    images = {(_date(d), str(digest)) for d, digest in conn.execute(named)}
     count, oldest = conn.execute(select(func.count(), func.min(Read.captured_at)).select_from(Read)).one()
     schema = MigrationContext.configure(conn).get_current_revision()
     return Facts(images, int(count), oldest, schema)
 
 
-def _copy_images(source: ImageStore, target: ImageStore, digests: set[str]) -> int:
-    """Copy the named images that `target` lacks (in batches, durably); returns how many `source` did not have."""
-    missing, batch = 0, []
-    for digest in sorted(digests):
-        if target.path_for(digest).exists():
+def _date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _copy_files(source: ImageStore, target: ImageStore, names: set[str]) -> set[str]:
+    """Copy these image files (paths relative to the store) from `source` to the same place in `target`, in batches,
+    durably; returns those not copied: missing from `source` (purged meanwhile), or whose bytes no longer hash to
+    their name."""
+    lost: set[str] = set()
+    batch: dict[str, bytes] = {}
+    for name in sorted(names):
+        try:
+            data = (source.root / name).read_bytes()
+        except FileNotFoundError:
+            lost.add(name)
             continue
-        data = source.get(digest)
-        if data is None:
-            missing += 1
+        if hashlib.sha256(data).hexdigest() != Path(name).stem:
+            lost.add(name)
             continue
-        batch.append(data)
+        batch[name] = data
         if len(batch) >= 500:
-            target.put_many(batch)
-            batch = []
-    if batch:
-        target.put_many(batch)
-    return missing
+            target.write_files(batch)
+            batch = {}
+    target.write_files(batch)
+    return lost
 
 
 def _has_reads(url: str) -> bool:

@@ -65,7 +65,7 @@ def build(
     for read, _ in rows:
         for digest in (read.plate_image, read.vehicle_image):
             if digest and digest not in intact:
-                data = store.get(digest)
+                data = store.of_read(read.captured_at, digest)
                 intact[digest] = data is not None and hashlib.sha256(data).hexdigest() == digest
                 damaged += not intact[digest]
                 if data is not None:

@@ -19,6 +19,7 @@ from platewatch.domain.retention import ListVersion, RetentionPolicy, purgeable_
 from platewatch.server.alerts.models import Alert, AlertRepeat
 from platewatch.server.data_requests import service as data_requests
 from platewatch.server.governance.day_purge import drop_expired_days
+from platewatch.server.governance.image_days import retire_expired_days
 from platewatch.server.governance.models import HeldRead, LegalHold, PurgeRun
 from platewatch.server.hotlists.models import HotListEntryRow, HotListVersion
 from platewatch.server.log_pages import Page, keyset_page
@@ -105,7 +106,9 @@ def purge(
         db.commit()
         return report
     db.commit()
-    images = _delete_unused_images(db, store, cutoff)  # after the commit: only once no stored read names a file
+    # After the commit, only once no stored read names a file: whole days first (ADR 0023), then the rest one by one.
+    images = retire_expired_days(db, store, cutoff).images_deleted
+    images += _delete_unused_images(db, store, cutoff)
     report = PurgeReport(cutoff, reads, alerts, images, versions, held, False, requests)
     db.add(_run(now, ran_by, report, dry_run=False))
     db.commit()
@@ -199,15 +202,17 @@ def _purge_versions(db: Session, cutoff: dt.datetime) -> int:
     return len(doomed)
 
 
-def unused_images(cutoff: dt.datetime) -> Select[str, dt.datetime]:
-    """The images no stored read names, once the expired reads are gone (ADR 0019): last used before the cutoff, and
-    named by none of the reads still stored from before it (held ones, or one whose hold was just released), in
-    `(last_captured_at, digest)` order. Every read naming an image was captured at or before its last use."""
+def unused_images(cutoff: dt.datetime) -> Select[dt.date, str, dt.datetime]:
+    """The images no stored read names, once the expired reads are gone (ADR 0019, 0023): last used in their day
+    before the cutoff, and named by none of the reads still stored from before it (held ones, or one whose hold was
+    just released; of any day: a shared image is kept a little longer, never too short), in `(last_captured_at,
+    digest)` order. Every read naming an image was captured at or before its last use, on its day."""
     plates = select(Read.plate_image.label("d")).where(Read.captured_at < cutoff, Read.plate_image.is_not(None))
     vehicles = select(Read.vehicle_image).where(Read.captured_at < cutoff, Read.vehicle_image.is_not(None))
     left = plates.union(vehicles).subquery()
     return (
-        select(ReadImage.digest, ReadImage.last_captured_at)
+        select(ReadImage.day, ReadImage.digest, ReadImage.last_captured_at)
+        .where(ReadImage.day <= cutoff.astimezone(dt.UTC).date())  # only the expired days' partitions are read
         .where(ReadImage.last_captured_at < cutoff, ReadImage.digest.not_in(select(left.c.d)))
         .order_by(ReadImage.last_captured_at, ReadImage.digest)
     )
@@ -238,11 +243,12 @@ def _delete_unused_images(db: Session, store: ImageStore, cutoff: dt.datetime, p
         if end is None:
             db.commit()
             return deleted
-        gone = list(
-            db.scalars(delete(IMAGES).where(IMAGES.c.digest.in_(select(this.c.digest))).returning(IMAGES.c.digest))
-        )
-        for digest in gone:
-            store.remove(digest)
+        key = tuple_(IMAGES.c.day, IMAGES.c.digest)
+        gone = db.execute(
+            delete(IMAGES).where(key.in_(select(this.c.day, this.c.digest))).returning(IMAGES.c.day, IMAGES.c.digest)
+        ).all()
+        for day, digest in gone:
+            store.remove(day, digest)
         db.commit()
         deleted += len(gone)
         after = (end[0], end[1])

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.db import store_lock
 from platewatch.server.deps import AppState
+from platewatch.server.governance.image_days import after_purge
 from platewatch.server.governance.retention import purge
 from platewatch.server.notices import service as notices
 from platewatch.server.querylog.anchors import append_anchor
@@ -32,7 +33,10 @@ def purge_once(state: AppState) -> None:
     try:
         with state.sessions() as db:
             policy, tz = RetentionPolicy(settings.retention_days), ZoneInfo(settings.time_zone)
-            purge(db, ImageStore(settings.image_dir), state.clock(), policy, "server", tz=tz)
+            store = ImageStore(settings.image_dir)
+            purge(db, store, state.clock(), policy, "server", tz=tz)
+        with state.sessions() as db:
+            after_purge(db, store)  # the retired days' tables and files, outside the purge's locks (ADR 0023)
     except Exception as exc:
         log.error("purge failed (%s); next try in %s minutes", type(exc).__name__, settings.purge_every_minutes)
 

@@ -1,10 +1,12 @@
 """The lock between storing reads' images and the purge deleting image files.
 
-Byte-identical images share one file in the content-addressed store, so a read being stored may name a file that
+Byte-identical images of one day's reads share one file (ADR 0023), so a read being stored may name a file that
 the purge has just found unused. Storing finds the file present and writes nothing; if the purge then deletes it,
 the new read has lost its evidence. So the purge checks and deletes only while holding this lock exclusively, and
-storing holds it shared from before its images are written until its reads are committed. Placing a legal hold takes
-it exclusively too: a read being stored is then either found by the hold or finds it (`governance.holds`).
+storing holds it shared from before its images are written until its reads are committed. The purge retires a
+day's images (its rows, then its folder) under it too, and storing refuses a read of a retired day under it
+(`reads.service.refuse_retired_days`). Placing a legal hold takes it exclusively too: a read being stored is then
+either found by the hold or finds it (`governance.holds`).
 
 - PostgreSQL: a transaction-level advisory lock (shared for storing, so uploads never wait for each other).
 - SQLite: every transaction begins with BEGIN IMMEDIATE (`db/engine.py`), which already takes the database's one

@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, false, text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from platewatch.server.accounts.models import Unit
@@ -64,12 +64,26 @@ class Read(Base):
 
 
 class ReadImage(Base):
-    """A stored image file and the newest capture time of a read that names it (ADR 0019): once that is past the
-    retention period and no read left in the store names it, the purge deletes the file, without looking it up."""
+    """A stored image file of a day's reads and the newest capture time of a read of that day that names it (ADR
+    0019, 0023). A whole day's rows go with the day (on PostgreSQL the table is partitioned by `day`, like `reads`);
+    the purge deletes one row (and its file) only for the day the retention cutoff falls in, and for the images of
+    held reads once they are released."""
 
     __tablename__ = "read_images"
 
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    """The UTC day of the reads that name it: its file is in that day's folder (`imagestore`)."""
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_captured_at: Mapped[dt.datetime] = mapped_column()
 
     __table_args__ = (Index("ix_read_images_last_captured_at", "last_captured_at", "digest"),)
+
+
+class RetiredImageDay(Base):
+    """A day whose image folder the purge has removed (ADR 0023): ingest refuses reads of it from then on, so no read
+    is stored with an image in a folder that is going."""
+
+    __tablename__ = "retired_image_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    retired_at: Mapped[dt.datetime] = mapped_column()

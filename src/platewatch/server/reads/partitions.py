@@ -1,10 +1,11 @@
-"""The day partitions of `reads` on PostgreSQL (ADR 0019): which exist, and making the days ahead (the scheduler).
-SQLite's `reads` is one table: every function here does nothing there."""
+"""The day partitions of `reads` and `read_images` on PostgreSQL (ADR 0019, 0023): which exist, and making the days
+ahead (the scheduler). SQLite's tables are one table each: every function here does nothing there."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -12,9 +13,12 @@ from sqlalchemy.orm import Session
 from platewatch.domain.read_days import (
     AHEAD_DAYS,
     DEFAULT_PARTITION,
+    IMAGE_DEFAULT_PARTITION,
     bounds,
+    day_of_image_partition,
     day_of_partition,
     days_to_make,
+    image_partition_name,
     partition_name,
 )
 
@@ -32,15 +36,24 @@ def partitioned(db: Session) -> bool:
 
 def day_partitions(db: Session) -> dict[dt.date, str]:
     """The day partitions of `reads` by day (the default partition is not one)."""
+    return _partitions(db, "reads", day_of_partition)
+
+
+def image_day_partitions(db: Session) -> dict[dt.date, str]:
+    """The day partitions of `read_images` by day (ADR 0023; the default partition is not one)."""
+    return _partitions(db, "read_images", day_of_image_partition)
+
+
+def _partitions(db: Session, table: str, day_of_name: Callable[[str], dt.date | None]) -> dict[dt.date, str]:
     rows = db.execute(
         text(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'reads'::regclass"
+            f"WHERE i.inhparent = '{table}'::regclass"
         )
     )
     out: dict[dt.date, str] = {}
     for (name,) in rows:
-        day = day_of_partition(name)
+        day = day_of_name(name)
         if day is not None:
             out[day] = name
     return out
@@ -66,24 +79,33 @@ def make_days(db: Session, now: dt.datetime, ahead: int = AHEAD_DAYS) -> list[dt
 
 
 def make_day(db: Session, day: dt.date) -> None:
-    """Make one day's partition. Creating it checks the default partition holds no read of that day (PostgreSQL scans
-    it: small, it holds only held reads of dropped days and strays); when it does, they move into the new table
-    first, and the table is attached."""
-    name, (start, end) = partition_name(day), bounds(day)
+    """Make one day's partitions of `reads` and of `read_images` (the latter only where it is missing)."""
+    start, end = bounds(day)
+    _make_partition(db, "reads", partition_name(day), DEFAULT_PARTITION, "captured_at", start, end)
+    if day not in image_day_partitions(db):
+        _make_partition(db, "read_images", image_partition_name(day), IMAGE_DEFAULT_PARTITION, "day", day,
+                        day + dt.timedelta(days=1))  # fmt: skip
+
+
+def _make_partition(
+    db: Session, table: str, name: str, default: str, key: str, start: dt.date | dt.datetime, end: dt.date | dt.datetime
+) -> None:
+    """Make one day's partition of `table`. Creating it checks the default partition holds no row of that day
+    (PostgreSQL scans it: small, it holds only held reads of dropped days and strays); when it does, they move into
+    the new table first, and the table is attached."""
     values = f"FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
     strays = db.scalar(
-        text(f"SELECT EXISTS (SELECT 1 FROM {DEFAULT_PARTITION} WHERE captured_at >= :s AND captured_at < :e)"),
-        {"s": start, "e": end},
+        text(f"SELECT EXISTS (SELECT 1 FROM {default} WHERE {key} >= :s AND {key} < :e)"), {"s": start, "e": end}
     )
     if not strays:
-        db.execute(text(f"CREATE TABLE {name} PARTITION OF reads FOR VALUES {values}"))
+        db.execute(text(f"CREATE TABLE {name} PARTITION OF {table} FOR VALUES {values}"))
         return
-    db.execute(text(f"CREATE TABLE {name} (LIKE reads INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
+    db.execute(text(f"CREATE TABLE {name} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
     db.execute(
         text(
-            f"WITH moved AS (DELETE FROM {DEFAULT_PARTITION} WHERE captured_at >= :s AND captured_at < :e "
+            f"WITH moved AS (DELETE FROM {default} WHERE {key} >= :s AND {key} < :e "
             f"RETURNING *) INSERT INTO {name} SELECT * FROM moved"
         ),
         {"s": start, "e": end},
     )
-    db.execute(text(f"ALTER TABLE reads ATTACH PARTITION {name} FOR VALUES {values}"))
+    db.execute(text(f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES {values}"))

@@ -12,19 +12,20 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from platewatch.domain.deployments import Placement, place, whole_span
 from platewatch.domain.plates import canonical
+from platewatch.domain.read_days import day_of
 from platewatch.server.accounts.models import Unit
 from platewatch.server.deployments import service as deployments
 from platewatch.server.errors import ApiError
 from platewatch.server.governance.holds import hold_late_reads
 from platewatch.server.reads.image_files_lock import lock_for_storing
 from platewatch.server.reads.imagestore import ImageError, ImageStore, check_jpeg
-from platewatch.server.reads.models import Read, ReadImage
+from platewatch.server.reads.models import Read, ReadImage, RetiredImageDay
 from platewatch.server.reads.schemas import IncomingRead
 
 MAX_FUTURE = dt.timedelta(minutes=10)
@@ -114,13 +115,15 @@ def ingest(
     image file until the transaction ends (`image_files_lock`)."""
     ids = [r.id for r in reads]
     lock_for_storing(db)
+    refuse_retired_days(db, reads)
     placed = placements(db, unit, reads)
     if db.get_bind().dialect.name == "postgresql":
-        digests = _store_images(store, images, range(len(reads)))
+        digests = _store_images(store, images, reads, range(len(reads)))
         stored = _copy_insert(db, _copy_lines(unit, reads, placed, digests, now, source, attributes))
     else:
         stored, digests = _sqlite_insert(db, unit, reads, placed, images, store, now, source, attributes)
-    # Each image's newest use, for the purge (ADR 0019): in the reads' transaction, under the image-files lock.
+    # Each image's newest use in its day, for the purge (ADR 0019, 0023): in the reads' transaction, under the
+    # image-files lock.
     record_image_uses(db, [(d, reads[i].captured_at) for i, pair in digests.items() if reads[i].id in stored
                            for d in pair.values() if d])  # fmt: skip
     # Evidence a hold was placed on while it was still in a car: held as it arrives, in the same transaction.
@@ -146,42 +149,59 @@ def placements(db: Session, unit: Unit, reads: Sequence[IncomingRead]) -> list[P
     return [place(approvals, portable, r.captured_at, r.latitude, r.longitude) for r in reads]
 
 
+def refuse_retired_days(db: Session, reads: Sequence[IncomingRead]) -> None:
+    """422 for a batch with a read of a day whose image folder the purge has removed (ADR 0023): its reads are past
+    the retention period, and its images would go into a folder no purge removes again. Called under the image-files
+    lock, which the purge holds while it retires a day: a day retired after this check waits for this upload."""
+    newest = db.scalar(select(func.max(RetiredImageDay.day)))
+    if newest is None:
+        return
+    problems = [_problem(i, "captured_at", "is older than the retention period (its day has been purged)")
+                for i, r in enumerate(reads) if day_of(r.captured_at) <= newest]  # fmt: skip
+    if problems:
+        raise ApiError(422, "invalid_request", f"{problems[0]['loc']}: {problems[0]['message']}", problems)
+
+
 def record_image_uses(db: Session, uses: Sequence[tuple[str, dt.datetime]]) -> None:
-    """Raise each image's `last_captured_at` to the newest of these uses (digest, capture time) of it."""
-    last: dict[str, dt.datetime] = {}
+    """Raise the `last_captured_at` of each image in its reads' day to the newest of these uses (digest, capture
+    time) of it."""
+    last: dict[tuple[dt.date, str], dt.datetime] = {}
     for digest, at in uses:
-        if digest not in last or at > last[digest]:
-            last[digest] = at
+        key = (day_of(at), digest)
+        if key not in last or at > last[key]:
+            last[key] = at
     if not last:
         return
     ordered = sorted(last)  # one order for every upload: two that share images never deadlock on their rows
     if db.get_bind().dialect.name == "postgresql":
         db.execute(
             text(
-                "INSERT INTO read_images (digest, last_captured_at) SELECT * FROM unnest(CAST(:d AS text[]), "
-                "CAST(:t AS timestamptz[])) ON CONFLICT (digest) DO UPDATE SET last_captured_at = "
-                "EXCLUDED.last_captured_at WHERE read_images.last_captured_at < EXCLUDED.last_captured_at"
+                "INSERT INTO read_images (day, digest, last_captured_at) SELECT * FROM unnest(CAST(:day AS date[]), "
+                "CAST(:d AS text[]), CAST(:t AS timestamptz[])) ON CONFLICT (day, digest) DO UPDATE SET "
+                "last_captured_at = EXCLUDED.last_captured_at "
+                "WHERE read_images.last_captured_at < EXCLUDED.last_captured_at"
             ),
-            {"d": ordered, "t": [last[d] for d in ordered]},
+            {"day": [k[0] for k in ordered], "d": [k[1] for k in ordered], "t": [last[k] for k in ordered]},
         )
         return
     upsert = sqlite_insert(IMAGES_TABLE)
     db.execute(
         upsert.on_conflict_do_update(
-            index_elements=["digest"],
+            index_elements=["day", "digest"],
             set_={"last_captured_at": upsert.excluded.last_captured_at},
             where=IMAGES_TABLE.c.last_captured_at < upsert.excluded.last_captured_at,
         ),
-        [{"digest": d, "last_captured_at": last[d]} for d in ordered],
+        [{"day": k[0], "digest": k[1], "last_captured_at": last[k]} for k in ordered],
     )
 
 
 def _store_images(
-    store: ImageStore, images: list[dict[str, bytes | None]], which: Sequence[int]
+    store: ImageStore, images: list[dict[str, bytes | None]], reads: Sequence[IncomingRead], which: Sequence[int]
 ) -> dict[int, dict[str, str | None]]:
-    """Store the images of the reads at `which` (one durable write for the batch); their digests by index."""
+    """Store the images of the reads at `which` in their days' folders (one durable write for the batch); their
+    digests by index."""
     blobs = [(i, field, data) for i in which for field, data in images[i].items() if data]
-    digests = store.put_many([data for _, _, data in blobs]) if blobs else []
+    digests = store.put_many([(day_of(reads[i].captured_at), data) for i, _, data in blobs]) if blobs else []
     out: dict[int, dict[str, str | None]] = {i: dict.fromkeys(images[i]) for i in which}
     for (i, field, _), digest in zip(blobs, digests, strict=True):
         out[i][field] = digest
@@ -204,7 +224,7 @@ def _sqlite_insert(
     digests of their images by index."""
     existing = set(db.scalars(select(Read.id).where(Read.id.in_([r.id for r in reads]))))
     new = [i for i, read in enumerate(reads) if read.id not in existing]
-    digests = _store_images(store, images, new)
+    digests = _store_images(store, images, reads, new)
     rows: list[dict[str, Any]] = []
     for i in new:
         read, where = reads[i], placed[i]

@@ -144,7 +144,7 @@ def view_read(read_id: uuid.UUID, ctx: ViewCtx) -> ReadPublic:
 def read_image(read_id: uuid.UUID, kind: Literal["plate", "vehicle"], ctx: ImageCtx, state: StateDep) -> Response:
     row = service.get_read(ctx.db, read_id)
     digest = None if row is None else (row[0].plate_image if kind == "plate" else row[0].vehicle_image)
-    data = ImageStore(state.settings.image_dir).get(digest) if digest else None
+    data = ImageStore(state.settings.image_dir).of_read(row[0].captured_at, digest) if row else None
     if data is None:
         raise ApiError(404, "not_found", f"read {read_id} has no {kind} image")
     ctx.record(1)

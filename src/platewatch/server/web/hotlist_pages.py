@@ -320,7 +320,7 @@ def alerts_page(request: Request, ctx: QueueCtx, at: NowDep, state: StateDep, st
     items = []
     for a, public in zip(rows, alerts_public(ctx.db, rows, at, entry.seq), strict=True):
         read = ctx.db.get(Read, a.read_id)
-        items.append({"alert": public, "image": data_uri(store, read.plate_image if read else None)})
+        items.append({"alert": public, "image": data_uri(store, read)})
     return page(
         request, "alerts.html", role=ctx.role, items=items, filter_status=status, seq=entry.seq,
         reject_reasons=[r.value for r in RejectReason], dispositions=[d.value for d in Disposition],

@@ -40,6 +40,7 @@ from platewatch.server.deps import (
 from platewatch.server.errors import ApiError
 from platewatch.server.querylog import service as querylog
 from platewatch.server.reads.imagestore import ImageStore
+from platewatch.server.reads.models import Read
 from platewatch.server.search import service as search
 from platewatch.server.search.params import SearchQueryDep
 from platewatch.server.search.routes import SearchCtx
@@ -103,8 +104,11 @@ def form_time(value: str, tz: ZoneInfo, field: str | None = None) -> dt.datetime
     return given.astimezone(dt.UTC) if given.tzinfo else given.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
-def data_uri(store: ImageStore, digest: str | None) -> str | None:
-    data = store.get(digest) if digest else None
+def data_uri(store: ImageStore, read: Read | None, kind: str = "plate") -> str | None:
+    """A read's plate (or vehicle) image as a data URI, found by the read's day and digest."""
+    if read is None:
+        return None
+    data = store.of_read(read.captured_at, read.plate_image if kind == "plate" else read.vehicle_image)
     return "data:image/jpeg;base64," + base64.b64encode(data).decode() if data else None
 
 
@@ -256,9 +260,7 @@ def search_results(request: Request, ctx: SearchCtx, query: SearchQueryDep, stat
     officers = ctx.read(lambda db: on_shift(db, [r for r, _ in rows]))
     entry = ctx.record(len(rows))
     store = ImageStore(state.settings.image_dir)
-    results = [
-        {"read": r, "unit": u, "image": data_uri(store, r.plate_image), "officer": officers[r.id]} for r, u in rows
-    ]
+    results = [{"read": r, "unit": u, "image": data_uri(store, r), "officer": officers[r.id]} for r, u in rows]
     form = dict(request.query_params)
     next_url = None
     if next_cursor:
@@ -283,8 +285,8 @@ def read_detail(request: Request, read_id: uuid.UUID, ctx: ViewCtx, state: State
     read, unit = row
     return page(
         request, "read.html", read=read, unit=unit, officer=officer, seq=entry.seq, purpose=ctx.purpose,
-        case_number=ctx.case_number, plate_image=data_uri(store, read.plate_image), role=ctx.role,
-        vehicle_image=data_uri(store, read.vehicle_image), lpr_subtype=state.settings.leas_lpr_subtype,
+        case_number=ctx.case_number, plate_image=data_uri(store, read), role=ctx.role,
+        vehicle_image=data_uri(store, read, "vehicle"), lpr_subtype=state.settings.leas_lpr_subtype,
     )  # fmt: skip
 
 
