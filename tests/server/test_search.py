@@ -218,8 +218,9 @@ def test_similar_search_is_planned_on_the_canonical_index(database_url: str) -> 
                          "captured_at": yesterday + dt.timedelta(seconds=i * 4), "received_at": now})  # fmt: skip
         c.execute(insert(Read), rows)
         c.execute(text("ANALYZE"))
-    for hours in (24, 24 * 14):
-        query = SearchQuery(parse_pattern("B001234"), Mode.SIMILAR, now - dt.timedelta(hours=hours), now)
+    end = yesterday + dt.timedelta(days=1)  # windows that end with that day, so that they hold all its reads at any
+    for hours in (24, 24 * 14):  # hour of the day the test runs (a window ending now held few of them in the evening)
+        query = SearchQuery(parse_pattern("B001234"), Mode.SIMILAR, end - dt.timedelta(hours=hours), end)
         sql = str(build(query).limit(51).compile(engine, compile_kwargs={"literal_binds": True}))
         with engine.connect() as c:
             if engine.dialect.name == "sqlite":
