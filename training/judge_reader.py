@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from platewatch.engine.benchmark import BenchResult, run_benchmark
+from platewatch.engine.benchmark import BenchResult, read_labels, run_benchmark
+from platewatch.engine.image_io import load_image
 from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.reader import PlateReader
@@ -121,14 +124,37 @@ def table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def interleaved_speed(readers: list[Path], images: int) -> dict[str, tuple[float, float]]:
+    """Each reader's pipeline timed on the first `images` photos of the distant US stand-in, photo by photo in turn
+    (a noisy machine slows them alike): (median, p90) ms per photo, one thread."""
+    rows = read_labels(DISTANT_US, None)[:images]
+    pipelines = {str(r): pipeline_for(r) for r in readers}
+    spent: dict[str, list[float]] = {name: [] for name in pipelines}
+    for row in rows:
+        frame = load_image(DISTANT_US / row.file)
+        for name, pipeline in pipelines.items():
+            t0 = time.perf_counter()
+            pipeline.run(frame)
+            spent[name].append((time.perf_counter() - t0) * 1000)
+    return {
+        name: (statistics.median(ms), statistics.quantiles(ms, n=10, method="inclusive")[-1])
+        for name, ms in spent.items()
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("candidates", nargs="+", type=Path, help="reader .onnx files to judge against the shipped one")
     ap.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
     ap.add_argument("--readers-only", action="store_true", help="only the candidates, not the shipped reader")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--speed", type=int, default=0, help="only time the readers' pipelines, interleaved, on N photos")
     args = ap.parse_args()
     readers = list(args.candidates) if args.readers_only else [READER, *args.candidates]
+    if args.speed:
+        for name, (median, p90) in interleaved_speed(readers, args.speed).items():
+            print(f"{name}: {median:.1f} ms median, {p90:.1f} ms p90 per distant US photo")
+        return
     results = [judge(r, tuple(args.sets)) for r in readers]
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
