@@ -13,7 +13,6 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from platewatch.domain.hotlist_settings import schedule_problem
 from platewatch.domain.hotlists import Category
 from platewatch.server.accounts.service import record_event
 from platewatch.server.alerts.matcher import Matcher
@@ -73,21 +72,18 @@ def create(
     """Create a hot list."""
     settings = Settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
-    known = [name for name, _ in formats()]
-    problem = schedule_problem(watch_folder.strip(), import_every, import_format)
-    if import_format is not None and import_format not in known:
-        problem = f"{import_format!r} is not an import format; one of {', '.join(known)}"
-    if problem is not None:
-        err.print(f"[red]error:[/red] {problem}")
-        raise typer.Exit(1)
+    try:  # the API's rules: a known import format, a watched folder with a schedule and a format…
+        body = HotListCreate.model_validate({
+            "name": name, "source": source, "category": category, "import_format": import_format, "covert": covert,
+            "approximate": approximate, "state_filter": state_filter, "watch_folder": watch_folder,
+            "import_every_minutes": import_every,
+        })  # fmt: skip
+    except ValidationError as exc:
+        err.print(f"[red]error:[/red] {validation_message(exc)}")
+        raise typer.Exit(1) from exc
     try:
         with transaction(factory) as db:
-            h = service.create_list(
-                db, name=name, source=source, category=category, actor="cli", now=utcnow(), covert=covert,
-                approximate=approximate, import_format=import_format,
-                state_filter=state_filter.upper().replace(" ", ""), watch_folder=watch_folder.strip(),
-                import_every_minutes=import_every,
-            )  # fmt: skip
+            h = service.create_from(db, body, "cli", utcnow())
             out.print(f"hot list {h.name!r} created (id {h.id})")
     except service.HotListError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
@@ -129,12 +125,10 @@ def change_settings(
         hotlist = _named(db, name)
         try:
             change = HotListSettingsChange.model_validate({k: v for k, v in given.items() if v is not None})
-            merged = change.applied_to(HotListCreate.model_validate(service.settings_of(hotlist)))
+            merged, note = changes.change_settings(db, hotlist, change, actor="cli", now=utcnow())
         except ValidationError as exc:
             err.print(f"[red]error:[/red] {validation_message(exc)}")
             raise typer.Exit(1) from exc
-        try:
-            note = changes.update_settings(db, hotlist, actor="cli", now=utcnow(), **service.settings_from(merged))
         except service.HotListError as exc:
             db.rollback()
             err.print(f"[red]error:[/red] {exc.message}")

@@ -83,9 +83,7 @@ def create_user(
     username = username.strip()
     if not username or len(username) > 64 or not all(ch.isalnum() or ch in "._-" for ch in username):
         raise AccountError("bad_username", "username: use 1-64 letters, digits, '.', '_' or '-'")
-    email = email.strip()
-    if (problem := address_problem(email)) is not None:
-        raise AccountError("bad_email", problem)
+    email = _checked_email(email)
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise AccountError("username_taken", f"user {username!r} already exists")
     generated = password is None
@@ -122,12 +120,18 @@ def get_user(db: Session, username: str) -> User:
     return user
 
 
-def set_email(db: Session, username: str, email: str, actor: str) -> User:
-    """Where `username`'s notices are sent ("" for nowhere); the change is a security event."""
-    user = get_user(db, username)
+def _checked_email(email: str) -> str:
+    """A person's e-mail address as stored (trimmed; "" for none), or AccountError naming what is wrong."""
     email = email.strip()
     if (problem := address_problem(email)) is not None:
         raise AccountError("bad_email", problem)
+    return email
+
+
+def set_email(db: Session, username: str, email: str, actor: str) -> User:
+    """Where `username`'s notices are sent ("" for nowhere); the change is a security event."""
+    user = get_user(db, username)
+    email = _checked_email(email)
     if email != user.email:
         user.email = email
         record_event(db, username, "email_changed", "success", "e-mail removed" if not email else "e-mail set", actor)

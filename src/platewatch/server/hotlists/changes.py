@@ -16,6 +16,7 @@ from platewatch.server.alerts.service import retro_hits_for_change
 from platewatch.server.hotlists import service
 from platewatch.server.hotlists.importers import ImportRefused
 from platewatch.server.hotlists.models import HotList, HotListVersion
+from platewatch.server.hotlists.schemas import HotListCreate, HotListSettingsChange
 from platewatch.server.settings import Settings
 
 
@@ -80,6 +81,15 @@ def update_settings(db: Session, hotlist: HotList, *, actor: str, now: dt.dateti
         db, actor, "hotlist_settings", "success", f"{hotlist.name}: version {version.id}: {version.note}"[:500]
     )
     return version.note
+
+
+def change_settings(
+    db: Session, hotlist: HotList, change: HotListSettingsChange, *, actor: str, now: dt.datetime
+) -> tuple[HotListCreate, str]:
+    """Apply a change of some settings (the API's PATCH, `hotlist settings`): the list's settings with the change's,
+    validated whole (a ValidationError names what is wrong), then `update_settings`; the new settings and the note."""
+    merged = change.applied_to(HotListCreate.model_validate(service.settings_of(hotlist)))
+    return merged, update_settings(db, hotlist, actor=actor, now=now, **service.settings_from(merged))
 
 
 def retire(db: Session, hotlist: HotList, *, actor: str, now: dt.datetime, reason: str) -> HotListVersion:

@@ -114,11 +114,9 @@ def create_hotlist(body: HotListCreate, who: Manager, db: DbDep, at: NowDep) -> 
 def change_settings(list_id: RowId, body: HotListSettingsChange, who: Manager, db: DbDep, at: NowDep) -> HotListPublic:
     hotlist = _list(db, list_id)
     try:
-        merged = body.applied_to(HotListCreate.model_validate(service.settings_of(hotlist)))
+        changes.change_settings(db, hotlist, body, actor=who.user.username, now=at)
     except ValidationError as exc:
         raise ApiError(422, "bad_settings", validation_message(exc)) from exc
-    try:
-        changes.update_settings(db, hotlist, actor=who.user.username, now=at, **service.settings_from(merged))
     except service.HotListError as exc:
         db.rollback()
         raise _error(exc) from exc

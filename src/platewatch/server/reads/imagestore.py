@@ -207,13 +207,12 @@ class ImageStore:
 
     def get(self, day: dt.date, digest: str) -> bytes | None:
         """The image of a read of `day`, from the day's folder or kept."""
-        name = self.name_of(day, digest)
-        if name is None:
-            return None
-        try:
-            return (self.root / name).read_bytes()
-        except FileNotFoundError:
-            return None
+        for name in (self.day_name(day, digest), self.kept_name(day, digest)):
+            try:
+                return (self.root / name).read_bytes()
+            except FileNotFoundError:
+                continue
+        return None
 
     def of_read(self, captured_at: dt.datetime, digest: str | None) -> bytes | None:
         """The image a read names (None when it names none, or the file is missing): by the read's UTC day."""
