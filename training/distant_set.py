@@ -15,7 +15,8 @@ The EU/BR set is the same val photos with their own plates, the plate (an EU pla
 at W/0.6. Every image is drawn from its own seed (`seed * 100_003 + index`), so the first N images are the same
 whatever the count: the tests read a fixed sample of them. Output: `<out>/distant-us/` and `<out>/distant-eubr/`
 (`<out>` is `training/cache`), each with `labels.csv` (`file,x,y,w,h,plate,state,split`, the shared format) for
-`platewatch bench recognition`.
+`platewatch bench recognition`. `--split train` builds the same from the train rows (`distant-us-train/`,
+`distant-eubr-train/`): a development set for decoding choices, so that val is only measured, never tuned on.
 """
 
 from __future__ import annotations
@@ -148,26 +149,26 @@ def distant_photo(photo: PhotoSample, negatives: list[np.ndarray], rng: np.rando
     return DistantImage(jpeg, box, photo.plate, "", look)
 
 
-def _photos() -> list[PhotoSample]:
-    return load_photos("openalpr-eu-endtoend", "val") + load_photos("openalpr-br-endtoend", "val")
+def _photos(split: str = "val") -> list[PhotoSample]:
+    return load_photos("openalpr-eu-endtoend", split) + load_photos("openalpr-br-endtoend", split)
 
 
-def us_images(count: int | None = None, seed: int = 0) -> Iterator[DistantImage]:
+def us_images(count: int | None = None, seed: int = 0, split: str = "val") -> Iterator[DistantImage]:
     """The US set's first `count` images (all 317 val crops when None), each from its own seed."""
-    photos, negatives = _photos(), load_folder_images("negatives")
-    for i, crop in enumerate(load_us_crops("val")[:count]):
+    photos, negatives = _photos(split), load_folder_images("negatives")
+    for i, crop in enumerate(load_us_crops(split)[:count]):
         yield distant_us(crop, photos[i % len(photos)], negatives, np.random.default_rng(seed * 100_003 + i))
 
 
-def eubr_images(count: int | None = None, seed: int = 0) -> Iterator[DistantImage]:
+def eubr_images(count: int | None = None, seed: int = 0, split: str = "val") -> Iterator[DistantImage]:
     """The EU/BR set's first `count` images (all 76 val photos when None), each from its own seed."""
     negatives = load_folder_images("negatives")
-    for i, photo in enumerate(_photos()[:count]):
+    for i, photo in enumerate(_photos(split)[:count]):
         yield distant_photo(photo, negatives, np.random.default_rng(seed * 100_003 + 50_000 + i))
 
 
-def write_folder(folder: Path, images: Iterator[DistantImage], prefix: str) -> int:
-    """Write the images and their `labels.csv` (all rows `val`); how many."""
+def write_folder(folder: Path, images: Iterator[DistantImage], prefix: str, split: str = "val") -> int:
+    """Write the images and their `labels.csv` (all rows `split`); how many."""
     (folder / "images").mkdir(parents=True, exist_ok=True)
     n = 0
     with (folder / "labels.csv").open("w", newline="") as fh:
@@ -186,7 +187,7 @@ def write_folder(folder: Path, images: Iterator[DistantImage], prefix: str) -> i
                     f"{y2 - y1:.1f}",
                     img.plate,
                     img.state,
-                    "val",
+                    split,
                     img.look,
                 ]
             )
@@ -198,10 +199,19 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("training/cache"), help="the folders go here")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--count", type=int, default=None, help="only the first N images of each set")
+    ap.add_argument(
+        "--split",
+        default="val",
+        choices=("val", "train"),
+        help="train: a development set from the train rows (folders `distant-us-train`, `distant-eubr-train`), "
+        "to choose decoding settings on without looking at val",
+    )
     args = ap.parse_args()
-    n_us = write_folder(args.out / "distant-us", us_images(args.count, args.seed), "us")
-    n_eubr = write_folder(args.out / "distant-eubr", eubr_images(args.count, args.seed), "eubr")
-    print(f"{args.out}/distant-us: {n_us} images; {args.out}/distant-eubr: {n_eubr} images")
+    suffix = "" if args.split == "val" else f"-{args.split}"
+    us, eubr = args.out / f"distant-us{suffix}", args.out / f"distant-eubr{suffix}"
+    n_us = write_folder(us, us_images(args.count, args.seed, args.split), "us", args.split)
+    n_eubr = write_folder(eubr, eubr_images(args.count, args.seed, args.split), "eubr", args.split)
+    print(f"{us}: {n_us} images; {eubr}: {n_eubr} images")
 
 
 if __name__ == "__main__":
