@@ -233,3 +233,60 @@ def test_similar_search_is_planned_on_the_canonical_index(database_url: str) -> 
                 busy = f"reads_{yesterday:%Y%m%d}"
                 assert f"{busy}_plate_canonical_captured_at_idx" in plan and f"Seq Scan on {busy}" not in plan, plan
     engine.dispose()
+
+
+def test_partial_search_collects_matches_first_and_walks_the_window_past_the_cap(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A partial pattern's matches are collected first, then ordered (a planner that misjudges a rare pattern as
+    # common would otherwise walk 14 days of reads newest first, issue 23); past PARTIAL_CAP they are dense, and the
+    # window is walked. Either way every page holds what the pattern and the filters define, newest first.
+    import fnmatch
+    import random
+
+    from benchmarks.purge import UNIT, load
+    from sqlalchemy import insert
+
+    from platewatch.domain.patterns import parse_pattern
+    from platewatch.domain.plates import canonical
+    from platewatch.server.db.engine import make_engine, make_sessionmaker
+    from platewatch.server.reads.models import Read
+    from platewatch.server.search import service
+    from platewatch.server.search.service import Mode, SearchQuery
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    load(database_url, 2, now)  # migrates, then the bench unit and two reads (of days outside the window)
+    engine = make_engine(database_url)
+    rng = random.Random(3)
+    with engine.begin() as c:
+        rows = []
+        for i in range(400):
+            plate = rng.choice(["ABC", "ABD", "XBC", "ZZZ"]) + f"{rng.randrange(100):02d}"
+            rows.append({"id": uuid.uuid4(), "unit_id": uuid.UUID(UNIT), "camera": rng.choice(["front", "rear"]),
+                         "plate": plate, "plate_canonical": canonical(plate), "confidence": 0.9, "source": "bench",
+                         "captured_at": now - dt.timedelta(minutes=1 + i * 7), "received_at": now})  # fmt: skip
+        c.execute(insert(Read), rows)
+    factory = make_sessionmaker(engine)
+
+    def pages(pattern: str, camera: str | None) -> list[uuid.UUID]:
+        seen: list[uuid.UUID] = []
+        cursor = None
+        with factory() as db:
+            while True:
+                query = SearchQuery(parse_pattern(pattern), Mode.PARTIAL, now - dt.timedelta(days=2), now,
+                                    camera=camera, limit=25, cursor=cursor)  # fmt: skip
+                page, nxt = service.run(db, query)
+                seen += [read.id for read, _ in page]
+                if nxt is None:
+                    return seen
+                cursor = service.decode_cursor(nxt)
+
+    for pattern, camera in [("ABC*", None), ("*BC1*", "rear"), ("ZZZ?7", None), ("Q*", None)]:
+        like = pattern.replace("?", "[A-Z0-9]")
+        expected = [
+            r["id"] for r in rows if fnmatch.fnmatchcase(r["plate"], like) and (camera is None or r["camera"] == camera)
+        ]  # all 400 reads lie in the two days
+        for cap in (10_000, 5):  # all collected; cut short, so the window is walked
+            monkeypatch.setattr(service, "PARTIAL_CAP", cap)
+            assert pages(pattern, camera) == expected, (pattern, cap)
+    engine.dispose()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from platewatch.domain.geo import BBox, in_polygon, polygon_bbox
@@ -85,12 +85,24 @@ def _lookalikes(query: SearchQuery) -> Any:
     )
 
 
-def build(query: SearchQuery) -> Select[Read, str]:
-    """One page's statement: the reads (`Read`, or the look-alikes' rows read as reads) of the window that match."""
-    similar = query.mode is Mode.SIMILAR and query.pattern is not None
-    r: Any = aliased(Read, _lookalikes(query)) if similar else Read
-    stmt = select(r, Unit.name).join(Unit, Unit.id == r.unit_id)
-    conds: list[Any] = [] if similar else [r.captured_at >= query.since, r.captured_at < query.until]
+PARTIAL_CAP = 10_000
+"""A partial search first collects up to this many matches of its window, then orders them (`_matches`). Past it the
+matches are dense, and walking the window newest first finds a page soonest."""
+
+
+def _matches(query: SearchQuery) -> Any:
+    """The window's reads that match a partial pattern and every other filter, found first and on their own (the
+    trigram index, day by day), at most PARTIAL_CAP + 1 of them. Left to itself, a planner that misjudges a pattern's
+    matches as many (a plate seen often in a day's statistics sample) walks the 14 days newest first, filtering each
+    read: a second for a pattern matching a few reads a day at a state's volume (issue 23). MATERIALIZED keeps the
+    collection apart from the outer ordering."""
+    return select(Read).where(*_filters(query, Read)).limit(PARTIAL_CAP + 1).cte("matches").prefix_with("MATERIALIZED")
+
+
+def _filters(query: SearchQuery, r: Any, window: bool = True) -> list[Any]:
+    """The conditions on a read's own columns: the window (unless a look-alike CTE has applied it), plate, area,
+    unit, camera and the page cursor."""
+    conds: list[Any] = [r.captured_at >= query.since, r.captured_at < query.until] if window else []
     plate_cond = _plate_filter(query, r)
     if plate_cond is not None:
         conds.append(plate_cond)
@@ -105,13 +117,29 @@ def build(query: SearchQuery) -> Select[Read, str]:
             r.longitude <= box.max_lon,
         ]
     if query.unit:
-        conds.append(Unit.name == query.unit)
+        conds.append(r.unit_id.in_(select(Unit.id).where(Unit.name == query.unit).scalar_subquery()))
     if query.camera:
         conds.append(r.camera == query.camera)
     if query.cursor is not None:
         at, rid = query.cursor
         conds.append(or_(r.captured_at < at, and_(r.captured_at == at, r.id < rid)))
-    return stmt.where(*conds).order_by(r.captured_at.desc(), r.id.desc())
+    return conds
+
+
+def build(query: SearchQuery, collect_first: bool = False) -> Select[Any]:
+    """One page's statement: the reads (`Read`, or the look-alikes' or matches' rows read as reads) of the window that
+    match, with their unit's name. `collect_first` (partial patterns): the matches are collected first (`_matches`),
+    and a third column counts them, so that the caller knows whether they were all (≤ PARTIAL_CAP)."""
+    if collect_first and query.mode is Mode.PARTIAL and query.pattern is not None:
+        matches = _matches(query)
+        r: Any = aliased(Read, matches)
+        collected = select(func.count()).select_from(matches).scalar_subquery()
+        page: Select[Any] = select(r, Unit.name, collected).join(Unit, Unit.id == r.unit_id)
+        return page.order_by(r.captured_at.desc(), r.id.desc())
+    similar = query.mode is Mode.SIMILAR and query.pattern is not None
+    r = aliased(Read, _lookalikes(query)) if similar else Read
+    stmt: Select[Any] = select(r, Unit.name).join(Unit, Unit.id == r.unit_id)
+    return stmt.where(*_filters(query, r, window=not similar)).order_by(r.captured_at.desc(), r.id.desc())
 
 
 def _keep(query: SearchQuery, read: Read) -> bool:
@@ -124,22 +152,34 @@ def _keep(query: SearchQuery, read: Read) -> bool:
 
 
 def run(db: Session, query: SearchQuery) -> tuple[list[tuple[Read, str]], str | None]:
-    """Return one page of (read, unit name) and the cursor of the next page (None at the end)."""
-    needs_filter = query.polygon is not None
-    stmt = build(query)
-    out: list[tuple[Read, str]] = []
-    if not needs_filter:
-        rows = db.execute(stmt.limit(query.limit + 1)).all()
-        out = [(r[0], r[1]) for r in rows]
-    else:
-        for read, unit_name in db.execute(stmt.execution_options(yield_per=500)):
-            if _keep(query, read):
-                out.append((read, unit_name))
-                if len(out) > query.limit:
-                    break
+    """Return one page of (read, unit name) and the cursor of the next page (None at the end). A partial pattern's
+    matches are collected first; when they are more than PARTIAL_CAP, the page is found by walking the window."""
+    collect_first = query.mode is Mode.PARTIAL and query.pattern is not None
+    out, complete = _page(db, query, collect_first)
+    if not complete:
+        out, _ = _page(db, query, False)
     more = len(out) > query.limit
     out = out[: query.limit]
     return out, (encode_cursor(out[-1][0]) if more and out else None)
+
+
+def _page(db: Session, query: SearchQuery, collect_first: bool) -> tuple[list[tuple[Read, str]], bool]:
+    """Up to limit + 1 (read, unit name) rows; False when the collected matches were cut at PARTIAL_CAP."""
+    stmt = build(query, collect_first)
+    out: list[tuple[Read, str]] = []
+    collected = 0
+    if query.polygon is None:
+        rows = db.execute(stmt.limit(query.limit + 1)).all()
+        out = [(r[0], r[1]) for r in rows]
+        collected = max((r[2] for r in rows), default=0) if collect_first else 0
+    else:
+        for row in db.execute(stmt.execution_options(yield_per=500)):
+            collected = row[2] if collect_first else 0
+            if _keep(query, row[0]):
+                out.append((row[0], row[1]))
+                if len(out) > query.limit:
+                    break
+    return out, collected <= PARTIAL_CAP
 
 
 def get_read(db: Session, read_id: uuid.UUID) -> tuple[Read, str] | None:
