@@ -41,7 +41,25 @@ def test_rerank_prefers_a_close_candidate_that_fits() -> None:
 def test_rerank_never_forces_a_template() -> None:
     syntax = load_syntax("CT")
     ranked = syntax.rerank([("GOPATS", 0.9), ("G0PAT5", 0.05)])  # a vanity plate fitting no format
-    assert ranked[0][0] == "GOPATS"
+    assert [t for t, _ in ranked][:2] == ["G0PATS", "GOPATS"]  # its letters stay; its round glyph is written 0
+
+
+@pytest.mark.parametrize(
+    ("candidates", "state", "expected"),
+    [
+        ([("OUTFR0NT", 0.6), ("0UTFR0NT", 0.3)], "TN", ("0UTFR0NT", 0.9)),  # a vanity word: the labels' `0`
+        ([("CUSTOM", 0.7)], "FL", ("CUST0M", 0.7)),  # pooled with no other reading
+        ([("NOX218", 0.8), ("N0X218", 0.1)], "AR", ("NOX218", 0.9)),  # a format says letter: pooled as before
+        ([("IM4REAL", 0.8)], "CA", ("IM4REAL", 0.8)),  # no O: unchanged (I is written I in vanity words)
+    ],
+)
+def test_a_vanity_plates_round_glyph_is_written_0(
+    candidates: list[tuple[str, float]], state: str, expected: tuple[str, float]
+) -> None:
+    # Rule GLYPH-1: of the US train labels that fit no format, all 24 with a round glyph write it `0`, none `O`.
+    ranked = load_syntax("CT").rerank(candidates, state)
+    assert ranked[0][0] == expected[0] and ranked[0][1] == pytest.approx(expected[1])
+    assert {t for t, _ in candidates} <= {t for t, _ in ranked}  # the O reading stays a candidate
 
 
 def test_classified_state_formats_count() -> None:
@@ -68,8 +86,8 @@ def test_look_alikes_are_decided_by_the_classified_state() -> None:
 
 def test_look_alikes_never_force_a_template() -> None:
     syntax = load_syntax("CT")
-    # A vanity plate that fits no Florida format keeps the reader's order.
-    assert syntax.rerank([("CUSTOM", 0.6), ("CUST0M", 0.3)], "FL")[0][0] == "CUSTOM"
+    # A vanity plate that fits no Florida format: no format decides, its round glyph is written 0 (GLYPH-1).
+    assert syntax.rerank([("CUSTOM", 0.6), ("CUST0M", 0.3)], "FL")[0][0] == "CUST0M"
     # Other states' formats do not decide look-alikes: only the classified (or home) state's.
     assert syntax.rerank([("W16627", 0.7), ("WI6627", 0.2)], "AZ")[0][0] == "W16627"
 

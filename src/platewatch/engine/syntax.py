@@ -138,6 +138,8 @@ class PlateSyntax:
         the same glyphs) even when the beam search dropped them. A reading that fits no format is never
         forced into one: it keeps its own confidence and its look-alikes only their own. Look-alikes that
         fit come back with the shared confidence (the reader's belief in those glyphs), others unchanged.
+        When the first reading fits no US format at all (a vanity plate), its round glyph is written `0`, as
+        the US labels write it (`_vanity_zero`).
 
         `state` NOT_US (the classifier says the plate is not from a US state): no US format applies, and
         an O/0 glyph takes the kind of the run it sits in instead (`_rerank_foreign`)."""
@@ -160,7 +162,21 @@ class PlateSyntax:
             shared = max(conf, mass[glyph_key(text)]) if region and self.matches(text, region) else conf
             scored.append((math.log(max(shared, 1e-9)) + self.prior(text, state), conf, text, shared))
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
-        return [(text, shared) for _, _, text, shared in scored]
+        return self._vanity_zero([(text, shared) for _, _, text, shared in scored])
+
+    def _vanity_zero(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """A first reading with an `O` that fits no US format, nor does with its `O`s read as `0` (a vanity plate), is
+        written with `0`: on most states' plates the two are one glyph, and the US labels write a vanity word's round
+        letter as the digit (`CHICAG0`, `M0T0RZ`; rule GLYPH-1). The `0` reading gets the confidence of every
+        candidate that reads those glyphs; the `O` reading stays among the candidates."""
+        if not ranked or "O" not in ranked[0][0]:
+            return ranked
+        top = ranked[0][0]
+        zero = top.replace("O", "0")
+        if self.fits_any(top) or self.fits_any(zero):
+            return ranked
+        pooled = sum(c for t, c in ranked if t.replace("O", "0") == zero)
+        return [(zero, pooled), *((t, c) for t, c in ranked if t != zero)]
 
     @staticmethod
     def _rerank_foreign(candidates: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
