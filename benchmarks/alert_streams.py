@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from benchmarks.process_cpu import Trees, postmaster_pid
 from benchmarks.report import write_section
 from benchmarks.server_ingest import jpeg_b64, random_plate, run_server
 from platewatch.domain.roles import Role
@@ -55,47 +56,6 @@ def percentile(values: list[float], q: float) -> float:
         return math.nan
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
-
-
-def tree_cpu(root: int) -> float:
-    """CPU seconds (user + system, with reaped children's) of process `root` and every live descendant (/proc)."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        times[int(entry)] = sum(int(f) for f in fields[11:15])
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += times.get(pid, 0.0)
-        todo.extend(child for child, parent in parents.items() if parent == pid)
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def postmaster_pid(url: str) -> int:
-    """The PostgreSQL server's postmaster: the parent of this connection's backend (the cluster is on this machine)."""
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        backend = int(conn.scalar(text("SELECT pg_backend_pid()")) or 0)
-        parent = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    engine.dispose()
-    return parent
-
-
-@dataclass
-class Trees:
-    """The process trees whose CPU is counted."""
-
-    roots: dict[str, int]
-
-    def sample(self) -> dict[str, float]:
-        return {name: tree_cpu(pid) for name, pid in self.roots.items()}
 
 
 @dataclass

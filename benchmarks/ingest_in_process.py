@@ -17,7 +17,9 @@ import warnings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.server_ingest import make_batches, postmaster_pid, tree_cpu_seconds
+from benchmarks.process_cpu import postmaster_pid, tree_cpu_seconds
+from benchmarks.report import load_1min
+from benchmarks.server_ingest import make_batches
 from platewatch.server.accounts import service as accounts
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
 from platewatch.server.db.migrate import upgrade
@@ -74,7 +76,7 @@ def run(pg_url: str, token: str, n: int, batch: int, images: bool, binary: bool 
         f"{'with' if images else 'without'} images{' (MessagePack)' if binary else ''}, batches of {batch}: "
         f"process CPU {(cpu1 - cpu0) / n * 1e6:.1f} µs "
         f"a read, PostgreSQL {(pg1 - pg0) / n * 1e6:.1f} µs a read, {n / (t1 - t0):,.0f} reads/s (one client), "
-        f"load {os.getloadavg()[0]:.1f}"
+        f"load {load_1min():.1f}"
     )
 
 

@@ -30,8 +30,9 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.alert_streams import Fixture, Trees, every, percentile, postmaster_pid
-from benchmarks.report import write_section
+from benchmarks.alert_streams import Fixture, every, percentile
+from benchmarks.process_cpu import Trees, postmaster_pid
+from benchmarks.report import load_1min, write_section
 from benchmarks.server_ingest import random_plate, run_server
 from platewatch.domain.roles import Role
 from platewatch.server.accounts import service as accounts
@@ -230,7 +231,7 @@ def main() -> None:
                 roots = {"server": fx.proc.pid, "client": os.getpid()}
                 if url.startswith("postgresql"):
                     roots["postgresql"] = postmaster_pid(url)
-                load_before = os.getloadavg()[0]
+                load_before = load_1min()
                 try:
                     timings, cpu, seconds = run(fx, Trees(roots), args)
                 finally:

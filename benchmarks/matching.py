@@ -1,17 +1,19 @@
 """Hot-list matching throughput: the index vs a naive scan, at 10 k, 100 k and 1 M entries, one core.
 
 Usage: python -m benchmarks.matching [--sizes 10000 100000 1000000] [--reads 200000]
-Each read has its top text and two OCR candidates (one look-alike variant and one misread).
+Each read has its top text and two OCR candidates (one look-alike variant and one misread). Each phase also reports
+the CPU seconds of this process, and each size the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
-import time
 
-from benchmarks.report import write_section
+from benchmarks.process_cpu import Trees
+from benchmarks.report import load_1min, load_span, write_section
 from platewatch.domain.hotlists import Category, HotListEntry
 from platewatch.domain.matching import HotListIndex, ListedEntry, naive_match
 from platewatch.server.hotlists.batch_index import BatchIndex, ListIndex
@@ -47,56 +49,65 @@ def main() -> None:
     ap.add_argument("--served-batch", type=int, default=1000, help="reads per call of the server's matcher")
     args = ap.parse_args()
     rng = random.Random(11)
+    me = Trees({"benchmark": os.getpid()})
     rows = []
+    cpu_rows: list[tuple[int, list[float], list[float], str]] = []
     for size in args.sizes:
+        load_before = load_1min()
         plates = list({plate(rng) for _ in range(int(size * 1.1))})[:size]
         listed = [ListedEntry(HotListEntry(p, "CT", Category.STOLEN_VEHICLE), "ncic", 2) for p in plates]
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        t0 = time.perf_counter()
-        index = HotListIndex(listed)
-        build = time.perf_counter() - t0
+        with me.spending() as building:
+            index = HotListIndex(listed)
+        build = building.wall
         rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
         batch = reads(rng, args.reads, plates)
-        t0 = time.perf_counter()
-        hits = sum(len(index.match(texts)) for texts in batch)
-        indexed = args.reads / (time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        bindex = BatchIndex(plates)
-        batch_build = time.perf_counter() - t0
-        vectorized = []
+        with me.spending() as per_read:
+            hits = sum(len(index.match(texts)) for texts in batch)
+        indexed = args.reads / per_read.wall
+        with me.spending() as batch_building:
+            bindex = BatchIndex(plates)
+        batch_build = batch_building.wall
+        vectorized, cpu = [], [per_read.cpu["benchmark"]]
         for size_of_batch in args.batch:
-            t0 = time.perf_counter()
             batch_hits = 0
-            for start in range(0, len(batch), size_of_batch):
-                batch_hits += len(bindex.match(batch[start : start + size_of_batch]))
-            vectorized.append(args.reads / (time.perf_counter() - t0))
+            with me.spending() as batched:
+                for start in range(0, len(batch), size_of_batch):
+                    batch_hits += len(bindex.match(batch[start : start + size_of_batch]))
+            vectorized.append(args.reads / batched.wall)
+            cpu.append(batched.cpu["benchmark"])
             if hits != batch_hits:
                 raise SystemExit(f"the two indexes disagree: {hits} vs {batch_hits} hits")
         # The server's whole matcher (`alerts.service.raise_alerts` calls ListIndex.match): the batch index and a
         # `make_hit` for each hit, 1,000 reads a call as one ingest request; with approximate matching on for the
         # list, and with it off (how big lists are created: only exact hits are kept).
-        served = []
+        served, list_builds = [], []
         for exact_only in ((), {"ncic"}):
-            t0 = time.perf_counter()
-            lindex = ListIndex(listed, exact_only=exact_only)
-            list_build = time.perf_counter() - t0
+            with me.spending() as list_building:
+                lindex = ListIndex(listed, exact_only=exact_only)
+            list_build = list_building.wall
+            list_builds.append(list_building.cpu["benchmark"])
             with_state = [(texts, None) for texts in batch]
-            t0 = time.perf_counter()
             made = 0
-            for start in range(0, len(batch), args.served_batch):
-                made += sum(map(len, lindex.match(with_state[start : start + args.served_batch])))
-            served.append((args.reads / (time.perf_counter() - t0), list_build))
+            with me.spending() as serving:
+                for start in range(0, len(batch), args.served_batch):
+                    made += sum(map(len, lindex.match(with_state[start : start + args.served_batch])))
+            served.append((args.reads / serving.wall, list_build))
+            cpu.append(serving.cpu["benchmark"])
             if not exact_only and made != hits:
                 raise SystemExit(f"the server's matcher disagrees: {made} vs {hits} hits")
             del lindex
         few = batch[: args.naive_reads]
-        t0 = time.perf_counter()
-        for texts in few:
-            naive_match(listed, texts)
-        naive = len(few) / (time.perf_counter() - t0)
+        with me.spending() as scanning:
+            for texts in few:
+                naive_match(listed, texts)
+        naive = len(few) / scanning.wall
+        builds = [building.cpu["benchmark"], batch_building.cpu["benchmark"], *list_builds]
+        per_read_cpu = [seconds * 1e6 / args.reads for seconds in cpu] + [scanning.cpu["benchmark"] * 1e6 / len(few)]
         rates = f"{indexed:,.0f} reads/s, batch {[f'{v:,.0f}' for v in vectorized]} reads/s, naive {naive:,.1f}"
         print(size, f"build {build:.1f}s/{batch_build:.1f}s", rates, "served", served, hits, flush=True)
         rows.append((size, build, batch_build, rss, indexed, vectorized, naive, hits / args.reads, served))
+        cpu_rows.append((size, builds, per_read_cpu, load_span(load_before)))
     body = [
         "## Hot-list matching",
         "",
@@ -128,6 +139,23 @@ def main() -> None:
         + "".join(f" | {rate:,.0f} ({built:.1f})" for rate, built in sv)
         + f" | {n:,.2f} | {max(v) / n:,.0f}× | {h:.3f} |"
         for s, b, bb, _m, i, v, n, h, sv in rows
+    ]
+    body += [
+        "",
+        "CPU of this process (user + system, all its threads) in each phase, per read (µs; the naive scan in ms), "
+        "and the 1-minute load average when each size started → when it ended: CPU near the wall time (1 / the "
+        "rate) means the process had its core; well below it, that other work on the machine took turns with it.",
+        "",
+        "| entries | build CPU s (per read / batch / server's, approximate on / off) | per-read index µs/read | "
+        + " | ".join(f"batch index, {b:,} a call, µs/read" for b in args.batch)
+        + " | server's matcher, approximate on, µs/read | approximate off, µs/read | naive scan ms/read | 1-min load |",
+        "|---|---|---|" + "---|" * len(args.batch) + "---|---|---|---|",
+    ]
+    body += [
+        f"| {s:,} | {' / '.join(f'{x:.1f}' for x in b)} | "
+        + " | ".join(f"{x:,.2f}" for x in us[:-1])
+        + f" | {us[-1] / 1000:,.1f} | {load} |"
+        for s, b, us, load in cpu_rows
     ]
     write_section("matching", "\n".join(body))
 

@@ -3,7 +3,8 @@ past the retention period, one purge timed (the image files themselves are not o
 no-op, the database work is what is measured). With `--day-reads N` (PostgreSQL), also one expired day of N reads
 in its own partition (ADR 0019), with held reads and alerts among them and later days kept, dropped by one purge,
 its images with it (ADR 0023): with `--day-files`, the day's two image files per read are really on disk, in its day
-folder, and the deleting of the retired folder after the purge is timed too.
+folder, and the deleting of the retired folder after the purge is timed too. Each timed step also reports the CPU
+seconds of this process and of the PostgreSQL cluster's process tree, and each section the machine's load.
 
 Usage: python -m benchmarks.purge [--pg-url URL] [--reads N] [--day-reads N] [--day-files]
 """
@@ -23,7 +24,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.report import write_section
+from benchmarks.process_cpu import Spent, Trees, postmaster_pid
+from benchmarks.report import load_1min, load_span, write_section
 from platewatch.domain.read_days import bounds, day_of, image_partition_name, partition_name
 from platewatch.domain.retention import RetentionPolicy
 from platewatch.server.db.engine import make_engine, make_sessionmaker
@@ -91,12 +93,13 @@ def load(url: str, n: int, now: dt.datetime) -> None:
     engine.dispose()
 
 
-def timed_purge(url: str, images: Path, now: dt.datetime) -> tuple[float, int, int]:
+def timed_purge(url: str, images: Path, now: dt.datetime, trees: Trees) -> tuple[Spent, int, int]:
+    """One purge, timed, with the CPU of each process tree: (what it spent, reads deleted, images deleted)."""
     factory = make_sessionmaker(make_engine(url))
-    with factory() as db:
-        t0 = time.perf_counter()
+    with factory() as db, trees.spending() as spent:
         report = purge(db, ImageStore(images), now, RetentionPolicy(14), "bench")
-        return time.perf_counter() - t0, report.reads_deleted, report.images_deleted
+    factory.kw["bind"].dispose()
+    return spent, report.reads_deleted, report.images_deleted
 
 
 def load_days(url: str, n: int, now: dt.datetime) -> dt.date:
@@ -154,35 +157,41 @@ def write_day_files(url: str, store: ImageStore, day: dt.date, size: int) -> int
 
 @dataclass(frozen=True)
 class DayTimes:
-    """Seconds of each step of the purge of one day, and what it deleted."""
+    """Wall and CPU seconds of each step of the purge of one day, and what it deleted."""
 
-    reads_s: float
-    images_s: float
-    total_s: float
-    files_s: float
+    dropping: Spent
+    retiring: Spent
+    rest: Spent
+    after: Spent
     reads: int
     images: int
     held: int
     files: int
 
+    @property
+    def whole(self) -> Spent:
+        """The purge itself: its three steps."""
+        steps = (self.dropping, self.retiring, self.rest)
+        return Spent(sum(s.wall for s in steps), {k: sum(s.cpu[k] for s in steps) for k in self.dropping.cpu})
 
-def timed_day_purge(url: str, images: Path, now: dt.datetime) -> DayTimes:
+
+def timed_day_purge(url: str, images: Path, now: dt.datetime, trees: Trees) -> DayTimes:
     """The day's reads dropped, then its images retired (rows and folder), then the rest of the purge, each timed; then
     the retired folder's files deleted (after the purge, outside its locks: the server does this in the background)."""
     factory = make_sessionmaker(make_engine(url))
     store = ImageStore(images)
     cutoff = RetentionPolicy(14).cutoff(now)
     with factory() as db:
-        t0 = time.perf_counter()
-        days = drop_expired_days(db, cutoff)
-        t1 = time.perf_counter()
-        retired = retire_expired_days(db, store, cutoff)
-        t2 = time.perf_counter()
-        report = purge(db, store, now, RetentionPolicy(14), "bench")
-        t3 = time.perf_counter()
-        files = after_purge(db, store)
-        t4 = time.perf_counter()
-    return DayTimes(t1 - t0, t2 - t1, t3 - t0, t4 - t3, days.reads_deleted + report.reads_deleted,
+        with trees.spending() as dropping:
+            days = drop_expired_days(db, cutoff)
+        with trees.spending() as retiring:
+            retired = retire_expired_days(db, store, cutoff)
+        with trees.spending() as rest:
+            report = purge(db, store, now, RetentionPolicy(14), "bench")
+        with trees.spending() as after:
+            files = after_purge(db, store)
+    factory.kw["bind"].dispose()
+    return DayTimes(dropping, retiring, rest, after, days.reads_deleted + report.reads_deleted,
                     retired.images_deleted + report.images_deleted, days.reads_kept, files)  # fmt: skip
 
 
@@ -199,15 +208,17 @@ def day_section(pg_url: str, n: int, now: dt.datetime, tmp: str, with_files: boo
         t0 = time.perf_counter()
         written = write_day_files(url, ImageStore(images), expired, size) if with_files else 0
         written_s = time.perf_counter() - t0
-        start_load = os.getloadavg()[0]
-        t = timed_day_purge(url, images, now)
+        trees = Trees({"benchmark": os.getpid(), "postgresql": postmaster_pid(url)})
+        start_load = load_1min()
+        t = timed_day_purge(url, images, now, trees)
+        loads = load_span(start_load)
     finally:
         with admin.connect() as c:
             c.execute(text('DROP DATABASE IF EXISTS "pw_purge_day_bench" WITH (FORCE)'))
         admin.dispose()
-    load = os.getloadavg()[0]
-    print(f"day of {n} reads: reads {t.reads_s:.2f} s, images {t.images_s:.2f} s, purge {t.total_s:.2f} s; "
-          f"{t.files:,} files deleted after it in {t.files_s:.1f} s", flush=True)  # fmt: skip
+    print(f"day of {n} reads: reads {t.dropping.wall:.2f} s, images {t.retiring.wall:.2f} s, purge "
+          f"{t.whole.wall:.2f} s; {t.files:,} files deleted after it in {t.after.wall:.1f} s; CPU s "
+          f"{t.whole.cpu}, after {t.after.cpu}", flush=True)  # fmt: skip
     on_disk = (
         f"its {written:,} image files ({size} bytes each) written into its day folder beforehand ({written_s:.0f} s)"
         if with_files
@@ -228,9 +239,22 @@ def day_section(pg_url: str, n: int, now: dt.datetime, tmp: str, with_files: boo
         "| reads in the day | reads deleted | held kept | reads dropped (s) | images retired (s) | **whole purge (s)** "
         "| images deleted | tables and files deleted after (s) | 1-min load (start → end) |",
         "|---|---|---|---|---|---|---|---|---|",
-        f"| {n:,} | {t.reads:,} | {t.held} | {t.reads_s:.2f} | {t.images_s:.2f} | **{t.total_s:.2f}** | "
-        f"{t.images:,} | {t.files:,} in {t.files_s:.1f} | {start_load:.1f} → {load:.1f} |",
-    ]
+        f"| {n:,} | {t.reads:,} | {t.held} | {t.dropping.wall:.2f} | {t.retiring.wall:.2f} | **{t.whole.wall:.2f}** | "
+        f"{t.images:,} | {t.files:,} in {t.after.wall:.1f} | {loads} |",
+        "",
+        "CPU seconds of each step: this benchmark's process (which runs the purge, as the server's process would) and "
+        "the PostgreSQL cluster's process tree (postmaster, backends, background processes), from /proc in clock "
+        "ticks (0.01 s); other jobs' processes are not counted.",
+        "",
+        "| step | wall s | benchmark process CPU s | PostgreSQL CPU s |",
+        "|---|---|---|---|",
+        *(
+            f"| {label} | {step.wall:.2f} | {step.cpu['benchmark']:.2f} | {step.cpu['postgresql']:.2f} |"
+            for label, step in (("reads dropped", t.dropping), ("images retired", t.retiring),
+                                ("rest of the purge", t.rest), ("**whole purge**", t.whole),
+                                ("tables and files deleted after", t.after))
+        ),
+    ]  # fmt: skip
     write_section("purge-day", "### The purge of one day (PostgreSQL, day partitions)\n\n" + "\n".join(lines) + "\n")
 
 
@@ -244,12 +268,16 @@ def main() -> None:
     args = ap.parse_args()
     now = dt.datetime.now(dt.UTC)
     lines = [
-        f"`python -m benchmarks.purge --reads {args.reads}`: {args.reads:,} reads, half captured 20 days ago, each "
-        "with its own plate and vehicle image hash; one purge. The server purges every hour: a town's 50 k reads a "
-        "day are about 2,100 reads per run, a state's 1 M about 42,000.",
+        f"`python -m benchmarks.purge{' --pg-url URL' if args.pg_url else ''} --reads {args.reads}`: {args.reads:,} "
+        "reads, half captured 20 days ago, each with its own plate and vehicle image hash; one purge. The server "
+        "purges every hour: a town's 50 k reads a day are about 2,100 reads per run, a state's 1 M about 42,000. CPU: "
+        "this benchmark's process (which runs the purge, as the server's process would) and, on PostgreSQL, the "
+        "cluster's process tree (postmaster, backends, background processes), from /proc; other jobs' processes are "
+        "not counted. Load: the 1-minute load average when the purge started → when it ended.",
         "",
-        "| backend | reads deleted | images deleted | seconds | reads per second |",
-        "|---|---|---|---|---|",
+        "| backend | reads deleted | images deleted | seconds | reads per second | benchmark process CPU s "
+        "| PostgreSQL CPU s | 1-min load |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     with tempfile.TemporaryDirectory() as tmp:
         if args.day_reads and args.pg_url:
@@ -267,9 +295,15 @@ def main() -> None:
         try:
             for name, url in targets:
                 load(url, args.reads, now)
-                seconds, reads, images = timed_purge(url, Path(tmp) / "images", now)
-                print(f"{name}: {reads} reads, {images} images in {seconds:.1f} s", flush=True)
-                lines.append(f"| {name} | {reads:,} | {images:,} | {seconds:.1f} | {reads / seconds:,.0f} |")
+                roots = {"benchmark": os.getpid()}
+                if name == "PostgreSQL":
+                    roots["postgresql"] = postmaster_pid(url)
+                start_load = load_1min()
+                spent, reads, images = timed_purge(url, Path(tmp) / "images", now, Trees(roots))
+                print(f"{name}: {reads} reads, {images} images in {spent.wall:.1f} s, CPU s {spent.cpu}", flush=True)
+                pg_cpu = f"{spent.cpu['postgresql']:.1f}" if "postgresql" in spent.cpu else "—"
+                lines.append(f"| {name} | {reads:,} | {images:,} | {spent.wall:.1f} | {reads / spent.wall:,.0f} | "
+                             f"{spent.cpu['benchmark']:.1f} | {pg_cpu} | {load_span(start_load)} |")  # fmt: skip
         finally:
             if admin is not None:
                 with admin.connect() as c:

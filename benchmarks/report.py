@@ -34,6 +34,21 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, {system}, Python {platform.python_version()}, {pg}"
 
 
+def load_1min() -> float:
+    """The machine's 1-minute load average now."""
+    return os.getloadavg()[0]
+
+
+def machine_load() -> str:
+    """The 1-minute load average and the number of CPUs, for the report."""
+    return f"{load_1min():.1f} on {os.cpu_count()} CPUs"
+
+
+def load_span(before: float) -> str:
+    """The 1-minute load average from `before` (taken with `load_1min`) to now: `0.8 → 1.3 on 2 CPUs`."""
+    return f"{before:.1f} → {machine_load()}"
+
+
 def write_section(name: str, body: str) -> None:
     """Replace (or add) the section between `<!-- name:start -->` and `<!-- name:end -->`."""
     text = DOC.read_text() if DOC.exists() else HEADER

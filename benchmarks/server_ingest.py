@@ -16,7 +16,6 @@ import json
 import math
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,8 @@ import numpy as np
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.report import write_section
+from benchmarks.process_cpu import own_cpu_seconds, postmaster_pid, tree_cpu_seconds
+from benchmarks.report import machine_load, write_section
 from platewatch.server.accounts import service as accounts
 from platewatch.server.db.base import uuid7
 from platewatch.server.db.engine import make_engine, make_sessionmaker, transaction
@@ -126,51 +126,6 @@ def run_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen
         except httpx.TransportError:
             time.sleep(0.1)
     return proc, base, token
-
-
-def _stat(pid: int) -> tuple[int, int] | None:
-    """(parent pid, user + system CPU ticks of the process and of its children it has waited for), from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[1]), sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-
-
-def tree_cpu_seconds(root: int) -> float:
-    """CPU seconds of the process `root` and of every process below it, live or ended (an ended process's time is
-    in its parent's cutime/cstime once waited for). Only the trees this benchmark started: other PostgreSQL or
-    Python processes on the machine are not counted."""
-    stats = {pid: st for pid in map(int, filter(str.isdigit, os.listdir("/proc"))) if (st := _stat(pid))}
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _) in stats.items():
-        children.setdefault(parent, []).append(pid)
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        if pid in stats:
-            total += stats[pid][1]
-            todo += children.get(pid, [])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def postmaster_pid(pg_url: str) -> int:
-    """The PostgreSQL server's postmaster (on this machine: the benchmark's own cluster, `make bench`)."""
-    engine = create_engine(pg_url)
-    with engine.connect() as conn:
-        data_dir = conn.execute(text("SHOW data_directory")).scalar_one()
-    engine.dispose()
-    return int(Path(data_dir, "postmaster.pid").read_text().split()[0])
-
-
-def client_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def machine_load() -> str:
-    """The 1-minute load average and the number of CPUs, for the report."""
-    return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
 
 
 def measure(
@@ -281,9 +236,9 @@ def one_run(args: argparse.Namespace, backend: str, images: bool, n: int, binary
         try:
             warm = make_batches(2 * args.batch, args.batch, images, seed=2, binary=binary)
             measure(base, token, warm, 1, kind)  # warm-up
-            server0, pg0, client0 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), client_cpu_seconds()
+            server0, pg0, client0 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), own_cpu_seconds()
             secs, lat = measure(base, token, batches, args.clients, kind)
-            server1, pg1, client1 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), client_cpu_seconds()
+            server1, pg1, client1 = tree_cpu_seconds(proc.pid), tree_cpu_seconds(postmaster), own_cpu_seconds()
             load = machine_load()
         finally:
             proc.terminate()

@@ -2,13 +2,15 @@
 
 Usage: python -m benchmarks.server_search --pg-url URL [--rows 1000000 14000000] [--samples 40]
 Reads are generated inside PostgreSQL (generate_series) from a pool of plates seen ~7 times each; the
-queries run through PlateWatch's own search service (the SQL the API runs), 50 results a page.
+queries run through PlateWatch's own search service (the SQL the API runs), 50 results a page. Besides the latency
+it reports the CPU per query of this process and of the PostgreSQL cluster's process tree, and the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import time
@@ -18,7 +20,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from benchmarks.report import write_section
+from benchmarks.process_cpu import Trees, postmaster_pid
+from benchmarks.report import load_1min, load_span, write_section
 from platewatch.domain.patterns import parse_pattern
 from platewatch.domain.plates import _CANONICAL
 from platewatch.domain.read_days import day_of
@@ -84,39 +87,50 @@ def load(url: str, rows: int) -> list[str]:
     return sample
 
 
-def timed(factory: object, queries: list[SearchQuery]) -> tuple[float, float]:
+def timed(factory: object, queries: list[SearchQuery], trees: Trees) -> tuple[float, float, dict[str, float]]:
+    """p50 and p95 ms of the queries, and the CPU ms per query of each process tree over them (the warm-up left out)."""
     times = []
     with factory() as db:  # type: ignore[operator]
         run(db, queries[0])  # warm
-        for q in queries:
-            t0 = time.perf_counter()
-            run(db, q)
-            times.append((time.perf_counter() - t0) * 1000)
+        with trees.spending() as spent:
+            for q in queries:
+                t0 = time.perf_counter()
+                run(db, q)
+                times.append((time.perf_counter() - t0) * 1000)
     times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+    cpu = {name: seconds * 1000 / len(queries) for name, seconds in spent.cpu.items()}
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))], cpu
 
 
-def bench(url: str, plates: list[str], samples: int) -> list[tuple[str, str, float, float]]:
+Row = tuple[str, str, float, float, dict[str, float]]
+
+
+def bench(url: str, plates: list[str], samples: int) -> tuple[list[Row], str]:
+    """Each kind of search in each window: (query, window, p50 ms, p95 ms, CPU ms per query by tree); and the
+    1-minute load average before and after them all."""
     factory = make_sessionmaker(make_engine(url))
+    trees = Trees({"client": os.getpid(), "postgresql": postmaster_pid(url)})
     now = dt.datetime.now(dt.UTC)
     rng = random.Random(5)
-    out = []
+    out: list[Row] = []
     kinds = {
         "exact": lambda p: (p, Mode.EXACT),
         "prefix (ABC*)": lambda p: (p[:3] + "*", Mode.PARTIAL),
         "infix (*C12*)": lambda p: ("*" + p[2:5] + "*", Mode.PARTIAL),
         "similar (look-alike, 1 edit)": lambda p: (p, Mode.SIMILAR),
     }
+    load_before = load_1min()
     for label, make in kinds.items():
         for window, hours in (("24 h", 24), ("14 days", 24 * 14)):
             qs = []
             for p in rng.sample(plates, samples):
                 pat, mode = make(p)
                 qs.append(SearchQuery(parse_pattern(pat), mode, now - dt.timedelta(hours=hours), now, limit=50))
-            p50, p95 = timed(factory, qs)
-            print(label, window, f"p50 {p50:.1f} ms p95 {p95:.1f} ms", flush=True)
-            out.append((label, window, p50, p95))
-    return out
+            p50, p95, cpu = timed(factory, qs, trees)
+            print(label, window, f"p50 {p50:.1f} ms p95 {p95:.1f} ms, CPU ms/query {cpu}", flush=True)
+            out.append((label, window, p50, p95, cpu))
+    factory.kw["bind"].dispose()
+    return out, load_span(load_before)
 
 
 def main() -> None:
@@ -126,7 +140,11 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=40)
     args = ap.parse_args()
     admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
-    table = ["| reads | query | window | p50 ms | p95 ms |", "|---|---|---|---|---|"]
+    table = [
+        "| reads | query | window | p50 ms | p95 ms | client CPU ms/query | PostgreSQL CPU ms/query |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    loads = []
     for rows in args.rows:
         name = f"bench_{uuid.uuid4().hex[:8]}"
         with admin.connect() as conn:
@@ -134,8 +152,11 @@ def main() -> None:
         url = make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
         try:
             plates = load(url, rows)
-            for label, window, p50, p95 in bench(url, plates, args.samples):
-                table.append(f"| {rows:,} | {label} | {window} | {p50:.1f} | {p95:.1f} |")
+            results, load_seen = bench(url, plates, args.samples)
+            for label, window, p50, p95, cpu in results:
+                table.append(f"| {rows:,} | {label} | {window} | {p50:.1f} | {p95:.1f} | {cpu['client']:.2f} | "
+                             f"{cpu['postgresql']:.2f} |")  # fmt: skip
+            loads.append(f"{rows:,} reads: {load_seen}")
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -148,9 +169,15 @@ def main() -> None:
         "(the SQL the API runs) on one connection. Indexes as created by the migrations: B-tree on "
         "(plate, captured_at), (captured_at, plate), (captured_at, id), (unit, captured_at), (canonical form, "
         "captured_at), and trigram GIN on plate; "
-        "`reads` partitioned by day (ADR 0019), one partition for each of the 14 days.",
+        "`reads` partitioned by day (ADR 0019), one partition for each of the 14 days. CPU per query: the CPU time "
+        "over a row's queries, divided by them, of this benchmark's own process (*client*: the search service, "
+        "SQLAlchemy and the driver) and of the PostgreSQL cluster's process tree (its postmaster, the connection's "
+        "backend, parallel workers and background processes), from /proc; PostgreSQL's is in clock ticks, so to "
+        f"{1000 / os.sysconf('SC_CLK_TCK') / args.samples:.2f} ms a query. Other jobs' processes are not counted.",
         "",
         *table,
+        "",
+        "1-minute load average before → after the searches (the loading excluded): " + "; ".join(loads) + ".",
     ])  # fmt: skip
     write_section("server-search", body)
 

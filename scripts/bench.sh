@@ -13,7 +13,7 @@ $py -m benchmarks.server_ingest --pg-url "$pg_url" ${BENCH_INGEST_ARGS:-}
 $py -m benchmarks.alert_streams --pg-url "$pg_url" ${BENCH_STREAMS_ARGS:-}
 $py -m benchmarks.server_search --pg-url "$pg_url" ${BENCH_SEARCH_ARGS:-}
 $py -m benchmarks.matching ${BENCH_MATCHING_ARGS:-}
-$py -m benchmarks.purge --pg-url "$pg_url" ${BENCH_PURGE_ARGS:---day-reads 1000000 --day-files --file-bytes 0}
+$py -m benchmarks.purge --pg-url "$pg_url" ${BENCH_PURGE_ARGS:---reads 700000 --day-reads 1000000 --day-files --file-bytes 0}
 $py -m benchmarks.querylog_pages --pg-url "$pg_url" ${BENCH_QUERYLOG_ARGS:-}
 $py -m benchmarks.load_test --pg-url "$pg_url" ${BENCH_LOAD_ARGS:-}
 datasets=../shared/datasets

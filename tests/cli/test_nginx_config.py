@@ -17,7 +17,11 @@ def values(name: str) -> list[str]:
 
 def test_it_proxies_to_the_servers_default_address_and_takes_its_largest_request() -> None:
     default = {name: field.default for name, field in Settings.model_fields.items()}  # not this machine's environment
-    assert values("proxy_pass") == [f"http://{default['host']}:{default['port']}"]
+    assert values("proxy_pass") == ["http://platewatch"]
+    # The upstream block lists the API workers: as shipped, the one server on this host (`server {` opens a block).
+    workers = [v for v in values("server") if v != "{"]
+    assert workers == [f"{default['host']}:{default['port']}"]
+    assert values("upstream") == ["platewatch {"] and "least_conn;" in DIRECTIVES
     size = re.fullmatch(r"(\d+)([km]?)", values("client_max_body_size")[0])
     assert size is not None
     limit = int(size.group(1)) * {"": 1, "k": 1024, "m": 1024 * 1024}[size.group(2)]
