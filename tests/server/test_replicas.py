@@ -272,6 +272,35 @@ def test_a_standby_that_goes_down_is_skipped(
                 _run(*as_pg, str(pgbin / "pg_ctl"), "-D", str(pair.standby_dir / "data"), "-l", log, "-w", "restart")
 
 
+@needs_postgresql
+def test_a_report_whose_standby_fails_while_answering_comes_from_the_primary(
+    pair: Pair, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A metrics report reads through the same second try as a search: the standby believed fresh dies under the
+    # server, the report's queries run again on the primary, and the answer says so; the page then says it is down.
+    monkeypatch.setattr(replicas, "CHECK_EVERY_S", 3600.0)
+    with _replicated_server(pair, tmp_path, clock) as server:
+        unit = server.add_unit("car-13")
+        token = server.login(server.add_person(Role.SUPERVISOR))
+        _ingest(server, unit, "ABC1234", "XYZ0001")
+        _wait(lambda: _on_standby(server, "SELECT count(*) FROM reads") == 2, "the standby to replay the reads")
+        pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+        as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        with server.client(token) as c:
+            assert c.get("/api/v1/reports/metrics").headers[HEADER].startswith("replica 1; lag=")
+            _run(*as_pg, str(pgbin / "pg_ctl"), "-D", str(pair.standby_dir / "data"), "-m", "fast", "-w", "stop")
+            try:
+                report = c.get("/api/v1/reports/metrics")
+                assert report.status_code == 200 and report.json()["reads"] == 2, report.text
+                failed = "primary; served by the primary database: replica 1 failed while answering"
+                assert report.headers[HEADER] == failed
+                page = c.get("/reports")
+                assert page.status_code == 200 and "replica 1 does not answer" in page.text
+            finally:  # `restart` starts a stopped server with the options it last ran with
+                log = str(pair.standby_dir / "server.log")
+                _run(*as_pg, str(pgbin / "pg_ctl"), "-D", str(pair.standby_dir / "data"), "-l", log, "-w", "restart")
+
+
 def test_a_store_without_standbys_says_nothing(server: LiveServer) -> None:
     token = server.login(server.add_person(Role.INVESTIGATOR))
     with server.client(token) as c:

@@ -196,13 +196,45 @@ def _standby_lost(request: Request, state: AppState, name: str, served: Served) 
     setattr(request.state, SERVED, served)
 
 
-def get_reads_db(request: Request, db: DbDep, state: StateDep) -> Iterator[Session]:
-    """For routes that only read (reports): a standby's session when one is fresh enough, else the primary's."""
+@dataclass
+class ReadsOn:
+    """Where a request's reads come from: a standby's session when one is fresh enough, else the primary's (issue 23
+    item 5, ADR 0021)."""
+
+    primary: Session
+    replica: Session | None = None
+    served: Served = ON_PRIMARY
+    standby_lost: Callable[[Served], None] | None = None
+    """Told when the standby failed while answering and the primary took over."""
+
+    def read(self, query: Callable[[Session], T]) -> T:
+        """Run the route's `query` on the standby serving this request; on the primary when there is none, or when
+        the standby fails while answering (it is then left alone, and the answer says so)."""
+        if self.replica is None:
+            return query(self.primary)
+        try:
+            return query(self.replica)
+        except OperationalError:
+            lost, self.replica = self.served.by, None
+            self.served = Served(PRIMARY, 0.0, f"served by the primary database: {lost} failed while answering")
+            log.warning("standby %s failed while answering; the primary answers", lost)
+            if self.standby_lost is not None:
+                self.standby_lost(self.served)
+            return query(self.primary)
+
+
+def _reads_on(request: Request, state: AppState, primary: Session, replica: Session | None) -> ReadsOn:
+    served = getattr(request.state, SERVED, ON_PRIMARY)
+    return ReadsOn(primary, replica, served, lambda now_served: _standby_lost(request, state, served.by, now_served))
+
+
+def get_reads(request: Request, db: DbDep, state: StateDep) -> Iterator[ReadsOn]:
+    """For routes that only read (reports): their queries go through `ReadsOn.read`."""
     with _reads_session(request, state, db) as replica:
-        yield replica if replica is not None else db
+        yield _reads_on(request, state, db, replica)
 
 
-ReadsDbDep = Annotated[Session, Depends(get_reads_db)]
+ReadsDep = Annotated[ReadsOn, Depends(get_reads)]
 
 
 def now(state: StateDep) -> dt.datetime:
@@ -399,26 +431,12 @@ class QueryContext:
     at: dt.datetime
     parameters: dict[str, Any] = field(default_factory=dict)
     entry: QueryLogEntry | None = None
-    replica: Session | None = None
-    """A standby's session for the request's reads (`read`); the query-log row is written on `db`, the primary."""
-    served: Served = ON_PRIMARY
-    standby_lost: Callable[[Served], None] | None = None
-    """Told when the standby failed while answering and the primary took over."""
+    reads: ReadsOn | None = None
+    """Where the request's reads come from (`read`); the query-log row is written on `db`, the primary."""
 
     def read(self, query: Callable[[Session], T]) -> T:
-        """Run the route's `query` on the standby serving this request; on the primary when there is none, or when
-        the standby fails while answering (it is then left alone, and the answer says so)."""
-        if self.replica is None:
-            return query(self.db)
-        try:
-            return query(self.replica)
-        except OperationalError:
-            lost, self.replica = self.served.by, None
-            self.served = Served(PRIMARY, 0.0, f"served by the primary database: {lost} failed while answering")
-            log.warning("standby %s failed while answering; the primary answers", lost)
-            if self.standby_lost is not None:
-                self.standby_lost(self.served)
-            return query(self.db)
+        """Run the route's `query` where the request reads (`ReadsOn.read`): a standby, or the primary."""
+        return query(self.db) if self.reads is None else self.reads.read(query)
 
     def record(self, result_count: int, parameters: dict[str, Any] | None = None) -> QueryLogEntry:
         """Write the query-log row and commit it together with whatever this request did."""
@@ -536,11 +554,8 @@ def query_logged(
             _record_refusal(db, username, action, params, purpose, case_number, at)
             raise ApiError(400, "purpose_required", str(exc)) from exc
         with _reads_session(request, state, db) if on_replica else nullcontext() as replica:
-            served = getattr(request.state, SERVED, ON_PRIMARY)
-            ctx = QueryContext(
-                db, username, session.user.role, action, p, c, at, params, replica=replica, served=served,
-                standby_lost=lambda now_served: _standby_lost(request, state, served.by, now_served),
-            )  # fmt: skip
+            reads = _reads_on(request, state, db, replica)
+            ctx = QueryContext(db, username, session.user.role, action, p, c, at, params, reads=reads)
             yield from _logged(ctx, db)
 
     dependency.query_action = action  # type: ignore[attr-defined]

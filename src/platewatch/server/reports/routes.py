@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from platewatch.domain.local_time import day_start, zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import NowDep, ReadsDbDep, StateDep, require
+from platewatch.server.deps import NowDep, ReadsDep, StateDep, require
 from platewatch.server.documents import MEDIA_TYPES, content_disposition, render
 from platewatch.server.errors import ApiError
 from platewatch.server.reports import service
@@ -58,7 +58,7 @@ def _when(name: str, text: str, tz: ZoneInfo) -> dt.datetime:
 )
 def metrics_report(
     who: Reporter,
-    db: ReadsDbDep,
+    reads: ReadsDep,
     at: NowDep,
     state: StateDep,
     since: Annotated[
@@ -69,7 +69,7 @@ def metrics_report(
 ) -> MetricsReport | Response:
     tz = zone(state.settings.time_zone)
     start, end = window(since, until, at, tz)
-    report = service.metrics(db, start, end, tz)
+    report = reads.read(lambda db: service.metrics(db, start, end, tz))
     if format == "json":
         return report
     doc = metrics_document(report, who.user.username, at, state.settings.agency_name, tz)

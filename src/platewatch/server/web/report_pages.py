@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from platewatch.domain.local_time import zone
 from platewatch.domain.roles import Permission
 from platewatch.server.accounts.models import UserSession
-from platewatch.server.deps import NowDep, ReadsDbDep, StateDep, require
+from platewatch.server.deps import NowDep, ReadsDep, StateDep, require
 from platewatch.server.leas import service as leas_service
 from platewatch.server.reports import service
 from platewatch.server.reports.routes import window
@@ -25,7 +25,7 @@ Reporter = Annotated[UserSession, Depends(require(Permission.VIEW_REPORTS))]
 def reports_page(
     request: Request,
     who: Reporter,
-    db: ReadsDbDep,
+    reads: ReadsDep,
     at: NowDep,
     state: StateDep,
     since: Annotated[str, Query(max_length=40)] = "",
@@ -33,6 +33,11 @@ def reports_page(
 ) -> HTMLResponse:
     tz = zone(state.settings.time_zone)
     start, end = window(since or None, until or None, at, tz)
-    report = service.metrics(db, start, end, tz)
-    leas = leas_service.report(db, start, end, state.settings.leas_lpr_subtype, scope.people_for(db, who.user))
+    subtype = state.settings.leas_lpr_subtype
+    report, leas = reads.read(
+        lambda db: (
+            service.metrics(db, start, end, tz),
+            leas_service.report(db, start, end, subtype, scope.people_for(db, who.user)),
+        )
+    )
     return page(request, "reports.html", report=report, leas=leas, role=who.user.role, since=since, until=until)
