@@ -185,7 +185,8 @@ def test_a_read_stored_while_the_purge_deletes_its_byte_identical_images_keeps_t
     # the same two JPEGs. Storing finds the files present and writes nothing, so the new read keeps its images only if
     # the upload waits for the purge (or the purge for it).
     unit = server.add_unit()
-    start, _ = bounds(day_of(server.clock.now))
+    # yesterday's: a read at 01:00 today would be in the future when the test runs just after midnight (UTC)
+    start, _ = bounds(day_of(server.clock.now) - dt.timedelta(days=1))
     ingest(server, unit, read_payload("OLD0001", start + dt.timedelta(hours=1), seed=7))
     server.clock.now = start + dt.timedelta(days=14, hours=2)  # OLD0001 expired; its day not yet whole
     new = read_payload("NEW0001", start + dt.timedelta(hours=3), seed=7)  # a car back in contact
