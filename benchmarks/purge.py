@@ -95,10 +95,10 @@ def load(url: str, n: int, now: dt.datetime) -> None:
 
 def timed_purge(url: str, images: Path, now: dt.datetime, trees: Trees) -> tuple[Spent, int, int]:
     """One purge, timed, with the CPU of each process tree: (what it spent, reads deleted, images deleted)."""
-    factory = make_sessionmaker(make_engine(url))
-    with factory() as db, trees.spending() as spent:
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as db, trees.spending() as spent:
         report = purge(db, ImageStore(images), now, RetentionPolicy(14), "bench")
-    factory.kw["bind"].dispose()
+    engine.dispose()
     return spent, report.reads_deleted, report.images_deleted
 
 
@@ -178,10 +178,10 @@ class DayTimes:
 def timed_day_purge(url: str, images: Path, now: dt.datetime, trees: Trees) -> DayTimes:
     """The day's reads dropped, then its images retired (rows and folder), then the rest of the purge, each timed; then
     the retired folder's files deleted (after the purge, outside its locks: the server does this in the background)."""
-    factory = make_sessionmaker(make_engine(url))
+    engine = make_engine(url)
     store = ImageStore(images)
     cutoff = RetentionPolicy(14).cutoff(now)
-    with factory() as db:
+    with make_sessionmaker(engine)() as db:
         with trees.spending() as dropping:
             days = drop_expired_days(db, cutoff)
         with trees.spending() as retiring:
@@ -190,7 +190,7 @@ def timed_day_purge(url: str, images: Path, now: dt.datetime, trees: Trees) -> D
             report = purge(db, store, now, RetentionPolicy(14), "bench")
         with trees.spending() as after:
             files = after_purge(db, store)
-    factory.kw["bind"].dispose()
+    engine.dispose()
     return DayTimes(dropping, retiring, rest, after, days.reads_deleted + report.reads_deleted,
                     retired.images_deleted + report.images_deleted, days.reads_kept, files)  # fmt: skip
 

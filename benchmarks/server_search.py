@@ -108,7 +108,8 @@ Row = tuple[str, str, float, float, dict[str, float]]
 def bench(url: str, plates: list[str], samples: int) -> tuple[list[Row], str]:
     """Each kind of search in each window: (query, window, p50 ms, p95 ms, CPU ms per query by tree); and the
     1-minute load average before and after them all."""
-    factory = make_sessionmaker(make_engine(url))
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
     trees = Trees({"client": os.getpid(), "postgresql": postmaster_pid(url)})
     now = dt.datetime.now(dt.UTC)
     rng = random.Random(5)
@@ -129,7 +130,7 @@ def bench(url: str, plates: list[str], samples: int) -> tuple[list[Row], str]:
             p50, p95, cpu = timed(factory, qs, trees)
             print(label, window, f"p50 {p50:.1f} ms p95 {p95:.1f} ms, CPU ms/query {cpu}", flush=True)
             out.append((label, window, p50, p95, cpu))
-    factory.kw["bind"].dispose()
+    engine.dispose()
     return out, load_span(load_before)
 
 

@@ -429,14 +429,14 @@ class QueryContext:
     purpose: str
     case_number: str
     at: dt.datetime
+    reads: ReadsOn
+    """Where the request's reads come from (`read`); the query-log row is written on `db`, the primary."""
     parameters: dict[str, Any] = field(default_factory=dict)
     entry: QueryLogEntry | None = None
-    reads: ReadsOn | None = None
-    """Where the request's reads come from (`read`); the query-log row is written on `db`, the primary."""
 
     def read(self, query: Callable[[Session], T]) -> T:
         """Run the route's `query` where the request reads (`ReadsOn.read`): a standby, or the primary."""
-        return query(self.db) if self.reads is None else self.reads.read(query)
+        return self.reads.read(query)
 
     def record(self, result_count: int, parameters: dict[str, Any] | None = None) -> QueryLogEntry:
         """Write the query-log row and commit it together with whatever this request did."""
@@ -555,7 +555,7 @@ def query_logged(
             raise ApiError(400, "purpose_required", str(exc)) from exc
         with _reads_session(request, state, db) if on_replica else nullcontext() as replica:
             reads = _reads_on(request, state, db, replica)
-            ctx = QueryContext(db, username, session.user.role, action, p, c, at, params, reads=reads)
+            ctx = QueryContext(db, username, session.user.role, action, p, c, at, reads, params)
             yield from _logged(ctx, db)
 
     dependency.query_action = action  # type: ignore[attr-defined]

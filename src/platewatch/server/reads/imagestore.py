@@ -68,9 +68,13 @@ class ImageStore:
         name = self.name_of(day, digest)
         return self.root / (name or self.day_name(day, digest))
 
+    def _places(self, day: dt.date, digest: str) -> tuple[str, str]:
+        """Where an image of a read of `day` may lie, relative to the root: its day folder, then kept (held reads)."""
+        return self.day_name(day, digest), self.kept_name(day, digest)
+
     def name_of(self, day: dt.date, digest: str) -> str | None:
         """The stored file's path relative to the root (day folder or kept); None when there is none."""
-        for name in (self.day_name(day, digest), self.kept_name(day, digest)):
+        for name in self._places(day, digest):
             if os.path.exists(os.path.join(self.root, name)):
                 return name
         return None
@@ -207,7 +211,7 @@ class ImageStore:
 
     def get(self, day: dt.date, digest: str) -> bytes | None:
         """The image of a read of `day`, from the day's folder or kept."""
-        for name in (self.day_name(day, digest), self.kept_name(day, digest)):
+        for name in self._places(day, digest):
             try:
                 return (self.root / name).read_bytes()
             except FileNotFoundError:
@@ -222,7 +226,7 @@ class ImageStore:
         """Delete an image of `day` (the purge, once no read of the day names it), kept or not; False when it was
         not there."""
         found = False
-        for name in (self.day_name(day, digest), self.kept_name(day, digest)):
+        for name in self._places(day, digest):
             try:
                 os.unlink(os.path.join(self.root, name))
             except FileNotFoundError:

@@ -128,9 +128,9 @@ def _filters(query: SearchQuery, r: Any, window: bool = True) -> list[Any]:
 
 def build(query: SearchQuery, collect_first: bool = False) -> Select[Any]:
     """One page's statement: the reads (`Read`, or the look-alikes' or matches' rows read as reads) of the window that
-    match, with their unit's name. `collect_first` (partial patterns): the matches are collected first (`_matches`),
-    and a third column counts them, so that the caller knows whether they were all (≤ PARTIAL_CAP)."""
-    if collect_first and query.mode is Mode.PARTIAL and query.pattern is not None:
+    match, with their unit's name. `collect_first` (a partial pattern, `run` decides): the matches are collected first
+    (`_matches`), and a third column counts them, so that the caller knows whether they were all (≤ PARTIAL_CAP)."""
+    if collect_first:
         matches = _matches(query)
         r: Any = aliased(Read, matches)
         collected = select(func.count()).select_from(matches).scalar_subquery()
@@ -171,7 +171,7 @@ def _page(db: Session, query: SearchQuery, collect_first: bool) -> tuple[list[tu
     if query.polygon is None:
         rows = db.execute(stmt.limit(query.limit + 1)).all()
         out = [(r[0], r[1]) for r in rows]
-        collected = max((r[2] for r in rows), default=0) if collect_first else 0
+        collected = rows[0][2] if collect_first and rows else 0  # every row carries the one count
     else:
         for row in db.execute(stmt.execution_options(yield_per=500)):
             collected = row[2] if collect_first else 0
