@@ -22,6 +22,7 @@ from training import canary, common
 from training.common import cbr
 from training.data import PhotoSample, load_folder_images, load_photos, load_us_crops
 from training.samples import (
+    DISTANT_WIDTHS,
     READER_H,
     READER_W,
     distant_crop,
@@ -99,6 +100,7 @@ class Batches:
         det_boxes: Path | None = None,
         pasted_share: float = 0.0,
         distant_share: float = 0.0,
+        distant_widths: tuple[float, float] = DISTANT_WIDTHS,
     ) -> None:
         self.rng = np.random.default_rng(seed)
         self.us = [s for s in load_us_crops("train") if encode(s.plate)]
@@ -113,7 +115,7 @@ class Batches:
         log.info("detector boxes for %d photos", sum(b is not None for b in self.det_boxes))
         self.patches = load_folder_images("negatives", limit=120)
         self.real_share, self.photo_share, self.pasted_share = real_share, photo_share, pasted_share
-        self.distant_share = distant_share
+        self.distant_share, self.distant_widths = distant_share, distant_widths
         self.real_damage = 0.5
         self.det_crops: list[tuple[np.ndarray, str, str]] = []
         self.det_crops_share = 0.0
@@ -153,9 +155,9 @@ class Batches:
         """A plate far off (`samples.distant_crop`): a real US train crop (60 %) or a synthetic plate."""
         if self.rng.random() < 0.6:
             s = self.us[int(self.rng.integers(len(self.us)))]
-            return to_reader(distant_crop(s.image, self.rng, self.patches)), s.plate
+            return to_reader(distant_crop(s.image, self.rng, self.patches, self.distant_widths)), s.plate
         p = plates.render_any(self.rng, 0.9)
-        return to_reader(distant_crop(p.image[..., ::-1].copy(), self.rng, self.patches)), p.text
+        return to_reader(distant_crop(p.image[..., ::-1].copy(), self.rng, self.patches, self.distant_widths)), p.text
 
     def batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         imgs, targets, lengths = [], [], []
@@ -185,10 +187,14 @@ class BatchRecipe:
     side_marks: float
     mixed_ends: float
     distant_share: float = 0.0
+    distant_widths: tuple[float, float] = DISTANT_WIDTHS
 
     def make(self, seed: int) -> Batches:
         plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = self.side_marks, self.mixed_ends
-        data = Batches(seed, self.real_share, self.photo_share, self.det_boxes, self.pasted_share, self.distant_share)
+        data = Batches(
+            seed, self.real_share, self.photo_share, self.det_boxes, self.pasted_share, self.distant_share,
+            self.distant_widths,
+        )  # fmt: skip
         data.use_det_crops(self.det_crops, self.det_crops_share)
         data.real_damage = self.real_damage
         return data
@@ -298,6 +304,14 @@ def main() -> None:
     ap.add_argument(
         "--distant-share", type=float, default=0.0, help="plates far off, 45-130 px in a 1280-px frame (first)"
     )
+    ap.add_argument(
+        "--distant-widths",
+        type=float,
+        nargs=2,
+        default=DISTANT_WIDTHS,
+        metavar=("MIN", "MAX"),
+        help="the plate widths of --distant-share, px of a 1280-px frame (log-uniform)",
+    )
     ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
     ap.add_argument("--det-crops", type=Path, help="training/detector_crops.py output: a detector's cuts of US plates")
     ap.add_argument("--det-crops-share", type=float, default=0.0, help="share of samples from --det-crops")
@@ -331,6 +345,7 @@ def main() -> None:
     recipe = BatchRecipe(
         args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
         args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends, args.distant_share,
+        tuple(args.distant_widths),
     )  # fmt: skip
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]

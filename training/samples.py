@@ -125,12 +125,14 @@ DISTANT_WIDTHS = (45.0, 130.0)
 """Plate widths (px of a 1280-px frame) of `distant_crop`: where real photos' plates are and readings fail most."""
 
 
-def distant_crop(plate: np.ndarray, rng: Rng, patches: list[np.ndarray] | None) -> np.ndarray:
-    """A plate image (BGR) as a car camera shows it far off: area-downscaled to 45–130 px wide (log-uniform), warped in
-    slight perspective into a scene patch, through the camera (`synth/camera.py`: optics, motion, day/dusk/night
-    light, JPEG at that size), then cut like a detection. BGR, reader size."""
+def distant_crop(
+    plate: np.ndarray, rng: Rng, patches: list[np.ndarray] | None, widths: tuple[float, float] = DISTANT_WIDTHS
+) -> np.ndarray:
+    """A plate image (BGR) as a car camera shows it far off: area-downscaled to `widths` px wide (log-uniform; 45–130 by
+    default), warped in slight perspective into a scene patch, through the camera (`synth/camera.py`: optics, motion,
+    day/dusk/night light, JPEG at that size), then cut like a detection. BGR, reader size."""
     ph, pw = plate.shape[:2]
-    width = float(np.exp(rng.uniform(*np.log(DISTANT_WIDTHS))))
+    width = float(np.exp(rng.uniform(*np.log(widths))))
     small = cv2.resize(plate, (max(8, round(width)), max(4, round(width * ph / pw))), interpolation=cv2.INTER_AREA)
     quad = augment.random_quad(float(small.shape[1]), float(small.shape[0]), rng, float(rng.uniform(0.0, 0.04)))
     pad = int(0.5 * width) + 8
