@@ -4,6 +4,7 @@ pipeline."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
@@ -22,11 +23,19 @@ def add_model_options(ap: argparse.ArgumentParser) -> None:
         action="store_true",
         help="read each detection at one margin only (the pipeline before 2026-12-01)",
     )
+    ap.add_argument(
+        "--keep-found-above",
+        type=float,
+        default=PipelineConfig().keep_found_above,
+        help="report an unreadable detection the detector scores this high (above 1: never, the pipeline before "
+        "rule KEEP-1)",
+    )
 
 
 def pipeline_from(args: argparse.Namespace) -> Pipeline:
     """The pipeline with the models the options name, warmed up."""
     config = PipelineConfig(reread_margins=()) if getattr(args, "one_crop", False) else PipelineConfig()
+    config = replace(config, keep_found_above=getattr(args, "keep_found_above", config.keep_found_above))
     pipeline = Pipeline.default(
         config=config, reader=args.reader, state=args.state, detector=args.detector, rectifier=args.rectifier
     )
