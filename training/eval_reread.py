@@ -40,16 +40,13 @@ def variants(shipped: Pipeline) -> dict[str, Pipeline]:
             shipped.reader,
             shipped.states,
             replace(shipped.config, reread_margins=more, reread_below=below, reread_floor=floor),
-            narrow=shipped.narrow,
         )
         for name, (more, below, floor) in VARIANTS.items()
     }
     if shipped.rectifier is not None:
         more, below, floor = VARIANTS["M3-B"]
         config = replace(shipped.config, reread_margins=more, reread_below=below, reread_floor=floor)
-        out["R-U"] = Pipeline(
-            shipped.detector, shipped.reader, shipped.states, config, shipped.rectifier, shipped.narrow
-        )
+        out["R-U"] = Pipeline(shipped.detector, shipped.reader, shipped.states, config, shipped.rectifier)
     return out
 
 

@@ -5,9 +5,7 @@ JSON with `--json`), so a rule's result is one command.
 
     PYTHONPATH=src:. .venv/bin/python -m training.judge_reader training/runs/reader-r11/reader.onnx
 
-`--sets` runs a subset; `--readers-only` skips the shipped reader (its figures from an earlier run of the session);
-`--narrow` gives the candidates that second reader of narrow plates (rule VOTE-1; `none`: no second reader), where
-the shipped pipeline has the shipped one when its file is there.
+`--sets` runs a subset; `--readers-only` skips the shipped reader (its figures from an earlier run of the session).
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from pathlib import Path
 
 from platewatch.engine.benchmark import BenchResult, read_labels, run_benchmark
 from platewatch.engine.image_io import load_image
-from platewatch.engine.models import DETECTOR, NARROW_READER, READER, RECTIFIER, STATE
+from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.reader import PlateReader
 from platewatch.engine.syntax import load_syntax
@@ -34,10 +32,9 @@ US_CROPS = Path("../shared/datasets/openalpr-us-plate-crops")
 SETS = ("distant-us", "distant-eubr", "us-crops", "reread", "canary")
 
 
-def pipeline_for(reader: Path, narrow: Path | None = NARROW_READER) -> Pipeline:
-    """The shipped pipeline (detector, state, rectifier and settings) with `reader` and the narrow reader `narrow`
-    (None: none), warmed up."""
-    pipeline = Pipeline.default(reader=reader, state=STATE, detector=DETECTOR, rectifier=RECTIFIER, narrow=narrow)
+def pipeline_for(reader: Path) -> Pipeline:
+    """The shipped pipeline (detector, state, rectifier and settings) with `reader`, warmed up."""
+    pipeline = Pipeline.default(reader=reader, state=STATE, detector=DETECTOR, rectifier=RECTIFIER)
     pipeline.warmup()
     return pipeline
 
@@ -57,12 +54,10 @@ def bench_row(res: BenchResult) -> dict[str, float | int]:
     }
 
 
-def judge(reader: Path, narrow: Path | None, sets: tuple[str, ...]) -> dict[str, object]:
-    """Every figure of `sets` for one reader (and narrow reader)."""
-    pipeline = pipeline_for(reader, narrow)
-    second = narrow if narrow is not None and narrow.is_file() else None
-    mb = sum(p.stat().st_size for p in (reader, second) if p is not None) / 1e6
-    out: dict[str, object] = {"reader": str(reader), "narrow": str(second) if second else None, "mb": round(mb, 2)}
+def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
+    """Every figure of `sets` for one reader."""
+    pipeline = pipeline_for(reader)
+    out: dict[str, object] = {"reader": str(reader), "mb": round(reader.stat().st_size / 1e6, 2)}
     runs: dict[str, Callable[[], object]] = {
         "distant-us": lambda: bench_row(run_benchmark(DISTANT_US, pipeline)),
         "distant-eubr": lambda: bench_row(run_benchmark(DISTANT_EUBR, pipeline)),
@@ -74,7 +69,7 @@ def judge(reader: Path, narrow: Path | None, sets: tuple[str, ...]) -> dict[str,
     }
     for name in sets:
         out[name] = runs[name]()
-        print(f"{reader} (narrow {second}): {name} {out[name]}", flush=True)
+        print(f"{reader}: {name} {out[name]}", flush=True)
     return out
 
 
@@ -87,11 +82,10 @@ def _canary(reader: Path) -> dict[str, int]:
 
 def table(results: list[dict[str, object]]) -> str:
     """The rule's lines, one column per reader."""
-
-    def name(path: object) -> str:
-        return "shipped" if Path(str(path)).resolve() == READER.resolve() else Path(str(path)).parent.name
-
-    names = [name(r["reader"]) + (f" + narrow {name(r['narrow'])}" if r.get("narrow") else "") for r in results]
+    names = [
+        "shipped" if Path(str(r["reader"])).resolve() == READER.resolve() else Path(str(r["reader"])).parent.name
+        for r in results
+    ]
     lines = ["| figure | " + " | ".join(names) + " |"]
     lines.append("|---|" + "---|" * len(results))
 
@@ -126,15 +120,15 @@ def table(results: list[dict[str, object]]) -> str:
     row("R-U: swapped, pasted 0–3, EU, BR", lambda r: ", ".join(str(v) for v in d(r, "reread").values()))
     row("R-U sum (of 1,661)", lambda r: sum(d(r, "reread").values()))
     row("canary exact, too short (of 54)", lambda r: "{exact}, {too_short}".format(**d(r, "canary")))
-    row("readers' MB", lambda r: r["mb"])
+    row("reader MB", lambda r: r["mb"])
     return "\n".join(lines)
 
 
-def interleaved_speed(readers: list[tuple[Path, Path | None]], images: int) -> dict[str, tuple[float, float]]:
+def interleaved_speed(readers: list[Path], images: int) -> dict[str, tuple[float, float]]:
     """Each reader's pipeline timed on the first `images` photos of the distant US stand-in, photo by photo in turn
     (a noisy machine slows them alike): (median, p90) ms per photo, one thread."""
     rows = read_labels(DISTANT_US, None)[:images]
-    pipelines = {f"{r} (narrow {n})": pipeline_for(r, n) for r, n in readers}
+    pipelines = {str(r): pipeline_for(r) for r in readers}
     spent: dict[str, list[float]] = {name: [] for name in pipelines}
     for row in rows:
         frame = load_image(DISTANT_US / row.file)
@@ -154,17 +148,14 @@ def main() -> None:
     ap.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
     ap.add_argument("--readers-only", action="store_true", help="only the candidates, not the shipped reader")
     ap.add_argument("--json", type=Path, help="also write the figures here")
-    ap.add_argument("--narrow", help="the candidates' narrow reader .onnx (none: none; default: the shipped one)")
     ap.add_argument("--speed", type=int, default=0, help="only time the readers' pipelines, interleaved, on N photos")
     args = ap.parse_args()
-    narrow = NARROW_READER if args.narrow is None else None if args.narrow == "none" else Path(args.narrow)
-    candidates: list[tuple[Path, Path | None]] = [(c, narrow) for c in args.candidates]
-    readers = candidates if args.readers_only else [(READER, NARROW_READER), *candidates]
+    readers = list(args.candidates) if args.readers_only else [READER, *args.candidates]
     if args.speed:
         for name, (median, p90) in interleaved_speed(readers, args.speed).items():
             print(f"{name}: {median:.1f} ms median, {p90:.1f} ms p90 per distant US photo")
         return
-    results = [judge(r, n, tuple(args.sets)) for r, n in readers]
+    results = [judge(r, tuple(args.sets)) for r in readers]
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     print(table(results))

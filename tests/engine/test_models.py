@@ -98,6 +98,27 @@ def test_only_readings_between_the_floor_and_the_bar_are_read_again(pipeline: Pi
     assert voted.text == single.text and voted.confidence != c
 
 
+def test_a_found_plate_too_faint_to_read_is_kept_only_when_the_detector_is_sure(pipeline: Pipeline) -> None:
+    # Rule KEEP-1: a detection whose reading is under `min_text_confidence` is reported (its low confidence kept) when
+    # the detector scores it at least `keep_found_above`, and dropped below it. The drawn plate's reading is made
+    # "too faint" by raising the text floor above it, so that only the detector's score decides.
+    frame, box = draw_scene("7KD4821")
+    (det,) = [d for d in pipeline.detector.detect(frame) if iou(d.box, box) >= 0.5]
+
+    def plates(**config: object) -> list[PlateRead]:
+        run = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, replace(pipeline.config, **config))
+        return [r for r in run.run(frame) if iou(r.box, box) >= 0.5]
+
+    (read,) = plates(keep_found_above=1.01, reread_margins=())
+    faint = {"min_text_confidence": read.confidence + 1e-6, "reread_margins": ()}
+    assert plates(keep_found_above=1.01, **faint) == []
+    assert plates(keep_found_above=det.score + 1e-6, **faint) == []
+    (kept,) = plates(keep_found_above=det.score, **faint)
+    assert kept.text == read.text == "7KD4821" and kept.confidence == read.confidence < faint["min_text_confidence"]
+    assert kept.detection_score == pytest.approx(det.score)
+    assert plates(keep_found_above=0.0, min_chars=8, **faint) == []  # too short a reading is still no plate
+
+
 def slanted_scene(text: str) -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
     """A drawn plate turned and foreshortened into the drawn street: (frame, its corners, its box)."""
     frame, _ = draw_scene(None)

@@ -130,3 +130,15 @@ def test_state_formats_by_literal_plates() -> None:
     assert syntax.matches("AB1234", "ct") and not syntax.matches("AB12345", "ct")  # @@#### is a CT format
     assert not syntax.matches("AB1234", "ZZ")  # a region with no formats matches nothing
     assert syntax.fits_any("1ABC234") and not syntax.fits_any("A")
+
+
+def test_a_classified_state_outranks_the_home_states_formats() -> None:
+    # Rule SYNTAX-1: `7BPDO6` fits Connecticut's #@@@@#, `7BPD06` a Maryland format; the classifier named Maryland.
+    syntax = load_syntax("CT")
+    read = [("7BPDO6", 0.5), ("7BPD06", 0.3)]
+    assert syntax.rerank(read, "MD")[0] == ("7BPD06", pytest.approx(0.8))  # O/0 pooled, as one glyph
+    assert syntax.prior("7BPDO6", "MD") < syntax.prior("7BPD06", "MD")
+    # With no state classified, or the home state, the home state's formats count as before.
+    assert syntax.rerank(read, None)[0][0] == "7BPDO6"
+    assert syntax.rerank(read, "CT")[0][0] == "7BPDO6"
+    assert syntax.prior("7BPDO6", None) == syntax.prior("7BPDO6", "ct") > syntax.prior("7BPDO6", "MD")

@@ -138,6 +138,23 @@ def test_a_different_plate_far_away_starts_its_own_pass() -> None:
     assert [len(p.frames) for p in passes] == [2, 1]
 
 
+def test_a_read_too_faint_to_read_joins_no_pass_and_starts_none() -> None:
+    # Rule KEEP-2: the still pipeline reports a found plate it cannot read (under 0.05); on a camera such frame reads
+    # would count 0 in their pass's mean and keep a far car's pass from being reported.
+    tracker = PlateTracker()
+    box: Box = (400, 300, 520, 360)
+    for i in range(4):
+        tracker.update(i, i * 40.0, [read("4RL", moved(box, 5 * i), 0.02), read("7KD4821", moved(box, 5 * i), 0.6)])
+        assert tracker.placed[0] is None and tracker.placed[1] is not None
+    tracker.update(4, 160.0, [read("QQ", (900, 500, 1000, 550), 0.049)])
+    assert tracker.placed == (None,)
+    (p,) = tracker.flush()
+    assert p.text == "7KD4821" and len(p.frames) == 4 and p.confidence == pytest.approx(0.6)
+    edge = PlateTracker(TrackerConfig(min_read_confidence=0.02))  # at the floor a read is tracked
+    edge.update(0, 0.0, [read("4RL", box, 0.02)])
+    assert edge.placed[0] is not None
+
+
 def test_a_plate_that_comes_back_after_it_was_lost_too_long_is_a_new_pass() -> None:
     tracker = PlateTracker(TrackerConfig(max_missed=2, max_gap_ms=200.0, max_lost_ms=1000.0))
     tracker.update(0, 0.0, [read("CT0001")])

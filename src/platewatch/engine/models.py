@@ -10,8 +10,6 @@ from typing import Any
 MODELS_DIR = Path(__file__).with_name("models")
 DETECTOR = MODELS_DIR / "detector.onnx"
 READER = MODELS_DIR / "reader.onnx"
-NARROW_READER = MODELS_DIR / "narrow_reader.onnx"
-"""A second reader, trained apart, whose readings of narrow plates are voted with the reader's (rule VOTE-1)."""
 STATE = MODELS_DIR / "state.onnx"
 RECTIFIER = MODELS_DIR / "rectifier.onnx"
 

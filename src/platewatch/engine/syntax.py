@@ -118,9 +118,13 @@ class PlateSyntax:
         return self._any is not None and self._any.fullmatch(text) is not None
 
     def prior(self, text: str, state: str | None = None) -> float:
-        """A log-score bonus for `text`: home state, classified state, or any known format."""
+        """A log-score bonus for `text`: home state, classified state, or any known format. When the classifier names
+        another state than the home state, the home state's formats give no bonus: it has looked at the plate, and a
+        reading that fits the home state must not outrank one that fits the state it named (`7BPDO6`, Connecticut's
+        `#@@@@#`, against Maryland's `7BPD06`; rule SYNTAX-1)."""
         bonus = 0.0
-        if self.home_state and self.matches(text, self.home_state):
+        home = self.home_state if not state or state.upper() == (self.home_state or "").upper() else None
+        if home and self.matches(text, home):
             bonus = HOME_BONUS
         if state and self.matches(text, state):
             bonus = max(bonus, STATE_BONUS)

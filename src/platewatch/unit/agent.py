@@ -74,7 +74,7 @@ class UnitAgent:
         hotlist = self.hotlist
         if hotlist is not None:
             for read, pass_id, pair in zip(reads, self.tracker.placed, images, strict=True):
-                if read.confidence < FRAME_ALERT_CONFIDENCE:
+                if read.confidence < FRAME_ALERT_CONFIDENCE or pass_id is None:
                     continue
                 if self._alert(hotlist, hotlist.match(read), read.text, pass_id, frame.index, frame.ms, pair):
                     self.tracker.keep(pass_id)  # the officer saw this pass: its read goes to the server

@@ -81,6 +81,10 @@ class TrackerConfig:
     `support_confidence`: a plate read consistently but unsurely (0.19 in ten frames) is a plate, while a
     reading that one frame of a long pass listed, however surely, is not (a clock burned into the video)."""
     topn: int = 5
+    min_read_confidence: float = 0.05
+    """A frame read less likely than this joins no pass and starts none: a plate found but too faint to read (the
+    still pipeline reports it, `PipelineConfig.keep_found_above`) would count 0 in its pass's mean and keep a far
+    car's pass from being reported (rule KEEP-2). The pipeline's own text floor, `min_text_confidence`."""
 
 
 RECENT = 5
@@ -214,8 +218,9 @@ class PlateTracker:
     def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
         self.config = config
         self._open: list[_Track] = []
-        self.placed: tuple[uuid.UUID, ...] = ()
-        """The pass each read of the last `update` joined or started, in the order of its reads."""
+        self.placed: tuple[uuid.UUID | None, ...] = ()
+        """The pass each read of the last `update` joined or started, in the order of its reads (None: a read too
+        faint to track, `min_read_confidence`)."""
 
     def update(
         self,
@@ -229,11 +234,13 @@ class PlateTracker:
         evidence = list(images) if images is not None else [None] * len(reads)
         if len(evidence) != len(reads):
             raise ValueError(f"{len(reads)} reads but {len(evidence)} image pairs")
+        tracked = [ri for ri, read in enumerate(reads) if read.confidence >= self.config.min_read_confidence]
         pairs = []
         for ti, track in enumerate(self._open):
             pred = track.predicted()
             (px, py), width = _centre(pred), max(1.0, pred[2] - pred[0])
-            for ri, read in enumerate(reads):
+            for ri in tracked:
+                read = reads[ri]
                 overlap = iou(pred, read.box)
                 rx, ry = _centre(read.box)
                 distance = ((rx - px) ** 2 + (ry - py) ** 2) ** 0.5 / width
@@ -265,12 +272,12 @@ class PlateTracker:
             track.lost = track.missed >= self.config.max_missed and missing_ms >= self.config.max_gap_ms
             gone = track.lost and missing_ms >= max(self.config.max_gap_ms, self.config.max_lost_ms)
             (ended if gone else still).append(track)
-        for ri, read in enumerate(reads):
+        for ri in tracked:
             if ri not in taken_reads:
-                still.append(_Track([FrameRead(frame, ms, read, evidence[ri])]))
+                still.append(_Track([FrameRead(frame, ms, reads[ri], evidence[ri])]))
                 taken_reads[ri] = still[-1].id
         self._open = still
-        self.placed = tuple(taken_reads[ri] for ri in range(len(reads)))
+        self.placed = tuple(taken_reads.get(ri) for ri in range(len(reads)))
         return self._report(ended)
 
     def keep(self, pass_id: uuid.UUID) -> None:
