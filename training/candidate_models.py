@@ -28,7 +28,7 @@ def add_model_options(ap: argparse.ArgumentParser) -> None:
         type=float,
         default=PipelineConfig().keep_found_above,
         help="report an unreadable detection the detector scores this high (above 1: never, the pipeline before "
-        "rule KEEP-1)",
+        "rule KEEP-2)",
     )
 
 

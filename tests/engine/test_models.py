@@ -99,7 +99,7 @@ def test_only_readings_between_the_floor_and_the_bar_are_read_again(pipeline: Pi
 
 
 def test_a_found_plate_too_faint_to_read_is_kept_only_when_the_detector_is_sure(pipeline: Pipeline) -> None:
-    # Rule KEEP-1: a detection whose reading is under `min_text_confidence` is reported (its low confidence kept) when
+    # Rule KEEP-2: a detection whose reading is under `min_text_confidence` is reported (its low confidence kept) when
     # the detector scores it at least `keep_found_above`, and dropped below it. The drawn plate's reading is made
     # "too faint" by raising the text floor above it, so that only the detector's score decides.
     frame, box = draw_scene("7KD4821")

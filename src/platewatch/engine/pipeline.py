@@ -46,7 +46,7 @@ class PipelineConfig:
     """A detection the detector scores at least this high is reported even when its reading is less likely than
     `min_text_confidence`: a plate too dark, small or coloured to read is still a plate whose image an officer or an
     investigator can look at (its reading keeps its low confidence). On the train rows' scenes 0.75 kept 10 of 13
-    such plates and 1 detection of no labelled plate (rule KEEP-1). Above 1: never."""
+    such plates and 1 detection of no labelled plate (rules KEEP-1, KEEP-2). Above 1: never."""
     min_chars: int = 2
     max_plates: int = 10
 
