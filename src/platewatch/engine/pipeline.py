@@ -15,7 +15,7 @@ from platewatch.engine.reader import PlateReader, vote
 from platewatch.engine.rectifier import PlateRectifier, upright
 from platewatch.engine.state import StateClassifier
 from platewatch.engine.syntax import load_syntax
-from platewatch.engine.types import Box, Detection, OcrResult, PlateRead, StateGuess
+from platewatch.engine.types import TEXT_FLOOR, Box, Detection, OcrResult, PlateRead, StateGuess
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class PipelineConfig:
     is dropped (`min_text_confidence`). Most of the detections that are not plates are such (rule TTA-3)."""
     topn: int = 5
     home_state: str | None = "CT"
-    min_text_confidence: float = 0.05
+    min_text_confidence: float = TEXT_FLOOR
     """Detections whose best reading is less likely than this are dropped (mostly not plates), unless the detector is
     sure of them (`keep_found_above`)."""
     keep_found_above: float = 0.75

@@ -11,6 +11,11 @@ Point = tuple[float, float]
 NOT_US = "--"
 """The region of a plate that is not from a US state: the state classifier's class, the syntax prior's key."""
 
+TEXT_FLOOR = 0.05
+"""A reading less likely than this is no reading: the pipeline drops such a detection unless the detector is sure of
+it (`PipelineConfig.min_text_confidence`), and the unit's tracker leaves such a frame read out of every pass
+(`TrackerConfig.min_read_confidence`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Detection:

@@ -69,7 +69,8 @@ class UnitAgent:
         """One frame: its reads join the tracker; the passes that ended are matched and queued (returned)."""
         reads = self.pipeline.run(frame.image)
         self.counts.frames += 1
-        images = [evidence_images(frame.image, r.box) for r in reads]
+        # no JPEGs for a read the tracker leaves out: it goes into no pass and raises no alert
+        images = [evidence_images(frame.image, r.box) if self.tracker.tracks(r) else None for r in reads]
         ended = self.tracker.update(frame.index, frame.ms, reads, images)
         hotlist = self.hotlist
         if hotlist is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from platewatch.domain.non_plate_text import is_non_plate_text
 from platewatch.domain.plates import canonical, within_one_edit
 from platewatch.engine.postprocess import iou
-from platewatch.engine.types import Box, Candidate, PlateRead
+from platewatch.engine.types import TEXT_FLOOR, Box, Candidate, PlateRead
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +81,10 @@ class TrackerConfig:
     `support_confidence`: a plate read consistently but unsurely (0.19 in ten frames) is a plate, while a
     reading that one frame of a long pass listed, however surely, is not (a clock burned into the video)."""
     topn: int = 5
-    min_read_confidence: float = 0.05
-    """A frame read less likely than this joins no pass and starts none: a plate found but too faint to read (the
-    still pipeline reports it, `PipelineConfig.keep_found_above`) would count 0 in its pass's mean and keep a far
-    car's pass from being reported (rule KEEP-2). The pipeline's own text floor, `min_text_confidence`."""
+    min_read_confidence: float = TEXT_FLOOR
+    """A frame read less likely than this joins no pass and starts none (`PlateTracker.tracks`): a plate found but
+    too faint to read (the still pipeline reports it, `PipelineConfig.keep_found_above`) would count 0 in its pass's
+    mean and keep a far car's pass from being reported (rule KEEP-2). The pipeline's own text floor."""
 
 
 RECENT = 5
@@ -234,7 +234,7 @@ class PlateTracker:
         evidence = list(images) if images is not None else [None] * len(reads)
         if len(evidence) != len(reads):
             raise ValueError(f"{len(reads)} reads but {len(evidence)} image pairs")
-        tracked = [ri for ri, read in enumerate(reads) if read.confidence >= self.config.min_read_confidence]
+        tracked = [ri for ri, read in enumerate(reads) if self.tracks(read)]
         pairs = []
         for ti, track in enumerate(self._open):
             pred = track.predicted()
@@ -279,6 +279,10 @@ class PlateTracker:
         self._open = still
         self.placed = tuple(taken_reads.get(ri) for ri in range(len(reads)))
         return self._report(ended)
+
+    def tracks(self, read: PlateRead) -> bool:
+        """Whether `update` places this read in a pass (its own or another's): not when it is too faint to read."""
+        return read.confidence >= self.config.min_read_confidence
 
     def keep(self, pass_id: uuid.UUID) -> None:
         """Report this open pass when it ends whatever its vote: the officer was alerted on one of its frames,
