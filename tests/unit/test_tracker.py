@@ -15,9 +15,10 @@ def read(
     cands: tuple[tuple[str, float], ...] | None = None,
     state: str | None = None,
     state_conf: float | None = None,
+    found: float = 0.8,
 ) -> PlateRead:
     candidates = tuple(Candidate(t, c) for t, c in (cands or ((text, conf),)))
-    return PlateRead(text, conf, box, 0.8, tuple(conf for _ in text), candidates, state, state_conf)
+    return PlateRead(text, conf, box, found, tuple(conf for _ in text), candidates, state, state_conf)
 
 
 def moved(box: Box, dx: float, dy: float = 0.0, grow: float = 0.0) -> Box:
@@ -193,6 +194,21 @@ def test_passes_too_unsure_to_report_are_dropped() -> None:
             [read("FUA", (760, 110, 1020, 180), 0.08), read("6725SC", moved((600, 400, 700, 450), 10 * i))],
         )
     assert [p.text for p in tracker.flush()] == ["6725SC"]
+
+
+def test_text_the_detector_never_scored_plainly_as_a_plate_makes_no_pass() -> None:
+    tracker = PlateTracker(TrackerConfig(min_peak_detection=0.5))
+    wall, plate = (760, 110, 1020, 180), (600, 400, 700, 450)
+    for i in range(6):  # a sign's word read surely in every frame, each found at the detector's threshold
+        far = 0.35 if i < 5 else 0.62  # a far plate found faintly, then plainly as it comes close
+        tracker.update(
+            i, i * 100.0, [read("BUTTER", wall, 0.8, found=0.49), read("6725SC", moved(plate, 9 * i), found=far)]
+        )
+    assert [p.text for p in tracker.flush()] == ["6725SC"]
+    alerted = PlateTracker(TrackerConfig(min_peak_detection=0.5))
+    alerted.update(0, 0.0, [read("BUTTER", wall, 0.8, found=0.35)])
+    alerted.keep(alerted.placed[0])  # the officer was alerted on it: its read is the alert's, so it is reported
+    assert [p.text for p in alerted.flush()] == ["BUTTER"]
 
 
 def test_a_blink_at_thirty_frames_a_second_does_not_end_a_pass() -> None:

@@ -80,6 +80,10 @@ class TrackerConfig:
     """…or when at least half its frames, and at least `support_frames`, listed it at a mean of
     `support_confidence`: a plate read consistently but unsurely (0.19 in ten frames) is a plate, while a
     reading that one frame of a long pass listed, however surely, is not (a clock burned into the video)."""
+    min_peak_detection: float = 0.4
+    """…and when the detector scored at least one of its frames' plates this high (rule PASS-1): a plate close
+    enough to read is, in some frame, plainly a plate to the detector, while a wall's words or a clock burned into
+    the video are found near the detector's threshold (0.3) in every frame."""
     topn: int = 5
     min_read_confidence: float = TEXT_FLOOR
     """A frame read less likely than this joins no pass and starts none (`PlateTracker.tracks`): a plate found but
@@ -301,8 +305,10 @@ class PlateTracker:
         return [p for p, kept in passes if kept or self._reported(p)]
 
     def _reported(self, vehicle_pass: VehiclePass) -> bool:
-        """Sure enough, seen in enough of the pass, and not a sign's word or a date stamp."""
+        """Sure enough, seen in enough of the pass, plainly a plate in one frame, and not a sign's word or a date
+        stamp."""
         c, n, seen = self.config, len(vehicle_pass.frames), vehicle_pass.support
         sure = vehicle_pass.confidence * seen / n >= c.min_confidence - 1e-9
         consistent = seen >= max(c.support_frames, n / 2) and vehicle_pass.confidence >= c.support_confidence
-        return (sure or consistent) and not is_non_plate_text(vehicle_pass.text)
+        found = max(f.read.detection_score for f in vehicle_pass.frames) >= c.min_peak_detection - 1e-9
+        return (sure or consistent) and found and not is_non_plate_text(vehicle_pass.text)
