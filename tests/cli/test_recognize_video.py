@@ -35,6 +35,7 @@ def test_one_pass_per_plate_voted_over_its_frames(video: Path) -> None:
     assert 0 < p["confidence"] <= 1
     assert 1 <= len(p["candidates"]) <= 3 and p["candidates"][0]["text"] == "6ZR4117"
     assert len(p["box"]) == 4 and all(isinstance(v, int) for v in p["box"])
+    assert p["found_only"] is False  # read, not only found
     assert "1 vehicle pass in 6 frames" in result.stderr
 
 
@@ -86,3 +87,33 @@ def test_a_plate_hidden_for_a_moment_stays_one_pass_unless_told_otherwise(tmp_pa
     two = runner.invoke(app, ["recognize-video", str(path), "--max-lost-ms", "0"])
     assert two.exit_code == 0, two.output
     assert [json.loads(line)["text"] for line in two.stdout.splitlines()] == ["6ZR4117", "6ZR4117"]
+
+
+def test_a_plate_found_plainly_but_not_read_is_listed_as_found_only(tmp_path: Path) -> None:
+    # The drawn plate's characters blurred past reading: the detector still finds the plate plainly in every frame.
+    import cv2
+
+    from tests.engine.conftest import draw_plate, draw_scene
+
+    background, _ = draw_scene(None, seed=1)
+    path = tmp_path / "unreadable.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10.0, (1280, 720))
+    for i in range(6):
+        frame, width = background.copy(), 190 + 5 * i
+        plate = draw_plate("6ZR4117", width)
+        h = plate.shape[0]
+        text = (slice(int(h * 0.2), int(h * 0.85)), slice(int(width * 0.06), int(width * 0.94)))
+        plate[text] = cv2.GaussianBlur(plate[text], (23, 23), 0)
+        x0, y0 = 700 - 10 * i, 300 + 8 * i
+        frame[y0 : y0 + h, x0 : x0 + width] = plate
+        writer.write(frame)
+    writer.release()
+    listed = runner.invoke(app, ["recognize-video", str(path)])
+    assert listed.exit_code == 0, listed.output
+    (found,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert found["found_only"] is True and found["confidence"] < 0.2 and found["frames"] >= 3
+    table = runner.invoke(app, ["recognize-video", str(path), "--format", "table"])
+    assert table.stdout.splitlines()[1].endswith("(found, not read)")
+    left_out = runner.invoke(app, ["recognize-video", str(path), "--no-unread"])
+    assert left_out.exit_code == 0, left_out.output
+    assert left_out.stdout == "" and "0 vehicle passes in 6 frames" in left_out.stderr

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from platewatch.engine.pipeline import Pipeline
+from platewatch.engine.types import PlateRead
 from platewatch.unit.agent import UnitAgent
 from platewatch.unit.alerts import RaisedAlert
 from platewatch.unit.hotlist import UnitHotList
 from platewatch.unit.outbox import Outbox
-from platewatch.unit.sources import video_frames
+from platewatch.unit.sources import Frame, video_frames
 from tests.engine.conftest import write_approach_video
 from tests.support.small_disk import small_disk
 from tests.unit.test_hotlist import entry_json, snapshot
@@ -71,3 +75,39 @@ def test_a_full_disk_loses_the_read_but_not_the_officers_alert(tmp_path: Path) -
         assert box.stats().pending == 0
     assert [a.text for a in alerts] == ["6ZR4117"]
     assert (agent.counts.passes, agent.counts.lost, agent.counts.hits) == (1, 1, 1)
+
+
+class ScriptedReads:
+    """The pipeline's place with literal reads, one list per frame: the agent's alert rules on given readings."""
+
+    def __init__(self, reads: list[list[PlateRead]]) -> None:
+        self.frames = iter(reads)
+
+    def run(self, image: np.ndarray) -> list[PlateRead]:
+        return next(self.frames)
+
+
+def test_a_plate_found_plainly_but_read_unsurely_is_uploaded_without_an_alert(tmp_path: Path) -> None:
+    hotlist = UnitHotList.from_snapshot(snapshot([entry_json(1, "6ZR4117", state=None)]))
+    image = np.zeros((720, 1280, 3), np.uint8)
+
+    def drive(confidence: float) -> tuple[list[RaisedAlert], list[dict[str, Any]]]:
+        reads = [
+            [PlateRead("6ZR4117", confidence, (600 + 4 * i, 400, 660 + 4 * i, 420), 0.9, (confidence,) * 7, ())]
+            for i in range(6)
+        ]
+        alerts: list[RaisedAlert] = []
+        with Outbox(tmp_path / f"outbox-{confidence}.db") as box:
+            agent = UnitAgent(ScriptedReads(reads), box, "front", START, hotlist, on_hit=alerts.append)  # type: ignore[arg-type]
+            for i in range(6):
+                agent.process(Frame(i, i * 100.0, image))
+            agent.finish()
+            return alerts, box.pending(10)
+
+    # read at 0.08 in every frame of a plate the detector is sure of: a guess, uploaded for a partial search
+    alerts, queued = drive(0.08)
+    assert [(r["plate"], r["confidence"]) for r in queued] == [("6ZR4117", 0.08)] and "plate_image" in queued[0]
+    assert alerts == []  # no officer is alerted on a guess
+    # read at 0.3 (too unsure for a frame alert, 0.5): the pass's vote is a reading, and it hits at the pass's end
+    alerts, queued = drive(0.3)
+    assert [r["plate"] for r in queued] == ["6ZR4117"] and [a.text for a in alerts] == ["6ZR4117"]

@@ -15,8 +15,9 @@ def read(
     cands: tuple[tuple[str, float], ...] | None = None,
     state: str | None = None,
     state_conf: float | None = None,
-    found: float = 0.8,
+    found: float = 0.6,
 ) -> PlateRead:
+    """A frame read; `found` is the detector's score: a plate found, not plainly (under `found_plainly`)."""
     candidates = tuple(Candidate(t, c) for t, c in (cands or ((text, conf),)))
     return PlateRead(text, conf, box, found, tuple(conf for _ in text), candidates, state, state_conf)
 
@@ -209,6 +210,29 @@ def test_text_the_detector_never_scored_plainly_as_a_plate_makes_no_pass() -> No
     alerted.update(0, 0.0, [read("BUTTER", wall, 0.8, found=0.35)])
     alerted.keep(alerted.placed[0])  # the officer was alerted on it: its read is the alert's, so it is reported
     assert [p.text for p in alerted.flush()] == ["BUTTER"]
+
+
+def test_a_plate_found_plainly_in_half_its_frames_is_reported_however_unsure_its_reading() -> None:
+    plate = (600, 400, 660, 420)
+    texts = ["SHP", "SHPT", "SHPI", "SHP1", "SHPS1", "SHP81"]  # a small plate read differently in each frame
+
+    def passes(found: list[float]) -> list[tuple[str, bool]]:
+        tracker = PlateTracker(TrackerConfig(found_plainly=0.75, support_frames=3))
+        for i, (text, score) in enumerate(zip(texts, found, strict=True)):
+            tracker.update(i, i * 66.7, [read(text, moved(plate, 4 * i), 0.12, found=score)])
+        return [(p.text, p.found_only) for p in tracker.flush()]
+
+    (found_only,) = passes([0.8, 0.9, 0.6, 0.75, 0.5, 0.6])  # plainly a plate in 3 of its 6 frames
+    assert found_only[1] is True and found_only[0] in texts
+    assert passes([0.8, 0.9, 0.6, 0.7, 0.5, 0.6]) == []  # in 2: not reported
+    tracker = PlateTracker(TrackerConfig(found_plainly=0.75))
+    for i in range(4):  # a sign's word is not reported, however plainly found
+        tracker.update(i, i * 66.7, [read("ONLY", moved(plate, 4 * i), 0.1, found=0.9)])
+    assert tracker.flush() == []
+    sure = PlateTracker(TrackerConfig(found_plainly=0.75))
+    for i in range(4):  # a reading sure enough is reported on its own, not as a plate only found
+        sure.update(i, i * 66.7, [read("SHP1561", moved(plate, 4 * i), 0.9, found=0.9)])
+    assert [(p.text, p.found_only) for p in sure.flush()] == [("SHP1561", False)]
 
 
 def test_a_blink_at_thirty_frames_a_second_does_not_end_a_pass() -> None:

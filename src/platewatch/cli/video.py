@@ -26,6 +26,7 @@ def pass_json(video: Path, vehicle_pass: Any) -> dict[str, Any]:
         "frames": len(vehicle_pass.frames),
         "best_frame": best.frame,
         **plate_json(vehicle_pass, best.read.box),
+        "found_only": vehicle_pass.found_only,
     }
 
 
@@ -34,7 +35,10 @@ TABLE_HEADER = "video\tframes\tplate (text, confidence, state)"
 
 def table_line(result: dict[str, Any]) -> str:
     span = f"frames {result['first_frame']}-{result['last_frame']} ({result['frames']} read)"
-    return f"{result['video']}\t{span}\t{result['text']} {result['confidence']:.2f} {state_shown(result['state'])}"
+    unread = " (found, not read)" if result["found_only"] else ""
+    return (
+        f"{result['video']}\t{span}\t{result['text']} {result['confidence']:.2f} {state_shown(result['state'])}{unread}"
+    )
 
 
 def recognize_video(
@@ -65,8 +69,16 @@ def recognize_video(
     ] = 1000.0,
     min_confidence: Annotated[
         float,
-        typer.Option("--min-confidence", min=0.0, max=1.0, help="Passes read less surely than this are not listed."),
+        typer.Option("--min-confidence", min=0.0, max=1.0, help="Passes read less surely than this are not listed…"),
     ] = 0.2,
+    unread: Annotated[
+        bool,
+        typer.Option(
+            "--unread/--no-unread",
+            help="…unless the detector found their plate plainly (in half their frames): such a pass is listed with "
+            "its unsure reading and found_only true.",
+        ),
+    ] = True,
     topn: Annotated[int, typer.Option("--topn", min=1, max=20, help="Candidates per pass.")] = 5,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
 ) -> None:
@@ -76,8 +88,9 @@ def recognize_video(
 
     from platewatch.cli.pipelines import load_pipeline
     from platewatch.engine.pipeline import PipelineConfig
+    from platewatch.engine.types import FOUND_PLAINLY
     from platewatch.unit.sources import SourceError, frame_count, video_frames
-    from platewatch.unit.tracker import PlateTracker, TrackerConfig
+    from platewatch.unit.tracker import NEVER, PlateTracker, TrackerConfig
 
     pipeline = load_pipeline(threads, PipelineConfig(topn=topn))
     config = TrackerConfig(
@@ -85,6 +98,7 @@ def recognize_video(
         max_gap_ms=max_gap_ms,
         max_lost_ms=max_lost_ms,
         min_confidence=min_confidence,
+        found_plainly=FOUND_PLAINLY if unread else NEVER,
         topn=topn,
     )
     failed = 0

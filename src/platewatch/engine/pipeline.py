@@ -15,7 +15,7 @@ from platewatch.engine.reader import PlateReader, vote
 from platewatch.engine.rectifier import PlateRectifier, upright
 from platewatch.engine.state import StateClassifier
 from platewatch.engine.syntax import load_syntax
-from platewatch.engine.types import TEXT_FLOOR, Box, Detection, OcrResult, PlateRead, StateGuess
+from platewatch.engine.types import FOUND_PLAINLY, TEXT_FLOOR, Box, Detection, OcrResult, PlateRead, StateGuess
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class PipelineConfig:
     min_text_confidence: float = TEXT_FLOOR
     """Detections whose best reading is less likely than this are dropped (mostly not plates), unless the detector is
     sure of them (`keep_found_above`)."""
-    keep_found_above: float = 0.75
+    keep_found_above: float = FOUND_PLAINLY
     """A detection the detector scores at least this high is reported even when its reading is less likely than
     `min_text_confidence`: a plate too dark, small or coloured to read is still a plate whose image an officer or an
     investigator can look at (its reading keeps its low confidence). On the train rows' scenes 0.75 kept 10 of 13

@@ -16,6 +16,11 @@ TEXT_FLOOR = 0.05
 it (`PipelineConfig.min_text_confidence`), and the unit's tracker leaves such a frame read out of every pass
 (`TrackerConfig.min_read_confidence`)."""
 
+FOUND_PLAINLY = 0.75
+"""A detection scored at least this high is a plate even when it cannot be read: the pipeline reports it with its low
+confidence (`PipelineConfig.keep_found_above`, rule KEEP-2), and the unit's tracker reports a pass whose plate was
+found this plainly in half its frames (`TrackerConfig.found_plainly`, rule PASS-2)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Detection:

@@ -92,7 +92,8 @@ class UnitAgent:
             read = pass_to_read(p, self.camera, self.stream_start, p.best.images, read_id, self.track)
             if hotlist is not None:
                 read["hotlist_version"] = hotlist.version
-                hits = hotlist.match(p)
+                # a plate found plainly but read too unsurely to report on its reading alerts no officer
+                hits = [] if p.found_only else hotlist.match(p)
                 self._alert(hotlist, hits, p.text, read_id, p.best.frame, p.frames[-1].ms, p.best.images)  # at its end
             if self.attendance is not None:
                 self.attendance.taken()

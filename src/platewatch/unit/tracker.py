@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from platewatch.domain.non_plate_text import is_non_plate_text
 from platewatch.domain.plates import canonical, within_one_edit
 from platewatch.engine.postprocess import iou
-from platewatch.engine.types import TEXT_FLOOR, Box, Candidate, PlateRead
+from platewatch.engine.types import FOUND_PLAINLY, TEXT_FLOOR, Box, Candidate, PlateRead
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,10 @@ class VehiclePass:
     an alert raised on one of its frames names that read."""
     support: int = 1
     """How many of the pass's frames listed the voted text among their candidates."""
+    found_only: bool = False
+    """Reported because the detector found its plate plainly (`TrackerConfig.found_plainly`), not because its reading
+    was sure: the reading is a guess, kept for a partial search and beside the plate's image; no hit is raised on it
+    at the pass's end."""
 
     @property
     def char_confidences(self) -> tuple[float, ...]:
@@ -84,12 +88,20 @@ class TrackerConfig:
     """…and when the detector scored at least one of its frames' plates this high (rule PASS-1): a plate close
     enough to read is, in some frame, plainly a plate to the detector, while a wall's words or a clock burned into
     the video are found near the detector's threshold (0.3) in every frame."""
+    found_plainly: float = FOUND_PLAINLY
+    """A pass whose reading falls short of the rules above is still reported, as `found_only`, when the detector
+    scored its plate at least this high in at least half its frames and in `support_frames` (rule PASS-2): a plate
+    too small or dark to read, passing plainly in view, is worth a read with its image and its low confidence.
+    `NEVER`: not reported."""
     topn: int = 5
     min_read_confidence: float = TEXT_FLOOR
     """A frame read less likely than this joins no pass and starts none (`PlateTracker.tracks`): a plate found but
     too faint to read (the still pipeline reports it, `PipelineConfig.keep_found_above`) would count 0 in its pass's
     mean and keep a far car's pass from being reported (rule KEEP-2). The pipeline's own text floor."""
 
+
+NEVER = 2.0
+"""A detection score no detection reaches: `TrackerConfig(found_plainly=NEVER)` reports no pass on its plate alone."""
 
 RECENT = 5
 """A read is compared with the readings of this many of a pass's latest frames (one may be a misread)."""
@@ -216,8 +228,9 @@ class PlateTracker:
     A read joins the open pass whose predicted box it overlaps, or whose reading it resembles nearby;
     otherwise it starts a pass. A pass whose plate has been missing for `max_missed` frames and `max_gap_ms`
     is lost: only a reading like its own, near where it predicts the plate, rejoins it then, and it ends when
-    its plate has been missing for `max_lost_ms`. Passes read too unsurely, and those that read a sign's word
-    or a date stamp (`domain.non_plate_text`), are not reported unless `keep` was called."""
+    its plate has been missing for `max_lost_ms`. Passes read too unsurely (unless their plate was found
+    plainly: `found_only`), never plainly a plate, or reading a sign's word or a date stamp (`domain.non_plate_text`)
+    are not reported unless `keep` was called."""
 
     def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
         self.config = config
@@ -301,8 +314,20 @@ class PlateTracker:
         return self._report(ended)
 
     def _report(self, ended: list[_Track]) -> list[VehiclePass]:
-        passes = [(replace(vote(t.frames, self.config.topn), pass_id=t.id), t.kept) for t in ended]
-        return [p for p, kept in passes if kept or self._reported(p)]
+        out = []
+        for track in ended:
+            vehicle_pass = replace(vote(track.frames, self.config.topn), pass_id=track.id)
+            if track.kept or self._reported(vehicle_pass):
+                out.append(vehicle_pass)
+            elif self._found_plainly(vehicle_pass):
+                out.append(replace(vehicle_pass, found_only=True))
+        return out
+
+    def _found_plainly(self, vehicle_pass: VehiclePass) -> bool:
+        """The detector was sure of the plate in half the pass's frames, and in `support_frames`; not a sign's word."""
+        c, n = self.config, len(vehicle_pass.frames)
+        plain = sum(f.read.detection_score >= c.found_plainly - 1e-9 for f in vehicle_pass.frames)
+        return plain >= max(c.support_frames, n / 2) and not is_non_plate_text(vehicle_pass.text)
 
     def _reported(self, vehicle_pass: VehiclePass) -> bool:
         """Sure enough, seen in enough of the pass, plainly a plate in one frame, and not a sign's word or a date
