@@ -124,6 +124,9 @@ PLATEWATCH_UNIT_SERVER=https://lpr.example.gov
 PLATEWATCH_UNIT_GPS=gpsd://localhost
 # The officer's alert screen (loopback only), or off for a trailer without an officer.
 PLATEWATCH_UNIT_SCREEN=127.0.0.1:8089
+# Parts of the camera's view where no plate is looked for (a burned-in clock, a sign a trailer always sees):
+# x,y,w,h as fractions of the frame from its top-left corner, several joined by ;  (none by default)
+#PLATEWATCH_UNIT_IGNORE=0.6,0.9,0.4,0.1
 EOF
       install -m 644 "$repo/deploy/systemd/platewatch-unit.service" "$units/"
       ;;

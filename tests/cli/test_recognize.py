@@ -69,6 +69,18 @@ def test_recognize_help_says_what_it_prints_without_a_missing_document() -> None
     assert "one JSON object per image" in " ".join(result.stdout.split())
 
 
+def test_recognize_looks_for_no_plate_in_an_ignored_part(images: Path) -> None:
+    scene = str(images / "scene.jpg")  # the plate's box: x 540-740 of 1280, y 440-540 of 720
+    over_plate = runner.invoke(app, ["recognize", scene, "--ignore", "0.4,0.58,0.2,0.2"])
+    assert over_plate.exit_code == 0, over_plate.output
+    assert json.loads(over_plate.stdout)["plates"] == []
+    elsewhere = runner.invoke(app, ["recognize", scene, "--ignore", "0,0,0.3,0.3"])
+    assert [p["text"] for p in json.loads(elsewhere.stdout)["plates"]] == ["5HX2290"]
+    wrong = runner.invoke(app, ["recognize", scene, "--ignore", "0.4,0.58,0.2"])
+    assert wrong.exit_code == 2 and wrong.stdout == ""
+    assert "error: --ignore '0.4,0.58,0.2': an ignore region is x,y,w,h" in wrong.stderr
+
+
 def test_recognize_missing_file() -> None:
     result = runner.invoke(app, ["recognize", "/nonexistent/x.jpg"])
     assert result.exit_code == 1

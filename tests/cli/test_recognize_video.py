@@ -117,3 +117,16 @@ def test_a_plate_found_plainly_but_not_read_is_listed_as_found_only(tmp_path: Pa
     left_out = runner.invoke(app, ["recognize-video", str(path), "--no-unread"])
     assert left_out.exit_code == 0, left_out.output
     assert left_out.stdout == "" and "0 vehicle passes in 6 frames" in left_out.stderr
+
+
+def test_no_plate_is_looked_for_in_an_ignored_part_of_the_view(video: Path) -> None:
+    elsewhere = runner.invoke(app, ["recognize-video", str(video), "--ignore", "0.6,0.9,0.4,0.1"])
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert [json.loads(line)["text"] for line in elsewhere.stdout.splitlines()] == ["6ZR4117"]
+    over = ["--ignore", "0.6,0.9,0.4,0.1", "--ignore", "0.35,0.35,0.4,0.45"]  # the second holds the plate's path
+    ignored = runner.invoke(app, ["recognize-video", str(video), *over])
+    assert ignored.exit_code == 0, ignored.output
+    assert ignored.stdout == "" and "0 vehicle passes in 6 frames" in ignored.stderr
+    wrong = runner.invoke(app, ["recognize-video", str(video), "--ignore", "880,600,400,100"])
+    assert wrong.exit_code == 2 and wrong.stdout == ""
+    assert "error: --ignore 880,600,400,100: each of x, y, w, h is a fraction of the frame, from 0 to 1" in wrong.stderr

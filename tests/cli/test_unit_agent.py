@@ -76,6 +76,17 @@ def test_reads_wait_through_an_outage_then_upload(server: LiveServer, video: Pat
     assert server.count(Read) == 1
 
 
+def test_a_replay_looks_for_no_plate_in_the_ignored_parts_of_the_view(
+    server: LiveServer, video: Path, tmp_path: Path
+) -> None:
+    args = ["unit", "replay", str(video), "--server", server.url, "--token-file", str(token_file(server, tmp_path))]
+    over_plate = ["--ignore", "0.35,0.35,0.4,0.45"]  # where the approaching plate is in every frame
+    result = runner.invoke(app, [*args, "--outbox", str(tmp_path / "outbox.db"), *over_plate])
+    assert result.exit_code == 0, result.output
+    assert "0 vehicle passes queued, 0 hot-list hits" in result.stdout
+    assert server.count(Read) == 0
+
+
 def test_bad_inputs_are_named(tmp_path: Path, video: Path) -> None:
     empty = tmp_path / "empty.token"
     empty.write_text("\n")
@@ -96,6 +107,8 @@ def test_bad_inputs_are_named(tmp_path: Path, video: Path) -> None:
     (tmp_path / "void.nmea").write_text("$GPRMC,080002.00,V,,N,,E,0.0,0.0,301126,0.0,,N,*79\n")
     result = runner.invoke(app, ["unit", "replay", str(video), *common, "--nmea", str(tmp_path / "void.nmea")])
     assert result.exit_code == 2 and "void.nmea holds no valid RMC position fix" in result.stderr
+    result = runner.invoke(app, ["unit", "replay", str(video), *common, "--ignore", "0.5"])
+    assert result.exit_code == 2 and "error: --ignore '0.5': an ignore region is x,y,w,h" in result.stderr
     assert not (tmp_path / "o.db").exists()  # refused before anything was written
     result = runner.invoke(app, ["unit", "upload", *common[:4], "--outbox", str(tmp_path / "nothing.db")])
     assert result.exit_code == 2 and "no outbox at" in result.stderr

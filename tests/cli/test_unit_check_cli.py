@@ -62,6 +62,7 @@ def test_a_unit_in_good_order_passes_every_check(server: LiveServer, video: Path
         "SERVER": server.url,
         "GPS": f"tcp://127.0.0.1:{gps_port}",
         "SCREEN": f"127.0.0.1:{free_port()}",
+        "IGNORE": "0.6,0.9,0.4,0.1",  # the recording's clock
     }
     env.write_text(
         "# as deploy/install.sh writes it\n" + "".join(f"PLATEWATCH_UNIT_{k}={v}\n" for k, v in settings.items())
@@ -73,10 +74,13 @@ def test_a_unit_in_good_order_passes_every_check(server: LiveServer, video: Path
     receiver.join(timeout=5)
     assert result.exit_code == 0, result.output
     found = lines(result.stdout)
-    assert list(found) == ["token file", "server", "clock", "outbox", "camera", "recognition", "GPS", "screen"]
+    assert list(found) == [
+        "token file", "server", "clock", "outbox", "camera", "ignored parts", "recognition", "GPS", "screen"
+    ]  # fmt: skip
     assert all(v.startswith("ok: ") for v in found.values()), found
     assert found["server"] == f"ok: {server.url} knows this unit as car-12 (mobile, Car 12)"
     assert found["camera"] == f"ok: {video} gives 1280×720 frames"
+    assert found["ignored parts"] == "ok: 0.6,0.9,0.4,0.1 (x,y,w,h of the frame): no plate is looked for there"
     assert found["outbox"].startswith(f"ok: {outbox}: 1 read waiting, 1 refused by the server;")
     assert "ms for a camera frame (one thread)" in found["recognition"]
     assert found["GPS"].startswith(f"ok: tcp://127.0.0.1:{gps_port} gives positions")
@@ -142,3 +146,17 @@ def test_missing_settings_exit_2(tmp_path: Path) -> None:
     assert "give the server (arguments, or PLATEWATCH_UNIT_CAMERA/SERVER in --env-file)" in no_server.output
     no_file = runner.invoke(app, ["unit", "check", "--env-file", str(tmp_path / "unit.env")])
     assert no_file.exit_code == 2 and f"no settings file {tmp_path / 'unit.env'}" in no_file.output
+
+
+def test_a_bad_ignored_part_is_named(video: Path, tmp_path: Path) -> None:
+    tokens = token_file(tmp_path, "pwu_" + "x" * 40)
+    env = tmp_path / "unit.env"
+    env.write_text(f"PLATEWATCH_UNIT_CAMERA={video}\nPLATEWATCH_UNIT_SERVER=http://127.0.0.1:{free_port()}\n")
+    env.write_text(env.read_text() + "PLATEWATCH_UNIT_IGNORE=0.6,0.9,0.4,0.1;0.5,0.5,0.6\n")
+    args = ["unit", "check", "--env-file", str(env), "--token-file", str(tokens), "--screen", "off"]
+    result = runner.invoke(app, [*args, "--outbox", str(tmp_path / "outbox.db")])
+    assert result.exit_code == 1
+    assert lines(result.stdout)["ignored parts"] == (
+        "FAIL: PLATEWATCH_UNIT_IGNORE '0.5,0.5,0.6': an ignore region is x,y,w,h "
+        "(four fractions of the frame, e.g. 0.6,0.9,0.4,0.1)"
+    )

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
+    from platewatch.engine.ignore_regions import IgnoreRegion
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
+
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="X,Y,W,H",
+        help="A part of the view where no plate is looked for (a burned-in clock, a sign), as fractions of the "
+        "frame from its top-left corner, e.g. 0.6,0.9,0.4,0.1 for the bottom-right corner; repeat for more.",
+    ),
+]
+
+
+def ignore_regions(texts: list[str] | None) -> tuple[IgnoreRegion, ...]:
+    """The `--ignore` regions, or the region that is wrong named and exit 2."""
+    from platewatch.engine.ignore_regions import parse_regions
+
+    try:
+        return parse_regions(texts or [])
+    except ValueError as exc:
+        typer.echo(f"error: --ignore {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def load_pipeline(

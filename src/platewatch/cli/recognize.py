@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from platewatch.cli.pipelines import IgnoreOption
+
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
 
@@ -91,6 +93,7 @@ def recognize(
     ] = OutputFormat.jsonl,
     topn: Annotated[int, typer.Option("--topn", min=1, max=20, help="Candidates per plate.")] = 5,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
+    ignore: IgnoreOption = None,
 ) -> None:
     """Detect and read licence plates in images. jsonl: one JSON object per image (image, width, height, ms and
     its plates, each with text, confidence, state, state_confidence, box (x1, y1, x2, y2) and candidates; or image
@@ -98,10 +101,10 @@ def recognize(
     from rich.console import Console
     from rich.progress import Progress
 
-    from platewatch.cli.pipelines import load_pipeline
+    from platewatch.cli.pipelines import ignore_regions, load_pipeline
     from platewatch.engine.pipeline import PipelineConfig
 
-    pipeline = load_pipeline(threads, PipelineConfig(topn=topn))
+    pipeline = load_pipeline(threads, PipelineConfig(topn=topn, ignore=ignore_regions(ignore)))
     files, saw_dir = expand_inputs(images)
     failed = 0
     console = Console(stderr=True)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from platewatch.cli.pipelines import IgnoreOption
+
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
@@ -74,9 +76,11 @@ def replay(
             "the video's first frame, to give each read its position and heading.",
         ),
     ] = None,
+    ignore: IgnoreOption = None,
 ) -> None:
     """Run a recorded video through the unit: recognize, track, queue each vehicle pass, upload."""
-    from platewatch.cli.pipelines import load_pipeline
+    from platewatch.cli.pipelines import ignore_regions, load_pipeline
+    from platewatch.engine.pipeline import PipelineConfig
     from platewatch.unit.agent import UnitAgent
     from platewatch.unit.outbox import Outbox
     from platewatch.unit.sources import SourceError, video_frames
@@ -87,9 +91,10 @@ def replay(
     if began.tzinfo is None:
         typer.echo("error: --start needs a time zone (e.g. 2026-11-30T08:00:00+00:00)", err=True)
         raise typer.Exit(2)
+    regions = ignore_regions(ignore)
     gps_log, _ = _gps(nmea)
     track = gps_log.shifted(began) if gps_log else None
-    pipeline = load_pipeline(threads)
+    pipeline = load_pipeline(threads, PipelineConfig(ignore=regions))
     frames = video_frames(video, every)
     try:
         first = next(frames)  # a bad video is refused before the outbox is touched
@@ -160,11 +165,13 @@ def run(
             "screen and server link stay up between plays.",
         ),
     ] = 0.0,
+    ignore: IgnoreOption = None,
 ) -> None:
     """The unit agent: read a camera until stopped (Ctrl-C) or the video ends; alert the officer on hot-list hits
     (the alert screen, with the accept and reject keys); upload every read and decision, keeping the hot list
-    current."""
-    from platewatch.cli.pipelines import load_pipeline
+    current. The parts of the view to ignore: --ignore, else PLATEWATCH_UNIT_IGNORE (x,y,w,h;x,y,w,h)."""
+    from platewatch.cli.pipelines import ignore_regions, load_pipeline
+    from platewatch.engine.pipeline import PipelineConfig
     from platewatch.unit.agent import UnitAgent
     from platewatch.unit.alert_book import AlertBook
     from platewatch.unit.attendance import Attendance
@@ -180,8 +187,9 @@ def run(
             parse_address(screen)  # a bad address is refused before anything starts
         except ScreenError as exc:
             raise _refused(exc) from exc
+    regions = ignore_regions(ignore or [UnitSettings().ignore])
     gps_log, feed = _gps(nmea, gps)
-    pipeline = load_pipeline(threads)
+    pipeline = load_pipeline(threads, PipelineConfig(ignore=regions))
     try:
         live = LiveSource(source)  # a camera that gives nothing is refused before the outbox is touched
     except SourceError as exc:
@@ -433,7 +441,7 @@ def check(
         missing = " and ".join(n for n, v in (("the camera", camera), ("the server", server)) if not v)
         typer.echo(f"error: give {missing} (arguments, or PLATEWATCH_UNIT_CAMERA/SERVER in --env-file)", err=True)
         raise typer.Exit(2)
-    setup = UnitSetup(token_file, server, camera, outbox, gps or site.gps, screen or site.screen, wait)
+    setup = UnitSetup(token_file, server, camera, outbox, gps or site.gps, screen or site.screen, wait, site.ignore)
     report(run_checks(setup))
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from platewatch.cli.pipelines import IgnoreOption
 from platewatch.cli.recognize import OutputFormat, plate_json, state_shown
 
 
@@ -81,18 +82,19 @@ def recognize_video(
     ] = True,
     topn: Annotated[int, typer.Option("--topn", min=1, max=20, help="Candidates per pass.")] = 5,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
+    ignore: IgnoreOption = None,
 ) -> None:
     """Read the plates in videos: one line per vehicle pass, its reading voted across the frames it was seen in."""
     from rich.console import Console
     from rich.progress import Progress
 
-    from platewatch.cli.pipelines import load_pipeline
+    from platewatch.cli.pipelines import ignore_regions, load_pipeline
     from platewatch.engine.pipeline import PipelineConfig
     from platewatch.engine.types import FOUND_PLAINLY
     from platewatch.unit.sources import SourceError, frame_count, video_frames
     from platewatch.unit.tracker import NEVER, PlateTracker, TrackerConfig
 
-    pipeline = load_pipeline(threads, PipelineConfig(topn=topn))
+    pipeline = load_pipeline(threads, PipelineConfig(topn=topn, ignore=ignore_regions(ignore)))
     config = TrackerConfig(
         max_missed=max_missed,
         max_gap_ms=max_gap_ms,

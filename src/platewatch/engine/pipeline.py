@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from platewatch.engine.detector import PlateDetector
+from platewatch.engine.ignore_regions import IgnoreRegion, ignored
 from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
 from platewatch.engine.reader import PlateReader, vote
@@ -49,6 +50,9 @@ class PipelineConfig:
     such plates and 1 detection of no labelled plate (rules KEEP-1, KEEP-2). Above 1: never."""
     min_chars: int = 2
     max_plates: int = 10
+    ignore: tuple[IgnoreRegion, ...] = ()
+    """Parts of the camera's view where a detection is dropped before it is read (its box's centre inside): a clock
+    burned into the video, a sign a fixed camera always sees. `run` only; a given crop is always read."""
 
 
 class Pipeline:
@@ -91,7 +95,11 @@ class Pipeline:
     def run(self, frame: np.ndarray) -> list[PlateRead]:
         """Every plate read in a frame (grey, BGR or BGRA uint8), most confident first."""
         frame = to_bgr(frame)
-        detections = self.detector.detect(frame)[: self.config.max_plates]
+        detections = self.detector.detect(frame)
+        if self.config.ignore:
+            h, w = frame.shape[:2]
+            detections = [d for d in detections if not ignored(d.box, w, h, self.config.ignore)]
+        detections = detections[: self.config.max_plates]
         crops = [crop(frame, d.box, self.config.margin) for d in detections]
         return self._read(crops, detections, frame=frame)
 

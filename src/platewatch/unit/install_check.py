@@ -1,6 +1,6 @@
 """Checks of a unit's installation for IT in the car (`platewatch unit check`): the token file, the server and the
-unit's clock, the outbox, the camera, recognition on the camera's frame, the GPS and the screen's address. Nothing
-is created and nothing is sent but the unit's one question to the server."""
+unit's clock, the outbox, the camera, the parts of its view ignored, recognition on the camera's frame, the GPS and
+the screen's address. Nothing is created and nothing is sent but the unit's one question to the server."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ class UnitSetup:
     screen: str = "off"
     wait_s: float = 10.0
     """How long the GPS's first position may take."""
+    ignore: str = ""
+    """The parts of the camera's view where no plate is looked for (`PLATEWATCH_UNIT_IGNORE`)."""
 
 
 def token(path: Path) -> tuple[Check, str | None]:
@@ -111,6 +113,20 @@ def camera(source: str) -> tuple[Check, np.ndarray | None]:
     return Check("camera", True, f"{shown(source)} gives {w}×{h} frames"), frame
 
 
+def ignored_parts(text: str) -> Check:
+    """The parts of the view to ignore are well formed, and what they are."""
+    from platewatch.engine.ignore_regions import parse_regions
+
+    try:
+        regions = parse_regions([text])
+    except ValueError as exc:
+        return Check("ignored parts", False, f"PLATEWATCH_UNIT_IGNORE {exc}")
+    if not regions:
+        return Check("ignored parts", True, "none: plates are looked for in the whole view")
+    shown_regions = "; ".join(r.text() for r in regions)
+    return Check("ignored parts", True, f"{shown_regions} (x,y,w,h of the frame): no plate is looked for there")
+
+
 def recognition(frame: np.ndarray | None, rounds: int = 3) -> Check:
     """The models load and run on this computer; how long one of the camera's frames takes (one thread)."""
     from platewatch.engine.onnx_runtime import ModelError
@@ -172,4 +188,12 @@ def run_checks(setup: UnitSetup) -> list[Check]:
     found, api_token = token(setup.token_file)
     checks = [found, *(server(setup.server, api_token) if api_token else [])]
     seen, frame = camera(setup.camera)
-    return [*checks, outbox(setup.outbox), seen, recognition(frame), gps(setup.gps, setup.wait_s), screen(setup.screen)]
+    return [
+        *checks,
+        outbox(setup.outbox),
+        seen,
+        ignored_parts(setup.ignore),
+        recognition(frame),
+        gps(setup.gps, setup.wait_s),
+        screen(setup.screen),
+    ]
