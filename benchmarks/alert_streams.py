@@ -85,9 +85,10 @@ class Fixture:
 
     def __init__(self, url: str, tmp: Path) -> None:
         self.proc, self.base, self.unit_token = run_server(url, tmp, 1)
-        sessions = make_sessionmaker(make_engine(url))
+        engine = make_engine(url)
+        sessions = make_sessionmaker(engine)
         people = {role: self._person(sessions, role) for role in (Role.ADMINISTRATOR, Role.SUPERVISOR)}
-        sessions.kw["bind"].dispose()
+        engine.dispose()
         self.tokens = {role: self._login(name, secret) for role, (name, secret) in people.items()}
         with self.client(Role.ADMINISTRATOR) as c:
             r = c.post("/api/v1/hotlists", json={"name": "BOLO", "source": "manual", "category": "bolo"})

@@ -93,7 +93,8 @@ class Load(Fixture):
     def __init__(self, url: str, tmp: Path, units: int, investigators: int, preloaded: int, workers: int) -> None:
         # Fixture's own set-up, with `workers` server processes instead of one.
         self.proc, self.base, self.unit_token = run_server(url, tmp, workers)
-        sessions = make_sessionmaker(make_engine(url))
+        engine = make_engine(url)
+        sessions = make_sessionmaker(engine)
         self.tokens = {}
         self.rng = random.Random(1)
         self.unit_tokens = [self.unit_token]
@@ -104,7 +105,7 @@ class Load(Fixture):
         with sessions() as db:
             first = db.execute(text("SELECT id FROM units ORDER BY created_at LIMIT 1")).scalar_one()
         people = [self._person(sessions, Role.INVESTIGATOR) for _ in range(investigators)]
-        sessions.kw["bind"].dispose()
+        engine.dispose()
         self.investigator_tokens = [self._login(name, secret) for name, secret in people]
         unit_id = first if isinstance(first, uuid.UUID) else uuid.UUID(str(first))
         self.plates = preload(url, preloaded, unit_id, self.rng)
