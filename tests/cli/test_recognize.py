@@ -108,6 +108,27 @@ def test_bench_recognition_on_a_crop_folder(tmp_path: Path) -> None:
     assert "1 images could not be read." in text
 
 
+def test_bench_gives_the_figures_of_each_look(tmp_path: Path) -> None:
+    rows = ["file,x,y,w,h,plate,look"]
+    for i, (text, label, look) in enumerate(
+        [("5HX2290", "5HX2290", "day"), ("7KD4821", "7KD4821", "Night"), ("AB12345", "QQ99999", "night")]
+    ):
+        frame, (x0, y0, x1, y1) = draw_scene(text, seed=i)
+        if look != "day":
+            frame = (frame * 0.6).astype(frame.dtype)  # darker, still readable
+        cv2.imwrite(str(tmp_path / f"{i}.jpg"), frame)
+        rows.append(f"{i}.jpg,{x0},{y0},{x1 - x0},{y1 - y0},{label},{look}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    report = tmp_path / "bench.md"
+    result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--report", str(report)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "by look" in result.stdout
+    text = report.read_text()
+    assert "| look | images | detected | exact top-1 |" in text
+    assert "| day | 1 | 100.0% | 100.0% (1) |" in text
+    assert "| night | 2 | 100.0% | 50.0% (1) |" in text  # the wrong label is the one miss; looks ignore case
+
+
 def test_bench_lists_the_plates_it_missed(tmp_path: Path) -> None:
     (tmp_path / "crops").mkdir()
     cv2.imwrite(str(tmp_path / "crops" / "a.png"), draw_plate("ABC1234"))

@@ -77,6 +77,13 @@ def recognition(
     )
     out = Console()
     out.print(table)
+    if res.look_rows():
+        looks = Table(title="by look (labels.csv's look column)")
+        for col in ("look", "images", "detected", "exact top-1"):
+            looks.add_column(col)
+        for look_row in res.look_rows():
+            looks.add_row(*look_row)
+        out.print(looks)
     sure = Table(title="wrong reads against confidence")
     for col in ("confidence ≥", "reads", "wrong", "of those reads", "of all plates"):
         sure.add_column(col)

@@ -29,6 +29,17 @@ class LabelRow:
     plate: str
     state: str | None
     box: tuple[float, float, float, float] | None  # x1, y1, x2, y2
+    look: str | None = None
+    """The photo's light when labels.csv has a `look` column (day, dusk, night…): figures are also given per look."""
+
+
+@dataclass(slots=True)
+class LookFigures:
+    """The figures of the photos of one look."""
+
+    images: int = 0
+    detected: int = 0
+    exact: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,20 @@ class BenchResult:
     misses: list[Miss] = field(default_factory=list)
     readings: list[tuple[float, bool]] = field(default_factory=list)
     """(confidence, read exactly) of each labelled plate's read."""
+    looks: dict[str, LookFigures] = field(default_factory=dict)
+    """Per look (labels.csv's `look` column), in the order first met; empty without that column."""
+
+    def look(self, row: LabelRow) -> LookFigures | None:
+        """The figures `row` counts in, or None when it has no look."""
+        return self.looks.setdefault(row.look, LookFigures()) if row.look else None
+
+    def look_rows(self) -> list[tuple[str, str, str, str]]:
+        """For each look, as shown: the look, its images, detected and exact (shares of its images)."""
+        return [
+            (name, str(f.images), f"{f.detected / f.images:.1%}", f"{f.exact / f.images:.1%} ({f.exact})")
+            for name, f in self.looks.items()
+            if f.images
+        ]
 
     def rate(self, n: int) -> float:
         return n / self.images if self.images else 0.0
@@ -105,7 +130,8 @@ def read_labels(folder: Path, split: str | None) -> list[LabelRow]:
             if r.get("x") not in (None, ""):
                 x, y, w, h = (float(r[k]) for k in ("x", "y", "w", "h"))
                 box = (x, y, x + w, y + h)
-            rows.append(LabelRow(r["file"], clean(r["plate"]), (r.get("state") or "").upper() or None, box))
+            look = (r.get("look") or "").strip().lower() or None
+            rows.append(LabelRow(r["file"], clean(r["plate"]), (r.get("state") or "").upper() or None, box, look))
     return rows
 
 
@@ -123,6 +149,9 @@ def score_crop(res: BenchResult, row: LabelRow, read: PlateRead) -> None:
     res.detected += 1
     exact = read.text == row.plate
     res.exact += exact
+    if (figures := res.look(row)) is not None:
+        figures.detected += 1
+        figures.exact += exact
     res.readings.append((read.confidence, exact))
     if not exact:
         res.misses.append(Miss(row.file, row.plate, read.text, tuple(c.text for c in read.candidates[: res.topn])))
@@ -144,6 +173,8 @@ def run_benchmark(
     res = BenchResult(folder.name, split, kind, topn)
     for i, row in enumerate(rows):
         res.images += 1
+        if (figures := res.look(row)) is not None:
+            figures.images += 1
         try:
             frame = load_image(folder / row.file)
         except ImageError:
@@ -198,6 +229,9 @@ def markdown_section(res: BenchResult, command: str) -> str:
     ]
     if res.errors:
         lines.insert(-1, f"{res.errors} images could not be read.")
+    if res.look_rows():
+        lines += ["| look | images | detected | exact top-1 |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(row) + " |" for row in res.look_rows()] + [""]
     lines += [confidence_table(res), ""]
     return "\n".join(lines) + "\n"
 
