@@ -217,6 +217,22 @@ def test_the_live_agent_keeps_its_reads_through_an_outage(video: Path, tmp_path:
     assert "1 vehicle pass queued, 0 hot-list hits; 0 delivered, 0 rejected, 1 waiting in the outbox" in result.stdout
 
 
+def test_the_live_agent_ignores_the_parts_of_the_view_its_settings_name(video: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.token"
+    good.write_text("pwu_x")
+    down = f"http://127.0.0.1:{free_port()}"
+    args = ["unit", "run", str(video), "--server", down, "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+    wrong = runner.invoke(app, args, env={"PLATEWATCH_UNIT_IGNORE": "0.35,0.35,0.4"})
+    assert wrong.exit_code == 2 and "error: PLATEWATCH_UNIT_IGNORE '0.35,0.35,0.4':" in wrong.stderr
+    assert not (tmp_path / "o.db").exists()  # refused before the outbox was made
+    over_plate = runner.invoke(app, args, env={"PLATEWATCH_UNIT_IGNORE": "0.6,0.9,0.4,0.1;0.35,0.35,0.4,0.45"})
+    assert "0 vehicle passes queued" in over_plate.stdout, over_plate.output
+    flag_first = runner.invoke(
+        app, [*args, "--ignore", "0.6,0.9,0.4,0.1"], env={"PLATEWATCH_UNIT_IGNORE": "0.35,0.35,0.4,0.45"}
+    )
+    assert "1 vehicle pass queued" in flag_first.stdout, flag_first.output  # --ignore replaces the setting
+
+
 def test_the_live_agent_places_reads_from_the_cars_receiver(server: LiveServer, video: Path, tmp_path: Path) -> None:
     # a fix every 50 ms for up to 20 s: the agent hangs up when it is done, however slowly the models load
     port, receiver = serve_nmea([NORTH_350, NORTH_10] * 200, connections=1)

@@ -22,14 +22,14 @@ IgnoreOption = Annotated[
 ]
 
 
-def ignore_regions(texts: list[str] | None) -> tuple[IgnoreRegion, ...]:
-    """The `--ignore` regions, or the region that is wrong named and exit 2."""
+def ignore_regions(texts: list[str] | None, given_by: str = "--ignore") -> tuple[IgnoreRegion, ...]:
+    """The regions to ignore, or the one that is wrong named, with where it was given (`given_by`), and exit 2."""
     from platewatch.engine.ignore_regions import parse_regions
 
     try:
         return parse_regions(texts or [])
     except ValueError as exc:
-        typer.echo(f"error: --ignore {exc}", err=True)
+        typer.echo(f"error: {given_by} {exc}", err=True)
         raise typer.Exit(2) from exc
 
 

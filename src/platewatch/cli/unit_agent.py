@@ -187,7 +187,7 @@ def run(
             parse_address(screen)  # a bad address is refused before anything starts
         except ScreenError as exc:
             raise _refused(exc) from exc
-    regions = ignore_regions(ignore or [UnitSettings().ignore])
+    regions = ignore_regions(ignore) if ignore else ignore_regions([UnitSettings().ignore], "PLATEWATCH_UNIT_IGNORE")
     gps_log, feed = _gps(nmea, gps)
     pipeline = load_pipeline(threads, PipelineConfig(ignore=regions))
     try:
