@@ -15,7 +15,7 @@ from torch import nn
 from platewatch.engine.types import NOT_US
 from training import common
 from training.common import cbr
-from training.data import load_folder_images, load_photos, load_us_crops
+from training.data import CropSample, load_folder_images, load_photos, load_us_crops
 from training.samples import (
     READER_H,
     READER_W,
@@ -28,6 +28,7 @@ from training.samples import (
 )
 from training.synth import augment, plates
 from training.synth.styles import STATE_CODES
+from training.synth.templates import Template, load_templates, render_on_template
 
 log = logging.getLogger("training.state")
 CLASSES = (*sorted(STATE_CODES), NOT_US)
@@ -54,8 +55,13 @@ class StateNet(nn.Module):
 
 
 class Batches:
-    def __init__(self, seed: int, pasted_share: float = 0.0, distant_share: float = 0.0) -> None:
-        self.pasted_share, self.distant_share = pasted_share, distant_share
+    def __init__(
+        self, seed: int, pasted_share: float = 0.0, distant_share: float = 0.0, template_share: float = 0.0
+    ) -> None:
+        self.pasted_share, self.distant_share, self.template_share = pasted_share, distant_share, template_share
+        self.templates: dict[str, list[Template]] = {}
+        for t in load_templates() if template_share else []:
+            self.templates.setdefault(t.state, []).append(t)
         self.rng = np.random.default_rng(seed)
         self.us = load_us_crops("train")
         self.photos = load_photos("openalpr-eu-endtoend", "train") + load_photos("openalpr-br-endtoend", "train")
@@ -74,6 +80,14 @@ class Batches:
             return real_us_crop(s, self.rng), CLASSES.index(s.state)
         if r < 0.8:
             state = STATE_CODES[int(self.rng.integers(len(STATE_CODES)))]
+            designs = self.templates.get(state)
+            if designs and self.rng.random() < self.template_share:  # the state's real blank design
+                t = render_on_template(designs[int(self.rng.integers(len(designs)))], self.rng)
+                if self.rng.random() < self.pasted_share:  # as a photo shows it, cut like a detection
+                    bgr = np.ascontiguousarray(t.image[..., ::-1])
+                    return pasted_us_crop(CropSample(bgr, t.text, state), self.rng, self.patches), CLASSES.index(state)
+                crop = augment.plate_in_context(t.image[..., ::-1].copy(), self.rng, self.patches)
+                return augment.damage(to_colour(crop), self.rng), CLASSES.index(state)
             p = plates.render_us(self.rng, state)
             crop = augment.plate_in_context(p.image[..., ::-1].copy(), self.rng, self.patches)
             return augment.damage(to_colour(crop), self.rng), CLASSES.index(state)
@@ -108,26 +122,35 @@ def evaluate(model: StateNet) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--minutes", type=float, default=12.0)
+    ap.add_argument("--steps", type=int, default=0, help="a fixed number of steps (0: the --minutes time box sets it)")
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pasted-share", type=float, default=0.5, help="of the real US crops: pasted at photo scale")
     ap.add_argument("--distant-share", type=float, default=0.0, help="of the real US crops: far off (distant_crop)")
+    ap.add_argument(
+        "--template-share",
+        type=float,
+        default=0.0,
+        help="of the synthetic US plates: drawn on the state's real blank design (us-plate-templates), pasted at "
+        "photo scale as often as --pasted-share says",
+    )
     ap.add_argument("--out", type=Path, default=common.MODELS / "state.onnx")
     ap.add_argument("--run", type=Path, default=common.RUNS / "state")
     args = ap.parse_args()
     common.setup(args.seed)
     args.run.mkdir(parents=True, exist_ok=True)
     model = StateNet()
-    data = Batches(args.seed, args.pasted_share, args.distant_share)
+    data = Batches(args.seed, args.pasted_share, args.distant_share, args.template_share)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=5e-4)
     lossf = nn.CrossEntropyLoss(label_smoothing=0.1)
     budget = args.minutes * 60
     start = time.time()
     step, seen, losses = 0, 0, []
-    while (elapsed := time.time() - start) < budget:
+    while (elapsed := time.time() - start) < budget and (not args.steps or step < args.steps):
+        done = step / args.steps if args.steps else elapsed / budget
         for g in opt.param_groups:
-            g["lr"] = common.lr_at(elapsed / budget, args.lr)
+            g["lr"] = common.lr_at(done, args.lr)
         x, y = data.batch(args.batch)
         loss = lossf(model(x), y)
         opt.zero_grad()

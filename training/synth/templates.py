@@ -1,0 +1,53 @@
+"""Real blank US plate designs (`us-plate-templates/`: 50 states and DC) as backgrounds for synthetic plates."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from training.data import DATASETS
+from training.synth.plates import Plate, Rng, _jitter, decorate, draw_chars, side_marks, us_text
+from training.synth.styles import BY_CODE
+
+FOLDER = "us-plate-templates"
+
+
+@dataclass(frozen=True)
+class Template:
+    """One state's blank plate: RGB uint8, its state code and the design's year."""
+
+    image: np.ndarray
+    state: str
+    year: int
+
+
+def load_templates(root: Path = DATASETS) -> list[Template]:
+    """Every template of `root/us-plate-templates` (`labels.csv`: file,state,year) whose state the generator knows."""
+    folder = root / FOLDER
+    out = []
+    with (folder / "labels.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            state = row["state"].strip().upper()
+            bgr = cv2.imread(str(folder / row["file"]), cv2.IMREAD_COLOR)
+            if bgr is None or state not in BY_CODE:
+                continue
+            out.append(Template(np.ascontiguousarray(bgr[..., ::-1]), state, int(row["year"])))
+    return out
+
+
+def render_on_template(template: Template, rng: Rng, text: str | None = None) -> Plate:
+    """A plate of the template's state: its real blank design at a 1.9–2.1 aspect, the state's character colour
+    (`styles`), a number in one of its formats, sometimes side marks, bolts and stickers as `render_us` draws them."""
+    h = int(rng.integers(96, 130))
+    w = int(h * rng.uniform(1.9, 2.1))
+    img = cv2.resize(template.image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+    colour = _jitter(BY_CODE[template.state].text, rng, 25)
+    text = text or us_text(template.state, rng)
+    x0, x1 = side_marks(img, rng, colour)
+    draw_chars(img, text, rng, colour, (x0, h * 0.25, x1, h * 0.77))
+    decorate(img, rng)
+    return Plate(np.clip(img, 0, 255).astype(np.uint8), text, template.state)
