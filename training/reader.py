@@ -34,6 +34,7 @@ from training.samples import (
     to_reader,
 )
 from training.synth import augment, plates
+from training.synth.templates import Template, load_templates, render_on_template
 
 log = logging.getLogger("training.reader")
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -119,6 +120,8 @@ class Batches:
         self.real_damage = 0.5
         self.det_crops: list[tuple[np.ndarray, str, str]] = []
         self.det_crops_share = 0.0
+        self.templates: list[Template] = []
+        self.template_share = 0.0
         log.info("real US crops %d, photo plates %d", len(self.us), len(self.photos))
 
     def use_det_crops(self, path: Path | None, share: float) -> None:
@@ -129,6 +132,12 @@ class Batches:
         self.det_crops = pickle.loads(path.read_bytes())
         self.det_crops_share = share
         log.info("detector crops %d, share %.2f", len(self.det_crops), share)
+
+    def use_templates(self, share: float) -> None:
+        """Draw `share` of the synthetic plates on a real blank state design (`us-plate-templates`)."""
+        self.templates = load_templates() if share else []
+        self.template_share = share
+        log.info("plate templates %d, share %.2f of the synthetic plates", len(self.templates), share)
 
     def sample(self) -> tuple[np.ndarray, str]:
         r = self.rng.random()
@@ -148,6 +157,10 @@ class Batches:
         if r < self.real_share + self.photo_share + self.pasted_share + self.det_crops_share:
             cut, plate, _ = self.det_crops[int(self.rng.integers(len(self.det_crops)))]
             return to_reader(augment.damage(to_colour(cut), self.rng, 0.3)), plate
+        if self.templates and self.rng.random() < self.template_share:
+            t = render_on_template(self.templates[int(self.rng.integers(len(self.templates)))], self.rng)
+            crop = augment.plate_in_context(t.image[..., ::-1].copy(), self.rng, self.patches)
+            return to_reader(augment.damage(to_colour(crop), self.rng)), t.text
         img, text, _ = synth_crop(self.rng, self.patches)
         return to_reader(img), text
 
@@ -188,6 +201,7 @@ class BatchRecipe:
     mixed_ends: float
     distant_share: float = 0.0
     distant_widths: tuple[float, float] = DISTANT_WIDTHS
+    template_share: float = 0.0
 
     def make(self, seed: int) -> Batches:
         plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = self.side_marks, self.mixed_ends
@@ -196,6 +210,7 @@ class BatchRecipe:
             self.distant_widths,
         )  # fmt: skip
         data.use_det_crops(self.det_crops, self.det_crops_share)
+        data.use_templates(self.template_share)
         data.real_damage = self.real_damage
         return data
 
@@ -312,6 +327,12 @@ def main() -> None:
         metavar=("MIN", "MAX"),
         help="the plate widths of --distant-share, px of a 1280-px frame (log-uniform)",
     )
+    ap.add_argument(
+        "--template-share",
+        type=float,
+        default=0.0,
+        help="of the synthetic plates: drawn on a real blank US state design (us-plate-templates)",
+    )
     ap.add_argument("--det-boxes", type=Path, help="training/detector_boxes.py output: crops the pipeline cuts")
     ap.add_argument("--det-crops", type=Path, help="training/detector_crops.py output: a detector's cuts of US plates")
     ap.add_argument("--det-crops-share", type=float, default=0.0, help="share of samples from --det-crops")
@@ -345,7 +366,7 @@ def main() -> None:
     recipe = BatchRecipe(
         args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
         args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends, args.distant_share,
-        tuple(args.distant_widths),
+        tuple(args.distant_widths), args.template_share,
     )  # fmt: skip
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]
