@@ -8,6 +8,7 @@ from pathlib import Path
 
 import cv2
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from platewatch.cli.main import app
@@ -108,6 +109,14 @@ def test_bench_recognition_on_a_crop_folder(tmp_path: Path) -> None:
     assert "1 images could not be read." in text
 
 
+def bench_with_report(folder: Path) -> tuple[Result, str]:
+    """`bench recognition` on `folder`, its report written there: the run and the report's text."""
+    report = folder / "bench.md"
+    result = runner.invoke(app, ["bench", "recognition", str(folder), "--report", str(report)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    return result, report.read_text()
+
+
 def test_bench_gives_the_figures_of_each_look(tmp_path: Path) -> None:
     rows = ["file,x,y,w,h,plate,look"]
     for i, (text, label, look) in enumerate(
@@ -119,11 +128,8 @@ def test_bench_gives_the_figures_of_each_look(tmp_path: Path) -> None:
         cv2.imwrite(str(tmp_path / f"{i}.jpg"), frame)
         rows.append(f"{i}.jpg,{x0},{y0},{x1 - x0},{y1 - y0},{label},{look}")
     (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
-    report = tmp_path / "bench.md"
-    result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--report", str(report)], terminal_width=200)
-    assert result.exit_code == 0, result.output
+    result, text = bench_with_report(tmp_path)
     assert "by look" in result.stdout
-    text = report.read_text()
     assert "| look | images | detected | exact top-1 |" in text
     assert "| day | 1 | 100.0% | 100.0% (1) |" in text
     assert "| night | 2 | 100.0% | 50.0% (1) |" in text  # the wrong label is the one miss; looks ignore case
@@ -149,11 +155,8 @@ def test_bench_reports_wrong_reads_against_confidence(tmp_path: Path) -> None:
     cv2.imwrite(str(tmp_path / "crops" / "b.png"), draw_plate("7KD482"))
     # b.png is labelled with a plate it does not show: a sure read that is wrong
     (tmp_path / "labels.csv").write_text("file,state,plate\ncrops/a.png,CT,ABC1234\ncrops/b.png,CT,QQQ999\n")
-    report = tmp_path / "bench.md"
-    result = runner.invoke(app, ["bench", "recognition", str(tmp_path), "--report", str(report)], terminal_width=200)
-    assert result.exit_code == 0, result.output
+    result, text = bench_with_report(tmp_path)
     assert "wrong reads against confidence" in result.stdout
-    text = report.read_text()
     assert "| confidence ≥ | reads | wrong | wrong, of those reads | wrong, of all plates |" in text
     assert "| 0.50 | 2 | 1 | 50.0% | 50.0% |" in text  # drawn plates are read surely, the mislabelled one too
 
