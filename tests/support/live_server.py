@@ -37,6 +37,9 @@ from platewatch.server.training.schemas import TrainingCreate
 from tests.conftest import Clock
 
 PASSWORD = "correct horse battery staple"
+CLIENT_TIMEOUT = 30.0
+"""Seconds a test's HTTP client waits for an answer: a log-on (argon2) with the whole suite running on two cores can
+take longer than httpx's default 5 s, which is no browser's limit."""
 
 
 def free_port() -> int:
@@ -76,7 +79,7 @@ class LiveServer:
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        return httpx.Client(base_url=self.url, headers=headers, timeout=CLIENT_TIMEOUT)
 
     def db(self) -> Session:
         session: Session = self.sessions()

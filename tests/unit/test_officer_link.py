@@ -24,7 +24,7 @@ from platewatch.unit.screen import agent_screen
 from platewatch.unit.sync import ServerSync
 from platewatch.unit.uploader import LogonRefused, ServerError, Uploader, log_off, log_on, server_client
 from tests.server.test_hotlists_api import Actors, make_list
-from tests.support.live_server import LiveServer, Person, free_port, read_payload
+from tests.support.live_server import CLIENT_TIMEOUT, LiveServer, Person, free_port, read_payload
 from tests.unit.test_alert_book import raised
 
 
@@ -129,7 +129,7 @@ def test_the_unit_logs_the_officer_off_when_the_server_ends_the_shift(server: Li
         box.put(read)
         with ServerSync(db, server.url, token, upload_every=0.2, book=book) as sync:
             screen = agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token)
-            with screen, httpx.Client(base_url=screen.url) as page:
+            with screen, httpx.Client(base_url=screen.url, timeout=CLIENT_TIMEOUT) as page:
                 wait_until(lambda: book.get(str(hit.id)).upload == "done", "the decision to reach the server")
                 assert book.officer() is not None and page.get("/api/state").json()["shift_notice"] is None
                 with actors.client(Role.ADMINISTRATOR) as admin:

@@ -24,7 +24,7 @@ from platewatch.unit.sources import video_frames
 from platewatch.unit.sync import ServerSync
 from tests.engine.conftest import write_approach_video
 from tests.server.test_hotlists_api import Actors, make_list
-from tests.support.live_server import LiveServer, Person, free_port
+from tests.support.live_server import CLIENT_TIMEOUT, LiveServer, Person, free_port
 from tests.unit.test_screen import token_of
 
 PURPOSE = {"purpose": "audit of unit log-ons", "case_number": "2026-000881"}
@@ -61,7 +61,7 @@ def test_logging_on_brings_the_unit_the_current_hot_list(server: LiveServer, tmp
         AlertBook(db) as book,
         ServerSync(db, server.url, token, upload_every=3600, hotlist_every=3600, book=book) as sync,  # no timer
         agent_screen(f"127.0.0.1:{free_port()}", book, sync, server.url, token) as screen,
-        httpx.Client(base_url=screen.url) as page,
+        httpx.Client(base_url=screen.url, timeout=CLIENT_TIMEOUT) as page,
     ):
         first = sync.wait_for_hotlist()
         assert first is not None and first.index.size == 0
@@ -108,7 +108,7 @@ def test_reads_taken_while_nobody_is_logged_on_are_marked_so(server: LiveServer,
             (vehicle_pass,) = agent.finish()
             return str(vehicle_pass.pass_id)
 
-        with screen, httpx.Client(base_url=screen.url) as page:
+        with screen, httpx.Client(base_url=screen.url, timeout=CLIENT_TIMEOUT) as page:
             before = drive_past(t0 - dt.timedelta(minutes=30))
             state = page.get("/api/state").json()
             assert state["officer"] is None and state["without_officer"] == {"reads": 1}
