@@ -29,6 +29,7 @@ from training.samples import (
     pasted_us_crop,
     real_photo_crop,
     real_us_crop,
+    rendered_crop,
     synth_crop,
     to_colour,
     to_reader,
@@ -159,8 +160,7 @@ class Batches:
             return to_reader(augment.damage(to_colour(cut), self.rng, 0.3)), plate
         if self.templates and self.rng.random() < self.template_share:
             t = render_on_template(self.templates[int(self.rng.integers(len(self.templates)))], self.rng)
-            crop = augment.plate_in_context(t.image[..., ::-1].copy(), self.rng, self.patches)
-            return to_reader(augment.damage(to_colour(crop), self.rng)), t.text
+            return to_reader(rendered_crop(t, self.rng, self.patches)), t.text
         img, text, _ = synth_crop(self.rng, self.patches)
         return to_reader(img), text
 

@@ -52,12 +52,16 @@ def to_colour(img_bgr: np.ndarray) -> np.ndarray:
     return cv2.resize(img_bgr, (READER_W, READER_H), interpolation=cv2.INTER_AREA)
 
 
+def rendered_crop(plate: plates.Plate, rng: Rng, patches: list[np.ndarray] | None) -> np.ndarray:
+    """A rendered plate in a bit of scene, damaged, as a BGR crop at reader size."""
+    crop = augment.plate_in_context(plate.image[..., ::-1].copy(), rng, patches)
+    return augment.damage(to_colour(crop), rng)
+
+
 def synth_crop(rng: Rng, patches: list[np.ndarray] | None, us_share: float = 0.8) -> tuple[np.ndarray, str, str]:
     """(BGR crop at reader size, text, state) from the synthetic generator."""
     p = plates.render_any(rng, us_share)
-    crop = augment.plate_in_context(p.image[..., ::-1].copy(), rng, patches)
-    crop = augment.damage(to_colour(crop), rng)
-    return crop, p.text, p.state
+    return rendered_crop(p, rng, patches), p.text, p.state
 
 
 def real_us_crop(sample: CropSample, rng: Rng, strength: float = 0.5) -> np.ndarray:

@@ -23,6 +23,7 @@ from training.samples import (
     pasted_us_crop,
     real_photo_crop,
     real_us_crop,
+    rendered_crop,
     synth_crop,
     to_colour,
 )
@@ -82,15 +83,13 @@ class Batches:
             state = STATE_CODES[int(self.rng.integers(len(STATE_CODES)))]
             designs = self.templates.get(state)
             if designs and self.rng.random() < self.template_share:  # the state's real blank design
-                t = render_on_template(designs[int(self.rng.integers(len(designs)))], self.rng)
+                p = render_on_template(designs[int(self.rng.integers(len(designs)))], self.rng)
                 if self.rng.random() < self.pasted_share:  # as a photo shows it, cut like a detection
-                    bgr = np.ascontiguousarray(t.image[..., ::-1])
-                    return pasted_us_crop(CropSample(bgr, t.text, state), self.rng, self.patches), CLASSES.index(state)
-                crop = augment.plate_in_context(t.image[..., ::-1].copy(), self.rng, self.patches)
-                return augment.damage(to_colour(crop), self.rng), CLASSES.index(state)
-            p = plates.render_us(self.rng, state)
-            crop = augment.plate_in_context(p.image[..., ::-1].copy(), self.rng, self.patches)
-            return augment.damage(to_colour(crop), self.rng), CLASSES.index(state)
+                    bgr = np.ascontiguousarray(p.image[..., ::-1])
+                    return pasted_us_crop(CropSample(bgr, p.text, state), self.rng, self.patches), CLASSES.index(state)
+            else:
+                p = plates.render_us(self.rng, state)
+            return rendered_crop(p, self.rng, self.patches), CLASSES.index(state)
         if r < 0.88:
             p = self.photos[int(self.rng.integers(len(self.photos)))]
             return real_photo_crop(p, self.rng), CLASSES.index(NOT_US)

@@ -187,7 +187,8 @@ def run(
             parse_address(screen)  # a bad address is refused before anything starts
         except ScreenError as exc:
             raise _refused(exc) from exc
-    regions = ignore_regions(ignore) if ignore else ignore_regions([UnitSettings().ignore], "PLATEWATCH_UNIT_IGNORE")
+    site = UnitSettings()
+    regions = ignore_regions(ignore) if ignore else ignore_regions([site.ignore], "PLATEWATCH_UNIT_IGNORE")
     gps_log, feed = _gps(nmea, gps)
     pipeline = load_pipeline(threads, PipelineConfig(ignore=regions))
     try:
@@ -203,7 +204,7 @@ def run(
             feed.start()  # a fix or two before the first frame
         with (
             Outbox(outbox) as box,
-            AlertBook(outbox, repeat_window=UnitSettings().alert_repeat_window) as book,  # ADR 0012
+            AlertBook(outbox, repeat_window=site.alert_repeat_window) as book,  # ADR 0012
             ServerSync(
                 outbox,
                 server,

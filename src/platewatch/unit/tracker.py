@@ -314,26 +314,34 @@ class PlateTracker:
         return self._report(ended)
 
     def _report(self, ended: list[_Track]) -> list[VehiclePass]:
+        """The ended passes that are reported: kept ones; not a sign's word or a date stamp, those read surely enough
+        (`_read`), else those whose plate was found plainly (`found_only`)."""
         out = []
         for track in ended:
             vehicle_pass = replace(vote(track.frames, self.config.topn), pass_id=track.id)
-            if track.kept or self._reported(vehicle_pass):
+            if track.kept:
+                out.append(vehicle_pass)
+            elif is_non_plate_text(vehicle_pass.text):
+                continue
+            elif self._read(vehicle_pass):
                 out.append(vehicle_pass)
             elif self._found_plainly(vehicle_pass):
                 out.append(replace(vehicle_pass, found_only=True))
         return out
 
     def _found_plainly(self, vehicle_pass: VehiclePass) -> bool:
-        """The detector was sure of the plate in half the pass's frames, and in `support_frames`; not a sign's word."""
-        c, n = self.config, len(vehicle_pass.frames)
-        plain = sum(f.read.detection_score >= c.found_plainly - 1e-9 for f in vehicle_pass.frames)
-        return plain >= max(c.support_frames, n / 2) and not is_non_plate_text(vehicle_pass.text)
+        """The detector was sure of the plate in most of the pass's frames."""
+        bar = self.config.found_plainly - 1e-9
+        return self._most_frames(sum(f.read.detection_score >= bar for f in vehicle_pass.frames), vehicle_pass)
 
-    def _reported(self, vehicle_pass: VehiclePass) -> bool:
-        """Sure enough, seen in enough of the pass, plainly a plate in one frame, and not a sign's word or a date
-        stamp."""
+    def _most_frames(self, count: int, vehicle_pass: VehiclePass) -> bool:
+        """`count` frames are at least half the pass's frames, and at least `support_frames`."""
+        return count >= max(self.config.support_frames, len(vehicle_pass.frames) / 2)
+
+    def _read(self, vehicle_pass: VehiclePass) -> bool:
+        """Sure enough, or seen consistently in most of the pass; and plainly a plate in one frame."""
         c, n, seen = self.config, len(vehicle_pass.frames), vehicle_pass.support
         sure = vehicle_pass.confidence * seen / n >= c.min_confidence - 1e-9
-        consistent = seen >= max(c.support_frames, n / 2) and vehicle_pass.confidence >= c.support_confidence
+        consistent = self._most_frames(seen, vehicle_pass) and vehicle_pass.confidence >= c.support_confidence
         found = max(f.read.detection_score for f in vehicle_pass.frames) >= c.min_peak_detection - 1e-9
-        return (sure or consistent) and found and not is_non_plate_text(vehicle_pass.text)
+        return (sure or consistent) and found
