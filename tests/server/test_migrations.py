@@ -137,7 +137,7 @@ def test_the_images_by_day_migration_moves_every_file_and_row_of_a_populated_sto
     import uuid
 
     from alembic import command
-    from sqlalchemy import insert, text
+    from sqlalchemy import column, insert, table, text
 
     from platewatch.domain.read_days import day_of
     from platewatch.server.db.migrate import alembic_config, upgrade
@@ -173,7 +173,8 @@ def test_the_images_by_day_migration_moves_every_file_and_row_of_a_populated_sto
              "vehicle_image": digests[v] if v is not None else None}
             for k, (ago, p, v) in enumerate(reads)
         ]  # fmt: skip
-        c.execute(insert(Read.__table__), rows)
+        as_of_0032 = table("reads", *(column(n, Read.__table__.c[n].type) for n in rows[0]))  # no later column
+        c.execute(insert(as_of_0032), rows)
         c.execute(
             text("INSERT INTO read_images (digest, last_captured_at) VALUES (:d, :t)"),
             [{"d": digests[k], "t": now} for k in range(6)],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -40,6 +41,14 @@ def test_the_read_is_what_the_server_ingests() -> None:
     plate = cv2.imdecode(np.frombuffer(base64.b64decode(read["plate_image"]), np.uint8), cv2.IMREAD_COLOR)
     assert plate.shape[:2] == (84, 144)  # the box with 10 % / 20 % margins
     assert plate[20:60, 20:120].mean() > 200  # the plate is in it
+
+
+def test_a_plate_found_but_not_read_says_so_and_an_ordinary_read_sends_no_such_field() -> None:
+    """ADR 0025: only a found-only pass carries `found_only`; a read of an earlier unit's shape stays the same."""
+    found = pass_to_read(replace(a_pass(), found_only=True), "front", START)
+    assert found["found_only"] is True and ReadCreate.model_validate(found).found_only is True
+    ordinary = pass_to_read(a_pass(), "front", START)
+    assert "found_only" not in ordinary and ReadCreate.model_validate(ordinary).found_only is False
 
 
 def test_the_vehicle_image_is_bounded() -> None:

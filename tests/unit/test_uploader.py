@@ -280,3 +280,67 @@ def test_a_server_that_refuses_messagepack_gets_the_batch_again_as_json(tmp_path
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_found_only_read_carries_its_flag_once_an_answer_names_it(server: LiveServer, tmp_path: Path) -> None:
+    """ADR 0025: an older server refuses a field it does not know, so the first batch goes without `found_only`; the
+    answer's `X-Read-Fields` names it, and the next batches carry it (the server then matches them to no list)."""
+    token = server.add_unit()
+    bodies: list[list[dict[str, Any]]] = []
+    with Outbox(tmp_path / "outbox.db") as box:
+        reads = [read_payload(f"FND{i:04d}", server.clock.now, seed=i, images=False, found_only=True) for i in range(3)]
+        for r in reads:
+            box.put(r)
+        with Uploader.connect(box, server.url, token, batch=1) as up:
+            up.client.event_hooks["request"] = [lambda r: bodies.append(sent(r))]
+            report = up.upload()
+        assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+    assert [["found_only" in r for r in b] for b in bodies] == [[False], [True], [True]]
+    with server.db() as db:
+        stored = {str(r.id): r.found_only for r in db.scalars(select(Read))}
+    assert stored == {reads[0]["id"]: False, reads[1]["id"]: True, reads[2]["id"]: True}
+
+
+class NoReadFields(BaseHTTPRequestHandler):
+    """A server that named `found_only` once and then was put back to a version without it: 422 for the field."""
+
+    seen: ClassVar[list[bool]] = []
+
+    def do_POST(self) -> None:
+        reads = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))))["reads"]
+        carried = any("found_only" in r for r in reads)
+        self.seen.append(carried)
+        if carried:
+            answer, status = {"error": "invalid_request", "message": "reads[0].found_only: extra inputs"}, 422
+        else:
+            ids = [r["id"] for r in reads]
+            answer, status = {"received": len(ids), "stored": ids, "already_stored": []}, 200
+        out = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        if not self.seen[1:]:  # its first answer named the field
+            self.send_header("x-read-fields", "found_only")
+        self.send_header("content-length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_server_that_refuses_found_only_gets_the_batch_again_without_it(tmp_path: Path) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NoReadFields)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with Outbox(tmp_path / "outbox.db") as box:
+            for i in range(3):
+                box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234", "found_only": True})
+            url = f"http://127.0.0.1:{httpd.server_address[1]}"
+            with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
+                report = uploader.upload()
+            assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+        # without the field, named, refused with it (nothing lost), again without it; then it is no longer sent
+        assert NoReadFields.seen == [False, True, False]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

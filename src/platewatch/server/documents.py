@@ -45,7 +45,7 @@ def as_csv(doc: TableDocument) -> bytes:
 def as_pdf(doc: TableDocument) -> bytes:
     """The table as an A4-landscape PDF with the title, the lines about it, headers repeated on each page, and page
     numbers. The PDF's core fonts cover Latin-1: other characters are written as their nearest plain form or '?'."""
-    pdf = _Pdf(doc.title, orientation="L", format="A4")
+    pdf = _Pdf(doc.title)
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 15)
@@ -69,9 +69,9 @@ def as_pdf(doc: TableDocument) -> bytes:
     return bytes(pdf.output())
 
 
-class _Pdf(FPDF):  # type: ignore[misc]  # fpdf2 has no type hints
-    def __init__(self, title: str, **kw: str) -> None:
-        super().__init__(**kw)
+class _Pdf(FPDF):  # type: ignore[misc,unused-ignore]  # fpdf2 has type hints only since 2.8.4
+    def __init__(self, title: str) -> None:
+        super().__init__(orientation="L", format="A4")  # landscape A4
         self.set_title(_latin(title))
         self.set_creator("PlateWatch")
 

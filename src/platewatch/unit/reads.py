@@ -65,6 +65,8 @@ def pass_to_read(
         if vehicle_pass.state_confidence is None
         else round(min(1.0, vehicle_pass.state_confidence), 4),
     }
+    if vehicle_pass.found_only:  # found plainly, not read surely: the server matches it against no list (ADR 0025)
+        read["found_only"] = True
     fix = track.at(captured_at) if track is not None else None
     if fix is not None:
         read["latitude"] = round(fix.latitude, 7)

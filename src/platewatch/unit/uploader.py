@@ -67,6 +67,9 @@ class LogonRefused(ValueError):
 
 
 URGENT_HEADER = "X-Hotlist-Urgent"
+READ_FIELDS_HEADER = "X-Read-Fields"
+OPTIONAL_READ_FIELDS = frozenset({"found_only"})
+"""Fields of a read that an older server refuses (ADR 0025): sent only once an ingest answer names them."""
 """The server's mark on any answer when an urgent hot-list change waits for this unit (order V.C.1)."""
 
 
@@ -263,6 +266,9 @@ class Uploader:
         self.binary = False
         """The server's ingest said it takes MessagePack (`Accept-Post`): batches go with their images as binary,
         a third smaller and without base64 for the server to decode (ADR 0022). JSON until it says so."""
+        self.read_fields: frozenset[str] = frozenset()
+        """The optional read fields the server's last ingest answer named (`X-Read-Fields`, ADR 0025); until one
+        names them, reads go without them (a plate found but not read then counts as an ordinary read)."""
         client.event_hooks.setdefault("response", []).append(self._note_urgent)
 
     @classmethod
@@ -389,13 +395,16 @@ class Uploader:
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""
         ids = [str(r["id"]) for r in batch]
+        unknown = OPTIONAL_READ_FIELDS - self.read_fields
+        sending = [{k: v for k, v in r.items() if k not in unknown} for r in batch] if unknown else batch
+        optional = any(k in OPTIONAL_READ_FIELDS for r in sending for k in r)
         try:
             headers = self._backlog(len(batch))
             if self.binary:
                 headers["Content-Type"] = MSGPACK
-                response = self.client.post(INGEST, content=as_msgpack(batch), headers=headers)
+                response = self.client.post(INGEST, content=as_msgpack(sending), headers=headers)
             else:
-                response = self.client.post(INGEST, json={"reads": batch}, headers=headers)
+                response = self.client.post(INGEST, json={"reads": sending}, headers=headers)
         except httpx.HTTPError as exc:
             error = unreachable(exc)
             self.outbox.failed(ids, error)
@@ -403,6 +412,8 @@ class Uploader:
         if response.status_code == 200:
             self.server_time = server_time(response) or self.server_time
             self.binary = MSGPACK in response.headers.get("Accept-Post", "")
+            named = response.headers.get(READ_FIELDS_HEADER, "")
+            self.read_fields = OPTIONAL_READ_FIELDS & {f.strip() for f in named.split(",")}
             try:
                 body = response.json()
             except ValueError:
@@ -425,6 +436,9 @@ class Uploader:
             return error
         if self.binary and response.status_code in (400, 415):  # a server that no longer takes MessagePack
             self.binary = False  # (one put back to an older version): the same batch again, as JSON
+            return self._send(batch)
+        if optional and response.status_code == 422:  # a server put back to a version without these fields:
+            self.read_fields = frozenset()  # the same batch again without them
             return self._send(batch)
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             if len(batch) == 1:  # this read itself is refused: set it aside, the queue goes on

@@ -155,7 +155,8 @@ def _read(read: Read, unit: str, intact: dict[str, bool], tz: ZoneInfo) -> dict[
         "received_at": read.received_at.isoformat(), "plate": read.plate, "confidence": read.confidence,
         "candidates": read.candidates, "state": read.state, "latitude": read.latitude,
         "longitude": read.longitude, "heading": read.heading, "hotlist_version": read.hotlist_version,
-        "source": read.source, "plate_image": image(read.plate_image), "vehicle_image": image(read.vehicle_image),
+        "source": read.source, "found_only": read.found_only, "plate_image": image(read.plate_image),
+        "vehicle_image": image(read.vehicle_image),
     }  # fmt: skip
 
 

@@ -56,6 +56,7 @@ class FastRead(msgspec.Struct, gc=False):
     """Base64 text (JSON), or the JPEG itself (MessagePack)."""
     vehicle_image: str | bytes | None
     hotlist_version: int | None
+    found_only: bool
 
 
 class _Read(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -76,6 +77,7 @@ class _Read(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     plate_image: str | None = None
     vehicle_image: str | None = None
     hotlist_version: int | None = None
+    found_only: bool = False
 
 
 class _Batch(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -187,6 +189,7 @@ def _checked(reads: list[_Read] | list[_BinaryRead]) -> list[FastRead] | None:
                 r.plate_image,
                 r.vehicle_image,
                 r.hotlist_version,
+                r.found_only,
             )
         )
     return out

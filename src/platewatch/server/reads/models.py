@@ -47,6 +47,9 @@ class Read(Base):
     """The position is the approved site's fixed position, given at ingest to a portable unit without GPS: not GPS."""
     outside_deployment: Mapped[str | None] = mapped_column(String(16), nullable=True)
     """no_approval | off_site: taken outside any approved deployment, flagged to supervisors (order V.A.2, V.E.1)."""
+    found_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The unit found the plate plainly but its reading is too unsure to report (rule PASS-2, ADR 0025): kept and
+    shown, matched against no hot list."""
 
     unit: Mapped[Unit] = relationship(lazy="raise")
 

@@ -40,6 +40,10 @@ READ_BATCH_OPENAPI["requestBody"]["content"][fast_batch.MSGPACK] = {
     }
 }
 ACCEPT_POST = f"application/json, {fast_batch.MSGPACK}"
+READ_FIELDS_HEADER = "X-Read-Fields"
+READ_FIELDS = "found_only"
+"""The optional fields of `ReadCreate` that a unit may send only to a server that names them (ADR 0025): an older
+server refuses a read with a field it does not know, so a unit sends `found_only` once an ingest answer names it."""
 
 
 async def read_batch(request: Request) -> Sequence[IncomingRead]:
@@ -134,10 +138,11 @@ AGENT_MESSAGE_OPENAPI = {
 def _match(
     db: Session, state: AppState, reads: Sequence[IncomingRead], stored: list[uuid.UUID], at: dt.datetime
 ) -> None:
-    """Compare every newly stored read with the current hot list (whatever version the unit had)."""
+    """Compare every newly stored read with the current hot list (whatever version the unit had); not a plate the
+    unit found but could not read surely (`found_only`, ADR 0025): its text is a guess the unit alerted no one on."""
     new = set(stored)
     _raise(db, state, [ReadForMatching(r.id, r.plate, tuple(c.plate for c in r.candidates), r.state)
-                       for r in reads if r.id in new], at)  # fmt: skip
+                       for r in reads if r.id in new and not r.found_only], at)  # fmt: skip
 
 
 def _raise(db: Session, state: AppState, reads: list[ReadForMatching], at: dt.datetime) -> None:
@@ -184,6 +189,7 @@ def ingest_reads(
         response.headers[unit_status.URGENT_HEADER] = "1"
     db.commit()  # the reads, their alerts and the unit's contact in one transaction
     response.headers["Accept-Post"] = ACCEPT_POST  # a unit may send its next batches as MessagePack (ADR 0022)
+    response.headers[READ_FIELDS_HEADER] = READ_FIELDS  # and the optional fields of a read it takes (ADR 0025)
     return IngestResult(received=len(reads), stored=outcome.stored, already_stored=outcome.already_stored)
 
 

@@ -52,6 +52,11 @@ class ReadCreate(BaseModel):
     plate_image: str | None = Field(None, description="base64 JPEG of the plate crop")
     vehicle_image: str | None = Field(None, description="base64 JPEG of the vehicle")
     hotlist_version: int | None = Field(None, ge=0, le=INT32_MAX, description="hot-list version the unit compared with")
+    found_only: bool = Field(
+        False,
+        description="the unit found the plate plainly but could not read it surely (ADR 0025): the read is kept and "
+        "matched against no hot list. Send it only to a server whose ingest answers name it in `X-Read-Fields`",
+    )
 
     _norm_plate = field_validator("plate")(_plate)
 
@@ -111,6 +116,9 @@ class ReadPublic(BaseModel):
         None, description="no_approval or off_site: taken outside any approved deployment (order V.A.2)"
     )
     hotlist_version: int | None
+    found_only: bool = Field(
+        False, description="found plainly but not read surely: the text is the unit's unsure guess, matched to no list"
+    )
     officer_on_shift: str | None = Field(
         None,
         description="the officer logged on to the unit when the read was taken (order V.E.8a); null: nobody was "

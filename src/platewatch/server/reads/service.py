@@ -252,6 +252,7 @@ def _sqlite_insert(
                 "approval_id": where.approval_id,
                 "position_from_site": where.from_site,
                 "outside_deployment": where.outside,
+                "found_only": read.found_only,
             }
         )
     if rows:
@@ -264,7 +265,7 @@ _ROW_ORDER = [
     "id", "unit_id", "camera", "captured_at", "received_at", "plate", "plate_canonical", "confidence",
     "candidates", "state", "state_confidence", "latitude", "longitude", "heading", "plate_image",
     "vehicle_image", "hotlist_version", "source", "attributes", "approval_id", "position_from_site",
-    "outside_deployment",
+    "outside_deployment", "found_only",
 ]  # fmt: skip
 if _COLUMNS != _ROW_ORDER:
     raise RuntimeError(f"reads columns changed: update _copy_lines() to write them in this order: {_COLUMNS}")
@@ -325,6 +326,7 @@ def _copy_lines(
                 _num(where.approval_id),
                 "t" if where.from_site else "f",
                 where.outside or _NULL,
+                "t" if read.found_only else "f",
             )
         )
         out.append((read.id, line))

@@ -55,6 +55,7 @@ def to_public(read: Read, unit_name: str, context: int | None = None, officer: s
         position_from_site=read.position_from_site,
         outside_deployment=read.outside_deployment,
         hotlist_version=read.hotlist_version,
+        found_only=read.found_only,
         officer_on_shift=officer,
         source=read.source,
         plate_image_url=url("plate", read.plate_image),
@@ -89,12 +90,12 @@ def export_reads(ctx: ExportCtx, query: SearchQueryDep) -> Response:
     writer = csv.writer(buf)
     writer.writerow(
         ["id", "captured_at", "plate", "confidence", "state", "unit", "camera", "latitude", "longitude",
-         "plate_image_sha256", "vehicle_image_sha256"]
+         "plate_image_sha256", "vehicle_image_sha256", "found_only"]
     )  # fmt: skip
     for r, unit_name in rows:
         writer.writerow(
             [r.id, r.captured_at.isoformat(), r.plate, f"{r.confidence:.3f}", r.state or "", unit_name,
-             r.camera, r.latitude, r.longitude, r.plate_image or "", r.vehicle_image or ""]
+             r.camera, r.latitude, r.longitude, r.plate_image or "", r.vehicle_image or "", int(r.found_only)]
         )  # fmt: skip
     entry = ctx.record(len(rows))
     header = f"LPR export - query log #{entry.seq} - case {ctx.case_number} - not for release outside the agency"
