@@ -108,6 +108,8 @@ def test_a_plate_found_plainly_but_read_unsurely_is_uploaded_without_an_alert(tm
     alerts, queued = drive(0.08)
     assert [(r["plate"], r["confidence"]) for r in queued] == [("6ZR4117", 0.08)] and "plate_image" in queued[0]
     assert alerts == []  # no officer is alerted on a guess
+    assert queued[0]["found_only"] is True  # and the server is told, so that it raises none either (ADR 0025)
     # read at 0.3 (too unsure for a frame alert, 0.5): the pass's vote is a reading, and it hits at the pass's end
     alerts, queued = drive(0.3)
     assert [r["plate"] for r in queued] == ["6ZR4117"] and [a.text for a in alerts] == ["6ZR4117"]
+    assert "found_only" not in queued[0]
