@@ -8,6 +8,8 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -238,24 +240,15 @@ def test_once_the_server_offers_it_batches_go_as_messagepack_with_binary_images(
         assert ImageStore(server.settings.image_dir).of_read(at, digest) == plate
 
 
-class NoMessagePack(BaseHTTPRequestHandler):
-    """A server that offered MessagePack once and then was put back to a version without it: 400 for MessagePack."""
+class OlderServer(BaseHTTPRequestHandler):
+    """An ingest endpoint of another server version, answering as `do_POST` decides."""
 
-    seen: ClassVar[list[str]] = []
-
-    def do_POST(self) -> None:
-        kind = self.headers.get("content-type", "")
-        body = self.rfile.read(int(self.headers.get("content-length", "0")))
-        self.seen.append(kind)
-        if kind == "application/msgpack":
-            answer, status = {"error": "malformed_json", "message": "request body is not valid JSON"}, 400
-        else:
-            ids = [r["id"] for r in json.loads(body)["reads"]]
-            answer, status = {"received": len(ids), "stored": ids, "already_stored": []}, 200
-        out = json.dumps(answer).encode()
+    def answer(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+        out = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json")
-        self.send_header("accept-post", "application/json, application/msgpack")
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.send_header("content-length", str(len(out)))
         self.end_headers()
         self.wfile.write(out)
@@ -264,22 +257,48 @@ class NoMessagePack(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_server_that_refuses_messagepack_gets_the_batch_again_as_json(tmp_path: Path) -> None:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NoMessagePack)
+def stored_all(reads: list[dict[str, Any]]) -> dict[str, Any]:
+    ids = [r["id"] for r in reads]
+    return {"received": len(ids), "stored": ids, "already_stored": []}
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """The handler's server on 127.0.0.1, its URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        with Outbox(tmp_path / "outbox.db") as box:
-            for i in range(3):
-                box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234"})
-            url = f"http://127.0.0.1:{httpd.server_address[1]}"
-            with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
-                report = uploader.upload()
-            assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
-        json_kind = "application/json"
-        assert NoMessagePack.seen == [json_kind, "application/msgpack", json_kind]
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+class NoMessagePack(OlderServer):
+    """A server that offered MessagePack once and then was put back to a version without it: 400 for MessagePack."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        kind = self.headers.get("content-type", "")
+        body = self.rfile.read(int(self.headers.get("content-length", "0")))
+        self.seen.append(kind)
+        offer = {"accept-post": "application/json, application/msgpack"}
+        if kind == "application/msgpack":
+            self.answer(400, {"error": "malformed_json", "message": "request body is not valid JSON"}, offer)
+        else:
+            self.answer(200, stored_all(json.loads(body)["reads"]), offer)
+
+
+def test_a_server_that_refuses_messagepack_gets_the_batch_again_as_json(tmp_path: Path) -> None:
+    with serving(NoMessagePack) as url, Outbox(tmp_path / "outbox.db") as box:
+        for i in range(3):
+            box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234"})
+        with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
+            report = uploader.upload()
+        assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+    json_kind = "application/json"
+    assert NoMessagePack.seen == [json_kind, "application/msgpack", json_kind]
 
 
 def test_a_found_only_read_carries_its_flag_once_an_answer_names_it(server: LiveServer, tmp_path: Path) -> None:
@@ -301,7 +320,7 @@ def test_a_found_only_read_carries_its_flag_once_an_answer_names_it(server: Live
     assert stored == {reads[0]["id"]: False, reads[1]["id"]: True, reads[2]["id"]: True}
 
 
-class NoReadFields(BaseHTTPRequestHandler):
+class NoReadFields(OlderServer):
     """A server that named `found_only` once and then was put back to a version without it: 422 for the field."""
 
     seen: ClassVar[list[bool]] = []
@@ -310,37 +329,19 @@ class NoReadFields(BaseHTTPRequestHandler):
         reads = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))))["reads"]
         carried = any("found_only" in r for r in reads)
         self.seen.append(carried)
+        named = {} if self.seen[1:] else {"x-read-fields": "found_only"}  # its first answer named the field
         if carried:
-            answer, status = {"error": "invalid_request", "message": "reads[0].found_only: extra inputs"}, 422
+            self.answer(422, {"error": "invalid_request", "message": "reads[0].found_only: extra inputs"}, named)
         else:
-            ids = [r["id"] for r in reads]
-            answer, status = {"received": len(ids), "stored": ids, "already_stored": []}, 200
-        out = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        if not self.seen[1:]:  # its first answer named the field
-            self.send_header("x-read-fields", "found_only")
-        self.send_header("content-length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            self.answer(200, stored_all(reads), named)
 
 
 def test_a_server_that_refuses_found_only_gets_the_batch_again_without_it(tmp_path: Path) -> None:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NoReadFields)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        with Outbox(tmp_path / "outbox.db") as box:
-            for i in range(3):
-                box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234", "found_only": True})
-            url = f"http://127.0.0.1:{httpd.server_address[1]}"
-            with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
-                report = uploader.upload()
-            assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
-        # without the field, named, refused with it (nothing lost), again without it; then it is no longer sent
-        assert NoReadFields.seen == [False, True, False]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(NoReadFields) as url, Outbox(tmp_path / "outbox.db") as box:
+        for i in range(3):
+            box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234", "found_only": True})
+        with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
+            report = uploader.upload()
+        assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+    # without the field, named, refused with it (nothing lost), again without it; then it is no longer sent
+    assert NoReadFields.seen == [False, True, False]
