@@ -67,10 +67,10 @@ class LogonRefused(ValueError):
 
 
 URGENT_HEADER = "X-Hotlist-Urgent"
+"""The server's mark on any answer when an urgent hot-list change waits for this unit (order V.C.1)."""
 READ_FIELDS_HEADER = "X-Read-Fields"
 OPTIONAL_READ_FIELDS = frozenset({"found_only"})
 """Fields of a read that an older server refuses (ADR 0025): sent only once an ingest answer names them."""
-"""The server's mark on any answer when an urgent hot-list change waits for this unit (order V.C.1)."""
 
 
 def one_token(text: str) -> str | None:
