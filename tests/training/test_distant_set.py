@@ -22,6 +22,8 @@ pytestmark = pytest.mark.skipif(
 SAMPLE = 40
 """US images of the fixed sample (the set's first 40; 20 of the EU/BR set)."""
 US_DETECTED_FLOOR, US_EXACT_FLOOR = 0.975, 0.925
+US_STATE_FLOOR = 0.80
+"""The state classifier S5 (rule STATE-5) names 35 of the sample's 40 states; the one before it 31."""
 EUBR_DETECTED_FLOOR, EUBR_EXACT_FLOOR = 0.95, 0.65
 
 
@@ -68,6 +70,7 @@ def test_shipped_models_keep_their_floor_on_distant_plates(sample: Path) -> None
     us = run_benchmark(sample / "us", pipeline)
     assert us.rate(us.detected) >= US_DETECTED_FLOOR, f"US detected {us.detected}/{us.images}"
     assert us.rate(us.exact) >= US_EXACT_FLOOR, f"US exact {us.exact}/{us.images}"
+    assert us.state_ok / us.state_total >= US_STATE_FLOOR, f"US states {us.state_ok}/{us.state_total}"
     eubr = run_benchmark(sample / "eubr", pipeline)
     assert eubr.rate(eubr.detected) >= EUBR_DETECTED_FLOOR, f"EU/BR detected {eubr.detected}/{eubr.images}"
     assert eubr.rate(eubr.exact) >= EUBR_EXACT_FLOOR, f"EU/BR exact {eubr.exact}/{eubr.images}"
