@@ -302,22 +302,29 @@ def test_a_server_that_refuses_messagepack_gets_the_batch_again_as_json(tmp_path
 
 
 def test_a_found_only_read_carries_its_flag_once_an_answer_names_it(server: LiveServer, tmp_path: Path) -> None:
-    """ADR 0025: an older server refuses a field it does not know, so the first batch goes without `found_only`; the
-    answer's `X-Read-Fields` names it, and the next batches carry it (the server then matches them to no list)."""
+    """ADR 0025: an older server refuses a field it does not know, so a unit that has had no answer yet sends its first
+    batch without `found_only`; the answer's `X-Read-Fields` names it, and the next batches carry it (the server then
+    matches them to no list). The hot list's answer names it too, and a unit fetches its hot list before it uploads."""
     token = server.add_unit()
     bodies: list[list[dict[str, Any]]] = []
     with Outbox(tmp_path / "outbox.db") as box:
-        reads = [read_payload(f"FND{i:04d}", server.clock.now, seed=i, images=False, found_only=True) for i in range(3)]
-        for r in reads:
+        reads = [read_payload(f"FND{i:04d}", server.clock.now, seed=i, images=False, found_only=True) for i in range(4)]
+        for r in reads[:3]:
             box.put(r)
         with Uploader.connect(box, server.url, token, batch=1) as up:
             up.client.event_hooks["request"] = [lambda r: bodies.append(sent(r))]
             report = up.upload()
         assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
-    assert [["found_only" in r for r in b] for b in bodies] == [[False], [True], [True]]
+        assert [["found_only" in r for r in b] for b in bodies] == [[False], [True], [True]]
+        box.put(reads[3])
+        with Uploader.connect(box, server.url, token) as up:  # a unit started again: its hot list first
+            up.download_hotlist()
+            up.client.event_hooks["request"] = [lambda r: bodies.append(sent(r))]
+            assert up.upload().delivered == 1
+        assert ["found_only" in r for r in bodies[-1]] == [True]
     with server.db() as db:
         stored = {str(r.id): r.found_only for r in db.scalars(select(Read))}
-    assert stored == {reads[0]["id"]: False, reads[1]["id"]: True, reads[2]["id"]: True}
+    assert stored == {reads[0]["id"]: False, **{r["id"]: True for r in reads[1:]}}
 
 
 class NoReadFields(OlderServer):

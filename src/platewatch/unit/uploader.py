@@ -70,7 +70,7 @@ URGENT_HEADER = "X-Hotlist-Urgent"
 """The server's mark on any answer when an urgent hot-list change waits for this unit (order V.C.1)."""
 READ_FIELDS_HEADER = "X-Read-Fields"
 OPTIONAL_READ_FIELDS = frozenset({"found_only"})
-"""Fields of a read that an older server refuses (ADR 0025): sent only once an ingest answer names them."""
+"""Fields of a read that an older server refuses (ADR 0025): sent only once an answer names them."""
 
 
 def one_token(text: str) -> str | None:
@@ -267,8 +267,8 @@ class Uploader:
         """The server's ingest said it takes MessagePack (`Accept-Post`): batches go with their images as binary,
         a third smaller and without base64 for the server to decode (ADR 0022). JSON until it says so."""
         self.read_fields: frozenset[str] = frozenset()
-        """The optional read fields the server's last ingest answer named (`X-Read-Fields`, ADR 0025); until one
-        names them, reads go without them (a plate found but not read then counts as an ordinary read)."""
+        """The optional read fields the server's last ingest or hot-list answer named (`X-Read-Fields`, ADR 0025);
+        until one names them, reads go without them (a plate found but not read then counts as an ordinary read)."""
         client.event_hooks.setdefault("response", []).append(self._note_urgent)
 
     @classmethod
@@ -308,7 +308,13 @@ class Uploader:
         if not isinstance(body, dict):
             raise ServerError("the hot list answer is not a JSON object")
         self.server_time = server_time(response) or self.server_time
+        self._note_read_fields(response)  # the hot list comes before the first upload
         return body
+
+    def _note_read_fields(self, response: httpx.Response) -> None:
+        """The optional read fields this server's answer names (`X-Read-Fields`; none when it names none)."""
+        named = response.headers.get(READ_FIELDS_HEADER, "")
+        self.read_fields = OPTIONAL_READ_FIELDS & {f.strip() for f in named.split(",")}
 
     def upload(self) -> UploadReport:
         delivered = rejected = 0
@@ -412,8 +418,7 @@ class Uploader:
         if response.status_code == 200:
             self.server_time = server_time(response) or self.server_time
             self.binary = MSGPACK in response.headers.get("Accept-Post", "")
-            named = response.headers.get(READ_FIELDS_HEADER, "")
-            self.read_fields = OPTIONAL_READ_FIELDS & {f.strip() for f in named.split(",")}
+            self._note_read_fields(response)
             try:
                 body = response.json()
             except ValueError:

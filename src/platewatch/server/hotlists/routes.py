@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -36,6 +36,7 @@ from platewatch.server.hotlists.schemas import (
     entry_public,
 )
 from platewatch.server.inputs import Count, RowId
+from platewatch.server.reads.schemas import READ_FIELDS, READ_FIELDS_HEADER
 from platewatch.server.unit_status import service as unit_status
 
 router = APIRouter(prefix="/api/v1/hotlists", tags=["hot lists"])
@@ -301,6 +302,7 @@ def unit_hotlist(
     unit: UnitDep,
     db: DbDep,
     at: NowDep,
+    response: Response,
     since: Annotated[Count | None, Query(ge=1, description="the version the unit has; answer with a delta")] = None,
 ) -> SnapshotPublic:
     """Covert lists are not sent to units. With `since`, only the changes are sent (plus the hash of the
@@ -308,6 +310,7 @@ def unit_hotlist(
     current = service.snapshot(db, include_covert=False, today=at.date())
     unit_status.touch(db, unit, at, hotlist_version=current.version)  # what the unit holds from now (V.F.2)
     db.commit()
+    response.headers[READ_FIELDS_HEADER] = READ_FIELDS  # before its first upload, what its reads may carry (ADR 0025)
     lists = {
         h.id: {"name": h.name, "category": h.default_category, "priority": h.priority, "colour": h.alert_colour,
                "sound": h.alert_sound, "approximate": int(h.approximate)}

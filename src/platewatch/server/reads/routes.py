@@ -24,7 +24,7 @@ from platewatch.server.json_body import check_text, json_body, validate
 from platewatch.server.reads import fast_batch, openalpr, service
 from platewatch.server.reads import frames as passes
 from platewatch.server.reads.imagestore import ImageStore
-from platewatch.server.reads.schemas import IncomingRead, IngestResult, ReadBatch
+from platewatch.server.reads.schemas import READ_FIELDS, READ_FIELDS_HEADER, IncomingRead, IngestResult, ReadBatch
 from platewatch.server.unit_status import service as unit_status
 
 log = logging.getLogger(__name__)
@@ -40,10 +40,6 @@ READ_BATCH_OPENAPI["requestBody"]["content"][fast_batch.MSGPACK] = {
     }
 }
 ACCEPT_POST = f"application/json, {fast_batch.MSGPACK}"
-READ_FIELDS_HEADER = "X-Read-Fields"
-READ_FIELDS = "found_only"
-"""The optional fields of `ReadCreate` that a unit may send only to a server that names them (ADR 0025): an older
-server refuses a read with a field it does not know, so a unit sends `found_only` once an ingest answer names it."""
 
 
 async def read_batch(request: Request) -> Sequence[IncomingRead]:

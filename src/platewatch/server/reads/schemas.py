@@ -71,6 +71,12 @@ class ReadCreate(BaseModel):
             raise ValueError(str(exc)) from exc
 
 
+READ_FIELDS_HEADER = "X-Read-Fields"
+READ_FIELDS = "found_only"
+"""The optional fields of `ReadCreate` that a unit may send only to a server that names them (ADR 0025): an older
+server refuses a read with a field it does not know, so a unit sends `found_only` once an answer to its ingest or its
+hot-list download names it."""
+
 IncomingRead = ReadCreate | FastRead
 """A read as the ingest service takes it: validated by pydantic, or decoded by msgspec (`fast_batch`)."""
 
