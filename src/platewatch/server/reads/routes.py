@@ -160,7 +160,8 @@ def _raise(db: Session, state: AppState, reads: list[ReadForMatching], at: dt.da
     description=(
         "Up to 1,000 reads (`PLATEWATCH_INGEST_MAX_BATCH`). The batch is validated whole: if any read is invalid "
         "the response is 422 naming each read index and field, and nothing is stored. Reads whose id is already stored "
-        "are listed in `already_stored` and not stored again."
+        "are listed in `already_stored` and not stored again. The answer's `X-Read-Fields` names the optional read "
+        "fields this server takes (`found_only`, ADR 0025): a unit sends them only to a server that names them."
     ),
     openapi_extra=READ_BATCH_OPENAPI,
 )
