@@ -30,6 +30,13 @@ def until(page: Any, condition: str, seconds: float = 10) -> None:
         page.wait_for_timeout(50)
 
 
+SETTLED = """(() => { const map = document.querySelector("#map").getBoundingClientRect();
+  return [...document.querySelectorAll("#map svg")].every(s => s.getBoundingClientRect().right <= map.right + 0.5);
+})()"""
+"""The map's vector layer lies within the map: a pan (a popup's) has ended and the layer was placed anew for it. On a
+slow machine the layout check may otherwise catch the layer mid-pan, shifted past the map's edge."""
+
+
 def shown(page: Any) -> dict[str, int]:
     """What the map drew: reads placed, those with an alarm, and the places they are at."""
     drawn = page.evaluate("window.platewatchMap")
@@ -182,6 +189,7 @@ def test_nearby_places_gather_until_zoomed_in_with_a_heat_map_images_and_a_grid_
     image = popup.locator("img.crop")
     assert image.count() == 1 and image.get_attribute("alt").startswith("plate image of NEAR")
     until(page, "document.querySelector('.leaflet-popup-content img.crop').naturalWidth > 0")
+    until(page, SETTLED)
     fits(page, shots, "map-popup-image")
     with server.db() as db:
         images_seen = db.scalar(select(func.count()).where(QueryLogEntry.action == "view_image"))
@@ -196,6 +204,7 @@ def test_nearby_places_gather_until_zoomed_in_with_a_heat_map_images_and_a_grid_
                    let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n; }"""
     )
     assert painted > 100
+    until(page, SETTLED)
     fits(page, shots, "map-heat")
     page.uncheck("#heat-map")
     assert page.locator("#map path.leaflet-interactive").count() == 6
