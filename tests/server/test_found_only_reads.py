@@ -3,6 +3,7 @@ read, and the server matches it against no hot list, on every ingest path (msgsp
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
@@ -87,3 +88,20 @@ def test_a_found_only_that_is_not_a_boolean_is_refused_by_name(server: LiveServe
     assert r.status_code == 422
     assert "found_only" in r.text
     assert server.count(Read) == 0
+
+
+def test_a_plate_listed_later_finds_no_found_only_read_in_the_retained_reads(server: LiveServer) -> None:
+    """The retroactive search a new entry starts (order: historical hits for review) leaves the guesses out too."""
+    actors = Actors(server)
+    unit = server.add_unit()
+    earlier = server.clock.now - dt.timedelta(days=2)
+    guess = read_payload("KID2026", earlier, seed=1, images=False, state="NY", confidence=0.1, found_only=True)
+    read = read_payload("KID2026", earlier, seed=2, images=False, state="NY")
+    assert post(server, unit, [guess, read], "json").status_code == 200
+    amber = make_list(actors, name="AMBER", source="manual", category="amber")
+    with actors.client(Role.SUPERVISOR) as c:
+        entry = {"plate": "KID2026", "state": "NY", "category": "amber", "purpose": "AMBER alert 26-7 abducted child"}
+        r = c.post(f"/api/v1/hotlists/{amber['id']}/entries", json=entry)
+        assert r.status_code == 201 and r.json()["retro_alerts"] == 1
+        queue = c.get("/api/v1/alerts", params={"origin": "retro"}).json()["alerts"]
+    assert [a["read"]["id"] for a in queue] == [read["id"]]

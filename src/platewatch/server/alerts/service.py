@@ -132,14 +132,15 @@ def retro_hits(
     retention_days: int,
     state_rule: StateRule = StateRule.LOWER,
 ) -> int:
-    """Search the retained reads for newly listed plates and raise historical alerts for review."""
+    """Search the retained reads for newly listed plates and raise historical alerts for review; not the plates a unit
+    found but could not read (`found_only`, ADR 0025), which ingest matches against no list either."""
     if not new_entries:
         return 0
     index = ListIndex([ListedEntry(s.entry, str(s.hotlist_id), hotlist.priority, s.row_id) for s in new_entries])
     since = now - dt.timedelta(days=retention_days)
     stmt = (
         select(Read.id, Read.plate, Read.candidates, Read.state)
-        .where(Read.captured_at >= since)
+        .where(Read.captured_at >= since, Read.found_only.is_(False))
         .execution_options(yield_per=5000)
     )
     reads = (
