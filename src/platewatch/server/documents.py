@@ -69,7 +69,7 @@ def as_pdf(doc: TableDocument) -> bytes:
     return bytes(pdf.output())
 
 
-class _Pdf(FPDF):  # type: ignore[misc,unused-ignore]  # fpdf2 has type hints only since 2.8.4
+class _Pdf(FPDF):  # type: ignore[misc,unused-ignore]  # earlier fpdf2 releases have no type hints
     def __init__(self, title: str) -> None:
         super().__init__(orientation="L", format="A4")  # landscape A4
         self.set_title(_latin(title))

@@ -403,7 +403,6 @@ class Uploader:
         ids = [str(r["id"]) for r in batch]
         unknown = OPTIONAL_READ_FIELDS - self.read_fields
         sending = [{k: v for k, v in r.items() if k not in unknown} for r in batch] if unknown else batch
-        optional = any(k in OPTIONAL_READ_FIELDS for r in sending for k in r)
         try:
             headers = self._backlog(len(batch))
             if self.binary:
@@ -442,9 +441,9 @@ class Uploader:
         if self.binary and response.status_code in (400, 415):  # a server that no longer takes MessagePack
             self.binary = False  # (one put back to an older version): the same batch again, as JSON
             return self._send(batch)
-        if optional and response.status_code == 422:  # a server put back to a version without these fields:
-            self.read_fields = frozenset()  # the same batch again without them
-            return self._send(batch)
+        if response.status_code == 422 and any(not OPTIONAL_READ_FIELDS.isdisjoint(r) for r in sending):
+            self.read_fields = frozenset()  # a server put back to a version without these fields: the batch again
+            return self._send(batch)  # without them
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             if len(batch) == 1:  # this read itself is refused: set it aside, the queue goes on
                 self.outbox.reject(ids[0], f"{response.status_code}: {_message(response)}")

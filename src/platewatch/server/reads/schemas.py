@@ -55,7 +55,7 @@ class ReadCreate(BaseModel):
     found_only: bool = Field(
         False,
         description="the unit found the plate plainly but could not read it surely (ADR 0025): the read is kept and "
-        "matched against no hot list. Send it only to a server whose ingest answers name it in `X-Read-Fields`",
+        "matched against no hot list. Send it only to a server whose answers name it in `X-Read-Fields`",
     )
 
     _norm_plate = field_validator("plate")(_plate)
