@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from operator import itemgetter
 
 import numpy as np
 
@@ -45,45 +45,48 @@ def beam_search(
     """CTC prefix beam search over T×C probabilities; the `topn` best texts with P(text) in 0..1."""
     # Python floats and lists up front: indexing numpy scalars in the inner loop costs more than the search.
     logp = np.log(np.clip(probs, 1e-12, 1.0)).tolist()
-    keep = probs > PRUNE
+    rows, cols = np.nonzero(probs > PRUNE)
+    actives: list[list[int]] = [[] for _ in range(probs.shape[0])]
+    for t, k in zip(rows.tolist(), cols.tolist(), strict=True):
+        actives[t].append(k)
     ninf = -math.inf
+    lse = _logsumexp
     # prefix -> (log P ending in blank, log P ending in non-blank)
     beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, ninf)}
-    for t in range(probs.shape[0]):
-        active = np.flatnonzero(keep[t]).tolist()
+    for t, active in enumerate(actives):
         if blank not in active:
             active.append(blank)
         row = logp[t]
         if len(active) == 1:
             # Only the blank is likely: every prefix just ends in a blank now, and the order is unchanged.
             lb = row[blank]
-            beams = {prefix: (_logsumexp(pb, pnb) + lb, ninf) for prefix, (pb, pnb) in beams.items()}
+            beams = {prefix: (lse(pb, pnb) + lb, ninf) for prefix, (pb, pnb) in beams.items()}
             continue
-        nxt: dict[tuple[int, ...], list[float]] = defaultdict(lambda: [ninf, ninf])
+        nxt: dict[tuple[int, ...], list[float]] = {}
         for prefix, (pb, pnb) in beams.items():
-            total = _logsumexp(pb, pnb)
+            total = lse(pb, pnb)
+            last = prefix[-1] if prefix else None
             for k in active:
                 lp = row[k]
                 if k == blank:
-                    e = nxt[prefix]
-                    e[0] = _logsumexp(e[0], total + lp)
+                    e = nxt.setdefault(prefix, [ninf, ninf])
+                    e[0] = lse(e[0], total + lp)
                     continue
-                last = prefix[-1] if prefix else None
-                ext = (*prefix, k)
-                e = nxt[ext]
+                e = nxt.setdefault((*prefix, k), [ninf, ninf])
                 if k == last:
-                    e[1] = _logsumexp(e[1], pb + lp)  # a repeat needs a blank in between
-                    same = nxt[prefix]
-                    same[1] = _logsumexp(same[1], pnb + lp)  # staying on the same character
+                    e[1] = lse(e[1], pb + lp)  # a repeat needs a blank in between
+                    same = nxt.setdefault(prefix, [ninf, ninf])
+                    same[1] = lse(same[1], pnb + lp)  # staying on the same character
                 else:
-                    e[1] = _logsumexp(e[1], total + lp)
-        ranked = sorted(nxt.items(), key=lambda kv: _logsumexp(*kv[1]), reverse=True)[:beam]
-        beams = {p: (v[0], v[1]) for p, v in ranked}
+                    e[1] = lse(e[1], total + lp)
+        # Each prefix's total once (the sort is stable, so ties keep the order they were met in).
+        scored = sorted(((lse(v[0], v[1]), p, v) for p, v in nxt.items()), key=itemgetter(0), reverse=True)[:beam]
+        beams = {p: (v[0], v[1]) for _, p, v in scored}
     out = []
     offset = 1 if blank == 0 else 0
-    for prefix, (pb, pnb) in sorted(beams.items(), key=lambda kv: _logsumexp(*kv[1]), reverse=True)[:topn]:
-        text = "".join(charset[k - offset] for k in prefix)
-        out.append((text, math.exp(_logsumexp(pb, pnb))))
+    final = sorted(((lse(pb, pnb), p) for p, (pb, pnb) in beams.items()), key=itemgetter(0), reverse=True)[:topn]
+    for total, prefix in final:
+        out.append(("".join(charset[k - offset] for k in prefix), math.exp(total)))
     return out
 
 
