@@ -118,7 +118,7 @@ class PatchDetector(LiteDetector):
 
 
 def sep_down(cin: int, cout: int) -> nn.Sequential:
-    """A depthwise 3×3 with stride 2 then a 1×1 mix, each with BatchNorm and ReLU: the downsampling of `SepPatchDetector`
+    """A depthwise 3×3 with stride 2 then a 1×1 mix, each with BatchNorm and ReLU: `SepPatchDetector`'s downsampling
     (about a sixth of a full 3×3's multiply-adds at these widths)."""
     return nn.Sequential(
         nn.Conv2d(cin, cin, 3, 2, 1, groups=cin, bias=False),

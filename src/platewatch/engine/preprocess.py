@@ -48,8 +48,9 @@ def shrink(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     """`frame` resized to width×height. Downscaling averages whole k×k pixel blocks first (OpenCV's fast
     integer path), then interpolates the remaining factor (between 1/2 and 1) linearly: a 1280×1280 photo to
     544×544 takes about a fifth of the time of one non-integer area resize, and an exact 2× (1280×720 to
-    640×360) gives the same pixels as one area resize. Upscaling is linear. (A frame less than twice the size takes one area resize,
-    8 ms from 1280×720 to 960×540 on one thread of an AMD EPYC VM: a linear one, 0.9 ms, failed rule SHRINK-1.)"""
+    640×360) gives the same pixels as one area resize. Upscaling is linear. A frame less than twice the size
+    takes one area resize: 8 ms from 1280×720 to 960×540 on one thread of an AMD EPYC VM (a linear one, 0.9 ms,
+    failed rule SHRINK-1)."""
     h, w = frame.shape[:2]
     k = min(w // width, h // height)
     if k < 1 or (width, height) == (w, h):
