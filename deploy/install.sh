@@ -127,6 +127,9 @@ PLATEWATCH_UNIT_SCREEN=127.0.0.1:8089
 # Parts of the camera's view where no plate is looked for (a burned-in clock, a sign a trailer always sees):
 # x,y,w,h as fractions of the frame from its top-left corner, several joined by ;  (none by default)
 #PLATEWATCH_UNIT_IGNORE=0.6,0.9,0.4,0.1
+# The detector's input (longer side, pixels; 960 by default): smaller on a computer that recognizes fewer than 15
+# frames a second (`platewatch unit check` says how long a frame takes); it then finds fewer distant plates.
+#PLATEWATCH_UNIT_DETECTOR_SIZE=800
 EOF
       install -m 644 "$repo/deploy/systemd/platewatch-unit.service" "$units/"
       ;;

@@ -82,6 +82,17 @@ def test_recognize_looks_for_no_plate_in_an_ignored_part(images: Path) -> None:
     assert "error: --ignore '0.4,0.58,0.2': an ignore region is x,y,w,h" in wrong.stderr
 
 
+def test_recognize_with_a_smaller_detector_input(images: Path) -> None:
+    scene = str(images / "scene.jpg")
+    smaller = runner.invoke(app, ["recognize", scene, "--detector-size", "640"])
+    assert smaller.exit_code == 0, smaller.output
+    assert [p["text"] for p in json.loads(smaller.stdout)["plates"]] == ["5HX2290"]
+    too_small = runner.invoke(app, ["recognize", scene, "--detector-size", "100"])
+    assert too_small.exit_code == 2 and too_small.stdout == ""
+    said = " ".join(too_small.stderr.replace("│", " ").split())  # Rich's error box, unwrapped
+    assert "Invalid value for '--detector-size': Input should be greater than or equal to 320" in said
+
+
 def test_recognize_missing_file() -> None:
     result = runner.invoke(app, ["recognize", "/nonexistent/x.jpg"])
     assert result.exit_code == 1
@@ -193,6 +204,9 @@ def test_bench_measures_a_candidate_reader(tmp_path: Path) -> None:
     assert shipped.exit_code == 0, shipped.output
     rows = [line.split("|")[3] for line in report.read_text().splitlines() if line.startswith("| 2 |")]
     assert len(rows) == 2 and rows[0] == rows[1]  # the same weights read the same
+    smaller = runner.invoke(app, [*args, "--detector-size", "640"])
+    assert smaller.exit_code == 0, smaller.output
+    assert f"`platewatch bench recognition {folder} --detector-size 640`" in report.read_text()
 
 
 def test_bench_refuses_a_missing_or_wrong_model(tmp_path: Path) -> None:

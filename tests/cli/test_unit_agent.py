@@ -296,3 +296,17 @@ def test_a_demo_unit_plays_its_video_again_until_stopped(server: LiveServer, vid
     assert len(plates) >= 2 and set(plates) == {"6ZR4117"}
     # every read the agent delivered while it ran, not only those of its last upload at the stop
     assert f"; {len(plates)} delivered, 0 rejected, 0 waiting in the outbox" in out, out
+
+
+def test_the_live_agent_runs_the_detector_at_the_size_its_settings_name(video: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.token"
+    good.write_text("pwu_x")
+    down = f"http://127.0.0.1:{free_port()}"
+    args = ["unit", "run", str(video), "--server", down, "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+    wrong = runner.invoke(app, args, env={"PLATEWATCH_UNIT_DETECTOR_SIZE": "5000"})
+    assert wrong.exit_code == 2 and "detector_size" in wrong.stderr and "less than or equal to 1920" in wrong.stderr
+    assert not (tmp_path / "o.db").exists()  # refused before the outbox was made
+    smaller = runner.invoke(app, args, env={"PLATEWATCH_UNIT_DETECTOR_SIZE": "640"})
+    assert "1 vehicle pass queued" in smaller.stdout, smaller.output
+    flag_first = runner.invoke(app, [*args, "--detector-size", "100"], env={"PLATEWATCH_UNIT_DETECTOR_SIZE": "640"})
+    assert flag_first.exit_code == 2  # the flag replaces the setting, and is checked the same way

@@ -63,6 +63,7 @@ def test_a_unit_in_good_order_passes_every_check(server: LiveServer, video: Path
         "GPS": f"tcp://127.0.0.1:{gps_port}",
         "SCREEN": f"127.0.0.1:{free_port()}",
         "IGNORE": "0.6,0.9,0.4,0.1",  # the recording's clock
+        "DETECTOR_SIZE": "800",  # a slower car computer
     }
     env.write_text(
         "# as deploy/install.sh writes it\n" + "".join(f"PLATEWATCH_UNIT_{k}={v}\n" for k, v in settings.items())
@@ -82,7 +83,7 @@ def test_a_unit_in_good_order_passes_every_check(server: LiveServer, video: Path
     assert found["camera"] == f"ok: {video} gives 1280×720 frames"
     assert found["ignored parts"] == "ok: 0.6,0.9,0.4,0.1 (x,y,w,h of the frame): no plate is looked for there"
     assert found["outbox"].startswith(f"ok: {outbox}: 1 read waiting, 1 refused by the server;")
-    assert "ms for a camera frame (one thread)" in found["recognition"]
+    assert "ms for a camera frame (one thread, the detector at 800 px)" in found["recognition"]
     assert found["GPS"].startswith(f"ok: tcp://127.0.0.1:{gps_port} gives positions")
     assert outbox.read_bytes() == before and sorted(p.name for p in car.iterdir()) == [
         "outbox.db",
@@ -160,3 +161,12 @@ def test_a_bad_ignored_part_is_named(video: Path, tmp_path: Path) -> None:
         "FAIL: PLATEWATCH_UNIT_IGNORE '0.5,0.5,0.6': an ignore region is x,y,w,h "
         "(four fractions of the frame, e.g. 0.6,0.9,0.4,0.1)"
     )
+
+
+def test_a_bad_detector_size_is_named(video: Path, tmp_path: Path) -> None:
+    tokens = token_file(tmp_path, "pwu_" + "x" * 40)
+    env = tmp_path / "unit.env"
+    env.write_text(f"PLATEWATCH_UNIT_CAMERA={video}\nPLATEWATCH_UNIT_DETECTOR_SIZE=200\n")
+    result = runner.invoke(app, ["unit", "check", "--env-file", str(env), "--token-file", str(tokens)])
+    assert result.exit_code == 2
+    assert "detector_size" in result.output and "greater than or equal to 320" in result.output

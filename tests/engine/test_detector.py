@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import cv2
+import pytest
+
 from platewatch.engine.detector import PlateDetector, refine_window
 from platewatch.engine.models import DETECTOR, DetectorSpec
+from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
-from tests.engine.conftest import draw_scene
+from platewatch.unit import demo
+from tests.engine.conftest import draw_plate, draw_scene
 
 
 def test_the_window_of_a_second_look_holds_the_whole_plate() -> None:
@@ -29,3 +34,19 @@ def test_a_near_plate_is_boxed_whole_by_the_second_look() -> None:
     assert iou(best_once.box, box) < 0.5  # larger than any plate the detector learned: the box falls short
     best = max(PlateDetector().detect(frame), key=lambda d: iou(d.box, box))
     assert iou(best.box, box) >= 0.6
+
+
+def test_a_site_may_run_the_detector_smaller_and_finds_fewer_small_plates() -> None:
+    # A slow unit computer may trade small plates for speed (PLATEWATCH_UNIT_DETECTOR_SIZE, `--detector-size`).
+    frame = demo.street(0)
+    cv2.rectangle(frame, (380, 250), (900, 620), (40, 45, 60), -1)
+    plate = draw_plate("7KD4821", 32)  # a 32-px plate of a 1280-px frame: 24 px at 960, 8 px at 320
+    frame[480 : 480 + plate.shape[0], 600 : 600 + plate.shape[1]] = plate
+    box = (600.0, 480.0, 600.0 + plate.shape[1], 480.0 + plate.shape[0])
+    shipped = Pipeline.default().detector
+    assert max(iou(d.box, box) for d in shipped.detect(frame)) >= 0.5
+    small = Pipeline.default(detector_size=320).detector
+    assert (small.long_side, small.max_pixels) == (320, 320 * 240)  # the input area cap scales with it
+    assert all(iou(d.box, box) < 0.3 for d in small.detect(frame))
+    with pytest.raises(ValueError, match="the detector size must be 320–1920 pixels, not 200"):
+        Pipeline.default(detector_size=200)

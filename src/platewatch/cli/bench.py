@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from platewatch.cli.pipelines import DetectorSizeOption
+
 bench_app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
 
 DEFAULT_REPORT = Path("docs/benchmarks.md")
@@ -34,6 +36,7 @@ def recognition(
     rectifier: Annotated[
         Path | None, typer.Option("--rectifier", help="A corner model .onnx other than the shipped one.")
     ] = None,
+    detector_size: DetectorSizeOption = None,
 ) -> None:
     """Detection recall (IoU ≥ 0.5), exact plate top-1 and top-N, state accuracy, ms per image (1 thread)."""
     from rich.console import Console
@@ -53,7 +56,13 @@ def recognition(
 
     cv2.setNumThreads(1)  # one thread means OpenCV's resizing too, which would otherwise use every core
     pipeline = load_pipeline(
-        1, PipelineConfig(topn=topn), reader=reader, state=state, detector=detector, rectifier=rectifier
+        1,
+        PipelineConfig(topn=topn),
+        reader=reader,
+        state=state,
+        detector=detector,
+        rectifier=rectifier,
+        detector_size=detector_size,
     )
     err = Console(stderr=True)
     try:
@@ -101,6 +110,7 @@ def recognition(
         args = [str(folder), *(["--split", split] if split else []), *(["--topn", str(topn)] if topn != 5 else [])]
         for option, path in candidates.items():
             args += [option, str(path)] if path else []
+        args += ["--detector-size", str(detector_size)] if detector_size else []
         command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in args)
         report.parent.mkdir(parents=True, exist_ok=True)
         if not report.exists():

@@ -21,6 +21,18 @@ IgnoreOption = Annotated[
     ),
 ]
 
+DetectorSizeOption = Annotated[
+    int | None,
+    typer.Option(
+        "--detector-size",
+        min=320,
+        max=1920,
+        metavar="PX",
+        help="The detector's input, longer side in pixels (default 960): smaller is faster on a slow computer and "
+        "finds fewer small, distant plates (docs/operations.md, 'A slower unit computer').",
+    ),
+]
+
 
 def ignore_regions(texts: list[str] | None, given_by: str = "--ignore") -> tuple[IgnoreRegion, ...]:
     """The regions to ignore, or the one that is wrong named, with where it was given (`given_by`), and exit 2."""
@@ -41,8 +53,10 @@ def load_pipeline(
     state: Path | None = None,
     detector: Path | None = None,
     rectifier: Path | None = None,
+    detector_size: int | None = None,
 ) -> Pipeline:
-    """The shipped models (or the given ones), warmed up so that the first frame is not timed with start-up."""
+    """The shipped models (or the given ones), warmed up so that the first frame is not timed with start-up;
+    `detector_size` in place of the detector's own input size."""
     from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
     from platewatch.engine.onnx_runtime import ModelError
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
@@ -55,6 +69,7 @@ def load_pipeline(
             state or STATE,
             detector or DETECTOR,
             rectifier or RECTIFIER,
+            detector_size,
         )
         pipeline.warmup()
     except ModelError as exc:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from platewatch.cli.pipelines import IgnoreOption
+from platewatch.cli.pipelines import DetectorSizeOption, IgnoreOption
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
@@ -94,6 +94,7 @@ def recognize(
     topn: Annotated[int, typer.Option("--topn", min=1, max=20, help="Candidates per plate.")] = 5,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
     ignore: IgnoreOption = None,
+    detector_size: DetectorSizeOption = None,
 ) -> None:
     """Detect and read licence plates in images. jsonl: one JSON object per image (image, width, height, ms and
     its plates, each with text, confidence, state, state_confidence, box (x1, y1, x2, y2) and candidates; or image
@@ -104,7 +105,9 @@ def recognize(
     from platewatch.cli.pipelines import ignore_regions, load_pipeline
     from platewatch.engine.pipeline import PipelineConfig
 
-    pipeline = load_pipeline(threads, PipelineConfig(topn=topn, ignore=ignore_regions(ignore)))
+    pipeline = load_pipeline(
+        threads, PipelineConfig(topn=topn, ignore=ignore_regions(ignore)), detector_size=detector_size
+    )
     files, saw_dir = expand_inputs(images)
     failed = 0
     console = Console(stderr=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from platewatch.cli.pipelines import IgnoreOption
+from platewatch.cli.pipelines import DetectorSizeOption, IgnoreOption
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -77,6 +77,7 @@ def replay(
         ),
     ] = None,
     ignore: IgnoreOption = None,
+    detector_size: DetectorSizeOption = None,
 ) -> None:
     """Run a recorded video through the unit: recognize, track, queue each vehicle pass, upload."""
     from platewatch.cli.pipelines import ignore_regions, load_pipeline
@@ -94,7 +95,7 @@ def replay(
     regions = ignore_regions(ignore)
     gps_log, _ = _gps(nmea)
     track = gps_log.shifted(began) if gps_log else None
-    pipeline = load_pipeline(threads, PipelineConfig(ignore=regions))
+    pipeline = load_pipeline(threads, PipelineConfig(ignore=regions), detector_size=detector_size)
     frames = video_frames(video, every)
     try:
         first = next(frames)  # a bad video is refused before the outbox is touched
@@ -166,10 +167,14 @@ def run(
         ),
     ] = 0.0,
     ignore: IgnoreOption = None,
+    detector_size: DetectorSizeOption = None,
 ) -> None:
     """The unit agent: read a camera until stopped (Ctrl-C) or the video ends; alert the officer on hot-list hits
     (the alert screen, with the accept and reject keys); upload every read and decision, keeping the hot list
-    current. The parts of the view to ignore: --ignore, else PLATEWATCH_UNIT_IGNORE (x,y,w,h;x,y,w,h)."""
+    current. The parts of the view to ignore: --ignore, else PLATEWATCH_UNIT_IGNORE (x,y,w,h;x,y,w,h); the detector's
+    input: --detector-size, else PLATEWATCH_UNIT_DETECTOR_SIZE."""
+    from pydantic import ValidationError
+
     from platewatch.cli.pipelines import ignore_regions, load_pipeline
     from platewatch.engine.pipeline import PipelineConfig
     from platewatch.unit.agent import UnitAgent
@@ -187,10 +192,14 @@ def run(
             parse_address(screen)  # a bad address is refused before anything starts
         except ScreenError as exc:
             raise _refused(exc) from exc
-    site = UnitSettings()
+    try:
+        site = UnitSettings()
+    except ValidationError as exc:  # a bad PLATEWATCH_UNIT_* value, named, before anything starts
+        raise _refused(exc) from exc
     regions = ignore_regions(ignore) if ignore else ignore_regions([site.ignore], "PLATEWATCH_UNIT_IGNORE")
     gps_log, feed = _gps(nmea, gps)
-    pipeline = load_pipeline(threads, PipelineConfig(ignore=regions))
+    size = detector_size or site.detector_size
+    pipeline = load_pipeline(threads, PipelineConfig(ignore=regions), detector_size=size)
     try:
         live = LiveSource(source)  # a camera that gives nothing is refused before the outbox is touched
     except SourceError as exc:
@@ -442,7 +451,8 @@ def check(
         missing = " and ".join(n for n, v in (("the camera", camera), ("the server", server)) if not v)
         typer.echo(f"error: give {missing} (arguments, or PLATEWATCH_UNIT_CAMERA/SERVER in --env-file)", err=True)
         raise typer.Exit(2)
-    setup = UnitSetup(token_file, server, camera, outbox, gps or site.gps, screen or site.screen, wait, site.ignore)
+    gps, screen = gps or site.gps, screen or site.screen
+    setup = UnitSetup(token_file, server, camera, outbox, gps, screen, wait, site.ignore, site.detector_size)
     report(run_checks(setup))
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from platewatch.cli.pipelines import IgnoreOption
+from platewatch.cli.pipelines import DetectorSizeOption, IgnoreOption
 from platewatch.cli.recognize import OutputFormat, plate_json, state_shown
 
 
@@ -83,6 +83,7 @@ def recognize_video(
     topn: Annotated[int, typer.Option("--topn", min=1, max=20, help="Candidates per pass.")] = 5,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Inference threads.")] = 1,
     ignore: IgnoreOption = None,
+    detector_size: DetectorSizeOption = None,
 ) -> None:
     """Read the plates in videos: one line per vehicle pass, its reading voted across the frames it was seen in."""
     from rich.console import Console
@@ -94,7 +95,9 @@ def recognize_video(
     from platewatch.unit.sources import SourceError, frame_count, video_frames
     from platewatch.unit.tracker import NEVER, PlateTracker, TrackerConfig
 
-    pipeline = load_pipeline(threads, PipelineConfig(topn=topn, ignore=ignore_regions(ignore)))
+    pipeline = load_pipeline(
+        threads, PipelineConfig(topn=topn, ignore=ignore_regions(ignore)), detector_size=detector_size
+    )
     config = TrackerConfig(
         max_missed=max_missed,
         max_gap_ms=max_gap_ms,

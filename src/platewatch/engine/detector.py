@@ -30,6 +30,16 @@ def refine_window(box: Box, width: int, height: int) -> tuple[int, int, int, int
     return xa, ya, max(xa + 1, xb), max(ya + 1, yb)
 
 
+MIN_SIZE, MAX_SIZE = 320, 1920
+"""The detector input sizes (longer side, pixels) a site may choose: below 320 a 1280-px frame's plates are a few
+pixels wide; above 1920 no camera here gives more."""
+
+
+def scaled_cap(max_pixels: int | None, factor: float) -> int | None:
+    """The input area cap for an input `factor` times the model's own size (the area grows with its square)."""
+    return None if max_pixels is None else round(max_pixels * factor * factor)
+
+
 class PlateDetector:
     def __init__(
         self,
@@ -44,7 +54,7 @@ class PlateDetector:
         self.spec = DetectorSpec.load(path)
         self.threshold = threshold
         self.long_side = long_side or self.spec.long_side
-        self.max_pixels = max_pixels or self.spec.max_pixels
+        self.max_pixels = max_pixels or scaled_cap(self.spec.max_pixels, self.long_side / self.spec.long_side)
         self.refine_above = refine_above if refine_above is not None else self.spec.refine_above
 
     def detect(self, frame: np.ndarray) -> list[Detection]:

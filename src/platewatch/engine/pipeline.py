@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from platewatch.engine.detector import PlateDetector
+from platewatch.engine.detector import MAX_SIZE, MIN_SIZE, PlateDetector
 from platewatch.engine.ignore_regions import IgnoreRegion, ignored
 from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
@@ -76,13 +76,19 @@ class Pipeline:
         state: Path = STATE,
         detector: Path = DETECTOR,
         rectifier: Path = RECTIFIER,
+        detector_size: int | None = None,
     ) -> Pipeline:
         """The shipped models (the state classifier and the rectifier when their files are there);
-        `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline)."""
+        `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline).
+        `detector_size`: the detector's input (longer side, pixels) in place of its own (960): smaller is faster and
+        finds fewer small plates (`docs/operations.md`, "A slower unit computer")."""
+        if detector_size is not None and not MIN_SIZE <= detector_size <= MAX_SIZE:
+            raise ValueError(f"the detector size must be {MIN_SIZE}–{MAX_SIZE} pixels, not {detector_size}")
         syntax = load_syntax(config.home_state)
         states = StateClassifier(state, threads) if state.is_file() else None
         rectifying = PlateRectifier(rectifier, threads) if rectifier.is_file() else None
-        return cls(PlateDetector(detector, threads), PlateReader(reader, threads, syntax), states, config, rectifying)
+        finder = PlateDetector(detector, threads, long_side=detector_size)
+        return cls(finder, PlateReader(reader, threads, syntax), states, config, rectifying)
 
     def warmup(self) -> None:
         """Run every model once so that the first real frame is not timed with session start-up."""

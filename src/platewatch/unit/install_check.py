@@ -41,6 +41,8 @@ class UnitSetup:
     """How long the GPS's first position may take."""
     ignore: str = ""
     """The parts of the camera's view where no plate is looked for (`PLATEWATCH_UNIT_IGNORE`)."""
+    detector_size: int | None = None
+    """The detector's input size in place of its own (`PLATEWATCH_UNIT_DETECTOR_SIZE`)."""
 
 
 def token(path: Path) -> tuple[Check, str | None]:
@@ -127,13 +129,14 @@ def ignored_parts(text: str) -> Check:
     return Check("ignored parts", True, f"{shown_regions} (x,y,w,h of the frame): no plate is looked for there")
 
 
-def recognition(frame: np.ndarray | None, rounds: int = 3) -> Check:
-    """The models load and run on this computer; how long one of the camera's frames takes (one thread)."""
+def recognition(frame: np.ndarray | None, rounds: int = 3, detector_size: int | None = None) -> Check:
+    """The models load and run on this computer; how long one of the camera's frames takes (one thread), with the
+    detector at the site's input size."""
     from platewatch.engine.onnx_runtime import ModelError
     from platewatch.engine.pipeline import Pipeline
 
     try:
-        pipeline = Pipeline.default(threads=1)
+        pipeline = Pipeline.default(threads=1, detector_size=detector_size)
         pipeline.warmup()
     except ModelError as exc:
         return Check("recognition", False, str(exc))
@@ -145,7 +148,8 @@ def recognition(frame: np.ndarray | None, rounds: int = 3) -> Check:
         pipeline.run(frame)
         times.append((time.perf_counter() - began) * 1000)
     median = statistics.median(times)
-    return Check("recognition", True, f"the models run: {median:.0f} ms for a camera frame (one thread)")
+    size = f", the detector at {detector_size} px" if detector_size else ""
+    return Check("recognition", True, f"the models run: {median:.0f} ms for a camera frame (one thread{size})")
 
 
 def gps(url: str | None, wait_s: float) -> Check:
@@ -193,7 +197,7 @@ def run_checks(setup: UnitSetup) -> list[Check]:
         outbox(setup.outbox),
         seen,
         ignored_parts(setup.ignore),
-        recognition(frame),
+        recognition(frame, detector_size=setup.detector_size),
         gps(setup.gps, setup.wait_s),
         screen(setup.screen),
     ]

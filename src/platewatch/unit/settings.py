@@ -26,6 +26,9 @@ class UnitSettings(BaseSettings):
     ignore: str = ""
     """Parts of the camera's view where no plate is looked for (a burned-in clock, a sign a trailer always sees): each
     x,y,w,h as fractions of the frame from its top-left corner, several joined by `;` (`unit run --ignore`)."""
+    detector_size: int | None = Field(None, ge=320, le=1920)
+    """The detector's input, longer side in pixels, in place of its own 960 (`unit run --detector-size`): smaller on a
+    computer too slow for 15 frames a second at 960 (docs/operations.md, "A slower unit computer")."""
     alert_repeat_minutes: float = Field(10.0, ge=0.0, le=1440.0)
     """A pass of an alerted vehicle on the same list within this many minutes of its alert is counted on that alert,
     with no new alarm (0: every pass alerts; ADR 0012). The server counts with its PLATEWATCH_ALERT_REPEAT_MINUTES."""
