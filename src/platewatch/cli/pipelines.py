@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from platewatch.engine.models import DETECTOR_SIZES
+
 if TYPE_CHECKING:
     from platewatch.engine.ignore_regions import IgnoreRegion
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
@@ -25,8 +27,8 @@ DetectorSizeOption = Annotated[
     int | None,
     typer.Option(
         "--detector-size",
-        min=320,
-        max=1920,
+        min=DETECTOR_SIZES[0],
+        max=DETECTOR_SIZES[1],
         metavar="PX",
         help="The detector's input, longer side in pixels (default 960): smaller is faster on a slow computer and "
         "finds fewer small, distant plates (docs/operations.md, 'A slower unit computer').",

@@ -30,11 +30,6 @@ def refine_window(box: Box, width: int, height: int) -> tuple[int, int, int, int
     return xa, ya, max(xa + 1, xb), max(ya + 1, yb)
 
 
-MIN_SIZE, MAX_SIZE = 320, 1920
-"""The detector input sizes (longer side, pixels) a site may choose: below 320 a 1280-px frame's plates are a few
-pixels wide; above 1920 no camera here gives more."""
-
-
 def scaled_cap(max_pixels: int | None, factor: float) -> int | None:
     """The input area cap for an input `factor` times the model's own size (the area grows with its square)."""
     return None if max_pixels is None else round(max_pixels * factor * factor)

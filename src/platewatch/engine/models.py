@@ -12,6 +12,9 @@ DETECTOR = MODELS_DIR / "detector.onnx"
 READER = MODELS_DIR / "reader.onnx"
 STATE = MODELS_DIR / "state.onnx"
 RECTIFIER = MODELS_DIR / "rectifier.onnx"
+DETECTOR_SIZES = (320, 1920)
+"""The detector input sizes (longer side, pixels) a site may choose in place of the detector's own: below 320 a
+1280-px frame's plates are a few pixels wide; above 1920 no camera here gives more."""
 
 
 def sidecar(model: Path) -> dict[str, Any]:

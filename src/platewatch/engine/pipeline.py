@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from platewatch.engine.detector import MAX_SIZE, MIN_SIZE, PlateDetector
+from platewatch.engine.detector import PlateDetector
 from platewatch.engine.ignore_regions import IgnoreRegion, ignored
-from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
+from platewatch.engine.models import DETECTOR, DETECTOR_SIZES, READER, RECTIFIER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
 from platewatch.engine.reader import PlateReader, vote
 from platewatch.engine.rectifier import PlateRectifier, upright
@@ -82,8 +82,9 @@ class Pipeline:
         `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline).
         `detector_size`: the detector's input (longer side, pixels) in place of its own (960): smaller is faster and
         finds fewer small plates (`docs/operations.md`, "A slower unit computer")."""
-        if detector_size is not None and not MIN_SIZE <= detector_size <= MAX_SIZE:
-            raise ValueError(f"the detector size must be {MIN_SIZE}–{MAX_SIZE} pixels, not {detector_size}")
+        low, high = DETECTOR_SIZES
+        if detector_size is not None and not low <= detector_size <= high:
+            raise ValueError(f"the detector size must be {low}–{high} pixels, not {detector_size}")
         syntax = load_syntax(config.home_state)
         states = StateClassifier(state, threads) if state.is_file() else None
         rectifying = PlateRectifier(rectifier, threads) if rectifier.is_file() else None

@@ -9,6 +9,7 @@ from dotenv import dotenv_values
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from platewatch.engine.models import DETECTOR_SIZES
 from platewatch.unit.screen import DEFAULT_SCREEN
 
 
@@ -26,7 +27,7 @@ class UnitSettings(BaseSettings):
     ignore: str = ""
     """Parts of the camera's view where no plate is looked for (a burned-in clock, a sign a trailer always sees): each
     x,y,w,h as fractions of the frame from its top-left corner, several joined by `;` (`unit run --ignore`)."""
-    detector_size: int | None = Field(None, ge=320, le=1920)
+    detector_size: int | None = Field(None, ge=DETECTOR_SIZES[0], le=DETECTOR_SIZES[1])
     """The detector's input, longer side in pixels, in place of its own 960 (`unit run --detector-size`): smaller on a
     computer too slow for 15 frames a second at 960 (docs/operations.md, "A slower unit computer")."""
     alert_repeat_minutes: float = Field(10.0, ge=0.0, le=1440.0)
