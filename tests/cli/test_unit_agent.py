@@ -217,11 +217,16 @@ def test_the_live_agent_keeps_its_reads_through_an_outage(video: Path, tmp_path:
     assert "1 vehicle pass queued, 0 hot-list hits; 0 delivered, 0 rejected, 1 waiting in the outbox" in result.stdout
 
 
-def test_the_live_agent_ignores_the_parts_of_the_view_its_settings_name(video: Path, tmp_path: Path) -> None:
+def offline_run(video: Path, tmp_path: Path) -> list[str]:
+    """`unit run` on the recording with a token, an outbox in `tmp_path` and no server to reach."""
     good = tmp_path / "good.token"
     good.write_text("pwu_x")
     down = f"http://127.0.0.1:{free_port()}"
-    args = ["unit", "run", str(video), "--server", down, "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+    return ["unit", "run", str(video), "--server", down, "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+
+
+def test_the_live_agent_ignores_the_parts_of_the_view_its_settings_name(video: Path, tmp_path: Path) -> None:
+    args = offline_run(video, tmp_path)
     wrong = runner.invoke(app, args, env={"PLATEWATCH_UNIT_IGNORE": "0.35,0.35,0.4"})
     assert wrong.exit_code == 2 and "error: PLATEWATCH_UNIT_IGNORE '0.35,0.35,0.4':" in wrong.stderr
     assert not (tmp_path / "o.db").exists()  # refused before the outbox was made
@@ -299,10 +304,7 @@ def test_a_demo_unit_plays_its_video_again_until_stopped(server: LiveServer, vid
 
 
 def test_the_live_agent_runs_the_detector_at_the_size_its_settings_name(video: Path, tmp_path: Path) -> None:
-    good = tmp_path / "good.token"
-    good.write_text("pwu_x")
-    down = f"http://127.0.0.1:{free_port()}"
-    args = ["unit", "run", str(video), "--server", down, "--token-file", str(good), "--outbox", str(tmp_path / "o.db")]
+    args = offline_run(video, tmp_path)
     wrong = runner.invoke(app, args, env={"PLATEWATCH_UNIT_DETECTOR_SIZE": "5000"})
     assert wrong.exit_code == 2 and "detector_size" in wrong.stderr and "less than or equal to 1920" in wrong.stderr
     assert not (tmp_path / "o.db").exists()  # refused before the outbox was made
