@@ -83,7 +83,12 @@ def test_a_unit_in_good_order_passes_every_check(server: LiveServer, video: Path
     assert found["camera"] == f"ok: {video} gives 1280×720 frames"
     assert found["ignored parts"] == "ok: 0.6,0.9,0.4,0.1 (x,y,w,h of the frame): no plate is looked for there"
     assert found["outbox"].startswith(f"ok: {outbox}: 1 read waiting, 1 refused by the server;")
-    assert "ms for a camera frame (one thread, the detector at 800 px)" in found["recognition"]
+    shape = r"ok: the models run: (\d+) ms for a camera frame, (\d+) frames a second \((.*)\)"
+    said = re.fullmatch(shape, found["recognition"])
+    assert said is not None, found["recognition"]
+    ms, rate = int(said[1]), int(said[2])
+    assert 1000 / (ms + 0.5) - 0.5 <= rate <= 1000 / max(0.5, ms - 0.5) + 0.5  # both rounded from one median
+    assert said[3] == "one thread, the detector at 800 px"
     assert found["GPS"].startswith(f"ok: tcp://127.0.0.1:{gps_port} gives positions")
     assert outbox.read_bytes() == before and sorted(p.name for p in car.iterdir()) == [
         "outbox.db",
