@@ -190,15 +190,20 @@ def focal_loss(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
 
 
 def distillation(
-    heat: torch.Tensor, reg: torch.Tensor, t_heat: torch.Tensor, t_reg: torch.Tensor, truth: torch.Tensor
+    heat: torch.Tensor,
+    reg: torch.Tensor,
+    t_heat: torch.Tensor,
+    t_reg: torch.Tensor,
+    truth: torch.Tensor,
+    box_weight: float = 1.0,
 ) -> torch.Tensor:
     """Learning a teacher's outputs too: its heat everywhere (squared error per plate), and its boxes where it
-    sees a plate (L1 where its heat > 0.3) — a student whose boxes fall where the teacher's do gives the
-    reader the crops it was tuned on."""
+    sees a plate (L1 where its heat > 0.3, times `box_weight`) — a student whose boxes fall where the teacher's do
+    gives the reader the crops it was tuned on."""
     plates = truth.eq(1).float().sum().clamp(min=1)
     where = (t_heat > 0.3).float()
     boxes = (F.l1_loss(reg, t_reg, reduction="none") * where).sum() / where.sum().clamp(min=1)
-    return F.mse_loss(heat, t_heat, reduction="sum") / plates + boxes
+    return F.mse_loss(heat, t_heat, reduction="sum") / plates + box_weight * boxes
 
 
 def copy_shared(student: nn.Module, teacher: nn.Module) -> list[str]:
@@ -264,6 +269,9 @@ def main() -> None:
     ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm statistics and affine fixed")
     ap.add_argument("--ema", type=float, default=0.0, help="export an exponential moving average of the weights")
     ap.add_argument("--teacher", type=Path, help="an exported detector (.onnx) whose heat and boxes are learned too")
+    ap.add_argument(
+        "--box-weight", type=float, default=1.0, help="weight of the teacher's boxes in the distillation loss"
+    )
     ap.add_argument("--teacher-arch", choices=sorted(ARCHITECTURES), default="v1", help="the teacher's layout")
     ap.add_argument(
         "--from-teacher",
@@ -332,7 +340,7 @@ def main() -> None:
         if teacher is not None:
             with torch.no_grad():
                 t_heat, t_reg = teacher(x)
-            ld = distillation(ph, pr, t_heat, t_reg, heat)
+            ld = distillation(ph, pr, t_heat, t_reg, heat, args.box_weight)
         loss = lh + lr_ + ld
         opt.zero_grad()
         loss.backward()
