@@ -301,10 +301,10 @@ def test_a_server_that_refuses_messagepack_gets_the_batch_again_as_json(tmp_path
     assert NoMessagePack.seen == [json_kind, "application/msgpack", json_kind]
 
 
-def test_a_found_only_read_carries_its_flag_once_an_answer_names_it(server: LiveServer, tmp_path: Path) -> None:
-    """ADR 0025: an older server refuses a field it does not know, so a unit that has had no answer yet sends its first
-    batch without `found_only`; the answer's `X-Read-Fields` names it, and the next batches carry it (the server then
-    matches them to no list). The hot list's answer names it too, and a unit fetches its hot list before it uploads."""
+def test_a_found_only_read_carries_its_flag_from_the_first_batch(server: LiveServer, tmp_path: Path) -> None:
+    """ADR 0025: a unit that has had no answer yet sends its first batch with `found_only` (an older server's 422 gets
+    it again without: below); the answer's `X-Read-Fields` names it, and the next batches carry it (the server then
+    matches them to no list). The hot list's answer names it too."""
     token = server.add_unit()
     bodies: list[list[dict[str, Any]]] = []
     with Outbox(tmp_path / "outbox.db") as box:
@@ -315,7 +315,7 @@ def test_a_found_only_read_carries_its_flag_once_an_answer_names_it(server: Live
             up.client.event_hooks["request"] = [lambda r: bodies.append(sent(r))]
             report = up.upload()
         assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
-        assert [["found_only" in r for r in b] for b in bodies] == [[False], [True], [True]]
+        assert [["found_only" in r for r in b] for b in bodies] == [[True], [True], [True]]
         box.put(reads[3])
         with Uploader.connect(box, server.url, token) as up:  # a unit started again: its hot list first
             up.download_hotlist()
@@ -324,11 +324,12 @@ def test_a_found_only_read_carries_its_flag_once_an_answer_names_it(server: Live
         assert ["found_only" in r for r in bodies[-1]] == [True]
     with server.db() as db:
         stored = {str(r.id): r.found_only for r in db.scalars(select(Read))}
-    assert stored == {reads[0]["id"]: False, **{r["id"]: True for r in reads[1:]}}
+    assert stored == {r["id"]: True for r in reads}
 
 
 class NoReadFields(OlderServer):
-    """A server that named `found_only` once and then was put back to a version without it: 422 for the field."""
+    """A server that took and named `found_only` once and then was put back to a version without it: 422 for the
+    field."""
 
     seen: ClassVar[list[bool]] = []
 
@@ -336,11 +337,27 @@ class NoReadFields(OlderServer):
         reads = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))))["reads"]
         carried = any("found_only" in r for r in reads)
         self.seen.append(carried)
-        named = {} if self.seen[1:] else {"x-read-fields": "found_only"}  # its first answer named the field
-        if carried:
-            self.answer(422, {"error": "invalid_request", "message": "reads[0].found_only: extra inputs"}, named)
+        if not self.seen[1:]:  # its first answer took the field and named it
+            self.answer(200, stored_all(reads), {"x-read-fields": "found_only"})
+        elif carried:
+            self.answer(422, {"error": "invalid_request", "message": "reads[0].found_only: extra inputs"}, {})
         else:
-            self.answer(200, stored_all(reads), named)
+            self.answer(200, stored_all(reads), {})
+
+
+class NeverReadFields(OlderServer):
+    """A server of a version before `found_only`: 422 whenever a read carries it."""
+
+    seen: ClassVar[list[bool]] = []
+
+    def do_POST(self) -> None:
+        reads = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))))["reads"]
+        carried = any("found_only" in r for r in reads)
+        self.seen.append(carried)
+        if carried:
+            self.answer(422, {"error": "invalid_request", "message": "reads[0].found_only: extra inputs"}, {})
+        else:
+            self.answer(200, stored_all(reads), {})
 
 
 def test_a_server_that_refuses_found_only_gets_the_batch_again_without_it(tmp_path: Path) -> None:
@@ -350,5 +367,16 @@ def test_a_server_that_refuses_found_only_gets_the_batch_again_without_it(tmp_pa
         with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
             report = uploader.upload()
         assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
-    # without the field, named, refused with it (nothing lost), again without it; then it is no longer sent
-    assert NoReadFields.seen == [False, True, False]
+    # taken with the field and named; refused with it (nothing lost), again without it
+    assert NoReadFields.seen == [True, True, False]
+
+
+def test_a_server_that_never_took_found_only_gets_the_first_batch_again_without_it(tmp_path: Path) -> None:
+    with serving(NeverReadFields) as url, Outbox(tmp_path / "outbox.db") as box:
+        for i in range(3):
+            box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234", "found_only": True})
+        with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
+            report = uploader.upload()
+        assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+    # the first batch with the field, refused (nothing lost), again without it; then it is no longer sent
+    assert NeverReadFields.seen == [True, False, False]

@@ -266,9 +266,10 @@ class Uploader:
         self.binary = False
         """The server's ingest said it takes MessagePack (`Accept-Post`): batches go with their images as binary,
         a third smaller and without base64 for the server to decode (ADR 0022). JSON until it says so."""
-        self.read_fields: frozenset[str] = frozenset()
+        self.read_fields: frozenset[str] | None = None
         """The optional read fields the server's last ingest or hot-list answer named (`X-Read-Fields`, ADR 0025);
-        until one names them, reads go without them (a plate found but not read then counts as an ordinary read)."""
+        None before any answer: the first batch carries them, and a server that refuses them (422) gets it again
+        without them, as every batch after."""
         client.event_hooks.setdefault("response", []).append(self._note_urgent)
 
     @classmethod
@@ -401,7 +402,7 @@ class Uploader:
     def _send(self, batch: list[dict[str, Any]]) -> tuple[int, int] | str:
         """(delivered, rejected) for a batch, or why nothing more can be sent now."""
         ids = [str(r["id"]) for r in batch]
-        unknown = OPTIONAL_READ_FIELDS - self.read_fields
+        unknown = OPTIONAL_READ_FIELDS - self.read_fields if self.read_fields is not None else frozenset()
         sending = [{k: v for k, v in r.items() if k not in unknown} for r in batch] if unknown else batch
         try:
             headers = self._backlog(len(batch))
@@ -442,7 +443,7 @@ class Uploader:
             self.binary = False  # (one put back to an older version): the same batch again, as JSON
             return self._send(batch)
         if response.status_code == 422 and any(not OPTIONAL_READ_FIELDS.isdisjoint(r) for r in sending):
-            self.read_fields = frozenset()  # a server put back to a version without these fields: the batch again
+            self.read_fields = frozenset()  # a server without these fields (an older version): the batch again
             return self._send(batch)  # without them
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             if len(batch) == 1:  # this read itself is refused: set it aside, the queue goes on
