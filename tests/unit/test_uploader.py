@@ -360,23 +360,23 @@ class NeverReadFields(OlderServer):
             self.answer(200, stored_all(reads), {})
 
 
-def test_a_server_that_refuses_found_only_gets_the_batch_again_without_it(tmp_path: Path) -> None:
-    with serving(NoReadFields) as url, Outbox(tmp_path / "outbox.db") as box:
+def three_found_only_reads(handler: type[BaseHTTPRequestHandler], tmp_path: Path) -> None:
+    """Upload three found-only reads in batches of two to the handler's server: every one delivered, none set aside."""
+    with serving(handler) as url, Outbox(tmp_path / "outbox.db") as box:
         for i in range(3):
             box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234", "found_only": True})
         with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
             report = uploader.upload()
         assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+
+
+def test_a_server_that_refuses_found_only_gets_the_batch_again_without_it(tmp_path: Path) -> None:
+    three_found_only_reads(NoReadFields, tmp_path)
     # taken with the field and named; refused with it (nothing lost), again without it
     assert NoReadFields.seen == [True, True, False]
 
 
 def test_a_server_that_never_took_found_only_gets_the_first_batch_again_without_it(tmp_path: Path) -> None:
-    with serving(NeverReadFields) as url, Outbox(tmp_path / "outbox.db") as box:
-        for i in range(3):
-            box.put({"id": f"0b7f5a4e-0000-4000-8000-00000000000{i}", "plate": "ABC1234", "found_only": True})
-        with Uploader.connect(box, url, "pwu_token", batch=2) as uploader:
-            report = uploader.upload()
-        assert (report.delivered, report.rejected, report.pending, report.error) == (3, 0, 0, None)
+    three_found_only_reads(NeverReadFields, tmp_path)
     # the first batch with the field, refused (nothing lost), again without it; then it is no longer sent
     assert NeverReadFields.seen == [True, False, False]
