@@ -69,10 +69,10 @@ class Detector(TopDown):
         nn.init.constant_(self.heat.bias, -2.2)
 
 
-def dws(cin: int, cout: int, dilation: int = 1) -> nn.Sequential:
+def dws(cin: int, cout: int, dilation: int = 1, stride: int = 1) -> nn.Sequential:
     """Depthwise-separable 3×3: a per-channel 3×3 then a 1×1 mix, each with BatchNorm and ReLU."""
     return nn.Sequential(
-        nn.Conv2d(cin, cin, 3, 1, dilation, dilation=dilation, groups=cin, bias=False),
+        nn.Conv2d(cin, cin, 3, stride, dilation, dilation=dilation, groups=cin, bias=False),
         nn.BatchNorm2d(cin),
         nn.ReLU(inplace=True),
         nn.Conv2d(cin, cout, 1, bias=False),
@@ -117,32 +117,16 @@ class PatchDetector(LiteDetector):
         self.s4 = nn.Sequential(patchify(3, c4, 4), dws(c4, c4))
 
 
-def sep_down(cin: int, cout: int) -> nn.Sequential:
-    """A depthwise 3×3 with stride 2 then a 1×1 mix, each with BatchNorm and ReLU: `SepPatchDetector`'s downsampling
-    (about a sixth of a full 3×3's multiply-adds at these widths)."""
-    return nn.Sequential(
-        nn.Conv2d(cin, cin, 3, 2, 1, groups=cin, bias=False),
-        nn.BatchNorm2d(cin),
-        nn.ReLU(inplace=True),
-        nn.Conv2d(cin, cout, 1, bias=False),
-        nn.BatchNorm2d(cout),
-        nn.ReLU(inplace=True),
-    )
-
-
-SEP_BLOCKS = ("s8.0.", "s16.0.")
-"""The state-dict prefixes of the two blocks `SepPatchDetector` replaces; every other layer is `PatchDetector`'s."""
-
-
 class SepPatchDetector(PatchDetector):
     """`PatchDetector` with its two remaining full 3×3 stride-2 convs (stride 4→8 and 8→16, a third of its run time at
-    960 px) made depthwise-separable (`sep_down`); every other layer is the same, so it starts from a trained
-    `PatchDetector` and learns only those two blocks first (`--mimic-steps`)."""
+    960 px) made depthwise-separable (`dws` with stride 2, about a sixth of their multiply-adds); every other
+    layer is the same, so it starts from a trained `PatchDetector` and learns only those two blocks first
+    (`--mimic-steps`)."""
 
     def __init__(self, c4: int = 32, c8: int = 48, c16: int = 96) -> None:
         super().__init__(c4=c4, c8=c8, c16=c16)
-        self.s8[0] = sep_down(c4, c8)
-        self.s16[0] = sep_down(c8, c16)
+        self.s8[0] = dws(c4, c8, stride=2)
+        self.s16[0] = dws(c8, c16, stride=2)
 
 
 ARCHITECTURES: dict[str, Callable[[], TopDown]] = {
@@ -237,10 +221,13 @@ def make_batch(maker: SceneMaker, n: int, size: int) -> tuple[torch.Tensor, ...]
     return tuple(torch.from_numpy(np.stack(a)) for a in (xs, hs, rs, ms))
 
 
-def mimic(model: SepPatchDetector, teacher: PatchDetector, maker: SceneMaker, args: argparse.Namespace) -> None:
-    """Train only the two new blocks (`SEP_BLOCKS`, BatchNorm statistics included) on `mimic_loss`."""
+def mimic(
+    model: SepPatchDetector, teacher: PatchDetector, fresh: list[str], maker: SceneMaker, args: argparse.Namespace
+) -> None:
+    """Train only the layers not taken from the teacher (`fresh`, from `copy_shared`: the two new blocks, BatchNorm
+    statistics included) on `mimic_loss`."""
     model.train()
-    params = [p for k, p in model.named_parameters() if k.startswith(SEP_BLOCKS)]
+    params = [p for k, p in model.named_parameters() if k in fresh]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     hist = []
     for step in range(1, args.mimic_steps + 1):
@@ -312,7 +299,7 @@ def main() -> None:
         if args.mimic_steps:
             if not isinstance(model, SepPatchDetector) or not isinstance(teacher, PatchDetector):
                 ap.error("--mimic-steps needs --arch patch-sep and --teacher-arch patch")
-            mimic(model, teacher, maker, args)
+            mimic(model, teacher, fresh, maker, args)
     if args.freeze_bn:
         common.freeze_batchnorm(model)
     common.train_mode(model)
