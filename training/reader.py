@@ -33,6 +33,7 @@ from training.samples import (
     synth_crop,
     to_colour,
     to_reader,
+    to_reader_rgb,
 )
 from training.synth import augment, plates
 from training.synth.templates import Template, load_templates, render_on_template
@@ -43,13 +44,15 @@ BLANK = 0  # class 0 is the CTC blank; class i+1 is CHARSET[i]
 
 
 class Reader(nn.Module):
-    """Stride-2 stem, four conv stages collapsing the height, two 1-D convs over the 32 time steps."""
+    """Stride-2 stem, four conv stages collapsing the height, two 1-D convs over the 32 time steps; the crop in grey
+    (`channels` 1) or RGB (3)."""
 
-    def __init__(self, width: float = 1.0) -> None:
+    def __init__(self, width: float = 1.0, channels: int = 1) -> None:
         super().__init__()
+        self.channels = channels
         c = [round(k * width) for k in (16, 32, 64, 96, 128)]
         self.features = nn.Sequential(
-            cbr(1, c[0], 2),  # 32×64
+            cbr(channels, c[0], 2),  # 32×64
             cbr(c[0], c[1]),
             nn.MaxPool2d(2),  # 16×32
             cbr(c[1], c[2]),
@@ -72,9 +75,38 @@ class Reader(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x: N×1×64×128 in [0, 1] → log-probabilities N×T×C."""
+        """x: N×channels×64×128 in [0, 1] → log-probabilities N×T×C."""
         f = self.features((x - 0.5) / 0.25).squeeze(2)  # N×C×T
         return self.seq(f).permute(0, 2, 1).log_softmax(-1)
+
+
+LUMA_RGB = (0.299, 0.587, 0.114)
+"""OpenCV's grey from R, G and B: a colour reader made from a grey one first sees exactly the grey crop."""
+
+
+def colour_from_grey(grey: Reader) -> Reader:
+    """A colour reader that reads as `grey` does at the start: its first convolution takes `grey`'s weights times each
+    channel's share of luminance (the input's normalisation is per value, so the sum is the grey one's), the rest as
+    they are; training then learns what colour adds."""
+    width = grey.features[0][0].out_channels / 16
+    colour = Reader(width, channels=3)
+    state = grey.state_dict()
+    first = next(k for k in state if k.endswith("weight") and state[k].ndim == 4)
+    state[first] = torch.cat([state[first] * w for w in LUMA_RGB], dim=1)
+    colour.load_state_dict(state)
+    return colour
+
+
+def to_input(crop_bgr: np.ndarray, channels: int) -> np.ndarray:
+    """A BGR crop as the reader sees it: grey H×W or RGB H×W×3, uint8."""
+    return to_reader_rgb(crop_bgr) if channels == 3 else to_reader(crop_bgr)
+
+
+def tensor(views: list[np.ndarray]) -> torch.Tensor:
+    """uint8 reader views (grey H×W or RGB H×W×3) → N×channels×H×W float in [0, 1]."""
+    x = np.stack(views)
+    x = x.transpose(0, 3, 1, 2) if x.ndim == 4 else x[:, None]
+    return torch.from_numpy(np.ascontiguousarray(x, np.float32) / 255.0)
 
 
 def encode(text: str) -> list[int]:
@@ -123,7 +155,12 @@ class Batches:
         self.det_crops_share = 0.0
         self.templates: list[Template] = []
         self.template_share = 0.0
+        self.channels = 1
         log.info("real US crops %d, photo plates %d", len(self.us), len(self.photos))
+
+    def view(self, crop_bgr: np.ndarray) -> np.ndarray:
+        """A sample's crop as the reader sees it (`channels`: grey or RGB)."""
+        return to_input(crop_bgr, self.channels)
 
     def use_det_crops(self, path: Path | None, share: float) -> None:
         """Draw `share` of the samples from training/detector_crops.py's cache: what a detector really cuts
@@ -147,30 +184,30 @@ class Batches:
         r = (r - self.distant_share) / (1 - self.distant_share)
         if r < self.real_share:
             s = self.us[int(self.rng.integers(len(self.us)))]
-            return to_reader(real_us_crop(s, self.rng, self.real_damage)), s.plate
+            return self.view(real_us_crop(s, self.rng, self.real_damage)), s.plate
         if r < self.real_share + self.photo_share:
             k = int(self.rng.integers(len(self.photos)))
             box = self.det_boxes[k] if self.rng.random() < 0.5 else None
-            return to_reader(real_photo_crop(self.photos[k], self.rng, box)), self.photos[k].plate
+            return self.view(real_photo_crop(self.photos[k], self.rng, box)), self.photos[k].plate
         if r < self.real_share + self.photo_share + self.pasted_share:
             s = self.us[int(self.rng.integers(len(self.us)))]
-            return to_reader(pasted_us_crop(s, self.rng, self.patches)), s.plate
+            return self.view(pasted_us_crop(s, self.rng, self.patches)), s.plate
         if r < self.real_share + self.photo_share + self.pasted_share + self.det_crops_share:
             cut, plate, _ = self.det_crops[int(self.rng.integers(len(self.det_crops)))]
-            return to_reader(augment.damage(to_colour(cut), self.rng, 0.3)), plate
+            return self.view(augment.damage(to_colour(cut), self.rng, 0.3)), plate
         if self.templates and self.rng.random() < self.template_share:
             t = render_on_template(self.templates[int(self.rng.integers(len(self.templates)))], self.rng)
-            return to_reader(rendered_crop(t, self.rng, self.patches)), t.text
+            return self.view(rendered_crop(t, self.rng, self.patches)), t.text
         img, text, _ = synth_crop(self.rng, self.patches)
-        return to_reader(img), text
+        return self.view(img), text
 
     def distant(self) -> tuple[np.ndarray, str]:
         """A plate far off (`samples.distant_crop`): a real US train crop (60 %) or a synthetic plate."""
         if self.rng.random() < 0.6:
             s = self.us[int(self.rng.integers(len(self.us)))]
-            return to_reader(distant_crop(s.image, self.rng, self.patches, self.distant_widths)), s.plate
+            return self.view(distant_crop(s.image, self.rng, self.patches, self.distant_widths)), s.plate
         p = plates.render_any(self.rng, 0.9)
-        return to_reader(distant_crop(p.image[..., ::-1].copy(), self.rng, self.patches, self.distant_widths)), p.text
+        return self.view(distant_crop(p.image[..., ::-1].copy(), self.rng, self.patches, self.distant_widths)), p.text
 
     def batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         imgs, targets, lengths = [], [], []
@@ -180,8 +217,7 @@ class Batches:
             t = encode(text)
             targets += t
             lengths.append(len(t))
-        x = torch.from_numpy(np.stack(imgs)[:, None].astype(np.float32) / 255.0)
-        return x, torch.tensor(targets, dtype=torch.long), torch.tensor(lengths, dtype=torch.long)
+        return tensor(imgs), torch.tensor(targets, dtype=torch.long), torch.tensor(lengths, dtype=torch.long)
 
 
 @dataclass(frozen=True)
@@ -202,6 +238,7 @@ class BatchRecipe:
     distant_share: float = 0.0
     distant_widths: tuple[float, float] = DISTANT_WIDTHS
     template_share: float = 0.0
+    channels: int = 1
 
     def make(self, seed: int) -> Batches:
         plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = self.side_marks, self.mixed_ends
@@ -212,6 +249,7 @@ class BatchRecipe:
         data.use_det_crops(self.det_crops, self.det_crops_share)
         data.use_templates(self.template_share)
         data.real_damage = self.real_damage
+        data.channels = self.channels
         return data
 
 
@@ -250,7 +288,7 @@ def readings(model: Reader, crops: list[np.ndarray]) -> list[str]:
     """Greedy readings of BGR crops (the whole crop, as the engine reads it)."""
     model.eval()
     with torch.no_grad():
-        x = torch.from_numpy(np.stack([to_reader(c) for c in crops])[:, None].astype(np.float32) / 255.0)
+        x = tensor([to_input(c, model.channels) for c in crops])
         logp = model(x.to(next(model.parameters()).device)).cpu().numpy()
     common.train_mode(model)
     return [greedy(lp) for lp in logp]
@@ -269,9 +307,10 @@ def monitor(model: Reader, val: tuple[list[np.ndarray], list[str]], drawn: tuple
 
 def export(model: Reader, out: Path) -> None:
     model.cpu().eval()
-    dummy = torch.zeros(1, 1, READER_H, READER_W)
+    dummy = torch.zeros(1, model.channels, READER_H, READER_W)
     common.export_onnx(model, dummy, out, ["image"], ["logprobs"])
-    meta = {"input": [1, READER_H, READER_W], "charset": CHARSET, "blank": BLANK, "normalize": "grey/255"}
+    normalize = "rgb/255" if model.channels == 3 else "grey/255"
+    meta = {"input": [model.channels, READER_H, READER_W], "charset": CHARSET, "blank": BLANK, "normalize": normalize}
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
 
 
@@ -297,6 +336,17 @@ def resume(path: Path, model: Reader, opt: torch.optim.Optimizer, ema: AveragedM
     return int(state["step"]), int(state["seen"])
 
 
+def _onnx_channels(path: Path) -> int:
+    """The input channels of an exported reader (its sidecar; grey when it has none)."""
+    meta = path.with_suffix(".json")
+    return int(json.loads(meta.read_text())["input"][0]) if meta.is_file() else 1
+
+
+def _state_channels(state: dict[str, torch.Tensor]) -> int:
+    """The input channels of a saved reader: its first convolution's."""
+    return int(next(v for k, v in state.items() if k.endswith("weight") and v.ndim == 4).shape[1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--minutes", type=float, default=34.0, help="time box (a cap with --steps)")
@@ -307,6 +357,11 @@ def main() -> None:
         action="store_true",
         help="continue the run's own checkpoint (--run/resume.pt): weights, optimizer, averaged weights, step count; "
         "the samples drawn after it are new ones (the generator is reseeded)",
+    )
+    ap.add_argument(
+        "--colour",
+        action="store_true",
+        help="read the crop in RGB; from a grey --init, the first convolution starts as that reader's grey",
     )
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-3)
@@ -355,9 +410,14 @@ def main() -> None:
     args.run.mkdir(parents=True, exist_ok=True)
     model = Reader(args.width)
     if args.init and args.init.suffix == ".onnx":
+        model = Reader(args.width, channels=3 if args.colour and _onnx_channels(args.init) == 3 else 1)
         common.load_onnx_weights(model, args.init)
     elif args.init:
-        model.load_state_dict(torch.load(args.init, map_location="cpu"))
+        state = torch.load(args.init, map_location="cpu")
+        model = Reader(args.width, channels=_state_channels(state))
+        model.load_state_dict(state)
+    if args.colour and model.channels == 1:
+        model = colour_from_grey(model)
     if args.freeze_bn:
         common.freeze_batchnorm(model)
     model.to(device)
@@ -366,7 +426,7 @@ def main() -> None:
     recipe = BatchRecipe(
         args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
         args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends, args.distant_share,
-        tuple(args.distant_widths), args.template_share,
+        tuple(args.distant_widths), args.template_share, model.channels,
     )  # fmt: skip
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]

@@ -32,14 +32,19 @@ class ReaderSpec:
     width: int = 128
     charset: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     blank: int = 0
+    channels: int = 1
+    """1: the crop in grey; 3: in colour (RGB), for a reader that sees what luminance loses (a yellow-on-turquoise
+    plate is nearly blank in grey)."""
 
     @classmethod
     def load(cls, model: Path) -> ReaderSpec:
         m = sidecar(model)
         if not m:
             return cls()
-        _, h, w = m["input"]
-        return cls(int(h), int(w), str(m["charset"]), int(m["blank"]))
+        c, h, w = m["input"]
+        if int(c) not in (1, 3):
+            raise ValueError(f"{model.name}: a reader takes 1 (grey) or 3 (RGB) input channels, not {c}")
+        return cls(int(h), int(w), str(m["charset"]), int(m["blank"]), int(c))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import numpy as np
 from platewatch.engine import ctc
 from platewatch.engine.models import READER, ReaderSpec
 from platewatch.engine.onnx_runtime import OnnxModel
-from platewatch.engine.preprocess import reader_batch
+from platewatch.engine.preprocess import colour_batch, reader_batch
 from platewatch.engine.syntax import PlateSyntax
 from platewatch.engine.types import Candidate, OcrResult
 
@@ -63,7 +63,8 @@ class PlateReader:
 
     def probabilities(self, crops: Sequence[np.ndarray]) -> np.ndarray:
         """N×T×C per-step character probabilities."""
-        out = self.model.run(reader_batch(list(crops), self.spec.height, self.spec.width))[0]
+        batch = colour_batch if self.spec.channels == 3 else reader_batch
+        out = self.model.run(batch(list(crops), self.spec.height, self.spec.width))[0]
         return ctc.softmax(out, axis=-1)
 
     def read(self, crop: np.ndarray, topn: int = 5, state: str | None = None) -> OcrResult:
