@@ -80,6 +80,8 @@ class Reader(nn.Module):
         return self.seq(f).permute(0, 2, 1).log_softmax(-1)
 
 
+SHUFFLES = ((0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+"""The orders of R, G and B other than their own."""
 LUMA_RGB = (0.299, 0.587, 0.114)
 """OpenCV's grey from R, G and B: a colour reader made from a grey one first sees exactly the grey crop."""
 
@@ -156,11 +158,18 @@ class Batches:
         self.templates: list[Template] = []
         self.template_share = 0.0
         self.channels = 1
+        self.colour_shuffle = 0.0
         log.info("real US crops %d, photo plates %d", len(self.us), len(self.photos))
 
     def view(self, crop_bgr: np.ndarray) -> np.ndarray:
-        """A sample's crop as the reader sees it (`channels`: grey or RGB)."""
-        return to_input(crop_bgr, self.channels)
+        """A sample's crop as the reader sees it (`channels`: grey or RGB); in colour, `colour_shuffle` of the samples
+        with their channels in another order, so that the reader learns that characters differ from their plate in
+        some colour, not which colours a plate it has seen has."""
+        view = to_input(crop_bgr, self.channels)
+        if self.channels == 3 and self.rng.random() < self.colour_shuffle:
+            order = SHUFFLES[int(self.rng.integers(len(SHUFFLES)))]
+            view = np.ascontiguousarray(view[:, :, order])
+        return view
 
     def use_det_crops(self, path: Path | None, share: float) -> None:
         """Draw `share` of the samples from training/detector_crops.py's cache: what a detector really cuts
@@ -239,6 +248,7 @@ class BatchRecipe:
     distant_widths: tuple[float, float] = DISTANT_WIDTHS
     template_share: float = 0.0
     channels: int = 1
+    colour_shuffle: float = 0.0
 
     def make(self, seed: int) -> Batches:
         plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = self.side_marks, self.mixed_ends
@@ -249,7 +259,7 @@ class BatchRecipe:
         data.use_det_crops(self.det_crops, self.det_crops_share)
         data.use_templates(self.template_share)
         data.real_damage = self.real_damage
-        data.channels = self.channels
+        data.channels, data.colour_shuffle = self.channels, self.colour_shuffle
         return data
 
 
@@ -363,6 +373,9 @@ def main() -> None:
         action="store_true",
         help="read the crop in RGB; from a grey --init, the first convolution starts as that reader's grey",
     )
+    ap.add_argument(
+        "--colour-shuffle", type=float, default=0.0, help="with --colour: share of samples with R, G, B reordered"
+    )
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=3)
@@ -426,7 +439,7 @@ def main() -> None:
     recipe = BatchRecipe(
         args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
         args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends, args.distant_share,
-        tuple(args.distant_widths), args.template_share, model.channels,
+        tuple(args.distant_widths), args.template_share, model.channels, args.colour_shuffle,
     )  # fmt: skip
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]
