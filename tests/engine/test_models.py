@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -19,10 +22,11 @@ from platewatch.engine.models import (
     RectifierSpec,
     StateSpec,
 )
+from platewatch.engine.onnx_runtime import ModelError
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.postprocess import iou
 from platewatch.engine.preprocess import crop
-from platewatch.engine.reader import vote
+from platewatch.engine.reader import PlateReader, vote
 from platewatch.engine.rectifier import upright
 from platewatch.engine.types import PlateRead
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, label_rows, needs_datasets
@@ -223,3 +227,27 @@ def test_eu_plate_has_no_us_state(pipeline: Pipeline) -> None:
     crop = cv2.imread(str(DATASETS / "openalpr-us-plate-crops" / "crops" / "ak1165.png"))
     read = pipeline.read_crop(crop)
     assert read.state == "AK" and read.state_confidence is not None and read.state_confidence > 0.5
+
+
+def _reader_copy(tmp_path: Path, channels: int) -> Path:
+    """The shipped reader's file with a sidecar that says it takes `channels` input channels."""
+    copy = tmp_path / "reader.onnx"
+    shutil.copyfile(READER, copy)
+    meta = json.loads(READER.with_suffix(".json").read_text())
+    copy.with_suffix(".json").write_text(json.dumps({**meta, "input": [channels, *meta["input"][1:]]}))
+    return copy
+
+
+def test_a_reader_is_given_the_crop_in_as_many_channels_as_its_sidecar_says(tmp_path: Path) -> None:
+    shipped = ReaderSpec.load(READER).channels
+    assert PlateReader(_reader_copy(tmp_path, shipped)).read(draw_plate("KD4821")).text == "KD4821"
+    other = 3 if shipped == 1 else 1
+    reader = PlateReader(_reader_copy(tmp_path, other))
+    assert reader.spec.channels == other
+    with pytest.raises(ModelError, match=rf"\(1, {other}, 64, 128\)"):  # grey or RGB as its sidecar says
+        reader.read(draw_plate("KD4821"))
+
+
+def test_a_reader_sidecar_with_another_channel_count_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="1 \\(grey\\) or 3 \\(RGB\\) input channels, not 2"):
+        ReaderSpec.load(_reader_copy(tmp_path, 2))
