@@ -166,7 +166,7 @@ class Batches:
         with their channels in another order, so that the reader learns that characters differ from their plate in
         some colour, not which colours a plate it has seen has."""
         view = to_input(crop_bgr, self.channels)
-        if self.channels == 3 and self.rng.random() < self.colour_shuffle:
+        if self.channels == 3 and self.colour_shuffle and self.rng.random() < self.colour_shuffle:  # no draw at 0
             order = SHUFFLES[int(self.rng.integers(len(SHUFFLES)))]
             view = np.ascontiguousarray(view[:, :, order])
         return view
