@@ -18,6 +18,7 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from platewatch.engine.models import ReaderSpec
 from training import canary, common
 from training.common import cbr
 from training.data import PhotoSample, load_folder_images, load_photos, load_us_crops
@@ -49,7 +50,7 @@ class Reader(nn.Module):
 
     def __init__(self, width: float = 1.0, channels: int = 1) -> None:
         super().__init__()
-        self.channels = channels
+        self.width, self.channels = width, channels
         c = [round(k * width) for k in (16, 32, 64, 96, 128)]
         self.features = nn.Sequential(
             cbr(channels, c[0], 2),  # 32×64
@@ -84,17 +85,17 @@ SHUFFLES = ((0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
 """The orders of R, G and B other than their own."""
 LUMA_RGB = (0.299, 0.587, 0.114)
 """OpenCV's grey from R, G and B: a colour reader made from a grey one first sees exactly the grey crop."""
+FIRST_CONV = "features.0.0.weight"
+"""The state-dict key of the convolution that sees the input (out × channels × 3 × 3)."""
 
 
 def colour_from_grey(grey: Reader) -> Reader:
     """A colour reader that reads as `grey` does at the start: its first convolution takes `grey`'s weights times each
     channel's share of luminance (the input's normalisation is per value, so the sum is the grey one's), the rest as
     they are; training then learns what colour adds."""
-    width = grey.features[0][0].out_channels / 16
-    colour = Reader(width, channels=3)
+    colour = Reader(grey.width, channels=3)
     state = grey.state_dict()
-    first = next(k for k in state if k.endswith("weight") and state[k].ndim == 4)
-    state[first] = torch.cat([state[first] * w for w in LUMA_RGB], dim=1)
+    state[FIRST_CONV] = torch.cat([state[FIRST_CONV] * w for w in LUMA_RGB], dim=1)
     colour.load_state_dict(state)
     return colour
 
@@ -346,17 +347,6 @@ def resume(path: Path, model: Reader, opt: torch.optim.Optimizer, ema: AveragedM
     return int(state["step"]), int(state["seen"])
 
 
-def _onnx_channels(path: Path) -> int:
-    """The input channels of an exported reader (its sidecar; grey when it has none)."""
-    meta = path.with_suffix(".json")
-    return int(json.loads(meta.read_text())["input"][0]) if meta.is_file() else 1
-
-
-def _state_channels(state: dict[str, torch.Tensor]) -> int:
-    """The input channels of a saved reader: its first convolution's."""
-    return int(next(v for k, v in state.items() if k.endswith("weight") and v.ndim == 4).shape[1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--minutes", type=float, default=34.0, help="time box (a cap with --steps)")
@@ -423,11 +413,11 @@ def main() -> None:
     args.run.mkdir(parents=True, exist_ok=True)
     model = Reader(args.width)
     if args.init and args.init.suffix == ".onnx":
-        model = Reader(args.width, channels=3 if args.colour and _onnx_channels(args.init) == 3 else 1)
+        model = Reader(args.width, channels=ReaderSpec.load(args.init).channels)
         common.load_onnx_weights(model, args.init)
     elif args.init:
         state = torch.load(args.init, map_location="cpu")
-        model = Reader(args.width, channels=_state_channels(state))
+        model = Reader(args.width, channels=int(state[FIRST_CONV].shape[1]))
         model.load_state_dict(state)
     if args.colour and model.channels == 1:
         model = colour_from_grey(model)

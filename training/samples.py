@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from platewatch.engine.preprocess import to_bgr
 from training.data import CropSample, PhotoSample
 from training.synth import augment, camera, plates
 
@@ -50,8 +51,7 @@ def to_reader(img_bgr: np.ndarray) -> np.ndarray:
 
 def to_reader_rgb(img_bgr: np.ndarray) -> np.ndarray:
     """BGR (or grey) crop → RGB uint8 READER_H×READER_W×3 (the engine's `colour_batch` does the same)."""
-    img = cv2.cvtColor(img_bgr, cv2.COLOR_GRAY2BGR) if img_bgr.ndim == 2 else img_bgr
-    return cv2.resize(img, (READER_W, READER_H), interpolation=cv2.INTER_AREA)[:, :, ::-1].copy()
+    return cv2.resize(to_bgr(img_bgr), (READER_W, READER_H), interpolation=cv2.INTER_AREA)[:, :, ::-1].copy()
 
 
 def to_colour(img_bgr: np.ndarray) -> np.ndarray:
