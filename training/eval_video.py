@@ -9,7 +9,9 @@ compression change. So frames err together, as they do on a real camera, and vot
 independent errors.
 
 Variants: `--far` is an approach from afar (the plate grows from 0.6× to 1.0× of a final width of 4–17 % of
-the frame, a small pan: issue 21's clips, with `--frames 16 --fps 15`); `--stamp` burns a dash camera's date
+the frame, a small pan: issue 21's clips, with `--frames 16 --fps 15`); `--as-photographed` adds no condition to
+the crop, which already carries its photo's own (as issue 21's clips, made from whole photos, add none: the damaged
+clips are the harder stand-in and stay the one reported first); `--stamp` burns a dash camera's date
 and time into every frame; `--hide N` loses the plate's reads for N frames in the middle of each clip (a
 passing pole, a missed detection); `--queue N` puts the clips in pairs in one stream, the second car's plate
 appearing where the first car's plate was last seen, as large, N frames after it (the worst case for telling
@@ -53,10 +55,18 @@ class ClipReads:
 
 
 def clip(
-    plate: np.ndarray, scene: np.ndarray, frames: int, rng: np.random.Generator, far: bool = False, stamp: bool = False
+    plate: np.ndarray,
+    scene: np.ndarray,
+    frames: int,
+    rng: np.random.Generator,
+    far: bool = False,
+    stamp: bool = False,
+    as_photographed: bool = False,
 ) -> list[tuple[np.ndarray, Box]]:
-    """`frames` frames of `plate` approaching over `scene`, each with the plate's box."""
-    look = augment.damage(plate, rng, 0.5)
+    """`frames` frames of `plate` approaching over `scene`, each with the plate's box; `as_photographed` keeps the
+    crop's own look (its condition is still drawn, so the clips' geometry and frames stay those of the damaged run)."""
+    damaged = augment.damage(plate, rng, 0.5)
+    look = plate if as_photographed else damaged
     ph, pw = look.shape[:2]
     if far:
         w1 = float(np.exp(rng.uniform(np.log(50), np.log(220))))
@@ -95,6 +105,7 @@ def read_clips(args: argparse.Namespace) -> list[ClipReads]:
     models = [f for m in (args.reader, args.state, args.detector, args.rectifier) for f in (m, m.with_suffix(".json"))]
     models = [m for m in models if m.is_file()]
     key = (args.split, args.count, args.frames, args.seed, args.far, args.stamp, args.one_crop, args.keep_found_above)
+    key += ("as photographed",) if args.as_photographed else ()
     key += tuple(hashlib.sha256(m.read_bytes()).hexdigest()[:16] for m in models)
     path: Path | None = args.reads
     if path is not None and path.exists():
@@ -109,7 +120,7 @@ def read_clips(args: argparse.Namespace) -> list[ClipReads]:
     for s in samples:
         scene = cv2.resize(negatives[int(rng.integers(len(negatives)))], (1280, 720))
         boxes, reads, ms = [], [], []
-        for frame, box in clip(s.image, scene, args.frames, rng, args.far, args.stamp):
+        for frame, box in clip(s.image, scene, args.frames, rng, args.far, args.stamp, args.as_photographed):
             t0 = time.perf_counter()
             reads.append(tuple(pipeline.run(frame)))
             ms.append((time.perf_counter() - t0) * 1000)
@@ -217,6 +228,11 @@ def main() -> None:
     ap.add_argument("--split", default="val", help="val (report) or train (where the tracker's settings were chosen)")
     ap.add_argument("--far", action="store_true", help="an approach from afar: plates of 4–17 %% of the frame's width")
     ap.add_argument("--stamp", action="store_true", help="burn a date and time into every frame")
+    ap.add_argument(
+        "--as-photographed",
+        action="store_true",
+        help="no condition added to the crop (issue 21's clips take their photos as they are)",
+    )
     ap.add_argument("--hide", type=int, default=0, help="lose the plate's reads for this many frames mid-clip")
     ap.add_argument(
         "--queue",
@@ -248,6 +264,7 @@ def main() -> None:
         text
         for text, on in (
             ("a date stamp burned in", args.stamp),
+            ("the crops as photographed, no condition added", args.as_photographed),
             (f"the plate lost for {args.hide} frames mid-clip", args.hide),
             (f"cars in pairs, the second {args.queue} frames after and where the first left", args.queue),
         )

@@ -159,6 +159,10 @@ SIDE_MARK_SHARE = 0.3
 MIXED_END_SHARE = 0.1
 """Plates whose first or last character is drawn in another face than the rest: a glyph of the number's size in
 the number's row is a character however it looks (side marks are told apart by size, place and colour)."""
+SMALL_NUMBER_SHARE = 0.0
+"""US plates whose number is drawn small (its characters 0.2–0.42 of the plate's height, against 0.43–0.52), with
+no side marks: a glyph is told from a side mark by its neighbours' size, not by the crop's (small characters beside
+each other are the number; loose crops and crowded specialty plates show numbers this small)."""
 
 
 def draw_chars(
@@ -247,8 +251,7 @@ def render_us(rng: Rng, state: str | None = None, text: str | None = None) -> Pl
             ncol,
             w * 0.8,
         )
-    x0, x1 = side_marks(img, rng, tcol)
-    draw_chars(img, text, rng, tcol, (x0, h * 0.25, x1, h * 0.77))
+    draw_chars(img, text, rng, tcol, number_box(img, rng, tcol))
     decorate(img, rng)
     return Plate(np.clip(img, 0, 255).astype(np.uint8), text, style.code)
 
@@ -259,6 +262,17 @@ geometric shapes (a disc, a star, a triangle): those are too close to a glyph (`
 reader has not seen."""
 LOGO_COLOURS = ((40, 40, 200), (170, 60, 20), (40, 140, 40), (30, 160, 220), (20, 110, 230), (140, 40, 120))
 """BGR: logos are coloured graphics, set apart from the characters by their colour."""
+
+
+def number_box(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) for a US plate's number: full height beside the side marks it sometimes draws, or
+    (`SMALL_NUMBER_SHARE`) small and alone."""
+    h, w = img.shape[:2]
+    if SMALL_NUMBER_SHARE > 0 and rng.random() < SMALL_NUMBER_SHARE:  # no draw at 0: the samples of earlier runs
+        row, mid = h * rng.uniform(0.25, 0.42), h * rng.uniform(0.45, 0.56)
+        return w * 0.05, mid - row / 2, w * 0.95, mid + row / 2
+    x0, x1 = side_marks(img, rng, color)
+    return x0, h * 0.25, x1, h * 0.77
 
 
 def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[float, float]:

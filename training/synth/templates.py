@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from training.data import DATASETS
-from training.synth.plates import Plate, Rng, _jitter, decorate, draw_chars, side_marks, us_text
+from training.synth.plates import Plate, Rng, _jitter, decorate, draw_chars, number_box, us_text
 from training.synth.styles import BY_CODE
 
 FOLDER = "us-plate-templates"
@@ -47,7 +47,6 @@ def render_on_template(template: Template, rng: Rng, text: str | None = None) ->
     img = cv2.resize(template.image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     colour = _jitter(BY_CODE[template.state].text, rng, 25)
     text = text or us_text(template.state, rng)
-    x0, x1 = side_marks(img, rng, colour)
-    draw_chars(img, text, rng, colour, (x0, h * 0.25, x1, h * 0.77))
+    draw_chars(img, text, rng, colour, number_box(img, rng, colour))
     decorate(img, rng)
     return Plate(np.clip(img, 0, 255).astype(np.uint8), text, template.state)
