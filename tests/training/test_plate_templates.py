@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 import pytest
 from training.data import DATASETS
+from training.synth import plates
 from training.synth.templates import FOLDER, load_templates, render_on_template
 
 pytestmark = pytest.mark.skipif(
@@ -42,3 +43,27 @@ def test_without_a_text_the_number_follows_the_states_formats_or_a_vanity_plate(
     texts = [render_on_template(templates[i % len(templates)], rng).text for i in range(40)]
     assert all(2 <= len(t) <= 8 and t.isalnum() and t == t.upper() for t in texts)
     assert len(set(texts)) == len(texts)
+
+
+YELLOW, RED, WHITE, NAVY = (245, 215, 80), (170, 25, 30), (245, 245, 240), (20, 35, 95)
+
+
+@pytest.mark.parametrize(
+    ("state", "colour", "not_colour"),
+    [("NM", YELLOW, RED), ("IN", WHITE, NAVY), ("MT", WHITE, NAVY), ("CT", NAVY, WHITE)],
+)
+def test_the_number_takes_its_designs_character_colour(
+    state: str, colour: tuple[int, int, int], not_colour: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New Mexico's centennial plate is yellow on turquoise (its drawn look: red on yellow), Indiana's and Montana's
+    designs white on blue; Connecticut's keeps the state's navy."""
+    monkeypatch.setattr(plates, "SIDE_MARK_SHARE", 0.0)  # no emblem in a logo's colour beside the number
+    (design,) = [t for t in load_templates() if t.state == state]
+    for seed in range(5):
+        plate = render_on_template(design, np.random.default_rng(seed), text="AB12345")
+        h, w = plate.image.shape[:2]
+        blank = cv2.resize(design.image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+        row = (slice(int(h * 0.3), int(h * 0.72)), slice(int(w * 0.1), int(w * 0.9)))
+        ink = np.abs(plate.image.astype(np.float32) - blank)[row].max(axis=2) > 80
+        drawn = np.median(plate.image[row][ink].astype(np.float32), axis=0)
+        assert np.abs(drawn - colour).sum() < np.abs(drawn - not_colour).sum(), (seed, drawn)

@@ -11,9 +11,14 @@ import numpy as np
 
 from training.data import DATASETS
 from training.synth.plates import Plate, Rng, _jitter, decorate, draw_chars, number_box, us_text
-from training.synth.styles import BY_CODE
+from training.synth.styles import BY_CODE, RGB, WHITE, YELLOW
 
 FOLDER = "us-plate-templates"
+
+DESIGN_TEXT: dict[tuple[str, int], RGB] = {("IN", 2009): WHITE, ("MT", 2010): WHITE, ("NM", 2010): YELLOW}
+"""Designs whose characters differ in colour from the state's drawn look (`styles`): Indiana's flag and Montana's
+2010 plates are dark blue with white characters, New Mexico's centennial plate turquoise with yellow ones (as the
+real train crops of those designs show)."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,11 @@ class Template:
     image: np.ndarray
     state: str
     year: int
+
+    @property
+    def text(self) -> RGB:
+        """The colour of this design's characters."""
+        return DESIGN_TEXT.get((self.state, self.year), BY_CODE[self.state].text)
 
 
 def load_templates(root: Path = DATASETS) -> list[Template]:
@@ -40,12 +50,13 @@ def load_templates(root: Path = DATASETS) -> list[Template]:
 
 
 def render_on_template(template: Template, rng: Rng, text: str | None = None) -> Plate:
-    """A plate of the template's state: its real blank design at a 1.9–2.1 aspect, the state's character colour
-    (`styles`), a number in one of its formats, sometimes side marks, bolts and stickers as `render_us` draws them."""
+    """A plate of the template's state: its real blank design at a 1.9–2.1 aspect, the design's character colour
+    (`Template.text`), a number in one of the state's formats, sometimes side marks, bolts and stickers as
+    `render_us` draws them."""
     h = int(rng.integers(96, 130))
     w = int(h * rng.uniform(1.9, 2.1))
     img = cv2.resize(template.image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
-    colour = _jitter(BY_CODE[template.state].text, rng, 25)
+    colour = _jitter(template.text, rng, 25)
     text = text or us_text(template.state, rng)
     draw_chars(img, text, rng, colour, number_box(img, rng, colour))
     decorate(img, rng)
