@@ -162,7 +162,8 @@ the number's row is a character however it looks (side marks are told apart by s
 SMALL_NUMBER_SHARE = 0.0
 """US plates whose number is drawn small (its characters 0.2–0.42 of the plate's height, against 0.43–0.52), with
 no side marks: a glyph is told from a side mark by its neighbours' size, not by the crop's (small characters beside
-each other are the number; loose crops and crowded specialty plates show numbers this small)."""
+each other are the number; loose crops and crowded specialty plates show numbers this small). Off by default: at
+0.2 (rule READER-13Z) it cured the canary and cost the real plates, whose readers use the size cue well."""
 
 
 def draw_chars(
