@@ -105,7 +105,7 @@ def read_clips(args: argparse.Namespace) -> list[ClipReads]:
     models = [f for m in (args.reader, args.state, args.detector, args.rectifier) for f in (m, m.with_suffix(".json"))]
     models = [m for m in models if m.is_file()]
     key = (args.split, args.count, args.frames, args.seed, args.far, args.stamp, args.one_crop, args.keep_found_above)
-    key += ("as photographed",) if args.as_photographed else ()
+    key += ("as photographed",) if args.as_photographed else ()  # the damaged clips keep their saved reads
     key += tuple(hashlib.sha256(m.read_bytes()).hexdigest()[:16] for m in models)
     path: Path | None = args.reads
     if path is not None and path.exists():

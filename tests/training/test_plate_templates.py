@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from training.data import DATASETS
 from training.synth import plates
+from training.synth.styles import NAVY, RED, WHITE, YELLOW
 from training.synth.templates import FOLDER, load_templates, render_on_template
 
 pytestmark = pytest.mark.skipif(
@@ -43,9 +44,6 @@ def test_without_a_text_the_number_follows_the_states_formats_or_a_vanity_plate(
     texts = [render_on_template(templates[i % len(templates)], rng).text for i in range(40)]
     assert all(2 <= len(t) <= 8 and t.isalnum() and t == t.upper() for t in texts)
     assert len(set(texts)) == len(texts)
-
-
-YELLOW, RED, WHITE, NAVY = (245, 215, 80), (170, 25, 30), (245, 245, 240), (20, 35, 95)
 
 
 @pytest.mark.parametrize(
