@@ -1,7 +1,8 @@
 """Measure candidate readers against the shipped one on every set a reader rule (READER-9 onwards) names, in the
 shipped pipeline: the distant US and EU/BR stand-ins, the US val crops, the 1,661 images of `eval_reread` R-U, the
-canary plates, and the pipeline's speed on the distant US stand-in. Prints one markdown table (and saves it as
-JSON with `--json`), so a rule's result is one command.
+canary plates, the US val crops inside a 30 % margin (`padded`, READER-13CN), and the pipeline's speed on the
+distant US stand-in. Prints one markdown table (and saves it as JSON with `--json`), so a rule's result is one
+command.
 
     PYTHONPATH=src:. .venv/bin/python -m training.judge_reader training/runs/reader-r11/reader.onnx
 
@@ -24,12 +25,14 @@ from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.reader import PlateReader
 from platewatch.engine.syntax import load_syntax
 from training import canary
+from training.data import load_us_crops
 from training.eval_reread import measure, scenes, variants
+from training.padded_crops import pad_crop
 
 DISTANT_US = Path("training/cache/distant-us")
 DISTANT_EUBR = Path("training/cache/distant-eubr")
 US_CROPS = Path("../shared/datasets/openalpr-us-plate-crops")
-SETS = ("distant-us", "distant-eubr", "us-crops", "reread", "canary")
+SETS = ("distant-us", "distant-eubr", "us-crops", "reread", "canary", "padded")
 
 
 def pipeline_for(reader: Path) -> Pipeline:
@@ -66,6 +69,7 @@ def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
             group: r.exact for (group, _), r in measure({"R-U": variants(pipeline)["R-U"]}, scenes()).items()
         },
         "canary": lambda: _canary(reader),
+        "padded": lambda: _padded(reader),
     }
     for name in sets:
         out[name] = runs[name]()
@@ -77,6 +81,14 @@ def _canary(reader: Path) -> dict[str, int]:
     plates = canary.plates()
     model = PlateReader(reader, syntax=load_syntax("CT"))
     score = canary.score([model.read(p).text for p, _ in plates], [t for _, t in plates])
+    return {"exact": score.exact, "too_short": score.too_short, "total": score.total}
+
+
+def _padded(reader: Path) -> dict[str, int]:
+    """The US val crops inside a 30 % margin, read by the reader alone (beam search, CT syntax; READER-13Z's check)."""
+    crops = load_us_crops("val")
+    model = PlateReader(reader, syntax=load_syntax("CT"))
+    score = canary.score([model.read(pad_crop(c.image)).text for c in crops], [c.plate for c in crops])
     return {"exact": score.exact, "too_short": score.too_short, "total": score.total}
 
 
@@ -120,6 +132,10 @@ def table(results: list[dict[str, object]]) -> str:
     row("R-U: swapped, pasted 0–3, EU, BR", lambda r: ", ".join(str(v) for v in d(r, "reread").values()))
     row("R-U sum (of 1,661)", lambda r: sum(d(r, "reread").values()))
     row("canary exact, too short (of 54)", lambda r: "{exact}, {too_short}".format(**d(r, "canary")))
+    row(
+        "US val crops in a 30 % margin: exact, too short (of 317)",
+        lambda r: "{exact}, {too_short}".format(**d(r, "padded")),
+    )
     row("reader MB", lambda r: r["mb"])
     return "\n".join(lines)
 
