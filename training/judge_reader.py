@@ -6,6 +6,7 @@ command.
 
     PYTHONPATH=src:. .venv/bin/python -m training.judge_reader training/runs/reader-r11/reader.onnx
 
+A candidate `A.onnx+B.onnx` is the two readers' per-step probabilities averaged (rule VOTE-3).
 `--sets` runs a subset; `--readers-only` skips the shipped reader (its figures from an earlier run of the session).
 """
 
@@ -35,9 +36,14 @@ US_CROPS = Path("../shared/datasets/openalpr-us-plate-crops")
 SETS = ("distant-us", "distant-eubr", "us-crops", "reread", "canary", "padded")
 
 
+def reader_files(reader: Path) -> list[Path]:
+    """A candidate's model files: `A.onnx+B.onnx` names two readers read as one (their probabilities averaged)."""
+    return [Path(part) for part in str(reader).split("+")]
+
+
 def pipeline_for(reader: Path) -> Pipeline:
     """The shipped pipeline (detector, state, rectifier and settings) with `reader`, warmed up."""
-    pipeline = Pipeline.default(reader=reader, state=STATE, detector=DETECTOR, rectifier=RECTIFIER)
+    pipeline = Pipeline.default(reader=reader_files(reader), state=STATE, detector=DETECTOR, rectifier=RECTIFIER)
     pipeline.warmup()
     return pipeline
 
@@ -60,7 +66,10 @@ def bench_row(res: BenchResult) -> dict[str, float | int]:
 def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
     """Every figure of `sets` for one reader."""
     pipeline = pipeline_for(reader)
-    out: dict[str, object] = {"reader": str(reader), "mb": round(reader.stat().st_size / 1e6, 2)}
+    out: dict[str, object] = {
+        "reader": str(reader),
+        "mb": round(sum(f.stat().st_size for f in reader_files(reader)) / 1e6, 2),
+    }
     runs: dict[str, Callable[[], object]] = {
         "distant-us": lambda: bench_row(run_benchmark(DISTANT_US, pipeline)),
         "distant-eubr": lambda: bench_row(run_benchmark(DISTANT_EUBR, pipeline)),
@@ -79,7 +88,7 @@ def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
 
 def _canary(reader: Path) -> dict[str, int]:
     plates = canary.plates()
-    model = PlateReader(reader, syntax=load_syntax("CT"))
+    model = PlateReader(reader_files(reader), syntax=load_syntax("CT"))
     score = canary.score([model.read(p).text for p, _ in plates], [t for _, t in plates])
     return {"exact": score.exact, "too_short": score.too_short, "total": score.total}
 
@@ -87,7 +96,7 @@ def _canary(reader: Path) -> dict[str, int]:
 def _padded(reader: Path) -> dict[str, int]:
     """The US val crops inside a 30 % margin, read by the reader alone (beam search, CT syntax; READER-13Z's check)."""
     crops = load_us_crops("val")
-    model = PlateReader(reader, syntax=load_syntax("CT"))
+    model = PlateReader(reader_files(reader), syntax=load_syntax("CT"))
     score = canary.score([model.read(pad_crop(c.image)).text for c in crops], [c.plate for c in crops])
     return {"exact": score.exact, "too_short": score.too_short, "total": score.total}
 
@@ -95,7 +104,10 @@ def _padded(reader: Path) -> dict[str, int]:
 def table(results: list[dict[str, object]]) -> str:
     """The rule's lines, one column per reader."""
     names = [
-        "shipped" if Path(str(r["reader"])).resolve() == READER.resolve() else Path(str(r["reader"])).parent.name
+        "+".join(
+            "shipped" if f.resolve() == READER.resolve() else f.parent.name
+            for f in reader_files(Path(str(r["reader"])))
+        )
         for r in results
     ]
     lines = ["| figure | " + " | ".join(names) + " |"]

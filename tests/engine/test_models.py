@@ -251,3 +251,18 @@ def test_a_reader_is_given_the_crop_in_as_many_channels_as_its_sidecar_says(tmp_
 def test_a_reader_sidecar_with_another_channel_count_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="1 \\(grey\\) or 3 \\(RGB\\) input channels, not 2"):
         ReaderSpec.load(_reader_copy(tmp_path, 2))
+
+
+def test_readers_of_one_output_read_as_one_and_others_are_refused(tmp_path: Path) -> None:
+    crops = [draw_plate("KD4821"), draw_plate("7BPD06")]
+    alone = PlateReader(READER).probabilities(crops)
+    twice = PlateReader([READER, READER])
+    assert np.allclose(twice.probabilities(crops), alone, atol=1e-6)
+    assert twice.read(crops[0]).text == "KD4821"
+    other = _reader_copy(tmp_path, ReaderSpec.load(READER).channels)
+    meta = json.loads(other.with_suffix(".json").read_text())
+    other.with_suffix(".json").write_text(json.dumps({**meta, "charset": meta["charset"][::-1]}))
+    with pytest.raises(ValueError, match=r"another input size or charset than reader\.onnx"):
+        PlateReader([READER, other])
+    with pytest.raises(ValueError, match="at least one model file"):
+        PlateReader([])

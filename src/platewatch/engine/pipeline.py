@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +73,7 @@ class Pipeline:
         cls,
         threads: int = 1,
         config: PipelineConfig = PipelineConfig(),
-        reader: Path = READER,
+        reader: Path | Sequence[Path] = READER,
         state: Path = STATE,
         detector: Path = DETECTOR,
         rectifier: Path = RECTIFIER,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -54,18 +55,32 @@ def vote(results: Sequence[OcrResult], topn: int = 5) -> OcrResult:
 
 
 class PlateReader:
-    """The CTC reader; `read` takes BGR (or grey) crops of whole plates, a little margin allowed."""
+    """The CTC reader; `read` takes BGR (or grey) crops of whole plates, a little margin allowed.
 
-    def __init__(self, path: Path = READER, threads: int = 1, syntax: PlateSyntax | None = None) -> None:
-        self.model = OnnxModel(path, threads)
-        self.spec = ReaderSpec.load(path)
+    Given several model files (readers of one output: the same time steps and charset, for example a grey and a
+    colour reader of one graph), it reads each crop with every one and decodes the mean of their per-step
+    character probabilities (rule VOTE-3)."""
+
+    def __init__(
+        self, path: Path | Sequence[Path] = READER, threads: int = 1, syntax: PlateSyntax | None = None
+    ) -> None:
+        paths = [path] if isinstance(path, Path) else list(path)
+        if not paths:
+            raise ValueError("a reader needs at least one model file")
+        self.models = [(OnnxModel(p, threads), ReaderSpec.load(p)) for p in paths]
+        self.model, self.spec = self.models[0]
+        for p, (_, spec) in zip(paths[1:], self.models[1:], strict=True):
+            if replace(spec, channels=self.spec.channels) != self.spec:  # grey and colour readers average
+                raise ValueError(f"{p.name}: another input size or charset than {paths[0].name}; not averaged")
         self.syntax = syntax
 
     def probabilities(self, crops: Sequence[np.ndarray]) -> np.ndarray:
-        """N×T×C per-step character probabilities."""
-        batch = colour_batch if self.spec.channels == 3 else reader_batch
-        out = self.model.run(batch(list(crops), self.spec.height, self.spec.width))[0]
-        return ctc.softmax(out, axis=-1)
+        """N×T×C per-step character probabilities (the mean over the models)."""
+        outs = []
+        for model, spec in self.models:
+            batch = colour_batch if spec.channels == 3 else reader_batch
+            outs.append(ctc.softmax(model.run(batch(list(crops), spec.height, spec.width))[0], axis=-1))
+        return outs[0] if len(outs) == 1 else np.mean(outs, axis=0)
 
     def read(self, crop: np.ndarray, topn: int = 5, state: str | None = None) -> OcrResult:
         return self.read_many([crop], topn, [state])[0]
