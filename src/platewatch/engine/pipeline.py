@@ -80,7 +80,8 @@ class Pipeline:
         detector_size: int | None = None,
     ) -> Pipeline:
         """The shipped models (the state classifier and the rectifier when their files are there);
-        `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline).
+        `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline;
+        several reader files are read as one, `PlateReader`).
         `detector_size`: the detector's input (longer side, pixels) in place of its own (960): smaller is faster and
         finds fewer small plates (`docs/operations.md`, "A slower unit computer")."""
         low, high = DETECTOR_SIZES
