@@ -99,6 +99,7 @@ def test_an_investigator_draws_saves_and_maps_an_area_and_downloads_its_report(
     page.fill("#bbox", "")
     page.click("#map-button")
     page.wait_for_selector("#summary")
+    page.wait_for_load_state("load")  # the summary comes before the map's scripts, which set window.platewatchMap
     expected = sorted(p for p, (lat, lon) in placed.items() if in_polygon(lat, lon, drawn))
     assert 2 <= len(expected) <= len(placed) - 2, expected  # the drawn area cuts the grid
     assert f"{len(expected)} read(s), {len(expected)} with a position" in page.inner_text("#summary")
@@ -190,6 +191,7 @@ def test_an_officer_limited_to_an_area_sees_nothing_outside_it(
     page.fill("#case_number", PURPOSE["case_number"])
     page.click("#map-button")
     page.wait_for_selector("#summary")
+    page.wait_for_load_state("load")  # the summary comes before the map's scripts, which set window.platewatchMap
     assert page.evaluate("window.platewatchMap")["points"] == len(inside)
     fits(page, shots, f"restricted-map-{size[0]}")
     context.close()
