@@ -68,7 +68,7 @@ class PlateReader:
         if not paths:
             raise ValueError("a reader needs at least one model file")
         self.models = [(OnnxModel(p, threads), ReaderSpec.load(p)) for p in paths]
-        self.model, self.spec = self.models[0]
+        self.spec = self.models[0][1]
         for p, (_, spec) in zip(paths[1:], self.models[1:], strict=True):
             if replace(spec, channels=self.spec.channels) != self.spec:  # grey and colour readers average
                 raise ValueError(f"{p.name}: another input size or charset than {paths[0].name}; not averaged")
