@@ -17,14 +17,16 @@ import json
 import statistics
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from platewatch.engine.benchmark import BenchResult, read_labels, run_benchmark
 from platewatch.engine.image_io import load_image
 from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
 from platewatch.engine.pipeline import Pipeline
 from platewatch.engine.reader import PlateReader
-from platewatch.engine.syntax import load_syntax
 from training import canary
 from training.data import load_us_crops
 from training.eval_reread import measure, scenes, variants
@@ -77,8 +79,8 @@ def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
         "reread": lambda: {
             group: r.exact for (group, _), r in measure({"R-U": variants(pipeline)["R-U"]}, scenes()).items()
         },
-        "canary": lambda: _canary(reader),
-        "padded": lambda: _padded(reader),
+        "canary": lambda: _read_alone(pipeline.reader, *_canary_plates()),
+        "padded": lambda: _read_alone(pipeline.reader, *_padded_val_crops()),
     }
     for name in sets:
         out[name] = runs[name]()
@@ -86,18 +88,21 @@ def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
     return out
 
 
-def _canary(reader: Path) -> dict[str, int]:
+def _canary_plates() -> tuple[list[np.ndarray], list[str]]:
     plates = canary.plates()
-    model = PlateReader(reader_files(reader), syntax=load_syntax("CT"))
-    score = canary.score([model.read(p).text for p, _ in plates], [t for _, t in plates])
-    return {"exact": score.exact, "too_short": score.too_short, "total": score.total}
+    return [p for p, _ in plates], [t for _, t in plates]
 
 
-def _padded(reader: Path) -> dict[str, int]:
-    """The US val crops inside a 30 % margin, read by the reader alone (beam search, CT syntax; READER-13Z's check)."""
+@cache
+def _padded_val_crops() -> tuple[list[np.ndarray], list[str]]:
+    """The US val crops inside a 30 % margin (READER-13Z's check), loaded once for every reader judged."""
     crops = load_us_crops("val")
-    model = PlateReader(reader_files(reader), syntax=load_syntax("CT"))
-    score = canary.score([model.read(pad_crop(c.image)).text for c in crops], [c.plate for c in crops])
+    return [pad_crop(c.image) for c in crops], [c.plate for c in crops]
+
+
+def _read_alone(reader: PlateReader, images: list[np.ndarray], texts: list[str]) -> dict[str, int]:
+    """`images` read by the pipeline's reader alone (beam search, the home state's syntax), scored as the canary."""
+    score = canary.score([reader.read(i).text for i in images], texts)
     return {"exact": score.exact, "too_short": score.too_short, "total": score.total}
 
 
