@@ -251,10 +251,11 @@ class BatchRecipe:
     channels: int = 1
     colour_shuffle: float = 0.0
     small_numbers: float = 0.0
+    emblem_ink: float = 0.0
 
     def make(self, seed: int) -> Batches:
         plates.SIDE_MARK_SHARE, plates.MIXED_END_SHARE = self.side_marks, self.mixed_ends
-        plates.SMALL_NUMBER_SHARE = self.small_numbers
+        plates.SMALL_NUMBER_SHARE, plates.EMBLEM_INK_SHARE = self.small_numbers, self.emblem_ink
         data = Batches(
             seed, self.real_share, self.photo_share, self.det_boxes, self.pasted_share, self.distant_share,
             self.distant_widths,
@@ -405,6 +406,9 @@ def main() -> None:
     ap.add_argument(
         "--small-numbers", type=float, default=plates.SMALL_NUMBER_SHARE, help="share of US plates with a small number"
     )
+    ap.add_argument(
+        "--emblem-ink", type=float, default=plates.EMBLEM_INK_SHARE, help="share of emblems in the number's own ink"
+    )
     ap.add_argument("--monitor-minutes", type=float, default=5.0, help="log val and canary scores this often")
     ap.add_argument(
         "--workers", type=int, default=0, help="processes drawing the samples while the model trains (0: this one)"
@@ -435,6 +439,7 @@ def main() -> None:
         args.seed, args.batch, args.real_share, args.photo_share, args.det_boxes, args.pasted_share, args.det_crops,
         args.det_crops_share, args.real_damage, args.side_marks, args.mixed_ends, args.distant_share,
         tuple(args.distant_widths), args.template_share, model.channels, args.colour_shuffle, args.small_numbers,
+        args.emblem_ink,
     )  # fmt: skip
     val = load_us_crops("val")
     val_set = [s.image for s in val], [s.plate for s in val]

@@ -39,3 +39,37 @@ def test_no_small_numbers_leaves_the_samples_of_earlier_runs_as_they_were(monkey
     x0, x1 = plates.side_marks(img_a, a, (20, 20, 20))
     assert plates.number_box(img_b, b, (20, 20, 20)) == (x0, 25.0, x1, 77.0)
     assert a.random() == b.random() and (img_a == img_b).all()
+
+
+INK = (20, 90, 200)
+EMBLEM_SEEDS = (0, 1, 4)
+"""Seeds whose first draw in `side_marks` (share 1) places an emblem, not stacked characters."""
+
+
+def test_an_emblem_in_the_numbers_ink_is_drawn_in_that_ink(monkeypatch: pytest.MonkeyPatch) -> None:
+    shares(monkeypatch, 0.0, 1.0)
+    monkeypatch.setattr(plates, "EMBLEM_INK_SHARE", 1.0)
+    for seed in EMBLEM_SEEDS:
+        img = blank()
+        plates.side_marks(img, np.random.default_rng(seed), INK)
+        shift = (img - 230.0).reshape(-1, 3)
+        drawn = shift[np.abs(shift).sum(axis=1) > 3]
+        assert len(drawn) > 20
+        alpha = drawn / (np.asarray(INK, np.float32) - 230.0)  # one blend weight per pixel, the same in B, G and R
+        assert np.allclose(alpha, alpha[:, :1], atol=1e-3)
+
+
+def test_no_emblem_in_the_numbers_ink_leaves_the_samples_of_earlier_runs_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shares(monkeypatch, 0.0, 1.0)
+    before = {
+        0: (13758537.0, 0.5414612202490917),
+        1: (13690352.0, 0.7503646726300526),
+        4: (13610721.0, 0.9290263877654195),
+    }
+    """The image's sum and the generator's next draw with the code before `EMBLEM_INK_SHARE` (commit 842789d)."""
+    for seed in EMBLEM_SEEDS:
+        img, rng = blank(), np.random.default_rng(seed)
+        plates.side_marks(img, rng, INK)
+        assert (round(float(img.sum()), 1), rng.random()) == before[seed]

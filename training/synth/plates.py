@@ -164,6 +164,10 @@ SMALL_NUMBER_SHARE = 0.0
 no side marks: a glyph is told from a side mark by its neighbours' size, not by the crop's (small characters beside
 each other are the number; loose crops and crowded specialty plates show numbers this small). Off by default: at
 0.2 (rule READER-13Z) it cured the canary and cost the real plates, whose readers use the size cue well."""
+EMBLEM_INK_SHARE = 0.0
+"""Emblems drawn in the number's own ink instead of a logo colour (`side_marks`), as real ones often are (Iowa's
+wheelchair in the number's navy): a colour reader taught that every emblem differs from the characters in colour reads
+one in their ink as a character (`J0518` → `GJO518`, rule READER-13E). Off by default: no draw at 0."""
 
 
 def draw_chars(
@@ -312,7 +316,11 @@ def side_marks(img: np.ndarray, rng: Rng, color: tuple[int, int, int]) -> tuple[
             mask = cv2.resize(mask, (max(1, int(slot)), max(1, int(mh * slot / mw))))
         # A logo colour, mostly one far from the characters' (the random term lets a nearer one win at times).
         logo = min(LOGO_COLOURS, key=lambda c: -float(np.abs(np.subtract(c, color)).sum()) + 200 * rng.random())
-        paste_mask(img, mask, pos, int(h * rng.uniform(0.3, 0.55) - mask.shape[0] / 2), _jitter(logo, rng, 30))
+        y = int(h * rng.uniform(0.3, 0.55) - mask.shape[0] / 2)
+        ink = _jitter(logo, rng, 30)
+        if EMBLEM_INK_SHARE > 0 and rng.random() < EMBLEM_INK_SHARE:  # no draw at 0: the samples of earlier runs
+            ink = color
+        paste_mask(img, mask, pos, y, ink)
         slot += w * rng.uniform(0.02, 0.05)
     return (x0 + slot, x1) if left else (x0, x1 - slot)
 
