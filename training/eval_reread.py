@@ -40,13 +40,16 @@ def variants(shipped: Pipeline) -> dict[str, Pipeline]:
             shipped.reader,
             shipped.states,
             replace(shipped.config, reread_margins=more, reread_below=below, reread_floor=floor),
+            small_reader=shipped.small_reader,
         )
         for name, (more, below, floor) in VARIANTS.items()
     }
     if shipped.rectifier is not None:
         more, below, floor = VARIANTS["M3-B"]
         config = replace(shipped.config, reread_margins=more, reread_below=below, reread_floor=floor)
-        out["R-U"] = Pipeline(shipped.detector, shipped.reader, shipped.states, config, shipped.rectifier)
+        out["R-U"] = Pipeline(
+            shipped.detector, shipped.reader, shipped.states, config, shipped.rectifier, shipped.small_reader
+        )
     return out
 
 

@@ -24,8 +24,8 @@ import numpy as np
 
 from platewatch.engine.benchmark import BenchResult, read_labels, run_benchmark
 from platewatch.engine.image_io import load_image
-from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
-from platewatch.engine.pipeline import Pipeline
+from platewatch.engine.models import DETECTOR, READER, RECTIFIER, SMALL_READER, STATE
+from platewatch.engine.pipeline import Pipeline, PipelineConfig
 from platewatch.engine.reader import PlateReader
 from training import canary
 from training.data import load_us_crops
@@ -43,9 +43,18 @@ def reader_files(reader: Path) -> list[Path]:
     return [Path(part) for part in str(reader).split("+")]
 
 
-def pipeline_for(reader: Path) -> Pipeline:
-    """The shipped pipeline (detector, state, rectifier and settings) with `reader`, warmed up."""
-    pipeline = Pipeline.default(reader=reader_files(reader), state=STATE, detector=DETECTOR, rectifier=RECTIFIER)
+def pipeline_for(reader: Path, small: Path | None = SMALL_READER, below: float | None = None) -> Pipeline:
+    """The shipped pipeline (detector, state, rectifier and settings) with `reader`, and `small` reading plates
+    narrower than `below` pixels (the shipped small plates' reader and width when there is one), warmed up."""
+    config = PipelineConfig() if below is None else PipelineConfig(small_below=below)
+    pipeline = Pipeline.default(
+        config=config,
+        reader=reader_files(reader),
+        state=STATE,
+        detector=DETECTOR,
+        rectifier=RECTIFIER,
+        small_reader=small if small is None or "+" not in str(small) else reader_files(small),
+    )
     pipeline.warmup()
     return pipeline
 
@@ -65,12 +74,16 @@ def bench_row(res: BenchResult) -> dict[str, float | int]:
     }
 
 
-def judge(reader: Path, sets: tuple[str, ...]) -> dict[str, object]:
-    """Every figure of `sets` for one reader."""
-    pipeline = pipeline_for(reader)
+def judge(
+    reader: Path, sets: tuple[str, ...], small: Path | None = SMALL_READER, below: float | None = None
+) -> dict[str, object]:
+    """Every figure of `sets` for one reader (with `small` reading plates narrower than `below`, `pipeline_for`)."""
+    pipeline = pipeline_for(reader, small, below)
+    files = reader_files(reader) + (reader_files(small) if small is not None and pipeline.small_reader else [])
     out: dict[str, object] = {
         "reader": str(reader),
-        "mb": round(sum(f.stat().st_size for f in reader_files(reader)) / 1e6, 2),
+        "small": None if pipeline.small_reader is None else [str(small), pipeline.config.small_below],
+        "mb": round(sum(f.stat().st_size for f in files) / 1e6, 2),
     }
     runs: dict[str, Callable[[], object]] = {
         "distant-us": lambda: bench_row(run_benchmark(DISTANT_US, pipeline)),
@@ -108,13 +121,15 @@ def _read_alone(reader: PlateReader, images: list[np.ndarray], texts: list[str])
 
 def table(results: list[dict[str, object]]) -> str:
     """The rule's lines, one column per reader."""
-    names = [
-        "+".join(
-            "shipped" if f.resolve() == READER.resolve() else f.parent.name
-            for f in reader_files(Path(str(r["reader"])))
+
+    def name(reader: object) -> str:
+        return "+".join(
+            "shipped" if f.resolve() == READER.resolve() else f.parent.name for f in reader_files(Path(str(reader)))
         )
-        for r in results
-    ]
+
+    names = [
+        name(r["reader"]) + (f" (< {r['small'][1]:g} px: {name(r['small'][0])})" if r["small"] else "") for r in results
+    ]  # type: ignore[index]
     lines = ["| figure | " + " | ".join(names) + " |"]
     lines.append("|---|" + "---|" * len(results))
 
@@ -157,11 +172,15 @@ def table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def interleaved_speed(readers: list[Path], images: int) -> dict[str, tuple[float, float]]:
+def interleaved_speed(
+    readers: list[tuple[Path, Path | None, float | None]], images: int
+) -> dict[str, tuple[float, float]]:
     """Each reader's pipeline timed on the first `images` photos of the distant US stand-in, photo by photo in turn
     (a noisy machine slows them alike): (median, p90) ms per photo, one thread."""
     rows = read_labels(DISTANT_US, None)[:images]
-    pipelines = {str(r): pipeline_for(r) for r in readers}
+    pipelines = {
+        str(r) if b is None and s == SMALL_READER else f"{r} (< {b}: {s})": pipeline_for(r, s, b) for r, s, b in readers
+    }
     spent: dict[str, list[float]] = {name: [] for name in pipelines}
     for row in rows:
         frame = load_image(DISTANT_US / row.file)
@@ -182,13 +201,17 @@ def main() -> None:
     ap.add_argument("--readers-only", action="store_true", help="only the candidates, not the shipped reader")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--speed", type=int, default=0, help="only time the readers' pipelines, interleaved, on N photos")
+    ap.add_argument("--small-reader", type=Path, help="the candidates read plates narrower than --small-below with it")
+    ap.add_argument("--small-below", type=float, help="frame pixels (the pipeline's own width when not given)")
     args = ap.parse_args()
-    readers = list(args.candidates) if args.readers_only else [READER, *args.candidates]
+    small = args.small_reader or SMALL_READER
+    shipped = [] if args.readers_only else [(READER, SMALL_READER, None)]
+    readers = shipped + [(c, small, args.small_below) for c in args.candidates]
     if args.speed:
         for name, (median, p90) in interleaved_speed(readers, args.speed).items():
             print(f"{name}: {median:.1f} ms median, {p90:.1f} ms p90 per distant US photo")
         return
-    results = [judge(r, tuple(args.sets)) for r in readers]
+    results = [judge(r, tuple(args.sets), s, b) for r, s, b in readers]
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     print(table(results))

@@ -10,6 +10,8 @@ from typing import Any
 MODELS_DIR = Path(__file__).with_name("models")
 DETECTOR = MODELS_DIR / "detector.onnx"
 READER = MODELS_DIR / "reader.onnx"
+SMALL_READER = MODELS_DIR / "reader_small.onnx"
+"""A second reader for plates narrower than `PipelineConfig.small_below`, used when its file is there."""
 STATE = MODELS_DIR / "state.onnx"
 RECTIFIER = MODELS_DIR / "rectifier.onnx"
 DETECTOR_SIZES = (320, 1920)

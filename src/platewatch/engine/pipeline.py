@@ -11,7 +11,7 @@ import numpy as np
 
 from platewatch.engine.detector import PlateDetector
 from platewatch.engine.ignore_regions import IgnoreRegion, ignored
-from platewatch.engine.models import DETECTOR, DETECTOR_SIZES, READER, RECTIFIER, STATE
+from platewatch.engine.models import DETECTOR, DETECTOR_SIZES, READER, RECTIFIER, SMALL_READER, STATE
 from platewatch.engine.preprocess import crop, to_bgr
 from platewatch.engine.reader import PlateReader, vote
 from platewatch.engine.rectifier import PlateRectifier, upright
@@ -51,6 +51,10 @@ class PipelineConfig:
     such plates and 1 detection of no labelled plate (rules KEEP-1, KEEP-2). Above 1: never."""
     min_chars: int = 2
     max_plates: int = 10
+    small_below: float = 110.0
+    """A detection narrower than this (frame pixels) is read by the pipeline's `small_reader` when it has one: the
+    widths issue 21 names for distant plates (45–110 px in a 1280-px photo), where a reader trained for them reads
+    better than the one that reads large plates best (rule ROUTE-1)."""
     ignore: tuple[IgnoreRegion, ...] = ()
     """Parts of the camera's view where a detection is dropped before it is read (its box's centre inside): a clock
     burned into the video, a sign a fixed camera always sees. `run` only; a given crop is always read."""
@@ -64,9 +68,11 @@ class Pipeline:
         states: StateClassifier | None = None,
         config: PipelineConfig = PipelineConfig(),
         rectifier: PlateRectifier | None = None,
+        small_reader: PlateReader | None = None,
     ) -> None:
         self.detector, self.reader, self.states, self.config = detector, reader, states, config
         self.rectifier = rectifier
+        self.small_reader = small_reader
 
     @classmethod
     def default(
@@ -78,10 +84,12 @@ class Pipeline:
         detector: Path = DETECTOR,
         rectifier: Path = RECTIFIER,
         detector_size: int | None = None,
+        small_reader: Path | Sequence[Path] | None = SMALL_READER,
     ) -> Pipeline:
-        """The shipped models (the state classifier and the rectifier when their files are there);
-        `detector`/`reader`/`state`/`rectifier` swap in others (a candidate model measured with the same pipeline;
-        several reader files are read as one, `PlateReader`).
+        """The shipped models (the state classifier, the rectifier and the small plates' reader when their files are
+        there); `detector`/`reader`/`state`/`rectifier`/`small_reader` swap in others (a candidate model measured
+        with the same pipeline; several reader files are read as one, `PlateReader`; `small_reader=None`: one reader
+        for every plate).
         `detector_size`: the detector's input (longer side, pixels) in place of its own (960): smaller is faster and
         finds fewer small plates (`docs/operations.md`, "A slower unit computer")."""
         low, high = DETECTOR_SIZES
@@ -91,7 +99,10 @@ class Pipeline:
         states = StateClassifier(state, threads) if state.is_file() else None
         rectifying = PlateRectifier(rectifier, threads) if rectifier.is_file() else None
         finder = PlateDetector(detector, threads, long_side=detector_size)
-        return cls(finder, PlateReader(reader, threads, syntax), states, config, rectifying)
+        small = None
+        if small_reader is not None and (not isinstance(small_reader, Path) or small_reader.is_file()):
+            small = PlateReader(small_reader, threads, syntax)
+        return cls(finder, PlateReader(reader, threads, syntax), states, config, rectifying, small)
 
     def warmup(self) -> None:
         """Run every model once so that the first real frame is not timed with session start-up."""
@@ -100,6 +111,8 @@ class Pipeline:
         if self.rectifier is not None:
             self.rectifier.corners(frame, [(0.0, 0.0, 128.0, 64.0)])
         self._read([frame[:64, :128]], [Detection((0.0, 0.0, 128.0, 64.0), 1.0)], keep_empty=True)
+        if self.small_reader is not None:
+            self.small_reader.read(frame[:32, :64])
 
     def run(self, frame: np.ndarray) -> list[PlateRead]:
         """Every plate read in a frame (grey, BGR or BGRA uint8), most confident first."""
@@ -131,7 +144,7 @@ class Pipeline:
             return []
         guesses = self.states.classify_many(crops) if self.states else [StateGuess(None, 0.0)] * len(crops)
         regions = [g.region for g in guesses]
-        results = self.reader.read_many(crops, self.config.topn, regions)
+        results = self._read_each([self._reader_of(d) for d in detections], crops, regions)
         if frame is not None:
             results = self._again(frame, detections, results, regions)
         reads = []
@@ -177,9 +190,33 @@ class Pipeline:
             else [upright(frame, quad, m) for m in margins]
             for box, quad in zip(boxes, quads, strict=True)
         ]
-        todo = [(c, regions[j]) for j, plan in zip(unsure, plans, strict=True) for c in plan if c is not None]
-        again = iter(self.reader.read_many([c for c, _ in todo], topn, [r for _, r in todo]))
+        todo = [
+            (self._reader_of(detections[j]), c, regions[j])
+            for j, plan in zip(unsure, plans, strict=True)
+            for c in plan
+            if c is not None
+        ]
+        again = iter(self._read_each([r for r, _, _ in todo], [c for _, c, _ in todo], [s for _, _, s in todo]))
         out = list(first)
         for j, plan in zip(unsure, plans, strict=True):
             out[j] = vote([first[j] if c is None else next(again) for c in plan], topn)
         return out
+
+    def _reader_of(self, detection: Detection) -> PlateReader:
+        """The reader for a detection: the small plates' one below `small_below` pixels wide, when there is one."""
+        x1, _, x2, _ = detection.box
+        if self.small_reader is not None and x2 - x1 < self.config.small_below:
+            return self.small_reader
+        return self.reader
+
+    def _read_each(
+        self, readers: list[PlateReader], crops: list[np.ndarray], regions: list[str | None]
+    ) -> list[OcrResult]:
+        """Each crop read by its own reader (one batch per reader), in the crops' order."""
+        out: list[OcrResult | None] = [None] * len(crops)
+        for reader in {id(r): r for r in readers}.values():
+            mine = [i for i, r in enumerate(readers) if r is reader]
+            found = reader.read_many([crops[i] for i in mine], self.config.topn, [regions[i] for i in mine])
+            for i, result in zip(mine, found, strict=True):
+                out[i] = result
+        return [r for r in out if r is not None]
