@@ -207,6 +207,9 @@ def test_bench_measures_a_candidate_reader(tmp_path: Path) -> None:
     smaller = runner.invoke(app, [*args, "--detector-size", "640"])
     assert smaller.exit_code == 0, smaller.output
     assert f"`platewatch bench recognition {folder} --detector-size 640`" in report.read_text()
+    one = runner.invoke(app, [*args, "--one-reader"])  # the large plates' reader for small ones too
+    assert one.exit_code == 0, one.output
+    assert f"`platewatch bench recognition {folder} --one-reader`" in report.read_text()
 
 
 def test_bench_refuses_a_missing_or_wrong_model(tmp_path: Path) -> None:
@@ -221,6 +224,11 @@ def test_bench_refuses_a_missing_or_wrong_model(tmp_path: Path) -> None:
     assert absent.exit_code == 2 and "--rectifier nope.onnx: no such model file" in absent.output
     swapped = runner.invoke(app, ["bench", "recognition", str(folder), "--no-report", "--rectifier", str(READER)])
     assert swapped.exit_code == 2 and "reader.onnx cannot run" in swapped.output
+    both = ["bench", "recognition", str(folder), "--no-report", "--one-reader", "--small-reader", str(READER)]
+    refused = runner.invoke(app, both)
+    assert refused.exit_code == 2 and "--one-reader reads every plate with one reader" in refused.output
+    small = runner.invoke(app, ["bench", "recognition", str(folder), "--no-report", "--small-reader", "nope.onnx"])
+    assert small.exit_code == 2 and "--small-reader nope.onnx: no such model file" in small.output
 
 
 def test_bench_needs_labels(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from platewatch.engine.models import (
     MODELS_DIR,
     READER,
     RECTIFIER,
+    SMALL_READER,
     STATE,
     ReaderSpec,
     RectifierSpec,
@@ -28,7 +30,8 @@ from platewatch.engine.postprocess import iou
 from platewatch.engine.preprocess import crop
 from platewatch.engine.reader import PlateReader, vote
 from platewatch.engine.rectifier import upright
-from platewatch.engine.types import PlateRead
+from platewatch.engine.types import OcrResult, PlateRead
+from platewatch.unit import demo
 from tests.engine.conftest import DATASETS, draw_plate, draw_scene, label_rows, needs_datasets
 from training import canary
 
@@ -41,12 +44,14 @@ EU_EXACT_FLOOR = 0.75
 
 
 def test_model_files_are_small_and_described() -> None:
-    files = [DETECTOR, READER, STATE, RECTIFIER]
+    files = [DETECTOR, READER, STATE, RECTIFIER, SMALL_READER]
     sizes = [f.stat().st_size for f in files]
     assert all(s < 8 * 1024 * 1024 for s in sizes), sizes
     assert sum(f.stat().st_size for f in MODELS_DIR.iterdir()) < 20 * 1024 * 1024
     assert (MODELS_DIR / "MODEL_CARD.md").is_file()
     assert len(ReaderSpec.load(READER).charset) == 36
+    small = ReaderSpec.load(SMALL_READER)
+    assert (small.charset, small.channels) == (ReaderSpec.load(READER).charset, 3)  # the small plates' colour reader
     assert len(StateSpec.load(STATE).classes) == 52
     assert RectifierSpec.load(RECTIFIER).context == (0.12, 0.20)
 
@@ -84,6 +89,57 @@ def test_reading_at_more_margins_is_the_vote_of_each_margins_reading(pipeline: P
     assert (best.text, best.state) == (each.text, guess.state) and best.text == "5HX2290"
     assert [c.text for c in best.candidates] == [c.text for c in each.candidates]
     assert best.confidence == pytest.approx(each.confidence, abs=1e-3)
+
+
+class _Spy:
+    """Records the crop widths each reader of a pipeline is given, reading them for real."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.widths: dict[str, list[int]] = {"main": [], "small": []}
+        assert pipeline.small_reader is not None
+        for name, reader in (("main", pipeline.reader), ("small", pipeline.small_reader)):
+            reader.read_many = self._recording(name, reader.read_many)  # type: ignore[method-assign]
+
+    def _recording(self, name: str, read_many: Callable[..., list[OcrResult]]) -> Callable[..., list[OcrResult]]:
+        def read(crops: list[np.ndarray], *args: object) -> list[OcrResult]:
+            self.widths[name] += [c.shape[1] for c in crops]
+            return read_many(crops, *args)
+
+        return read
+
+
+def test_plates_narrower_than_110_px_are_read_by_the_small_plates_reader() -> None:
+    pipeline = Pipeline.default()  # the shipped models: `reader_small.onnx` is there
+    assert pipeline.small_reader is not None and pipeline.config.small_below == 110
+    small, large = draw_plate("ABC1234", 96), draw_plate("ABC1234", 240)
+    spy = _Spy(pipeline)
+    near, far = pipeline.read_crop(large), pipeline.read_crop(small)
+    assert spy.widths == {"main": [240], "small": [96]}
+    assert pipeline.states is not None
+    (guess,) = pipeline.states.classify_many([small])
+    alone = pipeline.small_reader.read(small, 5, guess.region)
+    assert (far.text, far.confidence) == (alone.text, pytest.approx(alone.confidence)) and far.text == "ABC1234"
+    assert near.text == "ABC1234"
+    one = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, pipeline.config)  # no small reader
+    spy.widths = {"main": [], "small": []}
+    one.read_crop(small)
+    assert spy.widths == {"main": [96], "small": []}
+
+
+def test_an_unsure_small_plate_is_read_again_by_the_reader_that_read_it() -> None:
+    shipped = Pipeline.default()
+    config = replace(shipped.config, reread_below=1.01, reread_floor=0.0)  # every detection read again
+    pipeline = Pipeline(shipped.detector, shipped.reader, shipped.states, config, None, shipped.small_reader)
+    frame = demo.street(0)
+    cv2.rectangle(frame, (380, 250), (900, 620), (40, 45, 60), -1)
+    plate = draw_plate("7KD4821", 100)
+    frame[480 : 480 + plate.shape[0], 600 : 600 + plate.shape[1]] = plate
+    box = (600.0, 480.0, 600.0 + plate.shape[1], 480.0 + plate.shape[0])
+    spy = _Spy(pipeline)
+    reads = [r for r in pipeline.run(frame) if iou(r.box, box) >= 0.5]
+    assert [r.text for r in reads] == ["7KD4821"]
+    assert len(spy.widths["small"]) == 3 and all(w < 110 for w in spy.widths["small"])  # three margins, one reader
+    assert all(w >= 110 for w in spy.widths["main"])  # only detections as wide as that, if any
 
 
 def test_only_readings_between_the_floor_and_the_bar_are_read_again(pipeline: Pipeline) -> None:

@@ -29,13 +29,26 @@ def recognition(
     detector: Annotated[
         Path | None, typer.Option("--detector", help="A detector .onnx other than the shipped one.")
     ] = None,
-    reader: Annotated[Path | None, typer.Option("--reader", help="A reader .onnx other than the shipped one.")] = None,
+    reader: Annotated[
+        Path | None,
+        typer.Option("--reader", help="A reader .onnx other than the shipped one (plates 110 px wide and more)."),
+    ] = None,
     state: Annotated[
         Path | None, typer.Option("--state", help="A state classifier .onnx other than the shipped one.")
     ] = None,
     rectifier: Annotated[
         Path | None, typer.Option("--rectifier", help="A corner model .onnx other than the shipped one.")
     ] = None,
+    small_reader: Annotated[
+        Path | None,
+        typer.Option(
+            "--small-reader", help="A reader .onnx for plates narrower than 110 px other than the shipped one."
+        ),
+    ] = None,
+    one_reader: Annotated[
+        bool,
+        typer.Option("--one-reader", help="Read small plates with the (--reader) reader too, as before 2026-12-08."),
+    ] = False,
     detector_size: DetectorSizeOption = None,
 ) -> None:
     """Detection recall (IoU ≥ 0.5), exact plate top-1 and top-N, state accuracy, ms per image (1 thread)."""
@@ -47,7 +60,16 @@ def recognition(
     from platewatch.engine.benchmark import markdown_section, run_benchmark
     from platewatch.engine.pipeline import PipelineConfig
 
-    candidates = {"--detector": detector, "--reader": reader, "--state": state, "--rectifier": rectifier}
+    candidates = {
+        "--detector": detector,
+        "--reader": reader,
+        "--state": state,
+        "--rectifier": rectifier,
+        "--small-reader": small_reader,
+    }
+    if one_reader and small_reader is not None:
+        typer.echo("error: --one-reader reads every plate with one reader; it takes no --small-reader", err=True)
+        raise typer.Exit(2)
     for option, path in candidates.items():
         if path is not None and not path.is_file():
             typer.echo(f"error: {option} {path}: no such model file", err=True)
@@ -63,6 +85,8 @@ def recognition(
         detector=detector,
         rectifier=rectifier,
         detector_size=detector_size,
+        small_reader=small_reader,
+        one_reader=one_reader,
     )
     err = Console(stderr=True)
     try:
@@ -111,6 +135,7 @@ def recognition(
         for option, path in candidates.items():
             args += [option, str(path)] if path else []
         args += ["--detector-size", str(detector_size)] if detector_size else []
+        args += ["--one-reader"] if one_reader else []
         command = "platewatch bench recognition " + " ".join(shlex.quote(a) for a in args)
         report.parent.mkdir(parents=True, exist_ok=True)
         if not report.exists():

@@ -56,10 +56,13 @@ def load_pipeline(
     detector: Path | None = None,
     rectifier: Path | None = None,
     detector_size: int | None = None,
+    small_reader: Path | None = None,
+    one_reader: bool = False,
 ) -> Pipeline:
     """The shipped models (or the given ones), warmed up so that the first frame is not timed with start-up;
-    `detector_size` in place of the detector's own input size."""
-    from platewatch.engine.models import DETECTOR, READER, RECTIFIER, STATE
+    `detector_size` in place of the detector's own input size; `one_reader`: `reader` reads every plate, small
+    ones too (no `small_reader`)."""
+    from platewatch.engine.models import DETECTOR, READER, RECTIFIER, SMALL_READER, STATE
     from platewatch.engine.onnx_runtime import ModelError
     from platewatch.engine.pipeline import Pipeline, PipelineConfig
 
@@ -72,6 +75,7 @@ def load_pipeline(
             detector or DETECTOR,
             rectifier or RECTIFIER,
             detector_size,
+            None if one_reader else small_reader or SMALL_READER,
         )
         pipeline.warmup()
     except ModelError as exc:
