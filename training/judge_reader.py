@@ -8,6 +8,9 @@ command.
 
 A candidate `A.onnx+B.onnx` is the two readers' per-step probabilities averaged (rule VOTE-3).
 `--sets` runs a subset; `--readers-only` skips the shipped reader (its figures from an earlier run of the session).
+Since 2026-12-08 the pipeline reads plates narrower than 110 px with a second reader (ADR 0026): a candidate reads the
+wider plates beside the shipped small reader, `--small-reader X [--small-below PX]` pairs it with another one (the
+candidate `models/reader.onnx` with `--small-reader X` judges a small reader), `--one-reader` lets it read every plate.
 """
 
 from __future__ import annotations
@@ -178,9 +181,11 @@ def interleaved_speed(
     """Each reader's pipeline timed on the first `images` photos of the distant US stand-in, photo by photo in turn
     (a noisy machine slows them alike): (median, p90) ms per photo, one thread."""
     rows = read_labels(DISTANT_US, None)[:images]
-    pipelines = {
-        str(r) if b is None and s == SMALL_READER else f"{r} (< {b}: {s})": pipeline_for(r, s, b) for r, s, b in readers
-    }
+
+    def label(r: Path, s: Path | None, b: float | None) -> str:
+        return f"{r} (one reader)" if s is None else str(r) if s == SMALL_READER and b is None else f"{r} (< {b}: {s})"
+
+    pipelines = {label(r, s, b): pipeline_for(r, s, b) for r, s, b in readers}
     spent: dict[str, list[float]] = {name: [] for name in pipelines}
     for row in rows:
         frame = load_image(DISTANT_US / row.file)
@@ -203,8 +208,11 @@ def main() -> None:
     ap.add_argument("--speed", type=int, default=0, help="only time the readers' pipelines, interleaved, on N photos")
     ap.add_argument("--small-reader", type=Path, help="the candidates read plates narrower than --small-below with it")
     ap.add_argument("--small-below", type=float, help="frame pixels (the pipeline's own width when not given)")
+    ap.add_argument("--one-reader", action="store_true", help="the candidates read small plates too (no small reader)")
     args = ap.parse_args()
-    small = args.small_reader or SMALL_READER
+    if args.one_reader and args.small_reader:
+        ap.error("--one-reader takes no --small-reader")
+    small = None if args.one_reader else args.small_reader or SMALL_READER
     shipped = [] if args.readers_only else [(READER, SMALL_READER, None)]
     readers = shipped + [(c, small, args.small_below) for c in args.candidates]
     if args.speed:

@@ -120,6 +120,8 @@ def test_plates_narrower_than_110_px_are_read_by_the_small_plates_reader() -> No
     alone = pipeline.small_reader.read(small, 5, guess.region)
     assert (far.text, far.confidence) == (alone.text, pytest.approx(alone.confidence)) and far.text == "ABC1234"
     assert near.text == "ABC1234"
+    with pytest.raises(ModelError, match="model file not found"):  # a small reader named is one that must be there
+        Pipeline.default(small_reader=Path("nope.onnx"))
     one = Pipeline(pipeline.detector, pipeline.reader, pipeline.states, pipeline.config)  # no small reader
     spy.widths = {"main": [], "small": []}
     one.read_crop(small)

@@ -100,8 +100,8 @@ class Pipeline:
         rectifying = PlateRectifier(rectifier, threads) if rectifier.is_file() else None
         finder = PlateDetector(detector, threads, long_side=detector_size)
         small = None
-        if small_reader is not None and (not isinstance(small_reader, Path) or small_reader.is_file()):
-            small = PlateReader(small_reader, threads, syntax)
+        if small_reader is not None and (small_reader != SMALL_READER or SMALL_READER.is_file()):
+            small = PlateReader(small_reader, threads, syntax)  # only the shipped file may be absent
         return cls(finder, PlateReader(reader, threads, syntax), states, config, rectifying, small)
 
     def warmup(self) -> None:
@@ -213,10 +213,9 @@ class Pipeline:
         self, readers: list[PlateReader], crops: list[np.ndarray], regions: list[str | None]
     ) -> list[OcrResult]:
         """Each crop read by its own reader (one batch per reader), in the crops' order."""
-        out: list[OcrResult | None] = [None] * len(crops)
+        out: dict[int, OcrResult] = {}
         for reader in {id(r): r for r in readers}.values():
             mine = [i for i, r in enumerate(readers) if r is reader]
             found = reader.read_many([crops[i] for i in mine], self.config.topn, [regions[i] for i in mine])
-            for i, result in zip(mine, found, strict=True):
-                out[i] = result
-        return [r for r in out if r is not None]
+            out.update(zip(mine, found, strict=True))
+        return [out[i] for i in range(len(crops))]
