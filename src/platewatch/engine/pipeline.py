@@ -1,4 +1,5 @@
-"""Pipeline: detector → crop with margin → state classifier → reader (with the syntax prior) → PlateRead."""
+"""Pipeline: detector → crop with margin → state classifier → reader (the small plates' one below 110 px; with the
+syntax prior) → PlateRead."""
 
 from __future__ import annotations
 
