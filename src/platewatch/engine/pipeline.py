@@ -1,5 +1,4 @@
-"""Pipeline: detector → crop with margin → state classifier → reader (the small plates' one below 110 px; with the
-syntax prior) → PlateRead."""
+"""Pipeline: detector → crop with margin → state classifier → reader (or small plates' reader) → PlateRead."""
 
 from __future__ import annotations
 
