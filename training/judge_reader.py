@@ -46,6 +46,22 @@ def reader_files(reader: Path) -> list[Path]:
     return [Path(part) for part in str(reader).split("+")]
 
 
+def describe(reader: Path, small: Path | str | None, below: float | None) -> str:
+    """A column's name: the reader's run folder (`shipped` for the shipped file), and the small plates' reader beside
+    it unless it is the shipped one at the pipeline's own width (`one reader`: none)."""
+
+    def name(model: Path | str) -> str:
+        return "+".join(
+            "shipped" if f.resolve() == READER.resolve() else f.parent.name for f in reader_files(Path(model))
+        )
+
+    if small is None:
+        return f"{name(reader)} (one reader)"
+    if Path(small).resolve() == SMALL_READER.resolve() and below in (None, PipelineConfig().small_below):
+        return name(reader)
+    return f"{name(reader)} (< {below or PipelineConfig().small_below:g} px: {name(small)})"
+
+
 def pipeline_for(reader: Path, small: Path | None = SMALL_READER, below: float | None = None) -> Pipeline:
     """The shipped pipeline (detector, state, rectifier and settings) with `reader`, and `small` reading plates
     narrower than `below` pixels (the shipped small plates' reader and width when there is one), warmed up."""
@@ -56,7 +72,7 @@ def pipeline_for(reader: Path, small: Path | None = SMALL_READER, below: float |
         state=STATE,
         detector=DETECTOR,
         rectifier=RECTIFIER,
-        small_reader=small if small is None or "+" not in str(small) else reader_files(small),
+        small_reader=None if small is None else reader_files(small),
     )
     pipeline.warmup()
     return pipeline
@@ -125,14 +141,7 @@ def _read_alone(reader: PlateReader, images: list[np.ndarray], texts: list[str])
 def table(results: list[dict[str, object]]) -> str:
     """The rule's lines, one column per reader."""
 
-    def name(reader: object) -> str:
-        return "+".join(
-            "shipped" if f.resolve() == READER.resolve() else f.parent.name for f in reader_files(Path(str(reader)))
-        )
-
-    names = [
-        name(r["reader"]) + (f" (< {r['small'][1]:g} px: {name(r['small'][0])})" if r["small"] else "") for r in results
-    ]  # type: ignore[index]
+    names = [describe(Path(str(r["reader"])), *(r["small"] or (None, None))) for r in results]  # type: ignore[misc]
     lines = ["| figure | " + " | ".join(names) + " |"]
     lines.append("|---|" + "---|" * len(results))
 
@@ -182,10 +191,7 @@ def interleaved_speed(
     (a noisy machine slows them alike): (median, p90) ms per photo, one thread."""
     rows = read_labels(DISTANT_US, None)[:images]
 
-    def label(r: Path, s: Path | None, b: float | None) -> str:
-        return f"{r} (one reader)" if s is None else str(r) if s == SMALL_READER and b is None else f"{r} (< {b}: {s})"
-
-    pipelines = {label(r, s, b): pipeline_for(r, s, b) for r, s, b in readers}
+    pipelines = {describe(r, s, b): pipeline_for(r, s, b) for r, s, b in readers}
     spent: dict[str, list[float]] = {name: [] for name in pipelines}
     for row in rows:
         frame = load_image(DISTANT_US / row.file)

@@ -100,8 +100,11 @@ class Pipeline:
         rectifying = PlateRectifier(rectifier, threads) if rectifier.is_file() else None
         finder = PlateDetector(detector, threads, long_side=detector_size)
         small = None
-        if small_reader is not None and (small_reader != SMALL_READER or SMALL_READER.is_file()):
-            small = PlateReader(small_reader, threads, syntax)  # only the shipped file may be absent
+        smalls = (
+            [] if small_reader is None else [small_reader] if isinstance(small_reader, Path) else list(small_reader)
+        )
+        if smalls and (smalls != [SMALL_READER] or SMALL_READER.is_file()):  # only the shipped file may be absent
+            small = PlateReader(smalls, threads, syntax)
         return cls(finder, PlateReader(reader, threads, syntax), states, config, rectifying, small)
 
     def warmup(self) -> None:
